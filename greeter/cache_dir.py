@@ -5,7 +5,7 @@ an operator clears or relocates all of them in one place; the systemd unit
 points ``XDG_CACHE_HOME`` at its ``CacheDirectory=``. Nothing in it is ever
 needed: a cache that cannot be read or written is simply not used, and with
 no folder to name (None) there is no cache at all. A cache keyed by content
-that changes (each edit of the config is a new key) is kept to its newest
+that changes (each edit of the config or of a template is a new key) is kept to its newest
 files by :func:`prune_cache_files`, or it would grow by a file per edit forever.
 """
 

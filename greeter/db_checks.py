@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from greeter.db_url import redact
@@ -78,6 +79,31 @@ def _versions(found: int | None, latest: int, where: str) -> str:
     return f"journal schema version {found} of {latest}"
 
 
+def _older_greeter_running(path: Path, found: int | None, latest: int) -> str:
+    """``journal schema version 8 of 10, but a greeter (pid 4242 on host h) is running on it: …``
+    when a sender holds the lock of the older-schema journal at ``path``, else "".
+
+    Then "the next command upgrades it" is not so: every command of this version refuses the
+    journal with exit 75 until that greeter (an older one: it runs on schema ``found``) has stopped
+    (:func:`~greeter.journal_lock.held_for_upgrade`). Asked as ``backup`` asks it
+    (:func:`~greeter.journal_lock.holder_of`: a shared lock tried once and released at once),
+    so a check never keeps a sender from starting.
+    """
+    if found is None or found >= latest:
+        return ""
+    from greeter.journal_lock import holder_of
+
+    holder = holder_of(path)
+    if holder is None:
+        return ""
+    return (
+        f"journal schema version {found} of {latest}, but a greeter ({holder}) is running on it:"
+        " every command of this greeter but check and backup refuses the journal (exit 75) until"
+        " that greeter stops; stop it first, keep a copy with greeter backup FILE, then the next"
+        " command upgrades it (docs/operations.md, Upgrading greeter)"
+    )
+
+
 def journal_status(url: str) -> DatabaseStatus:
     """Reachability and schema version of the configured journal (``sqlite:///…`` or ``postgresql://…``)."""
     if url.startswith("postgresql://"):
@@ -129,7 +155,7 @@ def journal_status(url: str) -> DatabaseStatus:
         return DatabaseStatus(
             "journal", url, False, "not a greeter journal (it has other tables)", None, latest
         )
-    detail = _versions(found, latest, "")
+    detail = _older_greeter_running(path, found, latest) or _versions(found, latest, "")
     unwritable = why_read_only(path)
     if unwritable:
         detail += f"; read-only here: {unwritable}"

@@ -46,7 +46,7 @@ from greeter.message import MessageIds, build_message
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import contact_zone, merged_into_failed
 from greeter.policy import cap_refusal
-from greeter.quota_plan import quota_expiry_words
+from greeter.quota_plan import quota_expiry_words, window_opener
 from greeter.ratelimit import slot_frees_at
 from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
 from greeter.transport import (
@@ -129,6 +129,9 @@ class Summary:
     #: at or after ``quota_free_at``: lost whatever runs meanwhile
     #: (:func:`~greeter.quota_plan.expiring_before`).
     quota_expiring: int = 0
+    #: Of the greetings this run recorded ``expired``, those put down to the daily quota
+    #: (:func:`~greeter.quota_plan.quota_expiry_words`): the summary's hint then names the quota.
+    quota_expired: int = 0
     #: Set when the provider pushed back (:func:`~greeter.reply_classes.provider_throttle`: a 421,
     #: or a 4xx about rate or limits): its reply, addresses masked — this run's
     #: (:meth:`Deliverer.provider_throttled`, at ``throttled_at``) or an earlier run's still
@@ -459,6 +462,7 @@ class Deliverer:
         self._on_stop: list[Callable[[], None]] = []
         #: When a run last ended at the daily quota, within the catch-up period (:meth:`record_skips`).
         self._quota_held_at: datetime | None = None
+        self._calendar_of: Callable[[str], WorkCalendar] | None = None
 
     def stop(self, *, cut_off: bool = True) -> None:
         """Claim nothing more (graceful shutdown); letters already claimed still finish.
@@ -816,7 +820,12 @@ class Deliverer:
             )
 
     def record_skips(
-        self, items: Iterable[PlanItem], *, dry_run: bool = False, quota_held_at: datetime | None = None
+        self,
+        items: Iterable[PlanItem],
+        *,
+        dry_run: bool = False,
+        quota_held_at: datetime | None = None,
+        calendar_of: Callable[[str], WorkCalendar] | None = None,
     ) -> None:
         """Journal the skips that explain a client's history once their day has come, and count them.
 
@@ -824,18 +833,23 @@ class Deliverer:
         send would (it used to count only the retries it would expire).
         ``quota_held_at``: when a run last ended at the daily quota, within the catch-up period
         (:func:`~greeter.quota_plan.held_recently`): an expired greeting meant to leave by then
-        says the quota held it (:func:`~greeter.quota_plan.quota_expiry_words`).
+        says the quota held it (:func:`~greeter.quota_plan.quota_expiry_words`) — unless its
+        recipient's window (``calendar_of``: their working days, by contact id) was open after
+        the quota freed its slots and before the greeting's catch-up period ended.
         """
         self._quota_held_at = quota_held_at
+        self._calendar_of = calendar_of
         for item in items:
             if item.status != "skip" or item.reason not in RECORDED_SKIPS or item.merged_into:
                 continue
             if item.hit.date > self.now.date():
                 continue  # decided again when its day comes
-            if dry_run or self._record_skip(item):
+            by_quota = self._quota_expiry(item) if item.reason == "expired" else None
+            if dry_run or self._record_skip(item, by_quota):
                 self.summary.skipped[str(item.reason)] += 1
                 if item.reason == "expired":
                     self.summary.expired.append(item.hit.key)
+                    self.summary.quota_expired += by_quota is not None
 
     def _quota_expiry(self, item: PlanItem) -> str | None:
         """The daily quota's words for expired ``item``, if it held letters back once it was due."""
@@ -844,10 +858,17 @@ class Deliverer:
             return None
         occ = next((o for o in self.settings.occasions if o.name == item.hit.occasion), None)
         meant = item.hit.date - timedelta(days=occ.days_before if occ is not None else 0)
-        return quota_expiry_words(held_at, meant, contact_zone(item.hit.contact, self.settings))
+        zone = contact_zone(item.hit.contact, self.settings)
+        if self._calendar_of is None:
+            return quota_expiry_words(held_at, meant, zone)
+        cal = self._calendar_of(item.hit.contact.id)
+        ends = letter_deadline(self.settings, item.hit.key, zone, cal)
+        opener = window_opener(zone, self.settings.send_window, cal)
+        return quota_expiry_words(held_at, meant, zone, ends, opener)
 
-    def _record_skip(self, item: PlanItem) -> bool:
-        """Journal one skip (:meth:`record_skips`); False if another sender journaled it meanwhile."""
+    def _record_skip(self, item: PlanItem, by_quota: str | None) -> bool:
+        """Journal one skip (:meth:`record_skips`; ``by_quota``: the quota's words for an expired
+        one, if it is put down to the quota); False if another sender journaled it meanwhile."""
         cid, occasion, day = item.hit.key
         with self.journal.contact_lock(cid):
             # Only a shared journal can have changed since the plan read it (another sender).
@@ -858,7 +879,7 @@ class Deliverer:
             if item.reason == "expired":
                 # The planner's words say which window it missed: "expired" alone left a
                 # manager asking why a client went ungreeted.
-                why = self._quota_expiry(item) or item.detail or None
+                why = by_quota or item.detail or None
                 if self.approvals is not None and item.hit.key not in self.approvals:
                     # Held by the review gate every run until then: why it could not go at all.
                     why = f"{why}; it was still awaiting approval (review: required)" if why else why

@@ -53,21 +53,32 @@ def quota_room(ages: Iterable[float], per_day: int, letters: int) -> tuple[int, 
 
 def foresee_hold(
     journal: JournalStore, settings: Settings, summary: Summary, letters: int, now: datetime
-) -> None:
+) -> datetime | None:
     """Set ``summary``'s throttle fields (an earlier throttle still holds ``letters`` back: none
     would go) and quota fields (``per_day`` leaves some unsent) as a send at ``now`` would: a
     throttle's letters wait for the quota too when it has no slot free now, as in
-    :func:`~greeter.send.deliver_cycle`."""
+    :func:`~greeter.send.deliver_cycle`.
+
+    Returns when the quota frees its next slot if the send would leave none free — after the
+    letters it would send, or with none due —, else None: the send's ``full``, which holds its
+    ``next_send`` (:func:`~greeter.send.hold_next_send`) and names the slot in its summary.
+    """
     throttled = hold_back(summary, read_throttle(journal), letters, now, settings.delivery.retry)
     per_day = settings.delivery.rate_limit.per_day
-    if per_day is None or not letters:
-        return
+    if per_day is None:
+        return None
     ages = [(now - sent).total_seconds() for sent in journal.sent_times(now - timedelta(days=1))]
+    sent = 0 if throttled else letters  # the letters the send would hand over (a throttle: none)
+    _, after = quota_room(ages, per_day, sent + 1)  # would one more find a slot after them?
+    full = None if after is None else slot_frees_at(now, after)
+    if not letters:
+        return full
     going, seconds = quota_room(ages, per_day, letters)
     if seconds is None or (throttled and going):
-        return
+        return full
     summary.quota_free_at = slot_frees_at(now, seconds)  # as quota_spent
     summary.quota_unsent = letters - going
+    return full
 
 
 def mark_held(

@@ -450,7 +450,13 @@ def lost_at_slot(
     return rank[0] <= opens
 
 
-def quota_expiry_words(held_at: datetime | None, meant: date, zone: tzinfo) -> str | None:
+def quota_expiry_words(
+    held_at: datetime | None,
+    meant: date,
+    zone: tzinfo,
+    ends: datetime | None = None,
+    opener: Opener | None = None,
+) -> str | None:
     """Pure: why a greeting expired when the daily quota held letters back after it was meant to
     leave (``meant``: its occasion's day less ``days_before``, in the recipient's ``zone``), else None.
 
@@ -458,9 +464,21 @@ def quota_expiry_words(held_at: datetime | None, meant: date, zone: tzinfo) -> s
     catch-up period (:func:`held_recently`). Its row said the window it missed — "the next window
     (11.01) is more than 3 days after 29.12" — of a letter whose window was open at run after run
     while the quota kept it back: the operator looked at cron, not at ``per_day``.
+
+    Not the quota when its slots were free again before the letter's catch-up period ended
+    (``ends``) — a day after ``held_at`` at the latest, the quota counting 24 hours — at a moment
+    its recipient's window was open (``opener``: :func:`window_opener`'s, None: any moment is):
+    then no run came in time (greeter was down for days, as the planner's words say), and every
+    run that did come would have found the slot. A daemon stopped the day the quota held its
+    letters and started three days later had them all "held back by the daily quota until its
+    catch-up period ended", the quota having freed its slot the next morning.
     """
     if held_at is None or held_at.astimezone(zone).date() < meant:
         return None
+    if ends is not None:
+        freed = held_at + timedelta(days=1)
+        if (freed if opener is None else opener(freed)) < ends:
+            return None
     return (
         f"the daily quota (delivery.rate_limit.per_day) held it back on {held_at.astimezone(zone):%d.%m}"
         " until its catch-up period ended"

@@ -279,12 +279,12 @@ def plan_cycle(
                 listed.append((item.hit.key, DueLetter.planned(item, built)))
             else:
                 listed.append((item.hit.key, DueLetter.planned(item, None, built.subject)))
-    held_at = _quota_held_at(journal, now, settings.catch_up_days)  # an expired one held by the quota says so
-    deliverer.record_skips(skips, dry_run=dry_run, quota_held_at=held_at)
 
     def calendar_of(contact_id: str) -> WorkCalendar:
         return pw.calendar_for(countries.get(contact_id))
 
+    held_at = _quota_held_at(journal, now, settings.catch_up_days)  # an expired one held by the quota says so
+    deliverer.record_skips(skips, dry_run=dry_run, quota_held_at=held_at, calendar_of=calendar_of)
     retries, retry_wake = due_retries(
         journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
     )
@@ -553,25 +553,7 @@ async def deliver_cycle(
         retry_at = await _unless_stopping(deliverer, waiting)
         cycle.next_send = _earliest(cycle.next_send, retry_at)  # a stopped daemon wakes no more
         cycle.next_retry = _earliest(cycle.next_retry, retry_at)
-        if summary.quota_free_at is not None and summary.quota_unsent > summary.quota_expiring:
-            # The daily quota left letters that can still go: they, and any other, go when it frees
-            # a slot (a wrapper sleeping until a null next_send stopped for good).
-            cycle.next_send = summary.quota_free_at
-        if deliverer.summary.left_unsent:
-            # A stop left due letters unclaimed: they are due now, not at the next planned one (a
-            # wrapper sleeping until next_send held them 12 minutes while a dry run said "due 3").
-            cycle.next_send = _earliest(cycle.next_send, now)
-        if (resumes := deliverer.summary.throttled_until) is not None:
-            cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
-        hold = summary_hold(summary)
-        if hold is not None and hold.letters and cycle.next_send is not None:
-            # Letters wait for the quota and a throttle both: none leaves before the later one ends
-            # (the daemon's run line said the throttle's end and then slept until the quota's slot).
-            cycle.next_send = max(cycle.next_send, hold.until)
-        if full is not None and cycle.next_send is not None:
-            # The quota spent, letters waiting or not: nothing leaves before its next slot frees (the
-            # last due letter took it, and next_send named a letter planned at 16:00 it could not send).
-            cycle.next_send = max(cycle.next_send, full)
+        hold_next_send(cycle, full)
     except JournalStateError:
         raise  # a bug, not the database: keep its own message
     except JournalError as exc:  # the accepted letters recorded once more, the rest named
@@ -579,6 +561,37 @@ async def deliver_cycle(
     finally:
         if own_transport:
             await counted.close()
+
+
+def hold_next_send(cycle: Cycle, full: datetime | None) -> None:
+    """Move ``cycle.next_send`` to when a letter can really leave, after what holds sending: the
+    daily quota (``full``: its next slot, when the run left none free, letters waiting or not),
+    a provider's throttle, and a stop that left due letters unclaimed (due now).
+
+    One rule for the send (:func:`deliver_cycle`, after its batch) and its dry run
+    (:func:`send_once`, with the hold it foresees): a dry run after the quota was spent named the
+    next planned letter's moment, 10 hours before the quota's slot the real run named.
+    """
+    summary = cycle.deliverer.summary
+    if summary.quota_free_at is not None and summary.quota_unsent > summary.quota_expiring:
+        # The daily quota left letters that can still go: they, and any other, go when it frees
+        # a slot (a wrapper sleeping until a null next_send stopped for good).
+        cycle.next_send = summary.quota_free_at
+    if summary.left_unsent:
+        # A stop left due letters unclaimed: they are due now, not at the next planned one (a
+        # wrapper sleeping until next_send held them 12 minutes while a dry run said "due 3").
+        cycle.next_send = _earliest(cycle.next_send, cycle.deliverer.now)
+    if (resumes := summary.throttled_until) is not None:
+        cycle.next_send = max(cycle.next_send or resumes, resumes)  # nothing leaves before it
+    hold = summary_hold(summary)
+    if hold is not None and hold.letters and cycle.next_send is not None:
+        # Letters wait for the quota and a throttle both: none leaves before the later one ends
+        # (the daemon's run line said the throttle's end and then slept until the quota's slot).
+        cycle.next_send = max(cycle.next_send, hold.until)
+    if full is not None and cycle.next_send is not None:
+        # The quota spent, letters waiting or not: nothing leaves before its next slot frees (the
+        # last due letter took it, and next_send named a letter planned at 16:00 it could not send).
+        cycle.next_send = max(cycle.next_send, full)
 
 
 async def _unless_stopping(deliverer: Deliverer, read: Callable[[], T]) -> T | None:
@@ -626,7 +639,7 @@ def send_once(
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if dry_run:  # the quota's and a throttle's hold, as the send would meet them
         summary = cycle.deliverer.summary
-        foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
+        full = foresee_hold(journal, inputs.settings, summary, cycle.due_count - summary.not_built, now)
         rank = quota_ranks(cycle) if inputs.settings.delivery.rate_limit.per_day is not None else None
         opens = openers_of(inputs.settings, cycle.zones, cycle.calendar_of, planned_moments(cycle))
         if rank is not None and summary.quota_free_at is not None:  # as deliver_cycle: those that expire
@@ -636,6 +649,8 @@ def send_once(
         for letter in mark_held(cycle.listed, summary, rank, now.tzinfo, opens):
             if announce is not None:
                 announce(letter)
+        cycle.quota_frees_at = summary.quota_free_at or full  # as deliver_cycle: what the summary says
+        hold_next_send(cycle, full)
     else:
         if signals is None:
             asyncio.run(deliver_cycle(cycle, transport=transport, progress=progress))
@@ -647,7 +662,6 @@ def send_once(
             with contextlib.suppress(JournalError):  # costs only the expiry hint's cause
                 journal.record_notice(QUOTA_HELD, "", now)
     result = cycle.result()
-    result.quota_held_at = _quota_held_at(journal, now, inputs.settings.catch_up_days)
     result.stopped_by = signals.stop if signals is not None else None
     result.problems_unchanged_since = problems_since(said, cycle.report.problems)
     if not dry_run:

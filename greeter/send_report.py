@@ -131,7 +131,7 @@ def print_report(
         # What to fix: the reply lines alone read as the recipients'.
         click.echo(escaped(unauthenticated), err=True)
     if result.summary.lost:  # named among the reply lines; their cause after them
-        for hint in expired_hints(expired, quota=result.quota_held_at is not None):
+        for hint in expired_hints(expired, quota=result.summary.quota_expired > 0):
             click.echo(escaped(hint), err=True)
     if result.first_run is not None:
         # The journal's only first run, said under --quiet too: it sent (or planned) letters for

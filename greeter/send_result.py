@@ -47,9 +47,6 @@ class RunResult:
     #: The ``uncertain`` letters the journal holds after the run, waiting for an operator's
     #: ``greeter uncertain resend|dismiss`` — a crashed run's too, which later runs exit 0 over.
     uncertain_waiting: int = 0
-    #: When the daily quota last held letters back (:data:`~greeter.send.QUOTA_HELD`), if within the catch-up
-    #: period: what the greetings this run records expired were lost to, not the cron schedule.
-    quota_held_at: datetime | None = None
     #: A new journal's first run: the belated greetings it sends or plans, for occasions from
     #: before the journal (:mod:`greeter.first_run`); None on any other run, or without them.
     first_run: FirstRunBelated | None = None

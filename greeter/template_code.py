@@ -37,18 +37,33 @@ import hashlib
 import io
 import pickle
 from pathlib import Path
+from typing import Final
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from greeter.cache_dir import PRIVATE_FOLDER, modules_digest, private_folder, write_cache_file
+from greeter.cache_dir import (
+    PRIVATE_FOLDER,
+    modules_digest,
+    private_folder,
+    prune_cache_files,
+    write_cache_file,
+)
 
-__all__ = ["TemplateCode", "generator_digest"]
+__all__ = ["KEEP", "TemplateCode", "generator_digest"]
 
 #: The folder under the user's cache folder (greeter.cache_dir) where compiled templates go.
 FOLDER = PRIVATE_FOLDER
 #: The modules whose source decides what a compiled template contains (next to this one).
 GENERATOR_MODULES = ("template_env.py", "template_codegen.py", "template_filters.py", "template_limits.py")
+#: How many compiled templates are kept (``<key>.code``, ~20 KB each): two (HTML and plain) for
+#: each of 512 template files. Each release (its generator's digest), templates folder and
+#: template name is a new key, and the files of the ones gone stayed for ever; a template still
+#: in use whose file was pruned is compiled once more and kept again, newest. Pruned at the first
+#: store of a process only: listing a full folder took 25-47 ms, and a cold start stores a file
+#: for each template and flavour (pruned at each store, 200 templates would list it 400 times);
+#: the folder then holds at most KEEP and one process's new files.
+KEEP: Final = 1024
 
 
 def generator_digest() -> str | None:
@@ -67,6 +82,7 @@ class TemplateCode(BytecodeCache):
         self._folder = folder
         self._salt = f"{flavor}\0jinja2 {jinja2.__version__}\0{generator_digest()}"
         self._usable: bool | None = None
+        self._pruned = False
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return hashlib.sha256(f"{self._salt}\0{name}\0{filename}".encode()).hexdigest()
@@ -85,7 +101,11 @@ class TemplateCode(BytecodeCache):
             return
         code = io.BytesIO()
         bucket.write_bytecode(code)
-        write_cache_file(self._folder / f"{bucket.key}.code", code.getvalue())
+        path = self._folder / f"{bucket.key}.code"
+        write_cache_file(path, code.getvalue())
+        if not self._pruned:  # once a process: see KEEP
+            self._pruned = True
+            prune_cache_files(path, KEEP)
 
     def clear(self) -> None:
         """Jinja's API; greeter never clears (a changed source or generator gets a new key)."""

@@ -34,10 +34,10 @@ import jinja2
 from jinja2 import Environment
 
 import greeter
-from greeter.cache_dir import modules_digest, private_folder, write_cache_file
+from greeter.cache_dir import modules_digest, private_folder, prune_cache_files, write_cache_file
 from greeter.template_shape import BlockBody, Shape
 
-__all__ = ["ShapeCache", "shape_from_json", "shape_to_json"]
+__all__ = ["KEEP", "ShapeCache", "shape_from_json", "shape_to_json"]
 
 #: Bumped when the file format changes (old files are then simply not found).
 FORMAT: Final = 1
@@ -48,6 +48,11 @@ SHAPE_MODULES: Final = (
     "template_codegen.py",  # TIMED_LOOP: the filter name every parsed loop holds (Sandbox._parse)
     "template_shape_cache.py",
 )
+
+#: How many shapes are kept (``<key>.shape``, under 1 KB each): each edit of a template is a new
+#: key (its text is), so a file per edit stayed for ever. Many edits' worth beyond the files of
+#: a large project; one still in use whose file was pruned is parsed once more and kept again.
+KEEP: Final = 1024
 
 T = TypeVar("T")
 
@@ -87,6 +92,7 @@ class ShapeCache:
             f"{digest}\0{parse_settings(env)}\0"
         )
         self._usable: bool | None = None
+        self._pruned = False
 
     def key(self, source: str) -> str | None:
         """The key of the shape of a file whose text is ``source``; None: not cached."""
@@ -107,7 +113,11 @@ class ShapeCache:
     def store(self, key: str, shape: Shape) -> None:
         """Keep ``shape`` under ``key`` (whole or not at all; silently not when the folder is unusable)."""
         if self._ready(create=True):
-            write_cache_file(self._folder / f"{key}.shape", shape_to_json(shape, key))
+            path = self._folder / f"{key}.shape"
+            write_cache_file(path, shape_to_json(shape, key))
+            if not self._pruned:  # once a process, as the compiled templates (template_code.KEEP)
+                self._pruned = True
+                prune_cache_files(path, KEEP)
 
     def _ready(self, *, create: bool) -> bool:
         if self._usable is not None and (self._usable or not create):

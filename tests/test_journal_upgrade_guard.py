@@ -160,3 +160,38 @@ def test_a_postgresql_journal_says_its_upgrade_once() -> None:
             assert journal.upgraded == (3, latest)
         with PgJournal.open(url, now=now) as journal:
             assert journal.upgraded is None
+
+
+def _journal_line(result_stdout: str) -> str:
+    return next(line for line in result_stdout.splitlines() if line.startswith("journal: "))
+
+
+def test_check_says_an_older_greeter_running_on_the_journal_keeps_it_from_being_upgraded(
+    old_daemon: tuple[Path, int],
+) -> None:
+    """``check`` said "the next command that opens it … upgrades it" while every command refused
+    it (exit 75) for the older greeter holding its lock: it now names that greeter, and only asks
+    (the shared lock ``backup`` tries, released at once), so the journal and its lock are left as
+    they were."""
+    config, pid = old_daemon
+    journal = config.parent / "data" / "journal.sqlite3"
+    result = CliRunner().invoke(main, ["--config", str(config), "check"])
+    assert "Traceback" not in result.output
+    line = _journal_line(result.stdout)
+    assert f"journal schema version 8 of {LATEST}, but a greeter (pid {pid} on host " in line
+    assert "refuses the journal (exit 75) until that greeter stops; stop it first" in line
+    assert "the next command that opens it" not in line
+    assert schema_of(journal) == 8
+
+
+def test_check_says_the_next_command_upgrades_an_older_journal_no_greeter_runs_on(
+    make_project: MakeProject,
+) -> None:
+    config = make_project(people(2))
+    journal = config.parent / "data" / "journal.sqlite3"
+    old_journal(journal, 8)
+    result = CliRunner().invoke(main, ["--config", str(config), "check"])
+    line = _journal_line(result.stdout)
+    assert f"journal schema version 8 of {LATEST}: the next command that opens it" in line
+    assert "is running on it" not in line
+    assert schema_of(journal) == 8

@@ -17,7 +17,7 @@ import pytest
 
 from greeter.delivery import quota_words
 from greeter.journal_store import JournalEntry
-from greeter.quota_plan import Rank, expiring_before, held_recently, quota_rank
+from greeter.quota_plan import Rank, expiring_before, held_recently, quota_expiry_words, quota_rank
 from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
@@ -173,3 +173,55 @@ def test_a_greeting_the_quota_held_until_it_expired_says_so_in_its_history(make_
             "expired: the daily quota (delivery.rate_limit.per_day) held it back on 14.04"
         ), why
         assert "until its catch-up period ended" in why and "more than 3 days" not in why, why
+
+
+@pytest.mark.parametrize(
+    ("ends", "words"),
+    [
+        (datetime(2027, 4, 15, tzinfo=MSK), True),  # it ends before the slots held at 14.04 11:00 free
+        (datetime(2027, 4, 15, 11, tzinfo=MSK), True),  # at the very moment they free: too late
+        (datetime(2027, 4, 17, tzinfo=MSK), False),  # free from 15.04 11:00, two days before it ends
+    ],
+)
+def test_the_quota_is_not_blamed_for_a_greeting_whose_slot_freed_before_it_expired(
+    ends: datetime, words: bool
+) -> None:
+    held_at = datetime(2027, 4, 14, 11, tzinfo=MSK)
+    said = quota_expiry_words(held_at, date(2027, 4, 13), MSK, ends)
+    assert (said is not None) is words
+
+
+def test_the_quota_is_blamed_when_the_window_stays_closed_from_the_freed_slot_to_the_end() -> None:
+    """Held Friday 16.04 11:00: the slots free Saturday 11:00, but the recipient's window opens
+    Monday 10:00 only, after a catch-up period ending Sunday: the quota cost it."""
+    held_at = datetime(2027, 4, 16, 11, tzinfo=MSK)
+    monday = datetime(2027, 4, 19, 10, tzinfo=MSK)
+    said = quota_expiry_words(
+        held_at, date(2027, 4, 16), MSK, datetime(2027, 4, 18, tzinfo=MSK), lambda _: monday
+    )
+    assert said is not None
+
+
+def test_a_greeting_that_expired_while_greeter_was_down_is_not_put_down_to_the_quota(
+    make_project: MakeProject,
+) -> None:
+    """10 birthdays of 13 April at 14.04 11:00, ``per_day`` 5: five go, five wait for the slot
+    freeing at 15.04 11:00. greeter is then down until 17.04 10:30, past their catch-up period
+    (catch_up_days 3): they expired for the downtime — their rows and the summary said "the daily
+    quota held it back on 14.04 until its catch-up period ended", a slot having been free for
+    a day and a half before the period ended."""
+    with SmtpSink() as sink:
+        config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        assert (json.loads(first.stdout)["quota_unsent"], json.loads(first.stdout)["quota_expiring"]) == (
+            5,
+            0,
+        )
+        later = greeter(config, "send", "--once", "--now", "2027-04-17T10:30:00+03:00", timeout=60)
+        assert "expired ×5" in later.stderr, later.stderr
+        assert EXPIRED_HINT in later.stderr and QUOTA_EXPIRED_HINT not in later.stderr, later.stderr
+        assert len(sink.messages) == 5
+    expired = [row for row in history(config) if row["state"] == "expired"]
+    assert len(expired) == 5, expired
+    for row in expired:
+        assert "daily quota" not in row["reason"], row["reason"]

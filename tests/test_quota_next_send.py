@@ -9,6 +9,7 @@ Real CLI processes, a real SMTP server, a real SQLite journal.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from greeter.testing import SmtpSink
@@ -44,3 +45,61 @@ def test_a_quota_spent_by_the_last_due_letter_holds_the_next_send_until_its_slot
         shown = f"{free:%Y-%m-%d %H:%M}{f':{free:%S}' if free.second else ''} MSK"
         assert f"the daily quota (delivery.rate_limit.per_day) frees its next slot at {shown}" in text.stdout
         assert len(sink.messages) == 3
+
+
+SLOT = "; the daily quota (delivery.rate_limit.per_day) frees its next slot at 2027-04-15 11:00"
+
+
+def _moment_words(stdout: str) -> str:
+    """The text summary's end from "next letter due" to the slot's minute: what a run says of when
+    letters leave (the send counts the slot from its own moment, a second or two after ``now``
+    on a loaded machine; the dry run from ``now``)."""
+    start = stdout.index("; next letter due")
+    return stdout[start : stdout.index(SLOT, start) + len(SLOT)]
+
+
+def _lag(later: str, earlier: str) -> timedelta:
+    return datetime.fromisoformat(later) - datetime.fromisoformat(earlier)
+
+
+def test_a_dry_run_names_the_moment_the_send_would_after_the_quota_is_spent(
+    make_project: MakeProject,
+) -> None:
+    """The dry run named the New York letter's moment (21:52 today) as ``next_send`` and said
+    nothing of the quota, while the send at the same moment named 11:00:01 tomorrow, the
+    quota's next slot: both now say the send's moment, in the send's words."""
+    new_york = contact_row("9", "ny@example.com", birthday="14.04.1980", tz="America/New_York")
+    with SmtpSink() as sink:
+        config = make_project([*people(3), new_york], **per_day(sink.port, 3))
+        first = send_json(config, NOW)  # sends the three due: the quota is spent
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
+        assert dry.returncode == 0, dry.stderr
+        dry_text = greeter(config, "send", "--once", "--dry-run", "--now", NOW, timeout=QUICKLY)
+        assert dry_text.returncode == 0, dry_text.stderr
+        real = send_json(config, NOW)
+        real_text = greeter(config, "send", "--once", "--now", NOW, timeout=QUICKLY)
+        assert real_text.returncode == 0, real_text.stderr
+        assert len(sink.messages) == 3
+    foreseen = json.loads(dry.stdout)["next_send"]
+    for said in (first["next_send"], real["next_send"]):
+        assert timedelta(0) <= _lag(said, foreseen) <= timedelta(seconds=QUICKLY), (foreseen, said)
+    assert _moment_words(dry_text.stdout) == _moment_words(real_text.stdout)
+
+
+def test_a_dry_run_names_the_quota_slot_for_the_letters_it_leaves_unsent(
+    make_project: MakeProject,
+) -> None:
+    """Five due, ``per_day: 3``: the dry run before the send and the send itself name one
+    ``next_send``, the quota's next slot, and one ``quota_free_at``."""
+    with SmtpSink() as sink:
+        config = make_project(people(5), **per_day(sink.port, 3))
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
+        assert dry.returncode == 0, dry.stderr
+        foreseen = json.loads(dry.stdout)
+        real = send_json(config, NOW)
+    assert (real["sent"], real["quota_unsent"]) == (3, 2), real
+    assert foreseen["quota_unsent"] == 2, foreseen
+    assert foreseen["next_send"] == foreseen["quota_free_at"]
+    assert real["next_send"] == real["quota_free_at"]
+    # The send's slot is counted from its own sends, a moment after the dry run's ``now``.
+    assert timedelta(0) <= _lag(real["next_send"], foreseen["next_send"]) <= timedelta(seconds=QUICKLY)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
+from greeter import template_code, template_shape_cache
 from greeter.errors import TemplateLoadError
 from greeter.render import Renderer
 from greeter.template_env import make_environment
@@ -203,3 +204,60 @@ def test_an_unusable_cache_place_only_means_parsing(
         assert Renderer(templates, SENDER, code_cache=shared).render(item(MALE)) == expected
         assert "birthday.j2" in parses
     assert list(shared.iterdir()) == []
+
+
+def test_only_the_newest_shapes_are_kept_and_the_current_one_still_loads(
+    templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit of a template is a new key: a shape file per edit stayed for ever. Each process
+    (a new ShapeCache) prunes at its first store to the newest KEEP, the one it stored kept; other
+    caches' files in the folder (``.code``, ``.config``) are not this one's to prune."""
+    monkeypatch.setattr(template_shape_cache, "KEEP", 4, raising=False)
+    cache = tmp_path / "cache"
+    env = make_environment(SnapshotLoader(TemplateFiles.read(templates)), html=False)
+    cache.mkdir(mode=0o700)
+    others = [cache / f"{'0' * 64}.code", cache / f"{'1' * 64}.config"]
+    for other in others:
+        other.write_bytes(b"another cache's")
+        os.utime(other, (1, 1))
+    texts = [f"{{% block text %}}edit {n}{{% endblock %}}" for n in range(4 + 3)]
+    for n, text in enumerate(texts):
+        shapes = ShapeCache(cache, env)
+        key = shapes.key(text)
+        assert key is not None
+        shapes.store(key, shape_of(env.parse(text)))
+        os.utime(cache / f"{key}.shape", (1000 + n, 1000 + n))  # one edit a second, the first oldest
+    kept = {path.name for path in cache.glob("*.shape")}
+    assert kept == {f"{ShapeCache(cache, env).key(text)}.shape" for text in texts[-4:]}
+    assert all(other.read_bytes() == b"another cache's" for other in others)
+    current = ShapeCache(cache, env)
+    key = current.key(texts[-1])
+    assert key is not None and current.load(key) == shape_of(env.parse(texts[-1]))
+
+
+def test_a_template_edited_many_times_leaves_a_bounded_cache_and_renders_warm(
+    templates: Path, tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 edits of birthday.j2, each rendered by a new process, left 42 shape files (one per edit)
+    in the private cache folder; the compiled templates (``.code``, one per template and flavour,
+    a new set for each templates folder or release) are bounded the same way."""
+    monkeypatch.setattr(template_shape_cache, "KEEP", 5, raising=False)
+    monkeypatch.setattr(template_code, "KEEP", 10, raising=False)
+    cache = tmp_path / "cache"
+    path = templates / "birthday.j2"
+    original = path.read_text(encoding="utf-8")
+    for edit in range(20):
+        path.write_text(original + f"{{# edit {edit} #}}\n", encoding="utf-8")
+        Renderer(templates, SENDER, code_cache=cache).render(item(MALE))
+    live = 3  # the shapes one letter reads: birthday.j2 and its layouts
+    assert len(list(cache.glob("*.shape"))) <= 5 + live - 1, "KEEP, and what one process stored after"
+    for copy in range(4):  # another templates folder: every compiled template a new key
+        moved = tmp_path / f"templates-{copy}"
+        shutil.copytree(templates, moved)
+        Renderer(moved, SENDER, code_cache=cache).render(item(MALE))
+    codes = len(list(cache.glob("*.code")))
+    assert 8 <= codes <= 10 + 8 - 1, codes  # one letter's 8 (4 files, 2 flavours) are kept
+    parses.clear()
+    warm = Renderer(moved, SENDER, code_cache=cache).render(item(MALE))
+    assert parses == [], "the current letter's shapes and code are still found"
+    assert warm == Renderer(moved, SENDER).render(item(MALE))
