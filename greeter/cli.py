@@ -278,9 +278,11 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
            database locked too long, PostgreSQL down), another greeter is
            already sending from the same SQLite journal, or the daemon's
            HTTP port is still held by its previous daemon, or the clock is
-           earlier than the journal's latest record; send says how many
-           letters had left before the journal failed; or stdout cannot be
-           written (disk full, closed)
+           earlier than the journal's latest record, or a newer greeter
+           upgraded the PostgreSQL journal (upgrade greeter on this machine)
+           or an older one still on it holds back its upgrade; send says how
+           many letters had left before the journal failed; or stdout cannot
+           be written (disk full, closed)
       129  send --once stopped by SIGHUP (the terminal closed)
       130  send --once stopped by SIGINT (Ctrl-C)
       143  send --once stopped by SIGTERM; after any of the three, the

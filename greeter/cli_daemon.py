@@ -136,7 +136,11 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     cannot be written or reached (disk full, PostgreSQL down), another
     greeter is sending from the same SQLite journal, the HTTP port is still
     held by this project's previous daemon (or by a holder that does not
-    say who it is); the systemd unit restarts it until it can start.
+    say who it is), a newer greeter upgraded the PostgreSQL journal
+    (upgrade greeter on this machine) or an older one still running on it
+    holds back its upgrade; the systemd unit restarts it until it can start.
+    A PostgreSQL journal upgraded by a newer greeter while it runs: it keeps
+    running, sends nothing (journal_newer, /healthz 503) until upgraded.
 
     Every log line names the project in "instance" (the config's instance
     setting, else its folder's name), as /healthz and /metrics do.

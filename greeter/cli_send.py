@@ -37,6 +37,7 @@ from greeter.errors import (
     GreeterError,
     JournalFailedMidRunError,
     JournalLockedError,
+    JournalNewerError,
     JournalUnavailableError,
 )
 from greeter.journal_space import checkpoint_after_run
@@ -169,7 +170,10 @@ def send(
           had accepted before that; nothing recorded is sent twice), or
           another greeter is already sending from the same SQLite journal,
           or the clock is earlier than times the journal recorded (fix the
-          clock; if it is right, --clock-is-right accepts it); also, ahead
+          clock; if it is right, --clock-is-right accepts it), or a newer
+          greeter elsewhere upgraded the PostgreSQL journal (upgrade greeter
+          on this machine; nothing claimed), or an older greeter still
+          running on it holds back its upgrade; also, ahead
           of 2 and 1, a summary stdout could not take (a full disk, closed):
           what was sent is in the journal (greeter history)
       0   done: also when some letters were delivered and a few got a 4xx —
@@ -263,8 +267,8 @@ def send(
         if as_json:
             click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
         raise down from exc
-    except (JournalUnavailableError, JournalLockedError, ClockSkewError) as exc:
-        # The failed-mid-run error, the lock and the clock refused say themselves what happened.
+    except (JournalUnavailableError, JournalLockedError, ClockSkewError, JournalNewerError) as exc:
+        # The failed-mid-run error, the lock, the clock and a newer journal say themselves what happened.
         failure: GreeterError = exc
         if type(exc) is JournalUnavailableError:
             failure = JournalUnavailableError(

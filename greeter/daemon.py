@@ -82,6 +82,7 @@ from greeter.errors import (
     GreeterError,
     JournalError,
     JournalFailedMidRunError,
+    JournalNewerError,
 )
 from greeter.instance import config_shown
 from greeter.journal_project import open_sender_journal, project_of
@@ -189,6 +190,8 @@ class Daemon(DaemonReloads, DaemonHealth):
         #: Claims a killed sender left, recorded uncertain at start (SQLite: at once; PostgreSQL once
         #: their lease ran out, by a run): counted in the first run that goes through, as a run's own.
         self._recovered_at_start = 0
+        #: The journal's schema this daemon last said was newer than it knows (``journal_newer``): said once.
+        self._newer_said: int | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -236,6 +239,8 @@ class Daemon(DaemonReloads, DaemonHealth):
                 to_schema=latest,
                 note=upgrade_note(url, journal.upgraded),
             )
+            if (older := getattr(journal, "upgrade_warning", None)) is not None:  # journal_pg_senders
+                log.warning("journal_upgraded_under_older_greeters", detail=older)
         runner: web.AppRunner | None = None
         watching: asyncio.Future[None] | None = None
         try:
@@ -476,6 +481,11 @@ class Daemon(DaemonReloads, DaemonHealth):
         except GreeterError as exc:
             if isinstance(exc, JournalError):
                 self.stats.journal_problem = error_kind(exc)
+            if isinstance(exc, JournalNewerError) and self._newer_said != exc.found:
+                self._newer_said = exc.found  # a newer greeter upgraded it: until this one is, one warning
+                log.warning(
+                    "journal_newer", journal_schema=exc.found, greeter_schema=exc.latest, error=exc.hint()
+                )
             log_failed(self.stats, self._cycle, exc, exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")

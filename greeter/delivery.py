@@ -93,6 +93,9 @@ class Leased(Protocol):
     def check_clock(self, now: datetime) -> None:
         """Raise :class:`~greeter.errors.ClockSkewError` if ``now`` is far from the server's clock."""
 
+    def check_schema(self) -> None:
+        """Raise :class:`~greeter.errors.JournalNewerError` if a newer greeter upgraded the journal."""
+
 
 #: Skips worth a journal row once their day has come: they explain a client's history.
 RECORDED_SKIPS = frozenset({"merged", "frequency_cap", "expired"})

@@ -457,6 +457,31 @@ class ClockSkewError(JournalError):
     exit_code = EXIT_TEMPFAIL
 
 
+class JournalNewerError(JournalError):
+    """A shared journal's schema is newer than this greeter knows (at its open, or since): not sending.
+
+    Another machine's newer greeter upgraded the PostgreSQL journal (several
+    daemons share it, so no lock keeps an upgrade out as SQLite's does). Until
+    its next start this sender would claim and write rows of a schema it does
+    not know (columns added, constraints changed). :data:`EXIT_TEMPFAIL`: the
+    cure is installing the new greeter on this machine, after which the same
+    command works; the daemon keeps running and tries again at its next tick.
+    ``found``/``latest``: the journal's version and this greeter's.
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+    def __init__(self, url: str | None, found: int, latest: int) -> None:
+        where = f"journal {url}: " if url is not None else ""
+        super().__init__(
+            f"{where}journal schema version {found} is newer than this greeter knows ({latest});"
+            " upgrade greeter on this machine: a newer greeter upgraded the shared journal, and this"
+            " one claims and sends nothing until then (docs/operations.md, Upgrading greeter)"
+        )
+        self.found = found
+        self.latest = latest
+
+
 class JournalLockedError(JournalError):
     """Another greeter process is already sending from this (SQLite) journal.
 

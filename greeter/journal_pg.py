@@ -49,7 +49,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greeter.contacts import email_key
-from greeter.errors import ClaimedNowError, JournalError, JournalUnavailableError
+from greeter.errors import ClaimedNowError, JournalError, JournalNewerError, JournalUnavailableError
 from greeter.journal_optouts import OptOuts
 from greeter.journal_pg_base import (
     KEY_WHERE,
@@ -67,6 +67,7 @@ from greeter.journal_pg_base import (
 )
 from greeter.journal_pg_schema import (
     DEFAULT_LEASE,
+    MIGRATIONS,
     PgTarget,
     advisory_key,
     configure,
@@ -74,6 +75,7 @@ from greeter.journal_pg_schema import (
     migrate,
     parse_target,
 )
+from greeter.journal_pg_senders import guard_upgrade, mark_connection
 from greeter.journal_store import (
     INTERRUPTED_REASON,
     ClaimRequest,
@@ -216,6 +218,23 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _guard_upgrade(conn: Conn, target: PgTarget, found: int | None) -> str | None:
+    """:func:`~greeter.journal_pg_senders.guard_upgrade` when opening will migrate a journal at ``found``."""
+    if found is None or found >= len(MIGRATIONS):
+        return None
+    if (schema := target.schema) is None:
+        row = conn.execute("SELECT current_schema()").fetchone()
+        schema = str(row[0]) if row and row[0] else "public"
+    return guard_upgrade(conn, schema, target.shown, found, len(MIGRATIONS))
+
+
+def _configure_marked(conn: Conn, schema: str | None, resolved: str) -> None:
+    """Each pooled connection: :func:`~greeter.journal_pg_schema.configure`, then the schema mark a later
+    greeter's upgrade looks for (:func:`~greeter.journal_pg_senders.mark_connection`)."""
+    configure(conn, schema)
+    mark_connection(conn, resolved, len(MIGRATIONS))
+
+
 class PgJournal(PgJournalBase, Transitions, OptOuts):
     """The PostgreSQL journal (psycopg 3 + a small pool). Construct with :meth:`open`."""
 
@@ -223,6 +242,8 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
     shared = True
     #: (from, to): the schema versions of the upgrade this open made (None: none).
     upgraded: tuple[int, int] | None = None
+    #: Said with the upgrade: connections of an older greeter were open on the database (None: none).
+    upgrade_warning: str | None = None
     _SENT_DAY = _SENT_DAY
     #: Text sorts by ``COLLATE "C"`` (bytes), so the order is SQLite's whatever the database's locale.
     _HISTORY_ORDER = 'occasion_date, contact_id COLLATE "C", occasion COLLATE "C"'
@@ -277,9 +298,12 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
                 found = inspect(conn, target.schema)
                 if not create and found is None:
                     return None
+                older = _guard_upgrade(conn, target, found)  # refuses while an older greeter sends
                 version = migrate(conn, schema=target.schema, now=now)
                 row = conn.execute("SELECT current_schema()").fetchone()
-        except JournalError as exc:  # the schema's refusals (a privilege, not ours, newer): which journal
+        except JournalNewerError as exc:
+            raise JournalNewerError(target.shown, exc.found, exc.latest) from None
+        except JournalError as exc:  # the schema's refusals (a privilege, not ours): which journal
             if type(exc) is not JournalError:
                 raise
             raise JournalError(f"journal {target.shown}: {exc}") from None
@@ -299,7 +323,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
                 "connect_timeout": CONNECT_TIMEOUT,
                 "application_name": app_name,
             },
-            configure=lambda c: configure(c, target.schema),
+            configure=lambda c: _configure_marked(c, target.schema, schema_name),
             timeout=CONNECT_TIMEOUT,
             # A name of its own: what the pool last said of connecting is this journal's (_PoolLog).
             name=f"greeter-journal-{worker_id.rsplit('/', 1)[-1].split('@')[0]}",
@@ -315,6 +339,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
         journal = cls(pool, target, schema_name, worker_id)
         if found is not None and found < version:  # what the command says: an older greeter is shut out
             journal.upgraded = (found, version)
+            journal.upgrade_warning = older
         return journal
 
     # --- senders ----------------------------------------------------------------------------

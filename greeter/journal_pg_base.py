@@ -27,8 +27,14 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.db_url import one_line
-from greeter.errors import ClockSkewError, JournalError, JournalUnavailableError, clock_skew_problem
-from greeter.journal_pg_schema import PgTarget
+from greeter.errors import (
+    ClockSkewError,
+    JournalError,
+    JournalNewerError,
+    JournalUnavailableError,
+    clock_skew_problem,
+)
+from greeter.journal_pg_schema import MIGRATIONS, PgTarget
 from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import (
     CAP_STATES,
@@ -394,6 +400,27 @@ class PgJournalBase:
         problem = self.clock_skew(now)
         if problem is not None:
             raise ClockSkewError(f"journal {self.url}: {problem}")
+
+    def schema_version(self) -> int:
+        """The journal's schema version now: one SELECT of its ledger (a newer greeter may have
+        migrated it since this one opened it: :meth:`check_schema`)."""
+        ledger = "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+        row = self._run(lambda conn, _: conn.execute(ledger).fetchone())
+        return int(row[0]) if row else 0
+
+    def check_schema(self, latest: int = len(MIGRATIONS)) -> None:
+        """Refuse (:class:`~greeter.errors.JournalNewerError`, exit 75) when another machine's newer
+        greeter upgraded the journal past ``latest`` (this greeter's schema) since it was opened.
+
+        Several senders share a PostgreSQL journal, and an upgrade takes no lock
+        they hold: the first command of a new version migrates it while the older
+        daemons go on. Called once per run before anything is claimed (one SELECT,
+        never per letter), next to :meth:`check_clock`, so an older sender stops
+        claiming and writing rows of a schema it does not know until it is upgraded.
+        """
+        found = self.schema_version()
+        if found > latest:
+            raise JournalNewerError(self.url, found, latest)
 
     # --- running statements -----------------------------------------------------------------
 

@@ -33,7 +33,7 @@ import psycopg
 from psycopg import sql
 
 from greeter.db_url import check_identifier, redact, take_params
-from greeter.errors import JournalError
+from greeter.errors import JournalError, JournalNewerError
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
@@ -309,12 +309,12 @@ def _version(conn: psycopg.Connection[Any], schema: str) -> int | None:
 
 
 def _up_to_date(version: int | None, latest: int) -> bool:
-    """Whether a journal at ``version`` needs no migration; a newer one is refused, in the words of
-    :func:`~greeter.journal_sql.run_migrations` (which such a journal no longer reaches)."""
-    if version is not None and version > latest:
-        raise JournalError(
-            f"journal schema version {version} is newer than this greeter knows ({latest}); upgrade greeter"
-        )
+    """Whether a journal at ``version`` needs no migration; a newer one is refused
+    (:class:`~greeter.errors.JournalNewerError`, exit 75: on a shared journal, a rolling upgrade
+    that has not reached this machine yet — the words of :func:`~greeter.journal_sql.run_migrations`,
+    which such a journal no longer reaches, and what to do)."""
+    if version is not None and version > latest:  # exit 75: a rolling upgrade has not reached here yet
+        raise JournalNewerError(None, version, latest)
     return version == latest
 
 

@@ -109,6 +109,9 @@ def _say_upgrade(journal: JournalStore, url: str) -> None:
     """:func:`upgrade_note` on stderr when opening ``journal`` upgraded it (the CLI's openers)."""
     if journal.upgraded is not None:
         print(upgrade_note(url, journal.upgraded), file=sys.stderr, flush=True)
+        older: str | None = getattr(journal, "upgrade_warning", None)  # PostgreSQL's (journal_pg_senders)
+        if older is not None:
+            print(older, file=sys.stderr, flush=True)
 
 
 def open_project_journal(

@@ -208,6 +208,8 @@ def plan_cycle(
     each due retry and operator's resend, which the send would hand over too.
     """
     settings = inputs.settings
+    if not dry_run and isinstance(journal, Leased):
+        journal.check_schema()  # a newer greeter elsewhere upgraded it: claim and write nothing
     if not dry_run and on_real_clock(now, datetime.now(UTC)):
         if isinstance(journal, Leased):
             journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
