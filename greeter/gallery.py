@@ -202,29 +202,30 @@ def write_gallery(
             f"{out}: {len(refused)} file(s) there that no earlier preview wrote ({shown}; see {MANIFEST}): "
             "greeter replaces only its own files; choose another --out, or move them away"
         )
-    css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
-    folder.write(_CSS_NAME, (css.encode(),))
+    with folder.undone_on_failure():  # a run that fails leaves the folder as it found it
+        css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
+        folder.write(_CSS_NAME, (css.encode(),))
 
-    cards: list[Card] = []
-    errors = 0
-    for n, draft in enumerate(stream, start=1):
-        data = draft_json(draft, default_zone)
-        lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
-        card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
-        errors += card.status == "error"
-        if card.page is not None:
-            # straight away: pages are many, and the index linking them comes last
-            page = _draft_page(card, data, from_line(draft, sender), ui)
-            folder.write(card.page, (page.encode(),))
-        cards.append(card)
-    cards = _with_carriers(cards)
-    index = out / "index.html"
-    not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
-    span = _Span(start, days, now, by_day(quota() if quota is not None else ()))
-    for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
-        folder.write(name, (chunk.encode() for chunk in chunks))
-    letters = sum(card.page is not None for card in cards)
-    tally = folder.finish()
+        cards: list[Card] = []
+        errors = 0
+        for n, draft in enumerate(stream, start=1):
+            data = draft_json(draft, default_zone)
+            lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
+            card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
+            errors += card.status == "error"
+            if card.page is not None:
+                # straight away: pages are many, and the index linking them comes last
+                page = _draft_page(card, data, from_line(draft, sender), ui)
+                folder.write(card.page, (page.encode(),))
+            cards.append(card)
+        cards = _with_carriers(cards)
+        index = out / "index.html"
+        not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
+        span = _Span(start, days, now, by_day(quota() if quota is not None else ()))
+        for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
+            folder.write(name, (chunk.encode() for chunk in chunks))
+        letters = sum(card.page is not None for card in cards)
+        tally = folder.finish()
     _drop_empty_folders(out)
     # As for .eml files: say where the result is (a reviewer opens it next).
     print(

@@ -157,3 +157,39 @@ def test_a_workbook_on_a_full_disk_is_one_line_exit_75_and_no_file(
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("kept: ")]
     assert lines == [f"{out / command[-1]}: cannot write: No space left on device"], result.stderr
     assert "kept: " not in result.stderr, result.stderr  # no workbook, whole or half
+
+
+def test_a_preview_gallery_that_fails_on_a_full_disk_leaves_the_folder_as_it_was(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """QA: ``preview --format html --out DIR`` on a full disk exited 75 and left no .tmp, but left
+    ``gallery.css``, two drafts and ``.greeter-preview.sha256`` with no ``index.html``."""
+    config = make_project(people(40))
+    out = tmp_path / "gallery"
+    out.mkdir()
+    result = on_tmpfs(out, "24k", config, "preview", "--format", "html", "-o", str(out), "--now", NOW)
+    assert result.returncode == 75, result.stderr
+    assert "kept: " not in result.stderr, result.stderr  # the empty folder it was
+
+
+def test_a_failed_preview_puts_back_the_previous_previews_files(tmp_path: Path) -> None:
+    """A rerun that fails partway: the page it replaced is the previous one again, the page it
+    added is gone, the manifest is the previous preview's, byte for byte (no .tmp left)."""
+    from greeter.preview_out import MANIFEST, OwnedFolder
+
+    first = OwnedFolder.open(tmp_path)
+    first.write("index.html", (b"old index",))
+    first.write("drafts/a.html", (b"old a",))
+    first.finish()
+    manifest = (tmp_path / MANIFEST).read_bytes()
+    again = OwnedFolder.open(tmp_path)
+    with pytest.raises(OSError, match="No space left"), again.undone_on_failure():
+        again.write("drafts/a.html", (b"new a",))
+        again.write("drafts/b.html", (b"new b",))
+        again.write("days/1.html", (b"new day",))
+        raise OSError(28, "No space left on device")  # as the next write would
+    assert (tmp_path / "drafts" / "a.html").read_bytes() == b"old a"
+    assert (tmp_path / "index.html").read_bytes() == b"old index"
+    assert (tmp_path / MANIFEST).read_bytes() == manifest
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert left == [MANIFEST, "drafts", "drafts/a.html", "index.html"]
