@@ -61,10 +61,11 @@ from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
 from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, overview_rows, pager
 from greeter.gallery_quota import DayNote, by_day, quota_note
 from greeter.i18n import bcp47
+from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
-from greeter.quota_plan import QuotaDay
+from greeter.quota_plan import QuotaDay, held_back
 from greeter.review import Envelope
 from greeter.sources import Rejection
 
@@ -221,7 +222,9 @@ def write_gallery(
         cards = _with_carriers(cards)
         index = out / "index.html"
         not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
-        span = _Span(start, days, now, by_day(quota() if quota is not None else ()))
+        over = list(quota()) if quota is not None else []
+        cards = _with_quota_held(cards, held_back(over))
+        span = _Span(start, days, now, by_day(over))
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
         letters = sum(card.page is not None for card in cards)
@@ -240,6 +243,21 @@ def _page_folders(out: Path) -> list[str]:
     drafts = out / "drafts"
     days = sorted(p.name for p in drafts.iterdir() if p.is_dir() or p.is_symlink()) if drafts.is_dir() else []
     return ["drafts", *(f"drafts/{d}" for d in days), "days", "outside"]
+
+
+def _with_quota_held(cards: list[Card], fates: Mapping[JournalKey, tuple[date, str]]) -> list[Card]:
+    """Pure: each letter's card the daily quota holds back with its fate (``later``, ``expires``),
+    as the JSON's ``quota_held`` says it: its pill says so, not "to send" (QA)."""
+    if not fates:
+        return cards
+    return [
+        replace(card, quota_held=fate[1])
+        if card.status == "send"
+        and card.occasion_day is not None
+        and (fate := fates.get((card.contact_id, card.occasion, card.occasion_day))) is not None
+        else card
+        for card in cards
+    ]
 
 
 def _drop_empty_folders(out: Path) -> None:
