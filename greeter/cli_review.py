@@ -90,7 +90,8 @@ def preview(
     outside_audience, render_error). A letter the journal says left is
     listed as sent, at the moment it left. A day whose letters exceed
     delivery.rate_limit.per_day gets a note on stderr (how many go, how many
-    go later or expire; `quota_held` in the JSON).
+    go later or expire; `quota_held` in the JSON), and each letter it holds
+    back is "held by quota (later)" or "(expires)" in the table, not "send".
 
     The range shows the occasions whose day (less any `days_before`) is in
     it, and every letter that leaves in it: a 5 January birthday greeted on

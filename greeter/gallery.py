@@ -61,10 +61,11 @@ from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
 from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, overview_rows, pager
 from greeter.gallery_quota import DayNote, by_day, quota_note
 from greeter.i18n import bcp47
+from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.preview import draft_json
 from greeter.preview_out import MANIFEST, OwnedFolder
-from greeter.quota_plan import QuotaDay
+from greeter.quota_plan import QuotaDay, held_back
 from greeter.review import Envelope
 from greeter.sources import Rejection
 
@@ -202,29 +203,32 @@ def write_gallery(
             f"{out}: {len(refused)} file(s) there that no earlier preview wrote ({shown}; see {MANIFEST}): "
             "greeter replaces only its own files; choose another --out, or move them away"
         )
-    css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
-    folder.write(_CSS_NAME, (css.encode(),))
+    with folder.undone_on_failure():  # a run that fails leaves the folder as it found it
+        css = resources.files("greeter").joinpath(_CSS_NAME).read_text(encoding="utf-8")
+        folder.write(_CSS_NAME, (css.encode(),))
 
-    cards: list[Card] = []
-    errors = 0
-    for n, draft in enumerate(stream, start=1):
-        data = draft_json(draft, default_zone)
-        lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
-        card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
-        errors += card.status == "error"
-        if card.page is not None:
-            # straight away: pages are many, and the index linking them comes last
-            page = _draft_page(card, data, from_line(draft, sender), ui)
-            folder.write(card.page, (page.encode(),))
-        cards.append(card)
-    cards = _with_carriers(cards)
-    index = out / "index.html"
-    not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
-    span = _Span(start, days, now, by_day(quota() if quota is not None else ()))
-    for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
-        folder.write(name, (chunk.encode() for chunk in chunks))
-    letters = sum(card.page is not None for card in cards)
-    tally = folder.finish()
+        cards: list[Card] = []
+        errors = 0
+        for n, draft in enumerate(stream, start=1):
+            data = draft_json(draft, default_zone)
+            lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
+            card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
+            errors += card.status == "error"
+            if card.page is not None:
+                # straight away: pages are many, and the index linking them comes last
+                page = _draft_page(card, data, from_line(draft, sender), ui)
+                folder.write(card.page, (page.encode(),))
+            cards.append(card)
+        cards = _with_carriers(cards)
+        index = out / "index.html"
+        not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
+        over = list(quota()) if quota is not None else []
+        cards = _with_quota_held(cards, held_back(over))
+        span = _Span(start, days, now, by_day(over))
+        for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
+            folder.write(name, (chunk.encode() for chunk in chunks))
+        letters = sum(card.page is not None for card in cards)
+        tally = folder.finish()
     _drop_empty_folders(out)
     # As for .eml files: say where the result is (a reviewer opens it next).
     print(
@@ -239,6 +243,21 @@ def _page_folders(out: Path) -> list[str]:
     drafts = out / "drafts"
     days = sorted(p.name for p in drafts.iterdir() if p.is_dir() or p.is_symlink()) if drafts.is_dir() else []
     return ["drafts", *(f"drafts/{d}" for d in days), "days", "outside"]
+
+
+def _with_quota_held(cards: list[Card], fates: Mapping[JournalKey, tuple[date, str]]) -> list[Card]:
+    """Pure: each letter's card the daily quota holds back with its fate (``later``, ``expires``),
+    as the JSON's ``quota_held`` says it: its pill says so, not "to send" (QA)."""
+    if not fates:
+        return cards
+    return [
+        replace(card, quota_held=fate[1])
+        if card.status == "send"
+        and card.occasion_day is not None
+        and (fate := fates.get((card.contact_id, card.occasion, card.occasion_day))) is not None
+        else card
+        for card in cards
+    ]
 
 
 def _drop_empty_folders(out: Path) -> None:

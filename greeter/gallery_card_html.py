@@ -15,6 +15,7 @@ from html import escape
 
 from greeter.gallery_cards import Card
 from greeter.gallery_lang import Ui
+from greeter.gallery_quota import SETTING as QUOTA_SETTING
 
 __all__ = ["APPROVAL_LABELS", "approval_words", "badge", "card_html", "lang_attr", "occasion_line"]
 
@@ -37,6 +38,8 @@ def badge(card: Card, ui: Ui) -> str:
     if (said := card.said) is not None:  # first: an occasion that rode in a sent letter is "sent" too
         carrier = card.merged_with[0] if card.merged_with else ""
         label, cls = ui.say(f"{said.key}.badge", letter=card.titles.get(carrier, carrier)), said.style
+    elif card.status == "send" and card.quota_held is not None:  # what JSON's quota_held says
+        label, cls = ui.say("day.quota_later" if card.quota_held == "later" else "day.quota_lost"), "quota"
     elif card.status in ("send", "sent", "error"):
         label, cls = ui.say(f"badge.{card.status}"), card.status
     else:
@@ -45,7 +48,8 @@ def badge(card: Card, ui: Ui) -> str:
         cls = reason if reason in ("merged", "frequency_cap", "invalid_contact") else "skip"
     state = f"journal_state: {card.journal_state}" if card.journal_state else ""
     code = f"reason_code: {card.reason_code}" if card.reason_code else ""
-    tip = " — ".join(p for p in (card.reason, state, code, card.planner_detail) if p)
+    held = f"{QUOTA_SETTING}: {card.quota_held}" if card.quota_held is not None else ""
+    tip = " — ".join(p for p in (held, card.reason, state, code, card.planner_detail) if p)
     title = f' title="{escape(tip)}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" (or past max_days_early) a Saturday
     # birthday greeted on Monday is late by design, not after downtime. Only the fact: what the

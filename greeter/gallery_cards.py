@@ -123,6 +123,9 @@ class Card:
     planner_detail: str | None = None
     #: The letter's language as a BCP 47 tag (``sr-Latn``); "" when there is no letter.
     lang: str = ""
+    #: A letter the daily quota holds back: ``later`` or ``expires`` (JSON ``quota_held``'s fate,
+    #: set once every card is read); None for any other card.
+    quota_held: str | None = None
     #: What the journal holds (JSON ``journal_state``): the greeting's row, or for a ``merged``
     #: occasion the carrying letter's; None when it holds nothing of it.
     journal_state: str | None = None

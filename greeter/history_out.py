@@ -43,11 +43,12 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
+from zipfile import ZIP_DEFLATED, ZipFile
 from zoneinfo import ZoneInfo
 
 from greeter.console import escaped, neutralised, print_records
@@ -189,10 +190,19 @@ def _opened(out: Path) -> Iterator[IO[bytes]]:
 
 def _write_xlsx(raw: IO[bytes], sheet: Sheet, records: Iterable[Mapping[str, Any]]) -> None:
     """The workbook: one sheet, its header frozen and filtered, the rows streamed (write-only mode:
-    openpyxl keeps them in a temporary file, not in memory)."""
+    openpyxl keeps them in a temporary file, not in memory).
+
+    Saved through an archive of ours rather than ``Workbook.save``: a write failing partway (a
+    full disk) left openpyxl's ZIP archive and the sheet's row writer open, and the garbage
+    collector closed them later onto the file :func:`~greeter.out_file.replacing` had closed —
+    "Exception ignored in: ZipFile.__del__ … seek of closed file" and a ``_write_rows`` traceback
+    after the one line that said it. Both are now ended here, on the way out, their own errors
+    (the same full disk) dropped: the first one is the one to tell.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet.title)
@@ -203,13 +213,26 @@ def _write_xlsx(raw: IO[bytes], sheet: Sheet, records: Iterable[Mapping[str, Any
     header = [_xlsx_cell(ws, name) for name in sheet.columns]
     for cell in header:
         cell.font = bold
-    ws.append(header)
     rows = 1
-    for record in records:
-        ws.append([_xlsx_cell(ws, record.get(name)) for name in sheet.columns])
-        rows += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{rows}"
-    book.save(raw)
+    try:
+        ws.append(header)
+        for record in records:
+            ws.append([_xlsx_cell(ws, record.get(name)) for name in sheet.columns])
+            rows += 1
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{rows}"
+        ws.close()  # the sheet whole in openpyxl's temporary file before the archive begins
+    except BaseException:
+        with suppress(OSError, ValueError):
+            ws.close()
+        raise
+    book.properties.modified = datetime.now(UTC).replace(tzinfo=None)  # as Workbook.save sets it
+    archive = ZipFile(raw, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # closes the archive
+    except BaseException:
+        with suppress(OSError, ValueError):
+            archive.close()  # marked closed even when its last bytes fail to go
+        raise
 
 
 #: Characters XML 1.0 refuses that :func:`~greeter.console.escaped` leaves (it takes the controls).

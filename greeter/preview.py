@@ -399,7 +399,9 @@ def run_preview(
     if fmt == "json":
         errors = _write_json(stream, settings.defaults.timezone, lambda: held_back(quota_days()))
     elif fmt == "table":
-        errors = _print_table(stream, first, days, settings.occasion_titles())
+        errors = _print_table(
+            stream, first, days, settings.occasion_titles(), lambda: held_back(quota_days())
+        )
     elif fmt == "eml":
         from greeter.preview_files import write_eml
 
@@ -605,6 +607,18 @@ def _with_quota(text: str, fates: Mapping[JournalKey, tuple[date, str]]) -> str:
     return json.dumps(element, ensure_ascii=False)
 
 
+def _held_status(fate: str, tail: str) -> str:
+    """The table's status of a letter the quota holds (``later`` or ``expires``; ``tail``: the
+    approval's words after it): in the skip's colour, as it does not go that day."""
+    return f"[yellow]held by quota ({fate})[/yellow]{tail}"
+
+
+def _letter_key(letter: str) -> JournalKey:
+    """A table row's letter key (the JSON text the row keeps) as the quota's verdicts are keyed."""
+    contact, occasion, day = json.loads(letter)
+    return (contact, occasion, date.fromisoformat(day))
+
+
 def _order(draft: Draft) -> tuple[int, float, bool]:
     """Where a draft stands in the table and the JSON: its day (an ordinal), the moment its letter
     leaves, and whether it rode in that letter (after it).
@@ -648,8 +662,19 @@ TABLE_COLUMNS = (
 )
 
 
-def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mapping[str, str]) -> int:
+def _print_table(
+    stream: Iterable[Draft],
+    start: date,
+    days: int,
+    titles: Mapping[str, str],
+    held: Callable[[], Mapping[JournalKey, tuple[date, str]]] = dict,
+) -> int:
     """A readable table; colours on a terminal, plain text when piped.
+
+    ``held`` (asked once every draft is read, as :func:`_write_json` asks it): a letter the
+    daily quota holds back says so in its status — ``held by quota (later)`` or ``(expires)``,
+    what its JSON's ``quota_held`` says —, not ``send``: QA read "send (belated)" of a letter
+    that expires unsent, the stderr note the only word of it. The summary counts them apart.
 
     The occasion column names each occasion by its config title (``titles``:
     :meth:`~greeter.config.Settings.occasion_titles`), as ``history`` and the
@@ -691,7 +716,7 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
     with closing(sqlite3.connect("")) as spill:
         spill.execute(
             "CREATE TABLE row (day INTEGER, at REAL, merged INTEGER, when_short TEXT, when_long TEXT,"
-            " who TEXT, occasion TEXT, years TEXT, subject TEXT, status TEXT)"
+            " who TEXT, occasion TEXT, years TEXT, subject TEXT, status TEXT, letter TEXT, tail TEXT)"
         )
         for draft in stream:
             item, hit = draft.item, draft.item.hit
@@ -707,6 +732,7 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
                 # Its row stands at the letter's time: the occasion's own day is said beside its name
                 # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).
                 occasion += f" ({hit.date:%d.%m})"
+            letter, tail = None, ""
             if draft.error is not None:
                 status, subject = "[red]render error[/red]", draft.error
                 errors += 1
@@ -717,13 +743,15 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
                 subject = "; ".join(filter(None, (draft.extra.get("subject"), item.detail)))
                 counts["sent"] += 1
             elif item.status == "send":
-                status = "[green]send[/green]" + (" (belated)" if item.belated else "")
                 approval = draft.extra.get("approval")
                 if approval == "approved":  # under review: say it, not only what still waits
-                    status += " [green](approved)[/green]"
+                    tail = " [green](approved)[/green]"
                 elif approval is not None:
-                    status += f" [yellow]({approval.replace('_', ' ')})[/yellow]"
+                    tail = f" [yellow]({approval.replace('_', ' ')})[/yellow]"
                     counts[approval] += 1
+                status = "[green]send[/green]" + (" (belated)" if item.belated else "") + tail
+                # its key: the quota's verdict is known once every row is read
+                letter = json.dumps([hit.contact.id, hit.occasion, hit.date.isoformat()])
                 subject = draft.rendered.subject if draft.rendered else ""
                 counts["send"] += 1
             else:
@@ -750,18 +778,14 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
             for measure, cell in zip(measures, cells, strict=True):
                 measure.add(cell)
             spill.execute(
-                "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    *order,
-                    short,
-                    long,
-                    who,
-                    occasion,
-                    years,
-                    subject,
-                    status,
-                ),
+                "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*order, short, long, who, occasion, years, subject, status, letter, tail),
             )
+        fates = held()
+        if fates:  # the held ones' words measured too: the column holds them
+            for (tail,) in spill.execute("SELECT DISTINCT tail FROM row WHERE letter IS NOT NULL"):
+                for fate in {fate for _, fate in fates.values()}:
+                    measures[-1].add(Text.from_markup(_held_status(fate, tail)))
         # A range across New Year (or a letter leaving in December for a January occasion) shows the
         # year on every row: "Tue 29.12" alone reads as this year's December.
         with_year = len(years_seen) > 1
@@ -770,14 +794,19 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
         layout = fit(TABLE_COLUMNS, measures, console.width)
         title: str | None = f"greetings {start:%Y-%m-%d} + {days} days"
         rows = spill.execute(
-            f"SELECT {'when_long' if with_year else 'when_short'}, who, occasion, years, subject, status"
-            " FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order within a moment
+            f"SELECT {'when_long' if with_year else 'when_short'}, who, occasion, years, subject, status,"
+            " letter, tail FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order
         )
         while (chunk := rows.fetchmany(TABLE_CHUNK)) or title is not None:  # an empty range: its header
             table = Table(title=title, show_lines=False, expand=False)
             for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
                 table.add_column(header, style=column.style, overflow=column.overflow, width=width)
-            for when_text, who, occasion, years, subject, status in chunk:
+            for when_text, who, occasion, years, subject, status, letter, tail in chunk:
+                held_as = fates.get(_letter_key(letter)) if letter and fates else None
+                if held_as is not None:
+                    status = _held_status(held_as[1], tail)
+                    counts["send"] -= 1
+                    counts[f"held by quota ({held_as[1]})"] += 1
                 table.add_row(
                     *layout.pick((when_text, plain(who), plain(occasion), years, plain(subject), status))
                 )
@@ -785,7 +814,9 @@ def _print_table(stream: Iterable[Draft], start: date, days: int, titles: Mappin
             title = None
             if not chunk:
                 break
-    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send"))
+    summary = ", ".join(
+        f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send") if v or k != "send"
+    )
     console.print(summary or "nothing planned in this range")
     if counts["approval_outdated"]:
         console.print(f"approval_outdated: {OUTDATED_NOTE}")

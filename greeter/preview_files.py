@@ -44,46 +44,47 @@ def write_eml(
     carries, ``List-Unsubscribe-Post`` with it, is in the file too.
     """
     folder = OwnedFolder.open(out)
-    settings = inputs.settings
-    domain = settings.sender.domain
-    ids = _message_ids(inputs)
-    errors = written = left = 0
-    for draft in stream:
-        if draft.error is not None:
-            errors += 1
-            continue
-        item, rendered = draft.item, draft.rendered
-        left += item.status == "sent"
-        if item.status != "send" or rendered is None or item.send_at is None:
-            continue
-        hit = item.hit
-        try:
-            data = build_message(
-                rendered,
-                to_email=hit.contact.email or "",
-                to_name=hit.contact.display_name,
-                sender=settings.sender,
-                message_id=ids.make(hit.key, domain),
-                date=item.send_at,
-                unsubscribe_mailto=settings.unsubscribe.mailto,
-                unsubscribe_url=unsubscribe_link(hit.contact.email),
-                extra_headers=settings.delivery.headers,
-            )
-        except GreeterError as exc:
-            errors += 1
-            print(f"{hit.contact.id} {hit.occasion}: {exc}", file=sys.stderr)
-            continue
-        name = eml_name(hit.key)
-        if not folder.write(name, (data,)):
-            errors += 1
-            print(
-                f"{out / name}: not written: a file of that name is there that no earlier preview wrote "
-                f"(or it was changed since; see {MANIFEST}); it is kept",
-                file=sys.stderr,
-            )
-            continue
-        written += 1
-    tally = folder.finish()
+    with folder.undone_on_failure():  # a run that fails leaves the folder as it found it
+        settings = inputs.settings
+        domain = settings.sender.domain
+        ids = _message_ids(inputs)
+        errors = written = left = 0
+        for draft in stream:
+            if draft.error is not None:
+                errors += 1
+                continue
+            item, rendered = draft.item, draft.rendered
+            left += item.status == "sent"
+            if item.status != "send" or rendered is None or item.send_at is None:
+                continue
+            hit = item.hit
+            try:
+                data = build_message(
+                    rendered,
+                    to_email=hit.contact.email or "",
+                    to_name=hit.contact.display_name,
+                    sender=settings.sender,
+                    message_id=ids.make(hit.key, domain),
+                    date=item.send_at,
+                    unsubscribe_mailto=settings.unsubscribe.mailto,
+                    unsubscribe_url=unsubscribe_link(hit.contact.email),
+                    extra_headers=settings.delivery.headers,
+                )
+            except GreeterError as exc:
+                errors += 1
+                print(f"{hit.contact.id} {hit.occasion}: {exc}", file=sys.stderr)
+                continue
+            name = eml_name(hit.key)
+            if not folder.write(name, (data,)):
+                errors += 1
+                print(
+                    f"{out / name}: not written: a file of that name is there that no earlier preview wrote "
+                    f"(or it was changed since; see {MANIFEST}); it is kept",
+                    file=sys.stderr,
+                )
+                continue
+            written += 1
+        tally = folder.finish()
     print(f"wrote {written} .eml file(s) to {out}{_already_left(left)}{tally.summary()}")
     if written and ids.sample:
         print(

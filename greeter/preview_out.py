@@ -17,6 +17,12 @@ Crash safety: a file's manifest line is appended right before the file takes
 its final name, so a run stopped halfway leaves every file it wrote listed (a
 name may then be listed with two contents; either is ours). The last step,
 :meth:`OwnedFolder.finish`, rewrites the manifest with this run's files only.
+
+A run that fails (a full disk, the contacts failing partway) leaves the folder as it found it
+(:meth:`OwnedFolder.undone_on_failure`): QA's ``preview --format html --out DIR`` on a full disk
+left ``gallery.css``, two drafts and the manifest, and no ``index.html``. The files it made are
+removed, and a previous preview's file it replaced is put back from a hard link taken before
+(``.NAME.before.tmp``, removed once the run is done); the manifest is cut back to what it held.
 """
 
 from __future__ import annotations
@@ -109,13 +115,24 @@ class OwnedFolder:
         self._now: dict[str, str] = {}
         self._replaced = 0
         self._log: BinaryIO | None = None
+        #: Undone on failure (:meth:`abandon`): the files this run made, the previous files it
+        #: replaced (name → the hard link kept of them), the manifest's size before (None: none).
+        self._made: list[str] = []
+        self._kept: dict[str, str] = {}
+        self._manifest_size: int | None = None
 
     @classmethod
     def open(cls, root: Path) -> OwnedFolder:
         """The folder ``root``, made (``0750``) if missing, with its last preview's manifest read."""
         try:
             make_group_folder(root)
-            return cls(root, _read_manifest(root / MANIFEST))
+            folder = cls(root, _read_manifest(root / MANIFEST))
+            try:
+                info: os.stat_result | None = os.lstat(root / MANIFEST)
+            except FileNotFoundError:
+                info = None
+            folder._manifest_size = info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
+            return folder
         except OutputError:
             raise
         except OSError as exc:
@@ -155,6 +172,15 @@ class OwnedFolder:
             existed = _lstat(base, fd) is not None
             if existed and name not in self._now and not self._ours_or_free(fd, name):
                 return False
+            if name not in self._now and name not in self._kept:
+                if not existed:
+                    self._made.append(name)
+                else:  # the previous preview's: a hard link to put back if this run fails
+                    keep = f".{base}.before.tmp"
+                    _unlink_if_there(keep, fd)
+                    with suppress(OSError):  # a file system without hard links: not put back
+                        os.link(base, keep, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+                        self._kept[name] = keep
             digest = hashlib.sha256()
             with _via_temporary(base, fd) as f:
                 for chunk in chunks:
@@ -188,7 +214,51 @@ class OwnedFolder:
             self._log = None
         with _folder_of(self.root, MANIFEST, create=False) as fd, _via_temporary(MANIFEST, fd) as f:
             f.write("".join(f"{d}  {n}\n" for n, d in self._now.items()).encode("utf-8"))
+        self._made.clear()
+        for name, keep in self._kept.items():  # done: the previous files are not needed back
+            with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
+                _unlink_if_there(keep, fd)
+        self._kept.clear()
         return Tally(self._replaced, removed, kept)
+
+    @contextmanager
+    def undone_on_failure(self) -> Iterator[OwnedFolder]:
+        """The run's writes, up to :meth:`finish`: any error on the way (a full disk, the contacts
+        failing partway) undoes them (:meth:`abandon`) and passes on as it is."""
+        try:
+            yield self
+        except BaseException:
+            self.abandon()
+            raise
+
+    def abandon(self) -> None:
+        """Put the folder back as :meth:`open` found it, as far as it can: the files this run made
+        removed, and the folders made for them if empty, the files it replaced put back from their
+        links, the manifest cut back to its size (removed if there was none). Its own errors are
+        dropped: the one that failed the run is the one to say."""
+        if self._log is not None:
+            with suppress(OSError):
+                self._log.close()
+            self._log = None
+        for name in reversed(self._made):
+            with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
+                if _is_file(PurePosixPath(name).name, fd):
+                    os.unlink(PurePosixPath(name).name, dir_fd=fd)
+        for name, keep in self._kept.items():
+            with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
+                os.replace(keep, PurePosixPath(name).name, src_dir_fd=fd, dst_dir_fd=fd)
+        folders = {p for name in self._made for p in PurePosixPath(name).parents if p.parts}
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            with suppress(OSError), _folder_of(self.root, f"{folder.parent}/x", create=False) as fd:
+                os.rmdir(folder.name, dir_fd=fd)  # only an empty one: another's files keep it
+        with suppress(OSError), _folder_of(self.root, MANIFEST, create=False) as fd:
+            if self._manifest_size is None:
+                _unlink_if_there(MANIFEST, fd)
+            elif _is_file(MANIFEST, fd):
+                with os.fdopen(os.open(MANIFEST, os.O_WRONLY | os.O_NOFOLLOW, dir_fd=fd), "wb") as f:
+                    f.truncate(self._manifest_size)
+        self._made.clear()
+        self._kept.clear()
 
     def _ours_or_free(self, fd: int, name: str) -> bool:
         """Whether ``name`` (in the open folder ``fd``) is absent, or the last preview's file unchanged."""

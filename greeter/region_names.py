@@ -8,9 +8,10 @@ The names come from maintained sources, not a list kept here:
 
 - ISO 3166-2's names of every subdivision as ``pycountry`` ships them (Debian's
   iso-codes), in the country's own writing ("Bayern", "Nordrhein-Westfalen"),
-  and their Russian, English and Serbian (Cyrillic) translations ("Бавария",
-  "Bavaria", "Војводина") — languages the project's CRMs are in
-  (:func:`greeter.countries.name_languages`);
+  and their Russian, English and Serbian (Cyrillic and Latin) translations ("Бавария",
+  "Bavaria", "Војводина", "Kosovo i Metohija") — languages the project's CRMs are in
+  (:func:`greeter.countries.name_languages`) —, with the usual Serbian names the
+  translation lacks (:mod:`greeter.region_names_sr`: «Баварска», "Bavarska");
 - the ``holidays`` library's own ``subdivisions_aliases`` of each country
   ("Bgld" for Burgenland, "Berne").
 
@@ -29,22 +30,26 @@ import importlib
 import unicodedata
 from functools import cache
 
-#: Translations of ISO 3166-2's names read besides the names themselves: Serbian's is in Cyrillic
-#: ("Војводина"), as a Serbian CRM writes it — its Latin spelling is ISO's own name ("Vojvodina").
-_LANGUAGES = ("ru", "en", "sr")
+#: Translations of ISO 3166-2's names read besides the names themselves: Serbian in both its
+#: scripts, as a Serbian CRM writes it ("Војводина"; "Kosovo i Metohija", which ISO's own name,
+#: "Kosovo-Metohija", is not), and the usual Serbian names the translation lacks
+#: (:mod:`greeter.region_names_sr`: «Баварска», "Bavarska").
+_LANGUAGES = ("ru", "en", "sr", "sr@latin")
 #: Aliases this short are abbreviations ("B", "BD", "RS"), not names: a two-letter cell is read as
 #: a country code before names are looked at, and a three-letter one ("Bgld" aside) is ambiguous.
 _SHORTEST = 4
 
 
 def name_key(text: str) -> str:
-    """How region names are compared: any case, any spacing, and without accents or umlauts
-    ("Cordoba", "Baden-Wurttemberg", "е" for "ё"): a CRM typed on an English keyboard drops them.
+    """How region names are compared: any case, any spacing, a hyphen as a space, and without
+    accents or umlauts ("Cordoba", "Baden-Wurttemberg", "е" for "ё"): a CRM typed on an English
+    keyboard drops them, and iso-codes' Serbian writes «Баден Виртемберг» where Serbs write
+    «Баден-Виртемберг».
 
     Unicode's decomposition (NFKD) splits a letter from its marks, which are dropped; the
     Cyrillic "й" loses its breve too, on both sides of the comparison alike.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).replace("-", " ")
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
@@ -118,8 +123,12 @@ def _library_regions() -> dict[str, tuple[str, ...]]:
 
 def _iso_names() -> list[tuple[str, str, tuple[str, ...]]]:
     """ISO 3166-2's names (keyed) with their codes and their parents' codes, nearest first: as
-    written in the country, and translated."""
+    written in the country, translated, and the usual Serbian ones in both scripts
+    (:mod:`greeter.region_names_sr`), an autonomous province also with its kind before it."""
     import pycountry
+
+    from greeter.region_names_sr import PROVINCE_PREFIXES, PROVINCE_TYPE, USUAL_NAMES
+    from greeter.serbian_script import to_latin
 
     translations = [
         gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
@@ -133,6 +142,9 @@ def _iso_names() -> list[tuple[str, str, tuple[str, ...]]]:
         parents: list[str] = []
         while (up := parent_of.get(parents[-1] if parents else code)) is not None and up not in parents:
             parents.append(up)
-        names.append((name_key(name), code, tuple(parents)))
-        names.extend((name_key(t.gettext(name)), code, tuple(parents)) for t in translations)
+        serbian = (translations[_LANGUAGES.index("sr")].gettext(name), *USUAL_NAMES.get(code, ()))
+        if subdivision.type == PROVINCE_TYPE:
+            serbian += tuple(f"{kind} {n}" for kind in PROVINCE_PREFIXES for n in serbian)
+        known = {name, *(t.gettext(name) for t in translations), *serbian, *map(to_latin, serbian)}
+        names.extend((name_key(n), code, tuple(parents)) for n in known)
     return names

@@ -72,3 +72,19 @@ def test_every_gallery_language_says_the_quota_note(tag: str) -> None:
     if tag not in ("en", "en_001"):
         assert ui.say("day.quota_later") != ui_for("en").say("day.quota_later"), "translated"
     assert quota_note(date(2027, 4, 15), {D14: DayNote(1, 2, 1, 0)}, ui) == ""
+
+
+def test_each_held_letters_card_says_its_fate_not_to_send(make_project: MakeProject, tmp_path: Path) -> None:
+    """QA: the table and the gallery's cards said "send" of letters the JSON marks ``quota_held``:
+    each held card's pill is the day note's word for its fate (later / never sent), in the
+    quota's colour, its tooltip the setting; the 5 that go keep "to send"."""
+    config = quota_project(make_project)
+    out = tmp_path / "gallery"
+    run = greeter(config, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(out))  # type: ignore[arg-type]
+    assert run.returncode == 0, run.stderr
+    index = (out / "index.html").read_text()
+    pills = re.findall(r'<span class="badge badge-(\w+)"[^>]*>([^<]*)</span>', index)
+    held = [label for cls, label in pills if cls == "quota"]
+    assert sorted(held) == ["не уйдут"] * 45 + ["позже"] * 10, held
+    assert sum(cls == "send" for cls, _ in pills) == 5, pills
+    assert 'class="badge badge-quota" title="delivery.rate_limit.per_day' in index

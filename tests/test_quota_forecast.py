@@ -136,3 +136,29 @@ def test_preview_notes_the_quota_and_marks_the_held_letters_in_json(make_project
     fates = sorted(h["fate"] for h in held)
     assert fates.count("expires") == 45 and fates.count("later") == 10
     assert {h["day"] for h in held if h["fate"] == "expires"} == {"2027-04-16"}
+
+
+def test_preview_table_says_of_each_held_letter_what_its_json_says(make_project: MakeProject) -> None:
+    """QA: the table said "send (belated)" of a letter whose JSON said ``quota_held {fate: expires}``
+    and "send" of others that went "later"; only a note on stderr told. A held letter's status is
+    now what its JSON says; the summary counts them apart from what goes."""
+    config = quota_project(make_project)
+    args = ("preview", "--days", "5", "--now", NOW)
+    table = greeter(config, *args, "--format", "json")  # type: ignore[arg-type]
+    fates = {
+        (e["contact_id"], e["quota_held"]["fate"] if e["quota_held"] else None)
+        for e in json.loads(table.stdout)
+        if e["status"] == "send"
+    }
+    shown = greeter(config, *args)  # type: ignore[arg-type]
+    assert shown.returncode == 0, shown.stderr
+    rows = {}
+    for line in shown.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) > 3 and cells[2][:1].isdigit():
+            rows[cells[2].split()[0]] = cells[-2]
+    for contact, fate in fates:
+        assert rows[contact] == (f"held by quota ({fate})" if fate else "send (belated)"), (contact, rows)
+    summary = shown.stdout.strip().splitlines()[-1]
+    assert "send: 5" in summary and "held by quota (later): 10" in summary, summary
+    assert "held by quota (expires): 45" in summary, summary
