@@ -436,7 +436,8 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
     time). A journal that recorded a change later than the clock (on the real
     clock only, as send: :func:`~greeter.clock_sanity.check_journal_clock`)
     is said with send's own words, as a warning (``check --strict`` fails on it):
-    a project's copy a ``--now`` rehearsal ran ahead holds later times too.
+    a project's copy a ``--now`` rehearsal ran ahead holds later times too. So is
+    a SQLite journal put back from an older copy (:mod:`greeter.journal_mark`).
     A PostgreSQL journal's server whose clock is off this machine's by more than
     the tolerance (:meth:`~greeter.journal_pg_base.PgJournalBase.clock_skew`) is
     said in send's words too, but not as a warning: send and run stop at it every
@@ -445,6 +446,7 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
     """
     from greeter.errors import journal_clock_problem
     from greeter.journal import open_existing_journal
+    from greeter.journal_mark import journal_rewound
     from greeter.send import on_real_clock
 
     status = next((d for d in report.databases if d.role == "journal"), None)
@@ -456,20 +458,25 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
         report.databases[report.databases.index(status)] = replace(status, reachable=False, detail="damaged")
         report.fatal = True  # send and run exit 2 for it
         return
-    if not on_real_clock(now, datetime.now(UTC)):
-        return  # a rehearsal's moment is meant to differ
+    real = on_real_clock(now, datetime.now(UTC))  # a rehearsal's moment is meant to differ from the clock
+    if not real and not storage_url.startswith("sqlite"):
+        return  # only a SQLite journal has a note to be compared with at any moment
     older = status.schema_version != status.latest_version  # opened as send opens it, it would be upgraded
     try:
         journal = _read_unmigrated(storage_url) if older else open_existing_journal(storage_url, now=now)
         if journal is None:
             return
         try:
-            skew = None if storage_url.startswith("sqlite") else _server_clock_skew(journal, now)
-            problem = journal_clock_problem(now, journal.newest_change())
+            skew = None if storage_url.startswith("sqlite") or not real else _server_clock_skew(journal, now)
+            problem = journal_clock_problem(now, journal.newest_change()) if real else None
+            rewound = journal_rewound(journal)  # any moment: a restore is no matter of the clock
         finally:
             journal.close()
     except (GreeterError, sqlite3.Error):
         return  # the journal's status line already says how it is
+    if rewound is not None:  # a warning, as the dry run says it: a person decides (baseline, the note)
+        message = f"send refuses it: {rewound}"
+        report.problems.append(Problem(status.url, "storage.url", message, severity="warning"))
     if skew is not None:  # send and run stop at it whatever the journal holds: exit 75, as they do
         report.problems.append(Problem(status.url, "storage.url", f"send refuses it: {skew}"))
         detail = f"{status.detail}; not usable from this machine now: its clock is off the server's"

@@ -503,7 +503,9 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     version N) to FILE.
 
     To restore: stop greeter, delete the journal's -wal and -shm, put the
-    backup in the journal's place, start greeter.
+    backup in the journal's place, then follow docs/operations.md ("Backing
+    up the journal"): send and the daemon refuse the older copy (exit 75)
+    until its last step, greeter baseline, accepts it.
 
     \b
     Exit codes:
@@ -584,7 +586,10 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     gone) records them as handled. Every letter the journal lacks for an
     occasion through DATE is taken, so one that had failed after the backup
     is not retried either. The warning that greeter has sent from this
-    journal is expected then.
+    journal is expected then. It also accepts the restored journal (not
+    with --dry-run): send refuses a SQLite journal that lacks letters the
+    note beside it (<journal>.sent) says it sent, exit 75, until baseline
+    rewrites the note to it.
 
     \b
     Exit codes:
@@ -603,6 +608,7 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         2026-12-04); the next send --once sends none of them
     """
     from greeter.baseline import run_baseline
+    from greeter.journal_mark import accepted_restore
     from greeter.own_journal import open_own_journal
     from greeter.runtime import load_inputs
 
@@ -620,6 +626,7 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
             if not dry_run:
                 journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
             done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
+            accepted = None if dry_run else accepted_restore(journal)  # a restore's last step
         finally:
             journal.close()
     except JournalUnavailableError as exc:
@@ -632,6 +639,8 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
         click.echo(str(problem), err=True)
     if (warning := done.warning()) is not None:
         click.echo(warning, err=True)
+    if accepted is not None:
+        click.echo(accepted, err=True)
     for line in done.lines() if dry_run else ():
         click.echo(f"would record  {line}")
     click.echo(done.text())

@@ -53,6 +53,18 @@ def _checkpoint(journal: JournalStore, what: str) -> None:
         )
 
 
+def _renote(journal: JournalStore) -> None:
+    """The journal's note of its newest sent letter rewritten after an erasure (:mod:`greeter.journal_mark`).
+
+    ``forget`` or ``purge`` may have deleted the letter the note names: left as it
+    was, the next send would take the journal for one put back from an older copy.
+    """
+    from greeter.journal_mark import remember_newest_sent
+
+    if (said := remember_newest_sent(journal)) is not None:
+        click.echo(f"warning: {said}", err=True)
+
+
 def _erasure_journal(
     settings: Settings, config: Path, moment: datetime, *, dry_run: bool
 ) -> JournalStore | None:
@@ -200,6 +212,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
             erased = True
         if erased and journal is not None:
             _checkpoint(journal, "the erased rows")
+            _renote(journal)
     finally:
         if journal is not None:
             journal.close()
@@ -344,6 +357,7 @@ def _purged(
         done = journal.purge(retention_cutoff(today, days), dry_run=dry_run)
         if not dry_run and done.greetings + done.approvals:
             _checkpoint(journal, "the purged rows")
+            _renote(journal)
     finally:
         journal.close()
     return settings, days, done

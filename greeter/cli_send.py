@@ -38,6 +38,7 @@ from greeter.errors import (
     JournalFailedMidRunError,
     JournalLockedError,
     JournalNewerError,
+    JournalRewoundError,
     JournalUnavailableError,
 )
 from greeter.journal_space import checkpoint_after_run
@@ -173,7 +174,11 @@ def send(
           clock; if it is right, --clock-is-right accepts it), or a newer
           greeter elsewhere upgraded the PostgreSQL journal (upgrade greeter
           on this machine; nothing claimed), or an older greeter still
-          running on it holds back its upgrade; also, ahead
+          running on it holds back its upgrade, or the SQLite journal was put
+          back from an older copy: it lacks letters the note beside it
+          (<journal>.sent) says it sent (finish the restore,
+          docs/operations.md "Backing up the journal": greeter baseline
+          accepts it; or delete the note to send them again); also, ahead
           of 2 and 1, a summary stdout could not take (a full disk, closed):
           what was sent is in the journal (greeter history)
       0   done: also when some letters were delivered and a few got a 4xx —
@@ -187,6 +192,7 @@ def send(
     (then: uncertain), the summary says how many due letters were left for
     the next run, and the exit code is 128 + the signal.
     """
+    from greeter.journal_mark import journal_rewound, remember_newest_sent
     from greeter.own_journal import Use, open_own_journal
     from greeter.runtime import load_inputs
     from greeter.send import send_once
@@ -235,6 +241,8 @@ def send(
             else open_own_journal(settings, inputs.config_file, moment, Use.SEND, adopt=adopt_journal)
         )
         try:
+            if dry_run and (rewound := journal_rewound(journal)) is not None:
+                click.echo(f"warning: send refuses it: {rewound}", err=True)  # a dry run sends nothing
             if not dry_run:
                 system = datetime.now(UTC)  # the real clock, against --now (the one place it is read here)
                 far = far_rehearsal_problem(
@@ -257,6 +265,8 @@ def send(
             expired = _expired_rows(journal, result.summary.expired) if result.summary.lost else []
             if not dry_run and (said := checkpoint_after_run(journal)) is not None:
                 click.echo(f"warning: {said}", err=True)  # a -wal a full disk left big: said, not silent
+            if not dry_run and (said := remember_newest_sent(journal)) is not None:
+                click.echo(f"warning: {said}", err=True)  # costs only the next restore's check
         finally:
             journal.close()
     except ContactsUnavailableError as exc:
@@ -267,8 +277,14 @@ def send(
         if as_json:
             click.echo(json_text(summary_json(moment, dry_run, contacts_unavailable=down.hint())))
         raise down from exc
-    except (JournalUnavailableError, JournalLockedError, ClockSkewError, JournalNewerError) as exc:
-        # The failed-mid-run error, the lock, the clock and a newer journal say themselves what happened.
+    except (
+        JournalUnavailableError,
+        JournalLockedError,
+        ClockSkewError,
+        JournalNewerError,
+        JournalRewoundError,
+    ) as exc:
+        # The failed-mid-run error, the lock, the clock, a newer or a rewound journal say what happened.
         failure: GreeterError = exc
         if type(exc) is JournalUnavailableError:
             failure = JournalUnavailableError(

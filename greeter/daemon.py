@@ -85,6 +85,7 @@ from greeter.errors import (
     JournalNewerError,
 )
 from greeter.instance import config_shown
+from greeter.journal_mark import remember_newest_sent
 from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_space import checkpoint_after_run
 from greeter.journal_store import JournalStore
@@ -462,6 +463,9 @@ class Daemon(DaemonReloads, DaemonHealth):
             self._quota_free_at = hold.until if hold is not None else None
             probed = await self._probe_if_degraded(cycle.wire)
             await self._purge_once_a_day(now)
+            # The journal's newest sent letter beside it, after the purge: the next run sees a restore.
+            if (unnoted := await off_loop(partial(remember_newest_sent, journal))) is not None:
+                log.warning("journal_note_unwritten", detail=unnoted)
             # This long-lived connection empties the -wal of what forget and purge deleted; one a full
             # disk left larger than the journal is said (journal_space), not left to fill it silently.
             if (big := await off_loop(partial(checkpoint_after_run, journal))) is not None:

@@ -482,6 +482,19 @@ class JournalNewerError(JournalError):
         self.latest = latest
 
 
+class JournalRewoundError(JournalError):
+    """A SQLite journal lacks letters its note says it held: put back from an older copy. Not sending.
+
+    Every letter the older copy does not hold that is still within
+    ``catch_up_days`` would go again (:mod:`greeter.journal_mark`).
+    :data:`EXIT_TEMPFAIL`, as a clock behind the journal: nothing is wrong with
+    the config, a person decides (``greeter baseline`` after a restore), and
+    the daemon keeps running and tries again at its next tick.
+    """
+
+    exit_code = EXIT_TEMPFAIL
+
+
 class JournalLockedError(JournalError):
     """Another greeter process is already sending from this (SQLite) journal.
 

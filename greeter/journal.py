@@ -585,6 +585,30 @@ class Journal(SenderLock, Transitions, OptOuts):
             ).fetchall()
         return [datetime.fromisoformat(r["sent_at"]) for r in rows]
 
+    def newest_sent(self) -> tuple[datetime, JournalKey] | None:
+        """When the newest letter this journal recorded as sent left, and its key; None: none yet.
+
+        Any row that left (``sent_at`` set), whatever became of it since: the
+        mark :mod:`greeter.journal_mark` keeps beside the file to see it put
+        back from an older copy. ``sent_at`` is fixed-width UTC text, so its
+        order is the moments' (:func:`~greeter.journal_schema.db_time`).
+        """
+        with self._db() as db:
+            row = db.execute(
+                "SELECT contact_id, occasion, occasion_date, sent_at FROM greetings"
+                " WHERE sent_at IS NOT NULL ORDER BY sent_at DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        key = (row["contact_id"], row["occasion"], date.fromisoformat(row["occasion_date"]))
+        return datetime.fromisoformat(row["sent_at"]), key
+
+    def holds_sent(self, key: JournalKey) -> bool:
+        """Whether the journal holds ``key``'s letter as one that left (``sent_at`` set)."""
+        with self._db() as db:
+            query = f"SELECT 1 FROM greetings WHERE {KEY_WHERE} AND sent_at IS NOT NULL"
+            return db.execute(query, key_params(key)).fetchone() is not None
+
     def counts_by_state(self) -> dict[str, int]:
         """How many greetings are in each state (every state listed, zeros included)."""
         with self._db() as db:

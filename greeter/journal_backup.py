@@ -190,7 +190,7 @@ def _copy(source: sqlite3.Connection, path: Path, target: Path) -> tuple[int, in
     temp = Path(name)
     try:
         counts = _write_and_verify(source, path, temp)
-        _durable_rename(temp, target)
+        durable_rename(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -255,7 +255,7 @@ def _verify(copy: sqlite3.Connection, path: Path) -> tuple[int, int]:
     return greetings, version
 
 
-def _durable_rename(temp: Path, target: Path) -> None:
+def durable_rename(temp: Path, target: Path) -> None:
     """``temp``'s bytes on disk, then its name made ``target``'s, and that rename on disk too."""
     try:
         fd = os.open(temp, os.O_RDONLY)

@@ -531,6 +531,13 @@ def lock_path(path: Path) -> Path:
     return real.with_name(real.name + ".lock")
 
 
+def sent_note_path(path: Path) -> Path:
+    """``<db>.sent`` beside the journal's real file, symbolic links resolved: the note of its newest
+    sent letter (:mod:`greeter.journal_mark`)."""
+    real = path.resolve()
+    return real.with_name(real.name + ".sent")
+
+
 def journal_traces(path: Path) -> list[Path]:
     """The files beside ``path`` that only a journal there leaves: its lock file, its ``-wal``, ``-shm``.
 
@@ -555,10 +562,13 @@ def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
     shows = f"its lock file {names} shows" if traces == [lock_path(path)] else f"{names} show"
     stale = ", ".join(str(p) for p in traces if p != lock_path(path))
     first = f" (deleting the lost file's {stale} first)" if stale else ""
+    # Left, the note would have the fresh journal refused as one put back from an older copy.
+    note = sent_note_path(path)
+    also = f" and its note {note}" if note.exists() else ""
     return JournalError(
         f"journal {path} is missing, but {shows} it existed: restore the journal from a backup{first};"
         f" or, if a fresh start is really meant (every greeting it recorded may then be sent again),"
-        f" delete {names}"
+        f" delete {names}{also}"
     )
 
 

@@ -338,6 +338,8 @@ def run_preview(
     now = parse_now(now_text, settings.defaults.timezone)
     first = start or now.date()
     load_planning_state(inputs, now=now, start=first)
+    if inputs.journal_rewound is not None:  # preview sends nothing; the letters it lists due would go again
+        print(f"warning: send refuses it: {inputs.journal_rewound}", file=sys.stderr)
     pw = inputs.window(now=now, start=first, days=days)
     report = inputs.new_report()
     failures = RenderFailures()

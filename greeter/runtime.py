@@ -66,6 +66,9 @@ class Inputs:
     #: The journal had planned nothing before (new, or none yet): this is its first plan, whose
     #: catch-up period was greeter's to send in only from now (see :meth:`Summary.expired_line`).
     first_plan: bool = False
+    #: Why a send would refuse the journal as put back from an older copy (:mod:`greeter.journal_mark`),
+    #: read with its state for a command that only shows the plan (preview): None, it would not.
+    journal_rewound: str | None = None
     #: ``review: required``: approved content hashes by journal key (None: no review).
     approvals: dict[JournalKey, str] | None = None
     #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
@@ -389,8 +392,11 @@ def load_planning_state(inputs: Inputs, *, now: datetime, start: date) -> None:
         if inputs.settings.review == "required":
             inputs.approvals = {}  # no journal yet, so nothing is approved yet
         return
+    from greeter.journal_mark import journal_rewound
+
     try:
         read_journal_state(inputs, journal, start=start, now=now)
+        inputs.journal_rewound = journal_rewound(journal)
     finally:
         journal.close()
 

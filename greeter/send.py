@@ -37,6 +37,7 @@ from greeter.errors import (
     JournalStateError,
 )
 from greeter.first_run import FirstRunBelated, first_run_belated
+from greeter.journal_mark import refuse_rewound
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
@@ -214,6 +215,8 @@ def plan_cycle(
         if isinstance(journal, Leased):
             journal.check_clock(now)  # before anything is written: a host days ahead expires others' letters
         check_journal_clock(journal, now)  # a clock gone back below what the journal recorded
+    if not dry_run:  # any moment, --now too: a journal put back from an old copy sends lost letters again
+        refuse_rewound(journal)
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
     today, start = plan_start(settings, now)
     calendar = inputs.window(now=now, start=start, days=1, look_ahead=False).calendar  # only its days off

@@ -72,7 +72,8 @@ def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project
     assert line.startswith(
         f"journal {journal_of(config)} is missing, but its lock file {lock} shows it existed"
     )
-    assert "restore the journal from a backup" in line and line.endswith(f"delete {lock}")
+    note = journal_of(config).with_name("journal.sqlite3.sent")  # left, a fresh journal is refused as rewound
+    assert "restore the journal from a backup" in line and line.endswith(f"delete {lock} and its note {note}")
     # its rehearsal too: a dry run listed every greeting the lost journal recorded as due again
     dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
     assert dry.returncode == 2 and "is missing, but its lock file" in dry.stderr, dry.stdout + dry.stderr
@@ -83,8 +84,9 @@ def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project
     # so do the commands that would make a journal only to write one row in it
     assert greeter(config, "suppress", "anna@example.com").returncode == 2
     assert not journal_of(config).exists()
-    # the operator, knowing every greeting may go again, deletes the lock file: a fresh start
+    # the operator, knowing every greeting may go again, deletes the lock file and the note: a fresh start
     lock.unlink()
+    note.unlink()
     fresh = greeter(config, "send", "--once", "--now", NOW)
     assert fresh.returncode == 0 and "sent: 3" in fresh.stdout and letters(config) == 3
 
