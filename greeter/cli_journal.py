@@ -609,13 +609,19 @@ def _suppress_contacts(
     inputs: Inputs, config: Path, texts: Iterable[str], reason: str, moment: datetime, *, force: bool
 ) -> None:
     """``suppress --contact``: each person resolved (every one before anything is written: a name
-    several contacts have, or an unknown id, stops the command with nothing bound), then bound
-    in one transaction (:mod:`greeter.suppress_person`)."""
+    several contacts have, or an unknown id, stops the command with nothing bound and no journal
+    made), then bound in one transaction (:mod:`greeter.suppress_person`)."""
+    from greeter.own_journal import peek_own_journal
     from greeter.suppress_person import bound_words, named_person
 
+    peek = peek_own_journal(inputs.settings, config, moment)  # None: no journal yet, none made
+    try:
+        found = [named_person(inputs, peek, text, force=force) for text in dict.fromkeys(texts)]
+    finally:
+        if peek is not None:
+            peek.close()
     journal = open_own_journal(inputs.settings, config, moment, Use.WRITE)
     try:
-        found = [named_person(inputs, journal, text, force=force) for text in dict.fromkeys(texts)]
         before = journal.opted_out_contacts()
         journal.restore_opt_outs(n.opt_out(reason, moment) for n in found if n.contact_id not in before)
     finally:

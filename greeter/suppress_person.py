@@ -55,12 +55,12 @@ class Named:
         return PersonOptOut(self.contact_id, self.email, reason, now)
 
 
-def named_person(inputs: Inputs, journal: JournalStore, text: str, *, force: bool = False) -> Named:
+def named_person(inputs: Inputs, journal: JournalStore | None, text: str, *, force: bool = False) -> Named:
     """The contact ``text`` names (id first, then name: :func:`by_name`; a name several contacts
     have raises, listing them), with the address its opt-out comes from.
 
     Raises :class:`UnknownContactError` (exit 2) for an id no row of the source and no greeting of
-    the journal has, naming the closest ids, unless ``force``.
+    the journal has, naming the closest ids, unless ``force``. ``journal`` None: there is none yet.
     """
     cid, said = by_name(inputs, journal, text)
     notes = (said,) if said else ()
@@ -72,7 +72,7 @@ def named_person(inputs: Inputs, journal: JournalStore, text: str, *, force: boo
         return Named(
             cid, "", (*notes, f"contact {cid!r} (row {row.row}) was not loaded ({why}): bound by its id")
         )
-    latest = _latest_address(journal, cid)
+    latest = _latest_address(journal, cid) if journal is not None else None
     if latest is not None:
         return Named(
             cid, email_key(latest), (*notes, f"contact {cid!r} is not in the contacts now: bound by its id")
