@@ -23,7 +23,13 @@ from greeter.cli import (
     handles_errors,
     main,
 )
-from greeter.cli_options import check_occasion, occasion_by_title
+from greeter.cli_options import (
+    CONTACT_HELP,
+    CONTACT_METAVAR,
+    check_occasion,
+    contact_by_name,
+    occasion_by_title,
+)
 from greeter.cli_values import config_day, day_span, flag_hint, parse_day, parse_now, trimmed
 
 
@@ -219,7 +225,13 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     "--days", type=click.IntRange(1, 366), help="Days to cover [default: 7; with --reviewed alone, FILE's]."
 )
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
-@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's drafts.")
+@click.option(
+    "--contact",
+    "contact_id",
+    metavar=CONTACT_METAVAR,
+    callback=trimmed,
+    help=f"Only this contact's drafts: {CONTACT_HELP}.",
+)
 @click.option("--occasion", metavar="NAME", callback=trimmed, help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @click.option(
@@ -271,6 +283,7 @@ def approve(
       greeter preview --occasion new_year --from 2026-12-28 --days 5
       greeter approve --occasion new_year --from 2026-12-28 --days 5
       greeter approve --contact C-0042
+      greeter approve --contact Смирнова --days 30
     """
     import getpass
 
@@ -278,7 +291,9 @@ def approve(
     from greeter.runtime import load_inputs
 
     if not (approve_all or contact_id or occasion or reviewed):
-        raise click.UsageError("say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE")
+        raise click.UsageError(
+            "say what to approve: --all, --contact ID|NAME, --occasion NAME or --reviewed FILE"
+        )
     fingerprints = None if reviewed is None else _reviewed(reviewed)
     if fingerprints == {}:  # a preview of a range with no letter: as "approved 0", exit 0
         click.echo(f"nothing to approve: {reviewed} holds no letters (its preview found none to send)")
@@ -292,6 +307,7 @@ def approve(
     occasion = occasion_by_title(occasion, settings)  # a title, as preview's table shows it
     check_occasion(occasion, settings, titles=True)
     if contact_id is not None:  # before the journal is opened (made, in a new project) to record nothing
+        contact_id = contact_by_name(inputs, None, contact_id) or contact_id  # a name, as the CRM shows it
         inputs.require_contact(contact_id)
     if settings.review != "required":
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)

@@ -24,7 +24,13 @@ from greeter.cli import (
     handles_errors,
     main,
 )
-from greeter.cli_options import check_occasion, occasion_by_title
+from greeter.cli_options import (
+    CONTACT_HELP,
+    CONTACT_METAVAR,
+    check_occasion,
+    contact_by_name,
+    occasion_by_title,
+)
 from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 from greeter.own_journal import Use, open_own_journal
@@ -37,7 +43,11 @@ if TYPE_CHECKING:
 #: The options that pick greetings, the same for every decision (applied in this order).
 _FILTERS = (
     click.option(
-        "--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact's greetings."
+        "--contact",
+        "contact_id",
+        metavar=CONTACT_METAVAR,
+        callback=trimmed,
+        help=f"Only this contact's greetings: {CONTACT_HELP}.",
     ),
     click.option("--occasion", metavar="NAME", callback=trimmed, help="Only this occasion's."),
     click.option(
@@ -206,6 +216,7 @@ def _decide_each(
     kept = 0
     try:
         _record_interrupted(journal, moment)
+        contact_id = contact_by_name(inputs, journal, contact_id)  # a name, as history reads it
         chosen = journal.history(
             contact_id=contact_id, occasion=occasion, state=of_state, since=day, until=day
         )

@@ -22,7 +22,7 @@ from greeter.cli import (
     handles_errors,
     main,
 )
-from greeter.cli_options import check_occasion, json_option, occasion_by_title
+from greeter.cli_options import CONTACT_HELP, CONTACT_METAVAR, check_occasion, json_option, occasion_by_title
 from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, Problem
 from greeter.own_journal import Use, open_own_journal
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from greeter.contacts import Contact
-    from greeter.journal_store import JournalEntry
+    from greeter.journal_store import JournalEntry, JournalStore
+    from greeter.runtime import Inputs
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -65,7 +66,13 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 
 @main.command(context_settings=CONTEXT, short_help="Show the journal: what was sent, and how.")
 @_config_option
-@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact.")
+@click.option(
+    "--contact",
+    "contact_id",
+    metavar=CONTACT_METAVAR,
+    callback=trimmed,
+    help=f"Only this contact: {CONTACT_HELP}.",
+)
 @click.option(
     "--email", metavar="ADDRESS", callback=trimmed, help="Only greetings to this address (any case)."
 )
@@ -333,6 +340,20 @@ def history(
     "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table)."
 )
 @click.option(
+    "--contact",
+    "contacts",
+    metavar=CONTACT_METAVAR,
+    multiple=True,
+    callback=trimmed,
+    help=f"Opt this person out (repeatable): {CONTACT_HELP}. Bound by contact id, whatever address "
+    "the CRM gives it; a row rejected for its e-mail too.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --contact: bind an id no contact row and no greeting has (a client not exported yet).",
+)
+@click.option(
     "--address-only",
     is_flag=True,
     help="The addresses given are at fault, not the person (a mailbox gone, a mistyped address): list "
@@ -350,6 +371,8 @@ def suppress(
     show: bool,
     fmt: str | None,
     out: Path | None,
+    contacts: tuple[str, ...],
+    force: bool,
     address_only: bool,
     now: str | None,
 ) -> None:
@@ -367,6 +390,20 @@ def suppress(
     daemon's one-click unsubscribe does the same. --address-only lists only
     the address (a mailbox that is gone is the address's fault, not the
     person's), as --from-bounces and --from-csv of a CRM's export do.
+
+    --contact ID|NAME opts a person out as the manager knows the client — by
+    CRM id, else by name, read as every --contact is (a name several
+    contacts have lists them with their ids, exit 2) — with no address to
+    give: the contact id is bound (a person-level opt-out, as an address's
+    is), so it is greeted at no address, whatever the CRM gives it later;
+    preview shows it skipped as suppressed. No address goes on the list (a
+    mailbox shared with other clients still greets them). A row rejected
+    for its e-mail is named by its id and bound all the same, so a CRM that
+    mends the cell does not greet a client who said no; so is an id only
+    the journal has (a client gone from the export). An id no row and no
+    greeting has is refused with the closest ids (exit 2), unless --force
+    (a client the CRM has not exported yet). --list names these opt-outs on
+    stderr after the list. unsuppress --contact lifts one.
 
     --from-csv reads a CRM's export as the contacts are read
     (UTF-8 with or without BOM or Windows-1251, fields separated by
@@ -427,6 +464,8 @@ def suppress(
     Examples:
       greeter suppress ivan@example.com anna@example.com --reason "asked by phone"
       greeter suppress --from-csv dnc.csv
+      greeter suppress --contact 1006 --reason "complained by phone"
+      greeter suppress --contact "Смирнова Анна" --reason "asked by phone"
       greeter suppress --list
       greeter suppress --list --format csv > do-not-contact.csv
       greeter suppress --list -o do-not-contact.xlsx     # for Excel
@@ -450,10 +489,10 @@ def suppress(
     )
 
     if show:
-        if csv_file or bounces_path or reason or address_only:
+        if csv_file or bounces_path or reason or address_only or contacts or force:
             raise click.UsageError(
-                "--list shows the list; give --from-csv, --from-bounces, --reason or --address-only"
-                " without it"
+                "--list shows the list; give --from-csv, --from-bounces, --contact, --force, --reason"
+                " or --address-only without it"
             )
         from greeter.history_out import chosen_format
         from greeter.journal_project import journal_shown
@@ -468,7 +507,8 @@ def suppress(
         )
         try:
             entries = journal.suppression_list()
-            bindings = bound_by_address(journal.opted_out_contacts())
+            persons = journal.opted_out_contacts()
+            bindings = bound_by_address(persons)
         finally:
             journal.close()
         missing: list[Problem] = []
@@ -480,17 +520,32 @@ def suppress(
             show_list(entries, bindings, fmt, out, journal_shown(settings.storage.url))
         else:  # not an empty table under a title that wrapped: the answer in words
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
+        if not emails:  # --contact's opt-outs: no address of theirs is a row of the list
+            from greeter.suppress_person import unlisted_words
+
+            for line in unlisted_words(persons, {email_key(e.email) for e in entries}):
+                click.echo(line, err=True)
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt or out:
         raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
-    if not emails and not csv_file and not bounces_path:
-        raise click.UsageError("give at least one address, --from-csv FILE, --from-bounces PATH or --list")
+    if not emails and not csv_file and not bounces_path and not contacts:
+        raise click.UsageError(
+            "give at least one address, --contact ID|NAME, --from-csv FILE, --from-bounces PATH or --list"
+        )
+    if force and not contacts:
+        raise click.UsageError("--force goes with --contact")
+    if address_only and not (emails or csv_file or bounces_path):
+        raise click.UsageError("--address-only lists the addresses given; --contact opts a person out")
     inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     # One moment for the whole import, its rows dated alike; a rehearsal's (--now) as history shows it.
     moment = parse_now(now, settings.defaults.timezone)
+    if contacts:
+        _suppress_contacts(inputs, state.config, contacts, reason or "manual", moment, force=force)
+        if not emails and not csv_file and not bounces_path:
+            return
     intake = Intake()
-    from_arguments(emails, intake, reason or "manual")
+    from_arguments(emails, intake, reason or "manual", no_at=" (a contact? greeter suppress --contact {})")
     # Given by hand: the person's opt-out, bound to the contacts holding the address (not a file's lines).
     by_hand = [] if address_only else [address for address, _, _ in intake.addresses.values()]
     if csv_file:
@@ -550,16 +605,43 @@ def suppress(
     sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
+def _suppress_contacts(
+    inputs: Inputs, config: Path, texts: Iterable[str], reason: str, moment: datetime, *, force: bool
+) -> None:
+    """``suppress --contact``: each person resolved (every one before anything is written: a name
+    several contacts have, or an unknown id, stops the command with nothing bound and no journal
+    made), then bound in one transaction (:mod:`greeter.suppress_person`)."""
+    from greeter.own_journal import peek_own_journal
+    from greeter.suppress_person import bound_words, named_person
+
+    peek = peek_own_journal(inputs.settings, config, moment)  # None: no journal yet, none made
+    try:
+        found = [named_person(inputs, peek, text, force=force) for text in dict.fromkeys(texts)]
+    finally:
+        if peek is not None:
+            peek.close()
+    journal = open_own_journal(inputs.settings, config, moment, Use.WRITE)
+    try:
+        before = journal.opted_out_contacts()
+        journal.restore_opt_outs(n.opt_out(reason, moment) for n in found if n.contact_id not in before)
+    finally:
+        journal.close()
+    for named in found:
+        for note in named.notes:
+            click.echo(note, err=True)
+        click.echo(bound_words(named, before.get(named.contact_id)))
+
+
 @main.command(context_settings=CONTEXT, short_help="Take addresses off the do-not-contact list.")
 @_config_option
 @click.argument("emails", nargs=-1)
 @click.option(
     "--contact",
     "contact_ids",
-    metavar="ID",
+    metavar=CONTACT_METAVAR,
     multiple=True,
     callback=trimmed,
-    help="Lift the person-level opt-out of this contact id (repeatable); its address stays listed.",
+    help=f"Lift this person's own opt-out (repeatable): {CONTACT_HELP}. Its address stays listed.",
 )
 @_now_writing_option("The addresses are taken off the config's own list at that moment")
 @click.pass_obj
@@ -573,20 +655,23 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
     read as `suppress` reads it: `Name <addr>`, or two addresses at once,
     each with a warning. Removing an address lifts the person-level opt-out
     made from it too (an unsubscribe binds the contacts greeted at it).
-    --contact ID lifts only a contact's own opt-out, whatever address it
-    came from (the client wants greetings again at the new address the
-    CRM gives them); the address it came from stays on the list. Exit 0 if
-    everything named was removed, 1 if something was not.
+    --contact ID|NAME lifts only a contact's own opt-out, whatever address
+    it came from (the client wants greetings again at the new address the
+    CRM gives them), or the one `suppress --contact` made; the address it
+    came from stays on the list. An id with an opt-out is taken as it is;
+    anything else is read as every --contact is (an id, else a name). Exit
+    0 if everything named was removed, 1 if something was not.
     """
     from greeter.config_loader import load_settings
     from greeter.suppression import lift_contacts, remove
 
     if not emails and not contact_ids:
-        raise click.UsageError("give at least one address or --contact ID")
+        raise click.UsageError("give at least one address or --contact ID|NAME")
     settings = load_settings(state.config, today=config_day(now))
     moment = parse_now(now, settings.defaults.timezone)
     journal = open_own_journal(settings, state.config, moment, Use.CHANGE)
     try:
+        contact_ids = _opted_out_ids(state.config, journal, contact_ids, now)
         n, problems = remove(journal, emails) if emails else (0, [])
         lifted, missing = lift_contacts(journal, contact_ids)
     finally:
@@ -603,3 +688,19 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
     elif tail:
         click.echo(tail.removeprefix("; "))
     sys.exit(EXIT_PROBLEMS if refused else 0)
+
+
+def _opted_out_ids(
+    config: Path, journal: JournalStore, texts: tuple[str, ...], now: str | None
+) -> tuple[str, ...]:
+    """``unsuppress --contact``'s values as contact ids: one with an opt-out as it is (a client gone
+    from the export is lifted without the contacts read); any other read as every --contact is
+    (:func:`~greeter.cli_options.contact_by_name`, the contacts loaded only then)."""
+    opted_out = journal.opted_out_contacts() if texts else {}
+    if all(text in opted_out for text in texts):
+        return texts
+    from greeter.cli_options import contact_by_name
+    from greeter.runtime import load_inputs
+
+    inputs = load_inputs(config, today=config_day(now))
+    return tuple(t if t in opted_out else contact_by_name(inputs, journal, t) or t for t in texts)

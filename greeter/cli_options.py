@@ -26,8 +26,28 @@ if TYPE_CHECKING:
 
     from greeter.config import Settings
     from greeter.journal_store import JournalStore
+    from greeter.runtime import Inputs
 
-__all__ = ["check_occasion", "json_option", "occasion_by_title", "occasion_in_config"]
+__all__ = [
+    "CONTACT_HELP",
+    "CONTACT_METAVAR",
+    "check_occasion",
+    "contact_by_name",
+    "contact_in_config",
+    "json_option",
+    "occasion_by_title",
+    "occasion_in_config",
+]
+
+#: ``--contact``'s metavar in every command that takes it: an id, else a name.
+CONTACT_METAVAR = "ID|NAME"
+
+#: What every ``--contact`` help says after its first words: how a value is read
+#: (:func:`greeter.history_client.by_name`, the one resolver).
+CONTACT_HELP = (
+    "its contact id, else its name as the CRM shows it (whole words, or their starts: Смирнова, "
+    "'Смирнова Анна', Кузн); a name several contacts have lists them with their ids (exit 2)"
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +74,31 @@ def occasion_in_config(config: Path, value: str | None, now_text: str | None) ->
     from greeter.config_loader import load_settings
 
     return occasion_by_title(value, load_settings(config, today=config_day(now_text)))
+
+
+def contact_by_name(inputs: Inputs, journal: JournalStore | None, value: str | None) -> str | None:
+    """``--contact ID|NAME`` as a contact id (:func:`~greeter.history_client.by_name`: an id first,
+    then a name; several contacts of that name are a usage error listing them, exit 2), the name's
+    contact said on stderr; None stays None. ``journal``: also an id only the journal has."""
+    if not value:
+        return value
+    from greeter.history_client import by_name
+
+    found, said = by_name(inputs, journal, value)
+    if said:
+        click.echo(said, err=True)
+    return found
+
+
+def contact_in_config(config: Path, value: str | None, now_text: str | None) -> str | None:
+    """``--contact`` of a command whose runner loads the config itself (``preview``,
+    ``test-send``): :func:`contact_by_name` of the contacts of ``config`` as of ``--now``
+    (``now_text``); None stays None, and nothing is loaded."""
+    if not value:
+        return value
+    from greeter.runtime import load_inputs
+
+    return contact_by_name(load_inputs(config, today=config_day(now_text)), None, value)
 
 
 def check_occasion(

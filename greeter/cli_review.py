@@ -24,7 +24,13 @@ from greeter.cli import (
     handles_errors,
     main,
 )
-from greeter.cli_options import json_option, occasion_in_config
+from greeter.cli_options import (
+    CONTACT_HELP,
+    CONTACT_METAVAR,
+    contact_in_config,
+    json_option,
+    occasion_in_config,
+)
 from greeter.cli_values import config_day, day_span, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS
 
@@ -38,7 +44,13 @@ from greeter.errors import EXIT_PROBLEMS
     help="First occasion day to plan (YYYY-MM-DD or DD.MM.YYYY) [default: today].",
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
-@click.option("--contact", "contact_id", metavar="ID", callback=trimmed, help="Only this contact id.")
+@click.option(
+    "--contact",
+    "contact_id",
+    metavar=CONTACT_METAVAR,
+    callback=trimmed,
+    help=f"Only this contact: {CONTACT_HELP}.",
+)
 @click.option(
     "--occasion",
     metavar="NAME",
@@ -113,6 +125,7 @@ def preview(
       greeter preview --days 14
       greeter preview --from 2026-12-25 --days 14 --format json
       greeter preview --occasion new_year --from 2026-12-28 --days 5
+      greeter preview --contact Смирнова --days 60   # a client by name
       greeter preview --format html --out preview/ && xdg-open preview/index.html
     """
     from greeter.preview import run_preview
@@ -131,7 +144,7 @@ def preview(
         state.config,
         start=parse_day(start, "--from"),
         days=days,
-        contact_id=contact_id,
+        contact_id=contact_in_config(state.config, contact_id, now),  # a name, as the CRM shows it
         occasion=occasion_in_config(state.config, occasion, now),  # a title, as its table shows it
         fmt=fmt,
         out=out or Path("preview"),

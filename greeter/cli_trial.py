@@ -14,7 +14,7 @@ import sys
 import click
 
 from greeter.cli import CONTEXT, State, _config_option, _now_reading_option, handles_errors, main
-from greeter.cli_options import occasion_in_config
+from greeter.cli_options import CONTACT_HELP, CONTACT_METAVAR, contact_in_config, occasion_in_config
 from greeter.cli_values import flag_hint, parse_day, trimmed
 
 
@@ -34,9 +34,9 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
     "--contact",
     "contact_id",
     required=True,
-    metavar="ID",
+    metavar=CONTACT_METAVAR,
     callback=trimmed,
-    help="Whose letter to send (its id).",
+    help=f"Whose letter to send: {CONTACT_HELP}.",
 )
 @click.option(
     "--occasion", metavar="NAME", callback=trimmed, help="That occasion's letter [default: the next one]."
@@ -94,6 +94,7 @@ def test_send(
     \b
     Examples:
       greeter test-send --contact 1029 --to me@company.ru
+      greeter test-send --contact "Гусева Вера" --to me@company.ru
       greeter test-send --contact 1029 --occasion new_year --to me@company.ru
       greeter test-send --contact 1029 --date 2027-12-09 --to me@company.ru
     """
@@ -101,7 +102,7 @@ def test_send(
 
     code = run_test_send(
         state.config,
-        contact_id=contact_id,
+        contact_id=contact_in_config(state.config, contact_id, now) or contact_id,  # a name too
         occasion=occasion_in_config(state.config, occasion, now),  # a title, as preview's table shows it
         day=parse_day(occasion_date, "--date"),
         to=to,

@@ -21,15 +21,40 @@ if TYPE_CHECKING:
     from greeter.contacts import Contact
     from greeter.journal_store import JournalStore
     from greeter.runtime import Inputs
+    from greeter.sources import Rejection
 
 
-def is_id(inputs: Inputs, journal: JournalStore, text: str) -> bool:
-    """Whether ``text`` is a contact id: the contacts source has it, or the journal has a greeting
-    under it (a client gone from the export keeps its history, and is no name to look up)."""
+def source_row(inputs: Inputs, text: str) -> Contact | Rejection | None:
+    """The contacts source's row whose id is ``text``: its contact, or its rejection (a row not
+    loaded — a broken e-mail cell — still has its id), or None (no row has it, or the source cannot
+    be read). Read up to that row only, as :meth:`~greeter.runtime.Inputs.contact` reads."""
+    from greeter.errors import GreeterError
+
+    report = inputs.new_report()
+    try:
+        stream = inputs.contacts(report, text)
+        try:
+            found = next(stream, None)
+        finally:
+            stream.close()
+    except (GreeterError, OSError):  # UnknownContactError: no row has it
+        return None
+    if found is not None:
+        return found
+    return next((r for r in report.rejections if r.contact_id == text), None)
+
+
+def is_id(inputs: Inputs, journal: JournalStore | None, text: str) -> bool:
+    """Whether ``text`` is a contact id: a row of the contacts source has it (loaded or rejected), or
+    the journal has a greeting under it (a client gone from the export keeps its history, and is no
+    name to look up). ``journal`` None: the contacts source alone (a command with nothing to do for
+    a client gone from it: preview, test-send, approve)."""
     from greeter.history_view import read_history
 
-    if inputs.contact(text) is not None:
+    if source_row(inputs, text) is not None:
         return True
+    if journal is None:
+        return False
     rows = read_history(journal, contact_id=text)
     try:
         return next(rows, None) is not None
@@ -39,7 +64,7 @@ def is_id(inputs: Inputs, journal: JournalStore, text: str) -> bool:
             close()
 
 
-def by_name(inputs: Inputs, journal: JournalStore, text: str) -> tuple[str, str | None]:
+def by_name(inputs: Inputs, journal: JournalStore | None, text: str) -> tuple[str, str | None]:
     """The contact id a ``--contact`` names, and what to say of it (None: it is an id, or no name).
 
     ``text`` is an id when it is one (:func:`is_id`), whatever name it
@@ -48,6 +73,9 @@ def by_name(inputs: Inputs, journal: JournalStore, text: str) -> tuple[str, str 
     contact asked for ("--contact Смирнова: contact 2002 (…)"), several are
     a usage error listing them (exit 2: the manager picks one), none leaves
     ``text`` as it was (the caller says nobody has it).
+
+    The one reading of ``--contact ID|NAME`` for every command that takes it (history, preview,
+    test-send, approve, suppress, unsuppress): a manager knows a client by name or CRM id.
     """
     if is_id(inputs, journal, text):
         return text, None

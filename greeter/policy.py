@@ -233,7 +233,7 @@ def do_not_contact(
     if entry is None:
         return False
     said = opted_out_words(entry)
-    if entry.email in {email_key(a) for a in contact.addresses}:
+    if not entry.email or entry.email in {email_key(a) for a in contact.addresses}:
         return said
     return (
         f"{said}, an address this contact no longer has; the opt-out is the person's, so"
@@ -242,8 +242,13 @@ def do_not_contact(
 
 
 def opted_out_words(entry: PersonOptOut) -> str:
-    """A person-level opt-out as a ``suppressed`` reason says it: from which address, when, and why."""
-    return f"the client opted out on {entry.created_at:%Y-%m-%d} from {entry.email} ({entry.reason})"
+    """A person-level opt-out as a ``suppressed`` reason says it: from which address, when, and why.
+
+    One made by contact id with no address to name (``suppress --contact`` of a row whose e-mail
+    was rejected, or of an id the contacts do not have yet) says so, not "from  (…)".
+    """
+    source = f"from {entry.email}" if entry.email else "by its contact id"
+    return f"the client opted out on {entry.created_at:%Y-%m-%d} {source} ({entry.reason})"
 
 
 def crm_opt_out(contact: Contact) -> str | None:

@@ -26,7 +26,7 @@ out at the new address the CRM gives them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from itertools import chain
 from pathlib import Path
@@ -138,11 +138,20 @@ def from_arguments(
     *,
     refused: str = "not suppressed",
     each: str = _EACH_IN,
+    no_at: str = "",
 ) -> None:
     """The addresses given as arguments; each invalid one is a problem naming its position and
-    saying what happens to it (``refused``), a cell of several what happens to ``each``."""
+    saying what happens to it (``refused``), a cell of several what happens to ``each``.
+
+    ``no_at``: what to add to the refusal of an argument with no ``@`` at all, with ``{}`` for it
+    — ``suppress 1006`` or ``suppress Смирнова`` meant a contact (``--contact``), not an address.
+    """
+    import shlex
+
     for number, raw in enumerate(emails, 1):
         found, problem = _read_cell(raw.strip(), f"argument {number}", "", None, refused, each)
+        if problem is not None and no_at and "@" not in raw and problem.severity == "error" and raw.strip():
+            problem = replace(problem, message=problem.message + no_at.format(shlex.quote(raw.strip())))
         if problem is not None:
             intake.problems.append(problem)
         for address in found:

@@ -104,7 +104,7 @@ def test_with_nothing_to_approve_the_message_names_reviewed_too(make_project: Ma
     config = make_project(people(1), review="required")
     done = greeter(config, "approve", "--now", NOW)
     assert done.returncode == 2
-    assert "say what to approve: --all, --contact ID, --occasion NAME or --reviewed FILE" in done.stderr
+    assert "say what to approve: --all, --contact ID|NAME, --occasion NAME or --reviewed FILE" in done.stderr
 
 
 def test_a_preview_with_no_letters_has_nothing_to_approve(make_project: MakeProject) -> None:

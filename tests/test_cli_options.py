@@ -139,7 +139,7 @@ def test_every_option_naming_a_contact_trims_what_was_pasted() -> None:
     }
     assert naming == every
     assert {name for name, _ in every} == {
-        "approve", "failed", "history", "preview", "test-send", "uncertain", "unsuppress",
+        "approve", "failed", "history", "preview", "suppress", "test-send", "uncertain", "unsuppress",
     }  # fmt: skip
 
 

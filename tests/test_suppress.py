@@ -157,7 +157,8 @@ def test_invalid_arguments_are_reported_and_not_stored_exit_1(make_project: Make
     result = greeter(config, "suppress", "nonsense", "client12@example.com;")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "argument 1: 'nonsense' is not a valid e-mail address; not suppressed",
+        "argument 1: 'nonsense' is not a valid e-mail address; not suppressed"
+        " (a contact? greeter suppress --contact nonsense)",
         "argument 2: 'client12@example.com;' is not a valid e-mail address; not suppressed",
     ]
     assert result.stdout == "suppressed 0 new address(es); 0 already on the list; 2 rejected (see above)\n"
