@@ -97,6 +97,9 @@ def parse_country(raw: str, within: str | tuple[str | None, ...] | None = None) 
             homes = {
                 w.partition("-")[0] for w in ((within,) if isinstance(within, str) else within or ()) if w
             }
+            russian = _russian_region(regions, homes)
+            if russian is not None and not has_calendar(russian):  # as its English name says it
+                return None, _not_a_country(raw.strip(), region=russian)
             # A region the config declares is its own calendar ("Tatarstan, Respublika", ISO's
             # romanization of RU-TA, whose calendar in the library is all Russia's).
             theirs = tuple(
@@ -153,6 +156,19 @@ def _declare(code: str) -> str:
     return f" as {code}: {{days: [YYYY-MM-DD, …]}} (see docs/config.md)"
 
 
+def _russian_region(regions: tuple[tuple[str, str], ...], homes: set[str]) -> str | None:
+    """The one Russian region ("RU-TA") ``regions`` name ("Tatarstan, Respublika": ISO 3166-2's
+    romanization), unless a region of another of the row's countries is called so too. Pure.
+
+    Why: the library has no regions of Russia, so such a name's calendar is all Russia's, and an
+    undeclared region written so loaded as plain RU with no warning, while its English name
+    ("Tatarstan") said the region's days off were not declared.
+    """
+    russian = {iso for iso, _ in regions if region_name(iso) is not None}
+    others = [iso for iso, _ in regions if not iso.startswith("RU-") and iso.partition("-")[0] in homes]
+    return next(iter(russian)) if len(russian) == 1 and not others else None
+
+
 def _regions_named(text: str) -> tuple[tuple[str, str], ...]:
     """The regions of any country called ``text``, with their calendars
     (:func:`greeter.region_names.regions_named`)."""
@@ -170,19 +186,21 @@ def _not_a_country(
     theirs: tuple[str, ...] = (),
     elsewhere: tuple[tuple[str, str], ...] = (),
     like: tuple[str, str] | None = None,
+    region: str | None = None,
 ) -> str:
     """Why a name is no country: a name of several regions of the row's country, a Russian region's
     name ("Татарстан") — the country cell takes it when the config declares the region's days off —
     or not a country at all, with the regions of other countries it names as a suggestion ("did
     you mean DE-BY (Bayern)?"; ``elsewhere``: pairs of calendar and ISO 3166-2 code): a name is not
     read as another country's region, which would move the contact abroad ("Central": Solomon
-    Islands' SB-CE, for a client in London)."""
+    Islands' SB-CE, for a client in London). ``region``: the Russian region ``text`` names when
+    :func:`~greeter.ru_regions.region_by_name` does not know it (ISO's romanization)."""
     if len(theirs) > 1:
         return (
             f"{text!r} is the name of several regions ({', '.join(theirs)}): write the one"
             " meant as its ISO 3166-2 code"
         )
-    region = region_by_name(text)
+    region = region or region_by_name(text)
     if region is not None:
         return (
             f"{text!r} is a region of RU ({region}) whose own days off the config does not declare: "

@@ -185,6 +185,7 @@ def _pg_journal(url: str) -> DatabaseStatus:
             connected = True
             configure(conn, target.schema)
             found, refused = _pg_journal_access(conn, target.schema, latest)
+            running = None if refused is not None else _pg_older_sender(conn, target.schema, found, latest)
             number = conn.info.server_version
     except psycopg.Error as exc:
         if not connected and bad_connection_string(exc):
@@ -200,9 +201,34 @@ def _pg_journal(url: str) -> DatabaseStatus:
     if refused is not None:  # send and run would stop at it (exit 2): not OK, whatever the version
         detail = f"{server}, but send and run would be refused: {refused}"
         return DatabaseStatus("journal", target.shown, False, detail, found, latest)
-    return DatabaseStatus(
-        "journal", target.shown, True, f"{server}, {_versions(found, latest, where)}", found, latest
-    )
+    versions = _versions(found, latest, where)
+    if running is not None:
+        versions = (
+            f"journal schema version {found} of {latest}, but {running}; every command of this greeter"
+            " but check and backup refuses the journal (exit 75) until that greeter stops; stop it (or"
+            " upgrade greeter there) first, keep a copy with greeter backup FILE, then the next command"
+            " upgrades it (docs/operations.md, Upgrading greeter)"
+        )
+    return DatabaseStatus("journal", target.shown, True, f"{server}, {versions}", found, latest)
+
+
+def _pg_older_sender(conn: Any, schema: str | None, found: int | None, latest: int) -> str | None:
+    """Who keeps the older-schema journal from being upgraded (its schema mark, live claims), else None.
+
+    Without it check said "the next command that opens it … upgrades it" while
+    that command was refused (exit 75) for the older greeter still on the
+    journal (:func:`~greeter.journal_pg_senders.guard_upgrade`). Asked as the
+    upgrade asks (:func:`~greeter.journal_pg_senders.older_sender`): only
+    queries, no lock taken, no DDL.
+    """
+    if found is None or found >= latest:
+        return None
+    from greeter.journal_pg_senders import older_sender
+
+    if schema is None:
+        row = conn.execute("SELECT current_schema()").fetchone()
+        schema = str(row[0]) if row and row[0] else "public"
+    return older_sender(conn, schema, found, latest)
 
 
 def _pg_journal_access(conn: Any, schema: str | None, latest: int) -> tuple[int | None, str | None]:

@@ -38,7 +38,7 @@ from psycopg import sql
 from greeter.errors import JournalLockedError
 from greeter.journal_pg_schema import advisory_key
 
-__all__ = ["MARKED", "Mark", "guard_upgrade", "mark_connection", "mark_key", "older_marks"]
+__all__ = ["MARKED", "Mark", "guard_upgrade", "mark_connection", "mark_key", "older_marks", "older_sender"]
 
 #: greeter's part of a journal connection's ``application_name`` (journal_pg._worker_id).
 _GREETER_NAME = re.compile(r"greeter [^/\s]+/\d+/[0-9a-f]+")
@@ -131,6 +131,29 @@ def _unmarked_greeters(conn: psycopg.Connection[Any]) -> list[str]:
     return [greeters[pid] for pid in sorted(greeters) if pid not in marked]
 
 
+def older_sender(conn: psycopg.Connection[Any], schema: str, found: int, latest: int) -> str | None:
+    """Who certainly keeps journal ``schema`` (at version ``found``) from being upgraded to ``latest``:
+    ``a greeter that knows schema 7 ('greeter vm/6656/…' from 10.0.0.5) is running`` (its schema mark)
+    or ``a greeter (…) is sending: 2 claim(s) live until …`` (live claims); None: neither.
+
+    What :func:`guard_upgrade` refuses for, and what ``check`` names
+    (:mod:`greeter.db_checks`) so that it does not promise an upgrade the next
+    command will refuse. Only reads ``pg_locks``, ``pg_stat_activity`` and the
+    claims: no lock is taken, nothing is written.
+    """
+    marks = older_marks(conn, schema, latest)
+    if marks:
+        m = marks[0]
+        client = f" from {m.client}" if m.client else ""
+        return f"a greeter that knows schema {m.knows} ({m.application_name!r}{client}) is running"
+    if found >= 1:
+        claims = _live_claims(conn, schema)
+        if claims:
+            sender, n, until = claims[0]
+            return f"a greeter ({sender}) is sending: {n} claim(s) live until {until:%Y-%m-%d %H:%M:%S %Z}"
+    return None
+
+
 def _refusal(url: str, found: int, latest: int, who: str) -> JournalLockedError:
     return JournalLockedError(
         f"{who} on journal {url}, whose schema is version {found}; stop it (or upgrade greeter"
@@ -149,18 +172,9 @@ def guard_upgrade(
 
     ``conn``: the migrating connection (autocommit), outside any transaction.
     """
-    marks = older_marks(conn, schema, latest)
-    if marks:
-        m = marks[0]
-        client = f" from {m.client}" if m.client else ""
-        who = f"a greeter that knows schema {m.knows} ({m.application_name!r}{client}) is running"
+    who = older_sender(conn, schema, found, latest)
+    if who is not None:
         raise _refusal(url, found, latest, who)
-    if found >= 1:
-        claims = _live_claims(conn, schema)
-        if claims:
-            sender, n, until = claims[0]
-            who = f"a greeter ({sender}) is sending: {n} claim(s) live until {until:%Y-%m-%d %H:%M:%S %Z}"
-            raise _refusal(url, found, latest, who)
     unmarked = _unmarked_greeters(conn)
     if not unmarked:
         return None

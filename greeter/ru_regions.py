@@ -194,7 +194,8 @@ COMMON_NAMES: Final[dict[str, str]] = {
 #: subjects have in English-language references (the Wikipedia article titles, Constitution's
 #: English text), the republics by short and long name; an oblast is also "… Region" and a krai
 #: "… Territory" (:func:`_english_variants`). ISO's romanizations are read too, by
-#: :mod:`greeter.region_names`. Left out, as in Russian: "Altai" (the republic or the krai?) and
+#: :mod:`greeter.region_names`, and an undeclared region written so gets the same warning
+#: (:func:`greeter.countries.parse_country`). Left out, as in Russian: "Altai" (the republic or the krai?) and
 #: "Ossetia".
 ENGLISH_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "AD": ("Adygea", "Republic of Adygea", "Adygeya"),

@@ -257,3 +257,56 @@ def test_an_unmarked_greeter_connection_is_warned_of_but_cannot_be_told_apart() 
                 assert journal.upgraded == (LATEST - 1, LATEST)
                 said = journal.upgrade_warning
     assert said is not None and "greeter db3/99/0a0b0c" in said and "stop it" in said, said
+
+
+def _journal_line(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("journal: "))
+
+
+def test_check_names_the_older_greeter_whose_mark_keeps_the_journal_from_being_upgraded(
+    make_project: MakeProject,
+) -> None:
+    """check said "the next command that opens it … upgrades it" while that command exited 75 for the
+    older greeter still marked on the journal; it now names it, reading only (no DDL, no lock)."""
+    with databases.pg_schema() as (url, schema):
+        older_journal(schema)
+        config = make_project(people(2), storage={"url": url})
+        with databases.pg_admin() as older:  # the older greeter's pooled connection, as it marks it
+            older.execute("SET application_name = 'greeter vm/6656/abcdef@12345678'")
+            older.execute(
+                "SELECT pg_advisory_lock_shared(%s), pg_advisory_lock_shared(%s)",
+                (mark_key(schema, LATEST - 1), MARKED),
+            )
+            checked = greeter(config, "check")
+            line = _journal_line(checked.stdout)
+            assert (
+                f"journal schema version {LATEST - 1} of {LATEST}, but a greeter that knows schema"
+                f" {LATEST - 1} ('greeter vm/6656/abcdef@12345678' from " in line
+            ), line
+            assert "refuses the journal (exit 75) until that greeter stops; stop it" in line, line
+            assert "the next command that opens it" not in line, line
+            refused = greeter(config, "history")  # what check now foretells
+            assert refused.returncode == 75, refused.stderr
+            assert "a greeter that knows schema" in refused.stderr
+            assert version_of(schema) == LATEST - 1
+        line = _journal_line(greeter(config, "check").stdout)  # it stopped: the next command upgrades
+        assert f"journal schema version {LATEST - 1} of {LATEST}: the next command that opens it" in line
+        assert version_of(schema) == LATEST - 1
+
+
+def test_check_names_the_sender_whose_live_claims_keep_the_journal_from_being_upgraded(
+    make_project: MakeProject,
+) -> None:
+    with databases.pg_schema() as (url, schema):
+        older_journal(schema)
+        with databases.pg_admin() as conn:
+            conn.execute(
+                f"INSERT INTO {schema}.greetings (contact_id, occasion, occasion_date, state, claimed_by,"
+                " lease_until, created_at, updated_at) VALUES ('1', 'birthday', '2027-04-14', 'claimed',"
+                " 'greeter db2/77/a1b2c3@12345678', now() + interval '10 minutes', now(), now())"
+            )
+        config = make_project(people(2), storage={"url": url})
+        line = _journal_line(greeter(config, "check").stdout)
+        assert "but a greeter (greeter db2/77/a1b2c3@12345678) is sending: 1 claim(s) live until" in line
+        assert "refuses the journal (exit 75)" in line and "the next command that opens it" not in line
+        assert version_of(schema) == LATEST - 1

@@ -90,6 +90,29 @@ def test_an_undeclared_region_s_english_name_says_how_to_declare() -> None:
 
 
 @pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("Tatarstan, Respublika", "RU-TA"),
+        ("Moskovskaya oblast'", "RU-MOS"),
+        ("Sankt-Peterburg", "RU-SPE"),
+        ("Moskva", "RU-MOW"),
+    ],
+)
+def test_an_undeclared_region_s_iso_romanization_says_how_to_declare_as_its_english_name_does(
+    cell: str, code: str
+) -> None:
+    """It loaded as plain RU, with all Russia's calendar and no word, while "Tatarstan" warned."""
+    parse_settings(MINIMAL, "greeter.yaml", today=TODAY)
+    for within in ("RU", None):
+        assert parse_country(cell, within=within) == (
+            None,
+            f"{cell!r} is a region of RU ({code}) whose own days off the config does not declare:"
+            " write 'RU', or declare them in send_window.regional_days_off as"
+            f" {code}: {{days: [YYYY-MM-DD, …]}} (see docs/config.md)",
+        ), within
+
+
+@pytest.mark.parametrize(
     ("cell", "meant"),
     [
         ("Tatarstn", "RU-TA (Tatarstan)"),
