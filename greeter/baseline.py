@@ -307,7 +307,7 @@ class Baseline:
         """``; recorded 3 greeting(s) expired before greeter's first run …``; "" when there are none.
 
         The words of a new journal's first send for the same greetings
-        (:meth:`~greeter.delivery.Summary.expired_line`): greeter was not there.
+        (:meth:`~greeter.delivery_summary.Summary.expired_line`): greeter was not there.
         """
         if not self.expired:
             return ""

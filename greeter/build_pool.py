@@ -33,7 +33,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from greeter.delivery import Deliverer, Prepared, Ready, Summary
+from greeter.delivery import Deliverer, Prepared, Ready
+from greeter.delivery_summary import Summary
 from greeter.off_loop import join_finished
 from greeter.plan_types import PlanItem
 from greeter.transport import CleanLetter, Outgoing, is_clean

@@ -20,7 +20,7 @@ from greeter.logs import get_logger
 from greeter.metrics import RunStats, error_kind
 
 if TYPE_CHECKING:
-    from greeter.delivery import Summary
+    from greeter.delivery_summary import Summary
     from greeter.send import Cycle
 
 log = get_logger(component="daemon")

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from greeter.delivery import letter_deadline
+from greeter.delivery_timing import letter_deadline
 from greeter.errors import GreeterError
 from greeter.planner import LONGEST_DAYS_OFF, contact_zone
 from greeter.zone_label import local_time

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from greeter.delivery import Deliverer, Leased, Ready, Summary, Unsent, Verdict
+from greeter.delivery import Deliverer, Leased, Ready, Unsent, Verdict
+from greeter.delivery_summary import Summary
 from greeter.journal_store import ClaimRequest, JournalEntry, JournalKey
 from greeter.off_loop import OneAtATime
 from greeter.plan_types import PlanItem
@@ -553,7 +554,7 @@ async def send_batch(
 ) -> None:
     """Send fresh letters and due retries through one transport, each claimed once its connection is ready.
 
-    ``deadline_of`` (journal key → the letter's :func:`~greeter.delivery.deadline`)
+    ``deadline_of`` (journal key → the letter's :func:`~greeter.delivery_timing.deadline`)
     bounds the retries of a letter the server puts off (:meth:`Deliverer.record`).
     ``window_open`` (contact id and the letter's planned moment → whether that
     recipient's send window is open at this moment for it: a day off opens for a

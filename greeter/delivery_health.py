@@ -16,7 +16,7 @@ retry brings, and expire at their deadline unless someone acts.
 
 from __future__ import annotations
 
-from greeter.delivery import Summary, grouped_replies
+from greeter.delivery_summary import Summary, grouped_replies
 from greeter.reply_classes import sender_auth_status
 from greeter.transport import OUTBOX_UNWRITABLE, held_back_reply
 

@@ -6,7 +6,7 @@ only ``per_day − sent`` of them, or while a provider's throttle
 rush read that all would go. This reads what the send reads — the throttle the journal
 records and the letters sent in the last 24 hours — and fills the summary's quota and
 throttle fields as the send would, so the summary says it in the send's own words
-(:func:`~greeter.delivery.quota_words`, :func:`~greeter.delivery.throttle_words`) and
+(:func:`~greeter.delivery_summary.quota_words`, :func:`~greeter.delivery_summary.throttle_words`) and
 ``--json`` in its keys. It only reads: a dry run records nothing.
 
 It lists each letter as the send would treat it, too (:func:`mark_held`): the letters the
@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
 from greeter.config import Settings
-from greeter.delivery import Summary
+from greeter.delivery_summary import Summary
 from greeter.journal_store import JournalKey, JournalStore
 from greeter.provider_throttle import hold_back, read_throttle
 from greeter.quota_plan import Opener, Rank, in_quota_order, lost_at_slot

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from greeter.config import Retry
-from greeter.delivery import Summary, backoff
+from greeter.delivery_summary import Summary
+from greeter.delivery_timing import backoff
 from greeter.errors import JournalError
 from greeter.journal_store import JournalStore, Notice
 from greeter.zone_label import second_up

@@ -71,7 +71,7 @@ def quota_rank(deadline: datetime, priorities: Iterable[int], key: JournalKey) -
     """Pure: where a letter stands when the daily quota cannot send every due one.
 
     ``deadline``: the last moment it may still leave (its catch-up period's
-    end, :func:`~greeter.delivery.letter_deadline`; for a letter carrying
+    end, :func:`~greeter.delivery_timing.letter_deadline`; for a letter carrying
     merged occasions the earliest of theirs); ``priorities``: its occasions'
     priorities (the highest counts); ``key``: its journal key. Earliest
     deadline first — a birthday that expires tonight before a New Year letter
@@ -94,7 +94,7 @@ class QuotaLetter:
     key: JournalKey
     #: The day it is planned to leave, in the config's zone (the quota's day).
     day: date
-    #: The last moment it may still leave (:func:`~greeter.delivery.letter_deadline`).
+    #: The last moment it may still leave (:func:`~greeter.delivery_timing.letter_deadline`).
     deadline: datetime
     priorities: tuple[int, ...]
     #: Its recipient's :data:`Opener` (:func:`window_opener`); None: any moment is open.
@@ -380,11 +380,11 @@ def quota_letters(items: Iterable[PlanItem], pw: PlanWindow) -> Iterator[QuotaLe
     """The plan's letters still to leave (``send``), as :func:`quota_forecast` reads them.
 
     Each one's deadline is the earliest of its occasions' (a merged letter is lost with the
-    first), counted as the send counts it (:func:`~greeter.delivery.letter_deadline`), on
+    first), counted as the send counts it (:func:`~greeter.delivery_timing.letter_deadline`), on
     the day in the config's zone it is planned for; and its recipient's send window, to
     tell when it may go if the quota holds it back.
     """
-    from greeter.delivery import letter_deadline
+    from greeter.delivery_timing import letter_deadline
     from greeter.planner import contact_zone
 
     settings = pw.settings

@@ -24,8 +24,9 @@ from greeter.calendar_rules import LAST_CALL, WorkCalendar, allowed_intervals, i
 from greeter.clock_sanity import check_journal_clock
 from greeter.config import Settings
 from greeter.config_window import SendWindow
-from greeter.delivery import Deliverer, Leased, is_due, letter_deadline
+from greeter.delivery import Deliverer, Leased
 from greeter.delivery_batch import send_batch
+from greeter.delivery_timing import is_due, letter_deadline
 from greeter.dkim_sign import load_signer
 from greeter.dry_run_hold import foresee_hold, mark_held
 from greeter.entry import started
@@ -433,7 +434,7 @@ def window_watch(cycle: Cycle) -> Callable[[str, datetime | None], bool]:
 
 
 def deadlines(cycle: Cycle) -> Callable[[JournalKey], datetime]:
-    """Each letter's :func:`~greeter.delivery.letter_deadline` in ``cycle``, by its journal key.
+    """Each letter's :func:`~greeter.delivery_timing.letter_deadline` in ``cycle``, by its journal key.
 
     Asked once per letter the server answers, so the calendar and zone are the
     ones the plan used (:attr:`Cycle.calendar_of`, :attr:`Cycle.zones`).

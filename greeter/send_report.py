@@ -24,7 +24,7 @@ from greeter.zone_label import due_time, iso_seconds, local_time
 
 if TYPE_CHECKING:
     from greeter.config_contacts import ContactsSource
-    from greeter.delivery import Summary
+    from greeter.delivery_summary import Summary
     from greeter.journal_store import JournalEntry
     from greeter.send_due import DueLetter
     from greeter.send_result import RunResult
@@ -484,7 +484,7 @@ def dry_run_line(due: int, summary: Summary, letters: list[DueLetter], moment: d
 def held_words(summary: Summary, going: int, moment: datetime) -> str:
     """``send --dry-run``'s clause for the daily quota or a provider's throttle
     (:func:`~greeter.dry_run_hold.foresee_hold`): how many of the ``going`` letters would go now,
-    then the real run's words for the rest (:meth:`~greeter.delivery.Summary.hold_words`); "" when
+    then the real run's words for the rest (:meth:`~greeter.delivery_summary.Summary.hold_words`); "" when
     neither would hold any back."""
     words = summary.hold_words(moment.tzinfo)
     if not words:

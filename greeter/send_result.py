@@ -10,8 +10,8 @@ import signal
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from greeter.delivery import Summary
 from greeter.delivery_health import delivery_problem
+from greeter.delivery_summary import Summary
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE
 from greeter.first_run import FirstRunBelated
 from greeter.send_due import DueLetter

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import WorkCalendar, in_window, next_window_open
 from greeter.config import Settings
 from greeter.contacts import email_key
-from greeter.delivery import Deliverer, letter_deadline
+from greeter.delivery import Deliverer
+from greeter.delivery_timing import letter_deadline
 from greeter.journal_store import JournalEntry, JournalStore, is_requeued
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from greeter.delivery import Summary
+    from greeter.delivery_summary import Summary
     from greeter.ratelimit import RateLimiter
 
 #: The two holds, as ``/healthz``'s ``sending_held`` and ``send --dry-run``'s ``held`` name them.

@@ -15,8 +15,8 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from greeter.delivery import Summary
 from greeter.delivery_batch import Tally, note_left_unsent
+from greeter.delivery_summary import Summary
 from greeter.metrics import RunStats, held_by
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject

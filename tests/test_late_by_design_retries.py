@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import build_calendar
 from greeter.config_loader import parse_settings
-from greeter.delivery import deadline, due_day
+from greeter.delivery_timing import deadline, due_day
 from greeter.gallery_words import russian_detail
 from greeter.testing import SmtpSink
 from tests.conftest import TODAY, MakeProject, contact_row

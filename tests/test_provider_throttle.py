@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from greeter.config import Retry
-from greeter.delivery import Summary
+from greeter.delivery_summary import Summary
 from greeter.journal import Journal
 from greeter.journal_pg import PgJournal
 from greeter.journal_store import JournalKey, JournalStore

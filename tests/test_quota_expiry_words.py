@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.delivery import quota_words
+from greeter.delivery_summary import quota_words
 from greeter.journal_store import JournalEntry
 from greeter.quota_plan import Rank, expiring_before, held_recently, quota_expiry_words, quota_rank
 from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from greeter.delivery import Summary
 from greeter.delivery_health import delivery_problem
+from greeter.delivery_summary import Summary
 from greeter.journal import Journal
 from greeter.reply_classes import classify_reply
 from greeter.testing import SmtpSink

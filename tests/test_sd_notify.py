@@ -19,7 +19,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from greeter.daemon_runs import STATUS_PROBLEM, run_status
-from greeter.delivery import Summary
+from greeter.delivery_summary import Summary
 from greeter.sd_notify import Notifier, message, notify_address, watchdog_seconds
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject

@@ -1,4 +1,4 @@
-"""The run summary (greeter.delivery.Summary): counts, and why letters were held back or refused."""
+"""The run summary (greeter.delivery_summary.Summary): counts, and why letters were held back or refused."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from greeter.delivery import Summary, grouped_replies
+from greeter.delivery_summary import Summary, grouped_replies
 from greeter.send_result import RunResult, exit_code
 from greeter.sources import LoadReport
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
-from greeter.delivery import throttle_words
+from greeter.delivery_summary import throttle_words
 from greeter.zone_label import AMBIGUOUS, due_time, local_time, offset_label, zone_label
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import greeter
