@@ -529,7 +529,7 @@ def check_journal_project(report: CheckReport, settings: Settings, config_file: 
     if recorded is not None and not recorded.same_as(current):
         message = foreign_project_message(journal_shown(settings.storage.url), recorded, current)
         report.problems.append(Problem(status.url, "storage.url", message))
-        # Its own line too: "journal schema version 10 of 10" read as this project's journal.
+        # Its own line too: "journal schema version 11 of 11" read as this project's journal.
         detail = f"{status.detail}, but another project's (sender {recorded.sender}): not this config's"
         report.databases[report.databases.index(status)] = replace(status, reachable=False, detail=detail)
         report.fatal = True  # send and run exit 2 for it
