@@ -10,11 +10,37 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
 from greeter.cli import CONTEXT, State, _config_option, handles_errors, main
 from greeter.cli_values import config_day
+
+
+def target_url_of(raw: str, config: Path) -> str:
+    """TARGET_URL read exactly as ``storage.url`` is: the same parser (``postgres://`` taken as
+    ``postgresql://``), a relative ``sqlite:///PATH`` anchored at the config's folder (absolute, so
+    the summary names the file the config will name) — not at the working directory, where a copy
+    run from elsewhere wrote a file storage.url never pointed at. A URL refused is shown without
+    its password.
+    """
+    from pydantic import ValidationError
+
+    from greeter.config import Storage
+    from greeter.config_loader import anchored_storage_url
+    from greeter.db_url import redact
+    from greeter.errors import JournalError
+
+    try:
+        url = Storage(url=raw).url
+    except ValidationError as exc:
+        why = "; ".join(str(e.get("ctx", {}).get("error", "")) for e in exc.errors(include_url=False))
+        why = why.strip("; ") or "use sqlite:///PATH or postgresql://USER@HOST/DB?schema=NAME"
+        raise JournalError(
+            f"unsupported journal URL {redact(raw)!r}: TARGET_URL is read as storage.url is: {why}"
+        ) from None
+    return anchored_storage_url(url, config.parent.absolute())
 
 
 @main.command(
@@ -76,6 +102,7 @@ def copy_journal(state: State, target_url: str, dry_run: bool, as_json: bool) ->
     from greeter.own_journal import Use, open_own_journal
 
     settings = load_settings(state.config, today=config_day(None))
+    target_url = target_url_of(target_url, state.config)
     now = datetime.now(UTC)
     use = Use.READ if dry_run else Use.CHANGE
     source = open_own_journal(settings, state.config, now, use)

@@ -531,6 +531,11 @@ def sqlite_target_refusal(path: Path, source: Path | None) -> JournalError | Non
             if path.samefile(source):
                 return JournalError(f"journal {path} is the journal being copied; name another file")
     if not path.exists():
+        if not path.parent.is_dir():  # Journal.open would make it: a typo's folder, made silently
+            return JournalError(
+                f"no folder {path.parent} for journal {path}: make it first (mkdir -p {path.parent})"
+                " or name a file in a folder that exists; nothing was copied"
+            )
         return None
     if path.is_dir():
         return JournalError(f"journal {path} is a folder; name the new journal's file")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -247,3 +249,39 @@ def test_a_database_that_does_not_answer_is_75_and_its_password_is_never_said(
             and "postgresql://postgres@127.0.0.1:1/test" in done.stderr
         )
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def copy_from(cwd: Path, config: Path, target: str, *args: str) -> Any:
+    """``greeter copy-journal`` run from another working directory (a cron line, a shell elsewhere)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config.resolve()), "copy-journal", target, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_a_relative_sqlite_target_is_the_file_storage_url_would_name(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink:
+        config = a_years_journal(make_project, sink)
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        done = copy_from(elsewhere, config, "sqlite:///data/back.sqlite3")
+        assert done.returncode == 0, done.stdout + done.stderr
+        meant = (config.parent / "data" / "back.sqlite3").absolute()
+        assert meant.exists() and not (elsewhere / "data").exists()
+        assert f" to {meant}: " in done.stdout  # the absolute path, the one storage.url will name
+        assert greetings_in(meant) == greetings_in(journal_file(config))
+
+        for args in ((), ("--dry-run",)):  # a folder that does not exist is refused, never made
+            missing = copy_from(elsewhere, config, "sqlite:///nofolder/back.sqlite3", *args)
+            assert missing.returncode == 2, missing.stdout + missing.stderr
+            assert f"no folder {config.parent.absolute() / 'nofolder'}" in missing.stderr
+            assert "mkdir -p" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+            assert not (config.parent / "nofolder").exists() and not (elsewhere / "nofolder").exists()
