@@ -285,3 +285,18 @@ def test_a_relative_sqlite_target_is_the_file_storage_url_would_name(
             assert f"no folder {config.parent.absolute() / 'nofolder'}" in missing.stderr
             assert "mkdir -p" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
             assert not (config.parent / "nofolder").exists() and not (elsewhere / "nofolder").exists()
+
+
+def test_a_postgres_url_is_taken_as_storage_url_takes_it_and_no_password_is_ever_said(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        short = url.replace("postgresql://postgres@", f"postgres://postgres:{SECRET}@")
+        done = copy(config, short, "--dry-run")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr and "would copy journal" in done.stdout
+        refused = copy(config, f"mysql://root:{SECRET}@127.0.0.1/test", "--dry-run")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert SECRET not in refused.stdout + refused.stderr
+        assert "postgresql://" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
