@@ -49,14 +49,19 @@ def target_url_of(raw: str, config: Path) -> str:
     short_help="Copy the whole journal into an empty one.",
 )
 @_config_option
-@click.argument("target_url", metavar="TARGET_URL")
+@click.argument("target_url", metavar="TARGET_URL", required=False)
 @click.option("--dry-run", is_flag=True, help="Say what would be copied; copy nothing, make nothing.")
+@click.option(
+    "--unmark",
+    is_flag=True,
+    help="Clear this journal's 'copied to …' mark, to send from it again (it misses what was sent since).",
+)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the result as JSON (each table's rows and checksum)."
 )
 @click.pass_obj
 @handles_errors
-def copy_journal(state: State, target_url: str, dry_run: bool, as_json: bool) -> None:
+def copy_journal(state: State, target_url: str | None, dry_run: bool, unmark: bool, as_json: bool) -> None:
     """Copy the whole journal (storage.url) into an empty journal at TARGET_URL.
 
     For the move from the SQLite journal to PostgreSQL (docs/operations.md,
@@ -68,6 +73,15 @@ def copy_journal(state: State, target_url: str, dry_run: bool, as_json: bool) ->
     schema instead, the next send would greet again everyone inside
     catch_up_days. The other way (PostgreSQL to sqlite:///PATH) and SQLite to
     SQLite work too, e.g. for a copy to audit.
+
+    Once the copy has committed, this journal is marked copied (where to,
+    when): send, run, test-send and every command that changes it refuse it
+    from then on (exit 2), check, preview, history and dry runs say it — a
+    cron line left on the old config would send again what the new journal
+    does not know. The way back is a copy of the journal now in use into a
+    new file; --unmark clears the mark (no TARGET_URL) for the operator who
+    means to send from this one again. Copying again to where it went says
+    the target already holds it (exit 0).
 
     The journal is first upgraded to this greeter's schema, as by every
     command. TARGET_URL must hold no journal rows: a new SQLite file, or a
@@ -98,18 +112,54 @@ def copy_journal(state: State, target_url: str, dry_run: bool, as_json: bool) ->
       greeter copy-journal 'postgresql://greeter@db/crm?schema=greeter'
     """
     from greeter.config_loader import load_settings
+    from greeter.errors import JournalError
+    from greeter.journal_copy import TargetNotEmptyError, shown
     from greeter.journal_copy import copy_journal as copy
+    from greeter.journal_moved import clear_moved, moved, moved_message, record_moved
     from greeter.own_journal import Use, open_own_journal
 
+    if (target_url is None) is not unmark:
+        raise click.UsageError(
+            "name TARGET_URL, or give --unmark alone (it clears this journal's copied mark)"
+        )
     settings = load_settings(state.config, today=config_day(None))
-    target_url = target_url_of(target_url, state.config)
     now = datetime.now(UTC)
+    here = shown(settings.storage.url)
     use = Use.READ if dry_run else Use.CHANGE
-    source = open_own_journal(settings, state.config, now, use)
+    source = open_own_journal(settings, state.config, now, use, moved_ok=True)  # said below, in its words
     try:
+        mark = moved(source)
+        if target_url is None:
+            if mark is None:
+                click.echo(f"journal {here} is not marked copied; nothing to do")
+                return
+            if not dry_run:
+                source.lock_sender(config=state.config)
+                clear_moved(source, now)
+            click.echo(
+                f"journal {here}: {'would clear' if dry_run else 'cleared'} its mark 'copied to {mark.to} on"
+                f" {mark.when()}'; greeter sends from it again — it misses every letter, opt-out and"
+                f" decision recorded in {mark.to} since"
+            )
+            return
+        target_url = target_url_of(target_url, state.config)
+        if mark is not None and mark.to != shown(target_url):
+            raise JournalError(f"{moved_message(here, mark)}; nothing was copied")
         if not dry_run:
             source.lock_sender(config=state.config)  # no send adds a letter mid-copy (SQLite)
-        done = copy(source, settings.storage.url, target_url, now=now, config=state.config, dry_run=dry_run)
+        try:
+            done = copy(
+                source, settings.storage.url, target_url, now=now, config=state.config, dry_run=dry_run
+            )
+        except TargetNotEmptyError:
+            if mark is None:
+                raise
+            click.echo(
+                f"journal {mark.to} already holds this journal, copied on {mark.when()}; nothing to do"
+            )
+            return
+        if not dry_run:  # committed: a send from here now would send again what the target knows
+            record_moved(source, done.target, now)
     finally:
         source.close()
     if as_json:

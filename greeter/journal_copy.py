@@ -411,12 +411,16 @@ def plan_tables(source: Side, target: Side) -> list[_Plan]:
     return plans
 
 
+class TargetNotEmptyError(JournalError):
+    """The target holds journal rows (exit 2): told apart so that a copy made before is said as such."""
+
+
 def refuse_unless_empty(target: Side) -> None:
     """Refuse (exit 2) a target holding any row in any journal table: a copy is never merged."""
     held = [(t, n) for t in target.tables() if (n := target.count(t))]
     if held:
         rows = ", ".join(f"{n:,} in {t}" for t, n in held)
-        raise JournalError(
+        raise TargetNotEmptyError(
             f"journal {target.shown} is not empty ({rows}); copy-journal copies only into an empty one"
             " (a new SQLite file, or a schema with no journal in it): nothing was copied"
         )

@@ -130,6 +130,7 @@ def test_and_back_from_postgresql_to_a_sqlite_file_the_same_rows_and_checksums(
         assert there.returncode == 0, there.stderr
         moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
         audit = tmp_path / "audit" / "journal.sqlite3"
+        audit.parent.mkdir()  # a folder that does not exist is refused, never made
         back = copy(moved, f"sqlite:///{audit}", "--json")
         assert back.returncode == 0, back.stderr
         there_tables, back_tables = json.loads(there.stdout)["tables"], json.loads(back.stdout)["tables"]
@@ -164,6 +165,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
         assert copy(config, url).returncode == 0
         with databases.pg_admin() as conn:
             held = conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone()
+        assert greeter(config, "copy-journal", "--unmark").returncode == 0  # else: "already holds it"
         again = copy(config, url)
         assert again.returncode == 2, again.stdout + again.stderr
         assert "is not empty" in again.stderr and "nothing was copied" in again.stderr
@@ -172,6 +174,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
             assert conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone() == held
         other = tmp_path / "other.sqlite3"
         assert copy(config, f"sqlite:///{other}").returncode == 0
+        assert greeter(config, "copy-journal", "--unmark").returncode == 0
         twice = copy(config, f"sqlite:///{other}")
         assert twice.returncode == 2 and "is not empty" in twice.stderr
         itself = copy(config, f"sqlite:///{journal_file(config)}")
@@ -272,19 +275,18 @@ def test_a_relative_sqlite_target_is_the_file_storage_url_would_name(
         config = a_years_journal(make_project, sink)
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
-        done = copy_from(elsewhere, config, "sqlite:///data/back.sqlite3")
-        assert done.returncode == 0, done.stdout + done.stderr
-        meant = (config.parent / "data" / "back.sqlite3").absolute()
-        assert meant.exists() and not (elsewhere / "data").exists()
-        assert f" to {meant}: " in done.stdout  # the absolute path, the one storage.url will name
-        assert greetings_in(meant) == greetings_in(journal_file(config))
-
         for args in ((), ("--dry-run",)):  # a folder that does not exist is refused, never made
             missing = copy_from(elsewhere, config, "sqlite:///nofolder/back.sqlite3", *args)
             assert missing.returncode == 2, missing.stdout + missing.stderr
             assert f"no folder {config.parent.absolute() / 'nofolder'}" in missing.stderr
             assert "mkdir -p" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
             assert not (config.parent / "nofolder").exists() and not (elsewhere / "nofolder").exists()
+        done = copy_from(elsewhere, config, "sqlite:///data/back.sqlite3")
+        assert done.returncode == 0, done.stdout + done.stderr
+        meant = (config.parent / "data" / "back.sqlite3").absolute()
+        assert meant.exists() and not (elsewhere / "data").exists()
+        assert f" to {meant}: " in done.stdout  # the absolute path, the one storage.url will name
+        assert greetings_in(meant) == greetings_in(journal_file(config))
 
 
 def test_a_postgres_url_is_taken_as_storage_url_takes_it_and_no_password_is_ever_said(
@@ -300,3 +302,58 @@ def test_a_postgres_url_is_taken_as_storage_url_takes_it_and_no_password_is_ever
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert SECRET not in refused.stdout + refused.stderr
         assert "postgresql://" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def moved_notices(conn: Any, table: str) -> int:
+    """The rows marking a journal moved (greeter.journal_moved) in a ``notices`` table."""
+    return int(conn.execute(f"SELECT count(*) FROM {table} WHERE name = 'journal_moved'").fetchone()[0])
+
+
+def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        assert copy(config, url).returncode == 0
+        received = len(sink.messages)
+
+        cron = greeter(config, "send", "--once", "--now", LATER)  # the old config's cron, forgotten
+        assert cron.returncode == 2, cron.stdout + cron.stderr
+        said = cron.stderr.strip()
+        assert len(said.splitlines()) == 1 and said.endswith("nothing was sent")
+        assert f"journal {journal_file(config)} was copied to postgresql://postgres@" in said
+        assert "greeter now sends from there; set storage.url to it" in said
+        trial = greeter(config, "test-send", "--contact", "4", "--to", "me@example.com", "--now", LATER)
+        assert trial.returncode == 2 and "was copied to" in trial.stderr, trial.stdout + trial.stderr
+        optout = greeter(config, "suppress", "x@example.com", "--now", LATER)  # it would be lost there
+        assert optout.returncode == 2 and "was copied to" in optout.stderr, optout.stdout + optout.stderr
+        assert len(sink.messages) == received
+        read = greeter(config, "history", "--format", "json")  # a reader is told, and goes on
+        assert read.returncode == 0 and "warning: journal" in read.stderr and "was copied to" in read.stderr
+        assert json.loads(read.stdout)
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+        assert "was copied to" in dry.stderr, dry.stdout + dry.stderr
+        checked = greeter(config, "check")
+        assert "was copied to" in checked.stdout + checked.stderr
+
+        with databases.pg_admin() as conn:  # the mark is the source's only
+            assert moved_notices(conn, f"{schema}.notices") == 0
+        again = copy(config, url)  # copied twice to the same place: said, not refused
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "already holds this journal, copied on" in again.stdout and "nothing to do" in again.stdout
+        elsewhere = copy(config, f"sqlite:///{tmp_path / 'stale.sqlite3'}")  # a stale journal is not copied
+        assert elsewhere.returncode == 2 and "was copied to" in elsewhere.stderr
+        assert not (tmp_path / "stale.sqlite3").exists()
+
+        moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
+        back = tmp_path / "back.sqlite3"  # the way back: PostgreSQL copied into a new file, marked too
+        assert copy(moved, f"sqlite:///{back}").returncode == 0
+        with sqlite3.connect(back) as conn:
+            assert moved_notices(conn, "notices") == 0
+        refused = greeter(moved, "send", "--once", "--now", LATER)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert f"was copied to {back} on " in refused.stderr and len(sink.messages) == received
+
+        unmark = greeter(moved, "copy-journal", "--unmark")  # the operator who really means it
+        assert unmark.returncode == 0 and "cleared its mark" in unmark.stdout, unmark.stdout + unmark.stderr
+        assert "was copied to" not in greeter(moved, "history").stderr
