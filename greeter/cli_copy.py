@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from greeter.cli import CONTEXT, State, _config_option, handles_errors, main
 from greeter.cli_values import config_day
+
+if TYPE_CHECKING:
+    from greeter.journal_store import JournalStore
 
 
 def target_url_of(raw: str, config: Path) -> str:
@@ -41,6 +45,36 @@ def target_url_of(raw: str, config: Path) -> str:
             f"unsupported journal URL {redact(raw)!r}: TARGET_URL is read as storage.url is: {why}"
         ) from None
     return anchored_storage_url(url, config.parent.absolute())
+
+
+#: What a copy refused by a sender says to do: a move is not retried later, the sender is stopped.
+STOP_SENDER = (
+    "stop it first (systemctl stop greeter; comment out a send --once cron line and let a running"
+    " one end), then copy"
+)
+
+
+def hold_sender(source: JournalStore, shown: str, *, config: Path, dry_run: bool) -> None:
+    """Hold a SQLite journal's sender lock for the copy — a dry run only asks whether it is free —
+    and refuse (exit 75) while a greeter sends: the daemon must be stopped for a move, not waited for.
+    """
+    from greeter.errors import JournalLockedError
+    from greeter.journal_lock import holder_of
+
+    path = getattr(source, "path", None)
+    if dry_run:
+        holder = holder_of(path) if isinstance(path, Path) else None
+        if holder is not None:
+            raise JournalLockedError(
+                f"another greeter is already sending from journal {shown} ({holder}); {STOP_SENDER}:"
+                " nothing would be copied now (--dry-run)"
+            )
+        return
+    try:
+        source.lock_sender(config=config)
+    except JournalLockedError as exc:
+        said = str(exc).replace("try again once it has finished", f"{STOP_SENDER}: nothing was copied")
+        raise JournalLockedError(said) from None
 
 
 @main.command(
@@ -145,8 +179,7 @@ def copy_journal(state: State, target_url: str | None, dry_run: bool, unmark: bo
         target_url = target_url_of(target_url, state.config)
         if mark is not None and mark.to != shown(target_url):
             raise JournalError(f"{moved_message(here, mark)}; nothing was copied")
-        if not dry_run:
-            source.lock_sender(config=state.config)  # no send adds a letter mid-copy (SQLite)
+        hold_sender(source, here, config=state.config, dry_run=dry_run)  # no letter added mid-copy
         try:
             done = copy(
                 source, settings.storage.url, target_url, now=now, config=state.config, dry_run=dry_run

@@ -630,7 +630,7 @@ def _pg_target(url: str, now: datetime, *, dry_run: bool) -> Iterator[Side]:
     :func:`~greeter.journal_pg_schema.migrate`); committed only when the block ends without error."""
     import psycopg
 
-    from greeter.journal_pg_schema import configure, inspect, migrate, parse_target
+    from greeter.journal_pg_schema import configure, inspect, parse_target
 
     where = parse_target(url)
     with psycopg.connect(where.conninfo, autocommit=True, connect_timeout=10) as conn:
@@ -639,18 +639,31 @@ def _pg_target(url: str, now: datetime, *, dry_run: bool) -> Iterator[Side]:
         side = PgSide(conn, schema, where.shown)
         if inspect(conn, schema) is not None:
             refuse_unless_empty(side)  # before anything is migrated in it
-        if dry_run:
+        if dry_run:  # the same checks, in a transaction rolled back: its refusals are the copy's
+            with conn.transaction(force_rollback=True):
+                _make_target(conn, side, where.schema, where.shown, now)
             yield side
             return
         with conn.transaction():
-            try:
-                migrate(conn, schema=where.schema, now=now)
-            except JournalError as exc:  # the schema's refusals (a privilege, newer): name the journal
-                if type(exc) is not JournalError:
-                    raise
-                raise JournalError(f"journal {where.shown}: {exc}") from None
-            refuse_unless_empty(side)  # asked again in the transaction
+            _make_target(conn, side, where.schema, where.shown, now)
             yield side
+
+
+def _make_target(
+    conn: psycopg.Connection[Any], side: PgSide, schema: str | None, shown: str, now: datetime
+) -> None:
+    """The target's schema made by the journal's own :func:`~greeter.journal_pg_schema.migrate`,
+    then refused unless empty — someone else's table holding rows, a privilege missing, a foreign
+    ``greetings`` table — inside the caller's transaction (a dry run's is rolled back)."""
+    from greeter.journal_pg_schema import migrate
+
+    try:
+        migrate(conn, schema=schema, now=now)
+    except JournalError as exc:  # the schema's refusals (a privilege, newer): name the journal
+        if type(exc) is not JournalError:
+            raise
+        raise JournalError(f"journal {shown}: {exc}") from None
+    refuse_unless_empty(side)  # asked again in the transaction
 
 
 @contextmanager

@@ -357,3 +357,50 @@ def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
         unmark = greeter(moved, "copy-journal", "--unmark")  # the operator who really means it
         assert unmark.returncode == 0 and "cleared its mark" in unmark.stdout, unmark.stdout + unmark.stderr
         assert "was copied to" not in greeter(moved, "history").stderr
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        "CREATE TABLE {schema}.clients (id int); INSERT INTO {schema}.clients VALUES (1)",  # another's rows
+        "CREATE TABLE {schema}.greetings (x int)",  # a foreign, empty table of the journal's name
+        "ALTER SCHEMA {schema} OWNER TO postgres; GRANT USAGE ON SCHEMA {schema} TO {role}",  # no CREATE
+    ],
+    ids=["others_rows", "foreign_greetings", "no_create"],
+)
+def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made: str) -> None:
+    role = f"greeter_rt_{os.getpid()}"
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema), databases.pg_admin() as admin:
+        config = a_years_journal(make_project, sink)
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        try:
+            admin.execute(f"CREATE SCHEMA {schema}")
+            for statement in made.format(schema=schema, role=role).split("; "):
+                admin.execute(statement)
+            target = url.replace("postgresql://postgres@", f"postgresql://{role}@") if "role" in made else url
+            dry, real = copy(config, target, "--dry-run"), copy(config, target)
+            assert real.returncode != 0, real.stdout + real.stderr
+            assert dry.returncode == real.returncode, dry.stdout + dry.stderr + real.stderr
+            assert len(dry.stderr.strip().splitlines()) == 1
+            assert "would copy" not in dry.stdout
+            moved = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+            assert "was copied to" not in moved.stderr  # a refused copy marks nothing
+        finally:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_a_dry_run_while_a_sender_holds_the_lock_is_75_as_the_copy_and_says_stop_it(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as sender:
+            sender.lock_sender(config=config)  # greeter run at work
+            dry, real = copy(config, url, "--dry-run"), copy(config, url)
+        for done in (dry, real):
+            assert done.returncode == 75, done.stdout + done.stderr
+            assert "another greeter is already sending from journal" in done.stderr
+            assert "systemctl stop greeter" in done.stderr and "try again once" not in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1
