@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -420,6 +421,11 @@ def refuse_unless_empty(target: Side) -> None:
     held = [(t, n) for t in target.tables() if (n := target.count(t))]
     if held:
         rows = ", ".join(f"{n:,} in {t}" for t, n in held)
+        if not any(t in TABLE_WORDS for t, _ in held):  # no journal's row: another application's tables
+            raise TargetNotEmptyError(
+                f"journal {target.shown}: its schema holds other tables' rows ({rows}); the journal"
+                " needs a schema of its own (?schema=NAME naming a new one): nothing was copied"
+            )
         raise TargetNotEmptyError(
             f"journal {target.shown} is not empty ({rows}); copy-journal copies only into an empty one"
             " (a new SQLite file, or a schema with no journal in it): nothing was copied"
@@ -662,8 +668,20 @@ def _make_target(
     except JournalError as exc:  # the schema's refusals (a privilege, newer): name the journal
         if type(exc) is not JournalError:
             raise
-        raise JournalError(f"journal {shown}: {exc}") from None
+        raise JournalError(f"journal {shown}: {for_a_copy(str(exc))}") from None
     refuse_unless_empty(side)  # asked again in the transaction
+
+
+def for_a_copy(refusal: str) -> str:
+    """A schema refusal's advice, for a copy: a runtime role without CREATE is told to run the copy
+    as the schema's owner — "run greeter send once as the owner" would start an empty journal there,
+    which the copy then refuses as not empty."""
+    return re.sub(
+        r"run greeter send once as the schema's owner, or GRANT CREATE ON SCHEMA \S+ TO \S+",
+        "run greeter copy-journal as the schema's owner role (TARGET_URL naming it; storage.url then"
+        " names the runtime role) — not greeter send, which would start an empty journal there",
+        refusal,
+    )
 
 
 @contextmanager

@@ -360,15 +360,21 @@ def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
 
 
 @pytest.mark.parametrize(
-    "made",
+    ("made", "said"),
     [
-        "CREATE TABLE {schema}.clients (id int); INSERT INTO {schema}.clients VALUES (1)",  # another's rows
-        "CREATE TABLE {schema}.greetings (x int)",  # a foreign, empty table of the journal's name
-        "ALTER SCHEMA {schema} OWNER TO postgres; GRANT USAGE ON SCHEMA {schema} TO {role}",  # no CREATE
+        (  # another application's rows
+            "CREATE TABLE {schema}.clients (id int); INSERT INTO {schema}.clients VALUES (1)",
+            "its schema holds other tables' rows (1 in clients); the journal needs a schema of its own",
+        ),
+        ("CREATE TABLE {schema}.greetings (x int)", "not a greeter journal"),  # a foreign, empty table
+        (  # a runtime role in a schema a DBA made: the copy is run as the owner, never a send first
+            "ALTER SCHEMA {schema} OWNER TO postgres; GRANT USAGE ON SCHEMA {schema} TO {role}",
+            "run greeter copy-journal as the schema's owner role",
+        ),
     ],
     ids=["others_rows", "foreign_greetings", "no_create"],
 )
-def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made: str) -> None:
+def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made: str, said: str) -> None:
     role = f"greeter_rt_{os.getpid()}"
     with SmtpSink() as sink, databases.pg_schema() as (url, schema), databases.pg_admin() as admin:
         config = a_years_journal(make_project, sink)
@@ -383,6 +389,8 @@ def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made
             assert real.returncode != 0, real.stdout + real.stderr
             assert dry.returncode == real.returncode, dry.stdout + dry.stderr + real.stderr
             assert len(dry.stderr.strip().splitlines()) == 1
+            assert said in dry.stderr and said in real.stderr, dry.stderr + real.stderr
+            assert "run greeter send" not in real.stderr and "no journal in it" not in real.stderr
             assert "would copy" not in dry.stdout
             moved = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
             assert "was copied to" not in moved.stderr  # a refused copy marks nothing
