@@ -412,3 +412,20 @@ def test_a_dry_run_while_a_sender_holds_the_lock_is_75_as_the_copy_and_says_stop
             assert "another greeter is already sending from journal" in done.stderr
             assert "systemctl stop greeter" in done.stderr and "try again once" not in done.stderr
             assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_send_started_during_a_copy_is_told_the_journal_is_being_copied(make_project: MakeProject) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as copying:
+            copying.lock_sender(config=config, doing="greeter copy-journal")  # as the copy holds it
+            cron = greeter(config, "send", "--once", "--now", LATER)
+        assert cron.returncode == 75, cron.stdout + cron.stderr
+        said = cron.stderr.strip()
+        assert (
+            f"journal {journal_file(config)} is being copied (greeter copy-journal, pid {os.getpid()}" in said
+        )
+        assert "another greeter is already sending" not in said and len(said.splitlines()) == 1
+        assert copy(config, url).returncode == 0  # the copy itself records what it does in the lock file
+        lock = journal_file(config).with_name(journal_file(config).name + ".lock")
+        assert "doing: greeter copy-journal" in lock.read_text()
