@@ -84,7 +84,11 @@ def hold_sender(source: JournalStore, shown: str, *, config: Path, dry_run: bool
 )
 @_config_option
 @click.argument("target_url", metavar="TARGET_URL", required=False)
-@click.option("--dry-run", is_flag=True, help="Say what would be copied; copy nothing, make nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Say what would be copied, after the copy's own checks (its exit code is the copy's); make nothing.",
+)
 @click.option(
     "--unmark",
     is_flag=True,
@@ -106,7 +110,9 @@ def copy_journal(state: State, target_url: str | None, dry_run: bool, unmark: bo
     Message-ID key and the project's record go with it — pointed at an empty
     schema instead, the next send would greet again everyone inside
     catch_up_days. The other way (PostgreSQL to sqlite:///PATH) and SQLite to
-    SQLite work too, e.g. for a copy to audit.
+    SQLite work too — the way back from PostgreSQL is a copy into a new file
+    (an audit copy that leaves the journal in use unmarked is greeter backup or
+    pg_dump).
 
     Once the copy has committed, this journal is marked copied (where to,
     when): send, run, test-send and every command that changes it refuse it
@@ -132,10 +138,13 @@ def copy_journal(state: State, target_url: str | None, dry_run: bool, unmark: bo
 
     \b
     Exit codes:
-      0   copied and verified (--dry-run: what would be copied)
+      0   copied and verified (--dry-run: what would be copied); the
+          target already holds this journal (copied before); --unmark
       2   TARGET_URL is not empty, not a journal, the journal itself or
-          no valid URL; a table or column the target's schema lacks;
-          no journal to copy, or another project's; nothing was copied
+          no valid URL, in a folder that does not exist; a table or
+          column the target's schema lacks, or a role that may not make
+          them; no journal to copy, another project's, or one already
+          copied elsewhere (marked); nothing was copied
       75  a greeter is sending from the journal (stop it first), or a
           journal cannot be reached now (PostgreSQL down, locked too
           long); nothing was copied

@@ -6,7 +6,7 @@ forgot every letter the SQLite journal recorded (and sent those still inside
 ``catch_up_days`` again), every opt-out and every approval or ``uncertain``
 decision. This copies the journal whole — SQLite → PostgreSQL is the case
 that matters; PostgreSQL → SQLite and SQLite → SQLite go by the same code
-(a copy for an audit) — and proves the copy before it is committed.
+(the way back) — and proves the copy before it is committed.
 
 How, and why so:
 
