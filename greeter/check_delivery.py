@@ -510,6 +510,7 @@ def check_journal_project(report: CheckReport, settings: Settings, config_file: 
     record was kept (an older schema, read-only here) has none, and nothing is said.
     """
     from greeter.journal import open_existing_journal
+    from greeter.journal_moved import moved, moved_message
     from greeter.journal_project import foreign_project_message, journal_shown, project_of
 
     status = next((d for d in report.databases if d.role == "journal"), None)
@@ -522,10 +523,16 @@ def check_journal_project(report: CheckReport, settings: Settings, config_file: 
             return
         try:
             recorded = journal.project()
+            mark = moved(journal)
         finally:
             journal.close()
     except GreeterError:
         return  # the journal's status line already says how it is
+    if mark is not None:  # send and run refuse it: said as a problem, its line says why
+        said = moved_message(journal_shown(settings.storage.url), mark)
+        report.problems.append(Problem(status.url, "storage.url", said))
+        detail = f"{status.detail}, but copied to {mark.to} on {mark.when()}: send refuses it"
+        report.databases[report.databases.index(status)] = replace(status, detail=detail)
     if recorded is not None and not recorded.same_as(current):
         message = foreign_project_message(journal_shown(settings.storage.url), recorded, current)
         report.problems.append(Problem(status.url, "storage.url", message))

@@ -692,12 +692,7 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             ],
         }
     )
-    storage = settings.storage
-    prefix = "sqlite:///"
-    if storage.url.startswith(prefix) and not storage.url.startswith(prefix + "/"):
-        rel = storage.url[len(prefix) :]
-        if rel and rel != ":memory:":
-            storage = storage.model_copy(update={"url": prefix + str(base / rel)})
+    storage = settings.storage.model_copy(update={"url": anchored_storage_url(settings.storage.url, base)})
     return settings.model_copy(
         update={
             "contacts": contacts,
@@ -709,6 +704,21 @@ def _anchor(settings: Settings, base: Path) -> Settings:
             "storage": storage,
         }
     )
+
+
+def anchored_storage_url(url: str, base: Path) -> str:
+    """``storage.url`` with a relative SQLite path made relative to ``base`` (the config's folder).
+
+    The one reading of a relative ``sqlite:///data/x.sqlite3``: the config's and every URL
+    meant to become it (``copy-journal``'s TARGET_URL), so a file written by one is the file
+    the other names, whatever the working directory.
+    """
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rel = url[len(prefix) :]
+        if rel and rel != ":memory:":
+            return prefix + str(base / rel)
+    return url
 
 
 def json_schema() -> dict[str, Any]:

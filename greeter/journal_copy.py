@@ -6,7 +6,7 @@ forgot every letter the SQLite journal recorded (and sent those still inside
 ``catch_up_days`` again), every opt-out and every approval or ``uncertain``
 decision. This copies the journal whole — SQLite → PostgreSQL is the case
 that matters; PostgreSQL → SQLite and SQLite → SQLite go by the same code
-(a copy for an audit) — and proves the copy before it is committed.
+(the way back) — and proves the copy before it is committed.
 
 How, and why so:
 
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -411,12 +412,21 @@ def plan_tables(source: Side, target: Side) -> list[_Plan]:
     return plans
 
 
+class TargetNotEmptyError(JournalError):
+    """The target holds journal rows (exit 2): told apart so that a copy made before is said as such."""
+
+
 def refuse_unless_empty(target: Side) -> None:
     """Refuse (exit 2) a target holding any row in any journal table: a copy is never merged."""
     held = [(t, n) for t in target.tables() if (n := target.count(t))]
     if held:
         rows = ", ".join(f"{n:,} in {t}" for t, n in held)
-        raise JournalError(
+        if not any(t in TABLE_WORDS for t, _ in held):  # no journal's row: another application's tables
+            raise TargetNotEmptyError(
+                f"journal {target.shown}: its schema holds other tables' rows ({rows}); the journal"
+                " needs a schema of its own (?schema=NAME naming a new one): nothing was copied"
+            )
+        raise TargetNotEmptyError(
             f"journal {target.shown} is not empty ({rows}); copy-journal copies only into an empty one"
             " (a new SQLite file, or a schema with no journal in it): nothing was copied"
         )
@@ -531,6 +541,11 @@ def sqlite_target_refusal(path: Path, source: Path | None) -> JournalError | Non
             if path.samefile(source):
                 return JournalError(f"journal {path} is the journal being copied; name another file")
     if not path.exists():
+        if not path.parent.is_dir():  # Journal.open would make it: a typo's folder, made silently
+            return JournalError(
+                f"no folder {path.parent} for journal {path}: make it first (mkdir -p {path.parent})"
+                " or name a file in a folder that exists; nothing was copied"
+            )
         return None
     if path.is_dir():
         return JournalError(f"journal {path} is a folder; name the new journal's file")
@@ -621,7 +636,7 @@ def _pg_target(url: str, now: datetime, *, dry_run: bool) -> Iterator[Side]:
     :func:`~greeter.journal_pg_schema.migrate`); committed only when the block ends without error."""
     import psycopg
 
-    from greeter.journal_pg_schema import configure, inspect, migrate, parse_target
+    from greeter.journal_pg_schema import configure, inspect, parse_target
 
     where = parse_target(url)
     with psycopg.connect(where.conninfo, autocommit=True, connect_timeout=10) as conn:
@@ -630,18 +645,43 @@ def _pg_target(url: str, now: datetime, *, dry_run: bool) -> Iterator[Side]:
         side = PgSide(conn, schema, where.shown)
         if inspect(conn, schema) is not None:
             refuse_unless_empty(side)  # before anything is migrated in it
-        if dry_run:
+        if dry_run:  # the same checks, in a transaction rolled back: its refusals are the copy's
+            with conn.transaction(force_rollback=True):
+                _make_target(conn, side, where.schema, where.shown, now)
             yield side
             return
         with conn.transaction():
-            try:
-                migrate(conn, schema=where.schema, now=now)
-            except JournalError as exc:  # the schema's refusals (a privilege, newer): name the journal
-                if type(exc) is not JournalError:
-                    raise
-                raise JournalError(f"journal {where.shown}: {exc}") from None
-            refuse_unless_empty(side)  # asked again in the transaction
+            _make_target(conn, side, where.schema, where.shown, now)
             yield side
+
+
+def _make_target(
+    conn: psycopg.Connection[Any], side: PgSide, schema: str | None, shown: str, now: datetime
+) -> None:
+    """The target's schema made by the journal's own :func:`~greeter.journal_pg_schema.migrate`,
+    then refused unless empty — someone else's table holding rows, a privilege missing, a foreign
+    ``greetings`` table — inside the caller's transaction (a dry run's is rolled back)."""
+    from greeter.journal_pg_schema import migrate
+
+    try:
+        migrate(conn, schema=schema, now=now)
+    except JournalError as exc:  # the schema's refusals (a privilege, newer): name the journal
+        if type(exc) is not JournalError:
+            raise
+        raise JournalError(f"journal {shown}: {for_a_copy(str(exc))}") from None
+    refuse_unless_empty(side)  # asked again in the transaction
+
+
+def for_a_copy(refusal: str) -> str:
+    """A schema refusal's advice, for a copy: a runtime role without CREATE is told to run the copy
+    as the schema's owner — "run greeter send once as the owner" would start an empty journal there,
+    which the copy then refuses as not empty."""
+    return re.sub(
+        r"run greeter send once as the schema's owner, or GRANT CREATE ON SCHEMA \S+ TO \S+",
+        "run greeter copy-journal as the schema's owner role (TARGET_URL naming it; storage.url then"
+        " names the runtime role) — not greeter send, which would start an empty journal there",
+        refusal,
+    )
 
 
 @contextmanager

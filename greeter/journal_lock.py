@@ -41,7 +41,7 @@ class SenderLock:
     _file_lock_fd: int | None
     _identity: tuple[int, int] | None
 
-    def lock_sender(self, *, config: Path | None = None) -> None:
+    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
 
         The pid, host name and ``config`` (the sender's config file) written into the file
@@ -69,6 +69,12 @@ class SenderLock:
         if not flock_within(fd, _LOCK_PATIENCE, 0.01):
             content = os.pread(fd, _LOCK_FILE_MAX, 0)
             os.close(fd)
+            if _lock_file_doing(content):  # not a sender: a copy, after which this journal is stale
+                raise JournalLockedError(
+                    f"journal {self._shown_path} is being copied ({lock_holder(content)}): nothing is"
+                    " sent from it meanwhile; once the copy is done, greeter sends from the copy"
+                    " (set storage.url to it)"
+                )
             raise JournalLockedError(
                 f"another greeter is already sending from journal {self._shown_path} "
                 f"({lock_holder(content)}){_other_config(content, config)};"
@@ -76,7 +82,7 @@ class SenderLock:
             )
         self._lock_file_itself(fd)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, lock_file_text(config).encode(), 0)
+        os.pwrite(fd, lock_file_text(config, doing).encode(), 0)
         self._lock_fd = fd
         # A forked child (a build worker) shares the lock's open file, and with it the
         # flock: were it to outlive a killed sender, the next sender would find the
@@ -244,12 +250,27 @@ def file_identity(path: Path) -> tuple[int, int] | None:
 _LOCK_FILE_MAX = 4400
 
 
-def lock_file_text(config: Path | None) -> str:
+#: How the lock file's third line starts when its holder is not a sender (``doing: greeter copy-journal``).
+_DOING = "doing: "
+
+
+def lock_file_text(config: Path | None, doing: str | None = None) -> str:
     """What a sender writes into the lock file: ``PID HOST``, then its config file's absolute path
     on a line of its own (none when not known). The first line is what earlier greeters wrote and
-    read; the second is new, so an old lock file reads as before (no config named)."""
+    read; the second is new, so an old lock file reads as before (no config named). ``doing``: a
+    holder that is no sender (``greeter copy-journal``) says so on a third line, so that a send
+    started meanwhile is told the journal is being copied, not that another greeter sends."""
     first = f"{os.getpid()} {socket.gethostname()}\n"
+    if doing is not None:
+        return f"{first}{'' if config is None else config.resolve()}\n{_DOING}{doing}\n"
     return first if config is None else f"{first}{config.resolve()}\n"
+
+
+def _lock_file_doing(content: bytes) -> str:
+    """What a lock file's holder says it does on its third line ("" for a sender)."""
+    lines = content.decode(errors="replace").splitlines()
+    third = lines[2].strip() if len(lines) > 2 else ""
+    return third.removeprefix(_DOING)[:200] if third.startswith(_DOING) else ""
 
 
 def _lock_file_config(content: bytes) -> str:
@@ -271,8 +292,9 @@ def lock_holder(content: bytes) -> str:
         return "pid unknown"
     host = words[1].strip()[:255] if len(words) > 1 else ""
     config = _lock_file_config(content)
+    doing = _lock_file_doing(content)
     return (
-        f"pid {words[0][:32]}"
+        f"{doing + ', ' if doing else ''}pid {words[0][:32]}"
         + (f" on host {host}" if host else "")
         + (f", config {config}" if config else "")
     )

@@ -344,7 +344,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
 
     # --- senders ----------------------------------------------------------------------------
 
-    def lock_sender(self, *, config: Path | None = None) -> None:
+    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
         """Become *a* sender: unlike SQLite's, this excludes no other process.
 
         Several greeters may send from one PostgreSQL journal; each greeting is

@@ -695,5 +695,9 @@ def path_from_url(url_or_path: str) -> Path:
     if url_or_path.startswith("sqlite:///"):
         return Path(url_or_path.removeprefix("sqlite:///"))
     if "://" in url_or_path:
-        raise JournalError(f"unsupported journal URL {url_or_path!r}; use sqlite:///PATH")
+        from greeter.db_url import redact  # the URL may carry a password: never said
+
+        raise JournalError(
+            f"unsupported journal URL {redact(url_or_path)!r}; use sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
     return Path(url_or_path)

@@ -382,11 +382,12 @@ class JournalStore(Protocol):
     #: said by the command (an older greeter can no longer open it: :mod:`greeter.own_journal`).
     upgraded: tuple[int, int] | None
 
-    def lock_sender(self, *, config: Path | None = None) -> None:
+    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
         """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many.
 
         ``config``: the sender's config file, which SQLite's lock file records for the refusal
-        of the next would-be sender (:func:`~greeter.journal_lock.lock_holder`).
+        of the next would-be sender (:func:`~greeter.journal_lock.lock_holder`); ``doing``: what a
+        holder that is no sender does (``greeter copy-journal``), recorded for the same message.
         """
 
     def contact_lock(self, contact_id: str) -> AbstractContextManager[None]:

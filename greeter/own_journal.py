@@ -67,7 +67,14 @@ _OUTCOMES = {
 
 
 def admit(
-    journal: JournalStore, url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False
+    journal: JournalStore,
+    url: str,
+    project: Project,
+    now: datetime,
+    use: Use,
+    *,
+    adopt: bool = False,
+    moved_ok: bool = False,
 ) -> JournalStore:
     """``journal`` (opened from ``storage.url`` ``url``) if it is ``project``'s; else closed and refused.
 
@@ -75,11 +82,20 @@ def admit(
     so that a second project's daemon is told whose it is rather than only that
     it is locked; for :attr:`Use.SEND` again under the lock, and the project
     then recorded. ``adopt``: ``send --once --adopt-journal`` (and its dry run).
+
+    A journal ``copy-journal`` marked moved (:mod:`greeter.journal_moved`) is refused to every use
+    but :attr:`Use.READ`, which is told it on stderr; ``moved_ok``: ``copy-journal`` itself, which
+    says it in its own words.
     """
-    from greeter.journal_project import refuse_foreign, take_journal
+    from greeter.journal_moved import refuse_moved, warn_moved
+    from greeter.journal_project import journal_shown, refuse_foreign, take_journal
 
     try:
         refuse_foreign(journal, url, project, adopt=adopt, outcome=use.outcome)
+        if not moved_ok and use is Use.READ:
+            warn_moved(journal, journal_shown(url))
+        elif not moved_ok:
+            refuse_moved(journal, journal_shown(url), use.outcome)
         if use is Use.SEND:
             journal.lock_sender(config=Path(project.config))
             take_journal(journal, url, project, now, adopt=adopt)
@@ -115,7 +131,14 @@ def _say_upgrade(journal: JournalStore, url: str) -> None:
 
 
 def open_project_journal(
-    url: str, project: Project, now: datetime, use: Use, *, adopt: bool = False, say_upgrade: bool = True
+    url: str,
+    project: Project,
+    now: datetime,
+    use: Use,
+    *,
+    adopt: bool = False,
+    say_upgrade: bool = True,
+    moved_ok: bool = False,
 ) -> JournalStore:
     """The journal ``url`` names, opened for ``use`` and admitted (:func:`admit`) for ``project``.
 
@@ -130,23 +153,29 @@ def open_project_journal(
         journal = open_journal(url, now=now)
     if say_upgrade:
         _say_upgrade(journal, url)
-    return admit(journal, url, project, now, use, adopt=adopt)
+    return admit(journal, url, project, now, use, adopt=adopt, moved_ok=moved_ok)
 
 
 def open_own_journal(
-    settings: Settings, config_file: Path, now: datetime, use: Use = Use.WRITE, *, adopt: bool = False
+    settings: Settings,
+    config_file: Path,
+    now: datetime,
+    use: Use = Use.WRITE,
+    *,
+    adopt: bool = False,
+    moved_ok: bool = False,
 ) -> JournalStore:
     """The journal ``settings`` (read from ``config_file``) configure, for ``use``
     (:func:`open_project_journal`)."""
     from greeter.journal_project import project_of
 
     return open_project_journal(
-        settings.storage.url, project_of(settings, config_file), now, use, adopt=adopt
+        settings.storage.url, project_of(settings, config_file), now, use, adopt=adopt, moved_ok=moved_ok
     )
 
 
 def peek_own_journal(
-    settings: Settings, config_file: Path, now: datetime, *, adopt: bool = False
+    settings: Settings, config_file: Path, now: datetime, *, adopt: bool = False, moved_ok: bool = False
 ) -> JournalStore | None:
     """:attr:`Use.READ`, but None where there is no journal yet (never one made): a plan (preview,
     a dry run) is made without one. A lost one is refused
@@ -159,4 +188,20 @@ def peek_own_journal(
     if journal is None:
         return None
     _say_upgrade(journal, url)
-    return admit(journal, url, project_of(settings, config_file), now, Use.READ, adopt=adopt)
+    return admit(
+        journal, url, project_of(settings, config_file), now, Use.READ, adopt=adopt, moved_ok=moved_ok
+    )
+
+
+def refuse_moved_journal(settings: Settings, config_file: Path, now: datetime) -> None:
+    """Refuse (exit 2) to send even a test from a journal ``copy-journal`` marked moved: a command
+    that reads its journal to plan (``test-send``) but must not plan from a stale one."""
+    from greeter.journal_moved import refuse_moved
+    from greeter.journal_project import journal_shown
+
+    journal = peek_own_journal(settings, config_file, now, moved_ok=True)
+    if journal is not None:
+        try:
+            refuse_moved(journal, journal_shown(settings.storage.url), Use.SEND.outcome)
+        finally:
+            journal.close()

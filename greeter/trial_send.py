@@ -318,6 +318,9 @@ def run_test_send(
     if missing:
         raise ConfigError(missing)
     now = parse_now(now_text, settings.defaults.timezone)
+    from greeter.own_journal import refuse_moved_journal
+
+    refuse_moved_journal(settings, config_file, now)  # its plan would be the stale journal's
     start, days = plan_range(settings, now.date(), day)
     choice = choose(planned_drafts(inputs, contact_id, now=now, start=start, days=days), occasion, day)
     if choice is None:

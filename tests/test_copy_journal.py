@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -128,6 +130,7 @@ def test_and_back_from_postgresql_to_a_sqlite_file_the_same_rows_and_checksums(
         assert there.returncode == 0, there.stderr
         moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
         audit = tmp_path / "audit" / "journal.sqlite3"
+        audit.parent.mkdir()  # a folder that does not exist is refused, never made
         back = copy(moved, f"sqlite:///{audit}", "--json")
         assert back.returncode == 0, back.stderr
         there_tables, back_tables = json.loads(there.stdout)["tables"], json.loads(back.stdout)["tables"]
@@ -162,6 +165,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
         assert copy(config, url).returncode == 0
         with databases.pg_admin() as conn:
             held = conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone()
+        assert greeter(config, "copy-journal", "--unmark").returncode == 0  # else: "already holds it"
         again = copy(config, url)
         assert again.returncode == 2, again.stdout + again.stderr
         assert "is not empty" in again.stderr and "nothing was copied" in again.stderr
@@ -170,6 +174,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
             assert conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone() == held
         other = tmp_path / "other.sqlite3"
         assert copy(config, f"sqlite:///{other}").returncode == 0
+        assert greeter(config, "copy-journal", "--unmark").returncode == 0
         twice = copy(config, f"sqlite:///{other}")
         assert twice.returncode == 2 and "is not empty" in twice.stderr
         itself = copy(config, f"sqlite:///{journal_file(config)}")
@@ -247,3 +252,180 @@ def test_a_database_that_does_not_answer_is_75_and_its_password_is_never_said(
             and "postgresql://postgres@127.0.0.1:1/test" in done.stderr
         )
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def copy_from(cwd: Path, config: Path, target: str, *args: str) -> Any:
+    """``greeter copy-journal`` run from another working directory (a cron line, a shell elsewhere)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "greeter", "--config", str(config.resolve()), "copy-journal", target, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_a_relative_sqlite_target_is_the_file_storage_url_would_name(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink:
+        config = a_years_journal(make_project, sink)
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        for args in ((), ("--dry-run",)):  # a folder that does not exist is refused, never made
+            missing = copy_from(elsewhere, config, "sqlite:///nofolder/back.sqlite3", *args)
+            assert missing.returncode == 2, missing.stdout + missing.stderr
+            assert f"no folder {config.parent.absolute() / 'nofolder'}" in missing.stderr
+            assert "mkdir -p" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+            assert not (config.parent / "nofolder").exists() and not (elsewhere / "nofolder").exists()
+        done = copy_from(elsewhere, config, "sqlite:///data/back.sqlite3")
+        assert done.returncode == 0, done.stdout + done.stderr
+        meant = (config.parent / "data" / "back.sqlite3").absolute()
+        assert meant.exists() and not (elsewhere / "data").exists()
+        assert f" to {meant}: " in done.stdout  # the absolute path, the one storage.url will name
+        assert greetings_in(meant) == greetings_in(journal_file(config))
+
+
+def test_a_postgres_url_is_taken_as_storage_url_takes_it_and_no_password_is_ever_said(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        short = url.replace("postgresql://postgres@", f"postgres://postgres:{SECRET}@")
+        done = copy(config, short, "--dry-run")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert SECRET not in done.stdout + done.stderr and "would copy journal" in done.stdout
+        refused = copy(config, f"mysql://root:{SECRET}@127.0.0.1/test", "--dry-run")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert SECRET not in refused.stdout + refused.stderr
+        assert "postgresql://" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def moved_notices(conn: Any, table: str) -> int:
+    """The rows marking a journal moved (greeter.journal_moved) in a ``notices`` table."""
+    return int(conn.execute(f"SELECT count(*) FROM {table} WHERE name = 'journal_moved'").fetchone()[0])
+
+
+def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema):
+        config = a_years_journal(make_project, sink)
+        assert copy(config, url).returncode == 0
+        received = len(sink.messages)
+
+        cron = greeter(config, "send", "--once", "--now", LATER)  # the old config's cron, forgotten
+        assert cron.returncode == 2, cron.stdout + cron.stderr
+        said = cron.stderr.strip()
+        assert len(said.splitlines()) == 1 and said.endswith("nothing was sent")
+        assert f"journal {journal_file(config)} was copied to postgresql://postgres@" in said
+        assert "greeter now sends from there; set storage.url to it" in said
+        trial = greeter(config, "test-send", "--contact", "4", "--to", "me@example.com", "--now", LATER)
+        assert trial.returncode == 2 and "was copied to" in trial.stderr, trial.stdout + trial.stderr
+        optout = greeter(config, "suppress", "x@example.com", "--now", LATER)  # it would be lost there
+        assert optout.returncode == 2 and "was copied to" in optout.stderr, optout.stdout + optout.stderr
+        assert len(sink.messages) == received
+        read = greeter(config, "history", "--format", "json")  # a reader is told, and goes on
+        assert read.returncode == 0 and "warning: journal" in read.stderr and "was copied to" in read.stderr
+        assert json.loads(read.stdout)
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+        assert "was copied to" in dry.stderr, dry.stdout + dry.stderr
+        checked = greeter(config, "check")
+        assert "was copied to" in checked.stdout + checked.stderr
+
+        with databases.pg_admin() as conn:  # the mark is the source's only
+            assert moved_notices(conn, f"{schema}.notices") == 0
+        again = copy(config, url)  # copied twice to the same place: said, not refused
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "already holds this journal, copied on" in again.stdout and "nothing to do" in again.stdout
+        elsewhere = copy(config, f"sqlite:///{tmp_path / 'stale.sqlite3'}")  # a stale journal is not copied
+        assert elsewhere.returncode == 2 and "was copied to" in elsewhere.stderr
+        assert not (tmp_path / "stale.sqlite3").exists()
+
+        moved = make_project(rows(), **smtp(sink.port), storage={"url": url})
+        back = tmp_path / "back.sqlite3"  # the way back: PostgreSQL copied into a new file, marked too
+        assert copy(moved, f"sqlite:///{back}").returncode == 0
+        with sqlite3.connect(back) as conn:
+            assert moved_notices(conn, "notices") == 0
+        refused = greeter(moved, "send", "--once", "--now", LATER)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert f"was copied to {back} on " in refused.stderr and len(sink.messages) == received
+
+        unmark = greeter(moved, "copy-journal", "--unmark")  # the operator who really means it
+        assert unmark.returncode == 0 and "cleared its mark" in unmark.stdout, unmark.stdout + unmark.stderr
+        assert "was copied to" not in greeter(moved, "history").stderr
+
+
+@pytest.mark.parametrize(
+    ("made", "said"),
+    [
+        (  # another application's rows
+            "CREATE TABLE {schema}.clients (id int); INSERT INTO {schema}.clients VALUES (1)",
+            "its schema holds other tables' rows (1 in clients); the journal needs a schema of its own",
+        ),
+        ("CREATE TABLE {schema}.greetings (x int)", "not a greeter journal"),  # a foreign, empty table
+        (  # a runtime role in a schema a DBA made: the copy is run as the owner, never a send first
+            "ALTER SCHEMA {schema} OWNER TO postgres; GRANT USAGE ON SCHEMA {schema} TO {role}",
+            "run greeter copy-journal as the schema's owner role",
+        ),
+    ],
+    ids=["others_rows", "foreign_greetings", "no_create"],
+)
+def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made: str, said: str) -> None:
+    role = f"greeter_rt_{os.getpid()}"
+    with SmtpSink() as sink, databases.pg_schema() as (url, schema), databases.pg_admin() as admin:
+        config = a_years_journal(make_project, sink)
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        try:
+            admin.execute(f"CREATE SCHEMA {schema}")
+            for statement in made.format(schema=schema, role=role).split("; "):
+                admin.execute(statement)
+            target = url.replace("postgresql://postgres@", f"postgresql://{role}@") if "role" in made else url
+            dry, real = copy(config, target, "--dry-run"), copy(config, target)
+            assert real.returncode != 0, real.stdout + real.stderr
+            assert dry.returncode == real.returncode, dry.stdout + dry.stderr + real.stderr
+            assert len(dry.stderr.strip().splitlines()) == 1
+            assert said in dry.stderr and said in real.stderr, dry.stderr + real.stderr
+            assert "run greeter send" not in real.stderr and "no journal in it" not in real.stderr
+            assert "would copy" not in dry.stdout
+            moved = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+            assert "was copied to" not in moved.stderr  # a refused copy marks nothing
+        finally:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_a_dry_run_while_a_sender_holds_the_lock_is_75_as_the_copy_and_says_stop_it(
+    make_project: MakeProject,
+) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as sender:
+            sender.lock_sender(config=config)  # greeter run at work
+            dry, real = copy(config, url, "--dry-run"), copy(config, url)
+        for done in (dry, real):
+            assert done.returncode == 75, done.stdout + done.stderr
+            assert "another greeter is already sending from journal" in done.stderr
+            assert "systemctl stop greeter" in done.stderr and "try again once" not in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_send_started_during_a_copy_is_told_the_journal_is_being_copied(make_project: MakeProject) -> None:
+    with SmtpSink() as sink, databases.pg_schema() as (url, _schema):
+        config = a_years_journal(make_project, sink)
+        with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as copying:
+            copying.lock_sender(config=config, doing="greeter copy-journal")  # as the copy holds it
+            cron = greeter(config, "send", "--once", "--now", LATER)
+        assert cron.returncode == 75, cron.stdout + cron.stderr
+        said = cron.stderr.strip()
+        assert (
+            f"journal {journal_file(config)} is being copied (greeter copy-journal, pid {os.getpid()}" in said
+        )
+        assert "another greeter is already sending" not in said and len(said.splitlines()) == 1
+        assert copy(config, url).returncode == 0  # the copy itself records what it does in the lock file
+        lock = journal_file(config).with_name(journal_file(config).name + ".lock")
+        assert "doing: greeter copy-journal" in lock.read_text()
