@@ -117,6 +117,10 @@ def send(
     the day's end less its quiet minutes, the Friday cut-off) sends the
     letters still planned in it too, so each leaves on its day.
 
+    \b
+    Example (greeter's crontab, `crontab -u greeter -e`: every 5 minutes):
+      */5 * * * * greeter --config /etc/greeter/greeter.yaml send --once -q
+
     Contact row problems go to stderr. When stderr is not a terminal (cron,
     a systemd timer), a set already said and unchanged since is not repeated:
     the summary names how many and since when (`greeter check` lists them),
@@ -149,9 +153,8 @@ def send(
           contact row was rejected, a greeting is uncertain (this run's,
           or one a crashed run left, recorded uncertain by this one), or
           a greeting was recorded expired, never to be sent (no run inside
-          its recipient's send window during its catch-up period: run
-          send --once every 10 minutes or more often (cron */5), or
-          greeter run, not once a day;
+          its recipient's send window during its catch-up period: run it
+          as the example above, or greeter run, not once a day;
           or the server refused every attempt until then: stderr says
           which, with its last reply; or the daily quota held it back:
           stderr says so; not one whose last window had passed before
