@@ -186,6 +186,7 @@ def send(
     (then: uncertain), the summary says how many due letters were left for
     the next run, and the exit code is 128 + the signal.
     """
+    from greeter.check_sender import placeholder_warning
     from greeter.own_journal import Use, open_own_journal
     from greeter.runtime import load_inputs
     from greeter.send import send_once
@@ -219,6 +220,8 @@ def send(
         if as_json and exc.exit_code == EXIT_USAGE:  # `| jq .config_error`, as for a journal down
             click.echo(_config_error_json(exc, moment, now, dry_run))
         raise
+    if not dry_run and (said := placeholder_warning(settings)) is not None:
+        click.echo(f"warning: {said}", err=True)  # once a run, not a letter; check's own finding
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
     letters: list[DueLetter] = []
 
