@@ -164,10 +164,13 @@ def _internal_error(exc: Exception, verbose: bool) -> NoReturn:
 #: An installed greeter has no README beside it: the manual is README.md and docs/*.md of the
 #: source distribution, which deploy/ installs in /usr/share/doc/greeter (Documentation=) and a
 #: ``pip install`` does not: the folder named alone sent a pip-installed server's reader nowhere.
+#: Lines of its own (``\b``): click wrapped the file name at its hyphen ("greeter-" / "mailmerge-…").
 EPILOG = (
-    f"The manual: README.md and docs/*.md in greeter's source distribution (greeter-mailmerge-"
-    f"{__version__}.tar.gz; pip installs neither, deploy/'s unit and image copy them to"
-    " /usr/share/doc/greeter); greeter COMMAND --help for each command."
+    "\b\n"
+    "The manual: README.md and docs/*.md in greeter's source distribution,\n"
+    f"greeter-mailmerge-{__version__}.tar.gz (pip installs neither; deploy/'s unit and\n"
+    "image copy them to /usr/share/doc/greeter); greeter COMMAND --help for each\n"
+    "command."
 )
 
 
