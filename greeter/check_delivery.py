@@ -16,7 +16,7 @@ import stat
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from greeter.check_report import CheckReport
 from greeter.config import Settings
@@ -423,6 +423,41 @@ def check_databases(
             report.problems.append(Problem(journal.url, "storage.url", said, severity="warning"))
     if contacts_url is not None:
         contacts_database(report, contacts_status(contacts_url, contacts_password_env))
+
+
+#: Top-level folders of a server a journal is meant to be under (``/var/lib/greeter/…``).
+SYSTEM_FOLDERS: Final = frozenset(
+    {"var", "srv", "opt", "home", "tmp", "etc", "usr", "mnt", "media", "root", "run"}
+)
+
+
+def system_folder_slip(storage_url: str, config_file: Path) -> Problem | None:
+    """A warning when a SQLite journal's path, relative to the config, starts with a system folder's
+    name (``var``, ``srv``, ``opt``…) that does not exist beside the config.
+
+    ``sqlite:///var/lib/greeter/journal.sqlite3`` is ``<project>/var/lib/greeter/…``: an absolute
+    path takes four slashes. Written so, the first send made a new journal inside the project, and
+    ``check`` had said only "var/lib/greeter/journal.sqlite3: no journal yet".
+    """
+    if not storage_url.startswith("sqlite:///"):
+        return None
+    from greeter.config_loader import locate
+    from greeter.journal_schema import path_from_url
+
+    path, base = path_from_url(storage_url), config_file.parent
+    try:
+        meant = path.relative_to(base).as_posix()
+    except ValueError:  # written absolute (four slashes): where it was meant
+        return None
+    first = meant.split("/", 1)[0]
+    if first not in SYSTEM_FOLDERS or (base / first).exists():
+        return None
+    message = (
+        f"the journal is {path.absolute()}: a path after sqlite:/// is relative to the config;"
+        f" did you mean sqlite:////{meant} (four slashes: /{meant})?"
+    )
+    line, col = locate(config_file, ("storage", "url"))
+    return Problem(str(config_file), "storage.url", message, line, col, severity="warning")
 
 
 def check_journal_state(report: CheckReport, storage_url: str, now: datetime) -> None:

@@ -19,8 +19,9 @@ from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, ConfigError
 from greeter.retention import retention_line
 from greeter.sources.dates import day_month, is_yearless
 
-#: A row message's leading cell value, as :func:`greeter.sources.quote.quoted` writes it (``repr``).
-_LEADING_VALUE = re.compile(r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s""")
+#: A row message's leading cell value, as :func:`greeter.sources.quote.quoted` writes it (``repr``),
+#: with its colon when the words follow one (``'sidorov@gmial.com': the domain …``: the kind was blank).
+_LEADING_VALUE = re.compile(r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"):?\s""")
 #: A value quoted inside the words of a kind ("duplicate id '5'"), with the space before it.
 _QUOTED_VALUE = re.compile(r"""\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 #: Where a row message's kind ends and its details begin: "… (formats)", "…; advice", "…: why".
@@ -39,7 +40,10 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"(?P<field>[\w-]+) \d\d\.\d\d\.\d+ gives \d+ years? \(fewer than min_years"),
         "{field} gives fewer years than min_years",
     ),
-)
+    # greeter/sources/email_notes.py's: the domain and the provider it resembles are the values
+    (re.compile(r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"): the domain .* looks like a typo of "),
+     "the domain looks like a typo of a mail provider's"),
+)  # fmt: skip
 #: A leading spreadsheet cell, as the XLSX source names it: ``Лист1!G2: a formula Excel never calculated``.
 _LEADING_CELL = re.compile(r"[^:]+![A-Z]{1,3}\d+: ")
 #: Where in the cell (``at position 11``), a date (``18.12.2025``), a number (``4 fields``): not the kind.

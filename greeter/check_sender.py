@@ -12,7 +12,7 @@ contacts were read); the shell adds the located problem or note to the
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -240,10 +240,9 @@ def placeholder_problems(
     if not found:
         return [], []
     if settings.delivery.transport != "smtp":
-        names = ", ".join(dict.fromkeys(p.setting for p in found))
         return [], [
-            f"example: letters carry the example config's placeholders ({names}): make them yours "
-            "before delivery.transport says smtp"
+            f"example: letters carry the example config's placeholders ({_settings_of(found)}): make"
+            " them yours before delivery.transport says smtp"
         ]
     from greeter.config_loader import locate
 
@@ -266,6 +265,31 @@ def placeholder_problems(
         message = f"{said}: the example config's placeholder{plural}, not yours; {fix}"
         problems.append(Problem(str(config_file), block, message, line, col, severity="warning"))
     return problems, []
+
+
+def placeholder_warning(settings: Settings, locales: Iterable[str] = ()) -> str | None:
+    """One line for ``send``, ``run`` and ``test-send``: the letters about to go out by SMTP carry
+    the example's placeholders (:func:`example_placeholders`, as ``check`` finds them); else None. Pure.
+
+    ``locales``: the letters' languages when known (``test-send``'s one letter), else the default
+    locale's signature is judged. Why: ``send --once`` delivered real letters From «ООО «Ромашка»»
+    <greetings@romashka.example> without a word; only ``check`` had warned. A warning, not a
+    refusal: tests and rehearsals send through local servers with the example's addresses.
+    """
+    if settings.delivery.transport != "smtp":
+        return None
+    found = example_placeholders(settings, dict.fromkeys(locales or (settings.defaults.locale,), 0))
+    if not found:
+        return None
+    return (
+        f"letters go out by SMTP with the example config's placeholders ({_settings_of(found)}):"
+        " make them yours (greeter check says where)"
+    )
+
+
+def _settings_of(found: Sequence[Placeholder]) -> str:
+    """The settings holding placeholders, each once: "sender.email, sender.reply_to"."""
+    return ", ".join(dict.fromkeys(p.setting for p in found))
 
 
 def _carried(p: Placeholder) -> str:

@@ -37,6 +37,7 @@ from greeter.check_delivery import (
     contacts_query_refused,
     dkim_alignment,
     loose_secret_files,
+    system_folder_slip,
     unserved_one_click,
     writable_by_everyone,
 )
@@ -166,6 +167,8 @@ def run_check(
     report = CheckReport(config_file=config_file, occasions=[o.name for o in settings.occasions])
     crm_url = settings.contacts.url if settings.contacts.source == "sql" else None
     check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
+    if (slip := system_folder_slip(settings.storage.url, config_file)) is not None:
+        report.problems.append(slip)
     check_journal_state(report, settings.storage.url, now)
     check_journal_project(report, settings, config_file, now)
     check_delivery(report, settings)

@@ -162,10 +162,15 @@ def _internal_error(exc: Exception, verbose: bool) -> NoReturn:
 
 #: The last words of ``greeter --help``: where the rest is said.
 #: An installed greeter has no README beside it: the manual is README.md and docs/*.md of the
-#: source distribution, which deploy/ installs in /usr/share/doc/greeter (Documentation=).
+#: source distribution, which deploy/ installs in /usr/share/doc/greeter (Documentation=) and a
+#: ``pip install`` does not: the folder named alone sent a pip-installed server's reader nowhere.
+#: Lines of its own (``\b``): click wrapped the file name at its hyphen ("greeter-" / "mailmerge-…").
 EPILOG = (
-    "The manual: README.md and docs/*.md in greeter's source distribution (installed in"
-    " /usr/share/doc/greeter by deploy/); greeter COMMAND --help for each command."
+    "\b\n"
+    "The manual: README.md and docs/*.md in greeter's source distribution,\n"
+    f"greeter-mailmerge-{__version__}.tar.gz (pip installs neither; deploy/'s unit and\n"
+    "image copy them to /usr/share/doc/greeter); greeter COMMAND --help for each\n"
+    "command."
 )
 
 
@@ -325,7 +330,20 @@ def _config_option(func: F) -> F:
     )(verbose(func))
 
 
-def quiet_option(func: F) -> F:
+#: ``send``'s ``--quiet``: its exit 1 may be for contact rows already reported.
+_QUIET_SEND: Final = (
+    "Print nothing on stdout when all went well (exit 0), for cron; the summary still"
+    " prints when the exit code is not 0 — unless its only cause is rejected contact rows"
+    " already reported and unchanged (exit 1 stays) —, and stderr is unchanged."
+)
+#: ``backup``'s and ``purge``'s: they read no contacts, and all they print on stdout is what was done.
+QUIET_DONE: Final = (
+    "Print nothing on stdout when done (exit 0), for cron, which mails what a job prints;"
+    " errors still go to stderr."
+)
+
+
+def quiet_option(func: F, words: str = _QUIET_SEND) -> F:
     """``-q/--quiet``: nothing on stdout when the command succeeds — for cron, which mails what a job prints.
 
     A ``send --once`` every five minutes printed its summary line every five
@@ -338,10 +356,13 @@ def quiet_option(func: F) -> F:
         "--quiet",
         "-q",
         is_flag=True,
-        help="Print nothing on stdout when all went well (exit 0), for cron; the summary still"
-        " prints when the exit code is not 0 — unless its only cause is rejected contact rows"
-        " already reported and unchanged (exit 1 stays) —, and stderr is unchanged.",
+        help=words,
     )(func)
+
+
+def quiet_done_option(func: F) -> F:
+    """``--quiet`` for ``backup`` and ``purge`` (:data:`QUIET_DONE`): send's words spoke of contact rows."""
+    return quiet_option(func, QUIET_DONE)
 
 
 class _RequiredOption(click.Option):
@@ -486,7 +507,7 @@ def _dry_run_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> J
 @_config_option
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-@quiet_option
+@quiet_done_option
 @click.pass_obj
 @handles_errors
 def backup(state: State, file: Path, force: bool, quiet: bool) -> None:

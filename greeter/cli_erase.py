@@ -7,6 +7,7 @@ reads the journal; these erase from it, and both empty its write-ahead log after
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import UTC, datetime
@@ -19,11 +20,12 @@ from greeter.cli import (
     CONTEXT,
     State,
     _config_option,
+    _now_option,
     handles_errors,
     main,
-    quiet_option,
+    quiet_done_option,
 )
-from greeter.cli_values import config_day, parse_now, refuse_empty_now
+from greeter.cli_values import config_day, parse_now
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
 from greeter.own_journal import Use, open_own_journal, peek_own_journal
 from greeter.retention import MOST_RETENTION_DAYS
@@ -231,15 +233,12 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option(
-    "--now",
-    "now",
-    metavar="DATETIME",
-    callback=refuse_empty_now,
-    help="Purge as of this moment (ISO 8601; without an offset, the default time zone) — an earlier one "
-    "keeps more; a moment after the real clock is refused: it would delete rows the real clock still needs.",
+@functools.partial(
+    _now_option,
+    effect="The purge is as of it: an earlier one keeps more; a moment after the real clock is refused:"
+    " it would delete rows the real clock still needs.",
 )
-@quiet_option
+@quiet_done_option
 @click.pass_obj
 @handles_errors
 def purge(

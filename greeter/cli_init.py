@@ -203,7 +203,8 @@ def starter_files(
                 "edits: a packaging bug; use greeter init --locale without a territory"
             )
         content = text.encode("utf-8")
-    files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), content)]
+    text = content.decode("utf-8") if content is not None else config.read_text(encoding="utf-8")
+    files = [StarterFile(config, PurePosixPath(DEFAULT_CONFIG), project_head(text).encode("utf-8"))]
     for name in SAMPLE_DATA:
         source = root.joinpath(*PurePosixPath(sample_data(locale)).parts)
         clients = None
@@ -236,6 +237,37 @@ def starter_files(
         for name, source in sorted(written.items())
     ]
     return files
+
+
+#: The example's opening words, of itself (``config.example.yaml``, in the repository and the sdist)…
+_EXAMPLE_HEAD: Final = (
+    "# greeter — example configuration.\n"
+    "#\n"
+    "# This file works as it is: `greeter check --config config.example.yaml`.\n"
+    "# Copy it to greeter.yaml and change what you need. Lines starting with # are\n"
+)
+#: …and the project's copy's, which is greeter.yaml, the file every command reads by default.
+_PROJECT_HEAD: Final = (
+    "# greeter — this project's configuration, written by greeter init from the example.\n"
+    "#\n"
+    "# This file works as it is: `greeter check` in this folder (elsewhere: --config PATH).\n"
+    "# Change what you need. Lines starting with # are\n"
+)
+
+
+def project_head(text: str) -> str:
+    """The example config's text as the project's ``greeter.yaml``: its opening says so. Pure.
+
+    The copy ``init`` wrote began "This file works as it is: `greeter check --config
+    config.example.yaml`. Copy it to greeter.yaml…": the file is greeter.yaml, and no
+    config.example.yaml is in the project. Its sample error line names greeter.yaml too.
+    """
+    if not text.startswith(_EXAMPLE_HEAD):
+        raise StarterMissingError(
+            f"the starter's {EXAMPLE_CONFIG} does not open as greeter init expects: a packaging bug"
+        )
+    text = _PROJECT_HEAD + text.removeprefix(_EXAMPLE_HEAD)
+    return text.replace(f"#   {EXAMPLE_CONFIG}:", f"#   {DEFAULT_CONFIG}:", 1)
 
 
 def holiday_names(country: str, year: int | None = None, locale: str = STARTER_LOCALE) -> tuple[str, ...]:

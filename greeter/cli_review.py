@@ -121,6 +121,16 @@ def preview(
     approve --occasion leaves that one to `approve --contact ID`.
 
     \b
+    Exit codes:
+      0   shown
+      1   a letter does not render, or a contact row was rejected — any
+          row, with --contact too (every row is read) —, or no row has
+          the --contact id
+      2   usage or config error (an unknown --occasion, an --out folder
+          holding greeter's own files)
+      75  the journal or the contacts database does not answer now
+
+    \b
     Examples:
       greeter preview --days 14
       greeter preview --from 2026-12-25 --days 14 --format json

@@ -119,6 +119,10 @@ def send(
     the day's end less its quiet minutes, the Friday cut-off) sends the
     letters still planned in it too, so each leaves on its day.
 
+    \b
+    Example (greeter's crontab, `crontab -u greeter -e`: every 5 minutes):
+      */5 * * * * greeter --config /etc/greeter/greeter.yaml send --once -q
+
     Contact row problems go to stderr. When stderr is not a terminal (cron,
     a systemd timer), a set already said and unchanged since is not repeated:
     the summary names how many and since when (`greeter check` lists them),
@@ -151,9 +155,8 @@ def send(
           contact row was rejected, a greeting is uncertain (this run's,
           or one a crashed run left, recorded uncertain by this one), or
           a greeting was recorded expired, never to be sent (no run inside
-          its recipient's send window during its catch-up period: run
-          send --once every 10 minutes or more often (cron */5), or
-          greeter run, not once a day;
+          its recipient's send window during its catch-up period: run it
+          as the example above, or greeter run, not once a day;
           or the server refused every attempt until then: stderr says
           which, with its last reply; or the daily quota held it back:
           stderr says so; not one whose last window had passed before
@@ -192,6 +195,7 @@ def send(
     (then: uncertain), the summary says how many due letters were left for
     the next run, and the exit code is 128 + the signal.
     """
+    from greeter.check_sender import placeholder_warning
     from greeter.journal_mark import journal_rewound, remember_newest_sent
     from greeter.own_journal import Use, open_own_journal
     from greeter.runtime import load_inputs
@@ -226,6 +230,8 @@ def send(
         if as_json and exc.exit_code == EXIT_USAGE:  # `| jq .config_error`, as for a journal down
             click.echo(_config_error_json(exc, moment, now, dry_run))
         raise
+    if not dry_run and (said := placeholder_warning(settings)) is not None:
+        click.echo(f"warning: {said}", err=True)  # once a run, not a letter; check's own finding
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
     letters: list[DueLetter] = []
 

@@ -93,7 +93,9 @@ PATTERN_WORDS: Final = {
     INSTANCE_NAME: "should be a short name such as 'romashka': up to 64 Latin letters, digits, '.', '_' and"
     " '-', from a letter or digit on",
     HTTPS_URL: "should start with https://",
-    STORAGE_URL: "should start with sqlite:// or postgresql://",
+    STORAGE_URL: "should start with sqlite:// or postgresql://: sqlite:///data/journal.sqlite3 (beside"
+    " the config), sqlite:////var/lib/greeter/journal.sqlite3 (an absolute path: four slashes) or"
+    " postgresql://greeter@db.example/crm?schema=greeter",
 }
 
 

@@ -65,7 +65,7 @@ from greeter.config_watch import ConfigWatch
 from greeter.cron import PlanningDuty, cron_trigger, gather_latest, next_wake, retry_gather
 from greeter.daemon_health import DaemonHealth
 from greeter.daemon_http import start_http
-from greeter.daemon_reload import DaemonReloads
+from greeter.daemon_reload import DaemonReloads, placeholders_said
 from greeter.daemon_runs import (
     JOURNAL_PATIENCE,
     failed_run_retry,
@@ -302,6 +302,7 @@ class Daemon(DaemonReloads, DaemonHealth):
             "started", config=self.stats.config_file, cron=settings.schedule.cron, now=self._iso_now(),
             version=__version__,
         )  # fmt: skip
+        placeholders_said(settings)
         self.notifier.ready(f"serving: cron {settings.schedule.cron}")
         if self._reload_pending:  # a SIGHUP during start-up: the files may have changed since read
             self._reload_pending = False

@@ -70,6 +70,16 @@ log = get_logger(component="daemon")
 T = TypeVar("T")
 
 
+def placeholders_said(settings: Settings) -> None:
+    """A warning line when letters would go out by SMTP with the example config's placeholders:
+    at start and on each reload taken, once (:func:`~greeter.check_sender.placeholder_warning`)."""
+    from greeter.check_sender import placeholder_warning
+
+    said = placeholder_warning(settings)
+    if said is not None:
+        log.warning("example_placeholders", note=said)
+
+
 def retry_later(exc: GreeterError) -> bool:
     """Whether a reload refused for ``exc`` may be taken unchanged later: the journal did not answer
     (:class:`~greeter.errors.JournalUnavailableError`), nothing is wrong with the files. Pure.
@@ -265,6 +275,7 @@ class DaemonReloads:
         if self._api is not None:
             self._api.reread_secret()  # a rotated unsubscribe.secret_file: accept what letters now carry
         log.info("reloaded", config=self.stats.config_file, cron=inputs.settings.schedule.cron)
+        placeholders_said(inputs.settings)
         return True
 
     def _reload_refused(self, exc: GreeterError) -> None:

@@ -37,6 +37,8 @@ __all__ = [
 DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 #: A moment written with a dotted day: ``29.12.2026``, ``29.12.2026 13:00``, ``29.12.2026T13:00+03:00``.
 _DOTTED_MOMENT: Final = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4})(?:[T ](.+))?", re.ASCII)
+#: A dotted moment's hour written with one digit (``7.12.2026 9:00``).
+_ONE_DIGIT_HOUR: Final = re.compile(r"^(\d)(?=:)", re.ASCII)
 #: An ISO day's numbers (ASCII), the only ISO form taken: not 20270830 nor 2027-W35-1.
 _ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 #: How people write a day when in neither form, tried in order for the example in the message
@@ -112,7 +114,9 @@ def read_moment(text: str) -> datetime:
     """
     if dotted := _DOTTED_MOMENT.fullmatch(text):
         day = read_day(dotted[1]).isoformat()
-        return datetime.fromisoformat(f"{day}T{dotted[2]}" if dotted[2] else day)
+        # 9:00 as the config's hours and a CSV's 2.01.1990 write it: the ISO reader wants 09:00
+        time = _ONE_DIGIT_HOUR.sub(r"0\1", dotted[2]) if dotted[2] else None
+        return datetime.fromisoformat(f"{day}T{time}" if time else day)
     return datetime.fromisoformat(text)
 
 

@@ -133,7 +133,9 @@ def journal_status(url: str) -> DatabaseStatus:
         if why == READ_ONLY_MOUNT:  # no user could make it there: send and run exit 2
             detail = f"cannot open journal {path}: unable to open database file ({why})"
             return DatabaseStatus("journal", url, False, detail, None, latest, read_only=why)
-        detail = _versions(None, latest, "")
+        # Where it will be, whole: sqlite:///var/lib/… is beside the config (four slashes: absolute),
+        # and "var/lib/greeter/journal.sqlite3: no journal yet" hid that the path was the project's.
+        detail = _versions(None, latest, f"at {path.absolute()} ")
         if why:  # another user (the daemon's) may: check often runs as an operator
             detail += f"; this user could not create it ({why})"
         return DatabaseStatus("journal", url, True, detail, None, latest, read_only=why)

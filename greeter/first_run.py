@@ -38,7 +38,7 @@ class FirstRunBelated:
     later: tuple[date, ...]
 
     def words(self, *, dry_run: bool) -> str:
-        """The one line said on stderr: how many, their occasion days, and what to run instead.
+        """The one line said on stderr: how many, their occasion days (not today's), and what to run instead.
 
         A real run has sent those due already; the ones still to come are what
         a ``greeter baseline`` now keeps from going.
@@ -52,8 +52,9 @@ class FirstRunBelated:
             when = f"{len(self.now)} of them due in this run, the rest later"
         else:
             when = "due later"
-        head = f"first run on a new journal: {total} belated greeting(s) for occasions before today"
-        head += f" ({span}), {when}"
+        # "dated": a day in brackets after "today" was read as today's date (a --now rehearsal's)
+        head = f"first run on a new journal: {total} belated greeting(s) for occasions dated {span},"
+        head += f" before today, {when}"
         if dry_run:
             tail = "if another tool already sent them, run greeter baseline first"
         elif self.later:

@@ -305,6 +305,7 @@ def run_test_send(
     ``clock`` dates the letter (its Date header: it leaves now), by default
     the real clock. Returns the exit code (:func:`verdict`).
     """
+    from greeter.check_sender import placeholder_warning
     from greeter.cli_options import check_occasion
     from greeter.cli_values import config_day, parse_now
     from greeter.dkim_sign import load_signer
@@ -346,6 +347,8 @@ def run_test_send(
     except GreeterError as exc:
         print(f"{hit.contact.id} {hit.occasion} {hit.date}: not sent: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    if (said := placeholder_warning(settings, (rendered.locale,))) is not None:
+        print(f"warning: {said}", file=sys.stderr)
     result = asyncio.run(_hand_over(trial_transport(settings), settings.sender.email, to, data, hit.key))
     code, said = verdict(result, to)
     print(said, file=sys.stdout if code == 0 else sys.stderr)

@@ -29,6 +29,7 @@ ROWS = [
     contact_row("5", "client1@example.com", birthday="17.04.1980"),  # row 6: e-mail of contact 1
     contact_row("6", "", birthday="18.04.1980"),  # row 7: no e-mail
     contact_row("7", "c7@example.com", birthday="31.02.1980"),  # row 8: no such day
+    contact_row("8", "sidorov@gmial.com", birthday="19.04.1980"),  # row 9: a provider's domain mistyped
 ]
 
 
@@ -40,16 +41,17 @@ def check(config: Path, *more: str) -> tuple[int, str, str]:
 def test_the_text_counts_row_problems_by_kind_after_the_list(make_project: MakeProject) -> None:
     config = make_project(ROWS)
     _, out, err = check(config)
-    assert sum(":row " in line for line in err.splitlines()) == 6, err
+    assert sum(":row " in line for line in err.splitlines()) == 7, err
     lines = out.splitlines()
     start = lines.index("row problems by kind, most frequent first:")
-    assert lines[start - 1].startswith("contacts: 7 loaded from 7 rows"), out
+    assert lines[start - 1].startswith("contacts: 8 loaded from 8 rows"), out
     kinds = json.loads(check(config, "--json")[1])["row_problems"]
     shown = lines[start + 1 : start + 1 + len(kinds)]
     assert [line.split(" × ", 1)[1].rsplit(" (first: ", 1)[0] for line in shown] == list(kinds), out
     assert shown[0] == "  3 × no e-mail (first: row 3)", out
-    assert [int(line.split(" × ")[0]) for line in shown] == list(kinds.values()) == [3, 2, 1], out
+    assert [int(line.split(" × ")[0]) for line in shown] == list(kinds.values()) == [3, 2, 1, 1], out
     assert "  1 × is not a real date (first: row 8)" in shown, out
+    assert "  1 × the domain looks like a typo of a mail provider's (first: row 9)" in shown, out
     assert not lines[start + 1 + len(kinds)].startswith("  "), out
 
 

@@ -62,6 +62,12 @@ def _implausible(original: date) -> str:
         ("'1/1/1975' does not match contacts.date_formats (%d.%m.%Y); read as \"%d/%m/%Y\" it is 1 January 1975",
          "does not match contacts.date_formats"),
         ("duplicate id '5' (first seen on row 2)", "duplicate id"),
+        # a value and a colon first (greeter/sources/email_notes.py, name_cells.py): the kind was blank
+        ("'sidorov@gmial.com': the domain 'gmial.com' looks like a typo of 'gmail.com' (sidorov@gmail.com?);"
+         " the letter goes to the address as written: correct it in the CRM if so",
+         "the domain looks like a typo of a mail provider's"),
+        ("'Иван (Ваня)': the text in brackets '(Ваня)' is not part of the name",
+         "the text in brackets is not part of the name"),
     ],
 )  # fmt: skip
 def test_a_row_problems_kind_has_no_date_position_or_cell(message: str, kind: str) -> None:

@@ -168,6 +168,13 @@ def test_a_now_refused_for_a_dst_change_is_a_usage_error(make_project: MakeProje
         ("29.12.2026 13:00+03:00", "2026-12-29T13:00:00+03:00"),  # an offset given: kept
         ("2026-12-29", "2026-12-29T00:00:00+05:00"),
         ("2026-12-29 13:00", "2026-12-29T13:00:00+05:00"),
+        # one digit for the day, the month and the hour, as the CSV's 2.01.1990 and the config's 9:00
+        ("7.12.2026 9:00", "2026-12-07T09:00:00+05:00"),
+        ("07.12.2026 9:00", "2026-12-07T09:00:00+05:00"),
+        ("7.1.2027 9:05:30", "2027-01-07T09:05:30+05:00"),
+        ("7.12.2026T9:00", "2026-12-07T09:00:00+05:00"),
+        ("7.12.2026 9:00+03:00", "2026-12-07T09:00:00+03:00"),
+        ("7.12.2026 0:30", "2026-12-07T00:30:00+05:00"),
     ],
 )
 def test_now_takes_the_days_the_date_options_take_with_an_optional_time(text: str, iso: str) -> None:
@@ -181,6 +188,7 @@ def test_now_takes_the_days_the_date_options_take_with_an_optional_time(text: st
     [
         ("31.02.2027 10:00", "31.02.2027 is not a real date: February has no 31st"),
         ("29.12.2026 25:00", "'29.12.2026 25:00' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00"),
+        ("29.12.2026 9:0", "'29.12.2026 9:0' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00"),
         ("29/12/2026", "'29/12/2026' is not a moment like 2026-12-29T10:00 or 29.12.2026 10:00"),
         ("bogus", "'bogus' is not a moment like 2027-03-15T10:00 or 15.03.2027 10:00"),
     ],

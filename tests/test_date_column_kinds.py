@@ -39,7 +39,7 @@ def test_mixed_bad_dates_are_counted_by_kind(make_project: MakeProject) -> None:
     line = column_line(make_project(rows(births)))
     assert line.endswith(
         "Дата рождения: warning: 19 of 59 values could not be read as dates"
-        " (contacts.date_formats: %d.%m.%Y, %Y-%m-%d):"
+        " (contacts.date_formats: %d.%m.%Y, %Y-%m-%d, %d/%m/%Y):"
         " 8 look like \"%Y/%m/%d\" (e.g. '1987/06/10'; add it to contacts.date_formats),"
         " 6 are days no calendar has (e.g. '31.02.1980'),"
         " 5 are Excel serial numbers (e.g. '29221'; format the column as dates in Excel before exporting);"

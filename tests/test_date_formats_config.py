@@ -135,3 +135,15 @@ def test_a_year_below_1000_is_quoted_with_its_four_digits(tmp_path: Path) -> Non
     _, out, err = greeter_in_process(config, "check")
     assert "birthday 13.04.0080 gives" in out + err, out + err
     assert "13.04.80 " not in out + err
+
+
+def test_the_example_reads_the_dates_the_default_reads() -> None:
+    """The starter listed ``["%d.%m.%Y", "%Y-%m-%d"]``, narrower than unset (its own comment said
+    unset also takes ``%d/%m/%Y``): a ``07/12/1975`` export lost every birthday."""
+    from greeter.config_loader import load_settings
+    from tests.conftest import ROOT, TODAY
+
+    settings = load_settings(ROOT / "config.example.yaml", today=TODAY)
+    default = ContactsSource.model_fields["date_formats"].get_default(call_default_factory=True)
+    assert settings.contacts.date_formats == default
+    assert "%d/%m/%Y" in settings.contacts.date_formats

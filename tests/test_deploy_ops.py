@@ -195,7 +195,8 @@ def test_check_still_passes_a_journal_the_first_send_will_create(make_project: M
     config = make_project(people(2), storage={"url": "sqlite:///data/new/journal.sqlite3"})
     checked = greeter(config, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "no journal yet (the first send creates it)" in checked.stdout
+    where = (config.parent / "data/new/journal.sqlite3").absolute()
+    assert f"no journal yet at {where} (the first send creates it)" in checked.stdout
     assert not (config.parent / "data/new").exists()  # check makes nothing
 
 

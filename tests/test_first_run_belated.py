@@ -16,8 +16,8 @@ from tests.test_baseline import invoke, outbox
 from tests.test_baseline_occasions import LATER, MONDAY, PEOPLE
 
 SAID = (
-    "first run on a new journal: 3 belated greeting(s) for occasions before today"
-    " (2026-12-04 … 2026-12-06), due in this run; "
+    "first run on a new journal: 3 belated greeting(s) for occasions dated 2026-12-04 … 2026-12-06,"
+    " before today, due in this run; "
 )
 
 
@@ -51,8 +51,8 @@ def test_a_first_run_before_the_window_names_them_as_due_later(make_project: Mak
     code, _, err = invoke(config, "send", "--once", "--now", MONDAY)
     assert code == 0, err
     assert (
-        "first run on a new journal: 3 belated greeting(s) for occasions before today (2026-12-04 … 2026-12-06),"
-        " due later; if another tool already sent them, run greeter baseline before the next send"
+        "first run on a new journal: 3 belated greeting(s) for occasions dated 2026-12-04 … 2026-12-06,"
+        " before today, due later; if another tool already sent them, run greeter baseline before the next send"
         " (see greeter baseline --help)"
     ) in err.splitlines()
 

@@ -58,7 +58,7 @@ def test_a_first_run_in_the_break_plans_both_birthdays_for_the_day_after_it(
     assert "due 0" in first.output and "next letter due 2027-01-11" in first.output, first.output
     assert "expired" not in first.output, first.output
     # The first-run notice names both: another tool may have greeted them already.
-    assert "2 belated greeting(s) for occasions before today (2026-12-31 … 2027-01-03)" in first.output
+    assert "2 belated greeting(s) for occasions dated 2026-12-31 … 2027-01-03, before today" in first.output
     assert history(config) == []
     assert letters(config, FIRST) == planned  # the journal's recorded start hides neither
     monday = greeter(config, "send", "--once", "--now", MONDAY)

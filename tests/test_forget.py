@@ -256,7 +256,7 @@ def test_a_crm_opt_out_date_is_kept_and_an_unreadable_one_is_a_warning(make_proj
 
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        f"{crm}:row 4: Дата отписки: warning: 'вчера' is not a date (ISO 8601 or %d.%m.%Y, %Y-%m-%d);"
+        f"{crm}:row 4: Дата отписки: warning: 'вчера' is not a date (ISO 8601 or %d.%m.%Y, %Y-%m-%d, %d/%m/%Y);"
         " stored with the import's time"
     ]
     rows = json.loads(greeter(config, "suppress", "--list", "--format", "json").stdout)

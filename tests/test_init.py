@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.cli_init import EXAMPLE_CONFIG, PACKAGED, SAMPLE_DATA, TEMPLATES
+from greeter.cli_init import EXAMPLE_CONFIG, PACKAGED, SAMPLE_DATA, TEMPLATES, project_head
 from greeter.config_loader import load_settings
 from tests.conftest import ROOT, file_mode, umask
 
@@ -62,7 +62,22 @@ def assert_a_copy_of_the_starter(project: Path) -> None:
     sources = starter_sources()
     assert files_under(project) == set(sources)
     for name, source in sources.items():
-        assert (project / name).read_bytes() == source.read_bytes(), name
+        expected = source.read_bytes()
+        if name == "greeter.yaml":  # the example, opening as the project's own config
+            expected = project_head(source.read_text(encoding="utf-8")).encode("utf-8")
+        assert (project / name).read_bytes() == expected, name
+
+
+def test_the_written_config_speaks_of_itself_as_greeter_yaml(tmp_path: Path) -> None:
+    """It opened "works as it is: greeter check --config config.example.yaml. Copy it to greeter.yaml"
+    in a project holding greeter.yaml and no config.example.yaml; the repository's example keeps its words."""
+    assert CliRunner().invoke(main, ["init", str(tmp_path)]).exit_code == 0
+    head = "\n".join((tmp_path / "greeter.yaml").read_text(encoding="utf-8").splitlines()[:7])
+    assert "config.example.yaml" not in head and "Copy it to greeter.yaml" not in head, head
+    assert "works as it is: `greeter check` in this folder" in head
+    assert "#   greeter.yaml:42:3: frequency_cap.max_count" in head
+    example = (ROOT / EXAMPLE_CONFIG).read_text(encoding="utf-8")
+    assert "`greeter check --config config.example.yaml`.\n# Copy it to greeter.yaml" in example
 
 
 # ---------------------------------------------------------------- 1. a project check and preview accept

@@ -149,6 +149,8 @@ def test_greeter_help_points_at_the_manual_where_an_install_has_it() -> None:
     tail = " ".join(shown.split()[-40:])
     assert "See README.md for the manual" not in shown  # no README beside an installed greeter
     assert "docs/*.md" in tail and "/usr/share/doc/greeter" in tail
+    # …which a pip install has not: the help names the sdist, and says the folder is deploy/'s only
+    assert f"greeter-mailmerge-{greeter.__version__}.tar.gz" in tail and "pip installs neither" in tail, tail
 
 
 def test_the_unit_installs_the_pages_its_documentation_links_and_the_readme_links(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ full by the config error (``(got '…S3cretPW…')``), and ``postgres://``, whic
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 
 from tests.conftest import MakeProject, contact_row
@@ -44,3 +46,42 @@ def test_postgres_scheme_is_a_postgresql_journal(make_project: MakeProject) -> N
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+# --- a path meant absolute, written with three slashes --------------------------------------------
+
+
+def test_three_slashes_before_var_are_the_project_s_folder_and_check_says_so(
+    make_project: MakeProject,
+) -> None:
+    """``sqlite:///var/lib/greeter/journal.sqlite3`` is ``<project>/var/lib/greeter/…``; check said
+    only "journal: var/lib/greeter/journal.sqlite3: no journal yet", and the first send made it there."""
+    config = make_project(
+        [contact_row("1", "a@example.com")], storage={"url": "sqlite:///var/lib/greeter/j.sqlite3"}
+    )
+    run = greeter(config, "check")
+    where = (config.parent / "var/lib/greeter/j.sqlite3").absolute()
+    assert f"no journal yet at {where} (the first send creates it)" in run.stdout, run.stdout
+    assert (
+        "storage.url: warning: the journal is " + str(where) + ": a path after sqlite:/// is relative to the"
+        " config; did you mean sqlite:////var/lib/greeter/j.sqlite3 (four slashes: /var/lib/greeter/j.sqlite3)?"
+    ) in run.stderr, run.stderr
+    assert not (config.parent / "var").exists()  # check makes nothing
+
+
+def test_a_folder_of_the_project_named_so_is_no_slip(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")], storage={"url": "sqlite:///var/j.sqlite3"})
+    (config.parent / "var").mkdir()
+    run = greeter(config, "check", "--json")
+    assert "did you mean" not in run.stderr, run.stderr
+    assert json.loads(run.stdout)["databases"]["journal"]["reachable"] is True
+
+
+def test_a_plain_path_is_refused_with_examples(make_project: MakeProject) -> None:
+    config = make_project([contact_row("1", "a@example.com")], storage={"url": "/var/lib/greeter/j.sqlite3"})
+    run = greeter(config, "check")
+    assert run.returncode == 2
+    assert (
+        "sqlite:////var/lib/greeter/journal.sqlite3 (an absolute path: four slashes)"
+        in run.stderr + run.stdout
+    )
