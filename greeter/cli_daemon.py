@@ -24,10 +24,9 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import (
-    CONTACT_HELP,
-    CONTACT_METAVAR,
     check_occasion,
     contact_by_name,
+    contact_option,
     occasion_by_title,
 )
 from greeter.cli_values import config_day, day_span, flag_hint, parse_day, parse_now, trimmed
@@ -225,13 +224,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     "--days", type=click.IntRange(1, 366), help="Days to cover [default: 7; with --reviewed alone, FILE's]."
 )
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
-@click.option(
-    "--contact",
-    "contact_id",
-    metavar=CONTACT_METAVAR,
-    callback=trimmed,
-    help=f"Only this contact's drafts: {CONTACT_HELP}.",
-)
+@contact_option("Only this contact's drafts")
 @click.option("--occasion", metavar="NAME", callback=trimmed, help="Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @click.option(

@@ -25,10 +25,9 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import (
-    CONTACT_HELP,
-    CONTACT_METAVAR,
     check_occasion,
     contact_by_name,
+    contact_option,
     occasion_by_title,
 )
 from greeter.cli_values import config_day, parse_day, parse_now, trimmed
@@ -42,13 +41,7 @@ if TYPE_CHECKING:
 
 #: The options that pick greetings, the same for every decision (applied in this order).
 _FILTERS = (
-    click.option(
-        "--contact",
-        "contact_id",
-        metavar=CONTACT_METAVAR,
-        callback=trimmed,
-        help=f"Only this contact's greetings: {CONTACT_HELP}.",
-    ),
+    contact_option("Only this contact's greetings"),
     click.option("--occasion", metavar="NAME", callback=trimmed, help="Only this occasion's."),
     click.option(
         "--date", "occasion_date", metavar="DATE", help="Only this occasion date (YYYY-MM-DD or DD.MM.YYYY)."

@@ -22,7 +22,7 @@ from greeter.cli import (
     handles_errors,
     main,
 )
-from greeter.cli_options import CONTACT_HELP, CONTACT_METAVAR, check_occasion, json_option, occasion_by_title
+from greeter.cli_options import check_occasion, contact_option, json_option, occasion_by_title
 from greeter.cli_values import config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, Problem
 from greeter.own_journal import Use, open_own_journal
@@ -66,13 +66,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 
 @main.command(context_settings=CONTEXT, short_help="Show the journal: what was sent, and how.")
 @_config_option
-@click.option(
-    "--contact",
-    "contact_id",
-    metavar=CONTACT_METAVAR,
-    callback=trimmed,
-    help=f"Only this contact: {CONTACT_HELP}.",
-)
+@contact_option("Only this contact")
 @click.option(
     "--email", metavar="ADDRESS", callback=trimmed, help="Only greetings to this address (any case)."
 )
@@ -339,14 +333,11 @@ def history(
     "With --list: write to FILE instead of stdout ('-': stdout), replacing it, as history -o "
     "writes (.xlsx a workbook, .csv as Excel opens it, .json, .txt the table)."
 )
-@click.option(
-    "--contact",
-    "contacts",
-    metavar=CONTACT_METAVAR,
+@contact_option(
+    "Opt this person out (repeatable)",
+    " Bound by contact id, whatever address the CRM gives it; a row rejected for its e-mail too.",
+    dest="contacts",
     multiple=True,
-    callback=trimmed,
-    help=f"Opt this person out (repeatable): {CONTACT_HELP}. Bound by contact id, whatever address "
-    "the CRM gives it; a row rejected for its e-mail too.",
 )
 @click.option(
     "--force",
@@ -635,13 +626,11 @@ def _suppress_contacts(
 @main.command(context_settings=CONTEXT, short_help="Take addresses off the do-not-contact list.")
 @_config_option
 @click.argument("emails", nargs=-1)
-@click.option(
-    "--contact",
-    "contact_ids",
-    metavar=CONTACT_METAVAR,
+@contact_option(
+    "Lift this person's own opt-out (repeatable)",
+    " Its address stays listed.",
+    dest="contact_ids",
     multiple=True,
-    callback=trimmed,
-    help=f"Lift this person's own opt-out (repeatable): {CONTACT_HELP}. Its address stays listed.",
 )
 @_now_writing_option("The addresses are taken off the config's own list at that moment")
 @click.pass_obj

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 from click.core import ParameterSource
 
-from greeter.cli_values import config_day, flag_hint
+from greeter.cli_values import config_day, flag_hint, trimmed
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,6 +34,7 @@ __all__ = [
     "check_occasion",
     "contact_by_name",
     "contact_in_config",
+    "contact_option",
     "json_option",
     "occasion_by_title",
     "occasion_in_config",
@@ -50,6 +51,23 @@ CONTACT_HELP = (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def contact_option(
+    what: str, more: str = "", *, dest: str = "contact_id", multiple: bool = False, required: bool = False
+) -> Callable[[F], F]:
+    """The ``--contact ID|NAME`` option, the same in every command that takes it: ``what`` the
+    help's first words, ``more`` what follows :data:`CONTACT_HELP`; read by the one resolver
+    (:func:`contact_by_name`), so only the words and the destination differ between commands."""
+    return click.option(
+        "--contact",
+        dest,
+        metavar=CONTACT_METAVAR,
+        multiple=multiple,
+        required=required,
+        callback=trimmed,
+        help=f"{what}: {CONTACT_HELP}.{more}",
+    )
 
 
 def occasion_by_title(value: str | None, settings: Settings) -> str | None:

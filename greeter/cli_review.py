@@ -25,9 +25,8 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import (
-    CONTACT_HELP,
-    CONTACT_METAVAR,
     contact_in_config,
+    contact_option,
     json_option,
     occasion_in_config,
 )
@@ -44,13 +43,7 @@ from greeter.errors import EXIT_PROBLEMS
     help="First occasion day to plan (YYYY-MM-DD or DD.MM.YYYY) [default: today].",
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
-@click.option(
-    "--contact",
-    "contact_id",
-    metavar=CONTACT_METAVAR,
-    callback=trimmed,
-    help=f"Only this contact: {CONTACT_HELP}.",
-)
+@contact_option("Only this contact")
 @click.option(
     "--occasion",
     metavar="NAME",

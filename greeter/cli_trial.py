@@ -14,7 +14,7 @@ import sys
 import click
 
 from greeter.cli import CONTEXT, State, _config_option, _now_reading_option, handles_errors, main
-from greeter.cli_options import CONTACT_HELP, CONTACT_METAVAR, contact_in_config, occasion_in_config
+from greeter.cli_options import contact_in_config, contact_option, occasion_in_config
 from greeter.cli_values import flag_hint, parse_day, trimmed
 
 
@@ -30,14 +30,7 @@ def _tester_address(_ctx: click.Context, _param: click.Parameter, value: str) ->
 
 @main.command("test-send", context_settings=CONTEXT, short_help="Send one contact's letter to yourself.")
 @_config_option
-@click.option(
-    "--contact",
-    "contact_id",
-    required=True,
-    metavar=CONTACT_METAVAR,
-    callback=trimmed,
-    help=f"Whose letter to send: {CONTACT_HELP}.",
-)
+@contact_option("Whose letter to send", required=True)
 @click.option(
     "--occasion", metavar="NAME", callback=trimmed, help="That occasion's letter [default: the next one]."
 )
