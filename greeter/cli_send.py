@@ -230,8 +230,6 @@ def send(
         if as_json and exc.exit_code == EXIT_USAGE:  # `| jq .config_error`, as for a journal down
             click.echo(_config_error_json(exc, moment, now, dry_run))
         raise
-    if not dry_run and (said := placeholder_warning(settings)) is not None:
-        click.echo(f"warning: {said}", err=True)  # once a run, not a letter; check's own finding
     # A dry run's letters: printed one a line, or gathered for the JSON (nothing else on stdout).
     letters: list[DueLetter] = []
 
@@ -250,6 +248,10 @@ def send(
             if dry_run and (rewound := journal_rewound(journal)) is not None:
                 click.echo(f"warning: send refuses it: {rewound}", err=True)  # a dry run sends nothing
             if not dry_run:
+                if (said := placeholder_warning(settings)) is not None:
+                    # Once a run, not a letter; check's own finding. After the journal opened: a send
+                    # it refuses (locked, copied, newer) says that one line alone.
+                    click.echo(f"warning: {said}", err=True)
                 system = datetime.now(UTC)  # the real clock, against --now (the one place it is read here)
                 far = far_rehearsal_problem(
                     moment, system, settings.delivery.transport, last_real_send(journal, system)
