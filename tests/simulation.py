@@ -67,7 +67,7 @@ from greeter.config import FrequencyCap, Settings
 from greeter.config_window import SendWindow
 from greeter.journal import Journal
 from greeter.journal_schema import db_time
-from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey
+from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey, expired_why
 from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 from greeter.render import Renderer
@@ -345,7 +345,10 @@ class IndexedJournal:
             sent_at = datetime.fromisoformat(row[6]) if row[4] == "sent" and row[6] else None
             merged = tuple(json.loads(row[7])) if row[7] not in (None, "[]") else ()
             into = merged_carrier(row[8]) if row[4] == "skipped" else None
-            past = PastGreeting(row[0], row[1], occasion_date, day, row[4], row[5], sent_at, merged, into)
+            why = expired_why(row[4], row[8])  # as Journal.greeted_dates: an expiry's journaled why
+            past = PastGreeting(
+                row[0], row[1], occasion_date, day, row[4], row[5], sent_at, merged, into, expired_why=why
+            )
             self._by_contact[row[0]][key] = past
             self._sorted.pop(row[0], None)
 
