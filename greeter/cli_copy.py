@@ -70,11 +70,7 @@ def hold_sender(source: JournalStore, shown: str, *, config: Path, dry_run: bool
                 " nothing would be copied now (--dry-run)"
             )
         return
-    try:
-        source.lock_sender(config=config, doing="greeter copy-journal")
-    except JournalLockedError as exc:
-        said = str(exc).replace("try again once it has finished", f"{STOP_SENDER}: nothing was copied")
-        raise JournalLockedError(said) from None
+    source.lock_sender(config=config, doing="greeter copy-journal", busy=f"{STOP_SENDER}: nothing was copied")
 
 
 @main.command(

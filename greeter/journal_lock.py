@@ -24,6 +24,7 @@ from pathlib import Path
 from greeter.errors import JournalError, JournalLockedError
 from greeter.file_modes import share_with_group_if_folder_does
 from greeter.journal_schema import journal_error, lock_path, with_cause
+from greeter.journal_store import WAIT_FOR_SENDER
 
 #: How long :meth:`Journal.lock_sender` keeps trying a lock found taken, in seconds: long
 #: enough to outwait a reader's probe of it, short enough not to matter to a refused sender.
@@ -41,7 +42,9 @@ class SenderLock:
     _file_lock_fd: int | None
     _identity: tuple[int, int] | None
 
-    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
+    def lock_sender(
+        self, *, config: Path | None = None, doing: str | None = None, busy: str = WAIT_FOR_SENDER
+    ) -> None:
         """Become the only process sending from this journal (``flock`` on ``<db>.lock``).
 
         The pid, host name and ``config`` (the sender's config file) written into the file
@@ -77,10 +80,9 @@ class SenderLock:
                 )
             raise JournalLockedError(
                 f"another greeter is already sending from journal {self._shown_path} "
-                f"({lock_holder(content)}){_other_config(content, config)};"
-                " try again once it has finished"
+                f"({lock_holder(content)}){_other_config(content, config)}; {busy}"
             )
-        self._lock_file_itself(fd)
+        self._lock_file_itself(fd, busy)
         os.ftruncate(fd, 0)
         os.pwrite(fd, lock_file_text(config, doing).encode(), 0)
         self._lock_fd = fd
@@ -89,7 +91,7 @@ class SenderLock:
         # journal locked. The child closes its copy; the parent's lock is untouched.
         _LOCK_HOLDERS.add(self)
 
-    def _lock_file_itself(self, lock_fd: int) -> None:
+    def _lock_file_itself(self, lock_fd: int, busy: str) -> None:
         """Also ``flock`` the journal file itself: the lock follows the file, not its name.
 
         ``<db>.lock`` is named after the path (symbolic links resolved), so two
@@ -116,7 +118,7 @@ class SenderLock:
                 raise journal_error(f"cannot lock journal {self._path.absolute()}: {exc}", exc) from exc
             raise JournalLockedError(
                 f"another greeter is already sending from journal {self._shown_path} "
-                "(through another name of the same file, a hard link); try again once it has finished"
+                f"(through another name of the same file, a hard link); {busy}"
             ) from None
         self._file_lock_fd = fd
 

@@ -78,6 +78,7 @@ from greeter.journal_pg_schema import (
 from greeter.journal_pg_senders import guard_upgrade, mark_connection
 from greeter.journal_store import (
     INTERRUPTED_REASON,
+    WAIT_FOR_SENDER,
     ClaimRequest,
     Erasure,
     JournalKey,
@@ -344,7 +345,9 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
 
     # --- senders ----------------------------------------------------------------------------
 
-    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
+    def lock_sender(
+        self, *, config: Path | None = None, doing: str | None = None, busy: str = WAIT_FOR_SENDER
+    ) -> None:
         """Become *a* sender: unlike SQLite's, this excludes no other process.
 
         Several greeters may send from one PostgreSQL journal; each greeting is

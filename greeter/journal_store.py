@@ -108,6 +108,10 @@ def erasure_day(reason: str, since: datetime) -> date | None:
         return None
 
 
+#: What a sender refused because another holds the SQLite journal's lock is told to do
+#: (:meth:`JournalStore.lock_sender`'s ``busy``): cron's next run or systemd's restart tries again.
+WAIT_FOR_SENDER = "try again once it has finished"
+
 #: The journal key: (contact id, occasion name, occasion date) — greeted once, ever.
 JournalKey = tuple[str, str, date]
 
@@ -382,12 +386,15 @@ class JournalStore(Protocol):
     #: said by the command (an older greeter can no longer open it: :mod:`greeter.own_journal`).
     upgraded: tuple[int, int] | None
 
-    def lock_sender(self, *, config: Path | None = None, doing: str | None = None) -> None:
+    def lock_sender(
+        self, *, config: Path | None = None, doing: str | None = None, busy: str = WAIT_FOR_SENDER
+    ) -> None:
         """Become a sender: SQLite admits only one (else ``JournalLockedError``), PostgreSQL many.
 
         ``config``: the sender's config file, which SQLite's lock file records for the refusal
         of the next would-be sender (:func:`~greeter.journal_lock.lock_holder`); ``doing``: what a
-        holder that is no sender does (``greeter copy-journal``), recorded for the same message.
+        holder that is no sender does (``greeter copy-journal``), recorded for the same message;
+        ``busy``: the refusal's advice when another sender holds the lock (a copy says stop it).
         """
 
     def contact_lock(self, contact_id: str) -> AbstractContextManager[None]:
