@@ -319,7 +319,8 @@ def history(
     "--list",
     "show",
     is_flag=True,
-    help="Show the do-not-contact list instead of adding to it; with addresses, only their entries.",
+    help="Show the do-not-contact list instead of adding to it: every address, then each person-level opt-out"
+    " no address row carries (--contact's); with addresses, only their entries.",
 )
 @click.option(
     "--format",
@@ -393,8 +394,8 @@ def suppress(
     mends the cell does not greet a client who said no; so is an id only
     the journal has (a client gone from the export). An id no row and no
     greeting has is refused with the closest ids (exit 2), unless --force
-    (a client the CRM has not exported yet). --list names these opt-outs on
-    stderr after the list. unsuppress --contact lifts one.
+    (a client the CRM has not exported yet). --list shows each of these as a
+    row of its own (below). unsuppress --contact lifts one.
 
     --from-csv reads a CRM's export as the contacts are read
     (UTF-8 with or without BOM or Windows-1251, fields separated by
@@ -439,9 +440,14 @@ def suppress(
     --list EMAIL… shows only those addresses' entries (why, since when: an
     access request's answer); an address not on the list is said so, exit 1.
     Each entry names the contact ids its opt-out binds (contact_ids in JSON
-    and CSV); --from-csv of that CSV (its header: email, reason, created_at,
-    contact_ids) binds them again, with the line's reason and date, so a list
-    moved to a restored journal keeps each person's opt-out. --list -o FILE
+    and CSV). A person-level opt-out no address row carries — --contact's,
+    or one whose reason or date is not its address's — is a row of its own
+    after the addresses: email empty, contact_ids its id, opted_out_from the
+    address it came from (empty: by id alone), its own reason and date.
+    --from-csv of that CSV (its header: email, reason, created_at,
+    contact_ids, opted_out_from) binds them all again, with each line's
+    reason and date, so a list moved to a restored or new journal keeps every
+    person's opt-out. --list EMAIL… shows no such rows. --list -o FILE
     writes the list as history -o writes the journal (.xlsx, a .csv Excel
     opens with created_at as YYYY-MM-DD HH:MM:SS UTC, .json, .txt).
 
@@ -488,7 +494,7 @@ def suppress(
         from greeter.history_out import chosen_format
         from greeter.journal_project import journal_shown
         from greeter.own_files import check_out
-        from greeter.suppress_out import bound_by_address, show_list
+        from greeter.suppress_out import bound_by_address, person_rows, show_list
 
         settings = load_settings(state.config, today=config_day(now))
         check_out("-o", out, state.config, settings)
@@ -503,19 +509,17 @@ def suppress(
         finally:
             journal.close()
         missing: list[Problem] = []
-        if emails:
+        if emails:  # an address's entries; a person's own opt-out is no address's
             entries, missing = listed(entries, emails)
+        # The opt-outs the address rows do not carry (--contact's): rows of their own, so that a
+        # list moved with --from-csv keeps every client who said no (not a note on stderr).
+        own = [] if emails else person_rows(entries, persons)
         for problem in missing:
             click.echo(str(problem), err=True)
-        if entries or fmt != "table" or out is not None:
-            show_list(entries, bindings, fmt, out, journal_shown(settings.storage.url))
+        if entries or own or fmt != "table" or out is not None:
+            show_list(entries, bindings, own, fmt, out, journal_shown(settings.storage.url))
         else:  # not an empty table under a title that wrapped: the answer in words
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
-        if not emails:  # --contact's opt-outs: no address of theirs is a row of the list
-            from greeter.suppress_person import unlisted_words
-
-            for line in unlisted_words(persons, {email_key(e.email) for e in entries}):
-                click.echo(line, err=True)
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt or out:
         raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
@@ -559,7 +563,7 @@ def suppress(
         held, unread = holders(inputs, by_hand, unread_then=PERSONS_UNREAD)
         if unread:
             click.echo(unread, err=True)
-    if intake.addresses or tally.bounces:
+    if intake.addresses or intake.persons or tally.bounces:  # persons: --list's own rows
         journal = open_own_journal(settings, state.config, moment, Use.WRITE)
         try:
             if by_hand:

@@ -8,6 +8,16 @@ and CSV (a list; joined with ``;`` in CSV), after the columns scripts read;
 ``suppress --from-csv`` of such a CSV binds them again (a list moved to a
 restored journal keeps the person's opt-outs, not only the addresses).
 
+A person-level opt-out no address row carries as the journal holds it —
+``suppress --contact``'s (no address listed: a mailbox shared with other
+clients still greets them), or one whose reason or date is not its address
+row's (an address listed by a bounce, then the person's own request) — is a
+row of its own (:func:`person_rows`): ``email`` empty, ``contact_ids`` its one
+id, ``opted_out_from`` the address it came from (empty: by id alone), its own
+reason and date. Before, these were only named on stderr after the list, so a
+list moved with ``--from-csv`` (operations.md's restore) lost every client who
+said no by phone, and greeter greeted them again.
+
 ``-o FILE`` is written by the one writer every list's file has
 (:mod:`greeter.history_out`): a ``.csv`` Excel opens (the BOM that keeps a
 Cyrillic reason readable, ``;``, ``created_at`` as ``YYYY-MM-DD HH:MM:SS``
@@ -19,26 +29,28 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from greeter.console import plain, print_records, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
-from greeter.suppression import BOUND
+from greeter.suppression import BOUND, FROM
 from greeter.suppression import COLUMNS as LISTED
 from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
     from greeter.journal_store import PersonOptOut, Suppression
 
-#: The list's JSON and CSV fields: the address's entry, then the contact ids bound by its opt-out.
-COLUMNS = (*LISTED, BOUND)
+#: The list's JSON and CSV fields: the address's entry, then the contact ids bound by its opt-out,
+#: then (a person-level opt-out's own row) the address it came from. Added columns go last: a script
+#: reading the first ones by position reads them as before.
+COLUMNS = (*LISTED, BOUND, FROM)
 
 #: The list as a spreadsheet: ``created_at`` keeps its name, which ``suppress --from-csv`` knows
 #: as the list's date (its value UTC, as that import reads a time without an offset).
-SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, BOUND: 16})
+SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, BOUND: 16, FROM: 32})
 
 
 def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str]]:
@@ -49,6 +61,21 @@ def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str
     return found
 
 
+def person_rows(entries: Sequence[Suppression], opt_outs: Mapping[str, PersonOptOut]) -> list[PersonOptOut]:
+    """The person-level opt-outs the address rows do not give back as they are (pure), by id.
+
+    ``suppress --from-csv`` binds an address row's ``contact_ids`` with that row's reason and date;
+    an opt-out whose address is not listed, or whose reason or date (in the whole seconds the list
+    writes) is not its address row's, needs a row of its own, or a list moved loses it or its evidence.
+    """
+    rows = {email_key(e.email): (e.reason, e.created_at.replace(microsecond=0)) for e in entries}
+    return [
+        o
+        for _, o in sorted(opt_outs.items())
+        if rows.get(email_key(o.email)) != (o.reason, o.created_at.replace(microsecond=0))
+    ]
+
+
 def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """One address's JSON/CSV record (pure): its entry, ``created_at`` ISO 8601, and its bound ids."""
     return {
@@ -56,59 +83,94 @@ def record(entry: Suppression, bound: Mapping[str, Sequence[str]]) -> dict[str, 
         "reason": entry.reason,
         "created_at": iso_seconds(entry.created_at),
         BOUND: list(bound.get(email_key(entry.email), ())),
+        FROM: "",
     }
+
+
+def person_record(opt_out: PersonOptOut) -> dict[str, Any]:
+    """A person-level opt-out's own JSON/CSV record (pure): no address listed (``email`` empty),
+    its id in ``contact_ids``, the address it came from in ``opted_out_from``."""
+    return {
+        "email": "",
+        "reason": opt_out.reason,
+        "created_at": iso_seconds(opt_out.created_at),
+        BOUND: [opt_out.contact_id],
+        FROM: opt_out.email,
+    }
+
+
+def _records(
+    entries: Sequence[Suppression], bound: Mapping[str, Sequence[str]], persons: Sequence[PersonOptOut]
+) -> list[dict[str, Any]]:
+    """Every record of the list (pure): the addresses, then the person-level opt-outs of their own."""
+    return [*(record(e, bound) for e in entries), *map(person_record, persons)]
+
+
+def counted(entries: Sequence[Suppression], persons: Sequence[PersonOptOut]) -> str:
+    """``3 address(es)``, and ``, 2 person-level opt-out(s)`` when there are rows of those (pure)."""
+    return f"{len(entries)} address(es)" + (f", {len(persons)} person-level opt-out(s)" if persons else "")
 
 
 def show_list(
     entries: Sequence[Suppression],
     bound: Mapping[str, Sequence[str]],
+    persons: Sequence[PersonOptOut],
     fmt: str,
     out: Path | None,
     journal: str,
 ) -> None:
-    """The list on stdout (``fmt``: table, json, csv as scripts read them) or written to ``out``.
+    """The list on stdout (``fmt``: table, json, csv as scripts read them) or written to ``out``:
+    the addresses, then ``persons`` (:func:`person_rows`), in every format.
 
     ``journal``: the journal the list is read from, as messages name it
     (:func:`~greeter.journal_project.journal_shown`), in the table's title as ``history``'s
     has it: a host with a test config and the real one showed two alike lists.
     """
     if out is None:
-        _print(entries, bound, fmt, sys.stdout, journal)
+        _print(entries, bound, persons, fmt, sys.stdout, journal)
         return
     if fmt in SHEETS:
-        rows = ({**record(e, bound), "created_at": naive(e.created_at)} for e in entries)
+        rows = ({**r, "created_at": naive(r["created_at"])} for r in _records(entries, bound, persons))
         write_sheet(out, fmt, SHEET, rows)
     else:
-        write_text(out, fmt, lambda text: _print(entries, bound, fmt, text, journal))
-    print(f"wrote {out} ({len(entries)} address(es), {fmt})", file=sys.stderr)
+        write_text(out, fmt, lambda text: _print(entries, bound, persons, fmt, text, journal))
+    print(f"wrote {out} ({counted(entries, persons)}, {fmt})", file=sys.stderr)
 
 
 def _print(
     entries: Sequence[Suppression],
     bound: Mapping[str, Sequence[str]],
+    persons: Sequence[PersonOptOut],
     fmt: str,
     stream: TextIO,
     journal: str,
 ) -> int:
-    """The list as ``history`` prints the journal: a table, JSON or CSV; how many addresses.
+    """The list as ``history`` prints the journal: a table, JSON or CSV; how many rows.
 
     The table is at least as wide as its title (as the console allows): a title wrapped over
-    two lines under a narrow list was read as two things.
+    two lines under a narrow list was read as two things. A person-level opt-out's row shows no
+    address, and says in its contact cell where it came from.
     """
     if fmt in ("json", "csv"):
-        print_records([record(e, bound) for e in entries], COLUMNS, fmt, out=stream)
-        return len(entries)
+        print_records(_records(entries, bound, persons), COLUMNS, fmt, out=stream)
+        return len(entries) + len(persons)
     from rich.cells import cell_len
     from rich.table import Table
 
-    title = f"do-not-contact list in journal {journal}: {len(entries)} address(es)"
+    title = f"do-not-contact list in journal {journal}: {counted(entries, persons)}"
     table = Table(title=title, min_width=cell_len(title))
     for name in ("e-mail", "reason", "since (UTC)", "contact(s) bound"):
         table.add_column(name, overflow="fold")
     for e in entries:
         ids = ", ".join(bound.get(email_key(e.email), ()))
-        table.add_row(
-            plain(e.email), plain(e.reason), f"{e.created_at.astimezone(UTC):%Y-%m-%d %H:%M}", plain(ids)
-        )
+        table.add_row(plain(e.email), plain(e.reason), _since(e.created_at), plain(ids))
+    for o in persons:
+        source = f"from {o.email}" if o.email else "by id"
+        table.add_row("", plain(o.reason), _since(o.created_at), plain(f"{o.contact_id} (person, {source})"))
     table_console(None if stream is sys.stdout else stream).print(table)
-    return len(entries)
+    return len(entries) + len(persons)
+
+
+def _since(moment: datetime) -> str:
+    """A row's date as the table shows it: UTC, to the minute."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}"

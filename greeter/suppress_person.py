@@ -11,7 +11,8 @@ as ``suppress --from-csv`` of a ``contact_ids`` column binds them): the planner
 skips the id whatever address the CRM gives it, ``unsuppress --contact`` lifts
 it. No address goes on the do-not-contact list: the person asked, not the
 mailbox (a shared one still greets its other clients); ``suppress ADDRESS``
-lists a mailbox.
+lists a mailbox. ``suppress --list`` gives such an opt-out a row of its own
+(:func:`greeter.suppress_out.person_rows`), which ``--from-csv`` binds again.
 
 Which ids are taken: a loaded row's (the address it came from: its e-mail now);
 a rejected row's (the source has the id though not the address: bound by id);
@@ -33,12 +34,10 @@ from greeter.history_client import by_name, source_row
 from greeter.journal_store import PersonOptOut
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from greeter.journal_store import JournalStore
     from greeter.runtime import Inputs
 
-__all__ = ["Named", "bound_words", "named_person", "unlisted_words"]
+__all__ = ["Named", "bound_words", "named_person"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +122,3 @@ def bound_words(named: Named, before: PersonOptOut | None) -> str:
         )
     source = f" (its address {named.email})" if named.email else ""
     return f"contact {named.contact_id}{source} opted out as a person: not greeted at any address"
-
-
-def unlisted_words(opted_out: Mapping[str, PersonOptOut], listed: set[str]) -> list[str]:
-    """``suppress --list``'s lines (stderr) for the person-level opt-outs whose address is not on the
-    list (pure): ``suppress --contact``'s, which the list's rows, one per address, do not show."""
-    return [
-        f"contact {cid} opted out as a person on {o.created_at:%Y-%m-%d}"
-        f"{f' (its address then {o.email}, not listed)' if o.email else ' (by its id)'}: {o.reason}"
-        for cid, o in sorted(opted_out.items())
-        if o.email not in listed
-    ]

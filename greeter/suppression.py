@@ -20,7 +20,10 @@ to a new journal keeps it rather than becoming "since the import". greeter's own
 --format csv`` or ``-o FILE.csv``: its header names ``email``, ``reason``, ``created_at`` and
 ``contact_ids``) also gives back the person-level opt-outs each line's address binds
 (:data:`BOUND`): without them a list moved to a restored or new journal greets a client who opted
-out at the new address the CRM gives them.
+out at the new address the CRM gives them. A line of that export with an empty ``email`` and a
+``contact_ids`` cell is a person-level opt-out of its own (``suppress --contact``'s, or one whose
+reason or date is not its address line's): its ids are bound with its reason, its date and the
+address in :data:`FROM`, and no address is listed.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 __all__ = [
     "BOUND",
     "COLUMNS",
+    "FROM",
     "PERSONS_UNREAD",
     "Intake",
     "from_arguments",
@@ -53,8 +57,11 @@ __all__ = [
 
 #: The fields of ``greeter suppress --list --format json|csv``.
 COLUMNS = ("email", "reason", "created_at")
-#: The list's last field: the contact ids each address's opt-out binds (``;``-joined in CSV).
+#: The list's fourth field: the contact ids each address's opt-out binds (``;``-joined in CSV).
 BOUND = "contact_ids"
+#: The list's last field, filled in on a person-level opt-out's own row (its ``email`` empty: no
+#: address is listed): the address that opt-out came from, empty for one made by contact id alone.
+FROM = "opted_out_from"
 #: What an opt-out by hand may miss when the contacts source cannot be read (:func:`greeter.erasure.holders`).
 PERSONS_UNREAD = (
     "the opt-out binds only the contacts greeted at these addresses, not those whose e-mail cell lists"
@@ -110,8 +117,15 @@ class Intake:
     def add(self, address: str, reason: str, since: datetime | None = None) -> None:
         self.addresses.setdefault(email_key(address), (address, reason, since))
 
-    def bind(self, contact_id: str, address: str, reason: str, since: datetime | None) -> None:
-        self.persons.setdefault(contact_id, (address, reason, since))
+    def bind(
+        self, contact_id: str, address: str, reason: str, since: datetime | None, *, own: bool = False
+    ) -> None:
+        """Bind ``contact_id``; ``own``: from the opt-out's own line, which wins over an address
+        line's ``contact_ids`` (that line's reason and date are the address's, not the person's)."""
+        if own:
+            self.persons[contact_id] = (address, reason, since)
+        else:
+            self.persons.setdefault(contact_id, (address, reason, since))
 
 
 def read_date(text: str, formats: Sequence[str]) -> datetime | None:
@@ -200,6 +214,8 @@ class _Layout:
     header: list[str] | None
     #: The :data:`BOUND` column's index in greeter's own export (:func:`_own_bound`), else None.
     bound: int | None = None
+    #: The :data:`FROM` column's index in greeter's own export, else None.
+    source: int | None = None
 
     def column(self, index: int) -> str:
         if self.header is not None and index < len(self.header) and self.header[index]:
@@ -247,7 +263,9 @@ def _layout(path: Path, first: Sequence[str], configured: str, row: int = 1) -> 
     names = [_name(c) for c in cells]
     reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
     when = next((i for i, n in enumerate(names) if n in DATE_HEADERS and i != email), None)
-    return _Layout(email, reason, when, cells, _own_bound(names))
+    bound = _own_bound(names)
+    source = names.index(_name(FROM)) if bound is not None and _name(FROM) in names else None
+    return _Layout(email, reason, when, cells, bound, source)
 
 
 def _own_bound(names: Sequence[str]) -> int | None:
@@ -322,6 +340,8 @@ def from_file(
                 continue
         column = layout.column(layout.email)
         text = restored(cells[layout.email].strip()) if layout.email < len(cells) else ""
+        if not text and _person_line(cells, layout, intake, reason, source, number, date_formats, now):
+            continue
         addresses, problem = _read_cell(text, source, column, number, "the line is skipped", _EACH_IN)
         if problem is not None:
             intake.problems.append(problem)
@@ -338,6 +358,39 @@ def from_file(
                 intake.bind(cid, addresses[0], own or reason, since)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
+
+
+def _person_line(
+    cells: Sequence[str],
+    layout: _Layout,
+    intake: Intake,
+    reason: str,
+    source: str,
+    row: int,
+    formats: Sequence[str],
+    now: datetime | None,
+) -> bool:
+    """Bind a line of greeter's own export that lists no address but names contact ids — a
+    person-level opt-out's own row (``suppress --contact``'s) — with its reason, date and
+    :data:`FROM` address; False for any other line (an address line, or one with no address at all,
+    reported as before)."""
+    if layout.bound is None or layout.bound >= len(cells):
+        return False
+    ids = _contact_ids(cells[layout.bound])
+    if not ids:
+        return False
+    own = ""
+    if layout.reason is not None and layout.reason < len(cells):
+        own = " ".join(restored(cells[layout.reason].strip()).split())
+    came = ""
+    if layout.source is not None and layout.source < len(cells):
+        came = email_key(restored(cells[layout.source].strip()))
+    since, warning = _line_date(cells, layout, source, row, formats, now)
+    if warning is not None:
+        intake.problems.append(warning)
+    for cid in ids:
+        intake.bind(cid, came, own or reason, since, own=True)
+    return True
 
 
 def _contact_ids(cell: str) -> list[str]:

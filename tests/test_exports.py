@@ -227,14 +227,20 @@ def test_suppress_list_o_writes_what_history_o_writes_with_the_bound_contact_ids
         )
 
     rows = {r["email"]: r for r in _excel_csv(root / "dnc.csv")}
-    assert list(next(iter(rows.values()))) == ["email", "reason", "created_at", "contact_ids"]
+    assert list(next(iter(rows.values()))) == [
+        "email",
+        "reason",
+        "created_at",
+        "contact_ids",
+        "opted_out_from",
+    ]
     three = rows["three@example.com"]
     assert (three["reason"], three["contact_ids"]) == (reason, "3")  # Cyrillic intact, with the BOM
     assert three["created_at"] == f"{_naive(exact['three@example.com']['created_at']):%Y-%m-%d %H:%M:%S}"
     assert rows["two@example.com"]["reason"] == "'" + HYPERLINK  # neutralised, as history's CSV
 
     sheet = load_workbook(root / "dnc.xlsx").active
-    assert sheet is not None and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D3"
+    assert sheet is not None and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E3"
     book = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert book["three@example.com"][2].value == _naive(exact["three@example.com"]["created_at"])
     assert book["three@example.com"][2].is_date and book["three@example.com"][3].value == "3"

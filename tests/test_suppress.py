@@ -201,12 +201,14 @@ def test_list_as_table_json_and_csv(make_project: MakeProject) -> None:
     assert "2026-12-01 00:00" in lines[0]  # the opt-out's date in the file (its Дата column), not today
 
     rows = json.loads(greeter(config, "suppress", "--list", "--format", "json").stdout)
-    assert [sorted(r) for r in rows] == [["contact_ids", "created_at", "email", "reason"]] * 3
+    assert [sorted(r) for r in rows] == [
+        ["contact_ids", "created_at", "email", "opted_out_from", "reason"]
+    ] * 3
     assert [r["contact_ids"] for r in rows] == [[]] * 3  # a file's lines list the address only
     assert datetime.fromisoformat(rows[0]["created_at"]).tzinfo is not None
 
     csv_out = greeter(config, "suppress", "--list", "--format", "csv").stdout.splitlines()
-    assert csv_out[0] == "email,reason,created_at,contact_ids"  # the bound ids last: the others stay put
+    assert csv_out[0] == "email,reason,created_at,contact_ids,opted_out_from"  # added columns last
     assert sorted(line.split(",")[0] for line in csv_out[1:]) == [
         "client05@example.com",
         "client06@example.com",
