@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from greeter.config import Audience, Occasion
 from greeter.contacts import Contact, Gender
 from greeter.i18n import keys_for, normalize_locale
-from greeter.names import gender_of
+from greeter.names import CONTRADICTED, NAME_UNREAD, AudienceGender, audience_gender
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,9 @@ class AudienceRule:
     #: Only clients in these countries (:meth:`for_occasion`); a contact without one is in the default.
     countries: frozenset[str] | None = None
     default_country: str = ""
-    #: Only these genders (``"male"``, ``"female"``), as :func:`~greeter.names.gender_of` tells a
-    #: contact's; a contact whose gender is unknown is in none of them.
+    #: Only these genders (``"male"``, ``"female"``), as :func:`~greeter.names.audience_gender` tells a
+    #: contact's (the letter's gender, unless the gender column contradicts the patronymic); a
+    #: contact whose gender is unknown is in none of them.
     genders: frozenset[str] | None = None
     #: Only letters in these locales, matched by :func:`~greeter.i18n.keys_for` ("sr" takes "sr_Latn");
     #: a contact without a locale is written to in ``default_locale``.
@@ -102,7 +103,7 @@ class AudienceRule:
             return False
         if self.countries is not None and not self.in_countries(contact):
             return False
-        if self.genders is not None and gender_of(contact).value not in self.genders:
+        if self.genders is not None and audience_gender(contact).gender.value not in self.genders:
             return False
         if self.locales is not None and not keys_for(self.locale_of(contact), self.locales):
             return False
@@ -129,14 +130,12 @@ class AudienceRule:
                 f"the client's country {contact.country or self.default_country} is not one of: "
                 f"{', '.join(sorted(self.countries))}"
             )
-        if self.genders is not None and (gender := gender_of(contact)).value not in self.genders:
+        if (
+            self.genders is not None
+            and (reading := audience_gender(contact)).gender.value not in self.genders
+        ):
             # Unknown is no third gender to list: greeting a woman "for 23 February" costs the client.
-            said = (
-                "unknown (neither the gender column, a patronymic nor a first name greeter knows says it)"
-                if gender is Gender.UNKNOWN
-                else gender.value
-            )
-            return f"gender {said} is not one of: {', '.join(sorted(self.genders))}"
+            return f"gender {gender_words(reading)} is not one of: {', '.join(sorted(self.genders))}"
         if self.locales is not None and not keys_for(locale := self.locale_of(contact), self.locales):
             return f"the letter's locale {locale or '(none)'} is not one of: {', '.join(self.locales)}"
         if self.round_years is not None and (years is None or years % self.round_years):
@@ -148,6 +147,28 @@ class AudienceRule:
                 return "min_years needs years to count, and this occasion has none"
             return f"{years} years is fewer than {self.min_years} (min_years)"
         return ""
+
+
+def gender_words(reading: AudienceGender) -> str:
+    """``reading``'s gender as a skip's detail says it: "male", or "unknown (…)" with why it is.
+
+    :mod:`greeter.gallery_words` says each in Russian; the three reasons are
+    three fixes (fill the column, correct the row, or fill the column for a
+    name greeter does not read).
+    """
+    if reading.gender is not Gender.UNKNOWN:
+        return reading.gender.value
+    if reading.why == CONTRADICTED:
+        return (
+            f"unknown (the gender column says {reading.column.value} but the patronymic is "
+            f"{reading.patronymic.value}: one of them is wrong)"
+        )
+    if reading.why == NAME_UNREAD:
+        return (
+            "unknown (neither the gender column nor a patronymic says it, and a first name says it only "
+            "with no patronymic, for a language without patronymics: not a Russian or Kazakh name)"
+        )
+    return "unknown (neither the gender column, a patronymic nor a first name greeter knows says it)"
 
 
 class AudienceVerdicts:
@@ -169,14 +190,15 @@ class AudienceVerdicts:
         self._genders = rule.genders is not None
         self._locales = rule.locales is not None
         self._memo: dict[
-            tuple[str | None, frozenset[str], int | None, str | None, Gender | None, str | None], str | None
+            tuple[str | None, frozenset[str], int | None, str | None, AudienceGender | None, str | None],
+            str | None,
         ] = {}
 
     def refusal(self, contact: Contact, years: int | None) -> str | None:
         """None if ``contact`` (and ``years``) is in the audience, else :meth:`AudienceRule.why_not`."""
         if self._by_id:
             return None if self.rule.admits(contact, years) else self.rule.why_not(contact, years)
-        gender = gender_of(contact) if self._genders else None  # else no rule asks it
+        gender = audience_gender(contact) if self._genders else None  # else no rule asks it
         locale = contact.locale if self._locales else None  # else no rule asks it
         key = (contact.tier, contact.tags, years, contact.country, gender, locale)
         try:

@@ -25,7 +25,7 @@ from greeter.contacts import Contact, Gender
 from greeter.countries import RegionalGap, regional_days_off, regions_of
 from greeter.errors import Problem
 from greeter.i18n import letter_default, normalize_locale
-from greeter.names import gender_of
+from greeter.names import CONTRADICTED, NAME_UNREAD, UNSAID, audience_gender, gender_of
 from greeter.template_snapshot import SUFFIX
 
 if TYPE_CHECKING:
@@ -57,10 +57,13 @@ class Reach:
     #: countries of the clients its audience takes in, each with how many.
     holiday_clients: dict[int, Counter[str]] = field(default_factory=dict)
     #: An occasion with ``audience.genders`` (its index) → how many contacts the rest of its
-    #: audience takes in have an unknown gender (such an occasion leaves them out), and the
-    #: first few of their ids (check streams a million contacts: not every id is kept).
+    #: audience takes in have an unknown gender (such an occasion leaves them out), and all their
+    #: ids: the warning names the first few, ``check --json`` all (``unknown_gender``), for the CRM
+    #: admin who fills the column. A million-contact export's ids are the contacts' own strings, not
+    #: copies. ``genderless_why``: how many for each reason (:class:`~greeter.names.AudienceGender`).
     genderless: Counter[int] = field(default_factory=Counter)
     genderless_ids: dict[int, list[str]] = field(default_factory=dict)
+    genderless_why: dict[int, Counter[str]] = field(default_factory=dict)
     #: Contacts with no language of their own whose given name is in another script than the
     #: default language's (John Smith under ``ru``): how many, and the first few ("1012 John Smith").
     foreign_script: int = 0
@@ -119,18 +122,21 @@ class Reach:
         for i, rule in self._holidays:
             if rule.admits(contact, None):
                 self.holiday_clients.setdefault(i, Counter())[country] += 1
-        if self._gendered and gender_of(contact) is Gender.UNKNOWN:
+        if self._gendered and (reading := audience_gender(contact)).gender is Gender.UNKNOWN:
             for i, date_field, rule in self._gendered:
                 if (date_field is None or date_field in contact.dates) and rule.admits(contact, None):
                     self.genderless[i] += 1
-                    named = self.genderless_ids.setdefault(i, [])
-                    if len(named) < _NAMED:
-                        named.append(contact.id)
+                    self.genderless_ids.setdefault(i, []).append(contact.id)
+                    self.genderless_why.setdefault(i, Counter())[reading.why] += 1
         if contact.timezone is None and contact.country and contact.country != self.settings.defaults.country:
             self.zoneless[contact.country.partition("-")[0]] += 1
         if contact.tier:
             self.tiers.add(contact.tier)
         self.ids.add(contact.id)
+
+    def unknown_gender(self) -> dict[str, list[str]]:
+        """Each occasion for some genders → the ids of all contacts it leaves out for an unknown gender."""
+        return {self.settings.occasions[i].name: ids for i, ids in sorted(self.genderless_ids.items())}
 
     def rendered(self, contact: Contact, template: str, file: str) -> None:
         """``contact``'s letter of ``template`` was rendered from ``file``: note a language fallback.
@@ -574,15 +580,17 @@ def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
     without patronymics, a first name of one gender only (:func:`gender_of`):
     guessing from any other name would greet a woman "for 23 February" —
     worse than no letter —, so they get none; the marketer decides whether to
-    fill the column. Counted over the rest of the occasion's audience (tags,
-    tiers, countries, its date field), years aside.
+    fill the column. A row whose gender column contradicts its patronymic is
+    unknown too (:func:`~greeter.names.audience_gender`), and said apart: its
+    fix is correcting the row. Counted over the rest of the occasion's
+    audience (tags, tiers, countries, its date field), years aside.
     """
     from greeter.config_loader import locate
 
     count = reach.genderless[i]
     if not count:
         return []
-    ids = reach.genderless_ids[i]
+    ids = reach.genderless_ids[i][:_NAMED]
     occ = reach.settings.occasions[i]
     column = reach.settings.contacts.columns.gender
     fill = (
@@ -590,16 +598,37 @@ def _gender_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:
         if column
         else "set contacts.columns.gender to the CRM's gender column"
     )
+    if reach.genderless_why[i][CONTRADICTED]:
+        fill += " and correct it where it contradicts the patronymic"
     shown = ", ".join(ids) + (f" and {count - len(ids)} more" if count > len(ids) else "")
     genders = " or ".join(occ.audience.genders or ())
+    why = _why_genderless(reach.genderless_why[i])
     message = (
-        f"{count} contact(s) of {occ.name}'s audience have no known gender ({shown}): neither the "
-        f"gender column, a patronymic nor a first name greeter knows says it, so they get no {occ.name} "
-        f"letter (only {genders}); {fill}"
+        f"{count} contact(s) of {occ.name}'s audience have no known gender ({shown}): {why}, so they get "
+        f"no {occ.name} letter (only {genders}); {fill}"
     )
     line, col = locate(config_file, ("occasions", i, "audience", "genders"))
     where = f"occasions.{i}.audience.genders"
     return [Problem(str(config_file), where, message, line, col, severity="warning")]
+
+
+#: Why a contact's gender is unknown to an occasion for some genders, as its warning says it.
+_WHY_GENDERLESS: dict[str, str] = {
+    UNSAID: "neither the gender column, a patronymic nor a first name greeter knows says it",
+    CONTRADICTED: "the gender column contradicts the patronymic (see the row's warning)",
+    NAME_UNREAD: (
+        "neither the gender column nor a patronymic says it, and a Russian or Kazakh first name "
+        "(or any of a contact whose language has patronymics) is not read"
+    ),
+}
+
+
+def _why_genderless(why: Counter[str]) -> str:
+    """Why the contacts are left out: one reason as it stands, several each with how many ("for 2 …")."""
+    said = {_WHY_GENDERLESS[w]: n for w, n in why.items()}
+    if len(said) == 1:
+        return next(iter(said))
+    return "; ".join(f"for {n}, {text}" for text, n in sorted(said.items(), key=lambda tn: -tn[1]))
 
 
 def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:

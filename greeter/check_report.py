@@ -172,6 +172,10 @@ class CheckReport:
     #: Every template file nothing uses (the text collapses them into one warning per folder:
     #: :func:`~greeter.check_files.unused_template_problems`); ``unused_templates`` in JSON.
     unused_templates: list[str] = field(default_factory=list)
+    #: Each occasion for some genders (``audience.genders``) → the ids of every contact it leaves out
+    #: because their gender is unknown. The warning names the first three ("and 15 more"); the CRM
+    #: admin who fills the gender column needs them all: ``unknown_gender`` in JSON.
+    unknown_gender: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -287,6 +291,7 @@ class CheckReport:
             "countries_from_zone": dict(sorted(self.countries_from_zone.items())),
             "notes": self.notes,
             "unused_templates": self.unused_templates,
+            "unknown_gender": self.unknown_gender,
             "problems": [str(p) for p in self.problems],
         }
 

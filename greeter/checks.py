@@ -365,6 +365,7 @@ def run_check(
     report.problems.extend(unsubscribe_problems(no_unsubscribe))
     if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
         report.problems.extend(reach.problems(config_file, load.source, load.loaded, today))
+        report.unknown_gender = reach.unknown_gender()
         if no_folder is None:  # letters in a language whose salutation and closing are English
             letter_files = [path for name in names for path in renderer.template_files(name)]
             report.problems.extend(language_form_problems(settings, renderer, letter_files, reach.letters))

@@ -9,6 +9,9 @@ typography leaves names in a foreign script unquoted. CRMs hold all these
 spellings (bare "Рога и Копыта", "ООО Тест3", "ООО «Вектор»"), so the letter
 decides, from one table (:func:`company_name`):
 
+* quotes a CRM added first taken off (:mod:`greeter.company_cells`): an outer pair
+  around a legal form and its name («ООО "Ромашка"» → ООО "Ромашка"), and straight
+  quotes an export doubled twice;
 * already quoted (any of « » " “ ” „ ' ‘ ’) → as written, but for straight double
   quotes, which a plain-text CRM field has for want of others: they become the
   letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`) — and, in
@@ -120,6 +123,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from greeter.addressing import decline, gender_of
+from greeter.company_cells import unmangled
 from greeter.contacts import Contact, Gender
 from greeter.names import normalise_case
 from greeter.russian_morph import GRAMMEME, common_readings, inflected
@@ -453,7 +457,7 @@ def company_name(name: str, language: str = "ru") -> str:
     text = " ".join(name.split())
     if not text or language in _BARE:
         return text
-    text = _form_first(text)
+    text = _form_first(unmangled(text, _starts_with_form))
     if _PERSON.match(text):
         return text
     if language in LOCALE_QUOTES:
@@ -466,6 +470,12 @@ def company_name(name: str, language: str = "ru") -> str:
         return text if _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+def _starts_with_form(text: str) -> bool:
+    """Whether ``text`` is a legal form of the tables and a name after it: «ООО "Ромашка"»'s inside."""
+    form = _ORGANISATION.match(text) or _PERSON.match(text)
+    return form is not None and bool(text[form.end() :].strip())
 
 
 def _in_language(text: str, opening: str, closing: str, quoting: bool) -> str:
@@ -651,7 +661,7 @@ def company_in(name: str, case: str) -> str:
     text = " ".join(name.split())
     if not text:
         return ""
-    text = _form_first(text)
+    text = _form_first(unmangled(text, _starts_with_form))
     form = _PERSON.match(text) or _ORGANISATION.match(text)
     if form is None and _latin_led(text):
         return company_name(text)
@@ -681,7 +691,7 @@ def looks_up_words(name: str | None) -> bool:
     """
     if not name or ("«" not in name and '"' not in name and "„" not in name and "“" not in name):
         return False  # no quoted name (company_name writes every quote it turns into «…» from these)
-    text = _form_first(" ".join(name.split()))
+    text = _form_first(unmangled(" ".join(name.split()), _starts_with_form))
     if _PERSON.match(text) or _ORGANISATION.match(text) or _latin_led(text):
         return False
     return _generic_match(company_name(text)) is not None

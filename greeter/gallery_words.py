@@ -290,6 +290,27 @@ _RULES: list[_Rule] = [
         lambda m, t: f"язык письма {m[1]} не из: {m[2]}",
     ),
     (
+        re.compile(
+            r"gender unknown \(the gender column says (male|female) but the patronymic is (male|female)"
+            r": one of them is wrong\) is not one of: (.*)"
+        ),
+        lambda m, t: (
+            f"повод только для {_genders(m[3])} (genders), а пол контакта неизвестен: столбец пола "
+            f"говорит «{_GENDER[m[1]]}», а отчество — «{_GENDER[m[2]]}»; исправьте строку в CRM"
+        ),
+    ),
+    (
+        re.compile(
+            r"gender unknown \(neither the gender column nor a patronymic says it, and a first .*\) "
+            r"is not one of: (.*)"
+        ),
+        lambda m, t: (
+            f"повод только для {_genders(m[1])} (genders), а пол контакта неизвестен: его не называют "
+            "ни столбец пола, ни отчество, а по имени пол узнаётся только без отчества и у языков без "
+            "отчеств (сербского, эстонского, немецкого, английского…), не по русскому или казахскому имени"
+        ),
+    ),
+    (
         re.compile(r"gender unknown \(.*\) is not one of: (.*)"),
         lambda m, t: (
             f"повод только для {_genders(m[1])} (genders), а пол контакта неизвестен: "

@@ -28,9 +28,14 @@ from typing import Final, NamedTuple
 from greeter.contacts import Contact, Gender, academic_titles
 
 __all__ = [
+    "CONTRADICTED",
+    "NAME_UNREAD",
     "TURKIC_PARTICLES",
+    "UNSAID",
+    "AudienceGender",
     "FullName",
     "NameParts",
+    "audience_gender",
     "first_and_patronymic",
     "gender_of",
     "given_name_first",
@@ -593,7 +598,9 @@ def gender_of(contact: Contact) -> Gender:
     """The gender to word a letter by: the explicit column, else the patronymic, else the first name.
 
     An explicit value (including an explicit ``UNKNOWN``) always wins over the
-    patronymic, so a manager can correct a wrong guess. The patronymic is
+    patronymic, so a manager can correct a wrong guess, and the loader warns
+    about a row whose column contradicts the patronymic. A men's or women's
+    day does not follow the column there: :func:`audience_gender`. The patronymic is
     matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
     -шна female), or on a Turkic particle written as a separate word ("Рашид
     оглы", "Лутфияр кызы", also hyphenated "Рашид-оглы") or joined to the
@@ -624,6 +631,58 @@ def gender_of(contact: Contact) -> Gender:
     return _first_name_gender(contact.first_name, contact.locale)
 
 
+#: Why :func:`audience_gender` found no gender for a men's or women's day (:class:`AudienceGender`).
+#: Nothing says it: the gender column, the patronymic and the first name are empty, unread or of both genders.
+UNSAID: Final = "unsaid"
+#: The gender column and the patronymic say opposite genders («ПЕТРОВ Иван Сергеевич», Пол «Ж»).
+CONTRADICTED: Final = "contradicted"
+#: Only the first name says it, and :func:`gender_of` does not read it there: a Russian or Kazakh
+#: name, or a contact of a language with patronymics, or one whose patronymic cell says nothing.
+NAME_UNREAD: Final = "name_unread"
+
+
+class AudienceGender(NamedTuple):
+    """The gender a men's or women's day goes by, and, when it is unknown, why (:func:`audience_gender`).
+
+    ``why`` is "" for a known gender, else :data:`UNSAID`, :data:`CONTRADICTED` or
+    :data:`NAME_UNREAD`; ``column`` and ``patronymic`` are the genders the two
+    sources said when they contradict each other (else ``UNKNOWN``).
+    """
+
+    gender: Gender
+    why: str = ""
+    column: Gender = Gender.UNKNOWN
+    patronymic: Gender = Gender.UNKNOWN
+
+
+def audience_gender(contact: Contact) -> AudienceGender:
+    """The gender ``audience.genders`` goes by: :func:`gender_of`'s, unless the row contradicts itself.
+
+    The letter's wording follows the gender column where it and the patronymic
+    disagree (:func:`gender_of`: the column corrects a guess, and the row is
+    warned about). A men's or women's day must not: one of the two is a typo,
+    most often the column's (the patronymic is grammar), and greeting a man
+    «с 8 Марта» — or a woman «с 23 Февраля» — costs the client more than a
+    missed letter. So such a contact's gender is unknown to the audience, as a
+    contact's whose gender nothing says, and ``why`` tells the two apart for
+    the skip's detail and for ``greeter check``.
+    """
+    gender = gender_of(contact)
+    if contact.gender is not None and gender is not Gender.UNKNOWN:
+        said = patronymic_gender(contact.patronymic)
+        if said is not Gender.UNKNOWN and said is not gender:
+            return AudienceGender(Gender.UNKNOWN, CONTRADICTED, gender, said)
+    if gender is not Gender.UNKNOWN:
+        return AudienceGender(gender)
+    if (
+        contact.gender is None
+        and contact.first_name
+        and _name_gender(contact.first_name, True) is not Gender.UNKNOWN
+    ):
+        return AudienceGender(Gender.UNKNOWN, NAME_UNREAD)
+    return AudienceGender(Gender.UNKNOWN, UNSAID)
+
+
 #: Languages whose people carry a patronymic, as their CRMs keep it: the patronymic, not the
 #: first name, says their gender (:func:`gender_of`).
 _PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "et"}
@@ -632,16 +691,27 @@ _PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "
 @lru_cache(maxsize=8192)
 def _first_name_gender(first: str, locale: str | None) -> Gender:
     """The gender :func:`gender_of` reads from a first name alone; cached, as names repeat."""
-    from greeter.given_names import given_name_gender
-
     if locale is not None and _language(locale) in _PATRONYMIC_LANGUAGES:
         return Gender.UNKNOWN
+    return _name_gender(first, locale is not None)
+
+
+@lru_cache(maxsize=8192)
+def _name_gender(first: str, patronymic_names: bool) -> Gender:
+    """The gender the first name says by :func:`~greeter.given_names.given_name_gender`'s lists.
+
+    ``patronymic_names``: whether the Russian and Kazakh lists count. With them,
+    whatever language the contact has, :func:`audience_gender` learns that a
+    name :func:`gender_of` leaves unread («Анна» of a Russian client) says one.
+    """
+    from greeter.given_names import given_name_gender
+
     # «Prof. Dr. Klaus», «DI Franz»: the name after the titles a CRM typed before it.
     words = academic_titles(first, "").first.split()
     if not words:
         return Gender.UNKNOWN
     # "Ana Marija": the first word is the name addressed; both words must agree if both answer.
-    said = [given_name_gender(w, patronymic_names=locale is not None) for w in words]
+    said = [given_name_gender(w, patronymic_names=patronymic_names) for w in words]
     found = {gender for gender in said if gender is not None}
     if len(found) != 1 or said[0] is None:
         return Gender.UNKNOWN

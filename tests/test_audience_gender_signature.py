@@ -42,7 +42,12 @@ IVAN = client("Иван", "Петрович")  # male by the patronymic
 ANNA = client("Анна", "Ильинична")  # female by the patronymic
 KIM = client("Kim")  # neither column nor patronymic nor a name of one gender: unknown
 MARIA = client("Maria", gender=Gender.FEMALE)  # by the column alone
-SASHA = client("Саша", "Петрович", Gender.FEMALE)  # the column beats the patronymic
+# The column beats the patronymic in the letter's wording, but a row contradicting itself is of
+# no known gender to a men's or women's day (test_spring_audience): one of the two is a typo.
+SASHA = client("Саша", "Петрович", Gender.FEMALE)
+CONTRADICTED = (
+    "gender unknown (the gender column says female but the patronymic is male: one of them is wrong)"
+)
 NOBODY = client("Саша", "Петрович", Gender.UNKNOWN)  # an explicit "unknown" beats it too
 
 
@@ -53,11 +58,11 @@ NOBODY = client("Саша", "Петрович", Gender.UNKNOWN)  # an explicit "
         (["male"], ANNA, "gender female is not one of: male"),
         (["male"], KIM, f"{UNKNOWN} is not one of: male"),
         (["male"], MARIA, "gender female is not one of: male"),
-        (["male"], SASHA, "gender female is not one of: male"),
+        (["male"], SASHA, f"{CONTRADICTED} is not one of: male"),
         (["male"], NOBODY, f"{UNKNOWN} is not one of: male"),
         (["female"], ANNA, ""),
         (["female"], MARIA, ""),
-        (["female"], SASHA, ""),
+        (["female"], SASHA, f"{CONTRADICTED} is not one of: female"),
         (["female"], IVAN, "gender male is not one of: female"),
         (["female"], KIM, f"{UNKNOWN} is not one of: female"),
         (["male", "female"], IVAN, ""),
