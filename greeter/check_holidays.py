@@ -23,7 +23,7 @@ from greeter.audience import AudienceRule
 from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
-from greeter.holiday_tables import days_of, has_calendar, unmarked
+from greeter.holiday_tables import greeted_days_of, has_calendar, unmarked
 from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key, holiday_near
 
 
@@ -402,7 +402,7 @@ def _estimated(name: str, country: str, years: list[int], today: date) -> str | 
         if day >= today
         and any(
             h.estimated and any(holiday_key(n) == wanted for n in h.names)
-            for h in days_of(country, year).get(day, ())
+            for h in greeted_days_of(country, year).get(day, ())
         )
     ]
     if not days:
@@ -496,7 +496,7 @@ def _one_holiday(a: _Dated, b: _Dated, day: date) -> bool:
         return False
     return any(
         not h.substitute and {key_a, key_b} <= {holiday_key(n) for n in h.names}
-        for h in days_of(a.whose, day.year).get(day, ())
+        for h in greeted_days_of(a.whose, day.year).get(day, ())
     )
 
 

@@ -18,7 +18,9 @@ Russian file). A file says so only with :data:`MIN_WORDS` words or more in
 the other script, and more of its letters in that script than in its own:
 a Latin brand name in a Russian letter, a one-word test template, are no
 news. Serbian is written in both scripts: a Serbian file is judged only when
-its words are in neither. The script of a word is
+its words are in neither. Within one script, a Ukrainian file whose words have
+Russian's own letters (ы, э, ъ, ё) and none of Ukrainian's (і, ї, є, ґ) is
+Russian (:data:`_SAME_SCRIPT`). The script of a word is
 :func:`greeter.check_reach.text_script`'s, as for the sender's name.
 
 Pure but for reading the files.
@@ -76,6 +78,12 @@ _MARKS: Final = {
         ("de", "ßü"),  # not ä, ö alone: Finnish and Swedish have them too
     ),
 }
+#: Languages of one script told apart by their letters: a file in the first language whose words
+#: have the second's own letters and none of its own is in the second. A Kyiv office set
+#: ``defaults.locale: uk`` over the starter's Russian ``birthday.j2``: Cyrillic under a Cyrillic
+#: language, so nothing was said, and its clients got «Мария, спасибо за 9 років сотрудничества!».
+#: Only where the letters say it surely: Ukrainian has і/ї/є/ґ in nearly every sentence, never ы/э/ъ/ё.
+_SAME_SCRIPT: Final = {"uk": ("іїєґ", "ыэъё", "ru")}
 #: Words that say English among Latin words with no marks.
 _ENGLISH: Final = frozenset({"the", "and", "you", "your", "with", "our", "for", "we", "of", "to"})
 
@@ -158,7 +166,23 @@ def _misread(path: Path, template: str, default_locale: str) -> Misread | None:
             guessed = guess_language((w for w, _ in found), script)
             return Misread(path.name, template, language, not part, script, guessed, found[0][1])
         break
-    return None
+    return _other_language(path.name, template, language, not part, by_script.get(expected, []), expected)
+
+
+def _other_language(
+    file: str, template: str, language: str, by_default: bool, words: list[tuple[str, int]], script: str
+) -> Misread | None:
+    """The file as a :class:`Misread` when its words, in its own script, are another language's by
+    :data:`_SAME_SCRIPT` (a ``uk`` file in Russian); None otherwise."""
+    tells = _SAME_SCRIPT.get(language)
+    if tells is None or len(words) < MIN_WORDS:
+        return None
+    own, theirs, other = tells
+    letters = set("".join(w.lower() for w, _ in words))
+    if letters & set(own) or not letters & set(theirs):
+        return None
+    line = next(n for w, n in words if set(w.lower()) & set(theirs))
+    return Misread(file, template, language, by_default, script, other, line)
 
 
 def misread_files(templates: Mapping[str, Iterable[Path]], default_locale: str) -> list[Misread]:

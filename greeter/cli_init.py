@@ -279,11 +279,11 @@ def holiday_names(country: str, year: int | None = None, locale: str = STARTER_L
         return ()
     from datetime import date
 
-    from greeter.holiday_tables import days_of, has_calendar
+    from greeter.holiday_tables import greeted_days_of, has_calendar
 
     if not has_calendar(country):
         return ()
-    table = days_of(country, year or date.today().year)
+    table = greeted_days_of(country, year or date.today().year)
     names = (h.names[0] for day in sorted(table) for h in table[day] if not h.substitute)
     return tuple(dict.fromkeys(names))
 
@@ -401,9 +401,9 @@ def localized_config(
 
 def project_country(locale: str, country: str | None) -> tuple[str, str]:
     """The project's ``defaults.country`` and ``defaults.timezone``: ``locale``'s own, or ``country``
-    (``init --country``) in its zone — the first :func:`~greeter.country_zones.zones_of` lists where it has
-    several (America/New_York for US: the config's comment says to set it). Raises ``click.BadParameter``
-    for a country the time zone database does not know."""
+    (``init --country``) in its zone — the first :func:`~greeter.country_zones.zones_of` lists, its capital's
+    where it has several (America/New_York for US, Europe/Kyiv for UA: the config's comment says to
+    set it). Raises ``click.BadParameter`` for a country the time zone database does not know."""
     if country is None:
         own = starter_countries.LANGUAGES[locale]
         return own.country, own.timezone
@@ -594,8 +594,8 @@ def init(state: State, directory: Path, locale: str, country: str | None) -> Non
     day the country keeps too: 8 March in KZ) and the country's own offered
     as examples, the first greeted.
 
-    --country CC makes it CC's instead (its time zone: the first the time
-    zone database lists where it has several; check defaults.timezone).
+    --country CC makes it CC's instead (its time zone: its capital's where it
+    has several, Europe/Kyiv for UA; check defaults.timezone).
 
     \b
     Examples:

@@ -35,13 +35,25 @@ _RULES_YEAR = 2040
 _MOMENTS = tuple(datetime(_RULES_YEAR, 1, 1, 12, tzinfo=UTC) + timedelta(weeks=w) for w in range(53))
 
 
-#: The zone a country's list starts with where ``zone.tab`` lists another first. The file orders
-#: a country's zones by geography, not by where its people live: Uzbekistan's first is
-#: Asia/Samarkand ("Uzbekistan (west)"), so ``init --country UZ`` wrote it into an Uzbek office's
-#: config and every Tashkent client whose row names no zone was labelled with a city they are not
-#: in (the same clock). Of the countries of one clock only Uzbekistan lists its capital second
-#: (checked against tzdata 2025: AR, CY, DE, KZ, MY, PS lead with theirs).
-_CAPITAL_ZONES = {"UZ": "Asia/Tashkent"}
+#: The zone a country's list starts with where ``zone.tab`` lists another first: the capital's,
+#: which is also where most of its people live. The file orders a country's zones by geography,
+#: not by where its people live: Uzbekistan's first is Asia/Samarkand ("Uzbekistan (west)"), so
+#: ``init --country UZ`` wrote it into an Uzbek office's config and every Tashkent client whose row
+#: names no zone was labelled with a city they are not in; Ukraine's first is Europe/Simferopol
+#: (Crimea, on Moscow time all year), an hour off Kyiv's clock every winter. No data source names a
+#: country's main zone for every country (CLDR's ``primaryZones`` covers only countries whose
+#: zones share one clock, and Babel does not ship it), so the list is kept here; every country
+#: ``zone.tab`` gives several zones is checked against it by the tests (``tests/test_zone_country.py``
+#: pins each such country's first zone: a new tzdata that adds one fails there until it is looked at).
+#: A name per country, with the older spelling a system's database may still have (Europe/Kiev).
+_CAPITAL_ZONES: dict[str, tuple[str, ...]] = {
+    "AU": ("Australia/Sydney",),  # not Lord Howe Island; Canberra and Sydney keep Sydney's clock
+    "BR": ("America/Sao_Paulo",),  # not the Atlantic islands (Noronha): Brasília's time
+    "CA": ("America/Toronto",),  # not Newfoundland: Ottawa and Toronto
+    "RU": ("Europe/Moscow",),  # not Kaliningrad
+    "UA": ("Europe/Kyiv", "Europe/Kiev"),  # not Crimea (Europe/Simferopol, Moscow time)
+    "UZ": ("Asia/Tashkent",),  # not Samarkand
+}
 
 #: What a machine without any time-zone database is told (greeter.cli): an install, not a bug.
 NO_ZONE_DATABASE = (
@@ -71,7 +83,8 @@ def country_zone(country: str | None) -> str | None:
 
     None for no country, a country the database does not list, and one
     whose zones keep different times (then the caller's default applies).
-    The zone is the first ``zone.tab`` lists for the country (its main one).
+    The zone is the country's main one: its capital's (:data:`_CAPITAL_ZONES`), else the first
+    ``zone.tab`` lists for it; ``init --country`` writes the same (:func:`zones_of`'s first).
     A Russian region ("RU-BA", a contact's country cell where the config
     declares its days off) has the zone of :data:`greeter.ru_regions.RU_REGION_ZONES`.
     """
@@ -210,9 +223,10 @@ def _table() -> dict[str, tuple[str, ...]]:
             continue
         code, _, zone, *_ = line.split("\t")
         found.setdefault(code, []).append(zone)
-    for code, capital in _CAPITAL_ZONES.items():
+    for code, names in _CAPITAL_ZONES.items():
         zones = found.get(code, [])
-        if capital in zones:
+        capital = next((name for name in names if name in zones), None)
+        if capital is not None:
             zones.insert(0, zones.pop(zones.index(capital)))
     return {code: tuple(zones) for code, zones in found.items()}
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from greeter.holiday_tables import days_of, library_countries, split_code, unmarked
+from greeter.holiday_tables import greeted_days_of, library_countries, split_code, unmarked
 from greeter.occasions import countries_having, holiday_key, known_holidays
 
 #: How alike a word typed and a word of a name must be to count as that word ("женскй" → "женский").
@@ -79,7 +79,7 @@ def _holiday_on_day(wanted: str, country: str, years: Sequence[int]) -> tuple[st
             day = date(year, month, int(day_text))
         except ValueError:
             return None
-        greetable = [h for h in days_of(country, year).get(day, ()) if not h.substitute]
+        greetable = [h for h in greeted_days_of(country, year).get(day, ()) if not h.substitute]
         if greetable:
             return greetable[0].names
     return None
@@ -157,12 +157,17 @@ def unknown_holiday(name: str, country: str, years: Sequence[int]) -> str | None
     holidays = known_holidays(country, years)
     if holiday_key(unmarked(country, name)) in {holiday_key(n) for names in holidays for n in names}:
         return None
-    if not holidays:  # not one holiday in those years: the calendar does not reach them
+    if not holidays:  # not one holiday in those years: out of the calendar's years, or none listed
         from greeter.holiday_tables import covered_years
 
         covered = covered_years(country)
+        span = f"{min(years)}–{max(years)}"
+        if covered.start <= min(years) and max(years) < covered.stop:
+            # Said as it is: "covers UA from 1991 to 2100" under "no days in 2026–2027" contradicted itself.
+            said = f"the holidays library lists no holiday of {country} in {span}"
+            return f"{said}, public or celebrated at work"
         return (
-            f"{country}'s public-holiday calendar has no days in {min(years)}–{max(years)}: the holidays"
+            f"{country}'s holiday calendar has no days in {span}: the holidays"
             f" library covers {country} from {covered.start} to {covered.stop - 1}"
         )
     meant = meant_holiday(name, country, years)

@@ -37,12 +37,12 @@ import contextlib
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from greeter.cache_dir import user_cache_dir, write_cache_file
 
@@ -51,8 +51,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: third, which did not keep each country's weekend; the fourth, which named Serbia's holidays
 #: only in Cyrillic: :func:`_serbian_latin`; the fifth, which kept the library's "(estimated)"
 #: in the names: :func:`unmarked`; the sixth, which did not keep the years of each country's
-#: decreed moved days: :func:`decreed_years`) is ignored and rewritten.
-_FORMAT = 7
+#: decreed moved days: :func:`decreed_years`; the seventh, which had only the public holidays, not
+#: the days of the library's other categories: :attr:`Holiday.day_off`) is ignored and rewritten.
+_FORMAT = 8
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -69,6 +70,10 @@ class Holiday:
     #: The date is the library's estimate, not yet the official one (a lunar holiday's years ahead);
     #: :attr:`names` are without the library's mark of it.
     estimated: bool = False
+    #: A public holiday, a day off. False: a day of the library's ``workday`` category
+    #: (:data:`_GREETED_CATEGORIES`) — celebrated, greeted, but a working day: Ukraine's
+    #: Independence Day while martial law lasts (holidays 0.10x keeps it in ``workday``).
+    day_off: bool = True
 
 
 #: What the file holds: one table per "country:year" (day → its holidays), and the country
@@ -130,15 +135,45 @@ def declare_regions(codes: Iterable[str]) -> None:
 
 
 def days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
-    """The public holidays of ``country`` in ``year``: day → the holidays on it, in the library's order.
+    """The public holidays of ``country`` in ``year`` — its days off: day → the holidays on it, in the
+    library's order. For the send window's days off; what a holiday occasion may greet is
+    :func:`greeted_days_of`, which has the days of the library's other categories too.
 
     A region the config declares (:func:`declare_regions`) has its country's."""
+    country = _declared.get(country, country)
+    key = f"{country}:{year}"
+    table = _days_off.get(key)
+    if table is None:
+        table = _days_off[key] = _only_days_off(greeted_days_of(country, year))
+    return table
+
+
+def greeted_days_of(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
+    """Every holiday of ``country`` in ``year`` one may greet on: the public ones (days off) first on a
+    day, then the days the country celebrates at work (:data:`_GREETED_CATEGORIES`;
+    :attr:`Holiday.day_off` False).
+
+    Why: a greeting occasion is about the day being celebrated, not a day off. holidays 0.10x keeps
+    Ukraine's holidays in its ``workday`` category while martial law lasts, so a Kyiv office's
+    ``holiday: "Independence Day"`` was "no holiday" — while the send window must still treat those
+    days as working days (:func:`days_of`).
+    """
     country = _declared.get(country, country)
     key = f"{country}:{year}"
     table = _tables.get(key)
     if table is None:
         table = _tables[key] = _compute(country, year)
     return table
+
+
+#: The day-off views of the tables (:func:`days_of`), derived from them on first use.
+_days_off: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
+
+
+def _only_days_off(table: Mapping[date, tuple[Holiday, ...]]) -> Mapping[date, tuple[Holiday, ...]]:
+    """``table`` without the holidays that are no day off (and the days left with none)."""
+    kept = {day: tuple(h for h in on_day if h.day_off) for day, on_day in table.items()}
+    return MappingProxyType({day: on_day for day, on_day in kept.items() if on_day})
 
 
 def weekend_of(country: str, year: int) -> frozenset[int]:
@@ -154,7 +189,7 @@ def weekend_of(country: str, year: int) -> frozenset[int]:
     weekend = _weekends.get(key)
     if weekend is None:
         if key not in _tables:
-            days_of(country, year)  # computes the weekend with the table
+            greeted_days_of(country, year)  # computes the weekend with the table
         weekend = _weekends.get(key)
         if weekend is None:  # not expected (a table is computed or read with its weekend): ask
             weekend = _weekends[key] = _weekend(_entity(country, year=year), year)
@@ -269,7 +304,7 @@ def looked_up_days(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]
     table = _tables.get(key) or _looked_up.get(key)
     if table is None:
         table = _looked_up[key] = _compute(country, year)
-    return table
+    return table  # every category's, as greeted_days_of: which countries have a holiday to greet
 
 
 class _Cache(Protocol):
@@ -297,6 +332,7 @@ def forget() -> None:
     """Drop every table held in memory, and every :func:`derived` cache of answers from them
     (tests: the next lookup reads the file or the library again)."""
     _tables.clear()
+    _days_off.clear()
     _looked_up.clear()
     _weekends.clear()
     _estimate_marks.clear()
@@ -324,9 +360,53 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
         table[day] = tuple(_holiday(names, moved, estimates) for names in zip(*lists, strict=True))
+    for day, others in _other_categories(
+        country, year, entity, [lang for lang in _languages(entity)]
+    ).items():
+        public = {n for h in table.get(day, ()) for n in h.names}
+        extra = tuple(h for h in others if not public & set(h.names))
+        if extra:
+            table[day] = (*table.get(day, ()), *extra)
+    table = dict(sorted(table.items()))
     if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
         table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+#: The library's categories besides ``public`` whose days are greeted (as no day off): ``workday``,
+#: the days a country celebrates at work — Ukraine's public holidays while martial law lasts,
+#: Belarus's, Armenia's and Finland's memorial and flag days. Not the communities' calendars
+#: (``catholic``, ``orthodox``, ``islamic``: Montenegro's "Christmas" is 25 December for its
+#: Catholics and 7 January for the Orthodox, so the name would mean two days), nor ``unofficial``
+#: (the USA's Valentine's Day made a Russian config's "Valentine's Day" some country's holiday).
+_GREETED_CATEGORIES: Final = frozenset({"workday"})
+
+
+def _other_categories(
+    country: str, year: int, entity: Any, languages: list[str | None]
+) -> dict[date, tuple[Holiday, ...]]:
+    """The holidays of the library's :data:`_GREETED_CATEGORIES` in ``year``, as no day off.
+
+    Moved days and estimates are read as in the public table; which of them a country has is
+    the library's answer (``supported_categories``).
+    """
+    offered = getattr(entity, "supported_categories", ()) or ()
+    categories = tuple(c for c in offered if c in _GREETED_CATEGORIES)
+    if not categories:
+        return {}
+    named = [_entity(country, year=year, language=lang, categories=categories) for lang in languages]
+    labels = [_moved_labels(by_language) for by_language in named]
+    marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
+    found: dict[date, tuple[Holiday, ...]] = {}
+    for day in sorted(named[0]):
+        lists = [by_language.get_list(day) for by_language in named]
+        if any(len(names) != len(lists[0]) for names in lists):
+            lists = lists[:1]
+        made = (
+            _holiday(names, labels[: len(lists)], marks[: len(lists)]) for names in zip(*lists, strict=True)
+        )
+        found[day] = tuple(replace(h, day_off=False) for h in made if not h.substitute)
+    return found
 
 
 def _holiday(
@@ -442,15 +522,20 @@ def split_code(country: str) -> tuple[str, str | None]:
     return code, region or None
 
 
-def _entity(country: str, *, year: int | None = None, language: str | None = None) -> Any:
-    """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none."""
+def _entity(
+    country: str, *, year: int | None = None, language: str | None = None, categories: tuple[str, ...] = ()
+) -> Any:
+    """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none.
+
+    Its public holidays, or those of ``categories`` (the library's other ones: ``workday``, …)."""
     import holidays  # only here: see the module's docstring
 
     code, region = split_code(_declared.get(country, country))
     with warnings.catch_warnings():  # "available only from 2001 to 2035": an empty year says it
         warnings.simplefilter("ignore", UserWarning)
+        asked: dict[str, Any] = {"categories": categories} if categories else {}
         return holidays.country_holidays(
-            code, subdiv=region, years=[] if year is None else year, language=language
+            code, subdiv=region, years=[] if year is None else year, language=language, **asked
         )
 
 
@@ -464,14 +549,25 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
     Why: a letter in another language than the occasion's title named the holiday in the
     title's — «с праздником Дан државности» to a Russian-speaking client of a Serbian project.
     """
-    table = days_of(country, year)
+    table = greeted_days_of(country, year)
     found = next(
         ((day, i) for day in sorted(table) for i, h in enumerate(table[day]) if name in h.names), None
     )
     if found is None:
         return {}
     day, index = found
-    offered = tuple(getattr(_entity(country), "supported_languages", ()) or ())
+    entity = _entity(country)
+    offered = tuple(getattr(entity, "supported_languages", ()) or ())
+    on_day = table[day]
+    categories: tuple[str, ...] = ()
+    listed: list[str] = []
+    if not on_day[index].day_off:  # another category's (Ukraine's workday): asked of those alone
+        categories = tuple(c for c in getattr(entity, "supported_categories", ()) if c in _GREETED_CATEGORIES)
+        first = _entity(country, year=year, language=_languages(entity)[0], categories=categories)
+        listed = [str(n) for n in first.get_list(day)]
+        index = next((i for i, n in enumerate(listed) if n in on_day[index].names), -1)
+        if index < 0:
+            return {}
     said: dict[str, str] = {}
     for language in languages:
         asked = next(
@@ -479,8 +575,9 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
         )
         if asked is None:
             continue
-        names = _entity(country, year=year, language=asked).get_list(day)
-        if len(names) == len(table[day]):
+        names = _entity(country, year=year, language=asked, categories=categories).get_list(day)
+        expected = len(listed) if categories else len(on_day)
+        if len(names) == expected:
             said[language] = str(names[index])
     return said
 
@@ -572,6 +669,7 @@ def _read(path: Path) -> None:
                             tuple(str(n) for n in h["names"]),
                             bool(h.get("substitute", False)),
                             bool(h.get("estimated", False)),
+                            not h.get("working", False),
                         )
                         for h in on_day
                     )
@@ -605,7 +703,11 @@ def _read(path: Path) -> None:
 
 def _write(path: Path) -> None:
     def stored(holiday: Holiday) -> dict[str, Any]:
-        flags = {"substitute": holiday.substitute, "estimated": holiday.estimated}
+        flags = {
+            "substitute": holiday.substitute,
+            "estimated": holiday.estimated,
+            "working": not holiday.day_off,
+        }
         return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}}
 
     data = {

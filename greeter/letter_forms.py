@@ -222,6 +222,29 @@ def _uk_vocative(first: str, patronymic: str, gender: str | None) -> str | None:
     return " ".join(w for w in words if w) or None
 
 
+def uk_vocative_name(first: str, patronymic: str, gender: Gender | None, parts: str) -> str:
+    """``{{ contact|name('vocative') }}`` in a Ukrainian letter: «Олександре Петровичу» («Олександре»
+    for ``parts`` "first"); the name as written where its vocative is not certain (:func:`_uk_vocative`).
+
+    Why: a Ukrainian subject line is addressed in the vocative («Олександре Петровичу, з днем
+    народження!»); the nominative there reads as a mistake. The salutation has it already
+    (:func:`_uk`); the other parts (a family name) are not addressed so and are refused.
+    """
+    if parts not in ("first_patronymic", "first"):
+        raise ValueError(
+            f"name('vocative', {parts!r}): a Ukrainian letter addresses the first name and patronymic"
+            " in the vocative: name('vocative') or name('vocative', 'first')"
+        )
+    written = " ".join(w for w in (first, patronymic if parts == "first_patronymic" else "") if w)
+    if not first:
+        return written
+    # The patronymic says the gender even when only the first name is printed (Тарас Григорович: Тарасе).
+    declined = _uk_vocative(first, patronymic, _SHEVCHENKO_GENDER.get(gender) if gender else None)
+    if declined is None:
+        return written
+    return declined if parts == "first_patronymic" else " ".join(declined.split()[: len(first.split())])
+
+
 def _uk(p: Person) -> str:
     name = _uk_vocative(p.first, p.patronymic, _SHEVCHENKO_GENDER.get(p.gender)) if p.first else None
     if name is None:

@@ -289,3 +289,25 @@ def with_s(phrase: str, *, start: bool = False) -> str:
     )
     preposition = "со" if so else "с"
     return f"{preposition.capitalize() if start else preposition} {phrase}"
+
+
+#: Ukrainian consonants: «з» becomes «зі» before a sibilant followed by one (зі святом, зі Сретенням).
+_UK_CONSONANTS: Final = frozenset("бвгґджзйклмнпрстфхцчшщ")
+
+
+def with_z(phrase: str, *, start: bool = False) -> str:
+    """``phrase`` after the Ukrainian preposition «з», which ``with_s`` writes in a Ukrainian letter:
+    «зі» before с, з, ш, щ, ц, ч followed by a consonant (зі святом, зі Світлим Різдвом, зі 100-річчям,
+    read «сторіччям»), else «з» (з Різдвом, з днем народження, з Новим роком).
+
+    Why: a Kyiv office's letters said «с Різдвом», «со святом» — Russian. Ukrainian also has «із»
+    between consonants for euphony; kept simple here (the two forms above), as the letters' phrases
+    follow a vowel or a comma at most.
+    """
+    words = phrase.split(maxsplit=1)
+    first = words[0].lower() if words else ""
+    zi = re.match(r"1\d\d(?!\d)", first) is not None or (
+        first[:1] in "сзшщцч" and first[1:2] in _UK_CONSONANTS
+    )
+    preposition = "зі" if zi else "з"
+    return f"{preposition.capitalize() if start else preposition} {phrase}"

@@ -17,7 +17,14 @@ from functools import lru_cache
 
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact
-from greeter.holiday_tables import days_of, derived, has_calendar, library_countries, looked_up_days, unmarked
+from greeter.holiday_tables import (
+    derived,
+    greeted_days_of,
+    has_calendar,
+    library_countries,
+    looked_up_days,
+    unmarked,
+)
 from greeter.plan_types import Hit
 from greeter.sources.dates import is_yearless
 from greeter.wording import counted
@@ -134,7 +141,7 @@ def _observed_days(country: str, wanted: str, year: int) -> tuple[date, ...]:
     """The days of ``year`` that ``country`` is off for the holiday :func:`holiday_key` calls ``wanted``."""
     return tuple(
         day
-        for day, on_day in sorted(days_of(country, year).items())
+        for day, on_day in sorted(greeted_days_of(country, year).items())
         if any(not h.substitute and any(holiday_key(n) == wanted for n in h.names) for h in on_day)
     )
 
@@ -223,7 +230,7 @@ def holiday_near(country: str, day: date, span: int) -> tuple[str, date] | None:
     the day before first): its library name and the day found; None. Moved days off are none."""
     for offset in sorted(range(-span, span + 1), key=abs):
         on = day + timedelta(days=offset)
-        found = next((h for h in days_of(country, on.year).get(on, ()) if not h.substitute), None)
+        found = next((h for h in greeted_days_of(country, on.year).get(on, ()) if not h.substitute), None)
         if found is not None:
             return found.names[0], on
     return None
@@ -263,7 +270,7 @@ def known_holidays(country: str, years: Sequence[int]) -> list[tuple[str, ...]]:
     """
     found: dict[tuple[str, ...], None] = {}
     for year in years:
-        for on_day in days_of(country, year).values():
+        for on_day in greeted_days_of(country, year).values():
             found.update((h.names, None) for h in on_day if not h.substitute)
     return sorted(found, key=lambda names: holiday_key(names[0]))
 

@@ -166,7 +166,8 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
                                                   None when the dictionary is not sure («8 Марта»):
                                                   the title declined, with how a word before it agrees
     {{ self.what()|trim|with_s }}               → "со Старым Новым годом", "со 100-летием", "с Днём …"
-                                                  (the preposition «с»/«со» put before; with_s(true): «Со …»)
+                                                  (the preposition «с»/«со» put before; with_s(true): «Со …»;
+                                                   in a uk letter «з»/«зі»: «з Різдвом», «зі святом»)
     {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
                                                   (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
@@ -183,7 +184,11 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ self.message()|paragraphs('margin:0') }} → <p style="margin:0">…</p> per blank-line paragraph
 
 Macros imported *without context* (the default, and the cached, fast one) do
-not see ``locale``: pass it explicitly there (``a.years|years_phrase('en')``).
+not see the variable ``locale``, but their filters (``years_phrase``, ``date``,
+``plural``, ``ordinal``…) format in the letter's locale all the same: a
+Ukrainian letter's ``_uk.j2`` macro writes «5 років», «14 грудня» (it wrote
+Russian, the filters' default, before). A locale passed explicitly
+(``a.years|years_phrase('en')``) still wins.
 
 Strictness and safety
 =====================
@@ -248,6 +253,7 @@ from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
 from greeter.template_code import FOLDER as TEMPLATE_CODE_FOLDER
+from greeter.template_filters import LETTER_LOCALE
 from greeter.template_hooks import LanguageForms, own_forms
 from greeter.template_limits import RenderTimeout, end_budget, start_budget
 from greeter.template_set import TemplateSet
@@ -435,6 +441,7 @@ class Renderer:
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }
         outer = start_budget()  # the clock this render replaces (none, outside another render)
+        in_letter = LETTER_LOCALE.set(letter)  # an imported macro's filters format in it (template_filters)
         try:
             if own is not None:
                 values.update(self._own_forms(own, contact, letter, values))
@@ -453,6 +460,7 @@ class Renderer:
                 self._timed_out[variant.file] = ((timed_out[0] if timed_out else 0) + 1, error)
             raise error from exc
         finally:
+            LETTER_LOCALE.reset(in_letter)
             end_budget(outer)
         if timed_out is not None:
             del self._timed_out[variant.file]

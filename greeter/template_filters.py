@@ -13,6 +13,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
@@ -44,7 +45,8 @@ from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
 from greeter.i18n_script import names_in_script
-from greeter.occasion_titles import hungarian_title, mid_sentence, title_in_case, with_s
+from greeter.letter_forms import uk_vocative_name
+from greeter.occasion_titles import hungarian_title, mid_sentence, title_in_case, with_s, with_z
 from greeter.sources.dates import is_yearless
 from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
 from greeter.template_markup import escape_html, markup
@@ -115,11 +117,22 @@ def declines(language: str | None, filter_name: str) -> bool:
 
 
 def _declined_name(view: ContactView, case: str, parts: str) -> str:
-    """The name in ``case``: declined in a letter whose language has the rules, else as written."""
+    """The name in ``case``: declined in a letter whose language has the rules, else as written.
+
+    The vocative only in a Ukrainian letter (:func:`greeter.letter_forms.uk_vocative_name`), whose
+    subject line is addressed in it; elsewhere it is refused as before (Russian has none)."""
+    if _is_vocative(case) and (view._language or "").replace("-", "_").partition("_")[0].lower() == "uk":
+        contact = view._contact
+        return uk_vocative_name(contact.first_name, contact.patronymic, contact.gender, parts)
     known = case_named(case)
     if not declines(view._language, "name"):
         known = "nominative"
     return decline(view._contact, known, parts=parts, language=view._language)
+
+
+def _is_vocative(case: object) -> bool:
+    """Whether ``case`` is the vocative as a template may write it (``vocative``, ``кличний``…)."""
+    return isinstance(case, str) and UNDECLINED_CASES.get(case.strip().lower()) == "vocative"
 
 
 def case_named(case: object) -> str:
@@ -227,13 +240,17 @@ def _mid_sentence_filter(value: object, locale: object) -> str:
     return mid_sentence(value, locale)
 
 
-def _with_s_filter(value: object, start: object = False) -> str:
+@pass_context
+def _with_s_filter(context: Context, value: object, start: object = False) -> str:
     """``{{ self.what()|trim|with_s }}`` → "со Старым Новым годом", "с Днём менеджера":
-    :func:`greeter.occasion_titles.with_s`; ``with_s(true)`` opens a sentence (a capital)."""
+    :func:`greeter.occasion_titles.with_s`; ``with_s(true)`` opens a sentence (a capital).
+    In a Ukrainian letter the Ukrainian preposition: "з Різдвом", "зі святом"
+    (:func:`greeter.occasion_titles.with_z`)."""
     _defined(value, start)
     if not isinstance(value, str):
         raise TypeError(f"with_s needs the words after «с», got {value!r}")
-    joined = with_s(value, start=bool(start))
+    language = (_locale_of(context, None) or "").replace("-", "_").partition("_")[0].lower()
+    joined = (with_z if language == "uk" else with_s)(value, start=bool(start))
     # A macro's or a block's output in the HTML letter is Markup, already escaped: it stays so.
     return markup(joined) if isinstance(value, Markup) else joined
 
@@ -258,11 +275,20 @@ def _full_stop(value: object) -> str:
     return text if seen.rstrip().endswith(_SENTENCE_END) else text + "."
 
 
+#: The locale of the letter being rendered (:meth:`greeter.render.Renderer.render` sets it): what a
+#: filter in a macro imported without context formats in. Such a macro's context has no ``locale``,
+#: so ``years_phrase``, ``date`` and ``plural`` in a Ukrainian letter's ``_uk.j2`` ``also_line``
+#: fell back to Russian («5 лет нашої співпраці», «14 декабря»).
+LETTER_LOCALE: ContextVar[str | None] = ContextVar("greeter_letter_locale", default=None)
+
+
 def _locale_of(context: Context, locale: str | None) -> str | None:
+    """The locale a filter formats in: the one passed, else the template's ``locale``, else the
+    letter's (:data:`LETTER_LOCALE`: a macro imported without context), else None (the default)."""
     if locale is not None:
         return locale
     value = context.get("locale")
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) else LETTER_LOCALE.get()
 
 
 def _check_years(value: object) -> int:

@@ -151,3 +151,31 @@ def test_only_the_words_a_reader_sees_are_read() -> None:
         guess_language(["Happy", "birthday", "from", "all", "of", "us", "at", "the", "firm"], "Latn") == "en"
     )
     assert guess_language(["Bonjour", "Madame"], "Latn") == ""
+
+
+def test_a_russian_default_file_under_uk_is_said_though_both_are_cyrillic(make_project: MakeProject) -> None:
+    """A Kyiv office set ``defaults.locale: uk`` over the starter's Russian letters: Cyrillic under a
+    Cyrillic language, so check said nothing, and told its Russian clients' letters "write them in en"."""
+    rows = [contact_row("1", "ru@example.com", birthday="05.03.1970"), contact_row("2", "ru2@example.com")]
+    config = make_project(rows, defaults={"locale": "uk", "country": "UA", "timezone": "Europe/Kyiv"})
+    code, lines = check(config)
+    assert code == 1
+    misread = [line for line in lines if "this file is taken as Ukrainian" in line]
+    assert [line.partition(":")[0] for line in misread] == [f"{name}.j2" for name in LETTERS]
+    assert "but is written in Cyrillic — probably Russian" in misread[0]
+    assert "rename it birthday.ru.j2 and make birthday.j2 Ukrainian" in misread[0]
+    assert "or set defaults.locale: ru" in misread[0]
+    # The Russian clients' letter is the file itself: no "there is no birthday.ru.j2 … write them in en".
+    assert not any("there is no birthday.ru.j2" in line for line in lines), lines
+    assert not any("write them in en" in line for line in lines), lines
+
+
+def test_a_ukrainian_file_is_not_taken_for_russian() -> None:
+    from greeter.check_script import _other_language
+
+    words = prose_words("Шановний Олександре! Вітаємо Вас з днем народження, бажаємо щастя і здоров'я.")
+    assert _other_language("birthday.j2", "birthday", "uk", True, words, "Cyrl") is None
+    russian = prose_words("Уважаемый Александр! Поздравляем Вас с днём рождения, желаем счастья и здоровья.")
+    found = _other_language("birthday.j2", "birthday", "uk", True, russian, "Cyrl")
+    assert found is not None and found.language == "ru"
+    assert _other_language("birthday.j2", "birthday", "be", True, russian, "Cyrl") is None  # only uk is told

@@ -118,7 +118,7 @@ def test_the_estonian_crms_genders_are_read_and_its_letters_are_said_in_english(
         "4": Gender.MALE,
     }
     assert problems == [
-        "row 2: Sugu: 'N' is not a gender value (м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő,"
+        "row 2: Sugu: 'N' is not a gender value (м/ж, M/F, male/female, мужской/женский, ч/ж, чоловіча/жіноча, mees/naine, férfi/nő,"
         " männlich/weiblich, muški/ženski, Mr/Mrs, Herr/Frau…); guessed from the name: map it with"
         " contacts.gender_values, e.g. {N: male or female}"
     ]
@@ -178,6 +178,9 @@ def test_a_misspelt_gender_values_setting_is_told_the_name(make_project: MakePro
         ("Male", Gender.MALE), ("female", Gender.FEMALE),  # English
         ("мужской", Gender.MALE), ("женский", Gender.FEMALE), ("муж", Gender.MALE), ("жен", Gender.FEMALE),
         ("м", Gender.MALE), ("Ж", Gender.FEMALE),  # Russian
+        ("ч", Gender.MALE), ("Ч", Gender.MALE), ("чол.", Gender.MALE), ("жін.", Gender.FEMALE),  # Ukrainian
+        ("чоловіча", Gender.MALE), ("Жіноча", Gender.FEMALE), ("чоловік", Gender.MALE), ("жінка", Gender.FEMALE),
+        ("пан", Gender.MALE), ("пані", Gender.FEMALE),
         # single letters: only what was read before (M/F, м/ж, the Serbian Ž, the German W)
         ("M", Gender.MALE), ("F", Gender.FEMALE), ("w", Gender.FEMALE),
         ("N", None), ("no", None), ("E", None), ("d", None),

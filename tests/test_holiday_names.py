@@ -61,7 +61,7 @@ def test_a_year_the_countrys_calendar_does_not_reach_is_said_so_not_listed_as_no
     from greeter.holiday_names import unknown_holiday
 
     assert unknown_holiday("Defender of the Fatherland Day", "RU", [1950, 1951]) == (
-        "RU's public-holiday calendar has no days in 1950–1951: the holidays library covers RU from 1991 to 2100"
+        "RU's holiday calendar has no days in 1950–1951: the holidays library covers RU from 1991 to 2100"
     )
     assert unknown_holiday("Defender of the Fatherland Day", "RU", [2026, 2027]) is None
 

@@ -97,7 +97,7 @@ def test_a_word_that_is_no_gender_is_still_said(said: str) -> None:
     contacts, problems, _ = _parse([_row("1", "Саша", gender=said)])
     assert contacts[0] is not None and contacts[0].gender is None
     assert [p.message for p in problems] == [
-        f"'{said}' is not a gender value (м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő,"
+        f"'{said}' is not a gender value (м/ж, M/F, male/female, мужской/женский, ч/ж, чоловіча/жіноча, mees/naine, férfi/nő,"
         " männlich/weiblich, muški/ženski, Mr/Mrs, Herr/Frau…); guessed from the name: map it with"
         " contacts.gender_values"
     ]

@@ -95,6 +95,51 @@ def test_a_ukrainian_letter_declines_in_ukrainian(tmp_path: Path) -> None:
     )
 
 
+def test_a_macro_imported_by_a_ukrainian_letter_formats_in_ukrainian(tmp_path: Path) -> None:
+    """A ``_uk.j2`` macro imported without context wrote «5 лет нашої співпраці», «14 декабря»:
+    its filters did not see the letter's locale and fell back to Russian."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "_uk.j2").write_text(
+        "{% macro also_line(n, day) %}{{ n|years_phrase }}, {{ day|date('day_month') }},"
+        " {{ n|plural('рік|роки|років') }}{% endmacro %}",
+        encoding="utf-8",
+    )
+    (folder / "birthday.uk.j2").write_text(
+        "{% block subject %}З днем народження!{% endblock %}"
+        '{% block text %}{% from "_uk.j2" import also_line %}{{ also_line(5, occasion_date) }} /'
+        " {{ also_line(21, occasion_date) }} / {{ 2|years_phrase('en') }}{% endblock %}",
+        encoding="utf-8",
+    )
+    out = Renderer(folder, SENDER).render(item(TARAS_UK, day=date(2026, 12, 14)))
+    assert out.text == "5 років, 14 грудня, років / 21 рік, 14 грудня, рік / 2 years"
+
+
+def test_a_ukrainian_subject_is_addressed_in_the_vocative_and_with_s_says_z(tmp_path: Path) -> None:
+    """«Олександре Петровичу, з днем народження!»: the vocative was refused ("belongs in the
+    salutation", a Russian rule), and with_s wrote Russian «с Різдвом», «со святом»."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "_uk.j2").write_text("{% macro on(what) %}{{ what|with_s }}{% endmacro %}", encoding="utf-8")
+    (folder / "birthday.uk.j2").write_text(
+        "{% block subject %}{{ contact|name('vocative') }}, {{ 'днем народження'|with_s }}!{% endblock %}"
+        '{% block text %}{% from "_uk.j2" import on %}{{ contact|name("кличний", "first") }}:'
+        " {{ 'Різдвом'|with_s }}, {{ on('святом') }}, {{ '100-річчям'|with_s(true) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    renderer = Renderer(folder, SENDER)
+    out = renderer.render(item(TARAS_UK))
+    assert out.subject == "Тарасе Григоровичу, з днем народження!"
+    assert out.text == "Тарасе: з Різдвом, зі святом, Зі 100-річчям"
+    # A Russian letter keeps its «с»/«со» and still has no vocative.
+    from greeter.addressing import canonical_case
+    from greeter.occasion_titles import with_s
+
+    assert with_s("святом") == "со святом"
+    with pytest.raises(Exception, match="vocative belongs in the salutation"):
+        canonical_case("vocative")
+
+
 # --------------------------------------------------------------------------- Serbian register
 
 JELENA = person("j", "Јелена", "", "Петровић", company="Dunav d.o.o.", locale="sr", gender=Gender.FEMALE)

@@ -234,3 +234,63 @@ def test_uzbekistan_is_in_its_capital_s_zone_not_the_first_zone_tab_lists() -> N
     assert offset_zone("UZ", 5 * 60) == ("Asia/Tashkent", "")
     assert zone_country("Asia/Samarkand") == "UZ"  # the other way round is unchanged
     assert country_zone("KZ") == "Asia/Almaty"  # a country that lists its capital first keeps it
+
+
+#: The main zone of every country ``zone.tab`` gives several: its capital's, where most of its people live.
+#: The keys are all such countries, so a tzdata that adds one fails here until its main zone is looked at.
+MAIN_ZONES = {
+    "AQ": "Antarctica/McMurdo",  # no people: the research stations' first
+    "AR": "America/Argentina/Buenos_Aires",
+    "AU": "Australia/Sydney",  # not Lord Howe Island
+    "BR": "America/Sao_Paulo",  # not the Atlantic islands: Brasília's time
+    "CA": "America/Toronto",  # not Newfoundland
+    "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago",
+    "CN": "Asia/Shanghai",
+    "CY": "Asia/Nicosia",
+    "DE": "Europe/Berlin",
+    "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid",
+    "FM": "Pacific/Chuuk",  # the most populous state (the capital's Pohnpei is an hour on)
+    "GL": "America/Nuuk",
+    "ID": "Asia/Jakarta",
+    "KI": "Pacific/Tarawa",
+    "KZ": "Asia/Almaty",
+    "MH": "Pacific/Majuro",
+    "MN": "Asia/Ulaanbaatar",
+    "MX": "America/Mexico_City",
+    "MY": "Asia/Kuala_Lumpur",
+    "NZ": "Pacific/Auckland",
+    "PF": "Pacific/Tahiti",
+    "PG": "Pacific/Port_Moresby",
+    "PS": "Asia/Gaza",  # the same clock as Hebron's
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",  # not Kaliningrad
+    "UA": "Europe/Kyiv",  # not Crimea's Simferopol (Moscow time all year)
+    "UM": "Pacific/Midway",
+    "US": "America/New_York",
+    "UZ": "Asia/Tashkent",  # not Samarkand
+}
+
+
+def test_every_country_of_several_zones_starts_with_its_main_one() -> None:
+    """zone.tab orders zones by geography: Ukraine's first was Crimea, Russia's Kaliningrad, Canada's St John's."""
+    from greeter.country_zones import _table
+
+    several = {code for code, zones in _table().items() if len(zones) > 1}
+    assert several == set(MAIN_ZONES)
+    assert {code: zones_of(code)[0] for code in sorted(several)} == MAIN_ZONES
+
+
+def test_init_and_the_zone_from_country_fallback_agree_for_every_country() -> None:
+    """``init --country`` writes the zone a zoneless client of that country gets (where it has one clock)."""
+    from greeter.cli_init import project_country
+    from greeter.country_zones import _table
+
+    for code in _table():
+        written = project_country("en", code)[1]
+        assert written == zones_of(code)[0]
+        assert country_zone(code) in (None, written)
+    assert project_country("uk", "UA") == ("UA", "Europe/Kyiv")
+    assert project_country("en", "RU") == ("RU", "Europe/Moscow")
+    assert offset_zone("UA", 2 * 60) == ("Europe/Kyiv", "")  # winter time: Kyiv's, not a Crimean guess

@@ -117,6 +117,12 @@ GENDERS = {
     **dict.fromkeys(
         ("әйел", "әйел адам", "аёл", "ayol", "аял", "qadın", "qadin", "гадын"), Gender.FEMALE
     ),
+    # Ukrainian, as a Kyiv CRM writes the column «Стать»: ч/ж, чол./жін., чоловіча/жіноча (стать is
+    # feminine), чоловік/жінка, and the forms of address пан/пані; its ж is Russian's.
+    **dict.fromkeys(
+        ("ч", "чол", "чоловік", "чоловіча", "чоловічий", "чоловіча стать", "пан"), Gender.MALE
+    ),
+    **dict.fromkeys(("жін", "жінка", "жіноча", "жіночий", "жіноча стать", "пані"), Gender.FEMALE),
 }  # fmt: skip
 
 
@@ -199,8 +205,8 @@ def address_form(cell: str) -> tuple[Gender, str] | None:
 #: How the gender column's accepted values are named in its warning: a pair per language (Russian's
 #: and Serbian's м/ж first), and the forms of address.
 _ACCEPTED = (
-    "м/ж, M/F, male/female, мужской/женский, mees/naine, férfi/nő, männlich/weiblich, muški/ženski,"
-    " Mr/Mrs, Herr/Frau…"
+    "м/ж, M/F, male/female, мужской/женский, ч/ж, чоловіча/жіноча, mees/naine, férfi/nő,"
+    " männlich/weiblich, muški/ženski, Mr/Mrs, Herr/Frau…"
 )
 #: A gender cell short enough to be a CRM's code for a gender (N, W, 1): its warning's example maps it.
 _PLAIN_KEY = re.compile(r"[^\W_]{1,3}")
