@@ -292,3 +292,27 @@ def test_put_back_sent_on_both_journals(backend: str, tmp_path: Path) -> None:
             f"c{cid}@example.com",
         )
     assert (rows["4"].message_id, rows["4"].sent_at) == ("<own@x>", now)
+
+
+def test_the_occasions_that_rode_in_a_letter_come_back_when_the_file_has_their_rows(tmp_path: Path) -> None:
+    """A whole history (not ``--state sent``) holds the ``merged into …`` rows: they are put back with it."""
+    from greeter.restore_sent import parse_saved, run_put_back
+
+    now = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)
+    text = (
+        "contact_id;occasion;occasion_date;state;email;merged;message_id;sent_at_utc;reason;timezone\n"
+        "1;birthday;2027-01-02;sent;one@example.com;new_year;<b@x>;2027-01-02 07:00:00;;Europe/Moscow\n"
+        "1;new_year;2027-01-01;skipped;one@example.com;;;;merged into birthday;Europe/Moscow\n"
+        "2;new_year;2027-01-01;skipped;two@example.com;;;;merged into birthday;Europe/Moscow\n"
+    )
+    saved = parse_saved(text, "history.csv")
+    with Journal.open(f"sqlite:///{tmp_path / 'j.sqlite3'}", now=now) as journal:
+        dry = run_put_back(journal, saved, now=now, dry_run=True, name="history.csv")
+        assert "would record 1 occasion(s) carried in them as merged" in dry.text()
+        assert journal.history() == []
+        done = run_put_back(journal, saved, now=now, dry_run=False, name="history.csv")
+        rows = {(e.contact_id, e.occasion): e for e in journal.history()}
+    assert (len(done.letters), len(done.rode), done.rode_unknown) == (1, 1, 0)
+    assert rows[("1", "new_year")].state == "skipped"
+    assert rows[("1", "new_year")].reason == "merged into birthday"
+    assert ("2", "new_year") not in rows  # its carrier is not in the file: not this letter's
