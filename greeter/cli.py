@@ -569,12 +569,22 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     "that leave after today (the old tool must send them); a later one is refused (exit 2).",
 )
 @click.option(
+    "--sent-from",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="After a restore: record as sent, as they left, the letters FILE (the history saved before "
+    "the restore: greeter history -o FILE.csv, or --format csv/json) lists as sent and the journal does "
+    "not hold as sent. A step of its own: not with --through.",
+)
+@click.option(
     "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
 )
 @_now_writing_option("baseline records the greetings it takes as handled, dated the moment")
 @click.pass_obj
 @handles_errors
-def baseline(state: State, through: str | None, dry_run: bool, now: str | None) -> None:
+def baseline(
+    state: State, through: str | None, sent_from: Path | None, dry_run: bool, now: str | None
+) -> None:
     """Record the greetings another tool already sent, so that greeter never sends them.
 
     For the move to greeter from another tool (a mail-merge cron): a new
@@ -602,15 +612,25 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
 
     After restoring the journal from a backup: the letters greeter sent after
     the backup was taken are not in it, and the next send would send those
-    still within catch_up_days again. `send --once --dry-run` lists them;
-    `baseline --through DATE` (the last occasion day whose letters had all
-    gone) records them as handled. Every letter the journal lacks for an
+    still within catch_up_days again. --sent-from FILE (below) puts them back
+    first; then `baseline --through DATE` (the last occasion day whose
+    letters had all gone) records as handled what FILE cannot hold. Every letter the journal lacks for an
     occasion through DATE is taken, so one that had failed after the backup
     is not retried either. The warning that greeter has sent from this
     journal is expected then. It also accepts the restored journal (not
     with --dry-run): send refuses a SQLite journal that lacks letters the
     note beside it (<journal>.sent) says it sent, exit 75, until baseline
     rewrites the note to it.
+
+    --sent-from FILE comes first after a restore: the history saved before
+    it (`greeter history -o FILE.csv`) says which letters left. Each one the
+    journal does not hold as sent — no row, a claim the backup caught
+    mid-batch (else `uncertain`), retry, failed, expired, baseline's — is
+    recorded `sent` with its own sent_at, Message-ID, address and merged
+    occasions, so history tells when it left and the cap counts it that day;
+    one already sent is never touched, and a contact or occasion the config
+    no longer has is recorded all the same. It also accepts the restored
+    journal. Then `baseline --through DATE` for what FILE cannot hold.
 
     \b
     Exit codes:
@@ -627,13 +647,24 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
       greeter baseline
         recorded 12 greeting(s) as handled (occasions 2026-11-30 …
         2026-12-04); the next send --once sends none of them
+    Example (after a restore, docs/operations.md "Backing up the journal"):
+      greeter baseline --sent-from /root/history-before-restore.csv --dry-run
+      greeter baseline --sent-from /root/history-before-restore.csv
     """
     from greeter.baseline import run_baseline
     from greeter.journal_mark import accepted_restore
     from greeter.own_journal import open_own_journal
     from greeter.runtime import load_inputs
 
+    if sent_from is not None and through is not None:
+        raise click.UsageError(
+            "--sent-from and --through are two steps: put the sent letters back first"
+            " (baseline --sent-from FILE), then run baseline --through DATE for what FILE cannot hold"
+        )
     inputs = load_inputs(state.config, today=config_day(now))
+    if sent_from is not None:
+        _put_back_sent(inputs, sent_from, dry_run=dry_run, now=now)
+        return
     moment = parse_now(now, inputs.settings.defaults.timezone)
     zone = ZoneInfo(inputs.settings.defaults.timezone)
     last = parse_day(through, "--through") or moment.astimezone(zone).date()
@@ -663,5 +694,50 @@ def baseline(state: State, through: str | None, dry_run: bool, now: str | None) 
     if accepted is not None:
         click.echo(accepted, err=True)
     for line in done.lines() if dry_run else ():
+        click.echo(f"would record  {line}")
+    click.echo(done.text())
+
+
+def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None) -> None:
+    """``baseline --sent-from FILE`` (:mod:`greeter.restore_sent`): the file read before the journal is
+    opened (a wrong file changes nothing), then the letters put back and the restored journal accepted."""
+    from greeter.journal import Journal
+    from greeter.journal_mark import accepted_restore, journal_rewound, note_path
+    from greeter.own_journal import open_own_journal
+    from greeter.restore_sent import read_saved, run_put_back
+
+    zone = ZoneInfo(inputs.settings.defaults.timezone)
+    moment = parse_now(now, inputs.settings.defaults.timezone)
+    saved = read_saved(path)
+    try:
+        journal = (
+            _dry_run_journal(inputs, moment)
+            if dry_run
+            else open_own_journal(inputs.settings, inputs.config_file, moment)
+        )
+        try:
+            if not dry_run:
+                journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
+            rewound = None if dry_run else journal_rewound(journal)  # before: the put-back ends it
+            done = run_put_back(journal, saved, now=moment, dry_run=dry_run, name=str(path))
+            accepted = None if dry_run else accepted_restore(journal)  # the restored journal, meant
+            if accepted is None and rewound is not None and isinstance(journal, Journal):
+                accepted = (
+                    f"journal {journal.path}: accepted as restored ({note_path(journal.path)} now names its"
+                    " newest sent letter): send and the daemon go on from it"
+                )
+        finally:
+            journal.close()
+    except JournalUnavailableError as exc:
+        if type(exc) is not JournalUnavailableError:
+            raise
+        raise JournalUnavailableError(
+            f"{exc}\nrun greeter baseline --sent-from again once the journal can be written"
+        ) from exc
+    if (warning := done.warning()) is not None:
+        click.echo(warning, err=True)
+    if accepted is not None:
+        click.echo(accepted, err=True)
+    for line in done.lines(zone) if dry_run else ():
         click.echo(f"would record  {line}")
     click.echo(done.text())

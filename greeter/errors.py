@@ -101,6 +101,13 @@ class FutureThroughError(GreeterError, ValueError):
     exit_code = EXIT_USAGE
 
 
+class SavedHistoryError(GreeterError, ValueError):
+    """``baseline --sent-from FILE`` was given a file that is not a ``greeter history`` export, or one
+    with a value greeter cannot read (the message names the line and the column); nothing recorded."""
+
+    exit_code = EXIT_USAGE
+
+
 class SettingError(ValueError):
     """A rule spanning a section's settings, naming the one to fix: ``SettingError(msg, "lunch")``.
 

@@ -207,6 +207,9 @@ class Journal(SenderLock, Transitions, OptOuts):
     def _day(self, day: date) -> str:
         return day.isoformat()
 
+    def _merged_value(self, names: Sequence[str]) -> str:
+        return _merged_text(names)
+
     def _entries(self, query: str, params: Mapping[str, Any]) -> list[JournalEntry]:
         with self._db() as db:
             rows = db.execute(query, params).fetchall()

@@ -258,6 +258,9 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
     def _day(self, day: date) -> date:
         return day
 
+    def _merged_value(self, names: Sequence[str]) -> Jsonb:
+        return Jsonb(list(names))
+
     def __init__(
         self, pool: ConnectionPool[Conn], target: PgTarget, schema_name: str, worker_id: str
     ) -> None:

@@ -152,6 +152,26 @@ CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 BASELINE = "baseline"
 
 
+#: What a row a letter known to have left may be put back from (:meth:`JournalStore.put_back_sent`):
+#: its claim or unfinished outcome in a restored backup, an expiry or a baseline record of it, or
+#: an operator's dismissal (which assumed it arrived). SQL, for both journals.
+PUT_BACK_FROM = (
+    "(state IN ('claimed', 'uncertain', 'retry', 'failed', 'expired')"
+    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed')))"
+)  # no LIKE: psycopg reads a % as a placeholder's
+
+
+def may_put_back(state: str, reason: str | None) -> bool:
+    """Pure: :data:`PUT_BACK_FROM` as Python, for a dry run's list (the same rows the UPDATE takes)."""
+    if state in ("claimed", "uncertain", "retry", "failed", "expired"):
+        return True
+    return (
+        state == "skipped"
+        and reason is not None
+        and (reason.startswith(f"{BASELINE}:") or reason == "dismissed")
+    )
+
+
 def planned_state(state: str, reason: str | None) -> str:
     """The state the planner and the frequency cap read a row by: its own, but ``sent`` for a
     greeting handled before greeter (:data:`BASELINE`).
@@ -221,6 +241,28 @@ class ClaimRequest:
     #: The letter's Subject as its reader sees it (decoded, not RFC 2047): kept on the row, written
     #: by the claim's own statement (no query more per letter). None (a retry, whose row has it
     #: from its first claim) leaves the row's as it is.
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentLetter:
+    """A letter a saved ``greeter history`` says left, as :meth:`JournalStore.put_back_sent` records it.
+
+    Its own moment, Message-ID, address and carried occasions: a restored journal
+    that lacks it must hold it as the original was (``greeter baseline --sent-from``),
+    so that history tells when the client got it and the frequency cap counts it
+    on the day it left (``send_day``, the recipient's local day).
+    """
+
+    key: JournalKey
+    email: str
+    sent_at: datetime
+    send_day: date
+    message_id: str | None = None
+    merged: tuple[str, ...] = ()
+    attempts: int = 1
+    last_reply: str | None = None
+    planned_at: datetime | None = None
     subject: str | None = None
 
 
@@ -482,6 +524,13 @@ class JournalStore(Protocol):
         letter left (the frequency cap counts it then); ``merged``: the occasions it carried.
         A row already there is never overwritten: :class:`~greeter.errors.JournalStateError`
         (a caller's bug)."""
+
+    def put_back_sent(self, letter: SentLetter, now: datetime) -> bool:
+        """Record ``letter`` as ``sent``, as it left: inserted when the journal has no row of it, or
+        made ``sent`` from a row a restored backup holds unfinished or unsent (:data:`PUT_BACK_FROM`:
+        a claim, an uncertain, retry, failed or expired row, one baseline recorded or an operator
+        dismissed). A row ``sent`` already, or skipped for another reason, is left: False."""
+        raise NotImplementedError
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
         """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.

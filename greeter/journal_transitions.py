@@ -21,7 +21,14 @@ from typing import Any
 
 from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import EXPIRED_PREFIX, REQUEUED, JournalEntry, JournalKey
+from greeter.journal_store import (
+    EXPIRED_PREFIX,
+    PUT_BACK_FROM,
+    REQUEUED,
+    JournalEntry,
+    JournalKey,
+    SentLetter,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +193,45 @@ class Transitions(JournalSql):
         self._apply(
             Move(key, "skipped", (), now, record_missing=record, send_day=send_day, merged=tuple(merged))
         )
+
+    @abstractmethod
+    def _merged_value(self, names: Sequence[str]) -> Any:
+        """The ``merged`` column's value as the backend stores it (JSON text, ``jsonb``)."""
+
+    def put_back_sent(self, letter: SentLetter, now: datetime) -> bool:
+        """``letter`` recorded ``sent`` as it left (:meth:`JournalStore.put_back_sent`); whether it was.
+
+        One transaction: an insert for a key the journal has no row of (no-op on
+        one it has), then the move of a row in :data:`PUT_BACK_FROM` to ``sent``
+        with the letter's own values — never a row ``sent`` already.
+        """
+        p = self._p
+        values = {
+            "cid": letter.key[0], "occ": letter.key[1], "day": self._day(letter.key[2]),
+            "email": letter.email, "mid": letter.message_id, "attempts": max(letter.attempts, 1),
+            "reply": letter.last_reply, "sent": self._at(letter.sent_at),
+            "send_day": self._day(letter.send_day),
+            "planned": None if letter.planned_at is None else self._at(letter.planned_at),
+            "merged": self._merged_value(letter.merged), "subject": letter.subject, "now": self._at(now),
+        }  # fmt: skip
+        insert = (
+            "INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id, attempts,"
+            " last_reply, planned_at, send_day, merged, created_at, updated_at, sent_at, subject)"
+            f" VALUES ({p('cid')}, {p('occ')}, {p('day')}, 'sent', {p('email')}, {p('mid')}, {p('attempts')},"
+            f" {p('reply')}, {p('planned')}, {p('send_day')}, {p('merged')}, {p('now')}, {p('now')},"
+            f" {p('sent')}, {p('subject')}) ON CONFLICT DO NOTHING"
+        )
+        update = (
+            f"UPDATE greetings SET state = 'sent', email = {p('email')},"
+            f" message_id = COALESCE({p('mid')}, message_id), attempts = {p('attempts')},"
+            f" last_reply = {p('reply')}, reason = NULL, planned_at = COALESCE({p('planned')}, planned_at),"
+            f" send_day = {p('send_day')}, next_attempt_at = NULL, merged = {p('merged')}, payload = NULL,"
+            f" updated_at = {p('now')}, sent_at = {p('sent')}, subject = COALESCE({p('subject')}, subject)"
+            f" WHERE contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
+            f" AND {PUT_BACK_FROM}"
+        )
+        inserted, moved = self._change_all([(insert, values), (update, values)])
+        return bool(inserted or moved)
 
     def resend(self, key: JournalKey, now: datetime) -> None:
         """Operator's decision on an ``uncertain`` greeting: send it again, due now.
