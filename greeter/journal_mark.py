@@ -218,13 +218,27 @@ def _write_note(note: Path, data: bytes) -> None:
         raise
 
 
-def accepted_restore(journal: JournalStore) -> str | None:
+def accepted_restore(journal: JournalStore, *, dry_run: bool = False) -> str | None:
     """``baseline``'s acceptance of a restored journal: the note rewritten to it; what to say, or None.
 
     Said when the note had said the journal lacked letters (a restore's last
     step), so that the operator sees the next send will go on from it.
+    ``dry_run`` writes nothing and says that the real baseline would accept it:
+    the dry run of a restore's last step said nothing of the rewound journal
+    it had found, and the operator could not tell that baseline would also
+    accept it (the note then no longer guards the letters it names).
     """
     problem = journal_rewound(journal)
+    if dry_run:
+        found = _sqlite_file(journal)
+        if problem is None or found is None:
+            return None
+        note = note_path(found.path)
+        return (
+            f"journal {found.path} lacks letters {note} says it sent (put back from an older copy):"
+            f" baseline without --dry-run would accept it as restored ({note} rewritten to its newest"
+            " sent letter), and send and the daemon would go on from it; until then send refuses it"
+        )
     warning = remember_newest_sent(journal)
     if warning is not None:
         return f"warning: {warning}"
