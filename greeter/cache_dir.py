@@ -16,10 +16,11 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+
+from greeter.file_modes import replace_whole
 
 #: The folder under greeter's cache folder for what is read back as code — compiled templates
 #: (greeter.template_code), template shapes, parsed configs (greeter.config_cache) — only ever
@@ -61,21 +62,13 @@ def user_cache_dir() -> Path | None:
 def write_cache_file(path: Path, data: bytes) -> None:
     """Put ``data`` at ``path`` whole or not at all; a failure is silent: a cache is never needed.
 
-    Written to a private temporary file beside it (mkstemp's 0600) and renamed into place, so
-    concurrent processes (the daemon and a reviewer's preview) never read half of one; the
-    temporary file is removed when writing fails. The folder is the caller's to make, with
-    the mode its cache wants.
+    :func:`~greeter.file_modes.replace_whole` (a private temporary file renamed into place, so
+    concurrent processes — the daemon and a reviewer's preview — never read half of one; the
+    temporary removed when writing fails), without syncing to disk: a cache file a power cut
+    leaves empty or old is a miss. The folder is the caller's to make, with the mode its cache wants.
     """
     with contextlib.suppress(OSError):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        replace_whole(path, data)
 
 
 def beyond_newest(files: Iterable[tuple[str, float]], keep: int) -> list[str]:

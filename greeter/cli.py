@@ -617,10 +617,11 @@ def baseline(
     letters had all gone) records as handled what FILE cannot hold. Every letter the journal lacks for an
     occasion through DATE is taken, so one that had failed after the backup
     is not retried either. The warning that greeter has sent from this
-    journal is expected then. It also accepts the restored journal (not
-    with --dry-run): send refuses a SQLite journal that lacks letters the
-    note beside it (<journal>.sent) says it sent, exit 75, until baseline
-    rewrites the note to it.
+    journal is expected then. It also accepts the restored journal: send
+    refuses a SQLite journal that lacks letters the note beside it
+    (<journal>.sent) says it sent, exit 75, until baseline rewrites the note
+    to it. --dry-run rewrites nothing, and says when it found such a journal
+    that baseline would accept.
 
     --sent-from FILE comes first after a restore: the history saved before
     it (`greeter history -o FILE.csv`) says which letters left. Each one the
@@ -678,7 +679,7 @@ def baseline(
             if not dry_run:
                 journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
             done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
-            accepted = None if dry_run else accepted_restore(journal)  # a restore's last step
+            accepted = accepted_restore(journal, dry_run=dry_run)  # a restore's last step
         finally:
             journal.close()
     except JournalUnavailableError as exc:

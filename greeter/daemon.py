@@ -82,10 +82,12 @@ from greeter.errors import (
     GreeterError,
     JournalError,
     JournalFailedMidRunError,
+    JournalMovedError,
     JournalNewerError,
 )
 from greeter.instance import config_shown
 from greeter.journal_mark import remember_newest_sent
+from greeter.journal_moved import daemon_step
 from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_space import checkpoint_after_run
 from greeter.journal_store import JournalStore
@@ -193,6 +195,8 @@ class Daemon(DaemonReloads, DaemonHealth):
         self._recovered_at_start = 0
         #: The journal's schema this daemon last said was newer than it knows (``journal_newer``): said once.
         self._newer_said: int | None = None
+        #: Where this daemon's journal was copied, last said (``journal_moved``): said once.
+        self._moved_said: str | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -491,6 +495,9 @@ class Daemon(DaemonReloads, DaemonHealth):
                 log.warning(
                     "journal_newer", journal_schema=exc.found, greeter_schema=exc.latest, error=exc.hint()
                 )
+            if isinstance(exc, JournalMovedError) and self._moved_said != exc.to:
+                self._moved_said = exc.to  # copied away while this daemon ran: one warning, what to do
+                log.warning("journal_moved", moved_to=exc.to, action=daemon_step(exc.to), error=exc.hint())
             log_failed(self.stats, self._cycle, exc, exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")

@@ -47,6 +47,7 @@ async def start_http(
     if where is None:
         return None
     from greeter.http_api import ApiContext, make_app, start_site
+    from greeter.journal_project import journal_shown
 
     secret = unsubscribe_secret(settings.unsubscribe)
 
@@ -70,6 +71,7 @@ async def start_http(
         mailto=settings.unsubscribe.mailto,
         read_secret=read_secret_file if settings.unsubscribe.secret_file else None,
         sender_name=sender_name,
+        journal_shown=journal_shown(settings.storage.url),
     )
     setting = "--listen" if listen else "http.host, http.port"
     own = Path(stats.config_file) if stats.config_file else None  # a port it holds is its own, stopping

@@ -502,6 +502,23 @@ class JournalRewoundError(JournalError):
     exit_code = EXIT_TEMPFAIL
 
 
+class JournalMovedError(JournalError):
+    """A journal ``copy-journal`` copied elsewhere (marked copied): greeter sends from the copy now.
+
+    Sending from it, or recording an opt-out in it, writes into a file or
+    schema no greeter reads any more (:mod:`greeter.journal_moved`). Exit 2,
+    as every refusal of a marked journal: the config points at the wrong
+    journal. Its own class so that ``/healthz`` names the kind
+    (``journal_moved``, :func:`~greeter.metrics.error_kind`) when a daemon
+    left running on the old journal refuses its runs and one-click opt-outs.
+    ``to``: where it was copied (its URL without password).
+    """
+
+    def __init__(self, message: str, to: str) -> None:
+        super().__init__(message)
+        self.to = to
+
+
 class JournalLockedError(JournalError):
     """Another greeter process is already sending from this (SQLite) journal.
 

@@ -21,9 +21,11 @@ restarted under another UID of the group writes where the last one did.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -160,6 +162,55 @@ def write_group_readable(path: Path, data: bytes, *, follow_links: bool = True) 
     """Write ``data`` to ``path`` (:func:`open_group_readable`): a calendar export, say."""
     with open_group_readable(path, follow_links=follow_links) as fh:
         fh.write(data)
+
+
+def synced_rename(temp: Path, target: Path) -> None:
+    """``temp``'s bytes on disk, then its name made ``target``'s, and that rename on disk too.
+
+    Raises the :class:`OSError` as it comes (:func:`greeter.journal_backup.durable_rename`
+    says it of the user's file).
+    """
+    fd = os.open(temp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, target)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def replace_whole(path: Path, data: bytes, *, mode: int | None = None, durable: bool = False) -> None:
+    """Put ``data`` at ``path`` whole or not at all; an :class:`OSError` is raised, the temporary removed.
+
+    The one way greeter replaces a small file of its own that others may read
+    at any moment: a temporary file beside it (``.NAME.*.tmp``, mkstemp's
+    ``0600`` from the first byte, or ``mode`` set before anything is written),
+    renamed into place, so a reader sees the old file or the new one. What the
+    callers need differs, and is asked for: ``durable`` syncs the data and the
+    rename to disk (:func:`synced_rename`: the journal's ``.sent`` note, whose
+    loss to a power cut would lose the check it is for), which a cache that
+    is never needed skips (:func:`greeter.cache_dir.write_cache_file`, which also
+    drops the error); ``mode``: a file shared with its folder's group
+    (:func:`private_file_mode`).
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+        if durable:
+            synced_rename(Path(tmp), path)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def make_group_folder(path: Path) -> None:

@@ -12,7 +12,9 @@ nothing, and is logged (``unsubscribe_rejected``, never the token or address).
 A POST with a genuine link whose body does not say ``List-Unsubscribe=One-Click``
 gets 400 and is logged as well (``unsubscribe_bad_request``); one whose body
 does not arrive within the listener's header timeout gets 408 and its
-connection closed (:func:`start_site`).
+connection closed (:func:`start_site`). A genuine one the journal must not take
+(copied away, upgraded by a newer greeter) gets 503 and the page that says it
+was not recorded, and how else to unsubscribe (``unsubscribe_refused``).
 """
 
 from __future__ import annotations
@@ -33,10 +35,19 @@ from typing import Literal, cast
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from greeter.errors import EXIT_TEMPFAIL, EXIT_USAGE, Abandoned, GreeterError, ListenError
+from greeter.errors import (
+    EXIT_TEMPFAIL,
+    EXIT_USAGE,
+    Abandoned,
+    GreeterError,
+    JournalMovedError,
+    JournalNewerError,
+    ListenError,
+)
 from greeter.history_view import counts_as_found
 from greeter.http_disclosure import generic_server_header, local_client, public_health
 from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, Refusals, client_key
+from greeter.journal_moved import daemon_step
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
@@ -75,7 +86,7 @@ class ApiContext:
     previous_secrets: tuple[bytes, ...] = ()
     #: ``defaults.locale``: the page's language when the request's ``Accept-Language`` names none greeter has.
     default_locale: str = "ru"
-    #: ``unsubscribe.mailto``: offered on the page for a link that is not valid.
+    #: ``unsubscribe.mailto``: offered on the page for a link that is not valid, or not recorded.
     mailto: str | None = None
     #: Reads the signing key as it is now (``unsubscribe.secret_file``, which Kubernetes rotates
     #: in place); None where it cannot change (no secret, or ``secret_env``).
@@ -83,6 +94,8 @@ class ApiContext:
     #: The From name letters in a page language (a :data:`~greeter.unsubscribe.PAGE_WORDS` key)
     #: are sent with, as the config in force says: the page names who the reader is leaving.
     sender_name: Callable[[str], str] | None = None
+    #: The journal as messages name it (a path, a URL without password): a refused opt-out's words.
+    journal_shown: str = "the journal"
 
     def accepted_secrets(self) -> tuple[bytes, ...]:
         """Every key a link is honoured with: the current one, then those it replaced."""
@@ -178,18 +191,34 @@ class Unsubscriber:
     than start another; a late one is harmless anyway, as ``suppress`` inserts
     an address that is there already as nothing (``ON CONFLICT DO NOTHING``).
     The outcome of every write is logged once, when it comes, heard or not.
+
+    A write the journal refuses outright — copied away by ``copy-journal``, or
+    upgraded by a newer greeter (:func:`~greeter.unsubscribe.unsubscribe_person`)
+    — is no outage to wait out: the request gets the ``unrecorded`` page (how
+    else to unsubscribe), ``unsubscribe_refused`` is logged with what the
+    operator does, and ``stats`` (``/healthz``'s ``journal_problem``) names its
+    kind at once, as the next run's refusal will.
     """
 
-    def __init__(self, stop: asyncio.Event | None = None, seconds: float = UNSUBSCRIBE_SECONDS) -> None:
+    def __init__(
+        self,
+        stop: asyncio.Event | None = None,
+        seconds: float = UNSUBSCRIBE_SECONDS,
+        stats: RunStats | None = None,
+    ) -> None:
         self._stop = stop
         self._seconds = seconds
+        self._stats = stats
         self._writes: OneAtATime[str, int] = OneAtATime(self._written)
         #: Addresses whose write outlived a request: its warning was logged (once per write).
         self._late: set[str] = set()
 
-    async def suppress(self, journal: JournalStore, address: str, now: datetime) -> str | None:
-        """Suppress ``address``: None once it is written, or why not yet (the request then gets 503)."""
-        writing = self._writes.call(address, partial(unsubscribe_person, journal, address, now))
+    async def suppress(
+        self, journal: JournalStore, address: str, now: datetime, shown: str = "the journal"
+    ) -> Unwritten | None:
+        """Suppress ``address`` in ``journal`` (``shown``: as messages name it): None once it is
+        written, else which page says why not (the request then gets 503)."""
+        writing = self._writes.call(address, partial(unsubscribe_person, journal, address, now, shown))
         try:
             await within(self._seconds, writing, stop=self._stop)
         except Abandoned:
@@ -197,9 +226,11 @@ class Unsubscriber:
             if address not in self._late:  # once per write, not per retry
                 self._late.add(address)
                 log.warning("unsubscribe_waiting", error=why)
-            return why
-        except GreeterError as exc:
-            return exc.hint()
+            return "later"
+        except (JournalMovedError, JournalNewerError):
+            return "unrecorded"
+        except GreeterError:
+            return "later"
         return None
 
     def _written(self, address: str, writing: asyncio.Future[int]) -> None:
@@ -209,9 +240,30 @@ class Unsubscriber:
         exc = writing.exception()
         if exc is None:
             log.info("unsubscribed", new=bool(writing.result()))  # the address itself stays out of the logs
+        elif isinstance(exc, JournalMovedError | JournalNewerError):
+            kind = error_kind(exc)
+            if self._stats is not None:
+                self._stats.journal_problem = kind  # until a run reads and writes the journal again
+            log.warning("unsubscribe_refused", reason=kind, error=exc.hint(), action=refused_step(exc))
         else:
             error = exc.hint() if isinstance(exc, GreeterError) else str(exc) or type(exc).__name__
             log.warning("unsubscribe_failed", error=error)
+
+
+#: The page a one-click write that did not happen gets: ``later`` — the journal is slow or failing, the
+#: mail client's retry may land; ``unrecorded`` — the journal refused it (copied away, or newer).
+Unwritten = Literal["later", "unrecorded"]
+
+
+def refused_step(exc: JournalMovedError | JournalNewerError) -> str:
+    """What the operator does about a one-click opt-out the journal refused: the log line's ``action``.
+
+    The address is never logged: the person was shown how else to unsubscribe,
+    and a mail client's one-click retries (503) land once the daemon is fixed.
+    """
+    if isinstance(exc, JournalMovedError):
+        return daemon_step(exc.to)
+    return "upgrade greeter on this machine and restart greeter run (docs/operations.md, Upgrading greeter)"
 
 
 #: What the rejection log line says a :class:`~greeter.unsubscribe.Refused` reason means, for the operator.
@@ -370,7 +422,7 @@ def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
     probe = JournalProbe(ctx.stop)
-    unsubscriber = Unsubscriber(ctx.stop)
+    unsubscriber = Unsubscriber(ctx.stop, stats=ctx.stats)
 
     async def livez(_request: web.Request) -> web.Response:
         """200 whenever the event loop answers: a liveness probe's endpoint, unlike ``/healthz``.
@@ -455,9 +507,11 @@ def make_app(ctx: ApiContext) -> web.Application:
         if refused is not None:
             _log_not_one_click(request, refused)
             raise web.HTTPBadRequest(text="expected List-Unsubscribe=One-Click")
-        if await unsubscriber.suppress(ctx.journal, address, ctx.clock()) is not None:
-            # 503: the mail client's one-click tries again; the write may still land meanwhile.
-            return _page(request, "later", status=503)
+        unwritten = await unsubscriber.suppress(ctx.journal, address, ctx.clock(), ctx.journal_shown)
+        if unwritten is not None:
+            # 503: the mail client's one-click tries again; the write may still land meanwhile, or
+            # (unrecorded) once the operator has pointed the daemon at the live journal.
+            return _page(request, unwritten, status=503)
         return _page(request, "done")
 
     app = web.Application()

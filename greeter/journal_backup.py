@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from greeter.errors import JournalError, OutputError
-from greeter.file_modes import private_file_mode
+from greeter.file_modes import private_file_mode, synced_rename
 from greeter.journal_schema import (
     DAMAGED_HINT,
     JOURNAL_FILE_MODE,
@@ -256,18 +256,9 @@ def _verify(copy: sqlite3.Connection, path: Path) -> tuple[int, int]:
 
 
 def durable_rename(temp: Path, target: Path) -> None:
-    """``temp``'s bytes on disk, then its name made ``target``'s, and that rename on disk too."""
+    """``temp``'s bytes on disk, then its name made ``target``'s, and that rename on disk too
+    (:func:`~greeter.file_modes.synced_rename`), a failure said of ``target``."""
     try:
-        fd = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, target)
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        synced_rename(temp, target)
     except OSError as exc:
         raise OutputError.of(target, exc) from exc

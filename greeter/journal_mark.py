@@ -9,7 +9,7 @@ leaves ``<journal>.sent`` beside the journal's real file (as ``<journal>.lock``,
 :func:`~greeter.journal_schema.lock_path`), holding when the newest letter
 the journal recorded as sent left, and its key — written once at the end of
 a run, not per letter, atomically (a temporary file renamed into place,
-:func:`~greeter.journal_backup.durable_rename`). Before a send, a journal whose
+:func:`~greeter.file_modes.replace_whole`). Before a send, a journal whose
 newest sent letter is older than the note's, and which no longer holds the
 note's letter, is refused (:class:`~greeter.errors.JournalRewoundError`,
 exit 75, as a clock behind the journal is: :mod:`greeter.clock_sanity`).
@@ -30,16 +30,14 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from greeter.errors import JournalRewoundError
-from greeter.file_modes import private_file_mode
+from greeter.file_modes import private_file_mode, replace_whole
 from greeter.journal import Journal
-from greeter.journal_backup import durable_rename
 from greeter.journal_schema import sent_note_path
 from greeter.journal_store import JournalKey, JournalStore
 from greeter.zone_label import local_time
@@ -200,31 +198,37 @@ def remember_newest_sent(journal: JournalStore) -> str | None:
 
 
 def _write_note(note: Path, data: bytes) -> None:
-    """``data`` to ``note`` whole or not at all: a private temporary file beside it, renamed into place.
+    """``data`` to ``note`` whole or not at all, synced to disk (:func:`~greeter.file_modes.replace_whole`).
 
     ``0600`` as the journal (``0660`` in a folder shared with its group:
-    :func:`~greeter.file_modes.private_file_mode`), made with mkstemp's mode so
-    it is never readable by others even for a moment.
+    :func:`~greeter.file_modes.private_file_mode`), set before a byte is
+    written. Durable, unlike a cache file: a note a power cut left empty is
+    read as none, and the next restore would go unseen.
     """
-    fd, tmp = tempfile.mkstemp(dir=note.parent, prefix=f".{note.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), private_file_mode(note.parent))
-            fh.write(data)
-        durable_rename(Path(tmp), note)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_whole(note, data, mode=private_file_mode(note.parent), durable=True)
 
 
-def accepted_restore(journal: JournalStore) -> str | None:
+def accepted_restore(journal: JournalStore, *, dry_run: bool = False) -> str | None:
     """``baseline``'s acceptance of a restored journal: the note rewritten to it; what to say, or None.
 
     Said when the note had said the journal lacked letters (a restore's last
     step), so that the operator sees the next send will go on from it.
+    ``dry_run`` writes nothing and says that the real baseline would accept it:
+    the dry run of a restore's last step said nothing of the rewound journal
+    it had found, and the operator could not tell that baseline would also
+    accept it (the note then no longer guards the letters it names).
     """
     problem = journal_rewound(journal)
+    if dry_run:
+        found = _sqlite_file(journal)
+        if problem is None or found is None:
+            return None
+        note = note_path(found.path)
+        return (
+            f"journal {found.path} lacks letters {note} says it sent (put back from an older copy):"
+            f" baseline without --dry-run would accept it as restored ({note} rewritten to its newest"
+            " sent letter), and send and the daemon would go on from it; until then send refuses it"
+        )
     warning = remember_newest_sent(journal)
     if warning is not None:
         return f"warning: {warning}"

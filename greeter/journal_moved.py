@@ -14,7 +14,11 @@ both backends, so no migration. Written after the commit and in the source only,
 copied into the target; a marked journal is not copied again (:func:`refuse_moved`), so no copy
 carries it either. Commands that send or change the journal (``send``, ``run``,
 ``test-send``, ``suppress``, ``approve``…) refuse a marked journal (exit 2); those that only
-read it (``check``, ``preview``, ``history``, a dry run) say it and go on.
+read it (``check``, ``preview``, ``history``, a dry run) say it and go on. A daemon still
+running on it (a PostgreSQL journal is copied while its idle daemons stay connected) asks at
+each run (:func:`greeter.send.plan_cycle`) and at each one-click opt-out
+(:func:`greeter.unsubscribe.unsubscribe_person`), and refuses both: its log says what to do
+(:func:`daemon_step`).
 
 The way back is to copy the journal that is now in use back into a new file
 (``copy-journal`` run with that journal as ``storage.url``): the kept file is stale —
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from greeter.errors import JournalError
+from greeter.errors import JournalMovedError
 
 if TYPE_CHECKING:
     from greeter.journal_store import JournalStore
@@ -82,10 +86,23 @@ def moved_message(journal_shown: str, mark: Moved) -> str:
 
 
 def refuse_moved(journal: JournalStore, journal_shown: str, outcome: str) -> None:
-    """Raise (exit 2) when ``journal`` is marked moved; ``outcome``: what was (not) done."""
+    """Raise :class:`~greeter.errors.JournalMovedError` (exit 2) when ``journal`` is marked moved;
+    ``outcome``: what was (not) done."""
     mark = moved(journal)
     if mark is not None:
-        raise JournalError(f"{moved_message(journal_shown, mark)}; {outcome}")
+        raise JournalMovedError(f"{moved_message(journal_shown, mark)}; {outcome}", mark.to)
+
+
+def daemon_step(to: str) -> str:
+    """What the operator of a daemon still running on a journal copied to ``to`` does: its log says it.
+
+    A reload keeps the journal the daemon opened, so the step is a restart.
+    """
+    return (
+        f"set storage.url to {to} and restart greeter run (a reload keeps the journal it opened);"
+        " until then it sends nothing and records no one-click opt-out, whose senders are shown"
+        " unsubscribe.mailto (or told to reply to the letter) instead"
+    )
 
 
 def warn_moved(journal: JournalStore, journal_shown: str) -> None:

@@ -23,6 +23,8 @@ A run that fails (a full disk, the contacts failing partway) leaves the folder a
 left ``gallery.css``, two drafts and the manifest, and no ``index.html``. The files it made are
 removed, and a previous preview's file it replaced is put back from a hard link taken before
 (``.NAME.before.tmp``, removed once the run is done); the manifest is cut back to what it held.
+A run killed outright (SIGKILL, a power cut) undoes nothing: the next run's :meth:`OwnedFolder.open`
+removes the links and temporaries it left beside the files the manifest lists.
 """
 
 from __future__ import annotations
@@ -132,11 +134,29 @@ class OwnedFolder:
             except FileNotFoundError:
                 info = None
             folder._manifest_size = info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
+            folder._clear_leftovers()
             return folder
         except OutputError:
             raise
         except OSError as exc:
             raise OutputError.of(root, exc) from exc
+
+    def _clear_leftovers(self) -> None:
+        """Remove what a run killed midway left beside the files the manifest lists: the hard link
+        kept of a replaced file (``.NAME.before.tmp``) and the temporary being written (``NAME.tmp``).
+
+        A run stopped by SIGKILL, the OOM killer or a power cut does no :meth:`abandon` and no
+        :meth:`finish`: its links stayed in the folder for good once no later run wrote those
+        names again. Every file a run replaces is listed in the manifest (the killed run appended
+        its lines to the one read here), so looking beside the listed names finds them all; those
+        names are greeter's own beside greeter's own files, which :meth:`write` removes anyway
+        before it writes. One that cannot be removed is left: it is a stale name, nothing more.
+        """
+        for name in self._before:
+            base = PurePosixPath(name).name
+            for leftover in (f".{base}.before.tmp", f"{base}.tmp"):
+                with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
+                    _unlink_if_there(leftover, fd)
 
     @_as_output_error
     def may_write(self, name: str) -> bool:

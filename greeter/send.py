@@ -39,6 +39,8 @@ from greeter.errors import (
 )
 from greeter.first_run import FirstRunBelated, first_run_belated
 from greeter.journal_mark import refuse_rewound
+from greeter.journal_moved import refuse_moved
+from greeter.journal_project import journal_shown
 from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
@@ -218,6 +220,9 @@ def plan_cycle(
         check_journal_clock(journal, now)  # a clock gone back below what the journal recorded
     if not dry_run:  # any moment, --now too: a journal put back from an old copy sends lost letters again
         refuse_rewound(journal)
+        # Asked at each run, not only when the journal opened: a daemon left running on a PostgreSQL
+        # journal that copy-journal copied elsewhere sent from it, and those letters went again from the copy.
+        refuse_moved(journal, journal_shown(settings.storage.url), "nothing was sent")
     recovered = 0 if dry_run else journal.recover_stale_claims(now)
     today, start = plan_start(settings, now)
     calendar = inputs.window(now=now, start=start, days=1, look_ahead=False).calendar  # only its days off

@@ -116,13 +116,31 @@ class Refused:
 ONE_CLICK_REASON = "unsubscribed (one-click)"
 
 
-def unsubscribe_person(journal: JournalStore, address: str, now: datetime) -> int:
+#: What a refused one-click opt-out's error says was (not) done.
+NOT_RECORDED = "the one-click opt-out was not recorded (the person was shown how else to unsubscribe)"
+
+
+def unsubscribe_person(journal: JournalStore, address: str, now: datetime, shown: str) -> int:
     """Record a one-click unsubscribe: 1 if ``address`` is new on the list, else 0.
 
     The click is the person's wish, not the address's: :meth:`~greeter.journal_store.JournalStore.opt_out`
     binds every contact id the journal greeted at ``address`` too, so a new address the CRM
     gives the same client later is not greeted either (a hard bounce stays address-only).
+
+    Refused, writing nothing, where the daemon's runs refuse to write (``shown``: the journal
+    as messages name it): a journal ``copy-journal`` marked copied
+    (:class:`~greeter.errors.JournalMovedError`) — the opt-out went into a journal no greeter
+    sends from any more, and the person's "no" was missing from the live one — and a shared
+    journal a newer greeter upgraded (:class:`~greeter.errors.JournalNewerError`: rows of a
+    schema this greeter does not know). Asked at each click, not at the last run: a daemon
+    sleeps until its next letter, hours after the copy.
     """
+    from greeter.delivery import Leased
+    from greeter.journal_moved import refuse_moved
+
+    refuse_moved(journal, shown, NOT_RECORDED)
+    if isinstance(journal, Leased):
+        journal.check_schema()
     return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
 
 
@@ -226,6 +244,10 @@ class PageWords:
     later_text: str
     invalid_title: str
     invalid_text: str
+    #: A genuine link whose opt-out the daemon refused to record (its journal was copied away, or
+    #: a newer greeter upgraded it): not "try again in a minute", not "not valid" — say how else.
+    unrecorded_title: str
+    unrecorded_text: str
     #: How else to unsubscribe: ``{mailto}`` is the configured address, as a link.
     write_to: str
     reply_to: str
@@ -251,6 +273,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         invalid_title="Ссылка недействительна",
         invalid_text="Эта ссылка для отписки недействительна: возможно, она повреждена или устарела. "
         "Ничего не изменилось.",
+        unrecorded_title="Не удалось отписать Вас здесь",
+        unrecorded_text="Ваш запрос не удалось записать, поэтому пока ничего не изменилось.",
         write_to="Чтобы отписаться, напишите нам на {mailto} или ответьте на наше письмо.",
         reply_to="Чтобы отписаться, ответьте на наше письмо — и мы больше не будем Вам писать.",
         offer_from="Нажмите кнопку, и {sender} больше не будет присылать Вам поздравления.",
@@ -268,6 +292,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         invalid_title="This link is not valid",
         invalid_text="This unsubscribe link is not valid: it may be damaged or out of date. "
         "Nothing has changed.",
+        unrecorded_title="We could not unsubscribe you here",
+        unrecorded_text="Your request could not be recorded, so nothing has changed yet.",
         write_to="To unsubscribe, write to us at {mailto} or reply to our letter.",
         reply_to="To unsubscribe, reply to our letter and we will not write to you again.",
         offer_from="Press the button to stop receiving greetings from {sender}.",
@@ -284,6 +310,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         later_text="Тренутно није успело. Молимо Вас, покушајте поново за минут.",
         invalid_title="Линк није важећи",
         invalid_text="Овај линк за одјаву није важећи: можда је оштећен или застарео. Ништа није промењено.",
+        unrecorded_title="Одјава овде није успела",
+        unrecorded_text="Ваш захтев није могао да буде забележен, па за сада ништа није промењено.",
         write_to="Да бисте се одјавили, пишите нам на {mailto} или одговорите на наше писмо.",
         reply_to="Да бисте се одјавили, одговорите на наше писмо и више Вам нећемо писати.",
         offer_from="Кликните на дугме и {sender} Вам више неће слати честитке.",
@@ -300,6 +328,8 @@ PAGE_WORDS: dict[str, PageWords] = {
         later_text="Trenutno nije uspelo. Molimo Vas, pokušajte ponovo za minut.",
         invalid_title="Link nije važeći",
         invalid_text="Ovaj link za odjavu nije važeći: možda je oštećen ili zastareo. Ništa nije promenjeno.",
+        unrecorded_title="Odjava ovde nije uspela",
+        unrecorded_text="Vaš zahtev nije mogao da bude zabeležen, pa za sada ništa nije promenjeno.",
         write_to="Da biste se odjavili, pišite nam na {mailto} ili odgovorite na naše pismo.",
         reply_to="Da biste se odjavili, odgovorite na naše pismo i više Vam nećemo pisati.",
         offer_from="Kliknite na dugme i {sender} Vam više neće slati čestitke.",
@@ -357,7 +387,7 @@ def page_language(accept_language: str | None, default_locale: str) -> str:
     return _words_key(default_locale) or FALLBACK_LANGUAGE
 
 
-PageKind = Literal["offer", "done", "later", "invalid"]
+PageKind = Literal["offer", "done", "later", "invalid", "unrecorded"]
 
 _PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -384,13 +414,16 @@ def render_page(
     unsubscribed, as nothing has happened yet (RFC 8058); ``done`` says it is
     done; ``later``: the journal did not answer; ``invalid``: the link is not
     honoured, and how else to unsubscribe (``mailto`` when configured, else
-    replying to the letter). ``sender`` (the From name in ``language``) is
-    named on ``offer`` and ``done``: "greetings from us" did not tell a client
-    of two brands on one host which one they were leaving.
+    replying to the letter); ``unrecorded``: the link is good but the daemon
+    refused to record it (:func:`unsubscribe_person`), and how else, as ``invalid``.
+    ``sender`` (the From name in ``language``) is named on ``offer`` and
+    ``done``: "greetings from us" did not tell a client of two brands on one
+    host which one they were leaving.
     """
     w = PAGE_WORDS.get(language, PAGE_WORDS[FALLBACK_LANGUAGE])
     esc = html.escape
     offer, done = (w.offer_from, w.done_from) if sender else (w.offer_text, w.done_text)
+    elsewhere = esc(w.write_to).replace("{mailto}", _mailto_link(mailto)) if mailto else esc(w.reply_to)
     title, body = {
         "offer": (
             w.offer_title,
@@ -400,11 +433,7 @@ def render_page(
         ),
         "done": (w.done_title, f"<p>{esc(done.replace('{sender}', sender or ''))}</p>"),
         "later": (w.later_title, f"<p>{esc(w.later_text)}</p>"),
-        "invalid": (
-            w.invalid_title,
-            f"<p>{esc(w.invalid_text)}</p><p>"
-            + (esc(w.write_to).replace("{mailto}", _mailto_link(mailto)) if mailto else esc(w.reply_to))
-            + "</p>",
-        ),
+        "invalid": (w.invalid_title, f"<p>{esc(w.invalid_text)}</p><p>{elsewhere}</p>"),
+        "unrecorded": (w.unrecorded_title, f"<p>{esc(w.unrecorded_text)}</p><p>{elsewhere}</p>"),
     }[kind]
     return _PAGE.format(lang=w.html_lang, title=esc(title), body=body)

@@ -75,6 +75,16 @@ def test_a_journal_put_back_from_an_older_copy_is_refused_until_baseline_accepts
         assert checked.returncode == 0  # a warning
         assert len(sink.messages) == 3
 
+        # Its dry run says it found the rewound journal and that baseline would accept it; writes nothing.
+        foreseen = greeter(
+            config, "baseline", "--dry-run", "--through", "2027-04-15", "--now", "2027-04-16T11:10:00+03:00"
+        )
+        assert foreseen.returncode == 0, foreseen.stdout + foreseen.stderr
+        assert "(put back from an older copy)" in foreseen.stderr, foreseen.stderr
+        assert "baseline without --dry-run would accept it as restored" in foreseen.stderr, foreseen.stderr
+        still = greeter(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
+        assert still.returncode == 75, still.stdout + still.stderr  # the note was not rewritten
+
         # Restore step 6: baseline records client 3's letter as handled and accepts the journal.
         accepted = greeter(
             config, "baseline", "--through", "2027-04-15", "--now", "2027-04-16T11:10:00+03:00"
@@ -199,3 +209,14 @@ def test_a_lost_journal_s_fresh_start_names_the_note_to_delete_too(make_project:
             Path(told).unlink()
         fresh = greeter(config, "send", "--once", "--now", LATER)
         assert fresh.returncode == 0 and "sent: 2" in fresh.stdout, fresh.stdout + fresh.stderr
+
+
+def test_baseline_help_says_its_dry_run_names_a_journal_it_would_accept() -> None:
+    from click.testing import CliRunner
+
+    from greeter.cli import main
+
+    said = " ".join(CliRunner().invoke(main, ["baseline", "--help"]).output.split())
+    assert (
+        "--dry-run rewrites nothing, and says when it found such a journal that baseline would accept" in said
+    )

@@ -244,7 +244,7 @@ def test_a_one_click_unsubscribe_of_a_sharp_s_address_suppresses_that_mailbox(tm
     assert address == "straße@example.de"
     now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     with open_journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", now=now) as journal:
-        assert unsubscribe_person(journal, address, now) == 1
+        assert unsubscribe_person(journal, address, now, "j.sqlite3") == 1
         assert journal.is_suppressed("Straße@example.de")
         assert not journal.is_suppressed("strasse@example.de")
 
