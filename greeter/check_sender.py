@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from greeter.check_delivery import dmarc_aligned
 from greeter.config import Settings
 from greeter.config_delivery import helo_hostname
 from greeter.errors import Problem
@@ -102,6 +101,11 @@ def return_path_alignment(settings: Settings, config_file: Path) -> list[Problem
     return_path = settings.delivery.return_path
     if return_path is None:
         return []
+    # Here, not at the top: every ``send``, ``run`` and ``test-send`` imports this module for
+    # placeholder_warning, and check_delivery's imports (check_report, db_checks, asyncio's
+    # probes) are check's alone (tests/test_startup_imports.py).
+    from greeter.check_delivery import dmarc_aligned
+
     author = settings.sender.domain.lower()
     dkim = settings.delivery.dkim
     if dkim is not None and dmarc_aligned(dkim.domain, author):

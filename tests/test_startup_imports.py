@@ -98,6 +98,22 @@ def test_a_renderer_with_a_one_click_url_does_not_load_the_sending_path() -> Non
     assert loaded & {"greeter.send", "greeter.smtp_transport", "aiosmtplib", "greeter.build_pool"} == set()
 
 
+#: ``greeter check``'s own machinery: its report, its probes of the journal and contacts databases.
+CHECK_ONLY = {"greeter.check_delivery", "greeter.check_report", "greeter.db_checks"}
+
+
+def test_send_loads_no_check_machinery_for_its_placeholder_warning() -> None:
+    """``send``, ``run`` and ``test-send`` import :mod:`greeter.check_sender` for
+    ``placeholder_warning``; its top-level import of ``check_delivery`` (for ``dmarc_aligned``,
+    which only ``check`` calls) loaded check's report and database probes into every send."""
+    loaded = imported_by(
+        "from greeter.check_sender import placeholder_warning\n"
+        "import greeter.cli, greeter.runtime, greeter.send, greeter.send_report, greeter.journal"
+    )
+    assert "greeter.check_sender" in loaded
+    assert loaded & CHECK_ONLY == set()
+
+
 #: The modules of the commands other than ``send``, and what only one of them uses (``init``'s tables).
 OTHER_COMMANDS = {
     "greeter.cli_daemon",
