@@ -440,20 +440,27 @@ def check(state: State, strict: bool, as_json: bool, now: str | None, every: boo
     of contact, each row's data checked): a template failing for a kind of client is found
     before anything is sent (failing on one value alone: --all renders every draft); for a few
     contacts per template also the letter sent early, late, merged with other
-    occasions and for other anniversary numbers. Warns
-    about an audience tag, tier or contact id no contact has, a locale
+    occasions and for other anniversary numbers.
+
+    Warns about an audience tag, tier or contact id no contact has, a locale
     with no file of a template, and each of the next 45 days whose planned
     letters exceed delivery.rate_limit.per_day (how many go, how many go later
     or expire). Prints each problem (file:line, row N), then a summary.
-    Exit 0 if all is well (warnings allowed unless --strict), 1 if some rows,
-    templates or renders failed (or the file transport's outbox cannot be
-    written), 2 if the config itself is unusable (or names a templates folder
-    or template that does not exist, a secret — SMTP password, unsubscribe
-    secret, DKIM key — that is not set or cannot be read, or a contacts
-    database that refuses it: a wrong password, no such database, a query it
-    cannot run — reported at contacts.query with the rest of the report), 75 if the only
-    problem is a journal or contacts database that does not answer now (the
-    rest is still checked and printed; without the contacts, no row or render).
+
+    \b
+    Exit codes:
+      0   all is well (warnings allowed unless --strict)
+      1   some rows, templates or renders failed (or the file transport's
+          outbox cannot be written)
+      2   the config itself is unusable (or names a templates folder or
+          template that does not exist, a secret — SMTP password,
+          unsubscribe secret, DKIM key — that is not set or cannot be
+          read, or a contacts database that refuses it: a wrong password,
+          no such database, a query it cannot run — reported at
+          contacts.query with the rest of the report)
+      75  the only problem is a journal or contacts database that does not
+          answer now (the rest is still checked and printed; without the
+          contacts, no row or render)
     """
     from greeter.checks import refused_report, run_check
     from greeter.send_report import progress_factory

@@ -29,7 +29,7 @@ from greeter.cli_options import (
     contact_option,
     occasion_by_title,
 )
-from greeter.cli_values import config_day, day_span, flag_hint, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, day_span, flag_hint, parse_day, parse_now, trimmed
 
 
 def _host_port(value: str | None) -> tuple[str, int] | None:
@@ -106,7 +106,7 @@ class _DaemonCommand(click.Command):
 )
 @click.option(
     "--log-format",
-    type=click.Choice(list(_LOG_FORMATS)),
+    type=Choice(list(_LOG_FORMATS)),
     default="auto",
     show_default=True,
     help="auto: readable on a terminal, JSON lines otherwise (systemd, containers).",
@@ -295,12 +295,13 @@ def approve(
         first_reviewed, days = reviewed_range(fingerprints, parse_day(start, "--from"), days)
         start = start or first_reviewed.isoformat()
     days = days or 7
-    inputs = load_inputs(state.config, today=config_day(now))
+    # --contact: the contacts its name is looked up in are planned from, not read again (a file source)
+    inputs = load_inputs(state.config, today=config_day(now), keep_contacts=contact_id is not None)
     settings = inputs.settings
     occasion = occasion_by_title(occasion, settings)  # a title, as preview's table shows it
     check_occasion(occasion, settings, titles=True)
     if contact_id is not None:  # before the journal is opened (made, in a new project) to record nothing
-        contact_id = contact_by_name(inputs, None, contact_id) or contact_id  # a name, as the CRM shows it
+        contact_id = contact_by_name(inputs, None, contact_id, known=True) or contact_id  # a name too
         inputs.require_contact(contact_id)
     if settings.review != "required":
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)

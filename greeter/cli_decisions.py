@@ -30,7 +30,7 @@ from greeter.cli_options import (
     contact_option,
     occasion_by_title,
 )
-from greeter.cli_values import config_day, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 from greeter.own_journal import Use, open_own_journal
 
@@ -59,7 +59,7 @@ def _filters(function: Callable[..., None]) -> Callable[..., None]:
 
 @main.command(context_settings=CONTEXT, short_help="Resend or dismiss uncertain greetings.")
 @_config_option
-@click.argument("action", type=click.Choice(["resend", "dismiss"]))
+@click.argument("action", type=Choice(["resend", "dismiss"]))
 @_filters
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
@@ -109,7 +109,7 @@ def uncertain(
 
 @main.command(context_settings=CONTEXT, short_help="Put failed greetings back in line to resend.")
 @_config_option
-@click.argument("action", type=click.Choice(["resend"]))
+@click.argument("action", type=Choice(["resend"]))
 @_filters
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (due from then)"

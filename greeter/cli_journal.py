@@ -23,7 +23,7 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import check_occasion, contact_option, json_option, occasion_by_title
-from greeter.cli_values import config_day, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS, Problem
 from greeter.own_journal import Use, open_own_journal
 
@@ -81,7 +81,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
     "state_filter",
     # The journal's STATES and history_view.DISMISSED, written out: importing them would cost
     # every command's start-up (tests/test_history_view.py keeps the two lists the same).
-    type=click.Choice(HISTORY_STATES),
+    type=Choice(HISTORY_STATES),
     help="Only greetings in this state (dismissed: the skipped ones an operator dismissed).",
 )
 @click.option(
@@ -100,7 +100,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    type=Choice(["table", "json", "csv", "xlsx"]),
     help="Output format [default: table; with -o FILE.csv, .xlsx, .json or .txt, that one; xlsx only "
     "with -o].",
 )
@@ -325,7 +325,7 @@ def history(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    type=Choice(["table", "json", "csv", "xlsx"]),
     help="With --list: table, json, csv or xlsx [default: table; with -o FILE.csv, .xlsx, .json or .txt, "
     "that one; xlsx only with -o].",
 )

@@ -94,29 +94,41 @@ def occasion_in_config(config: Path, value: str | None, now_text: str | None) ->
     return occasion_by_title(value, load_settings(config, today=config_day(now_text)))
 
 
-def contact_by_name(inputs: Inputs, journal: JournalStore | None, value: str | None) -> str | None:
+def contact_by_name(
+    inputs: Inputs, journal: JournalStore | None, value: str | None, *, known: bool = False
+) -> str | None:
     """``--contact ID|NAME`` as a contact id (:func:`~greeter.history_client.by_name`: an id first,
     then a name; several contacts of that name are a usage error listing them, exit 2), the name's
-    contact said on stderr; None stays None. ``journal``: also an id only the journal has."""
+    contact said on stderr; None stays None. ``journal``: also an id only the journal has.
+    ``known``: neither an id nor a name is a usage error naming the closest (exit 2)."""
     if not value:
         return value
     from greeter.history_client import by_name
 
-    found, said = by_name(inputs, journal, value)
+    found, said = by_name(inputs, journal, value, known=known)
     if said:
         click.echo(said, err=True)
     return found
 
 
-def contact_in_config(config: Path, value: str | None, now_text: str | None) -> str | None:
-    """``--contact`` of a command whose runner loads the config itself (``preview``,
-    ``test-send``): :func:`contact_by_name` of the contacts of ``config`` as of ``--now``
-    (``now_text``); None stays None, and nothing is loaded."""
+def contact_in_config(
+    config: Path, value: str | None, now_text: str | None
+) -> tuple[str | None, Inputs | None]:
+    """``--contact`` of a command whose runner loads the config (``preview``, ``test-send``):
+    :func:`contact_by_name` of the contacts of ``config`` as of ``--now`` (``now_text``), one
+    nobody has refused (exit 2), and the inputs it was read from, for the runner to plan from —
+    None, None when no ``--contact`` is given (nothing is loaded).
+
+    The inputs keep the contacts a file source gave (:attr:`~greeter.runtime.Inputs.keep_contacts`):
+    a name was looked up in the whole file, and the plan read it whole again — three reads of
+    a 20,000-row export (is it an id? whose name? the plan), one now.
+    """
     if not value:
-        return value
+        return value, None
     from greeter.runtime import load_inputs
 
-    return contact_by_name(load_inputs(config, today=config_day(now_text)), None, value)
+    inputs = load_inputs(config, today=config_day(now_text), keep_contacts=True)
+    return contact_by_name(inputs, None, value, known=True), inputs
 
 
 def check_occasion(

@@ -30,7 +30,7 @@ from greeter.cli_options import (
     json_option,
     occasion_in_config,
 )
-from greeter.cli_values import config_day, day_span, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, day_span, parse_day, parse_now, trimmed
 from greeter.errors import EXIT_PROBLEMS
 
 
@@ -53,7 +53,7 @@ from greeter.errors import EXIT_PROBLEMS
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "eml", "html"]),
+    type=Choice(["table", "json", "eml", "html"]),
     default="table",
     show_default=True,
     help="table: terminal; json: for scripts; eml: one .eml per draft; html: a gallery to open in a browser.",
@@ -117,10 +117,11 @@ def preview(
     Exit codes:
       0   shown
       1   a letter does not render, or a contact row was rejected — any
-          row, with --contact too (every row is read) —, or no row has
-          the --contact id
-      2   usage or config error (an unknown --occasion, an --out folder
-          holding greeter's own files)
+          row, with --contact too (every row is read) —, the --contact
+          id's own row among them
+      2   usage or config error (an unknown --occasion, a --contact no
+          contact has as its id or name: the closest are named, an --out
+          folder holding greeter's own files)
       75  the journal or the contacts database does not answer now
 
     \b
@@ -143,11 +144,13 @@ def preview(
     # On a terminal, the rows read so far while they are planned and rendered (a minute at 200,000
     # rows); none in a log, none for --format json: a script reads it.
     progress = None if fmt == "json" else progress_factory("planning and rendering letters", "rows")
+    contact_id, inputs = contact_in_config(state.config, contact_id, now)  # a name, as the CRM shows it
     code = run_preview(
         state.config,
         start=parse_day(start, "--from"),
         days=days,
-        contact_id=contact_in_config(state.config, contact_id, now),  # a name, as the CRM shows it
+        contact_id=contact_id,
+        inputs=inputs,  # the contacts the name was looked up in, not read again
         occasion=occasion_in_config(state.config, occasion, now),  # a title, as its table shows it
         fmt=fmt,
         out=out or Path("preview"),

@@ -139,51 +139,58 @@ def send(
     \b
     Exit codes, the first that applies:
       129, 130, 143  stopped by SIGHUP / SIGINT / SIGTERM (below)
-      2   the config is unusable, nothing was sent (also a missing or empty
-          SMTP password or unsubscribe secret, a previous one too, or a
-          SQLite journal missing where its lock file shows it existed, or a
-          journal another project's config recorded: --adopt-journal); or
-          the mail server refuses the login (535), demands one greeter does
-          not make (530 to MAIL FROM: set delivery.smtp.username) or offers
-          no AUTH greeter can use while a username is set: the batch stops
-          at it, the letters not sent are left unclaimed for the next run
-          (no retry gets past a wrong password, and a login per letter
-          could lock the account; after a 530 the few letters already at
-          the server wait in retry); or --now is more than a day from the
-          clock with transport: smtp on a journal in use (no --really-deliver)
-      1   something needs a person: a greeting failed or did not render, a
-          contact row was rejected, a greeting is uncertain (this run's,
-          or one a crashed run left, recorded uncertain by this one), or
-          a greeting was recorded expired, never to be sent (no run inside
-          its recipient's send window during its catch-up period: run it
-          as the example above, or greeter run, not once a day;
-          or the server refused every attempt until then: stderr says
-          which, with its last reply; or the daily quota held it back:
-          stderr says so; not one whose last window had passed before
-          the journal's first run); or the daily quota (rate_limit.per_day)
-          left letters unsent whose catch-up period ends before it frees
-          a slot while their send window is open
-      75  try again later: letters were due and none was delivered, all put
-          off to retry (server down or silent, 4xx to every letter, outbox
-          not writable); or the provider throttled sending (a 421, a 4xx
-          about rate or limits, or a 5xx saying the sending quota is spent,
-          550 5.4.5: the rest wait, unclaimed, until the summary's
-          "sending resumes at", delivery.retry's back-off);
-          or the journal cannot be written or reached (disk
-          full, PostgreSQL down: the message says how many letters the server
-          had accepted before that; nothing recorded is sent twice), or
-          another greeter is already sending from the same SQLite journal,
-          or the clock is earlier than times the journal recorded (fix the
-          clock; if it is right, --clock-is-right accepts it), or a newer
-          greeter elsewhere upgraded the PostgreSQL journal (upgrade greeter
-          on this machine; nothing claimed), or an older greeter still
-          running on it holds back its upgrade, or the SQLite journal was put
-          back from an older copy: it lacks letters the note beside it
-          (<journal>.sent) says it sent (finish the restore,
-          docs/operations.md "Backing up the journal": greeter baseline
-          accepts it; or delete the note to send them again); also, ahead
-          of 2 and 1, a summary stdout could not take (a full disk, closed):
-          what was sent is in the journal (greeter history)
+      2   - the config is unusable, nothing was sent (also a missing or
+            empty SMTP password or unsubscribe secret, a previous one too,
+            or a SQLite journal missing where its lock file shows it
+            existed, or a journal another project's config recorded:
+            --adopt-journal);
+          - the mail server refuses the login (535), demands one greeter
+            does not make (530 to MAIL FROM: set delivery.smtp.username) or
+            offers no AUTH greeter can use while a username is set: the
+            batch stops at it, the letters not sent are left unclaimed for
+            the next run (no retry gets past a wrong password, and a login
+            per letter could lock the account; after a 530 the few letters
+            already at the server wait in retry);
+          - --now is more than a day from the clock with transport: smtp on
+            a journal in use (no --really-deliver)
+      1   something needs a person:
+          - a greeting failed or did not render, a contact row was
+            rejected, a greeting is uncertain (this run's, or one a crashed
+            run left, recorded uncertain by this one);
+          - a greeting was recorded expired, never to be sent (no run inside
+            its recipient's send window during its catch-up period: run it
+            as the example above, or greeter run, not once a day; or the
+            server refused every attempt until then: stderr says which,
+            with its last reply; or the daily quota held it back: stderr
+            says so; not one whose last window had passed before the
+            journal's first run);
+          - the daily quota (rate_limit.per_day) left letters unsent whose
+            catch-up period ends before it frees a slot while their send
+            window is open
+      75  try again later:
+          - letters were due and none was delivered, all put off to retry
+            (server down or silent, 4xx to every letter, outbox not
+            writable);
+          - the provider throttled sending (a 421, a 4xx about rate or
+            limits, or a 5xx saying the sending quota is spent, 550 5.4.5:
+            the rest wait, unclaimed, until the summary's "sending resumes
+            at", delivery.retry's back-off);
+          - the journal cannot be written or reached (disk full, PostgreSQL
+            down: the message says how many letters the server had
+            accepted before that; nothing recorded is sent twice);
+          - another greeter is already sending from the same SQLite journal;
+          - the clock is earlier than times the journal recorded (fix the
+            clock; if it is right, --clock-is-right accepts it);
+          - a newer greeter elsewhere upgraded the PostgreSQL journal
+            (upgrade greeter on this machine; nothing claimed), or an older
+            greeter still running on it holds back its upgrade;
+          - the SQLite journal was put back from an older copy: it lacks
+            letters the note beside it (<journal>.sent) says it sent (finish
+            the restore, docs/operations.md "Backing up the journal":
+            greeter baseline accepts it; or delete the note to send them
+            again);
+          - also, ahead of 2 and 1, a summary stdout could not take (a full
+            disk, closed): what was sent is in the journal (greeter history)
       0   done: also when some letters were delivered and a few got a 4xx —
           the server works, and those retries go out by themselves (not so
           when the outbox stopped taking letters partway, a disk that filled:

@@ -93,9 +93,11 @@ def test_send(
     """
     from greeter.trial_send import run_test_send
 
+    named, inputs = contact_in_config(state.config, contact_id, now)  # a name too
     code = run_test_send(
         state.config,
-        contact_id=contact_in_config(state.config, contact_id, now) or contact_id,  # a name too
+        contact_id=named or contact_id,
+        inputs=inputs,  # the contacts the name was looked up in, not read again
         occasion=occasion_in_config(state.config, occasion, now),  # a title, as preview's table shows it
         day=parse_day(occasion_date, "--date"),
         to=to,

@@ -13,12 +13,30 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import click
 
 from greeter.day_text import not_a_day, not_a_day_form, not_a_moment, read_day, read_moment
+
+
+class Choice(click.Choice[str]):
+    """``click.Choice`` that names the choice meant: ``--format jsn`` got "'jsn' is not one of 'table',
+    'json', 'csv', 'xlsx'." while ``--jsn`` got click's "Did you mean '--json'?" — a typo in an
+    option's name was helped, one in its value not."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as refused:
+            import difflib
+
+            choices = [str(choice) for choice in self.choices]
+            near = difflib.get_close_matches(str(value).strip().casefold(), choices, n=1, cutoff=0.6)
+            if not near:
+                raise
+            self.fail(f"{refused.message.rstrip('.')}; did you mean {near[0]!r}?", param, ctx)
 
 
 def flag_hint(flag: str) -> str:

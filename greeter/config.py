@@ -52,7 +52,7 @@ from greeter.config_types import (
     MonthDay,
     TimeZoneName,
 )
-from greeter.config_window import SendWindow
+from greeter.config_window import SendWindow, early_merge_words
 from greeter.errors import SettingError
 
 #: How English letters address the client (``sender.by_locale.<en…>.addressing``): by the first name,
@@ -693,7 +693,8 @@ class Settings(_Model):
         for i, occ in enumerate(self.occasions):
             if occ.max_days_early is not None and policy != "before":
                 raise SettingError(
-                    f"max_days_early applies only with send_window.day_off_policy: before (it is {policy})",
+                    f"max_days_early applies only with send_window.day_off_policy: before (it is {policy})"
+                    + early_merge_words(policy),
                     "occasions",
                     i,
                     "max_days_early",

@@ -307,6 +307,8 @@ def _problem(
     day = err.get("input")  # a number too: pydantic reads 20261211 as seconds since 1970
     if kind in _DATE_KINDS and isinstance(day, str | int) and not isinstance(day, NotADate | bool):
         return Problem(filename, field, not_a_day_form(str(day)), line, col)
+    if kind == "list_type" and err.get("input") is None:  # tags: null, or `tags:` with nothing after it
+        return Problem(filename, field, _null_list(loc), line, col)
     if kind == "list_type" and isinstance(err.get("input"), str):  # tags: 23feb, 8mar
         return Problem(filename, field, _list_wanted(err["input"], _type_at((*loc, 0))), line, col)
     if kind == "enum" and _type_at(loc) is Weekday and isinstance(err.get("input"), str):
@@ -415,6 +417,23 @@ def _list_wanted(text: str, item: Any) -> str:
         + "]"
     )
     return f"{text!r} is one text, not a list: write the list in brackets, {shown}"
+
+
+def _null_list(loc: Sequence[int | str]) -> str:
+    """What a list setting written ``null`` (or with nothing after its colon) should be: pydantic
+    said "Input should be a valid list", a type's name to someone who meant "none"."""
+    empty = "is empty (null), not a list:"
+    if _type_at((*loc, 0)) is Weekday:  # a week of no days is refused too: the days, or the default
+        return f"{empty} write the days in brackets, like [mon, tue, wed, thu, fri], or leave it out"
+    model = _type_at(loc[:-1])
+    known = (
+        model.model_fields.get(str(loc[-1]))
+        if isinstance(model, type) and issubclass(model, BaseModel)
+        else None
+    )
+    if known is not None and known.is_required():  # occasions: no default to fall back on
+        return f"{empty} write the list in brackets, [...]; this setting has no default"
+    return f"{empty} write an empty list, [], or leave it out"
 
 
 #: Words for yes and no that YAML leaves as text (it reads true/false, yes/no, on/off itself).

@@ -229,6 +229,7 @@ class SendWindow(_Model):
             # Said, not ignored: the setting would read as a promise it cannot keep.
             raise ValueError(
                 f"max_days_early applies only with day_off_policy: before (it is {self.day_off_policy})"
+                + early_merge_words(self.day_off_policy)
             )
         if len(set(self.working_days)) != len(self.working_days):
             again = next(i for i, day in enumerate(self.working_days) if day in self.working_days[:i])
@@ -348,6 +349,20 @@ class SendWindow(_Model):
             overlap = min(last, minute_of_day(self.lunch.end)) - max(first, minute_of_day(self.lunch.start))
             total -= max(overlap, 0)
         return total
+
+
+def early_merge_words(policy: str) -> str:
+    """What follows "max_days_early applies only with day_off_policy: before (it is after)" (pure):
+    the setting that does bound a greeting in advance under ``policy``.
+
+    ``max_days_early: 0`` under ``after`` means "never greet in advance"; the refusal alone left
+    the marketer to drop it and believe it so, while a letter of another occasion may still carry
+    this one ahead of its day (a merge) — which ``merge_max_days_early`` bounds.
+    """
+    return (
+        f"; with {policy} no day off moves a letter ahead — an occasion greeted early in another "
+        "occasion's letter is bounded by its merge_max_days_early (0: never carried ahead)"
+    )
 
 
 def region_refusal(code: str) -> str | None:

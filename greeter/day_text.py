@@ -39,11 +39,16 @@ DOTTED_DAY: Final = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 _DOTTED_MOMENT: Final = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4})(?:[T ](.+))?", re.ASCII)
 #: A dotted moment's hour written with one digit (``7.12.2026 9:00``).
 _ONE_DIGIT_HOUR: Final = re.compile(r"^(\d)(?=:)", re.ASCII)
+#: An ISO moment whose hour has one digit (``2027-04-14T9:00``, ``2027-04-14 9:00+03:00``): the day,
+#: the separator, the hour; the ISO reader wants 09.
+_ISO_ONE_DIGIT_HOUR: Final = re.compile(r"(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:)", re.ASCII)
 #: An ISO day's numbers (ASCII), the only ISO form taken: not 20270830 nor 2027-W35-1.
 _ISO_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 #: How people write a day when in neither form, tried in order for the example in the message
 #: (ISO's basic ``20270830`` and week date ``2027-W35-1`` too: ``date.fromisoformat`` reads them).
 _OTHER_DAY_FORMATS: Final = ("%Y.%m.%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d", "%G-W%V-%u")
+#: A month alone, as people write it (``2028-05``, ``05.2028``): its first day is the example shown.
+_MONTH_FORMATS: Final = ("%Y-%m", "%m.%Y", "%Y/%m", "%m/%Y")
 
 
 def day_numbers(text: str) -> tuple[int, int, int] | None:
@@ -93,8 +98,9 @@ def not_a_day(text: str) -> str | None:
 
 def _example_day(text: str) -> date:
     """The day ``text`` (written in some form people use) seems to mean, to show the forms taken
-    of it; 15 March 2027 where none is clear."""
-    for fmt in _OTHER_DAY_FORMATS:
+    of it; a month's first day (``2028-05``, ``05.2028``: ``--from`` takes a day, not a month);
+    15 March 2027 where none is clear."""
+    for fmt in (*_OTHER_DAY_FORMATS, *_MONTH_FORMATS):
         try:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
@@ -117,7 +123,8 @@ def read_moment(text: str) -> datetime:
         # 9:00 as the config's hours and a CSV's 2.01.1990 write it: the ISO reader wants 09:00
         time = _ONE_DIGIT_HOUR.sub(r"0\1", dotted[2]) if dotted[2] else None
         return datetime.fromisoformat(f"{day}T{time}" if time else day)
-    return datetime.fromisoformat(text)
+    # 9:00 as the dotted form above takes it: --now '2027-04-14 9:00' was refused, 7.12.2026 9:00 not
+    return datetime.fromisoformat(_ISO_ONE_DIGIT_HOUR.sub(r"\g<1>0\2", text, count=1))
 
 
 def not_a_moment(text: str) -> str:

@@ -64,7 +64,9 @@ def is_id(inputs: Inputs, journal: JournalStore | None, text: str) -> bool:
             close()
 
 
-def by_name(inputs: Inputs, journal: JournalStore | None, text: str) -> tuple[str, str | None]:
+def by_name(
+    inputs: Inputs, journal: JournalStore | None, text: str, *, known: bool = False
+) -> tuple[str, str | None]:
     """The contact id a ``--contact`` names, and what to say of it (None: it is an id, or no name).
 
     ``text`` is an id when it is one (:func:`is_id`), whatever name it
@@ -72,7 +74,9 @@ def by_name(inputs: Inputs, journal: JournalStore | None, text: str) -> tuple[st
     the start of them, «Кузн» for Кузнецов (:func:`named`): one is the
     contact asked for ("--contact Смирнова: contact 2002 (…)"), several are
     a usage error listing them (exit 2: the manager picks one), none leaves
-    ``text`` as it was (the caller says nobody has it).
+    ``text`` as it was (the caller says nobody has it) — unless ``known``: then it is a usage error
+    naming the closest ids and names (:func:`unknown_contact`), for a command that has nothing to do
+    for a contact nobody has (preview, test-send, approve, send).
 
     The one reading of ``--contact ID|NAME`` for every command that takes it (history, preview,
     test-send, approve, suppress, unsuppress): a manager knows a client by name or CRM id.
@@ -80,6 +84,8 @@ def by_name(inputs: Inputs, journal: JournalStore | None, text: str) -> tuple[st
     if is_id(inputs, journal, text):
         return text, None
     found, whole = named(inputs, text)
+    if not found and known:
+        raise UnknownContactError(unknown_contact(inputs, text))
     if not found:
         return text, None
     if len(found) == 1:
@@ -88,6 +94,59 @@ def by_name(inputs: Inputs, journal: JournalStore | None, text: str) -> tuple[st
     raise UnknownContactError(
         f"--contact {text} is no contact id, and several contacts {have}: did you mean {listed(found)}?"
     )
+
+
+def unknown_contact(inputs: Inputs, text: str) -> str:
+    """``contacts.csv: no contact has id or name 'Иваноф' (--contact): did you mean 1001 (Иван
+    Петрович Иванов, ООО «Вектор»)?`` — ``text`` is neither, and the source's ids and name words
+    spelt most like it (:func:`closest_contacts`).
+
+    It said "no contact has id 'Иваноф'" of a name: a newcomer who typed a client's name read that
+    names are not taken, and a typo in one had no hint to go by.
+    """
+    report = inputs.new_report()
+    return f"{report.source}: no contact has id or name {text!r} (--contact){closest_contacts(inputs, text)}"
+
+
+def closest_contacts(inputs: Inputs, text: str, limit: int = 3) -> str:
+    """``: did you mean 1001 (…) or '1010'?`` — the contacts whose id, name or a word of their name is
+    spelt like ``text`` (loaded rows by their id and name; a rejected row by its id), "" none or the
+    source cannot be read. One read of the source, made only for a ``--contact`` nobody has."""
+    import difflib
+
+    from greeter.errors import GreeterError
+    from greeter.history_people import listed, name_key
+
+    ids: dict[str, Contact | str] = {}  # an id → its contact (a rejected row: the id alone)
+    names: dict[str, Contact] = {}  # a name's key, and each of its words → its contact
+    report = inputs.new_report()
+    try:
+        stream = inputs.contacts(report)
+        try:
+            for contact in stream:
+                ids.setdefault(contact.id, contact)
+                name = name_key(contact.display_name)
+                for key in (name, *name.split()):
+                    names.setdefault(key, contact)
+        finally:
+            stream.close()
+    except (GreeterError, OSError):
+        return ""
+    for rejected in report.rejections:
+        if rejected.contact_id:
+            ids.setdefault(rejected.contact_id, rejected.contact_id)
+    scored: list[tuple[float, int, Contact | str]] = []
+    for wanted, known in ((text, ids), (name_key(text), names)):
+        for key in difflib.get_close_matches(wanted, list(known), n=limit * 5, cutoff=0.6):
+            # On a tie, the one with more letters in their places: 1O01 is 1001 before 1021.
+            placed = sum(a == b for a, b in zip(wanted, key, strict=False))
+            scored.append((difflib.SequenceMatcher(None, wanted, key).ratio(), placed, known[key]))
+    shown: list[str] = []
+    for *_, found in sorted(scored, key=lambda row: (-row[0], -row[1])):  # stable: ids first on a tie
+        said = repr(found) if isinstance(found, str) else listed([found]).removeprefix("--contact ")
+        if said not in shown:
+            shown.append(said)
+    return f": did you mean {' or '.join(shown[:limit])}?" if shown else ""
 
 
 def client_notes(

@@ -261,7 +261,7 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> tuple[list[Contact], boo
     """
     from greeter.errors import GreeterError
 
-    wanted = _name_key(text).split()
+    wanted = name_key(text).split()
     if not wanted:
         return [], True
     plain = _folded_key(text).split()
@@ -295,7 +295,7 @@ def named(inputs: Inputs, text: str, limit: int = 5) -> tuple[list[Contact], boo
 def name_matches(
     contact: Contact, wanted: Sequence[str], *, starts: bool = False, folded: bool = False
 ) -> bool:
-    """Whether each of the words ``wanted`` (:func:`_name_key`'s) is a word of the contact's name,
+    """Whether each of the words ``wanted`` (:func:`name_key`'s) is a word of the contact's name,
     each its own (pure); with ``starts``, the start of one («кузн», «анна смир»); with ``folded``,
     ``wanted`` and the name are compared as :func:`_folded_key` writes them (no diacritics, Serbian
     Cyrillic in Latin: «jovanovic» is Jovanović's and Јовановић's).
@@ -308,7 +308,7 @@ def name_matches(
     parts = " ".join((contact.last_name, contact.first_name, contact.patronymic))
     # The name as written in its letters too: a Serbian contact's in the other script.
     names = (parts, contact.display_name)
-    key = _folded_key if folded else _name_key
+    key = _folded_key if folded else name_key
     return any(_each_its_own(wanted, key(name).split(), starts) for name in names)
 
 
@@ -332,7 +332,7 @@ def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> 
     return all(place(i, set()) for i in range(len(wanted)))
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
     """A name as :func:`named` compares it: words, any case, ё as е."""
     return " ".join(text.casefold().replace("ё", "е").split())
 
@@ -352,7 +352,7 @@ def _folded_key(text: str) -> str:
     """
     from greeter.serbian_script import to_ascii, to_latin
 
-    latin = _name_key(text)
+    latin = name_key(text)
     if not latin.isascii():  # the usual name of an export in Latin is read as it is (it is cheap)
         latin = to_ascii(to_latin(latin))
     if not latin.isascii():

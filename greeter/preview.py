@@ -318,17 +318,19 @@ def run_preview(
     now_text: str | None,
     progress: ProgressStart | None = None,
     occasion: str | None = None,
+    inputs: Inputs | None = None,
 ) -> int:
     """Plan, render and print; returns the exit code.
 
     ``progress`` (:func:`~greeter.send_report.progress_factory`'s, on a terminal) is shown the
     rows read while their letters are planned and rendered (a minute at 200,000 rows), and ends
-    when the last is read, before anything is printed.
+    when the last is read, before anything is printed. ``inputs``: those ``--contact`` was read
+    from (:func:`~greeter.cli_options.contact_in_config`), planned from as they are; None: loaded.
     """
     from greeter.cli_options import check_occasion
     from greeter.cli_values import config_day, parse_now
 
-    inputs = load_inputs(config_file, today=config_day(now_text))
+    inputs = inputs or load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     check_occasion(occasion, settings, titles=True)  # a typo selects nothing: refused as approve refuses it
     if fmt in ("eml", "html"):

@@ -18,19 +18,18 @@ Which ids are taken: a loaded row's (the address it came from: its e-mail now);
 a rejected row's (the source has the id though not the address: bound by id);
 one only the journal has (a client gone from the export, its latest address).
 An id no row and no greeting has is a typo until said otherwise: refused with
-the closest ids (exit 2) unless ``--force`` (a client the CRM has not exported yet).
+the closest ids and names (exit 2) unless ``--force`` (a client the CRM has not exported yet).
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, email_key
-from greeter.errors import GreeterError, UnknownContactError
-from greeter.history_client import by_name, source_row
+from greeter.errors import UnknownContactError
+from greeter.history_client import by_name, closest_contacts, source_row
 from greeter.journal_store import PersonOptOut
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ def named_person(inputs: Inputs, journal: JournalStore | None, text: str, *, for
     have raises, listing them), with the address its opt-out comes from.
 
     Raises :class:`UnknownContactError` (exit 2) for an id no row of the source and no greeting of
-    the journal has, naming the closest ids, unless ``force``. ``journal`` None: there is none yet.
+    the journal has, naming the closest ids and names, unless ``force``. ``journal`` None: there is none yet.
     """
     cid, said = by_name(inputs, journal, text)
     notes = (said,) if said else ()
@@ -81,7 +80,7 @@ def named_person(inputs: Inputs, journal: JournalStore | None, text: str, *, for
             cid, "", (*notes, f"contact {cid!r} is in no row nor greeting: bound by its id (--force)")
         )
     raise UnknownContactError(
-        f"no contact has id {cid!r} (--contact), nor a name of its words{_closest(inputs, cid)};"
+        f"no contact has id or name {cid!r} (--contact){closest_contacts(inputs, cid)};"
         " --force binds an id the contacts do not have yet"
     )
 
@@ -94,23 +93,6 @@ def _latest_address(journal: JournalStore, cid: str) -> str | None:
     for entry in read_history(journal, contact_id=cid):
         latest = entry.email or latest
     return latest
-
-
-def _closest(inputs: Inputs, cid: str) -> str:
-    """``: did you mean '1006'?`` — the source's ids (rows loaded or rejected) spelt like ``cid``."""
-    report = inputs.new_report()
-    ids: list[str] = []
-    try:
-        stream = inputs.contacts(report)
-        try:
-            ids = [c.id for c in stream]
-        finally:
-            stream.close()
-    except (GreeterError, OSError):
-        return ""
-    ids += [r.contact_id for r in report.rejections if r.contact_id]
-    close = difflib.get_close_matches(cid, sorted(set(ids)), n=3, cutoff=0.6)
-    return f": did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def bound_words(named: Named, before: PersonOptOut | None) -> str:

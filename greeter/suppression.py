@@ -28,7 +28,7 @@ address in :data:`FROM`, and no address is listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from itertools import chain
@@ -452,8 +452,6 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
     person-level opt-outs made from an address (:meth:`JournalStore.opt_out`) are lifted with it:
     they are the same opt-out, and one made from an address no longer listed still counts as on it.
     """
-    import difflib
-
     on_list = journal.suppressed()
     listed = on_list | {entry.email for entry in journal.opted_out_contacts().values()}
     found: dict[str, str] = {}  # email_key → the argument that named it
@@ -472,18 +470,46 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
             if key in listed:
                 found.setdefault(key, where)
                 continue
-            # Only a misspelt domain is offered: a mailbox one letter from another (client17,
-            # client27) is someone else, and taking their opt-out off the list is no typo fix.
-            box = key.partition("@")[0]
-            same_box = [e for e in listed if e.partition("@")[0] == box]
-            near = difflib.get_close_matches(key, same_box, n=1, cutoff=0.8)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
+            hint = _misspelt_domain(key, listed)
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
     problems.extend(_erased(journal, found))
     if not found:
         return 0, problems
     lifted = {entry.email for entry in journal.lift_opt_outs(found)}
     return journal.unsuppress(list(found)) + len(lifted - on_list), problems
+
+
+def _misspelt_domain(key: str, listed: Iterable[str]) -> str:
+    """``; did you mean 'olga@example.com'?`` — the listed address ``key`` (an :func:`email_key`) is a
+    misspelling of, "" none (pure). Only a misspelt domain is offered: a mailbox one letter from
+    another (client17, client27) is someone else, and taking their opt-out off the list — or
+    answering an access request with their entry — is no typo fix."""
+    import difflib
+
+    box = key.partition("@")[0]
+    same_box = [e for e in listed if e.partition("@")[0] == box]
+    near = difflib.get_close_matches(key, same_box, n=1, cutoff=0.8)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def _no_opt_out(cid: str, opted_out: Collection[str]) -> str:
+    """``contact '1O02' has no opt-out of its own: did you mean '1002'?`` (pure): the ids with one spelt
+    like ``cid``, else — a name nobody has, or an id with none — those that have one, a few."""
+    import difflib
+
+    said = f"contact {cid!r} has no opt-out of its own"
+    near = difflib.get_close_matches(cid, sorted(opted_out), n=3, cutoff=0.6)
+    if near:
+        return f"{said}: did you mean {' or '.join(repr(c) for c in near)}?"
+    if not opted_out:
+        return f"{said} (no contact has opted out as a person)"
+    shown = sorted(opted_out)[:5]
+    more = (
+        f" and {len(opted_out) - len(shown)} more: greeter suppress --list"
+        if len(opted_out) > len(shown)
+        else ""
+    )
+    return f"{said} (the contacts who have: {', '.join(shown)}{more})"
 
 
 def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[list[str], list[Problem]]:
@@ -503,11 +529,9 @@ def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[li
             f" {entry.created_at:%Y-%m-%d}, {entry.reason}); {entry.email} {stays} the do-not-contact list"
         )
     done = {entry.contact_id for entry in lifted}
-    problems = [
-        Problem("unsuppress --contact", "", f"contact {cid!r} has no opt-out of its own")
-        for cid in contact_ids
-        if cid not in done
-    ]
+    missing = [cid for cid in contact_ids if cid not in done]
+    opted_out = set(journal.opted_out_contacts()) if missing else set()
+    problems = [Problem("unsuppress --contact", "", _no_opt_out(cid, opted_out)) for cid in missing]
     return lines, problems
 
 
@@ -557,8 +581,9 @@ def listed(entries: Sequence[Suppression], emails: Sequence[str]) -> tuple[list[
             problems.append(problem)
         for address in addresses:
             entry = by_key.get(email_key(address))
-            if entry is None:
-                problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list"))
+            if entry is None:  # a misspelt domain named, as unsuppress names it
+                hint = _misspelt_domain(email_key(address), by_key)
+                problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
             else:
                 found.setdefault(email_key(address), entry)
     return sorted(found.values(), key=lambda s: (s.created_at, s.email)), problems

@@ -298,12 +298,14 @@ def run_test_send(
     to: str,
     now_text: str | None,
     clock: Callable[[], datetime] | None = None,
+    inputs: Inputs | None = None,
 ) -> int:
     """Plan, render, build and deliver one contact's letter to ``to`` only; print what happened.
 
     ``now_text`` (``--now``) is the moment the letter is planned as of;
     ``clock`` dates the letter (its Date header: it leaves now), by default
-    the real clock. Returns the exit code (:func:`verdict`).
+    the real clock. Returns the exit code (:func:`verdict`). ``inputs``: those ``--contact`` was
+    read from (:func:`~greeter.cli_options.contact_in_config`), planned from; None: loaded.
     """
     from greeter.check_sender import placeholder_warning
     from greeter.cli_options import check_occasion
@@ -312,7 +314,7 @@ def run_test_send(
     from greeter.secret_values import unsubscribe_secret
     from greeter.send_transport import missing_secrets
 
-    inputs = load_inputs(config_file, today=config_day(now_text))
+    inputs = inputs or load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     check_occasion(occasion, settings, titles=True)
     missing = missing_secrets(settings, config_file)  # the password, the unsubscribe secret, the DKIM key

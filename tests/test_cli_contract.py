@@ -426,11 +426,11 @@ def test_an_unknown_contact_id_is_said_not_shown_as_nothing_planned(make_project
     config = make_project([contact_row("C-1", "a@example.com", birthday="13.04.1980")])
     code, out, err = invoke("--config", str(config), "preview", "--contact", "C-l", "--from", "2027-04-01")
     assert code == 2  # a usage error (DESIGN §3): no row is invalid, no greeting failed
-    assert "contacts.csv: no contact has id 'C-l' (--contact)" in err
+    assert "contacts.csv: no contact has id or name 'C-l' (--contact)" in err
     code, out, err = invoke("--config", str(config), "preview", "--contact", "C-1", "--from", "2027-04-01")
     assert code == 0 and "no contact has id" not in err and "День рождения" in out
     code, out, err = invoke("--config", str(config), "approve", "--contact", "C-l", "--from", "2027-04-01")
-    assert code == 2 and "no contact has id 'C-l'" in err and out == ""  # not "approved 0 draft(s)"
+    assert code == 2 and "no contact has id or name 'C-l'" in err and out == ""  # not "approved 0 draft(s)"
 
 
 def test_a_contact_whose_row_was_rejected_is_said_so_not_no_contact_has_id(make_project: MakeProject) -> None:

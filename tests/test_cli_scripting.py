@@ -303,7 +303,7 @@ def test_an_id_in_no_row_is_exit_2_for_preview_and_approve_and_makes_no_journal(
     make_project: MakeProject,
 ) -> None:
     config = make_project(people(2))
-    said = "contacts.csv: no contact has id '9999' (--contact)"
+    said = "contacts.csv: no contact has id or name '9999' (--contact)"
     for fmt in ("json", "table"):
         code, out, err = invoke("--config", str(config), "preview", "--contact", "9999", "--format", fmt)
         assert (code, out) == (2, ""), err

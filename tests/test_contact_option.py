@@ -145,7 +145,7 @@ def test_an_id_no_row_has_is_refused_with_the_closest_unless_forced(make_project
     config = make_project([ANNA, BROKEN])
     code, out, err = invoke(config, "suppress", "--contact", "1033", "--now", NOW)
     assert (code, out) == (2, ""), out + err
-    assert "no contact has id '1033' (--contact)" in err and "did you mean" in err and "'1032'" in err
+    assert "no contact has id or name '1033' (--contact)" in err and "did you mean" in err and "'1032'" in err
     assert "--force" in err
     assert not (config.parent / "data" / "journal.sqlite3").exists()  # refused: no journal made
     code, out, err = invoke(config, "suppress", "--contact", "1033", "--force", "--now", NOW)

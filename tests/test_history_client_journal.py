@@ -225,7 +225,7 @@ def test_a_month_ends_on_its_last_day_and_other_forms_are_refused(sent: Path) ->
     plan = greeter(sent, "preview", "--from", "13.04.2027", "--days", "1", "--format", "json")
     assert plan.returncode == 0, plan.stderr
     month = greeter(sent, "preview", "--from", "2027-04", "--days", "1")
-    assert month.returncode == 2 and "'2027-04' is not a date like 2027-03-15 or 15.03.2027" in month.stderr
+    assert month.returncode == 2 and "'2027-04' is not a date like 2027-04-01 or 01.04.2027" in month.stderr
 
 
 def test_a_pasted_contact_or_address_is_trimmed_and_a_blank_one_refused(sent: Path) -> None:

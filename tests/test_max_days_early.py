@@ -296,8 +296,10 @@ def test_an_occasions_limit_with_another_day_off_policy_is_an_error_at_its_line(
         parse_settings(text, "g.yaml", today=TODAY)
     (problem,) = refused.value.problems
     assert problem.field == "occasions.0.max_days_early"
-    assert (
-        problem.message == "max_days_early applies only with send_window.day_off_policy: before (it is after)"
+    assert problem.message.startswith(
+        "max_days_early applies only with send_window.day_off_policy: before (it is after); with after no"
+        " day off moves a letter ahead — an occasion greeted early in another occasion's letter is bounded"
+        " by its merge_max_days_early"
     )
     assert (
         problem.line

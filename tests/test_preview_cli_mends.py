@@ -100,7 +100,7 @@ def test_an_unknown_contact_is_said_alone_and_touches_no_output(make_project: Ma
     first = greeter(config, "preview", *RANGE, "--format", "html", "--out", str(gallery))
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in gallery.rglob("*") if p.is_file()}
-    said = "contacts.csv: no contact has id '99' (--contact)"
+    said = "contacts.csv: no contact has id or name '99' (--contact)"
     for fmt in ("table", "json", "html", "eml"):
         where = ("--out", str(gallery)) if fmt == "html" else ("--out", str(config.parent / "eml"))
         run = greeter(config, "preview", *RANGE, "--contact", "99", "--format", fmt,

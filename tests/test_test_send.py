@@ -151,7 +151,7 @@ def test_an_unknown_contact_is_exit_2_with_preview_s_words_and_nothing_sent(
         config = make_project([VERA], **smtp(sink.port))
         code, out, err = invoke(config, "test-send", "--contact", "9999", "--to", TESTER, "--now", NOW)
         assert code == 2, out + err
-        assert err.strip().endswith("contacts.csv: no contact has id '9999' (--contact)")
+        assert err.strip().endswith("contacts.csv: no contact has id or name '9999' (--contact)")
         assert "Traceback" not in out + err
         assert sink.messages == []
 
