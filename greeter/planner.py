@@ -24,6 +24,7 @@ from greeter.journal_store import BASELINE, PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
 from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import new_item as _item
 from greeter.policy import (
     REGREET_DAYS,
     CandidateKey,
@@ -379,7 +380,7 @@ def plan_contact(
                 why = hit.outside  # a holiday their calendar has not by that name
             if why is not None:  # the journal holds nothing of a clean contact: the plain skip
                 if shown:
-                    items.append(PlanItem(hit, "skip", "outside_audience", None, (), None, False, why))
+                    items.append(_item(hit, "skip", "outside_audience", None, (), None, False, why))
                 continue
             refusal: tuple[Reason, str] | None = None
         else:
@@ -474,19 +475,19 @@ def plan_contact(
                     if also:  # its merged members (decided after it) are sent at this moment
                         cands[index] = (hit, moment, belated, shown, None)
                 carried = tuple([cands[k][0] for k in also]) if also else ()
-                items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
+                items.append(_item(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
                 # send_at: when the letter carrying it leaves — the moment this greeting goes out.
                 carrier, carried_at, carrier_belated, carrier_shown, ahead = cands[lead]
                 if ahead is not None and ahead.slots is not None:
                     carried_at = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
                     cands[lead] = (carrier, carried_at, carrier_belated, carrier_shown, None)
-                items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
+                items.append(_item(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":  # how late, and (a merged one) why no letter carries it
                     why = _expired_detail(late.get(index), meant.get(index), catch_up)
                     detail = f"{why}; {detail}" if detail else why
-                items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
+                items.append(_item(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     if len(items) > 1:
         items.sort(key=_ORDER_IN_CONTACT)

@@ -37,6 +37,7 @@ from greeter.contacts import (
     smtputf8_only,
     with_titles,
 )
+from greeter.contacts import new_contact as _contact
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
@@ -553,7 +554,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         extra = {h: row[i] for h, i in self.extra if i < len(row)} if self.extra else None
         # Positional, in Contact's field order: building a class instance with keyword
         # arguments packs them into a dict and out again, a tenth of a row's time.
-        contact = Contact(
+        contact = _contact(
             cid,  # id
             email,
             first,  # first_name
