@@ -23,7 +23,7 @@ from greeter.errors import TemplateError
 from greeter.journal_store import BASELINE, PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
-from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import Draft, Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason, Rendered
 from greeter.plan_types import new_item as _item
 from greeter.policy import (
     REGREET_DAYS,
@@ -460,7 +460,7 @@ def plan_contact(
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
         own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
         # The occasions' own days, to name a group's members by where one expired (policy._uncarried).
-        dates = {k[3]: cands[k[3]][0].date.toordinal() for k in keys} if any(k[6] for k in keys) else None
+        dates = OwnDays(cands)
         for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own, dates):
             hit, moment, belated, shown, ahead = cands[index]
             if not shown and not (status == "send" and _leaves_in(moment, ahead, start, end)):

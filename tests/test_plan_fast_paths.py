@@ -20,7 +20,7 @@ from greeter import occasions, planner
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, new_contact
 from greeter.plan_tables import OccasionDay
-from greeter.plan_types import Hit, PlanItem, new_hit, new_item
+from greeter.plan_types import Hit, OwnDays, PlanItem, new_hit, new_item
 from greeter.planner import plan, plan_window
 from greeter.slots_init import maker, slots_init
 from greeter.sources import LoadReport, iter_contacts
@@ -65,6 +65,16 @@ def test_a_factory_runs_default_factories_per_record() -> None:
     assert make(2, [3], c="y") == Rec(2, [3], "y")
     with pytest.raises(TypeError):
         make()  # type: ignore[call-arg]
+
+
+def test_own_days_are_the_dict_the_planner_built() -> None:
+    contact = Contact("7", "a@b.example")
+    days = [date(2026, 12, 29), date(2027, 1, 2), date(2027, 2, 28)]
+    cands = [(Hit(contact, f"o{i}", d, None, 1, "t"), None, False, True, None) for i, d in enumerate(days)]
+    own = OwnDays(cands)
+    assert dict(own) == {k: cands[k][0].date.toordinal() for k in range(3)}
+    assert own.get(1) == date(2027, 1, 2).toordinal() and own.get(3, -1) == -1 and own.get(-1) is None
+    assert bool(own) and not OwnDays([])
 
 
 def _plan(csv_path: Path, days: int) -> tuple[list[str], list[str]]:
