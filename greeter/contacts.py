@@ -17,7 +17,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
-from greeter.slots_init import slots_init
+from greeter.slots_init import maker, slots_init
 
 #: What a contact's text may not hold where it can reach a header: C0 controls (incl. TAB, CR,
 #: LF, NUL), DEL, C1 controls (incl. NEL U+0085), the Unicode line/paragraph separators, lone
@@ -669,6 +669,11 @@ class Contact:
         name is in the script of their letters («Марко Петровић» for a Cyrillic ``sr`` letter:
         :func:`greeter.i18n_script.names_in_script`), so the To: header matches the salutation."""
         return written_name(self.first_name, self.patronymic, self.last_name, self.written_locale)
+
+
+#: ``Contact(...)`` for the loader's row loop: the same record, made cheaper
+#: (:func:`~greeter.slots_init.maker`).
+new_contact = maker(Contact)
 
 
 @lru_cache(maxsize=8192)

@@ -26,6 +26,7 @@ from greeter.holiday_tables import (
     unmarked,
 )
 from greeter.plan_types import Hit
+from greeter.plan_types import new_hit as _hit
 from greeter.sources.dates import is_yearless
 from greeter.wording import counted
 
@@ -533,13 +534,13 @@ class OccasionTable:
         for fixed, step, memo in steps:
             if step is None:
                 for name, day, priority, template, moved, outside in fixed:
-                    add(Hit(contact, name, day, None, priority, template, None, moved, True, outside))
+                    add(_hit(contact, name, day, None, priority, template, None, moved, True, outside))
                 continue
             name, priority, template = step.name, step.priority, step.template
             bad = bad_dates.get(step.field) if bad_dates is not None else None
             if bad is not None:
                 # No usable date: report once per plan, filed on the first day shown (undated when shown).
-                add(Hit(contact, name, step.report_day, None, priority, template, bad, False, False))
+                add(_hit(contact, name, step.report_day, None, priority, template, bad, False, False))
                 continue
             original = dates.get(step.field)
             if original is None:
@@ -550,7 +551,7 @@ class OccasionTable:
                 if len(memo) < _MEMO_LIMIT:
                     memo[original] = found_days
             for day, years, problem, moved in found_days:
-                add(Hit(contact, name, day, years, priority, template, problem, moved))
+                add(_hit(contact, name, day, years, priority, template, problem, moved))
         return found
 
     def _prepare(self, country: str | None, today: date) -> list[_Prepared]:

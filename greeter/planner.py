@@ -23,7 +23,8 @@ from greeter.errors import TemplateError
 from greeter.journal_store import BASELINE, PersonOptOut
 from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
-from greeter.plan_types import Draft, Hit, MergeRule, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import Draft, Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import new_item as _item
 from greeter.policy import (
     REGREET_DAYS,
     CandidateKey,
@@ -379,7 +380,7 @@ def plan_contact(
                 why = hit.outside  # a holiday their calendar has not by that name
             if why is not None:  # the journal holds nothing of a clean contact: the plain skip
                 if shown:
-                    items.append(PlanItem(hit, "skip", "outside_audience", None, (), None, False, why))
+                    items.append(_item(hit, "skip", "outside_audience", None, (), None, False, why))
                 continue
             refusal: tuple[Reason, str] | None = None
         else:
@@ -459,7 +460,7 @@ def plan_contact(
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
         own = {k[3]: _own_day(cands[k[3]][0], t) for k in keys if k[2] in rules} if rules else None
         # The occasions' own days, to name a group's members by where one expired (policy._uncarried).
-        dates = {k[3]: cands[k[3]][0].date.toordinal() for k in keys} if any(k[6] for k in keys) else None
+        dates = OwnDays(cands)
         for index, status, reason, detail, lead, also in decide(keys, taken, t.cap, rules, own, dates):
             hit, moment, belated, shown, ahead = cands[index]
             if not shown and not (status == "send" and _leaves_in(moment, ahead, start, end)):
@@ -474,19 +475,19 @@ def plan_contact(
                     if also:  # its merged members (decided after it) are sent at this moment
                         cands[index] = (hit, moment, belated, shown, None)
                 carried = tuple([cands[k][0] for k in also]) if also else ()
-                items.append(PlanItem(hit, "send", None, moment, carried, None, belated, ""))
+                items.append(_item(hit, "send", None, moment, carried, None, belated, ""))
             elif reason == "merged":
                 # send_at: when the letter carrying it leaves — the moment this greeting goes out.
                 carrier, carried_at, carrier_belated, carrier_shown, ahead = cands[lead]
                 if ahead is not None and ahead.slots is not None:
                     carried_at = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
                     cands[lead] = (carrier, carried_at, carrier_belated, carrier_shown, None)
-                items.append(PlanItem(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
+                items.append(_item(hit, "skip", reason, carried_at, (), carrier.occasion, belated, detail))
             else:
                 if reason == "expired":  # how late, and (a merged one) why no letter carries it
                     why = _expired_detail(late.get(index), meant.get(index), catch_up)
                     detail = f"{why}; {detail}" if detail else why
-                items.append(PlanItem(hit, "skip", reason, None, (), None, belated, detail))
+                items.append(_item(hit, "skip", reason, None, (), None, belated, detail))
     # One contact: ordering by (date, occasion) is ordering by (date, contact id, occasion).
     if len(items) > 1:
         items.sort(key=_ORDER_IN_CONTACT)

