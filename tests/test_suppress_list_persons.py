@@ -113,7 +113,7 @@ def every_kind(make_project: MakeProject) -> Path:
     url = load_settings(config, today=date(2027, 4, 12)).storage.url
     journal = open_journal(url, now=CLICKED)
     try:
-        assert unsubscribe_person(journal, "client05@example.com", CLICKED) == 1  # what the POST calls
+        assert unsubscribe_person(journal, "client05@example.com", CLICKED, url) == 1  # what the POST calls
     finally:
         journal.close()
     return config
