@@ -129,8 +129,9 @@ def copy_journal(state: State, target_url: str | None, dry_run: bool, unmark: bo
     and compared table by table (count and checksum) before it commits; on
     any failure the target is left without a row. Prints: copied journal
     data/journal.sqlite3 (schema N) to postgresql://greeter@db/crm?schema=greeter:
-    1,234 greetings, 56 do-not-contact addresses, …; now set storage.url to it
-    and start greeter. A URL's password is never printed.
+    1,234 greetings, 56 do-not-contact addresses, …; now set storage.url to
+    postgresql://greeter@db/crm?schema=greeter and start greeter (a SQLite
+    target as sqlite:////abs/path). A URL's password is never printed.
 
     \b
     Exit codes:

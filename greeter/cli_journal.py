@@ -405,7 +405,8 @@ def suppress(
     report's title above the header row is skipped with a warning, as for the
     contacts. A Причина/Reason column, where filled in, is kept as that
     address's reason, and a date column (created_at as --list exports it,
-    Дата, Date, Дата отписки…: ISO 8601 or contacts.date_formats) as the date
+    Дата, Date, Дата отписки…: ISO 8601 or contacts.date_formats, with its
+    time if it has one: 06.12.2026 17:11) as the date
     it went on the list — the opt-out's date is the evidence; a date that
     cannot be read (or lies ahead) is a warning and the import's time is kept.
 
@@ -447,7 +448,9 @@ def suppress(
     --from-csv of that CSV (its header: email, reason, created_at,
     contact_ids, opted_out_from) binds them all again, with each line's
     reason and date, so a list moved to a restored or new journal keeps every
-    person's opt-out. --list EMAIL… shows no such rows. --list -o FILE
+    person's opt-out; so does --from-csv of the JSON list (-o FILE.json). Two
+    rows for one contact id keep the earliest opt-out, with a warning naming
+    the lines. --list EMAIL… shows no such rows. --list -o FILE
     writes the list as history -o writes the journal (.xlsx, a .csv Excel
     opens with created_at as YYYY-MM-DD HH:MM:SS UTC, .json, .txt).
 

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greeter.errors import JournalError, JournalLockedError
+from greeter.journal_moved import as_storage_url
 from greeter.journal_schema import db_time, journal_error
 from greeter.journal_sql import STREAM_BATCH, current_version
 
@@ -181,7 +182,8 @@ class JournalCopy:
             )
         return (
             f"copied journal {self.source} (schema {self.schema_version}) to {self.target}: {held}"
-            " (counts and checksums verified); now set storage.url to it and start greeter"
+            f" (counts and checksums verified); now set storage.url to {as_storage_url(self.target)}"
+            " and start greeter"
         )
 
     def summary(self) -> dict[str, Any]:

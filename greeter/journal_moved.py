@@ -79,9 +79,10 @@ def moved_message(journal_shown: str, mark: Moved) -> str:
     """The one line that says a journal was moved, and both ways on."""
     return (
         f"journal {journal_shown} was copied to {mark.to} on {mark.when()}: greeter now sends from there;"
-        f" set storage.url to it — or, to send from this file again, copy that journal back into a new"
-        f" file (greeter copy-journal, run with it as storage.url): this one misses everything sent"
-        f" since, which would go twice (greeter copy-journal {UNMARK_OPTION} clears the mark only)"
+        f" set storage.url to {as_storage_url(mark.to)} — or, to send from this file again, copy that"
+        f" journal back into a new file (greeter copy-journal, run with it as storage.url): this one"
+        f" misses everything sent since, which would go twice (greeter copy-journal {UNMARK_OPTION}"
+        " clears the mark only)"
     )
 
 
@@ -93,14 +94,22 @@ def refuse_moved(journal: JournalStore, journal_shown: str, outcome: str) -> Non
         raise JournalMovedError(f"{moved_message(journal_shown, mark)}; {outcome}", mark.to)
 
 
+def as_storage_url(shown: str) -> str:
+    """The journal ``shown`` (a SQLite journal's path as messages name it, or a PostgreSQL URL) as
+    ``storage.url`` takes it (pure): ``sqlite:////abs/journal.sqlite3``. The mark keeps the path,
+    but an ``action`` saying ``set storage.url to /tmp/moved.sqlite3`` was refused by ``check``
+    when pasted as it said."""
+    return shown if "://" in shown else f"sqlite:///{shown}"
+
+
 def daemon_step(to: str) -> str:
     """What the operator of a daemon still running on a journal copied to ``to`` does: its log says it.
 
     A reload keeps the journal the daemon opened, so the step is a restart.
     """
     return (
-        f"set storage.url to {to} and restart greeter run (a reload keeps the journal it opened);"
-        " until then it sends nothing and records no one-click opt-out, whose senders are shown"
+        f"set storage.url to {as_storage_url(to)} and restart greeter run (a reload keeps the journal it"
+        " opened); until then it sends nothing and records no one-click opt-out, whose senders are shown"
         " unsubscribe.mailto (or told to reply to the letter) instead"
     )
 

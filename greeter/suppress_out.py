@@ -54,9 +54,15 @@ SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, BOUND:
 
 
 def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str]]:
-    """The contact ids each address's opt-out binds (pure), by the address's comparison key."""
+    """The contact ids each address's opt-out binds (pure), by the address's comparison key.
+
+    An id holding ``;`` is left out: the CSV cell joins ids with ``;``, so such an id is a row of
+    its own (:func:`person_rows`), whose cell ``--from-csv`` takes whole.
+    """
     found: dict[str, list[str]] = {}
     for cid, opt_out in sorted(opt_outs.items()):
+        if ";" in cid:
+            continue
         found.setdefault(email_key(opt_out.email), []).append(cid)
     return found
 
@@ -67,12 +73,15 @@ def person_rows(entries: Sequence[Suppression], opt_outs: Mapping[str, PersonOpt
     ``suppress --from-csv`` binds an address row's ``contact_ids`` with that row's reason and date;
     an opt-out whose address is not listed, or whose reason or date (in the whole seconds the list
     writes) is not its address row's, needs a row of its own, or a list moved loses it or its evidence.
+    So does an id holding ``;`` (``suppress --contact 'x;y'``): in an address row's ``;``-joined cell
+    it would come back as two ids.
     """
     rows = {email_key(e.email): (e.reason, e.created_at.replace(microsecond=0)) for e in entries}
     return [
         o
         for _, o in sorted(opt_outs.items())
-        if rows.get(email_key(o.email)) != (o.reason, o.created_at.replace(microsecond=0))
+        if ";" in o.contact_id
+        or rows.get(email_key(o.email)) != (o.reason, o.created_at.replace(microsecond=0))
     ]
 
 

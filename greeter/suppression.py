@@ -23,16 +23,20 @@ to a new journal keeps it rather than becoming "since the import". greeter's own
 out at the new address the CRM gives them. A line of that export with an empty ``email`` and a
 ``contact_ids`` cell is a person-level opt-out of its own (``suppress --contact``'s, or one whose
 reason or date is not its address line's): its ids are bound with its reason, its date and the
-address in :data:`FROM`, and no address is listed.
+address in :data:`FROM`, and no address is listed; that cell holds one id, read whole (an id may
+hold ``;``). greeter's own JSON list (``--list -o FILE.json``) is read as that CSV
+(:func:`own_json`); its table (``.txt``) is refused in one line. Two lines binding one contact id
+keep the earliest opt-out, with a warning naming the lines (:meth:`Intake.merged`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from greeter.console import restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
@@ -113,35 +117,89 @@ class Intake:
     #: contact id → (the address its opt-out came from, reason, date or None): greeter's own export's
     #: :data:`BOUND` column; the first mention wins.
     persons: dict[str, tuple[str, str, datetime | None]] = field(default_factory=dict)
+    #: contact id → (bound by its own line?, the lines that bound it): duplicates are said (:meth:`merged`).
+    bound_at: dict[str, tuple[bool, list[int]]] = field(default_factory=dict)
 
     def add(self, address: str, reason: str, since: datetime | None = None) -> None:
         self.addresses.setdefault(email_key(address), (address, reason, since))
 
     def bind(
-        self, contact_id: str, address: str, reason: str, since: datetime | None, *, own: bool = False
+        self,
+        contact_id: str,
+        address: str,
+        reason: str,
+        since: datetime | None,
+        *,
+        own: bool = False,
+        row: int | None = None,
     ) -> None:
-        """Bind ``contact_id``; ``own``: from the opt-out's own line, which wins over an address
-        line's ``contact_ids`` (that line's reason and date are the address's, not the person's)."""
-        if own:
-            self.persons[contact_id] = (address, reason, since)
-        else:
-            self.persons.setdefault(contact_id, (address, reason, since))
+        """Bind ``contact_id`` (``row``: the line saying so); ``own``: from the opt-out's own line,
+        which wins over an address line's ``contact_ids`` (that line's reason and date are the
+        address's, not the person's).
+
+        Two lines of one kind for one id (lists merged by hand) keep the earliest opt-out — the
+        first time the person said no is the evidence — with the other's address when it has none;
+        before, the last line won silently. :meth:`merged` says which lines were merged.
+        """
+        entry = (address, reason, since)
+        held = self.bound_at.get(contact_id)
+        if held is None or (own and not held[0]):
+            self.persons[contact_id] = entry
+            self.bound_at[contact_id] = (own, [row] if row is not None else [])
+            return
+        if own != held[0]:  # an address line's ids after the opt-out's own line: that one stays
+            return
+        if row is not None:
+            held[1].append(row)
+        kept = self.persons[contact_id]
+        first, other = (entry, kept) if _earlier(since, kept[2]) else (kept, entry)
+        self.persons[contact_id] = (first[0] or other[0], first[1], first[2])
+
+    def merged(self, source: str) -> list[Problem]:
+        """A warning for each contact id more than one line bound alike: which lines, what was kept."""
+        said = []
+        for cid, (own, rows) in self.bound_at.items():
+            if len(rows) > 1:
+                _, reason, since = self.persons[cid]
+                when = "the import's time" if since is None else f"{since:%Y-%m-%d %H:%M}"
+                lines = ", ".join(map(str, rows))
+                kind = "rows" if own else "bindings"
+                message = (
+                    f"contact id {cid!r} has {len(rows)} opt-out {kind} (lines {lines}):"
+                    f" merged into one, the earliest kept ({when}, {reason})"
+                )
+                said.append(Problem(source, BOUND, message, kind="column", severity="warning"))
+        return said
+
+
+def _earlier(one: datetime | None, other: datetime | None) -> bool:
+    """Whether opt-out date ``one`` comes before ``other`` (pure); None (the import's time) is the latest."""
+    return one is not None and (other is None or one < other)
 
 
 def read_date(text: str, formats: Sequence[str]) -> datetime | None:
     """A list's date cell as a moment: ISO 8601 (``--list``'s own export, with its offset), else a day
-    in one of the contacts' ``date_formats`` (``01.12.2026``, a time after it ignored), at 00:00 UTC.
+    in one of the contacts' ``date_formats`` (``01.12.2026``), with the time after it if there is one
+    (``06.12.2026 17:11``, as Excel saves ``created_at`` again in a Russian locale: before, the time
+    was dropped silently and the opt-out moved to 00:00), else at 00:00.
 
     A time without an offset is taken as UTC. None when it is no date at all.
     """
-    from greeter.sources.dates import DateParser
+    from greeter.sources.dates import DateParser, clock_after
 
     text = text.strip()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        day: date | None = DateParser(formats, implied=("%Y-%m-%d",)).parse(text)
-        return None if day is None else datetime.combine(day, time(), UTC)
+        clock = clock_after(text)
+        at = time() if clock is None else clock[1]
+        day: date | None = DateParser(formats, implied=("%Y-%m-%d",)).parse(
+            text if clock is None else text[: clock[0]]
+        )
+        if day is None:
+            return None
+        moment = datetime.combine(day, at)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
@@ -314,9 +372,14 @@ def from_file(
     from greeter.sources.csv_source import read_rows
 
     source = str(path)
+    records = own_json(path)
+    if records is not None:
+        _from_records(records, intake, reason, source, date_formats, now)
+        return
     test = _header_test(configured)
     rows = read_rows(path, what="list", header=test)
     above, found = scan(rows, test)  # the contacts' header search, with the list's own test
+    _refuse_own_text(path, [*above, *([found] if found is not None else [])])
     layout: _Layout | None = None
     data: Iterable[Row]
     if found is not None and not any("@" in c for c in found[1]):  # the header, maybe below a title
@@ -338,30 +401,58 @@ def from_file(
             layout = _layout(path, cells, configured, number)
             if layout.header is not None:
                 continue
-        column = layout.column(layout.email)
         text = restored(cells[layout.email].strip()) if layout.email < len(cells) else ""
-        if not text and _person_line(cells, layout, intake, reason, source, number, date_formats, now):
-            continue
-        addresses, problem = _read_cell(text, source, column, number, "the line is skipped", _EACH_IN)
-        if problem is not None:
-            intake.problems.append(problem)
-        own = ""
-        if layout.reason is not None and layout.reason < len(cells):
-            own = " ".join(restored(cells[layout.reason].strip()).split())
-        since, warning = _line_date(cells, layout, source, number, date_formats, now)
-        if warning is not None and addresses:
-            intake.problems.append(warning)
-        for address in addresses:
-            intake.add(address, own or reason, since)
-        if layout.bound is not None and layout.bound < len(cells) and len(addresses) == 1:
-            for cid in _contact_ids(cells[layout.bound]):
-                intake.bind(cid, addresses[0], own or reason, since)
+        ids = None
+        if layout.bound is not None and layout.bound < len(cells):
+            ids = _contact_ids(cells[layout.bound], whole=not text)
+        _take_line(cells, text, ids, layout, intake, reason, source, number, date_formats, now, restored)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
+    intake.problems.extend(intake.merged(source))
+
+
+def _take_line(
+    cells: Sequence[str],
+    text: str,
+    ids: Sequence[str] | None,
+    layout: _Layout,
+    intake: Intake,
+    reason: str,
+    source: str,
+    number: int,
+    formats: Sequence[str],
+    now: datetime | None,
+    unquote: Callable[[str], str],
+) -> None:
+    """One line of a list (``text``: its address cell; ``ids``: its :data:`BOUND` ids, None without
+    that column): its addresses, or a person-level opt-out's own line; ``unquote`` reads a CSV
+    cell as :func:`~greeter.console.restored`, a JSON value as it is."""
+    if (
+        not text
+        and ids
+        and _person_line(cells, ids, layout, intake, reason, source, number, formats, now, unquote)
+    ):
+        return
+    column = layout.column(layout.email)
+    addresses, problem = _read_cell(text, source, column, number, "the line is skipped", _EACH_IN)
+    if problem is not None:
+        intake.problems.append(problem)
+    own = ""
+    if layout.reason is not None and layout.reason < len(cells):
+        own = " ".join(unquote(cells[layout.reason].strip()).split())
+    since, warning = _line_date(cells, layout, source, number, formats, now)
+    if warning is not None and addresses:
+        intake.problems.append(warning)
+    for address in addresses:
+        intake.add(address, own or reason, since)
+    if ids and len(addresses) == 1:
+        for cid in ids:
+            intake.bind(cid, addresses[0], own or reason, since, row=number)
 
 
 def _person_line(
     cells: Sequence[str],
+    ids: Sequence[str],
     layout: _Layout,
     intake: Intake,
     reason: str,
@@ -369,34 +460,114 @@ def _person_line(
     row: int,
     formats: Sequence[str],
     now: datetime | None,
+    unquote: Callable[[str], str],
 ) -> bool:
     """Bind a line of greeter's own export that lists no address but names contact ids — a
     person-level opt-out's own row (``suppress --contact``'s) — with its reason, date and
     :data:`FROM` address; False for any other line (an address line, or one with no address at all,
     reported as before)."""
-    if layout.bound is None or layout.bound >= len(cells):
-        return False
-    ids = _contact_ids(cells[layout.bound])
-    if not ids:
+    if layout.bound is None or not ids:
         return False
     own = ""
     if layout.reason is not None and layout.reason < len(cells):
-        own = " ".join(restored(cells[layout.reason].strip()).split())
+        own = " ".join(unquote(cells[layout.reason].strip()).split())
     came = ""
     if layout.source is not None and layout.source < len(cells):
-        came = email_key(restored(cells[layout.source].strip()))
+        came = email_key(unquote(cells[layout.source].strip()))
     since, warning = _line_date(cells, layout, source, row, formats, now)
     if warning is not None:
         intake.problems.append(warning)
     for cid in ids:
-        intake.bind(cid, came, own or reason, since, own=True)
+        intake.bind(cid, came, own or reason, since, own=True, row=row)
     return True
 
 
-def _contact_ids(cell: str) -> list[str]:
-    """The contact ids of an export's :data:`BOUND` cell: ``;``-joined, each as ``--list`` wrote it
-    (:func:`~greeter.console.restored` takes off the ``'`` that kept ``-5`` from running as a formula)."""
-    return [cid for cid in (part.strip() for part in restored(cell.strip()).split(";")) if cid]
+def _contact_ids(cell: str, *, whole: bool = False) -> list[str]:
+    """The contact ids of an export's :data:`BOUND` cell, each as ``--list`` wrote it
+    (:func:`~greeter.console.restored` takes off the ``'`` that kept ``-5`` from running as a formula).
+
+    ``whole``: a person-level opt-out's own line (no address), which carries exactly one id — taken
+    whole, as an id may hold a ``;`` (``suppress --contact 'x;y'`` came back as two ids, x and y).
+    An address line's cell is ``;``-joined; ``--list`` gives an id holding ``;`` a line of its own
+    (:func:`greeter.suppress_out.person_rows`), so that cell is never ambiguous.
+    """
+    text = restored(cell.strip())
+    if whole:
+        return [text.strip()] if text.strip() else []
+    return [cid for cid in (part.strip() for part in text.split(";")) if cid]
+
+
+#: Box-drawing characters of greeter's own table (``suppress --list -o FILE.txt``, rich's borders).
+_TABLE_BORDERS = frozenset("┏┓┗┛┃━┳┻╇┡┩│─┼┠┨╭╮╰╯")
+
+
+def _refuse_own_text(path: Path, head: Sequence[Row]) -> None:
+    """Refuse (one line, exit 2) greeter's own table (``--list -o FILE.txt``) or its JSON read from a
+    pipe (:func:`own_json` reads a JSON file): read as CSV, every line of them was a rejected
+    "address" (``'[' is not a valid e-mail address``, 38 times)."""
+    text = "".join(c for _, cells in head for c in cells).strip()
+    if any(ch in _TABLE_BORDERS for ch in text):
+        raise ContactsError(
+            f"{path}: this is greeter's table (suppress --list as text), which is for reading, not importing;"
+            " export the list with -o FILE.csv or -o FILE.json (or --format csv) and give that file"
+        )
+    if text.startswith(("[", "{")):
+        raise ContactsError(
+            f"{path}: JSON, read from a pipe: give greeter's JSON list (suppress --list -o FILE.json) as a"
+            " file, or the list as CSV (--format csv)"
+        )
+
+
+def own_json(path: Path) -> list[dict[str, Any]] | None:
+    """greeter's own JSON list (``suppress --list -o FILE.json`` or ``--format json``: an array of
+    its records) as records, or None for a file that does not start with ``[`` or ``{``, or that
+    is no JSON and not named ``.json`` (a CSV, read as such).
+
+    A JSON file that is not that list is refused in one line (exit 2), as a workbook is.
+    """
+    import json
+
+    if not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith((b"[", b"{")):
+        return None
+    wanted = f"greeter's list (suppress --list --format json: an array of records with {', '.join(COLUMNS)})"
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        if path.suffix.lower() != ".json":  # a CSV whose first cell starts with "[": read as CSV
+            return None
+        raise ContactsError(
+            f"{path}: not valid JSON ({exc}); give {wanted}, or save the list as CSV"
+        ) from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) and "email" in r for r in data):
+        raise ContactsError(f"{path}: JSON, but not {wanted}; save the list as CSV")
+    if not data:
+        raise ContactsError(f"{path}: the file is empty (no addresses)")
+    return data
+
+
+def _from_records(
+    records: Sequence[Mapping[str, Any]],
+    intake: Intake,
+    reason: str,
+    source: str,
+    formats: Sequence[str],
+    now: datetime | None,
+) -> None:
+    """Every record of greeter's JSON list, as the lines of its CSV (record N is "row N"), each
+    value as it is (JSON keeps ``-x@example.com``, quoting none) and ``contact_ids`` a real list."""
+    names = [*COLUMNS, BOUND, FROM]
+    layout = _Layout(0, 1, 2, names, 3, 4)
+    for number, record in enumerate(records, 1):
+        cells = ["" if record.get(n) is None else str(record.get(n)) for n in names]
+        raw = record.get(BOUND) or []
+        ids = [str(cid).strip() for cid in (raw if isinstance(raw, list) else [raw]) if str(cid).strip()]
+        cells[3] = ""
+        _take_line(cells, cells[0].strip(), ids, layout, intake, reason, source, number, formats, now, str)
+    intake.problems.extend(intake.merged(source))
 
 
 def _line_date(

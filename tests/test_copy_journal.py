@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from greeter.journal import Journal, open_journal
+from greeter.journal_project import journal_shown
 from greeter.journal_schema import MIGRATIONS
 from greeter.testing import SmtpSink
 from tests import databases
@@ -97,7 +98,7 @@ def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_su
         assert (
             f": {n} greetings, 2 do-not-contact addresses, 1 opted-out contact, 1 approval, " in done.stdout
         )
-        assert done.stdout.rstrip().endswith("now set storage.url to it and start greeter")
+        assert done.stdout.rstrip().endswith(f"now set storage.url to {journal_shown(url)} and start greeter")
         with open_journal(url, now=MOMENT) as pg:
             assert pg.message_key(create=False) == key  # the same Message-IDs for every letter
             assert pg.suppressed() == optouts
@@ -322,7 +323,7 @@ def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
         said = cron.stderr.strip()
         assert len(said.splitlines()) == 1 and said.endswith("nothing was sent")
         assert f"journal {journal_file(config)} was copied to postgresql://postgres@" in said
-        assert "greeter now sends from there; set storage.url to it" in said
+        assert "greeter now sends from there; set storage.url to postgresql://postgres@" in said
         trial = greeter(config, "test-send", "--contact", "4", "--to", "me@example.com", "--now", LATER)
         assert trial.returncode == 2 and "was copied to" in trial.stderr, trial.stdout + trial.stderr
         optout = greeter(config, "suppress", "x@example.com", "--now", LATER)  # it would be lost there

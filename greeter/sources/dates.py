@@ -55,6 +55,7 @@ import re
 from calendar import isleap, monthrange
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import time as day_time
 from functools import lru_cache
 from typing import Literal
 
@@ -70,6 +71,7 @@ __all__ = [
     "YEARLESS_YEAR",
     "DateParser",
     "Order",
+    "clock_after",
     "day_month",
     "day_month_order",
     "excel_serial",
@@ -646,6 +648,18 @@ def _time_of_day(text: str) -> re.Match[str] | None:
         return None
     hours = range(24) if m["half"] is None else range(1, 13)
     return m if hour in hours and minute < 60 and second < 60 else None
+
+
+def clock_after(text: str) -> tuple[int, day_time] | None:
+    """The time of day ending ``text`` (where it starts, and the time, with its UTC offset as
+    ``tzinfo`` when it has one), or None: a list's opt-out date keeps its time
+    (:func:`greeter.suppression.read_date`), where a birthday needs only the day."""
+    m = _time_of_day(text)
+    if m is None:
+        return None
+    offset = _offset(m["offset"]) if m["offset"] is not None else None
+    zone = timezone(offset) if offset is not None else None
+    return m.start(), day_time(_hour(m), int(m.group(2)), int(m.group(3) or 0), tzinfo=zone)
 
 
 def _hour(time: re.Match[str]) -> int:
