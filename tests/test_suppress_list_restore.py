@@ -170,3 +170,28 @@ def test_two_rows_for_one_contact_keep_the_earliest_and_say_so(
         "1003", "client03@example.com", "second", datetime(2026, 10, 1, 10, tzinfo=UTC)
     )
     assert bound["1004"].reason == "once"
+
+
+def test_a_list_from_a_pipe_is_read(make_project: MakeProject, tmp_path: Path) -> None:
+    """``--from-csv <(…)`` (a pipe) is documented; the reader rewound the file after sniffing it,
+    which a pipe cannot do: "internal error: UnsupportedOperation: File or stream is not seekable"."""
+    import os
+    import threading
+
+    config = make_project(CLIENTS)
+    fifo = tmp_path / "list.fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as fh:
+            fh.write("email;reason\nclient02@example.com;asked by phone\n")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        done = greeter(config, "suppress", "--from-csv", str(fifo), "--now", ASKED_AT)
+    finally:
+        writer.join(timeout=10)
+
+    assert done.exit_code == 0, done.output
+    assert "client02@example.com" in {e.email for e in opt_outs(config)[0]}

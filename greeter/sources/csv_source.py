@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from greeter.config_contacts import ContactsSource
 from greeter.errors import ContactsError, Problem
@@ -314,7 +314,11 @@ def read_rows(
     clients' (``defaults.locale``'s), for :func:`guess_encoding`.
     """
     name, advice = _WHAT[what]
-    with open_contacts_file(path, name, only_files=what == "contacts") as fh:
+    with open_contacts_file(path, name, only_files=what == "contacts") as opened:
+        # A list may come from a pipe (``--from-csv <(…)``), which cannot be rewound after the
+        # sniff below: it is read whole (a do-not-contact list, not a million contacts, which
+        # only_files keeps to regular files). It was an "internal error … not seekable".
+        fh: BinaryIO = opened if opened.seekable() else io.BytesIO(opened.read())
         head = fh.read(SNIFF_BYTES)
         fh.seek(0)
         problem = wrong_format(path, head, "csv" if what == "contacts" else "list")
