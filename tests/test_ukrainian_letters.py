@@ -9,6 +9,7 @@ patronymic, alone and with a merged occasion, through :class:`Renderer` as lette
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
+from greeter.company_names import company_in, company_name
 from greeter.contacts import Contact, Gender
 from greeter.plan_types import Hit
 from greeter.render import Rendered, Renderer
@@ -143,3 +145,26 @@ def test_init_locale_uk_writes_a_ukrainian_project_that_checks(tmp_path: Path) -
     done = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-01T09:00:00+02:00"])
     assert done.exit_code == 0, done.output
     assert "0 failed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("Товариство з обмеженою відповідальністю «Млин»", "ТОВ «Млин»"),
+        ('Приватне акціонерне товариство "Дніпро"', "ПрАТ «Дніпро»"),
+        ("Фізична особа-підприємець Коваленко О. П.", "ФОП Коваленко О. П."),
+        ("Млин", "«Млин»"),
+        ("Товариство з обмеженою відповідальністю", "Товариство з обмеженою відповідальністю"),
+    ],
+)
+def test_a_ukrainian_letter_abbreviates_the_legal_form_as_a_russian_one_does(
+    shipped: Renderer, cell: str, written: str
+) -> None:
+    """`|company` in a uk letter printed «Товариство з обмеженою відповідальністю «Млин»» in
+    full, where a Russian letter's `company('genitive')` says «ТОВ «Млин»»."""
+    assert company_name(cell, "uk") == written
+    if cell.startswith("Товариство з обмеженою відповідальністю «"):
+        assert company_in(cell, "genitive") == written  # the Russian letters' form, as before
+        out = shipped.render(item(replace(OLEKSANDR, company=cell), "company_anniversary", years=25))
+        assert out.subject == f"Олександре Петровичу, з 25-річчям {written}!"
+        assert "Товариство" not in out.text
