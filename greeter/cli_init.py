@@ -559,7 +559,7 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     default=STARTER_LOCALE,
     show_default=True,
     help="The language of the letters to clients without one of their own (defaults.locale): "
-    "ru, et, en, de, hu or sr; a territory or script (de_AT, sr_Latn) is kept in the config.",
+    "ru, et, en, de, hu, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config.",
 )
 @click.option(
     "--country",
@@ -567,7 +567,7 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     metavar="CC",
     default=None,
     help="The clients' usual country (defaults.country, and its time zone): "
-    "default the language's: RU, EE, GB-ENG, DE, HU or RS.",
+    "default the language's: RU, EE, GB-ENG, DE, HU, RS or UA.",
 )
 @click.pass_obj
 @handles_errors

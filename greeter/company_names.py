@@ -458,6 +458,8 @@ def company_name(name: str, language: str = "ru") -> str:
     if not text or language in _BARE:
         return text
     text = _form_first(unmangled(text, _starts_with_form))
+    if language in _ABBREVIATING:
+        text = _abbreviated(text)
     if _PERSON.match(text):
         return text
     if language in LOCALE_QUOTES:
@@ -470,6 +472,24 @@ def company_name(name: str, language: str = "ru") -> str:
         return text if _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+#: Languages whose letters abbreviate a spelled-out legal form even where no case is asked:
+#: Ukrainian, whose letters cannot ask one (``company('genitive')`` declines Russian only) and
+#: printed «Товариство з обмеженою відповідальністю «Млин»» where a Russian letter's
+#: ``company('genitive')`` says «ТОВ «Млин»».
+_ABBREVIATING: Final = frozenset({"uk"})
+
+
+def _abbreviated(text: str) -> str:
+    """``text`` with its leading spelled-out legal form abbreviated (:data:`ABBREVIATIONS`):
+    «Фізична особа-підприємець Коваленко» → «ФОП Коваленко»; else as it is."""
+    form = _PERSON.match(text) or _ORGANISATION.match(text)
+    if form is None:
+        return text
+    short = ABBREVIATIONS.get(" ".join(form.group().lower().split()))
+    rest = text[form.end() :].strip()
+    return f"{short} {rest}" if short and rest else text
 
 
 def _starts_with_form(text: str) -> bool:

@@ -246,6 +246,33 @@ LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
         # makes a date without its year month first: «12.27.» (docs/contacts.md).
         date_formats=("%Y.%m.%d.", "%Y.%m.%d", "%Y. %m. %d.", "%Y-%m-%d", "%d.%m.%Y"),
     ),
+    "uk": StarterLanguage(
+        "UA",
+        "Europe/Kyiv",  # not Crimea's Europe/Simferopol, which the zone table lists first
+        {
+            "birthday": "День народження",
+            "company_anniversary": "Річниця компанії",
+            "first_deal_anniversary": "Річниця співпраці",
+            "new_year": "Новий рік",
+        },
+        _columns(
+            "ID",
+            "Email",
+            "Ім’я",
+            "По батькові",
+            "Прізвище",
+            "Стать",
+            "Компанія",
+            "Часовий пояс",
+            "Мова",
+            "Країна",
+            "Категорія",
+            "Теги",
+            "Дата народження",
+            "Дата заснування компанії",
+            "Перша угода",
+        ),
+    ),
     "sr": StarterLanguage(
         "RS",
         "Europe/Belgrade",

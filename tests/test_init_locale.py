@@ -61,7 +61,7 @@ def greeter(config: Path, *args: str) -> tuple[int, str]:
 
 
 def test_the_starter_offers_russian_and_each_language_every_letter_has() -> None:
-    assert starter_locales(starter_root()) == ["ru", "de", "en", "et", "hu", "sr"]
+    assert starter_locales(starter_root()) == ["ru", "de", "en", "et", "hu", "sr", "uk"]
 
 
 def test_init_locale_et_writes_estonian_letters_unsuffixed_and_russian_ones_as_ru(tmp_path: Path) -> None:

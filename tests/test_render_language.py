@@ -37,12 +37,13 @@ def caption(html: str | None) -> str:
 @pytest.mark.parametrize(
     ("contact", "expected"),
     [
-        # -енко does not decline in Russian, whoever the contact is.
-        (TARAS_UK, "Тарасу Григоровичу Шевченко"),
+        # -енко does not decline in Russian, whoever the contact is. (A `uk` client now reads the
+        # shipped Ukrainian letter: these read the Russian one, with and without a locale.)
+        (replace(TARAS_UK, locale=None), "Тарасу Григоровичу Шевченко"),
         (replace(TARAS_UK, locale="ru"), "Тарасу Григоровичу Шевченко"),
         # Spelled in Ukrainian: Ukrainian endings even in a Russian letter (not "Юріївне").
-        (person("n", "Наталія", "Юріївна", "Шевченко", locale="uk"), "Наталії Юріївні Шевченко"),
-        (person("o", "Олексій", "Іванович", "Шевченко", locale="uk"), "Олексію Івановичу Шевченко"),
+        (person("n", "Наталія", "Юріївна", "Шевченко", locale="ru"), "Наталії Юріївні Шевченко"),
+        (person("o", "Олексій", "Іванович", "Шевченко", locale="ru"), "Олексію Івановичу Шевченко"),
     ],
 )
 def test_a_russian_letter_declines_in_russian(contact: Contact, expected: str) -> None:

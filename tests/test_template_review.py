@@ -213,6 +213,7 @@ def test_a_template_name_typo_in_config_is_pointed_at_the_setting_not_at_the_goo
             "birthday.hu.j2",
             "birthday.j2",
             "birthday.sr.j2",
+            "birthday.uk.j2",
         )
     ], unused
     assert not [p for p in problems if "did you mean 'birthdy" in p], problems
