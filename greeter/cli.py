@@ -40,6 +40,7 @@ from greeter.check_options import all_drafts_option, progress_words
 from greeter.cli_values import config_day, parse_day, parse_now, refuse_empty_now
 from greeter.errors import (
     EXIT_BUG,
+    EXIT_PROBLEMS,
     EXIT_USAGE,
     ConfigError,
     ContactsError,
@@ -580,9 +581,18 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
     "--sent-from",
     metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
     help="After a restore: record as sent, as they left, the letters FILE (the history saved before "
     "the restore: greeter history -o FILE.csv, or --format csv/json) lists as sent and the journal does "
-    "not hold as sent. A step of its own: not with --through.",
+    "not hold as sent. Refused (exit 2, nothing recorded) when FILE holds a letter to an address that is "
+    "not its contact's, or one sent after NOW; the journal is accepted only when FILE reaches the letter "
+    "its .sent note names (else exit 1). Once; a step of its own: not with --through.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --sent-from: put back letters to addresses that are not their contacts' (changed outside "
+    "greeter) instead of refusing the file.",
 )
 @click.option(
     "--dry-run", is_flag=True, help="List what it would record; record nothing (and make no journal)."
@@ -591,7 +601,12 @@ def backup(state: State, file: Path, force: bool, quiet: bool) -> None:
 @click.pass_obj
 @handles_errors
 def baseline(
-    state: State, through: str | None, sent_from: Path | None, dry_run: bool, now: str | None
+    state: State,
+    through: str | None,
+    sent_from: tuple[Path, ...],
+    force: bool,
+    dry_run: bool,
+    now: str | None,
 ) -> None:
     """Record the greetings another tool already sent, so that greeter never sends them.
 
@@ -639,13 +654,20 @@ def baseline(
     occasions, so history tells when it left and the cap counts it that day;
     one already sent is never touched, and a contact or occasion the config
     no longer has is recorded all the same. It also accepts the restored
-    journal. Then `baseline --through DATE` for what FILE cannot hold.
+    journal, when FILE holds the letter the note names (or a later one);
+    else exit 1, the journal still refused. A letter sent after NOW, or to
+    an address that is not its contact's (another project's history; --force
+    if the addresses changed outside greeter) has FILE refused, exit 2.
+    Then `baseline --through DATE` for what FILE cannot hold.
 
     \b
     Exit codes:
       0   done (also when there was nothing to record)
+      1   --sent-from FILE does not reach the letter the restored journal's
+          note names: its letters put back, the journal not accepted
       2   usage or config error (a bad --through or --now, or a --through
-          past the days greeter plans ahead); nothing recorded
+          past the days greeter plans ahead; a --sent-from FILE that is not
+          this journal's history export); nothing recorded
       75  the journal cannot be written or reached now (disk full,
           PostgreSQL down), or a greeter is sending from this SQLite journal:
           nothing recorded (PostgreSQL: what was, stays), run it again
@@ -665,14 +687,21 @@ def baseline(
     from greeter.own_journal import open_own_journal
     from greeter.runtime import load_inputs
 
-    if sent_from is not None and through is not None:
+    if len(sent_from) > 1:
+        raise click.UsageError(
+            f"--sent-from given {len(sent_from)} times: put back one saved history per run"
+            " (baseline --sent-from FILE), the one saved just before the restore"
+        )
+    if force and not sent_from:
+        raise click.UsageError("--force is for --sent-from: it puts back letters to changed addresses")
+    if sent_from and through is not None:
         raise click.UsageError(
             "--sent-from and --through are two steps: put the sent letters back first"
             " (baseline --sent-from FILE), then run baseline --through DATE for what FILE cannot hold"
         )
     inputs = load_inputs(state.config, today=config_day(now))
-    if sent_from is not None:
-        _put_back_sent(inputs, sent_from, dry_run=dry_run, now=now)
+    if sent_from:
+        _put_back_sent(inputs, sent_from[0], dry_run=dry_run, now=now, force=force)
         return
     moment = parse_now(now, inputs.settings.defaults.timezone)
     zone = ZoneInfo(inputs.settings.defaults.timezone)
@@ -707,17 +736,21 @@ def baseline(
     click.echo(done.text())
 
 
-def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None) -> None:
+def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None, force: bool) -> None:
     """``baseline --sent-from FILE`` (:mod:`greeter.restore_sent`): the file read before the journal is
-    opened (a wrong file changes nothing), then the letters put back and the restored journal accepted."""
+    opened (a wrong file changes nothing), then checked against the contacts and the journal (another
+    project's letters refused), the letters put back, and the restored journal accepted — only when the
+    file reached the letter its note names (:func:`~greeter.restore_sent.reach_problem`; else exit 1)."""
     from greeter.journal import Journal
-    from greeter.journal_mark import accepted_restore, journal_rewound, note_path
+    from greeter.journal_mark import accepted_restore, journal_rewound, lacking_mark, note_path
     from greeter.own_journal import open_own_journal
-    from greeter.restore_sent import read_saved, run_put_back
+    from greeter.restore_sent import check_belongs, reach_problem, read_saved, run_put_back
 
     zone = ZoneInfo(inputs.settings.defaults.timezone)
     moment = parse_now(now, inputs.settings.defaults.timezone)
-    saved = read_saved(path)
+    saved = read_saved(path, moment)
+    ids = {letter.key[0] for letter in saved.letters}
+    current = {cid: c.email for cid, c in inputs.contacts_by_id(ids).items()}
     try:
         journal = (
             _dry_run_journal(inputs, moment)
@@ -728,9 +761,13 @@ def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None
             if not dry_run:
                 journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
             rewound = None if dry_run else journal_rewound(journal)  # before: the put-back ends it
+            belongs = check_belongs(journal, saved, current, name=str(path), force=force)
+            noted = lacking_mark(journal)  # the file must reach the letter the note names
             done = run_put_back(journal, saved, now=moment, dry_run=dry_run, name=str(path))
-            accepted = None if dry_run else accepted_restore(journal)  # the restored journal, meant
-            if accepted is None and rewound is not None and isinstance(journal, Journal):
+            short = None if noted is None else reach_problem(done, noted[1], noted[0])
+            # The restored journal, meant: accepted only when the file reached the note's letter.
+            accepted = None if short is not None else accepted_restore(journal, dry_run=dry_run)
+            if accepted is None and short is None and rewound is not None and isinstance(journal, Journal):
                 accepted = (
                     f"journal {journal.path}: accepted as restored ({note_path(journal.path)} now names its"
                     " newest sent letter): send and the daemon go on from it"
@@ -743,10 +780,14 @@ def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None
         raise JournalUnavailableError(
             f"{exc}\nrun greeter baseline --sent-from again once the journal can be written"
         ) from exc
-    if (warning := done.warning()) is not None:
-        click.echo(warning, err=True)
+    for warning in (belongs, done.warning()):
+        if warning is not None:
+            click.echo(warning, err=True)
     if accepted is not None:
         click.echo(accepted, err=True)
     for line in done.lines(zone) if dry_run else ():
         click.echo(f"would record  {line}")
     click.echo(done.text())
+    if short is not None:
+        click.echo(short, err=True)
+        sys.exit(EXIT_PROBLEMS)  # the restore is not finished: a person must choose the next step

@@ -144,6 +144,19 @@ def journal_rewound(journal: JournalStore) -> str | None:
     return rewound_problem(found.path, note, noted, _newest(found), found.holds_sent(noted.key))
 
 
+def lacking_mark(journal: JournalStore) -> tuple[Path, SentMark] | None:
+    """The note and the letter it names when ``journal`` lacks it (:func:`journal_rewound` would refuse
+    it); None otherwise. For ``baseline --sent-from``: the file must reach that letter to accept it."""
+    found = _sqlite_file(journal)
+    if found is None:
+        return None
+    note = note_path(found.path)
+    noted = _read_note(note)
+    if noted is None or journal_rewound(journal) is None:
+        return None
+    return note, noted
+
+
 def refuse_rewound(journal: JournalStore) -> None:
     """Raise :class:`~greeter.errors.JournalRewoundError` (exit 75) when :func:`journal_rewound` says why;
     before a sender writes anything."""

@@ -41,9 +41,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.console import restored
-from greeter.errors import SavedHistoryError
+from greeter.contacts import email_key
+from greeter.errors import CLOCK_TOLERANCE, SavedHistoryError
+from greeter.journal_mark import SentMark
 from greeter.journal_store import STATES, JournalEntry, JournalKey, JournalStore, SentLetter, may_put_back
 from greeter.journal_transitions import merged_carrier, merged_reason
+from greeter.sources.csv_source import detect_encoding
 from greeter.zone_label import local_time
 
 #: How the docs save the history (restore step 1): named in every refusal.
@@ -70,9 +73,11 @@ class Saved:
     rode: list[RodeAlong] = field(default_factory=list)
     #: Rows in other states (failed, expired, skipped…): not read — only what left is put back.
     other: int = 0
+    #: Where each letter is in the file (``name:line`` or ``name: row n``), for a refusal to name it.
+    where: dict[JournalKey, str] = field(default_factory=dict)
 
 
-def read_saved(path: Path) -> Saved:
+def read_saved(path: Path, now: datetime | None = None) -> Saved:
     """The history export at ``path`` (:func:`parse_saved`); refused, naming why, when it is not one."""
     try:
         data = path.read_bytes()
@@ -86,21 +91,29 @@ def read_saved(path: Path) -> Saved:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SavedHistoryError(
-            f"--sent-from {path}: not UTF-8 text (byte {exc.start}): not a greeter history export;"
-            f" {SAVE_HINT}"
-        ) from exc
-    return parse_saved(text, str(path))
+        # Re-saved by Excel (Windows-1251): told apart as the contacts and suppress files are.
+        encoding = detect_encoding(data[:65536])
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise SavedHistoryError(
+                f"--sent-from {path}: not UTF-8 text (byte {exc.start}): not a greeter history export;"
+                f" {SAVE_HINT}"
+            ) from exc
+    return parse_saved(text, str(path), now)
 
 
-def parse_saved(text: str, name: str) -> Saved:
+def parse_saved(text: str, name: str, now: datetime | None = None) -> Saved:
     """Pure: the letters and merged rows of a ``greeter history`` export — ``-o FILE.csv`` (``;``, UTC
     moments without a zone), ``--format csv`` (``,``, ISO 8601) or ``--format json`` / ``-o FILE.json``.
 
     Refused (:class:`~greeter.errors.SavedHistoryError`, exit 2, nothing recorded)
     when it is not such an export — the columns missing named — or a value in it
     cannot be read (its line and column named): a CRM export or a hand-edited
-    file must not be taken for letters greeter sent.
+    file must not be taken for letters greeter sent. With ``now``, so is a letter
+    sent after it (beyond the clock tolerance): no letter has left in the future,
+    and one recorded so would show in history two months ahead and hide a clock
+    behind the journal from the next send's check.
     """
     stripped = text.lstrip()
     records = _json_records(stripped, name) if stripped.startswith(("[", "{")) else _csv_records(text, name)
@@ -113,13 +126,22 @@ def parse_saved(text: str, name: str) -> Saved:
                 f"{where}: column state: {state!r} is not a journal state ({', '.join(STATES)})"
             )
         if state == "sent":
-            saved.letters.append(_letter(record, where))
+            letter = _letter(record, where)
+            if now is not None and letter.sent_at > now + CLOCK_TOLERANCE:
+                raise SavedHistoryError(
+                    f"{where}: a letter sent at {letter.sent_at:%Y-%m-%d %H:%M:%S} UTC, after now"
+                    f" ({now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC): no letter has left yet then; the file"
+                    " is not this journal's history, or it was saved by a greeter run with --now ahead of"
+                    " the clock; nothing recorded"
+                )
+            saved.letters.append(letter)
+            saved.where[letter.key] = where
         elif state == "skipped" and (carrier := merged_carrier(record.get("reason") or None)) is not None:
             key = _key(record, where)
             saved.rode.append(RodeAlong(key, _text(record, "email", where) or None, carrier))
         else:
             other += 1
-    return Saved(saved.letters, saved.rode, other)
+    return Saved(saved.letters, saved.rode, other, saved.where)
 
 
 def _json_records(text: str, name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -404,3 +426,114 @@ def run_put_back(journal: JournalStore, saved: Saved, *, now: datetime, dry_run:
     held = journal_rows(journal, [*(letter.key for letter in saved.letters), *(r.key for r in saved.rode)])
     plan = plan_put_back(saved, held, dry_run=dry_run, name=name)
     return plan if dry_run else record(journal, plan, now)
+
+
+def check_belongs(
+    journal: JournalStore, saved: Saved, current: Mapping[str, str | None], *, name: str, force: bool
+) -> str | None:
+    """Refuse a file whose letters went to addresses not their contacts' (:func:`foreign_letters`) unless
+    ``force``; the warning to say, if any. ``current``: the source's address of each id it has."""
+    ids = {letter.key[0] for letter in saved.letters}
+    greeted = {cid: [e.email for e in journal.history(contact_id=cid) if e.email] for cid in ids}
+    conflicts, unknown = foreign_letters(saved, current, greeted, name=name)
+    if conflicts and not force:
+        raise SavedHistoryError(foreign_problem(conflicts, name))
+    forced = (
+        f"warning: --force: {len(conflicts)} letter(s) put back to an address not their contact's"
+        if conflicts
+        else None
+    )
+    warnings = [w for w in (forced, unknown_warning(unknown, name)) if w is not None]
+    return "\n".join(warnings) or None
+
+
+def foreign_letters(
+    saved: Saved,
+    current: Mapping[str, str | None],
+    greeted: Mapping[str, Iterable[str]],
+    *,
+    name: str,
+) -> tuple[list[str], int]:
+    """Pure: the letters of ``saved`` that are not this project's — another project's history, or a
+    file edited — each said with its line, contact and both addresses; and how many name ids this
+    project has never known.
+
+    ``current``: each letter's contact id the contacts source has, with its address
+    there; ``greeted``: the addresses the journal holds letters to, by contact id.
+    An address the source gives the contact, or one the journal greeted it at (it
+    changed since), is the contact's. Any other would be recorded as the client's
+    letter though it went to someone else, and that client would never be greeted.
+    An id neither knows may be a client gone from the CRM since: counted, not refused.
+    """
+    conflicts: list[str] = []
+    unknown = 0
+    for letter in saved.letters:
+        cid = letter.key[0]
+        known = {email_key(a) for a in greeted.get(cid, ())}
+        if cid not in current:
+            unknown += 0 if known else 1
+            continue
+        address = current[cid]
+        if address is not None:
+            known.add(email_key(address))
+        if email_key(letter.email) not in known:
+            where = saved.where.get(letter.key, name)
+            conflicts.append(
+                f"{where}: contact {cid} {letter.key[1]} {letter.key[2]:%Y-%m-%d} sent to {letter.email},"
+                f" but the contacts source gives {cid} the address {address or '(none)'} and the journal"
+                " greeted it at no other"
+            )
+    return conflicts, unknown
+
+
+def foreign_problem(conflicts: list[str], name: str) -> str:
+    """Pure: the refusal of a file whose letters went to addresses not their contacts'
+    (:func:`foreign_letters`): the first five named, the rest counted."""
+    more = f"\n… and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+    return (
+        "\n".join(conflicts[:5])
+        + more
+        + f"\n--sent-from {name}: {len(conflicts)} letter(s) went to an address that"
+        " is not their contact's: another project's history, or an edited one; put back, each would"
+        " stand for a letter the client never had, and the client would never be greeted. Nothing"
+        " recorded. If the addresses are right (changed outside greeter), run it again with --force"
+    )
+
+
+def unknown_warning(unknown: int, name: str) -> str | None:
+    """Pure: the warning for letters to contact ids neither the source nor the journal knows."""
+    if not unknown:
+        return None
+    return (
+        f"warning: {unknown} letter(s) in {name} are to contact ids neither the contacts source nor the"
+        " journal knows (clients gone from the CRM since?); put back as they are — if the file is another"
+        " project's history, run greeter forget for them"
+    )
+
+
+def reach_problem(plan: PutBack, noted: SentMark, note: Path) -> str | None:
+    """Pure: why ``plan`` does not make a restored journal hold the letter its note names; None: it does.
+
+    The note beside a restored journal names the newest letter the journal had
+    sent. A file that holds it (or one sent at or after it) makes the journal
+    whole as far as the note knows, and accepting the journal is right. One that
+    does not — empty, header-only, saved before later letters left, or another
+    file — must not lift the guard against a careless restore: the letters sent
+    up to the note's would go again. Its letters are put back all the same (each
+    did leave; history and the cap should know it), but the journal is not
+    accepted: ``baseline --through`` is the step that accepts what no file holds.
+    """
+    if any(letter.key == noted.key or letter.sent_at >= noted.sent_at for letter, _ in plan.letters):
+        return None
+    cid, occasion, day = noted.key
+    put = "would be put back" if plan.dry_run else "were put back"
+    send = "would still refuse" if plan.dry_run else "still refuses"
+    return (
+        f"--sent-from {plan.name} does not reach the letter {note} says the journal had sent ({cid}"
+        f" {occasion} {day:%Y-%m-%d}, sent at {noted.sent_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC): the"
+        " file is older than the journal was, or not its history, and the letters sent up to then are still"
+        f" missing — they would go again. The letters it holds {put} (they did leave), but the journal is"
+        f" not accepted as restored: send {send} it (exit 75). Use the history saved just before the"
+        " restore (greeter history -o FILE.csv of the journal as it was), or, for what no saved history"
+        " holds, greeter baseline --through DATE, which records what went out since and accepts the journal"
+    )
