@@ -340,7 +340,8 @@ def decline(
     key = canonical_case(case)
     if parts not in PARTS:
         raise ValueError(f"unknown name parts {parts!r}; expected one of: {', '.join(PARTS)}")
-    explicit = None if contact.gender is None else contact.gender.value
+    # A column contradicting a plain -вич/-вна is no gender (gender_of): "unknown", the detector's.
+    explicit = None if contact.gender is None else gender_of(contact).value
     if parts == "full" and family_name_first(written := contact.written_locale):  # "Kovács Béla", as greeted
         return ordered_name(contact.first_name, contact.patronymic, contact.last_name, written)
     if _is_ukrainian(contact.locale if language is None else language):

@@ -165,7 +165,12 @@ class Reach:
             if contact.locale is None and locale == self._letters_in:
                 self._check_script(contact)
             own = self.own_salutation is not None and self.own_salutation(locale)
-            if gender_of(contact) is Gender.UNKNOWN and not own:
+            # A row whose gender column contradicts its patronymic is warned about at the row.
+            if (
+                gender_of(contact) is Gender.UNKNOWN
+                and not own
+                and audience_gender(contact).why != CONTRADICTED
+            ):
                 self._check_gender(contact, locale)
 
     def _check_gender(self, contact: Contact, locale: str) -> None:

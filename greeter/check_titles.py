@@ -26,7 +26,9 @@ no contact writes in that language but contacts are in that country.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from greeter.audience import AudienceRule
@@ -47,10 +49,18 @@ class TitleReach:
     """
 
     settings: Settings
+    #: The next day of each contact-independent occasion (fixed dates, holidays): two of them too
+    #: far apart never share a letter, so a merged form of them names no title any letter prints.
+    days: Mapping[str, date] = field(default_factory=dict)
     #: (occasion index, letter language key) → the script of the title a letter printed there.
     named: dict[tuple[int, str], str] = field(default_factory=dict)
-    #: (occasion index, letter language key) → contacts it reaches who get letters in that language.
-    reached: Counter[tuple[int, str]] = field(default_factory=Counter)
+    #: (occasion index, letter language key) → the occasions leading the letters that printed it.
+    leaders: dict[tuple[int, str], set[str]] = field(default_factory=dict)
+    #: (occasion index, letter language key, the occasions whose letters a contact gets in that
+    #: language) → contacts it reaches so. Whom a title reaches is told at the end, by
+    #: :attr:`leaders`: a Ukrainian client's Russian New Year letter never carries Independence
+    #: Day, which only a Russian company-anniversary letter (a date they lack) printed.
+    reached: Counter[tuple[int, str, frozenset[str]]] = field(default_factory=Counter)
     #: Contacts' locales as written and countries (no region), each counted.
     locales: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
@@ -94,7 +104,8 @@ class TitleReach:
                 if _spelled_in_serbian(occ.title):
                     self._serbian.add(i)
         self._contact: Contact | None = None
-        self._letters: set[str] = set()
+        #: The current contact's letters: locale → the occasions whose letters are in it.
+        self._letters: dict[str, set[str]] = {}
         self._mine: list[int] = []
 
     def see(self, contact: Contact) -> None:
@@ -114,7 +125,7 @@ class TitleReach:
         i = self._index[occasion.name]
         if not self._rules[i].admits(contact, None):
             return
-        self._letters.add(locale)
+        self._letters.setdefault(locale, set()).add(occasion.name)
         if i in self._titled:
             self._mine.append(i)
 
@@ -133,17 +144,34 @@ class TitleReach:
                 continue
             key = self._foreign(i, rendered.locale)
             title = self.settings.occasions[i].title
+            leading = item.hit.occasion
             if (
                 key is None
+                or not self._may_merge(leading, hit.occasion)
                 or not title
-                or ((i, key) in self.named and (not latin or i in self.shown_cyrillic))
+                or (leading in self.leaders.get((i, key), ()) and (not latin or i in self.shown_cyrillic))
             ):
                 continue
             words = words or f"{rendered.subject}\n{rendered.text}"  # built only when a title may be in it
             if (whole_to_latin(title) if latin else title) in words:
                 self.named[(i, key)] = self._titled[i]
+                self.leaders.setdefault((i, key), set()).add(leading)
                 if latin and whole_to_latin(title) == title:
                     self.shown_cyrillic.add(i)
+
+    def _may_merge(self, leading: str, carried: str) -> bool:
+        """Whether a letter of ``leading`` may carry ``carried``: check renders every merged form,
+        but New Year (29 December) never rides an Independence Day letter (24 August).
+
+        Only two contact-independent occasions are judged, by their next days, a year round:
+        apart by more than the cap's gap (within which occasions merge), the catch-up days and a
+        week of days off, they never meet. A contact's date may fall on any day.
+        """
+        if leading == carried or leading not in self.days or carried not in self.days:
+            return True
+        apart = abs((self.days[leading] - self.days[carried]).days) % 365
+        reach = self.settings.frequency_cap.min_gap_days + self.settings.catch_up_days + 8
+        return min(apart, 365 - apart) <= reach
 
     def _foreign(self, i: int, locale: str) -> str | None:
         """The language key (``et``, ``sr``, ``sr_Latn``) of ``locale`` if its language or script is not
@@ -170,10 +198,13 @@ class TitleReach:
     def _flush(self) -> None:
         """Count the current contact for each titled occasion reaching it and each language it reads."""
         for i in self._mine:
-            for locale in self._letters:
+            by_key: dict[str, set[str]] = {}
+            for locale, occasions in self._letters.items():
                 key = self._foreign(i, locale)
                 if key is not None:
-                    self.reached[(i, key)] += 1
+                    by_key.setdefault(key, set()).update(occasions)
+            for key, occasions in by_key.items():
+                self.reached[(i, key, frozenset(occasions))] += 1
         self._letters.clear()
         self._mine.clear()
 
@@ -190,7 +221,8 @@ class TitleReach:
         problems: list[Problem] = []
         default = self.settings.defaults.locale.replace("-", "_").split("_")[0]
         for (i, key), script in sorted(self.named.items()):
-            count = self.reached.get((i, key), 0)
+            printed = self.leaders.get((i, key), set())
+            count = sum(n for (j, k, own), n in self.reached.items() if (j, k) == (i, key) and own & printed)
             if not count:
                 continue
             occ = self.settings.occasions[i]

@@ -252,7 +252,7 @@ def run_check(
     # Occasions of a template without a default file (none is needed): their letters reach only
     # audience.locales, and a client outside them would fail to render a letter they never get.
     own_locales = locale_only(settings, unneeded)
-    titles = TitleReach(settings)
+    titles = TitleReach(settings, days=real_days)
     field_rules = [
         (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
     ]

@@ -14,7 +14,8 @@ decides, from one table (:func:`company_name`):
   quotes an export doubled twice;
 * already quoted (any of « » " “ ” „ ' ‘ ’) → as written, but for straight double
   quotes, which a plain-text CRM field has for want of others: they become the
-  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`) — and, in
+  letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`), after a
+  person's form as well (``ИП "Оглы"`` → ИП «Оглы», no quotes of its own) — and, in
   a letter quoting with «», English and German double quotes: ООО “Вектор” → ООО «Вектор»;
 * a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
@@ -460,8 +461,10 @@ def company_name(name: str, language: str = "ru") -> str:
     text = _form_first(unmangled(text, _starts_with_form))
     if language in _ABBREVIATING:
         text = _abbreviated(text)
-    if _PERSON.match(text):
-        return text
+    if _PERSON.match(text):  # no quotes added to a person's name, but the CRM's straight ones re-marked
+        if language in LOCALE_QUOTES:
+            return _requoted(text, *LOCALE_QUOTES[language])
+        return text if _QUOTES.isdisjoint(text) else _typographic(text, "«", "»")
     if language in LOCALE_QUOTES:
         return _in_language(text, *LOCALE_QUOTES[language], quoting=language in _QUOTING)
     opening, closing = "«", "»"
@@ -690,8 +693,9 @@ def company_in(name: str, case: str) -> str:
         return _generic_in(quoted, case) or f"{COMPANY[case]} {quoted}"
     short = ABBREVIATIONS.get(" ".join(form.group().lower().split()), form.group())
     rest = text[form.end() :].strip()
-    if short == "ИП" and rest:
-        return f"ИП {_entrepreneur_in(rest, case)}"
+    if short == "ИП" and rest:  # straight quotes re-marked, as company_name does: ИП «Оглы»
+        declined = f"ИП {_entrepreneur_in(rest, case)}"
+        return declined if _QUOTES.isdisjoint(declined) else _typographic(declined, "«", "»")
     return company_name(f"{short} {rest}" if rest else short)
 
 

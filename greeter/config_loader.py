@@ -433,7 +433,17 @@ def _null_list(loc: Sequence[int | str]) -> str:
     )
     if known is not None and known.is_required():  # occasions: no default to fall back on
         return f"{empty} write the list in brackets, [...]; this setting has no default"
+    default = known.get_default(call_default_factory=True) if known is not None else None
+    if isinstance(default, list) and default:  # [] would drop the built-in entries, not restore them
+        words, harm = _NULL_LIST_DEFAULT.get(str(loc[-1]), ("the default", "would leave none"))
+        shown = ", ".join(json.dumps(str(item), ensure_ascii=False) for item in default)
+        return f"{empty} leave it out for {words}, [{shown}]; an empty list, [], {harm}"
     return f"{empty} write an empty list, [], or leave it out"
+
+
+#: What leaving out a list setting whose default is not empty gives, in the words of its docs:
+#: for these an empty list is no "none" but harm (``date_formats: []`` reads no date at all).
+_NULL_LIST_DEFAULT: Final = {"date_formats": ("the built-in formats", "reads no date at all")}
 
 
 #: Words for yes and no that YAML leaves as text (it reads true/false, yes/no, on/off itself).

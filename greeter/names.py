@@ -597,9 +597,14 @@ def _latin_gender(words: list[str]) -> Gender:
 def gender_of(contact: Contact) -> Gender:
     """The gender to word a letter by: the explicit column, else the patronymic, else the first name.
 
-    An explicit value (including an explicit ``UNKNOWN``) always wins over the
-    patronymic, so a manager can correct a wrong guess, and the loader warns
-    about a row whose column contradicts the patronymic. A men's or women's
+    An explicit value (including an explicit ``UNKNOWN``) wins over the
+    patronymic, so a manager can correct a wrong guess — a Turkic particle, a
+    Latin spelling — and the loader warns about a row whose column contradicts
+    the patronymic. But not over a plain Slavic -вич/-вна (:func:`_plain_patronymic_gender`):
+    «Иван Петрович» with «ж» in the column is a typo in one of the two cells, and
+    «Уважаемая Иван Петрович!» is wrong whichever it is; such a contact is of
+    unknown gender, its letter neutral («Здравствуйте, Иван Петрович!», «Добрий
+    день, Сергію Івановичу!»). A men's or women's
     day does not follow the column there: :func:`audience_gender`. The patronymic is
     matched case-insensitively on its last word (-вич/-ич male; -вна, -чна,
     -шна female), or on a Turkic particle written as a separate word ("Рашид
@@ -624,7 +629,13 @@ def gender_of(contact: Contact) -> Gender:
     neutral "Здравствуйте"; a wrong gender costs the client.
     """
     if contact.gender is not None:
-        return contact.gender
+        column = contact.gender
+        if column is not Gender.UNKNOWN and _plain_patronymic_gender(contact.patronymic) not in (
+            Gender.UNKNOWN,
+            column,
+        ):
+            return Gender.UNKNOWN  # «Иван Петрович», Пол «ж»: one is a typo; neither gender is sure
+        return column
     derived = patronymic_gender(contact.patronymic)
     if derived is not Gender.UNKNOWN or contact.patronymic.strip() or not contact.first_name:
         return derived
@@ -655,23 +666,43 @@ class AudienceGender(NamedTuple):
     patronymic: Gender = Gender.UNKNOWN
 
 
+@lru_cache(maxsize=8192)
+def _plain_patronymic_gender(patronymic: str) -> Gender:
+    """The gender a Cyrillic -вич/-ич or -вна/-чна ending says beyond doubt, else ``UNKNOWN``.
+
+    A Turkic particle («Рашид оглы») or a Latin spelling is no such certainty: a CRM
+    keeps those as often where the gender column is the right one, and :func:`gender_of`
+    lets the column win there.
+    """
+    words = _patronymic_words(patronymic)
+    if not words or any(w in TURKIC_PARTICLES for w in words):
+        return Gender.UNKNOWN
+    if words[-1].endswith(_MALE_PATRONYMIC_ENDINGS):
+        return Gender.MALE
+    if words[-1].endswith(_FEMALE_PATRONYMIC_ENDINGS):
+        return Gender.FEMALE
+    return Gender.UNKNOWN
+
+
 def audience_gender(contact: Contact) -> AudienceGender:
     """The gender ``audience.genders`` goes by: :func:`gender_of`'s, unless the row contradicts itself.
 
-    The letter's wording follows the gender column where it and the patronymic
-    disagree (:func:`gender_of`: the column corrects a guess, and the row is
-    warned about). A men's or women's day must not: one of the two is a typo,
+    The letter's wording follows the gender column where it and a Turkic or Latin
+    patronymic disagree (:func:`gender_of`: the column corrects a guess, and the row
+    is warned about; against a plain -вич/-вна the letter is neutral). A men's or
+    women's day must not follow the column anywhere: one of the two is a typo,
     most often the column's (the patronymic is grammar), and greeting a man
     «с 8 Марта» — or a woman «с 23 Февраля» — costs the client more than a
     missed letter. So such a contact's gender is unknown to the audience, as a
     contact's whose gender nothing says, and ``why`` tells the two apart for
     the skip's detail and for ``greeter check``.
     """
-    gender = gender_of(contact)
-    if contact.gender is not None and gender is not Gender.UNKNOWN:
+    column = contact.gender
+    if column is not None and column is not Gender.UNKNOWN:
         said = patronymic_gender(contact.patronymic)
-        if said is not Gender.UNKNOWN and said is not gender:
-            return AudienceGender(Gender.UNKNOWN, CONTRADICTED, gender, said)
+        if said is not Gender.UNKNOWN and said is not column:
+            return AudienceGender(Gender.UNKNOWN, CONTRADICTED, column, said)
+    gender = gender_of(contact)
     if gender is not Gender.UNKNOWN:
         return AudienceGender(gender)
     if (

@@ -541,10 +541,17 @@ def with_occasions(
     parts.append(body[last:])
     body = "".join(parts)
     if russian_end is not None:
+        # With no example of its own (UA in Ukrainian), the line after says so and lists its calendar's
+        # names: "the first is greeted" above it promised an example that is not there.
+        own = (
+            " This country's own, by the names its calendar gives\n"
+            "  # them (the first is greeted; uncomment another to greet it too):\n"
+            if found
+            else "\n"
+        )
         notice = (
             "  # Russia's public holidays commented out above are not this country's: uncomment one with\n"
-            "  # country: RU for clients in Russia. This country's own, by the names its calendar gives\n"
-            "  # them (the first is greeted; uncomment another to greet it too):\n"
+            "  # country: RU for clients in Russia." + own
             if commented
             else ""
         )

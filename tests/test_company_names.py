@@ -169,6 +169,25 @@ def test_every_person_form_takes_no_quotes(form: str) -> None:
     assert company_name(f"{form} Иванов И. И.") == f"{form} Иванов И. И."
 
 
+@pytest.mark.parametrize(
+    ("language", "case", "expected"),
+    [
+        ("ru", "nominative", "ИП «Оглы»"),
+        ("uk", "nominative", "ИП «Оглы»"),
+        ("sr", "nominative", "ИП „Оглы“"),
+        ("en", "nominative", 'ИП "Оглы"'),
+        ("ru", "dative", "ИП «Оглы»"),
+    ],
+)
+def test_a_persons_form_takes_no_quotes_of_its_own_but_re_marks_the_crms(
+    language: str, case: str, expected: str
+) -> None:
+    """QA re-test 13c: ``ИП "Оглы"`` kept straight quotes while ``ООО "Вектор"`` became ООО «Вектор»."""
+    written = company_name('ИП "Оглы"', language) if case == "nominative" else company_in('ИП "Оглы"', case)
+    assert written == expected
+    assert company_name("ИП Кузнецов Д. С.", language) == "ИП Кузнецов Д. С."
+
+
 def _words(text: str) -> list[str]:
     return sorted(re.findall(r"\w+", text))
 

@@ -183,7 +183,14 @@ def test_split_full_name(full: str, parts: tuple[str, str, str]) -> None:
 # --------------------------------------------------------------------------- gender column against patronymic
 
 
-def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(tmp_path: Path) -> None:
+NEUTRAL = "one of the two cells is wrong, so the letter takes no gender from the column: "
+
+
+def test_a_gender_column_contradicting_the_patronymic_is_warned_and_wins_only_over_a_turkic_one(
+    tmp_path: Path,
+) -> None:
+    """Against a plain -вич/-вна the letter is neutral (QA re-test 11: «Уважаемая Иван Петрович!»,
+    one of the cells certainly wrong); a Turkic patronymic's column still corrects the guess."""
     from greeter.addressing import salutation
 
     lines = [
@@ -198,20 +205,34 @@ def test_a_gender_column_contradicting_the_patronymic_is_warned_and_still_wins(t
     path = write(tmp_path, lines)
     contacts, report = load(path)
     assert [str(p) for p in report.problems] == [
-        f"{path}:row 2: Пол: warning: says male, but the patronymic 'Петровна' is female; "
-        'the letter will say "Уважаемый Мария Петровна" and its HTML version is headed '
-        '"Марие Петровна Иванове"; check the row',
-        f"{path}:row 3: Пол: warning: says female, but the patronymic 'Петрович' is male; "
-        'the letter will say "Уважаемая Пётр Петрович" and its HTML version is headed '
-        '"Пётр Петровичу Петров"; check the row',
+        f"{path}:row 2: Пол: warning: says male, but the patronymic 'Петровна' is female; {NEUTRAL}"
+        'the letter will say "Здравствуйте, Мария Петровна" and its HTML version is headed '
+        '"Марии Петровне Ивановой"; check the row',
+        f"{path}:row 3: Пол: warning: says female, but the patronymic 'Петрович' is male; {NEUTRAL}"
+        'the letter will say "Здравствуйте, Пётр Петрович" and its HTML version is headed '
+        '"Петру Петровичу Петрову"; check the row',
         f"{path}:row 4: Пол: warning: says male, but the patronymic 'Рашид кызы' is female; "
         'the letter will say "Уважаемый Лейла Рашид кызы" and its HTML version is headed '
         '"Лейле Рашид кызы Мамедове"; check the row',
         f"{path}:row 6: Имя: warning: no first name: letters to this contact are impersonal («Здравствуйте!»)",
         f"{path}:row 6: Пол: warning: says male, but the patronymic 'Петровна' is female; "
-        "the name will be declined as male; check the row",
+        f"{NEUTRAL}the name will be declined as its words say; check the row",
     ]
-    assert salutation(contacts[0]) == "Уважаемый Мария Петровна"  # the explicit column stays authoritative
+    assert salutation(contacts[0]) == "Здравствуйте, Мария Петровна"  # neither cell is sure
+    assert salutation(contacts[2]) == "Уважаемый Лейла Рашид кызы"  # the column corrects a Turkic one
+
+
+def test_the_gender_warning_quotes_the_salutation_in_the_letters_language(tmp_path: Path) -> None:
+    """A Ukrainian row's warning quoted a Russian «Уважаемая Сергій Іванович» (QA re-test 11); its
+    letter opens «Добрий день, Сергію Івановичу» — neutral, in the vocative."""
+    path = write(tmp_path, [RU_HEADER, "2005;u5@example.com;Мельник;Сергій;Іванович;ж;;Europe/Kyiv;uk;"])
+    [contact], report = load(path)
+    [warning] = [p.message for p in report.problems]
+    assert contact.locale == "uk"
+    assert warning == (
+        f"says female, but the patronymic 'Іванович' is male; {NEUTRAL}"
+        'the letter will say "Добрий день, Сергію Івановичу"; check the row'
+    )
 
 
 def test_the_gender_warning_quotes_what_the_letter_really_says(tmp_path: Path) -> None:
@@ -229,7 +250,7 @@ def test_the_gender_warning_quotes_what_the_letter_really_says(tmp_path: Path) -
         PlanItem(Hit(contact, "birthday", date(2026, 12, 15), 40, 100, "birthday"), "send")
     )
     assert letter.html is not None
-    assert quoted == ["Уважаемый Мария Петровна", "Марие Петровна Иванове"]
+    assert quoted == ["Здравствуйте, Мария Петровна", "Марии Петровне Ивановой"]
     assert letter.text.startswith(quoted[0] + "!") and f">{quoted[1]}</td>" in letter.html
 
 

@@ -74,6 +74,12 @@ def test_a_month_for_a_day_is_shown_its_first_day_in_both_forms(make_project: Ma
             "extra_days_off:",
             "send_window.extra_days_off: is empty (null), not a list: write an empty list, [], or leave it out",
         ),
+        (  # [] here is no "none" but harm: no format, no date read (QA re-test finding 9)
+            "date_formats: ['%d.%m.%Y', '%Y-%m-%d', '%d/%m/%Y']",
+            "date_formats:",
+            'contacts.date_formats: is empty (null), not a list: leave it out for the built-in formats, ["%d.%m.%Y",'
+            ' "%Y-%m-%d", "%d/%m/%Y"]; an empty list, [], reads no date at all',
+        ),
     ],
 )
 def test_a_list_setting_left_null_says_empty_list_or_leave_it_out(

@@ -102,3 +102,16 @@ def test_russias_holidays_kept_are_those_on_a_day_the_country_keeps() -> None:
     assert "Defender of the Fatherland Day" not in shared_holidays("KZ", 2027)
     assert shared_holidays("AT", 2027).get("International Women's Day") is None
     assert shared_holidays("RU", 2027) == {}
+
+
+@pytest.mark.parametrize(("country", "examples"), [("UA", False), ("KZ", True)])
+def test_the_notice_promises_a_greeted_example_only_where_one_follows(
+    tmp_path: Path, country: str, examples: bool
+) -> None:
+    """QA re-test 13d: UA's starter said "(the first is greeted; uncomment another…)" directly above
+    "(greeter has no example holiday for UA…)": nothing followed to greet or uncomment."""
+    init(tmp_path, "--country", country)
+    text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
+    assert "Russia's public holidays commented out above" in text
+    assert ("the first is greeted" in text) is examples
+    assert (f"greeter has no example holiday for {country}" in text) is not examples

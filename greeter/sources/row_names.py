@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, Gender
 from greeter.errors import Problem
-from greeter.names import FullName, first_and_patronymic, normalise_case, patronymic_gender, read_full_name
+from greeter.names import (
+    FullName,
+    first_and_patronymic,
+    gender_of,
+    normalise_case,
+    patronymic_gender,
+    read_full_name,
+)
 from greeter.sources.caches import remember
 from greeter.sources.name_cells import (
     NO_NAME,
@@ -166,28 +173,47 @@ class RowNames:
         return gender
 
     def _check_gender(
-        self, gender: Gender, first: str, patronymic: str, last: str, line: int, problems: list[Problem]
+        self,
+        gender: Gender,
+        first: str,
+        patronymic: str,
+        last: str,
+        line: int,
+        problems: list[Problem],
+        language: str | None = None,
     ) -> None:
-        """Warn when the explicit gender contradicts the patronymic (the column still wins, by design).
+        """Warn when the explicit gender contradicts the patronymic.
 
-        The warning quotes what the letter really says, made by the functions
-        the letter is made with: the salutation and, with a first name, the
-        dative name over the HTML letter, which the column's gender garbles
-        worse («Марие Петровна Иванове») than the salutation.
+        The column wins over a Turkic or Latin patronymic; against a plain
+        -вич/-вна neither is sure and the letter is neutral (:func:`gender_of`).
+        The warning quotes what the letter really says, in its ``language`` (the
+        row's, else ``defaults.locale``), made by the functions the letter is made
+        with: the salutation and, in a Russian letter with a first name, the
+        dative name over the HTML letter, which the column's gender garbles worse
+        («Марие Петровна Иванове») than the salutation.
         """
         said = patronymic_gender(patronymic)
         if said is Gender.UNKNOWN or said is gender:
             return
+        who = Contact(
+            id="", email=None, first_name=first, patronymic=patronymic, last_name=last, gender=gender
+        )
+        neutral = gender_of(who) is Gender.UNKNOWN
         if first:
-            from greeter.addressing import decline, salutation  # pytrovich: only for such a row
+            from greeter.addressing import decline  # pytrovich: only for such a row
+            from greeter.letter_forms import salutation
 
-            who = Contact(
-                id="", email=None, first_name=first, patronymic=patronymic, last_name=last, gender=gender
-            )
-            heading = decline(who, "dative", parts="full")
-            effect = f'the letter will say "{salutation(who)}" and its HTML version is headed "{heading}"'
+            effect = f'the letter will say "{salutation(who, language or "ru")}"'
+            if (language or "ru").replace("-", "_").split("_")[0] == "ru":
+                effect += f' and its HTML version is headed "{decline(who, "dative", parts="full")}"'
         else:
-            effect = f"the name will be declined as {gender.value}"
+            effect = (
+                "the name will be declined as its words say"
+                if neutral
+                else f"the name will be declined as {gender.value}"
+            )
+        if neutral:
+            effect = f"one of the two cells is wrong, so the letter takes no gender from the column: {effect}"
         message = (
             f"says {gender.value}, but the patronymic {patronymic!r} is {said.value}; {effect}; check the row"
         )

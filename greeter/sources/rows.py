@@ -473,7 +473,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         flag = cells.get("do_not_contact", "")
         opted_out, unread = self._opted_out(flag, line, problems) if flag else OPTED_IN
         if gender is not None and patronymic:
-            self._check_gender(gender, first, patronymic, last, line, problems)
+            self._check_gender(gender, first, patronymic, last, line, problems, locale or self.default_locale)
         # The country before the zone (an unreadable zone's warning names the fallback), its
         # warnings after, where they always were.
         country: str | None = None
