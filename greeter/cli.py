@@ -27,7 +27,8 @@ import os
 import select
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO, TypeVar, cast
@@ -684,7 +685,6 @@ def baseline(
     """
     from greeter.baseline import run_baseline
     from greeter.journal_mark import accepted_restore
-    from greeter.own_journal import open_own_journal
     from greeter.runtime import load_inputs
 
     if len(sent_from) > 1:
@@ -706,25 +706,9 @@ def baseline(
     moment = parse_now(now, inputs.settings.defaults.timezone)
     zone = ZoneInfo(inputs.settings.defaults.timezone)
     last = parse_day(through, "--through") or moment.astimezone(zone).date()
-    try:
-        journal = (
-            _dry_run_journal(inputs, moment)
-            if dry_run
-            else open_own_journal(inputs.settings, inputs.config_file, moment)
-        )
-        try:
-            if not dry_run:
-                journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
-            done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
-            accepted = accepted_restore(journal, dry_run=dry_run)  # a restore's last step
-        finally:
-            journal.close()
-    except JournalUnavailableError as exc:
-        if type(exc) is not JournalUnavailableError:
-            raise
-        raise JournalUnavailableError(
-            f"{exc}\nrun greeter baseline again once the journal can be written"
-        ) from exc
+    with _baseline_journal(inputs, moment, dry_run=dry_run, again="greeter baseline") as journal:
+        done, report = run_baseline(inputs, journal, now=moment, through=last, dry_run=dry_run)
+        accepted = accepted_restore(journal, dry_run=dry_run)  # a restore's last step
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if (warning := done.warning()) is not None:
@@ -736,21 +720,15 @@ def baseline(
     click.echo(done.text())
 
 
-def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None, force: bool) -> None:
-    """``baseline --sent-from FILE`` (:mod:`greeter.restore_sent`): the file read before the journal is
-    opened (a wrong file changes nothing), then checked against the contacts and the journal (another
-    project's letters refused), the letters put back, and the restored journal accepted — only when the
-    file reached the letter its note names (:func:`~greeter.restore_sent.reach_problem`; else exit 1)."""
-    from greeter.journal import Journal
-    from greeter.journal_mark import accepted_restore, journal_rewound, lacking_mark, note_path
+@contextmanager
+def _baseline_journal(
+    inputs: Inputs, moment: datetime, *, dry_run: bool, again: str
+) -> Iterator[JournalStore]:
+    """The journal a baseline records in: a scratch copy for ``--dry-run``, else the project's own with
+    the sender lock held (no send decides the same letters meanwhile); closed after. A journal that
+    cannot be written now (exit 75) says to run ``again`` once it can."""
     from greeter.own_journal import open_own_journal
-    from greeter.restore_sent import check_belongs, reach_problem, read_saved, run_put_back
 
-    zone = ZoneInfo(inputs.settings.defaults.timezone)
-    moment = parse_now(now, inputs.settings.defaults.timezone)
-    saved = read_saved(path, moment)
-    ids = {letter.key[0] for letter in saved.letters}
-    current = {cid: c.email for cid, c in inputs.contacts_by_id(ids).items()}
     try:
         journal = (
             _dry_run_journal(inputs, moment)
@@ -759,27 +737,43 @@ def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None
         )
         try:
             if not dry_run:
-                journal.lock_sender(config=inputs.config_file)  # no send decides the same letters meanwhile
-            rewound = None if dry_run else journal_rewound(journal)  # before: the put-back ends it
-            belongs = check_belongs(journal, saved, current, name=str(path), force=force)
-            noted = lacking_mark(journal)  # the file must reach the letter the note names
-            done = run_put_back(journal, saved, now=moment, dry_run=dry_run, name=str(path))
-            short = None if noted is None else reach_problem(done, noted[1], noted[0])
-            # The restored journal, meant: accepted only when the file reached the note's letter.
-            accepted = None if short is not None else accepted_restore(journal, dry_run=dry_run)
-            if accepted is None and short is None and rewound is not None and isinstance(journal, Journal):
-                accepted = (
-                    f"journal {journal.path}: accepted as restored ({note_path(journal.path)} now names its"
-                    " newest sent letter): send and the daemon go on from it"
-                )
+                journal.lock_sender(config=inputs.config_file)
+            yield journal
         finally:
             journal.close()
     except JournalUnavailableError as exc:
         if type(exc) is not JournalUnavailableError:
             raise
-        raise JournalUnavailableError(
-            f"{exc}\nrun greeter baseline --sent-from again once the journal can be written"
-        ) from exc
+        raise JournalUnavailableError(f"{exc}\nrun {again} again once the journal can be written") from exc
+
+
+def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None, force: bool) -> None:
+    """``baseline --sent-from FILE`` (:mod:`greeter.restore_sent`): the file read before the journal is
+    opened (a wrong file changes nothing), then checked against the contacts and the journal (another
+    project's letters refused), the letters put back, and the restored journal accepted — only when the
+    file reached the letter its note names (:func:`~greeter.restore_sent.reach_problem`; else exit 1)."""
+    from greeter.journal import Journal
+    from greeter.journal_mark import accepted_restore, journal_rewound, lacking_mark, note_path
+    from greeter.restore_sent import check_belongs, reach_problem, read_saved, run_put_back
+
+    zone = ZoneInfo(inputs.settings.defaults.timezone)
+    moment = parse_now(now, inputs.settings.defaults.timezone)
+    saved = read_saved(path, moment)
+    ids = {letter.key[0] for letter in saved.letters}
+    current = {cid: c.email for cid, c in inputs.contacts_by_id(ids).items()}
+    with _baseline_journal(inputs, moment, dry_run=dry_run, again="greeter baseline --sent-from") as journal:
+        rewound = None if dry_run else journal_rewound(journal)  # before: the put-back ends it
+        belongs = check_belongs(journal, saved, current, name=str(path), force=force)
+        noted = lacking_mark(journal)  # the file must reach the letter the note names
+        done = run_put_back(journal, saved, now=moment, dry_run=dry_run, name=str(path))
+        short = None if noted is None else reach_problem(done, noted[1], noted[0])
+        # The restored journal, meant: accepted only when the file reached the note's letter.
+        accepted = None if short is not None else accepted_restore(journal, dry_run=dry_run)
+        if accepted is None and short is None and rewound is not None and isinstance(journal, Journal):
+            accepted = (
+                f"journal {journal.path}: accepted as restored ({note_path(journal.path)} now names its"
+                " newest sent letter): send and the daemon go on from it"
+            )
     for warning in (belongs, done.warning()):
         if warning is not None:
             click.echo(warning, err=True)
