@@ -530,7 +530,6 @@ class JournalStore(Protocol):
         made ``sent`` from a row a restored backup holds unfinished or unsent (:data:`PUT_BACK_FROM`:
         a claim, an uncertain, retry, failed or expired row, one baseline recorded or an operator
         dismissed). A row ``sent`` already, or skipped for another reason, is left: False."""
-        raise NotImplementedError
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
         """A ``retry`` (or an operator's resend) to ``email`` → ``skipped`` if ``email`` is on the list.
