@@ -752,8 +752,7 @@ def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None
     opened (a wrong file changes nothing), then checked against the contacts and the journal (another
     project's letters refused), the letters put back, and the restored journal accepted — only when the
     file reached the letter its note names (:func:`~greeter.restore_sent.reach_problem`; else exit 1)."""
-    from greeter.journal import Journal
-    from greeter.journal_mark import accepted_restore, journal_rewound, lacking_mark, note_path
+    from greeter.journal_mark import accepted_restore, journal_rewound, lacking_mark
     from greeter.restore_sent import check_belongs, reach_problem, read_saved, run_put_back
 
     zone = ZoneInfo(inputs.settings.defaults.timezone)
@@ -768,12 +767,9 @@ def _put_back_sent(inputs: Inputs, path: Path, *, dry_run: bool, now: str | None
         done = run_put_back(journal, saved, now=moment, dry_run=dry_run, name=str(path))
         short = None if noted is None else reach_problem(done, noted[1], noted[0])
         # The restored journal, meant: accepted only when the file reached the note's letter.
-        accepted = None if short is not None else accepted_restore(journal, dry_run=dry_run)
-        if accepted is None and short is None and rewound is not None and isinstance(journal, Journal):
-            accepted = (
-                f"journal {journal.path}: accepted as restored ({note_path(journal.path)} now names its"
-                " newest sent letter): send and the daemon go on from it"
-            )
+        accepted = (
+            None if short is not None else accepted_restore(journal, dry_run=dry_run, found_before=rewound)
+        )
     for warning in (belongs, done.warning()):
         if warning is not None:
             click.echo(warning, err=True)

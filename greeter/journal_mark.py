@@ -221,7 +221,9 @@ def _write_note(note: Path, data: bytes) -> None:
     replace_whole(note, data, mode=private_file_mode(note.parent), durable=True)
 
 
-def accepted_restore(journal: JournalStore, *, dry_run: bool = False) -> str | None:
+def accepted_restore(
+    journal: JournalStore, *, dry_run: bool = False, found_before: str | None = None
+) -> str | None:
     """``baseline``'s acceptance of a restored journal: the note rewritten to it; what to say, or None.
 
     Said when the note had said the journal lacked letters (a restore's last
@@ -230,8 +232,11 @@ def accepted_restore(journal: JournalStore, *, dry_run: bool = False) -> str | N
     the dry run of a restore's last step said nothing of the rewound journal
     it had found, and the operator could not tell that baseline would also
     accept it (the note then no longer guards the letters it names).
+    ``found_before``: the rewound journal's problem as the caller found it before changing the journal
+    (``baseline --sent-from`` puts the letters back, which alone ends the problem: still accepted,
+    and said so).
     """
-    problem = journal_rewound(journal)
+    problem = journal_rewound(journal) or found_before
     if dry_run:
         found = _sqlite_file(journal)
         if problem is None or found is None:
