@@ -33,7 +33,8 @@ country's (:mod:`greeter.starter_countries`): its zone and days off, titles in
 the language, its sample clients (``data/contacts.<lang>.csv``, written as
 ``data/contacts.csv``) under headers the config names, Russia's holidays
 commented out (but for a day the country keeps too) and the country's own offered.
-``--country CC`` names another.
+``--country CC`` names another; given alone it keeps the Russian project, but for ``UA``: a
+Kyiv office's is Ukrainian (:data:`~greeter.starter_countries.COUNTRY_LOCALES`).
 
 Importing this module registers the command on the ``greeter`` group; it
 imports neither the config machinery nor Jinja: it only copies files.
@@ -305,19 +306,25 @@ def holiday_titles(country: str, locale: str, year: int | None = None) -> dict[s
 
 
 def shared_holidays(country: str, year: int | None = None) -> dict[str, str]:
-    """Russia's public holidays in ``year`` (default: this one) that ``country`` has a public holiday
+    """Russia's public holidays in ``year`` (default: this one) that ``country`` has a holiday
     on the same day of: Russia's English name → that holiday's there ("International Women's Day"
     → "Women's Day" for Uzbekistan). Their occasions stay in ``country``'s starter
     (:func:`~greeter.starter_countries.with_occasions`): an Almaty office's had 8 March commented
-    out as Russia's. None where the library has no calendar for ``country``, or it is Russia."""
+    out as Russia's. None where the library has no calendar for ``country``, or it is Russia.
+
+    ``country``'s holidays are those an occasion may greet (:func:`~greeter.holiday_tables.greeted_days_of`),
+    not its days off alone: while martial law lasts the holidays library keeps every one of
+    Ukraine's (8 March among them) in its ``workday`` category, so a Kyiv office's Russian starter
+    had ``womens_day`` commented out as "not this country's" though ``holiday: "International
+    Women's Day"`` greets its clients on 8 March (the occasion's name is looked up there too)."""
     from datetime import date
 
-    from greeter.holiday_tables import days_of, has_calendar
+    from greeter.holiday_tables import days_of, greeted_days_of, has_calendar
 
     if country == "RU" or not has_calendar(country):
         return {}
     year = year or date.today().year
-    theirs = days_of(country, year)
+    theirs = greeted_days_of(country, year)
     shared: dict[str, str] = {}
     for day, russian in days_of("RU", year).items():
         own = [h.names[0] for h in theirs.get(day, ()) if not h.substitute]
@@ -556,10 +563,10 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     "--locale",
     "locale",
     metavar="LANG",
-    default=STARTER_LOCALE,
-    show_default=True,
+    default=None,
     help="The language of the letters to clients without one of their own (defaults.locale): "
-    "ru, et, en, de, hu, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config.",
+    "ru, et, en, de, hu, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config. "
+    "Default: ru (uk with --country UA).",
 )
 @click.option(
     "--country",
@@ -571,7 +578,7 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
 )
 @click.pass_obj
 @handles_errors
-def init(state: State, directory: Path, locale: str, country: str | None) -> None:
+def init(state: State, directory: Path, locale: str | None, country: str | None) -> None:
     """Write a starter project into DIR (default: the current folder).
 
     greeter.yaml (a copy of the commented config.example.yaml), templates/
@@ -587,7 +594,8 @@ def init(state: State, directory: Path, locale: str, country: str | None) -> Non
     --locale LANG starts a project whose defaults.locale is LANG: the
     letters without a language in their name (birthday.j2) are in LANG,
     the Russian ones are birthday.ru.j2, and the Russian signature signs
-    the Russian letters only. Default: ru, the starter as it is. The
+    the Russian letters only. Default: ru, the starter as it is (uk with
+    --country UA: a Ukrainian office writes in Ukrainian). The
     project is that language's country's: its time zone and days off
     (English: GB-ENG), occasion titles in LANG, sample contacts with LANG's
     headers, Russia's public holidays commented out (but for those on a
@@ -605,6 +613,8 @@ def init(state: State, directory: Path, locale: str, country: str | None) -> Non
       greeter init greetings --locale en --country US
     """
     root = starter_root()
+    if locale is None:  # --country UA alone: a Ukrainian project (starter_countries.COUNTRY_LOCALES)
+        locale = starter_countries.country_locale(country, STARTER_LOCALE)
     language, written_locale, territory = requested_locale(locale, starter_locales(root))
     country = country if country is not None else territory
     if country is not None:

@@ -4,7 +4,7 @@ Why: the gallery and ``greeter calendar`` were written in Russian whatever the
 config said, and an Estonian team (``defaults.locale: et``) got pages and
 events it could not read. They now speak the team's language, the language of
 ``defaults.locale``: each language is one table of words (:data:`RUSSIAN`,
-:data:`ENGLISH` here; German, Estonian, Hungarian and Serbian — the languages
+:data:`ENGLISH` here; German, Estonian, Hungarian, Serbian and Ukrainian — the languages
 ``greeter init --locale`` starts a team in — each in a module of its own,
 :mod:`greeter.gallery_lang_de` …; Croatian and Bosnian, whose clients greeter
 writes to, in :mod:`greeter.gallery_lang_hr`), and a locale with no table of its own gets
@@ -52,6 +52,7 @@ from greeter.gallery_lang_et import ESTONIAN
 from greeter.gallery_lang_hr import BOSNIAN, CROATIAN
 from greeter.gallery_lang_hu import HUNGARIAN
 from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
+from greeter.gallery_lang_uk import UKRAINIAN
 from greeter.gallery_why import table_detail
 from greeter.gallery_words import russian_detail
 from greeter.i18n import language_of, plural, years_phrase
@@ -69,6 +70,7 @@ __all__ = [
     "SERBIAN",
     "SERBIAN_LATIN",
     "TABLES",
+    "UKRAINIAN",
     "Ui",
     "ui_for",
 ]
@@ -493,6 +495,7 @@ TABLES: Final[Mapping[str, Words]] = {
     "sr-Latn": SERBIAN_LATIN,
     "hr": CROATIAN,
     "bs": BOSNIAN,
+    "uk": UKRAINIAN,
 }
 
 #: Serbian written in Latin: the table of a team whose Serbian locale is written in it.

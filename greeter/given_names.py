@@ -33,7 +33,8 @@ Hungarian given names are listed for the order alone: which words of «Kiss Anna
 Mária» or «Fülöp Ürmös Gyöngyvér» are given names (:func:`is_hungarian_given_name`). No installed library
 does this for these languages: pytrovich's gender detector is a Russian ending
 heuristic (it calls Слава and Валя female, and knows no Serbian), shevchenko's
-is Ukrainian, and its dictionary of names has no genders.
+is Ukrainian, and its dictionary of names has no genders — so a Ukrainian name's is its
+detector's reading of a name in that dictionary alone (:func:`_with_ukrainian`).
 """
 
 from __future__ import annotations
@@ -303,18 +304,47 @@ _GENDER_OTHER: Final = {
 }
 
 
+#: The apostrophes a CRM writes inside a Ukrainian name (Мар'яна, Мар’яна, Марʼяна): read as one.
+_APOSTROPHES: Final = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+
+
+@lru_cache(maxsize=1)
+def _with_ukrainian() -> dict[str, str]:
+    """:data:`_GENDER_ALL` with shevchenko-py's Ukrainian given names, each of the gender its
+    detector reads from the name (:func:`_ukrainian`'s dictionary; every name in it gets one).
+
+    Why: a Ukrainian CRM often has no patronymic, and the lists above are Russian: «Олена»,
+    «Ірина», «Тарас», «Андрій» said no gender, so a Kyiv office's «Олег» got «Добрий день!» with
+    no name (neither vocative, Олеже nor Олего, was certain) and «Олена» «Добрий день, Олено!»
+    where «Шановна пані Олено!» is the letter's. The detector alone is an ending heuristic (it
+    calls Сава, Хома and Саша women), so only the dictionary's names count, through
+    :func:`_gendered`: a name the other lists give the other gender, or one of :data:`_EITHER`
+    (Слава), says none. Read on the first name asked of, as :func:`_ukrainian`.
+    """
+    import shevchenko  # here, not at the top: 10 ms of import, paid by a first name no list has
+
+    genders = {"masculine": "male", "feminine": "female"}
+    said = {name: genders.get(shevchenko.detect_gender(given_name=name) or "") for name in _ukrainian()}
+    male = frozenset(n for n, g in said.items() if g == "male")
+    female = frozenset(n for n, g in said.items() if g == "female")
+    return _gendered(_PATRONYMIC_MALE | _OTHER_MALE | male, _PATRONYMIC_FEMALE | _OTHER_FEMALE | female)
+
+
 def given_name_gender(word: str, *, patronymic_names: bool = True) -> str | None:
     """ "male" or "female" for a first name the lists give one gender only (any case), else ``None``.
 
-    ``"Marko"`` → male, ``"Јелена"``/``"Snezana"`` → female, ``"Saša"``, ``"Sasha"``,
+    ``"Marko"`` → male, ``"Јелена"``/``"Snezana"`` → female, ``"Олена"``, ``"Тарас"``
+    (shevchenko-py's Ukrainian names: :func:`_with_ukrainian`), ``"Saša"``, ``"Sasha"``,
     ``"Женя"`` or a name not listed → ``None``. A hyphenated name answers when its
-    parts agree ("Анна-Мария"). ``patronymic_names=False`` leaves out the Russian
-    and Kazakh lists: for a contact whose language is not known, only a name
+    parts agree ("Анна-Мария"). ``patronymic_names=False`` leaves out the Russian,
+    Kazakh and Ukrainian lists: for a contact whose language is not known, only a name
     that is no Russian one ("Марко", "Jaan") says a gender — a Russian client's
     patronymic is what says theirs (:func:`greeter.names.gender_of`).
     """
-    table = _GENDER_ALL if patronymic_names else _GENDER_OTHER
-    genders = {table.get(part) for part in word.strip().lower().split("-")}
+    parts = word.strip().lower().translate(_APOSTROPHES).split("-")
+    genders = {_GENDER_OTHER.get(part) for part in parts}
+    if patronymic_names:  # the Russian, Kazakh and Ukrainian names too: a people with patronymics
+        genders = {_GENDER_ALL.get(part) or _with_ukrainian().get(part) for part in parts}
     return genders.pop() if len(genders) == 1 else None
 
 

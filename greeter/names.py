@@ -618,8 +618,10 @@ def gender_of(contact: Contact) -> Gender:
     :func:`greeter.given_names.given_name_gender` gives it one gender only
     ("Marko", "Јелена", "Snezana"; never "Saša"): a Serbian CRM has no
     patronymic, and without this every Serbian letter opened «Поштовани,»
-    with no name. A Russian contact's first name is not used (nor a
-    Kazakh's, Ukrainian's… — :data:`_PATRONYMIC_LANGUAGES`): their letter
+    with no name. A Ukrainian contact's is too (:data:`_NAME_WORDED_LANGUAGES`):
+    the letter says «Шановна пані Олено!», and the vocative of «Олег» needs
+    the gender. A Russian contact's first name is not used (nor a
+    Kazakh's… — :data:`_PATRONYMIC_LANGUAGES`): their letter
     without a patronymic is "Здравствуйте, Анна" whatever the gender, as
     Russian business etiquette has it, so the name would change no wording,
     only admit them to a men's or women's day (``audience.genders``) on a
@@ -719,10 +721,18 @@ def audience_gender(contact: Contact) -> AudienceGender:
 _PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "et"}
 
 
+#: Languages of :data:`_PATRONYMIC_LANGUAGES` whose letter without a patronymic is still worded by
+#: the gender, so :func:`gender_of` reads their first name: Ukrainian, «Шановний пане Олеже!» /
+#: «Шановна пані Олено!» (:func:`greeter.letter_forms._uk`). Without it a Kyiv office's «Олег»
+#: got «Добрий день!» with no name (his vocative, Олеже or Олего, needs the gender).
+_NAME_WORDED_LANGUAGES: Final = frozenset({"uk"})
+
+
 @lru_cache(maxsize=8192)
 def _first_name_gender(first: str, locale: str | None) -> Gender:
     """The gender :func:`gender_of` reads from a first name alone; cached, as names repeat."""
-    if locale is not None and _language(locale) in _PATRONYMIC_LANGUAGES:
+    language = _language(locale) if locale is not None else None
+    if language in _PATRONYMIC_LANGUAGES and language not in _NAME_WORDED_LANGUAGES:
         return Gender.UNKNOWN
     return _name_gender(first, locale is not None)
 

@@ -369,6 +369,25 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
             "us_independence", "Independence Day", "Independence Day", ru="День независимости США"
         ),
     ),
+    # Ukraine's by the library's Ukrainian names (Christmas on 25 December since 2023); while
+    # martial law lasts they are working days, greeted by name all the same.
+    "UA": (
+        HolidayExample(
+            "christmas", "Різдво Христове", "Різдво Христове", before_new_year=True, ru="Рождество Христово"
+        ),
+        HolidayExample(
+            "ua_independence",
+            "День незалежності України",
+            "День незалежності України",
+            ru="День независимости Украины",
+        ),  # 24 August
+        HolidayExample(
+            "ua_defenders_day",
+            "День захисників і захисниць України",
+            "День захисників і захисниць України",
+            ru="День защитников и защитниц Украины",
+        ),  # 1 October
+    ),
     # Offices of Russian-speaking teams (init --country KZ): titled in Russian, as they write.
     "KZ": (
         HolidayExample("kz_nauryz", "Наурыз", "Nowruz Holiday", "ru"),  # 21–23 March
@@ -396,6 +415,23 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         HolidayExample("christmas", "Рождество Христово", "Orthodox Christmas Day", "ru"),  # 7 January
     ),
 }
+
+#: The starter language of a project made with ``init --country CC`` and no ``--locale``, where it is
+#: not Russian. Only Ukraine: a Kyiv office's clients are served in Ukrainian (the 2019 law on the
+#: state language makes it the language of service to consumers), and a Ukrainian team that ran
+#: ``init --country UA`` got Russian letters. The other countries keep the Russian project, as
+#: said in docs/commands.md: an Almaty, Tallinn or Belgrade office ``--country`` alone is asked of
+#: is a Russian-speaking team's (``--locale et``, ``sr`` … say otherwise).
+COUNTRY_LOCALES: Final[Mapping[str, str]] = {"UA": "uk"}
+
+
+def country_locale(country: str | None, default: str) -> str:
+    """The starter language ``init`` takes when ``--locale`` is not given: ``country``'s
+    (:data:`COUNTRY_LOCALES`, a region by its country's: ``UA-30`` is UA), else ``default``."""
+    if country is None:
+        return default
+    return COUNTRY_LOCALES.get(country.strip().upper().replace("_", "-").split("-")[0], default)
+
 
 _SECTION: Final = r"^{}:\n(?:(?:[ #][^\n]*)?\n)*"
 _OCCASION: Final = re.compile(r"^  - name: (\w+)\n(?:(?:    [^\n]*)?\n)*", re.MULTILINE)
@@ -617,11 +653,20 @@ def _examples(
     # The first greets (a starter whose holiday template nothing used had check warn of six
     # files "never rendered", and no holiday letter to preview); the others are offered.
     blocks = []
+    own = _language_of(country)
     for i, h in enumerate(found):
+        title, titles = h.title, dict((translated or {}).get(h.name, {}))
+        if locale == "ru" and h.ru is not None:
+            # A Russian-speaking team's project: its letters name the day in Russian, the country's
+            # language's by title_by_locale. A Kyiv office's Russian letters said «с праздником
+            # День незалежності України», and check warned of a Ukrainian title in Russian letters.
+            title = h.ru
+            if own is not None and own != locale:
+                titles.setdefault(own, h.title)
         lines = (
             f"- name: {h.name}",
-            f"  title: {h.title}",
-            *((f"  title_by_locale: {_flow(t)}",) if (t := (translated or {}).get(h.name)) else ()),
+            f"  title: {title}",
+            *((f"  title_by_locale: {_flow(titles)}",) if titles else ()),
             f"  holiday: {json.dumps(h.holiday, ensure_ascii=False)}",
             *((f"  country: {country.upper()}",) if only_there else ()),
             "  template: holiday",
@@ -629,6 +674,12 @@ def _examples(
         )
         blocks.append("".join(("  " if i == 0 else "  # ") + line + "\n" for line in lines))
     return "".join(blocks)
+
+
+def _language_of(country: str) -> str | None:
+    """The starter language whose country ``country`` is (``UA`` → ``uk``, ``GB-ENG`` → ``en``), or None."""
+    code = country.split("-")[0].upper()
+    return next((lang for lang, w in LANGUAGES.items() if w.country.split("-")[0] == code), None)
 
 
 #: A Christmas before New Year's settings (:data:`CHRISTMAS_LEADS`), as ``_examples`` writes them.

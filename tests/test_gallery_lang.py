@@ -89,7 +89,7 @@ def test_serbian_latin_is_the_cyrillic_table_transliterated() -> None:
     ("locale", "language"),
     [("ru", "ru"), ("ru_RU", "ru"), ("ru-RU", "ru"),
      ("de", "de"), ("de_AT", "de"), ("de-CH", "de"), ("et", "et"), ("et_EE", "et"),
-     ("hu", "hu"), ("hu_HU", "hu"),
+     ("hu", "hu"), ("hu_HU", "hu"), ("uk", "uk"), ("uk_UA", "uk"), ("uk-UA", "uk"),
      # Serbian by its script, as its letters are written (greeter.serbian_script.is_serbian_latin)
      ("sr", "sr"), ("sr_RS", "sr"), ("sr_Cyrl", "sr"), ("sr_Cyrl_ME", "sr"), ("sr_BA", "sr"),
      ("sr_Latn", "sr-Latn"), ("sr-Latn", "sr-Latn"), ("sr_Latn_RS", "sr-Latn"), ("sr_ME", "sr-Latn"),
@@ -360,6 +360,11 @@ GALLERIES = {
                 ["Sve 6", "Za slanje 3", "Poslato 0", "Spojeno 1", "Preskočeno 1", "Greške 1"],
                 "Utorak, 22. decembar 2026.", "Pet 25. 12. 08:30", "50 godina", "Otvorite pismo →",
                 "preskočeno: spojeno", "greška u šablonu", '"Prikazano "'),
+    # Ukrainian had none either: a Kyiv office read its plan in English
+    "uk_UA": ("uk", "Привітання попередній перегляд",
+              ["Усі 6", "До надсилання 3", "Надіслано 0", "Об’єднано 1", "Пропущено 1", "Помилки 1"],
+              "Вівторок, 22 грудня 2026", "Пт 25.12 08:30", "50 років", "Відкрити лист →",
+              "пропуск: об’єднано", "помилка шаблону", '"Показано "'),
     # Croatian and Bosnian had no table: their teams read English. Months are CLDR's (hr «prosinca»)
     "hr_HR": ("hr", "Čestitke pregled",
               ["Sve 6", "Za slanje 3", "Poslano 0", "Spojeno 1", "Preskočeno 1", "Pogreške 1"],

@@ -122,10 +122,19 @@ SAID = {
         "carry": "u pismu „Rođendan” (30. 12. 2026.) čestitka bi bila poslana 5 dana nakon dana povoda"
         " (merge_max_days_late 0); kao zasebno pismo: samo 6 dana razmaka od čestitke 30. 12. 2026. (min_gap_days 14)",
     },
+    "uk_UA": {
+        "tier": "категорія «regular» не з: VIP",
+        "round_years": "21 рік — не кругла дата (кратні 5: round_years)",
+        "too_close": "лише 1 день від привітання 28.12.2026 (min_gap_days 14)",
+        "max_count": "було б 7-м привітанням за 365 днів (max_count 6)",
+        "journal": "у журналі вже є це привітання (відмова сервера)",
+        "carry": "лист «День народження» 30.12.2026 привітав би з ним через 5 днів після його дня"
+        " (merge_max_days_late 0); окремим листом: лише 6 днів від привітання 30.12.2026 (min_gap_days 14)",
+    },
 }
 TITLES = {
     "de": "Geburtstag", "et": "Geburtstag", "hu": "Geburtstag", "sr": "Рођендан", "sr_Latn": "Рођендан",
-    "hr_HR": "Rođendan", "bs": "Rođendan",
+    "hr_HR": "Rođendan", "bs": "Rođendan", "uk_UA": "День народження",
 }  # fmt: skip
 
 

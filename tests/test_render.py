@@ -599,10 +599,10 @@ LETTERS: dict[str, tuple[Contact, str, str, str]] = {
         "Шановна пані Олено!",
         "З повагою,",
     ),
-    "uk_no_gender": (
-        person("u3", "Олена", "", "Коваль", locale="uk"),
+    "uk_no_gender": (  # Саша: Олександр or Олександра; its vocatives agree
+        person("u3", "Саша", "", "Коваль", locale="uk"),
         "birthday.uk.j2",
-        "Добрий день, Олено!",
+        "Добрий день, Сашо!",
         "З повагою,",
     ),
     "uk_undeclinable": (

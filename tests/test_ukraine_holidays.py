@@ -12,6 +12,7 @@ stay the public ones.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -43,17 +44,23 @@ def test_a_name_ukraine_lacks_is_told_the_names_it_has_not_a_contradiction() -> 
     assert "Independence Day" in said and "Christmas Day" in said
 
 
-def test_init_country_ua_lists_its_calendars_names_and_check_accepts_independence_day(tmp_path: Path) -> None:
+def test_a_russian_project_for_ua_offers_ukraines_holidays_and_check_accepts_them(tmp_path: Path) -> None:
+    """``init --country UA --locale ru`` (a Russian-speaking team's; ``--country UA`` alone is Ukrainian:
+    tests/test_init_ukraine.py): Ukraine's examples, each ``country: UA``, and 8 March kept."""
     project = tmp_path / "kyiv"
-    done = CliRunner().invoke(main, ["init", str(project), "--country", "UA"])
+    done = CliRunner().invoke(main, ["init", str(project), "--country", "UA", "--locale", "ru"])
     assert done.exit_code == 0, done.output
     config = project / "greeter.yaml"
     text = config.read_text(encoding="utf-8")
-    assert "the names of its calendar" in text or "a name of its calendar" in text
-    assert "Independence Day" in text and "Day of defenders of Ukraine" in text
-    config.write_text(text.replace("International Women's Day", "Independence Day"), encoding="utf-8")
+    assert "  locale: ru " in text and "  country: UA " in text
+    assert '    holiday: "Різдво Христове"\n    country: UA\n' in text
+    assert '  #   holiday: "День незалежності України"\n  #   country: UA\n' in text
+    blocks = re.compile(r"^  # - name: ua_\w+\n(?:  #   [^\n]*\n)+", re.MULTILINE)
+    live = blocks.sub(lambda m: "".join("  " + line[4:] + "\n" for line in m.group().splitlines()), text)
+    assert live.count("  - name: ua_") == 2
+    config.write_text(live, encoding="utf-8")
     checked = CliRunner().invoke(
         main, ["--config", str(config), "check", "--now", "2026-06-01T09:00:00+03:00"]
     )
     assert checked.exit_code == 0, checked.output
-    assert "Independence Day" not in checked.output
+    assert "Незалежності" not in checked.output and "незалежності" not in checked.output
