@@ -47,6 +47,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from greeter.generated_code import compiled
+
 __all__ = ["maker", "slots_init"]
 
 _T = TypeVar("_T")
@@ -114,7 +116,9 @@ def slots_init(cls: type[_T]) -> type[_T]:
     source = f"def __init__(self, {', '.join(args)}):\n" + "\n".join(body) + "\n"
     made = [*factories, "    self = _new(_twin)", *stores, "    self.__class__ = _cls", "    return self"]
     source += f"def _make({', '.join(args)}):\n" + "\n".join(made) + "\n"
-    exec(source, env)  # generated from the dataclass's own field names, as dataclasses does
+    # Generated from the dataclass's own field names, as dataclasses does; compiled once, kept
+    # with dataclasses' own generated code (greeter.generated_code).
+    exec(compiled(source), env)
     init = env["__init__"]
     make = env["_make"]
     make.__qualname__ = make.__name__ = f"make_{cls.__name__}"
