@@ -98,6 +98,17 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
     help="Last occasion date to show (YYYY-MM-DD or DD.MM.YYYY, inclusive; YYYY-MM: the month's last day).",
 )
 @click.option(
+    "--sent-since",
+    metavar="DATE",
+    help="First day the letter left, on defaults.timezone's clock (the forms --since takes, inclusive): "
+    "the day sent, not the day greeted; a greeting never sent is left out.",
+)
+@click.option(
+    "--sent-until",
+    metavar="DATE",
+    help="Last day the letter left, on defaults.timezone's clock (the forms --until takes, inclusive).",
+)
+@click.option(
     "--format",
     "fmt",
     type=Choice(["table", "json", "csv", "xlsx"]),
@@ -128,6 +139,8 @@ def history(
     state_filter: str | None,
     since: str | None,
     until: str | None,
+    sent_since: str | None,
+    sent_until: str | None,
     fmt: str | None,
     out: Path | None,
     limit: int | None,
@@ -168,6 +181,16 @@ def history(
     first day, --until: its last). --occasion takes the title the table
     shows ("Christmas", "8 Марта") as well as the name.
 
+    --sent-since and --sent-until bound the day the letter left (sent_at),
+    both days included, on the clock of the config's defaults.timezone
+    (Europe/Moscow: a letter that left at 00:30 on 1 December Moscow time
+    is December's, though UTC says 30 November), in the dates --since
+    takes: an auditor's "every letter sent in November" is --sent-since
+    2026-11 --sent-until 2026-11. A greeting that never left (failed,
+    skipped, expired, still waiting; one that rode in another occasion's
+    letter: that letter's row says so in merged) has no sent_at and is left
+    out when either is given. With --since/--until, both ranges apply.
+
     --limit N (or --last N) shows only the N latest greetings matching (by
     occasion date, the order of the listing): a whole journal of 50,000
     greetings is a 25 MB table. How many there are in all is said on stderr.
@@ -201,12 +224,15 @@ def history(
       greeter history --since 2027-01-01 -o clients.xlsx  # for Excel
       greeter history --since 2027-01-01 -o clients.csv   # for Excel too
       greeter history --since 2026-11 --until 2026-11      # November
+      greeter history --sent-since 2026-11 --sent-until 2026-11 # sent in November
       greeter history --format csv > history.csv          # for a script
     """
+    from zoneinfo import ZoneInfo
+
     from greeter.history_client import by_name, client_notes
     from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
-    from greeter.history_view import Rereading, census, read_history, with_former_ids
+    from greeter.history_view import Rereading, census, read_history, sent_between, with_former_ids
     from greeter.journal_project import journal_shown
     from greeter.own_files import check_out
     from greeter.runtime import load_inputs
@@ -214,8 +240,15 @@ def history(
     first, last = parse_day(since, "--since", month="first"), parse_day(until, "--until", month="last")
     if first is not None and last is not None and first > last:
         raise click.UsageError(f"--since {first} is after --until {last}: no day is in that range")
+    sent_first = parse_day(sent_since, "--sent-since", month="first")
+    sent_last = parse_day(sent_until, "--sent-until", month="last")
+    if sent_first is not None and sent_last is not None and sent_first > sent_last:
+        raise click.UsageError(
+            f"--sent-since {sent_first} is after --sent-until {sent_last}: no day is in that range"
+        )
     inputs = load_inputs(state.config, today=config_day(None))
     settings = inputs.settings
+    sent_from, sent_before = sent_between(sent_first, sent_last, ZoneInfo(settings.defaults.timezone))
     check_out("-o", out, state.config, settings)
     fmt = chosen_format(fmt, out)  # after check_out: -o the journal says so, whatever its suffix
     occasion = occasion_by_title(occasion, settings)  # "8 Марта", as the table shows it
@@ -225,7 +258,10 @@ def history(
             contact_id, said = by_name(inputs, journal, contact_id)
             if said:
                 click.echo(said, err=True)
-        filters: dict[str, Any] = {"occasion": occasion, "since": first, "until": last}
+        filters: dict[str, Any] = {
+            "occasion": occasion, "since": first, "until": last,
+            "sent_from": sent_from, "sent_before": sent_before,
+        }  # fmt: skip
         entries: Iterable[JournalEntry] = Rereading(
             lambda: read_history(journal, contact_id=contact_id, state=state_filter, email=email, **filters)
         )
@@ -266,7 +302,7 @@ def history(
         journal.close()
     if not found.count and fmt == "table" and out is None:
         # Not an empty table: it said nothing (as preview's "nothing planned in this range").
-        filtered = any((contact_id, email, occasion, state_filter, first, last))
+        filtered = any((contact_id, email, occasion, state_filter, first, last, sent_first, sent_last))
         click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")
     given = [f"--{name} {value}" for name, value in (("contact", contact_id), ("email", email)) if value]
     stopped = any(note.startswith("greetings stopped") for note in notes)

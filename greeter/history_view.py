@@ -24,7 +24,7 @@ import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.box import HEAVY_HEAD, Box
@@ -135,6 +135,24 @@ def counts_as_found(journal: JournalStore) -> dict[tuple[str, str], int]:
             counts["claimed", occasion] -= 1
             counts["uncertain", occasion] = counts.get(("uncertain", occasion), 0) + 1
     return counts
+
+
+def sent_between(
+    first: date | None, last: date | None, zone: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """``history --sent-since FIRST --sent-until LAST`` as moments (pure): from ``first``'s midnight
+    in ``zone`` (inclusive) to the midnight after ``last`` (exclusive); None where a day is not given.
+
+    Why moments, and why a zone: the journal keeps when a letter left (``sent_at``) in UTC, and
+    an auditor's "sent in November" means November on the office's clock — a letter that left at
+    00:30 on 1 December in Moscow (21:30 UTC on 30 November) is December's. The zone is the
+    caller's (history passes ``defaults.timezone``). A midnight a time-zone change skips or
+    repeats is read as the first moment of that day (``fold=0``). In UTC: two moments of one zone
+    subtract as wall-clock times, which a day of 23 hours is not.
+    """
+    start = None if first is None else datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC)
+    end = None if last is None else datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return start, None if end is None else end.astimezone(UTC)
 
 
 def _order(e: JournalEntry) -> tuple[date, bytes, bytes]:

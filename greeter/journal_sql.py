@@ -439,8 +439,13 @@ class JournalSql(JournalStore, ABC):
         since: date | None = None,
         until: date | None = None,
         email: str | None = None,
+        *,
+        sent_from: datetime | None = None,
+        sent_before: datetime | None = None,
     ) -> Iterator[JournalEntry]:
-        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive.
+        """Rows matching every filter given; ``since``/``until`` bound the occasion date, inclusive;
+        ``sent_from`` (inclusive)/``sent_before`` (exclusive) the moment the letter left (``sent_at``,
+        NULL for a row never sent, which SQL's comparison leaves out).
 
         ``email`` matches in any case (addresses are plain ASCII, so SQL ``lower`` is exact).
         Streamed (:meth:`_stream_entries`), in :attr:`_HISTORY_ORDER`.
@@ -454,6 +459,10 @@ class JournalSql(JournalStore, ABC):
             ("occasion_date >=", "since", None if since is None else self._day(since)),
             ("occasion_date <=", "until", None if until is None else self._day(until)),
             ("lower(email) =", "email", None if email is None else email.strip().lower()),
+            # SQLite's sent_at is fixed-width UTC text (db_time), PostgreSQL's a timestamptz: both
+            # compare as the moments do.
+            ("sent_at >=", "sent_from", None if sent_from is None else self._at(sent_from)),
+            ("sent_at <", "sent_before", None if sent_before is None else self._at(sent_before)),
         )
         given = [(test, name, value) for test, name, value in filters if value is not None]
         where = " AND ".join(["1 = 1", *(f"{test} {self._p(name)}" for test, name, _ in given)])

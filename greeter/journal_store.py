@@ -594,10 +594,17 @@ class JournalStore(Protocol):
         since: date | None = None,
         until: date | None = None,
         email: str | None = None,
+        *,
+        sent_from: datetime | None = None,
+        sent_before: datetime | None = None,
     ) -> list[JournalEntry]:
         """:meth:`iter_history` as a list: for the few rows of one contact or address (the
         delivery engine's, an address's). One body for every journal: each streams its rows."""
-        return list(self.iter_history(contact_id, occasion, state, since, until, email))
+        return list(
+            self.iter_history(
+                contact_id, occasion, state, since, until, email, sent_from=sent_from, sent_before=sent_before
+            )
+        )
 
     def iter_history(
         self,
@@ -607,8 +614,17 @@ class JournalStore(Protocol):
         since: date | None = None,
         until: date | None = None,
         email: str | None = None,
+        *,
+        sent_from: datetime | None = None,
+        sent_before: datetime | None = None,
     ) -> Iterator[JournalEntry]:
         """The rows matching every filter, by occasion date, then contact and occasion in byte order.
+
+        ``since``/``until`` bound the occasion date (inclusive); ``sent_from``/``sent_before``
+        the moment the letter left, ``sent_at`` (from inclusive, before exclusive: a local
+        calendar day is the moments from its midnight to the next's) — a row never sent has
+        none and is no match for either. Filtered by the database, as every other filter:
+        of an audit of one month, only that month's rows are fetched, not the journal.
 
         Read a batch at a time as they are consumed, never all at once:
         ``greeter history`` of a whole journal (tens of thousands of rows)
