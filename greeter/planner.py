@@ -8,22 +8,21 @@ the suppression list and any extra days off are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property, lru_cache
-from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
-from greeter.errors import TemplateError
 from greeter.journal_store import BASELINE, PersonOptOut
-from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
+from greeter.occasions import fixed_days
+from greeter.plan_filter import hit_filter
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
-from greeter.plan_types import Draft, Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason
 from greeter.plan_types import new_item as _item
 from greeter.policy import (
     REGREET_DAYS,
@@ -593,111 +592,6 @@ _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 _BEFORE_JOURNAL = frozenset({"invalid_contact", "already_sent"})
 
 
-@dataclass(frozen=True, slots=True)
-class HitFilter:
-    """A cheap, conservative test for "this contact has no occasion in the plan window".
-
-    :func:`plan_contact` of a contact without hits returns ``[]`` (no skips, no
-    candidates), so skipping such contacts cannot change a plan. The daemon
-    plans about two weeks every ten minutes, and on most days only a few
-    percent of the contacts have an anniversary in them: the filter turns
-    the per-contact cost of those runs from a full :func:`contact_hits` pass
-    into a few set look-ups.
-
-    The test is a superset of :func:`~greeter.occasions.contact_hits` being
-    non-empty: a field occasion yields a hit only for a date whose
-    ``(month, day)`` is the month and day of a greeting day in
-    ``[sim_start + days_before, sim_end + days_before]`` — or ``(2, 29)`` when
-    that day is where 29 February moves in a common year (``leap_day``) — or
-    when the field is unusable (``bad_dates``, reported as a hit). A
-    contact-independent occasion in the window hits every contact.
-    """
-
-    #: True: every contact may have a hit (a fixed/holiday/one-off occasion falls in the window).
-    everyone: bool
-    #: Per date field of a field occasion: the (month, day) pairs whose anniversary is in the window.
-    fields: tuple[tuple[str, frozenset[tuple[int, int]]], ...] = ()
-    #: Holidays without ``country:`` are dated by each client's country: whether a client of a country
-    #: (None: the default) has one in the window, or a refused day of one: a skip row (None: the config
-    #: has no such holiday).
-    abroad: CountryHolidays | None = None
-
-    def __call__(self, contact: Contact) -> bool:
-        """False only if ``contact`` provably has no hit in the window."""
-        if self.everyone:
-            return True
-        for name, month_days in self.fields:
-            if name in contact.bad_dates:
-                return True
-            original = contact.dates.get(name)
-            if original is not None and (original.month, original.day) in month_days:
-                return True
-        return self.abroad is not None and self.abroad(contact.country)
-
-
-class CountryHolidays:
-    """Whether any holiday occasion without ``country:`` falls in the window for a client of a country.
-
-    Such a holiday is each client's country's («Victory Day»: 9 May in Russia, 23 June in
-    Estonia), and the window's contact-independent dates (:attr:`PlanWindow.fixed`) are the
-    default country's alone: a June window without a Russian holiday ruled an Estonian client
-    out, and Võidupüha was never planned. Answered from the same dating the plan uses
-    (:class:`~greeter.occasions.OccasionTable`'s), once per country.
-    """
-
-    def __init__(
-        self,
-        occasions: list[Occasion],
-        default_country: str,
-        start: date,
-        end: date,
-        named: Sequence[str] = (),
-    ) -> None:
-        self._steps = [HolidayStep(occ, default_country, start, end, (), named) for occ in occasions]
-        self._default = default_country
-        self._answers: dict[str, bool] = {}
-
-    def __call__(self, country: str | None) -> bool:
-        """Whether a client of ``country`` (None: the default one) has one of these holidays in the
-        window — or a day of one refused (:meth:`~greeter.occasions.HolidayStep.hits_for`): a row."""
-        country = country or self._default
-        known = self._answers.get(country)
-        if known is None:
-            # The default country's own dates are in PlanWindow.fixed, and none was in the window; a
-            # default without the holiday has its refused days (another country's) asked here.
-            known = any(step.hits_for(country) for step in self._steps)
-            self._answers[country] = known
-        return known
-
-
-def hit_filter(pw: PlanWindow) -> HitFilter:
-    """The :class:`HitFilter` of a plan window (computed once per plan, a few hundred dates)."""
-    if any(pw.fixed.values()):
-        return HitFilter(everyone=True)
-    settings = pw.settings
-    by_field: dict[str, set[tuple[int, int]]] = {}
-    for occ in settings.occasions:
-        if occ.field is None:
-            continue
-        lo = pw.sim_start + timedelta(days=occ.days_before)
-        hi = pw.sim_end + timedelta(days=occ.days_before)
-        if (hi - lo).days >= 366:
-            return HitFilter(everyone=True)  # a year or more: every date has an anniversary in it
-        month_days = by_field.setdefault(occ.field, set())
-        day = lo
-        while day <= hi:
-            month_days.add((day.month, day.day))
-            if anniversary(date(2000, 2, 29), day.year, settings.leap_day) == day:
-                month_days.add((2, 29))  # 29 February moves here in a common year
-            day += timedelta(days=1)
-    countryless = [o for o in settings.occasions if o.holiday is not None and o.country is None]
-    default = settings.defaults.country
-    named = named_countries(settings)
-    abroad = CountryHolidays(countryless, default, pw.sim_start, pw.sim_end, named) if countryless else None
-    fields = tuple((k, frozenset(v)) for k, v in by_field.items())
-    return HitFilter(everyone=False, fields=fields, abroad=abroad)
-
-
 def plan(
     contacts: Iterable[Contact],
     pw: PlanWindow,
@@ -709,7 +603,7 @@ def plan(
 ) -> Iterator[PlanItem]:
     """Stream the plan contact by contact (a million contacts never sit in memory as drafts).
 
-    Contacts the :class:`HitFilter` rules out are not planned at all: their
+    Contacts the :class:`~greeter.plan_filter.HitFilter` rules out are not planned at all: their
     plan would be empty. ``history`` is the journal's greetings by contact id;
     ``by_email`` the same greetings by :func:`~greeter.contacts.email_key` of
     the address they went to: those sent to the contact's address under another
@@ -807,41 +701,3 @@ def _no_longer_planned(contact: Contact, past: PastGreeting, occ: Occasion | Non
     if now is None:
         return f"{head}; the contacts source now gives no {occ.field}"
     return f"{head}; the contacts source now says {now:%d.%m}"
-
-
-def drafts(items: Iterable[PlanItem], render: Callable[[PlanItem], Rendered]) -> Iterator[Draft]:
-    """Render every ``send`` item; a template error becomes a draft with ``error`` set, not a crash.
-
-    An occasion merged into a letter that fails to render does not go out
-    either: its draft carries the failure too (``merged into birthday, whose
-    letter failed to render: …``), not "sent with birthday". Merged items
-    come before their letter when their day is earlier, so each contact's
-    items (consecutive in a plan) are rendered before any is yielded.
-    """
-    for _, group in groupby(items, key=_CONTACT_ID):
-        mine = list(group)
-        done: dict[int, Draft] = {}
-        failed: dict[tuple[str, str, date], str] = {}
-        for index, item in enumerate(mine):
-            if item.status != "send":
-                continue
-            try:
-                done[index] = Draft(item, render(item))
-            except TemplateError as exc:
-                done[index] = Draft(item, error=str(exc))
-                for other in item.also:
-                    failed[other.key] = merged_into_failed(item.hit.occasion, str(exc))
-        for index, item in enumerate(mine):
-            draft = done.get(index)
-            if draft is None:
-                error = failed.get(item.hit.key) if item.reason == "merged" else None
-                draft = Draft(item, error=error)
-            yield draft
-
-
-def merged_into_failed(lead: str, error: str) -> str:
-    """Why an occasion merged into a letter that failed to render is not sent (preview and send alike)."""
-    return f"merged into {lead}, whose letter failed to render: {error}"
-
-
-_CONTACT_ID = attrgetter("hit.contact.id")
