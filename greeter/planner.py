@@ -95,6 +95,11 @@ class PlanWindow:
         return rules
 
     @cached_property
+    def separate(self) -> bool:
+        """Whether an occasion is ``merge: false`` (:attr:`MergeRule.alone`): decided on its own."""
+        return any(rule.alone for rule in self.merge_rules.values())
+
+    @cached_property
     def tables(self) -> PlanTables:
         """The per-run caches every contact's plan shares (built on first use, kept with the window)."""
         return PlanTables(
@@ -362,6 +367,9 @@ def plan_contact(
     # counted from, and whether a day off had moved it there (see _expired_detail).
     late: dict[int, tuple[date, date, bool]] = {}
     meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
+    # No candidate is late (a belated catch-up letter) and the journal holds nothing: what
+    # decide() answers may be found by _each_alone() (every candidate far from the others).
+    plain = not past
     catch_up = t.catch_up.days
     occasions, days = t.occasions, zone.days
     for hit in t.hits.hits(contact, zone.today):
@@ -446,13 +454,25 @@ def plan_contact(
                 late[index] = (leaves, od.due, od.due > ideal)
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
+            plain = False
         else:
             leaves = at.date()
             ordinal = leaves.toordinal()
             keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
         cands.append((hit, at, leaves > hit.date, shown, None))
 
-    if keys:
+    if keys and plain and _each_alone(keys, t.cap.min_gap_days, t.cap.max_count, pw.separate):
+        # What decide() answers then, without it: each letter sent, each expired one skipped.
+        for index, (hit, moment, belated, shown, ahead) in enumerate(cands):
+            if keys[index][6]:  # expired
+                if shown:
+                    why = _expired_detail(late.get(index), meant.get(index), catch_up)
+                    items.append(_item(hit, "skip", "expired", None, (), None, belated, why))
+            elif shown or _leaves_in(moment, ahead, start, end):
+                if ahead is not None and ahead.slots is not None:  # (an ``ahead`` day has slots)
+                    moment = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
+                items.append(_item(hit, "send", None, moment, (), None, belated, ""))
+    elif keys:
         taken = past_days(past) if past else []
         rules = pw.merge_rules
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
@@ -511,6 +531,37 @@ def _leaves_in(moment: datetime | None, ahead: OccasionDay | None, start: date, 
     if ahead is not None:
         return start <= ahead.day <= end
     return moment is not None and start <= moment.date() <= end
+
+
+def _each_alone(keys: Sequence[CandidateKey], min_gap: int, max_count: int, separate: bool) -> bool:
+    """Whether :func:`~greeter.policy.decide` sends every candidate of ``keys`` but the expired
+    (and skips those as ``expired``, with no detail of its own), its letter carrying nothing.
+
+    So it does when nothing is taken (the journal holds nothing of the contact) and no candidate
+    is late — the caller knows both —, every candidate's anchor is ``min_gap`` days or more (one,
+    at least) from the next one's, so each is alone in its group, no occasion is ``merge: false``
+    (``separate``: :attr:`PlanWindow.separate`) and the letters are ``max_count`` at most. A
+    year's plan finds most contacts so; deciding them without :func:`decide` skips its sorting,
+    its decisions and the result loop's look-ups: the common contact's fast path.
+    """
+    if separate:
+        return False
+    if len(keys) == 1:
+        return True
+    letters = 0
+    for k in keys:
+        if not k[6]:
+            letters += 1
+    if letters > max_count:
+        return False
+    gap = max(min_gap, 1)
+    anchors = sorted([k[0] for k in keys])
+    previous = anchors[0]
+    for anchor in anchors[1:]:
+        if anchor - previous < gap:
+            return False
+        previous = anchor
+    return True
 
 
 def _own_day(hit: Hit, t: PlanTables) -> int:
