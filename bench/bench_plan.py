@@ -52,7 +52,8 @@ def child(kind: str, csv_path: Path, days: int, sample: int) -> dict[str, object
         _, items, rows = kind.split(":")
         result["items"] = _floor(csv_path, int(items), int(rows))
     else:
-        from greeter.planner import drafts, plan, plan_window
+        from greeter.plan_drafts import drafts
+        from greeter.planner import plan, plan_window
         from greeter.render import Renderer
         from greeter.sources import LoadReport, iter_contacts
 

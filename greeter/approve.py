@@ -14,7 +14,7 @@ from datetime import date, datetime
 from greeter.errors import ConfigError
 from greeter.journal_store import JournalKey
 from greeter.own_journal import Use, open_own_journal
-from greeter.planner import drafts
+from greeter.plan_drafts import drafts
 from greeter.render import Renderer
 from greeter.review import Envelope, content_hash
 from greeter.runtime import Inputs, read_journal_state

@@ -202,12 +202,12 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
       greeter calendar -o greetings.ics
       greeter calendar --from 2026-12-01 --days 31 -o - > december.ics
     \f
-    The rendering is greeter.planner.drafts, the same as preview's.
+    The rendering is greeter.plan_drafts.drafts, the same as preview's.
     """
     from greeter.ics_export import calendar_chunks
     from greeter.out_file import is_stdout, replacing
     from greeter.own_files import check_out
-    from greeter.planner import drafts
+    from greeter.plan_drafts import drafts
     from greeter.preview import RenderFailures, subject_checked
     from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state

@@ -44,8 +44,9 @@ from greeter.journal_store import (
 from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
 from greeter.message import MessageIds, build_message
+from greeter.plan_drafts import merged_into_failed
 from greeter.plan_types import Hit, PlanItem, Rendered
-from greeter.planner import contact_zone, merged_into_failed
+from greeter.planner import contact_zone
 from greeter.policy import cap_refusal
 from greeter.quota_plan import quota_expiry_words, window_opener
 from greeter.ratelimit import slot_frees_at

@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from greeter.gallery_lang import Ui
 from greeter.journal_store import BASELINE
-from greeter.planner import BASELINE_WORDS, merged_into_failed
+from greeter.plan_drafts import merged_into_failed
+from greeter.planner import BASELINE_WORDS
 
 __all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of", "draft_page_name"]
 

@@ -8,22 +8,21 @@ the suppression list and any extra days off are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property, lru_cache
-from itertools import groupby
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
-from greeter.errors import TemplateError
 from greeter.journal_store import BASELINE, PersonOptOut
-from greeter.occasions import HolidayStep, anniversary, fixed_days, named_countries
+from greeter.occasions import fixed_days
+from greeter.plan_filter import hit_filter
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
-from greeter.plan_types import Draft, Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason, Rendered
+from greeter.plan_types import Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason
 from greeter.plan_types import new_item as _item
 from greeter.policy import (
     REGREET_DAYS,
@@ -36,7 +35,6 @@ from greeter.policy import (
     past_days,
     precheck,
 )
-from greeter.sources.dates import is_yearless
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,11 @@ class PlanWindow:
             if not occ.merge or late is not None or early is not None:
                 rules[occ.name] = MergeRule(not occ.merge, late, early)
         return rules
+
+    @cached_property
+    def separate(self) -> bool:
+        """Whether an occasion is ``merge: false`` (:attr:`MergeRule.alone`): decided on its own."""
+        return any(rule.alone for rule in self.merge_rules.values())
 
     @cached_property
     def tables(self) -> PlanTables:
@@ -364,6 +367,9 @@ def plan_contact(
     # counted from, and whether a day off had moved it there (see _expired_detail).
     late: dict[int, tuple[date, date, bool]] = {}
     meant: dict[int, date] = {}  # the later day an expired candidate was meant to leave on
+    # No candidate is late (a belated catch-up letter) and the journal holds nothing: what
+    # decide() answers may be found by _each_alone() (every candidate far from the others).
+    plain = not past
     catch_up = t.catch_up.days
     occasions, days = t.occasions, zone.days
     for hit in t.hits.hits(contact, zone.today):
@@ -448,13 +454,25 @@ def plan_contact(
                 late[index] = (leaves, od.due, od.due > ideal)
                 continue
             keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
+            plain = False
         else:
             leaves = at.date()
             ordinal = leaves.toordinal()
             keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
         cands.append((hit, at, leaves > hit.date, shown, None))
 
-    if keys:
+    if keys and plain and _each_alone(keys, t.cap.min_gap_days, t.cap.max_count, pw.separate):
+        # What decide() answers then, without it: each letter sent, each expired one skipped.
+        for index, (hit, moment, belated, shown, ahead) in enumerate(cands):
+            if keys[index][6]:  # expired
+                if shown:
+                    why = _expired_detail(late.get(index), meant.get(index), catch_up)
+                    items.append(_item(hit, "skip", "expired", None, (), None, belated, why))
+            elif shown or _leaves_in(moment, ahead, start, end):
+                if ahead is not None and ahead.slots is not None:  # (an ``ahead`` day has slots)
+                    moment = spread_keyed(ahead.slots, key_head + ahead.key_tail, tz)
+                items.append(_item(hit, "send", None, moment, (), None, belated, ""))
+    elif keys:
         taken = past_days(past) if past else []
         rules = pw.merge_rules
         # A bounded occasion's own day (less days_before): a day off may have moved its anchor.
@@ -513,6 +531,37 @@ def _leaves_in(moment: datetime | None, ahead: OccasionDay | None, start: date, 
     if ahead is not None:
         return start <= ahead.day <= end
     return moment is not None and start <= moment.date() <= end
+
+
+def _each_alone(keys: Sequence[CandidateKey], min_gap: int, max_count: int, separate: bool) -> bool:
+    """Whether :func:`~greeter.policy.decide` sends every candidate of ``keys`` but the expired
+    (and skips those as ``expired``, with no detail of its own), its letter carrying nothing.
+
+    So it does when nothing is taken (the journal holds nothing of the contact) and no candidate
+    is late — the caller knows both —, every candidate's anchor is ``min_gap`` days or more (one,
+    at least) from the next one's, so each is alone in its group, no occasion is ``merge: false``
+    (``separate``: :attr:`PlanWindow.separate`) and the letters are ``max_count`` at most. A
+    year's plan finds most contacts so; deciding them without :func:`decide` skips its sorting,
+    its decisions and the result loop's look-ups: the common contact's fast path.
+    """
+    if separate:
+        return False
+    if len(keys) == 1:
+        return True
+    letters = 0
+    for k in keys:
+        if not k[6]:
+            letters += 1
+    if letters > max_count:
+        return False
+    gap = max(min_gap, 1)
+    anchors = sorted([k[0] for k in keys])
+    previous = anchors[0]
+    for anchor in anchors[1:]:
+        if anchor - previous < gap:
+            return False
+        previous = anchor
+    return True
 
 
 def _own_day(hit: Hit, t: PlanTables) -> int:
@@ -593,111 +642,6 @@ _ORDER_IN_CONTACT = attrgetter("hit.date", "hit.occasion")
 _BEFORE_JOURNAL = frozenset({"invalid_contact", "already_sent"})
 
 
-@dataclass(frozen=True, slots=True)
-class HitFilter:
-    """A cheap, conservative test for "this contact has no occasion in the plan window".
-
-    :func:`plan_contact` of a contact without hits returns ``[]`` (no skips, no
-    candidates), so skipping such contacts cannot change a plan. The daemon
-    plans about two weeks every ten minutes, and on most days only a few
-    percent of the contacts have an anniversary in them: the filter turns
-    the per-contact cost of those runs from a full :func:`contact_hits` pass
-    into a few set look-ups.
-
-    The test is a superset of :func:`~greeter.occasions.contact_hits` being
-    non-empty: a field occasion yields a hit only for a date whose
-    ``(month, day)`` is the month and day of a greeting day in
-    ``[sim_start + days_before, sim_end + days_before]`` — or ``(2, 29)`` when
-    that day is where 29 February moves in a common year (``leap_day``) — or
-    when the field is unusable (``bad_dates``, reported as a hit). A
-    contact-independent occasion in the window hits every contact.
-    """
-
-    #: True: every contact may have a hit (a fixed/holiday/one-off occasion falls in the window).
-    everyone: bool
-    #: Per date field of a field occasion: the (month, day) pairs whose anniversary is in the window.
-    fields: tuple[tuple[str, frozenset[tuple[int, int]]], ...] = ()
-    #: Holidays without ``country:`` are dated by each client's country: whether a client of a country
-    #: (None: the default) has one in the window, or a refused day of one: a skip row (None: the config
-    #: has no such holiday).
-    abroad: CountryHolidays | None = None
-
-    def __call__(self, contact: Contact) -> bool:
-        """False only if ``contact`` provably has no hit in the window."""
-        if self.everyone:
-            return True
-        for name, month_days in self.fields:
-            if name in contact.bad_dates:
-                return True
-            original = contact.dates.get(name)
-            if original is not None and (original.month, original.day) in month_days:
-                return True
-        return self.abroad is not None and self.abroad(contact.country)
-
-
-class CountryHolidays:
-    """Whether any holiday occasion without ``country:`` falls in the window for a client of a country.
-
-    Such a holiday is each client's country's («Victory Day»: 9 May in Russia, 23 June in
-    Estonia), and the window's contact-independent dates (:attr:`PlanWindow.fixed`) are the
-    default country's alone: a June window without a Russian holiday ruled an Estonian client
-    out, and Võidupüha was never planned. Answered from the same dating the plan uses
-    (:class:`~greeter.occasions.OccasionTable`'s), once per country.
-    """
-
-    def __init__(
-        self,
-        occasions: list[Occasion],
-        default_country: str,
-        start: date,
-        end: date,
-        named: Sequence[str] = (),
-    ) -> None:
-        self._steps = [HolidayStep(occ, default_country, start, end, (), named) for occ in occasions]
-        self._default = default_country
-        self._answers: dict[str, bool] = {}
-
-    def __call__(self, country: str | None) -> bool:
-        """Whether a client of ``country`` (None: the default one) has one of these holidays in the
-        window — or a day of one refused (:meth:`~greeter.occasions.HolidayStep.hits_for`): a row."""
-        country = country or self._default
-        known = self._answers.get(country)
-        if known is None:
-            # The default country's own dates are in PlanWindow.fixed, and none was in the window; a
-            # default without the holiday has its refused days (another country's) asked here.
-            known = any(step.hits_for(country) for step in self._steps)
-            self._answers[country] = known
-        return known
-
-
-def hit_filter(pw: PlanWindow) -> HitFilter:
-    """The :class:`HitFilter` of a plan window (computed once per plan, a few hundred dates)."""
-    if any(pw.fixed.values()):
-        return HitFilter(everyone=True)
-    settings = pw.settings
-    by_field: dict[str, set[tuple[int, int]]] = {}
-    for occ in settings.occasions:
-        if occ.field is None:
-            continue
-        lo = pw.sim_start + timedelta(days=occ.days_before)
-        hi = pw.sim_end + timedelta(days=occ.days_before)
-        if (hi - lo).days >= 366:
-            return HitFilter(everyone=True)  # a year or more: every date has an anniversary in it
-        month_days = by_field.setdefault(occ.field, set())
-        day = lo
-        while day <= hi:
-            month_days.add((day.month, day.day))
-            if anniversary(date(2000, 2, 29), day.year, settings.leap_day) == day:
-                month_days.add((2, 29))  # 29 February moves here in a common year
-            day += timedelta(days=1)
-    countryless = [o for o in settings.occasions if o.holiday is not None and o.country is None]
-    default = settings.defaults.country
-    named = named_countries(settings)
-    abroad = CountryHolidays(countryless, default, pw.sim_start, pw.sim_end, named) if countryless else None
-    fields = tuple((k, frozenset(v)) for k, v in by_field.items())
-    return HitFilter(everyone=False, fields=fields, abroad=abroad)
-
-
 def plan(
     contacts: Iterable[Contact],
     pw: PlanWindow,
@@ -709,7 +653,7 @@ def plan(
 ) -> Iterator[PlanItem]:
     """Stream the plan contact by contact (a million contacts never sit in memory as drafts).
 
-    Contacts the :class:`HitFilter` rules out are not planned at all: their
+    Contacts the :class:`~greeter.plan_filter.HitFilter` rules out are not planned at all: their
     plan would be empty. ``history`` is the journal's greetings by contact id;
     ``by_email`` the same greetings by :func:`~greeter.contacts.email_key` of
     the address they went to: those sent to the contact's address under another
@@ -751,97 +695,3 @@ def journal_past(
         if others:
             past = [*past, *(p for p in others if counts_as_greeted(p, others))]
     return past
-
-
-def journal_letters(
-    contact: Contact, past: Sequence[PastGreeting], planned: Collection[tuple[str, date]], pw: PlanWindow
-) -> list[PlanItem]:
-    """The letters the journal says left for ``contact`` (``past``: :func:`journal_past`) for an
-    occasion day in ``pw``'s range that its plan (``planned``: the plan's (occasion, date) keys)
-    no longer makes: ``sent``, at the moment they left, their detail saying they are the journal's.
-
-    A plan shows the journal's letters of the occasions it makes; one whose date the contacts
-    source has since corrected (a birthday greeted for 20.01, now 05.03) it makes no more, so a
-    preview of the contact over a range holding that letter did not show it — and a manager
-    reading it answered "no second letter" of a client greeted twice.
-    """
-    tz = contact_zone(contact, pw.settings)
-    found: list[PlanItem] = []
-    seen = set(planned)
-    for p in past:
-        key = (p.occasion, p.occasion_date)
-        if p.sent_at is None or key in seen or not pw.start <= p.occasion_date <= pw.end:
-            continue
-        seen.add(key)
-        occ = pw.occasions.get(p.occasion)
-        # Its anniversary as the contact's date counts it now (the year a correction kept).
-        original = contact.dates.get(occ.field) if occ is not None and occ.field is not None else None
-        years = None if original is None or is_yearless(original) else p.occasion_date.year - original.year
-        hit = Hit(
-            contact,
-            p.occasion,
-            p.occasion_date,
-            years,
-            occ.priority if occ else 0,
-            occ.template if occ else "",
-        )
-        at = p.sent_at.astimezone(tz).replace(microsecond=0)
-        why = _no_longer_planned(contact, p, occ)
-        found.append(
-            PlanItem(
-                hit, "sent", None, at, detail=why, carried=p.merged, journal_state="sent", sent_to=p.email
-            )
-        )
-    return found
-
-
-def _no_longer_planned(contact: Contact, past: PastGreeting, occ: Occasion | None) -> str:
-    """Why a letter the journal holds is not the plan's (:func:`journal_letters`), in words."""
-    to = "" if past.contact_id == contact.id else f" to {past.email} as contact {past.contact_id}"
-    head = f"from the journal: sent{to} for {past.occasion_date:%d.%m}"
-    if occ is None:
-        return f"{head}; the occasion is no longer in the config"
-    if occ.field is None:
-        return f"{head}; the plan no longer makes it"
-    now = contact.dates.get(occ.field)
-    if now is None:
-        return f"{head}; the contacts source now gives no {occ.field}"
-    return f"{head}; the contacts source now says {now:%d.%m}"
-
-
-def drafts(items: Iterable[PlanItem], render: Callable[[PlanItem], Rendered]) -> Iterator[Draft]:
-    """Render every ``send`` item; a template error becomes a draft with ``error`` set, not a crash.
-
-    An occasion merged into a letter that fails to render does not go out
-    either: its draft carries the failure too (``merged into birthday, whose
-    letter failed to render: …``), not "sent with birthday". Merged items
-    come before their letter when their day is earlier, so each contact's
-    items (consecutive in a plan) are rendered before any is yielded.
-    """
-    for _, group in groupby(items, key=_CONTACT_ID):
-        mine = list(group)
-        done: dict[int, Draft] = {}
-        failed: dict[tuple[str, str, date], str] = {}
-        for index, item in enumerate(mine):
-            if item.status != "send":
-                continue
-            try:
-                done[index] = Draft(item, render(item))
-            except TemplateError as exc:
-                done[index] = Draft(item, error=str(exc))
-                for other in item.also:
-                    failed[other.key] = merged_into_failed(item.hit.occasion, str(exc))
-        for index, item in enumerate(mine):
-            draft = done.get(index)
-            if draft is None:
-                error = failed.get(item.hit.key) if item.reason == "merged" else None
-                draft = Draft(item, error=error)
-            yield draft
-
-
-def merged_into_failed(lead: str, error: str) -> str:
-    """Why an occasion merged into a letter that failed to render is not sent (preview and send alike)."""
-    return f"merged into {lead}, whose letter failed to render: {error}"
-
-
-_CONTACT_ID = attrgetter("hit.contact.id")

@@ -28,8 +28,10 @@ from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateEr
 from greeter.journal_store import JournalKey
 from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
+from greeter.plan_drafts import drafts
+from greeter.plan_journal import journal_letters
 from greeter.plan_types import Draft, PlanItem, Rendered
-from greeter.planner import drafts, journal_letters, journal_past
+from greeter.planner import journal_past
 from greeter.quota_plan import QuotaDay, held_back, over_quota, quota_day_words
 from greeter.render import Renderer
 from greeter.renumbered import noting_renumbered
@@ -229,7 +231,7 @@ class RenderFailures:
     def recording(self, render: Callable[[PlanItem], Rendered]) -> Callable[[PlanItem], Rendered]:
         """``render`` that also files each :class:`TemplateError` by its place.
 
-        The error still propagates, so :func:`greeter.planner.drafts` decides
+        The error still propagates, so :func:`greeter.plan_drafts.drafts` decides
         what a failed letter means for the occasions merged into it.
         """
 
@@ -469,7 +471,7 @@ def with_journal_letters(
     items: Iterable[PlanItem], inputs: Inputs, pw: PlanWindow, seen: list[Contact]
 ) -> Iterator[PlanItem]:
     """One contact's plan (``preview --contact``) with the journal's letters to it for an occasion
-    day in the range that the plan no longer makes (:func:`~greeter.planner.journal_letters`: a
+    day in the range that the plan no longer makes (:func:`~greeter.plan_journal.journal_letters`: a
     birthday greeted for 20.01, the contacts source now saying 05.03), in the plan's order.
 
     ``seen``: the contacts the plan read, filled as ``items`` is read (:func:`_keeping`).

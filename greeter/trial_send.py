@@ -54,8 +54,8 @@ from greeter.errors import (
     GreeterError,
 )
 from greeter.journal_store import JournalKey
+from greeter.plan_drafts import drafts
 from greeter.plan_types import Draft, PlanItem, Rendered
-from greeter.planner import drafts
 from greeter.preview import shown_items, with_approval
 from greeter.review import Envelope
 from greeter.runtime import Inputs, load_inputs, load_planning_state

@@ -31,8 +31,8 @@ from greeter.config import Sender
 from greeter.contacts import Contact
 from greeter.errors import OutputFolderError
 from greeter.gallery import write_gallery
+from greeter.plan_drafts import merged_into_failed
 from greeter.plan_types import Draft, Hit, PlanItem, Rendered
-from greeter.planner import merged_into_failed
 from tests.conftest import MakeProject, contact_row
 
 SHOP = Sender(name="Shop", email="hello@shop.example")

@@ -1,4 +1,4 @@
-"""The planner's pre-filter (:class:`greeter.planner.HitFilter`) never changes a plan.
+"""The planner's pre-filter (:class:`greeter.plan_filter.HitFilter`) never changes a plan.
 
 :func:`greeter.planner.plan` skips contacts the filter rules out; the claim is
 that their plan would have been empty. Checked two ways:
@@ -29,8 +29,9 @@ from greeter.config import Settings
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.occasions import contact_hits
+from greeter.plan_filter import hit_filter
 from greeter.plan_types import PastGreeting, PlanItem
-from greeter.planner import PlanWindow, contact_zone, hit_filter, plan, plan_contact, plan_window
+from greeter.planner import PlanWindow, contact_zone, plan, plan_contact, plan_window
 from tests.conftest import TODAY
 
 CONFIG = """\

@@ -22,8 +22,9 @@ import pytest
 from greeter.config import Settings
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
+from greeter.plan_journal import journal_letters
 from greeter.plan_types import Hit, PastGreeting, PlanItem
-from greeter.planner import journal_letters, plan, plan_window
+from greeter.planner import plan, plan_window
 from greeter.policy import REGREET_DAYS, greeted_before
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_send_e2e import greeter, history
