@@ -83,6 +83,10 @@ class Reach:
     informal_named: list[str] = field(default_factory=list)
     informal_opening: str = ""
     informal_formal: str = ""
+    #: Of those two counts, the contacts an ``audience.genders`` warning names already (they get
+    #: no letter of that occasion for the same reason): counted, not named a second time.
+    nameless_shared: int = 0
+    informal_shared: int = 0
     #: Whether a letter locale's salutation is its helper file's (``_pl.j2``: :mod:`greeter.template_hooks`):
     #: the gender warnings, about greeter's own forms, then say nothing of it.
     own_salutation: Callable[[str], bool] | None = None
@@ -113,6 +117,8 @@ class Reach:
         self._last: dict[str, Contact] = {}
         self._last_letter: dict[str, Contact] = {}
         self._script: str | None = None  # the default language's script, once a letter asks
+        # Whether the contact being seen is one an audience.genders warning names (see())
+        self._left_out = False
 
     def see(self, contact: Contact) -> None:
         """Take in one loaded contact."""
@@ -122,9 +128,11 @@ class Reach:
         for i, rule in self._holidays:
             if rule.admits(contact, None):
                 self.holiday_clients.setdefault(i, Counter())[country] += 1
+        self._left_out = False
         if self._gendered and (reading := audience_gender(contact)).gender is Gender.UNKNOWN:
             for i, date_field, rule in self._gendered:
                 if (date_field is None or date_field in contact.dates) and rule.admits(contact, None):
+                    self._left_out = True
                     self.genderless[i] += 1
                     self.genderless_ids.setdefault(i, []).append(contact.id)
                     self.genderless_why.setdefault(i, Counter())[reading.why] += 1
@@ -193,7 +201,9 @@ class Reach:
                 replace(nobody, gender=gender), locale
             ):
                 self.nameless += 1
-                if len(self.nameless_named) < _NAMED:
+                if self._left_out:
+                    self.nameless_shared += 1
+                elif len(self.nameless_named) < _NAMED:
                     self.nameless_named.append(f"{contact.id} {contact.display_name.strip()}")
                 self.nameless_opening = self.nameless_opening or f"{opening}{salutation_end(locale)}"
                 return
@@ -219,7 +229,9 @@ class Reach:
         if not formal:
             return
         self.informal += 1
-        if len(self.informal_named) < _NAMED:
+        if self._left_out:
+            self.informal_shared += 1
+        elif len(self.informal_named) < _NAMED:
             self.informal_named.append(f"{contact.id} {contact.display_name.strip()}")
         if not self.informal_opening:
             self.informal_opening = f"{opening}{end}"
@@ -646,23 +658,34 @@ def _nameless_problems(reach: Reach, config_file: Path) -> list[Problem]:
     ``contacts.gender_values`` for values greeter does not read.
     """
     opening = f"open without their name («{reach.nameless_opening}»)"
-    return _unknown_gender(reach, config_file, reach.nameless, reach.nameless_named, opening)
+    return _unknown_gender(
+        reach, config_file, reach.nameless, reach.nameless_named, opening, reach.nameless_shared
+    )
 
 
 def _unknown_gender(
-    reach: Reach, config_file: Path, count: int, named: Sequence[str], opening: str
+    reach: Reach, config_file: Path, count: int, named: Sequence[str], opening: str, shared: int = 0
 ) -> list[Problem]:
-    """The warning of ``count`` contacts (``named``: the first) whose letters ``opening``, gender unknown."""
+    """The warning of ``count`` contacts (``named``: the first) whose letters ``opening``, gender unknown.
+
+    ``shared`` of them an ``audience.genders`` warning names already, with the
+    same fix: said as such, not listed again — an 8 March for women only and a
+    German letter's «Guten Tag» named the same three Kims twice, read as six.
+    """
     from greeter.config_loader import locate
 
     if not count:
         return []
     where, fill = _gender_fix(reach)
-    more = count - len(named)
+    more = count - shared - len(named)
+    shown = ", ".join(named) + (f" and {more} more" if more > 0 else "")
+    if shared:
+        names = [f"{reach.settings.occasions[i].name}'s" for i, n in sorted(reach.genderless.items()) if n]
+        above = f"{shared} named above for {' and '.join(names)} audience{'s' if len(names) > 1 else ''}"
+        shown = f"{shown}; {above}" if shown else f"the {above}"
     message = (
         f"{count} contact(s) get letters that {opening} because their gender is unknown"
-        f" ({', '.join(named)}{f' and {more} more' if more > 0 else ''}): neither the gender column,"
-        f" a patronymic nor a first name greeter knows says it; {fill}"
+        f" ({shown}): neither the gender column, a patronymic nor a first name greeter knows says it; {fill}"
     )
     line, col = locate(config_file, where)
     return [Problem(str(config_file), ".".join(where), message, line, col, severity="warning")]
@@ -691,7 +714,9 @@ def _informal_problems(reach: Reach, config_file: Path) -> list[Problem]:
     column, or ``contacts.gender_values`` for values greeter does not read.
     """
     opening = f"open less formally («{reach.informal_opening}» instead of {reach.informal_formal})"
-    return _unknown_gender(reach, config_file, reach.informal, reach.informal_named, opening)
+    return _unknown_gender(
+        reach, config_file, reach.informal, reach.informal_named, opening, reach.informal_shared
+    )
 
 
 def _country_problems(reach: Reach, config_file: Path, i: int) -> list[Problem]:

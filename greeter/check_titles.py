@@ -169,9 +169,34 @@ class TitleReach:
         """
         if leading == carried or leading not in self.days or carried not in self.days:
             return True
-        apart = abs((self.days[leading] - self.days[carried]).days) % 365
+        return self._near(self.days[leading], self.days[carried])
+
+    def _near(self, one: date, other: date) -> bool:
+        """Whether occasions on these days (their years aside) may share a letter: no further apart,
+        a year round, than the cap's gap, the catch-up days and a week of days off."""
+        apart = abs(_day_of_year(one) - _day_of_year(other))
         reach = self.settings.frequency_cap.min_gap_days + self.settings.catch_up_days + 8
         return min(apart, 365 - apart) <= reach
+
+    def _meets(self, contact: Contact, leading: str, carried: str) -> bool:
+        """Whether ``contact``'s letter of ``leading`` may carry ``carried``, by their days: a birthday
+        letter of July never names a company day of 20 December, though one of 15 December does.
+
+        A contact-date occasion's day is the contact's date; a day unknown here (an .ics occasion
+        not read) is taken to meet.
+        """
+        if leading == carried:
+            return True
+        days = [self._day(contact, name) for name in (leading, carried)]
+        return days[0] is None or days[1] is None or self._near(days[0], days[1])
+
+    def _day(self, contact: Contact, name: str) -> date | None:
+        """Occasion ``name``'s day for ``contact``: its next day, else the contact's date it greets."""
+        day = self.days.get(name)
+        if day is not None:
+            return day
+        occasion_field = self.settings.occasions[self._index[name]].field
+        return contact.dates.get(occasion_field) if occasion_field is not None else None
 
     def _foreign(self, i: int, locale: str) -> str | None:
         """The language key (``et``, ``sr``, ``sr_Latn``) of ``locale`` if its language or script is not
@@ -197,12 +222,15 @@ class TitleReach:
 
     def _flush(self) -> None:
         """Count the current contact for each titled occasion reaching it and each language it reads."""
+        contact = self._contact
         for i in self._mine:
             by_key: dict[str, set[str]] = {}
+            carried = self.settings.occasions[i].name
             for locale, occasions in self._letters.items():
                 key = self._foreign(i, locale)
-                if key is not None:
-                    by_key.setdefault(key, set()).update(occasions)
+                if key is not None and contact is not None:
+                    near = (o for o in occasions if self._meets(contact, o, carried))
+                    by_key.setdefault(key, set()).update(near)
             for key, occasions in by_key.items():
                 self.reached[(i, key, frozenset(occasions))] += 1
         self._letters.clear()
@@ -290,6 +318,12 @@ class TitleReach:
             field_name = ".".join(str(part) for part in where)
             problems.append(Problem(str(config_file), field_name, message, line, col, severity="warning"))
         return problems
+
+
+def _day_of_year(day: date) -> int:
+    """``day``'s place in a common year (29 February as 28): two dates of any years compared as
+    days of the year, as a birthday of 1971 recurs."""
+    return date(2001, day.month, min(day.day, 28) if day.month == 2 else day.day).timetuple().tm_yday
 
 
 def _spelled_in_serbian(title: str) -> bool:

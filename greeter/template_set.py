@@ -263,19 +263,26 @@ class TemplateSet:
         default = letter_default(self._default_locale)
         return locale if locale.split("_")[0] == default.split("_")[0] else default
 
-    def _chain(self, file: str) -> list[str]:
-        """``file`` and the templates it extends, child first; shape problems are errors."""
+    def _chain(self, file: str, found: list[Problem] | None = None) -> list[str]:
+        """``file`` and the templates it extends, child first; shape problems are errors.
+
+        ``found``: check's list, which takes every shape problem of the chain
+        instead of the first raised, and the chain is walked on — a top-level
+        ``{% set %}`` is no reason to hide a misspelt filter in a block below it
+        (each was a run of check of its own). A letter being loaded raises.
+        """
         names: list[str] = []
         current: str | None = file
         while current is not None:
             if current in names:
                 raise TemplateLoadError(file, None, f"{{% extends %}} loop: {' → '.join([*names, current])}")
             shape = self._shape(current)
-            if shape.problems:
-                line, message = shape.problems[0]
+            for line, message in shape.problems:
                 if message == TEXT_OUTSIDE:
                     message += ": " + self._letter_blocks(current, shape)
-                raise TemplateLoadError(current, line, message)
+                if found is None:
+                    raise TemplateLoadError(current, line, message)
+                found.append(_problem(current, line, message))
             names.append(current)
             current = shape.parent
         return names
@@ -489,10 +496,12 @@ class TemplateSet:
             elif chosen != file:
                 message = f"never used: {chosen} is the file for locale {canonical}"
                 problems.append(_problem(file, None, message, True))
+        found: list[Problem] = []
         try:
-            names = self._chain(file)
+            names = self._chain(file, found)
         except TemplateLoadError as exc:
-            return [*problems, exc.problem()]
+            return [*problems, *found, exc.problem()]
+        problems.extend(found)
         chain = [(n, self._shapes[n]) for n in names]
         problems.extend(_problem(*p) for p in block_problems(chain))
         problems.extend(_problem(*p, warning=True) for p in unrendered_blocks(chain))

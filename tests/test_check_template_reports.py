@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from greeter.checks import run_check
 from tests.conftest import MakeProject, contact_row
 
@@ -241,3 +243,50 @@ def test_importing_a_macro_the_library_does_not_have_is_named_at_the_import(
         f"birthday.j2:{line}:1: _ru.j2 has no macro or variable 'greeting_card' to import (it has: "
     )
     assert "also_line" in said and "company" in said
+
+
+#: (what the marketer wrote above the first block, what they wrote inside the subject block) →
+#: each mistake's message: a top-level mistake no longer hides the ones below it.
+SET_ABOVE_CASES = [
+    (
+        "{% set oops = 1 %}\n",
+        "{{ contact.email|nosuchfilter }}",
+        [
+            "{% set %} outside a block is never rendered (each block is rendered on its own); "
+            "move it into the block that uses it",
+            "syntax error: No filter named 'nosuchfilter'.",
+        ],
+    ),
+    (
+        "{% set a = 1 %}\n{% set b = 2 %}\n",
+        "",
+        [
+            "{% set %} outside a block is never rendered (each block is rendered on its own); "
+            "move it into the block that uses it",
+        ]
+        * 2,
+    ),
+    (
+        "{% set oops = 1 %}\n",
+        "{% if false %}{{ 3|year_phrase }}{% endif %}",
+        [
+            "{% set %} outside a block is never rendered (each block is rendered on its own); "
+            "move it into the block that uses it",
+            "No filter named 'year_phrase', did you mean 'years_phrase'?",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("above", "inside", "expected"), SET_ABOVE_CASES)
+def test_a_set_above_the_blocks_does_not_hide_the_other_mistakes_of_its_file(
+    make_project: MakeProject, above: str, inside: str, expected: list[str]
+) -> None:
+    """A top-level ``{% set %}`` was the one problem check named; the filter misspelt under it came a run later."""
+    config = make_project([row("1")])
+    path = config.parent / "templates" / "holiday.j2"
+    path.write_text(above + path.read_text(encoding="utf-8"), encoding="utf-8")
+    edit(config, "holiday.j2", "{% block subject %}", "{% block subject %}" + inside)
+    problems = [p for p in run_check(config, NOW).problems if p.kind == "template" and p.file == "holiday.j2"]
+    assert [p.message for p in problems] == expected, problems
+    assert [p.line for p in problems][: above.count("\n")] == list(range(1, above.count("\n") + 1))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from greeter.checks import run_check
 from tests.conftest import MakeProject, contact_row
 
@@ -59,7 +61,10 @@ def test_a_title_an_estonian_letter_prints_in_cyrillic_is_a_located_warning(
 ) -> None:
     """``sender.by_locale``'s gap was warned about, a title's was not: Estonian letters said
     «Lisaks õnnitleme: Годовщина сотрудничества» and check said OK."""
-    rows = [client("r1", "ru"), client("e1", "en"), client("t1", "et"), client("t2", "et-EE")]
+    # a first deal of 15 January: the 7 January birthday letter carries it (a September one never met it)
+    near = "15.01.2020"
+    rows = [client(cid, locale, first_deal=near) for cid, locale in (("r1", "ru"), ("e1", "en"))]
+    rows += [client("t1", "et", first_deal=near), client("t2", "et-EE", first_deal=near)]
     config = make_project(rows)
     (config.parent / "templates" / "birthday.et.j2").write_text(BIRTHDAY_ET, encoding="utf-8")
     warnings = title_warnings(config)
@@ -194,3 +199,48 @@ def test_a_title_is_warned_about_only_in_the_letters_that_can_carry_it(make_proj
     assert not [w for w in warnings if "independence_day" in w], warnings
     # New Year's Russian title in a letter that does carry it (a birthday near it, in no uk file)
     # is another matter, and not asked here.
+
+
+#: Estonian clients' birthdays → how many get a letter naming company_day «День компании» (20 December,
+#: priority above New Year: it leads its own letter, in an Estonian file that prints no title) — only
+#: those whose birthday letter can carry it, its day within the cap's reach of 20 December.
+BIRTHDAY_NEAR_CASES = [
+    (["15.12.1971", "10.07.1972", "10.05.1980"], 1),
+    (["15.12.1971", "25.12.1972", "05.01.1980"], 3),
+    (["10.07.1972", "10.05.1980"], 0),
+    (["29.02.1980", "10.12.1990"], 1),
+]
+
+
+@pytest.mark.parametrize(("birthdays", "count"), BIRTHDAY_NEAR_CASES)
+def test_a_title_counts_the_contacts_whose_letters_meet_its_day(
+    make_project: MakeProject, birthdays: list[str], count: int
+) -> None:
+    """A July birthday letter never carries a 20 December company day; every client with a birthday
+    was counted as getting one that names it."""
+    rows = [
+        contact_row(f"e{n}", f"e{n}@example.com", birthday=day, tz="Europe/Tallinn", country="EE").replace(
+            ";ru;", ";et;"
+        )
+        for n, day in enumerate(birthdays)
+    ]
+    config = make_project(rows)
+    templates = config.parent / "templates"
+    (templates / "birthday.et.j2").write_text(BIRTHDAY_ET, encoding="utf-8")
+    (templates / "company_day.j2").write_text((templates / "holiday.j2").read_text("utf-8"), "utf-8")
+    (templates / "company_day.et.j2").write_text(
+        BIRTHDAY_ET.replace("sünnipäevaks", "firma päevaks").replace("{% if also %}", "{% if false %}"),
+        "utf-8",
+    )
+    text = config.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.strip() == "- name: new_year")
+    indent = line[: len(line) - len(line.lstrip())]
+    day = f'{indent}- name: company_day\n{indent}  title: День компании\n{indent}  date: "12-20"\n'
+    day += f"{indent}  template: company_day\n{indent}  priority: 65\n"
+    config.write_text(text.replace(line + "\n", day + line + "\n", 1), encoding="utf-8")
+    said = [w for w in title_warnings(config) if "company_day" in w]
+    expected = [
+        f"{count} contact(s) get letters in 'et' (written in Latn) that name company_day 'День компании' "
+        "(Cyrl): add title_by_locale.et"
+    ]
+    assert [w.split(": warning: ", 1)[-1] for w in said] == (expected if count else []), said

@@ -119,3 +119,30 @@ def test_check_counts_the_letters_left_less_formal_for_want_of_a_gender(make_pro
         " fill their 'Пол' column (contacts.columns.gender), or map the values it holds with "
         "contacts.gender_values"
     ]
+
+
+#: The 8 March audience the config gives (YAML under ``audience:``) → what the less-formal warning's
+#: parenthesis says: a contact an ``audience.genders`` warning names already is counted, not listed again.
+AUDIENCE_CASES = [
+    ("tags: [8mar]", "4002 Kim Weber, 4004 Andrea Rossi"),
+    ("genders: [female]", "the 2 named above for womens_day's audience"),
+    ("genders: [female]\ncontacts: ['4002']", "4004 Andrea Rossi; 1 named above for womens_day's audience"),
+]
+
+
+@pytest.mark.parametrize(("audience", "shown"), AUDIENCE_CASES)
+def test_the_less_formal_warning_does_not_list_again_whom_a_genders_audience_lists(
+    make_project: MakeProject, audience: str, shown: str
+) -> None:
+    config = make_project(ROWS, defaults={"country": "AT", "timezone": "Europe/Vienna"})
+    text = config.read_text(encoding="utf-8")
+    assert text.count("tags: [8mar]") == 1
+    line = next(line for line in text.splitlines() if line.strip() == "tags: [8mar]")
+    indent = line[: len(line) - len(line.lstrip())]
+    config.write_text(text.replace("tags: [8mar]", audience.replace("\n", "\n" + indent)), "utf-8")
+    result = greeter(config, "check", "--now", "2026-12-01T09:00")
+    assert result.returncode == 0, result.stderr
+    found = [
+        line.split(": warning: ", 1)[1] for line in result.stderr.splitlines() if "less formally" in line
+    ]
+    assert len(found) == 1 and f"because their gender is unknown ({shown}): neither" in found[0], found
