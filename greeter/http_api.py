@@ -46,6 +46,7 @@ from greeter.errors import (
 )
 from greeter.http_disclosure import generic_server_header, local_client, public_health
 from greeter.http_health import (
+    JOURNAL_PROBE_SECONDS,
     JournalProbe,
     health_body,
     health_status,
@@ -58,7 +59,7 @@ from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
 from greeter.metrics import RunStats, error_kind, render_metrics
-from greeter.off_loop import OneAtATime, off_loop, within
+from greeter.off_loop import OneAtATime, within
 from greeter.port_holder import ask_holder, taken_why
 from greeter.unsubscribe import (
     FORM_TYPES,
@@ -168,6 +169,8 @@ class Unsubscriber:
         self._seconds = seconds
         self._stats = stats
         self._writes: OneAtATime[str, int] = OneAtATime(self._written)
+        #: The page's question (:meth:`refuses`): one at a time, so a journal that hangs gets one thread.
+        self._asks: OneAtATime[None, None] = OneAtATime()
         #: Addresses whose write outlived a request: its warning was logged (once per write).
         self._late: set[str] = set()
 
@@ -196,12 +199,12 @@ class Unsubscriber:
 
         The page offered its button whatever the journal was, and the button's POST got the
         503 "not recorded" page: the person clicked twice to learn nothing was done. Asked off
-        the loop, for as long as a POST waits; a journal that does not answer (or fails) is no
-        refusal — the page offers the button, and the POST says what it finds.
+        the loop, one question at a time, for as long as a probe waits; a journal that does not
+        answer (or fails) is no refusal — the page offers the button, and the POST says what it finds.
         """
-        asking = off_loop(partial(refuse_unwritable, journal, shown, NOT_RECORDED))
+        asking = self._asks.call(None, partial(refuse_unwritable, journal, shown, NOT_RECORDED))
         try:
-            await within(self._seconds, asking, stop=self._stop)
+            await within(min(self._seconds, JOURNAL_PROBE_SECONDS), asking, stop=self._stop)
         except (JournalMovedError, JournalNewerError) as exc:
             kind = error_kind(exc)
             if self._stats is not None:

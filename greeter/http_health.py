@@ -91,6 +91,7 @@ class JournalProbe:
         return None, kind
 
     def _note_refusal(self, refused: JournalMovedError | JournalNewerError | None) -> None:
+        """Put a refusal the probe found into ``stats.journal_problem`` (said once); take it out once gone."""
         if self._stats is None:
             return
         if refused is not None:
@@ -118,7 +119,7 @@ def probe_read(journal: JournalStore, shown: str) -> ProbeRead:
     """The probe's one read, in a worker thread: the counts, then whether the journal may be written."""
     counts = counts_as_found(journal)
     try:
-        refuse_unwritable(journal, shown, PROBE_OUTCOME)
+        refuse_unwritable(journal, shown, PROBE_OUTCOME, same_file=False)  # the counts asked it
     except (JournalMovedError, JournalNewerError) as exc:
         return ProbeRead(counts, exc)
     return ProbeRead(counts, None)
