@@ -162,7 +162,9 @@ class SenderLock:
         under a running sender would go on taking its writes in a file no one
         can open again, while the next ``send`` finds an empty journal — or an
         old one — and sends everything again. Asked before each run and by
-        the daemon's journal probe: one ``stat``.
+        the daemon's journal probe: one ``stat``, and a sender's one read of the
+        file's identity mark (:meth:`_same_mark`). Emptied first: a 0-byte file
+        holds no mark either, and "emptied" is the news.
         """
         if self._identity is None:
             return
@@ -170,15 +172,15 @@ class SenderLock:
             found = file_identity(self._path)
         except OSError as exc:
             raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
-        if found == self._identity and self._same_mark():
-            if _still_sqlite(self._path):
-                return
-            raise JournalError(
-                f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
-                " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
-                " backup) and start greeter again"
-            )
         if found == self._identity:
+            if not _still_sqlite(self._path):
+                raise JournalError(
+                    f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
+                    " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
+                    " backup) and start greeter again"
+                )
+            if self._same_mark():
+                return
             raise JournalError(
                 f"journal {self._shown_path} was overwritten in place while greeter was running (copied"
                 " over, cp OTHER.sqlite3 onto it?): the file holds another journal now, and this"
