@@ -72,6 +72,7 @@ from greeter.daemon_runs import (
     halted_recipient,
     log_failed,
     log_interrupted,
+    say_journal_refused,
 )
 from greeter.entry import started
 from greeter.errors import (
@@ -87,7 +88,6 @@ from greeter.errors import (
 )
 from greeter.instance import config_shown
 from greeter.journal_mark import remember_newest_sent
-from greeter.journal_moved import daemon_step
 from greeter.journal_project import open_sender_journal, project_of
 from greeter.journal_space import checkpoint_after_run
 from greeter.journal_store import JournalStore
@@ -193,10 +193,6 @@ class Daemon(DaemonReloads, DaemonHealth):
         #: Claims a killed sender left, recorded uncertain at start (SQLite: at once; PostgreSQL once
         #: their lease ran out, by a run): counted in the first run that goes through, as a run's own.
         self._recovered_at_start = 0
-        #: The journal's schema this daemon last said was newer than it knows (``journal_newer``): said once.
-        self._newer_said: int | None = None
-        #: Where this daemon's journal was copied, last said (``journal_moved``): said once.
-        self._moved_said: str | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -490,14 +486,8 @@ class Daemon(DaemonReloads, DaemonHealth):
         except GreeterError as exc:
             if isinstance(exc, JournalError):
                 self.stats.journal_problem = error_kind(exc)
-            if isinstance(exc, JournalNewerError) and self._newer_said != exc.found:
-                self._newer_said = exc.found  # a newer greeter upgraded it: until this one is, one warning
-                log.warning(
-                    "journal_newer", journal_schema=exc.found, greeter_schema=exc.latest, error=exc.hint()
-                )
-            if isinstance(exc, JournalMovedError) and self._moved_said != exc.to:
-                self._moved_said = exc.to  # copied away while this daemon ran: one warning, what to do
-                log.warning("journal_moved", moved_to=exc.to, action=daemon_step(exc.to), error=exc.hint())
+            if isinstance(exc, JournalNewerError | JournalMovedError):
+                say_journal_refused(self.stats, exc)  # one warning, what to do (a probe may have said it)
             log_failed(self.stats, self._cycle, exc, exc.hint(), now, started)
         except Exception as exc:  # a bug must not kill the service; it is logged with its traceback
             log.exception("run_crashed")

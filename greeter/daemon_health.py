@@ -27,7 +27,7 @@ import asyncio
 from datetime import datetime
 from functools import partial
 
-from greeter.daemon_runs import JOURNAL_PATIENCE, run_fields, run_status
+from greeter.daemon_runs import JOURNAL_PATIENCE, count_outcomes, run_fields, run_status
 from greeter.delivery_health import delivery_problem
 from greeter.errors import Abandoned, GreeterError
 from greeter.first_run import first_run_json
@@ -151,11 +151,7 @@ class DaemonHealth:
         self.stats.throttled_until = cycle.throttle_ends_at
         self.stats.last_error = None
         self.stats.journal_problem = None  # the run read and wrote it
-        for outcome, n in summary.counts.items():
-            self.stats.outcomes[outcome] = self.stats.outcomes.get(outcome, 0) + n
-        for reason, n in summary.skipped.items():
-            key = f"skipped_{reason}"
-            self.stats.outcomes[key] = self.stats.outcomes.get(key, 0) + n
+        count_outcomes(self.stats, cycle)
         for error in summary.errors:
             if summary.halted is not None and error.startswith(summary.halted):
                 # A login no retry gets past (535, a 530 to MAIL FROM, no usable AUTH): the batch

@@ -12,7 +12,7 @@ reload's own. A SIGHUP during start-up reloads once the daemon has started.
 
 A refused reload is remembered until one takes effect (``RunStats.reload_failed_at``):
 ``/healthz`` says ``"config": "reload_failed"`` with the problems (still 200 if
-all else is well: see :func:`~greeter.http_api.config_health`), ``/metrics``
+all else is well: see :func:`~greeter.http_health.config_health`), ``/metrics``
 ``greeter_config_last_reload_successful 0``, and each ``run`` line
 ``config_reload_failed_at``. The one error line at the SIGHUP was all there
 was, and a reload sent by automation (``systemctl reload``, a

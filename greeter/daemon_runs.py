@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from greeter.delivery_health import delivery_problem
+from greeter.errors import JournalMovedError, JournalNewerError
+from greeter.journal_moved import daemon_step
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, error_kind
 
@@ -160,9 +162,45 @@ def halted_recipient(cycle: Cycle) -> str | None:
     return next((entry.email for entry, _ in cycle.retries if entry.email), None)
 
 
+def count_outcomes(stats: RunStats, cycle: Cycle, cut: int = 0) -> None:
+    """Add a run's outcomes to ``greeter_run_outcomes_total`` (``stats.outcomes``).
+
+    ``uncertain`` is every letter the run recorded uncertain: its batch's, those a stop cut off in
+    flight (``cut``) and those a dead sender left claimed (``cycle.recovered``: a daemon killed
+    before this start, a replica whose lease ran out). The recovered ones were left out, so the
+    counter said 0 while the journal (``greeter_greetings{state="uncertain"}``) held them: the run
+    line's ``uncertain`` plus its ``recovered_uncertain`` is what the counter adds.
+    """
+    summary = cycle.deliverer.summary
+    for outcome, n in summary.counts.items():
+        stats.outcomes[outcome] = stats.outcomes.get(outcome, 0) + n
+    stats.outcomes["uncertain"] = stats.outcomes.get("uncertain", 0) + cut + cycle.recovered
+    for reason, n in summary.skipped.items():
+        key = f"skipped_{reason}"
+        stats.outcomes[key] = stats.outcomes.get(key, 0) + n
+
+
+def say_journal_refused(stats: RunStats, exc: JournalMovedError | JournalNewerError) -> None:
+    """Log once what to do about a journal greeter must not write: copied away, or upgraded by a
+    newer greeter — whether a run, ``/healthz``'s probe or the unsubscribe page found it first."""
+    said: tuple[str, object] = (
+        ("moved", exc.to) if isinstance(exc, JournalMovedError) else ("newer", exc.found)
+    )
+    if stats.refusal_said == said:
+        return
+    stats.refusal_said = said
+    if isinstance(exc, JournalMovedError):
+        log.warning("journal_moved", moved_to=exc.to, action=daemon_step(exc.to), error=exc.hint())
+    else:
+        log.warning("journal_newer", journal_schema=exc.found, greeter_schema=exc.latest, error=exc.hint())
+
+
 def log_interrupted(cycle: Cycle | None, stats: RunStats, now: datetime, seconds: float, cut: int) -> None:
-    """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain)."""
+    """The run cut off by a stop: a ``run`` line says so (``cut``: in flight, now uncertain), and its
+    outcomes are counted as a finished run's are (:func:`count_outcomes`)."""
     problem = None if cycle is None else delivery_problem(cycle.deliverer.summary, stats.delivery_problem)
+    if cycle is not None:
+        count_outcomes(stats, cycle, cut)
     log.warning(
         "run",
         now=now.isoformat(),

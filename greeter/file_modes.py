@@ -26,6 +26,7 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -197,6 +198,7 @@ def replace_whole(path: Path, data: bytes, *, mode: int | None = None, durable: 
     drops the error); ``mode``: a file shared with its folder's group
     (:func:`private_file_mode`).
     """
+    sweep_stale_temporaries(path, time.time())
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -211,6 +213,50 @@ def replace_whole(path: Path, data: bytes, *, mode: int | None = None, durable: 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+#: Seconds a temporary of :func:`replace_whole` must be old to be a killed writer's: a live
+#: writer holds its own for the milliseconds of one write (a synced one: a disk's seconds at worst).
+STALE_TEMPORARY_SECONDS = 3600.0
+
+
+def sweep_stale_temporaries(path: Path, now: float) -> None:
+    """Remove the temporaries of :func:`replace_whole` for ``path`` (``.NAME.*.tmp`` beside it) that a
+    writer killed between its write and its rename left — those older than
+    :data:`STALE_TEMPORARY_SECONDS` at ``now`` (a :func:`time.time`), so a live writer's is never
+    taken from under it. Best effort: a folder that cannot be listed, or a name that cannot be
+    removed, is left as it is.
+
+    A SIGKILL, the OOM killer or a power cut at that moment left one for good — the journal's
+    ``.sent`` note is written after every run that sends, a cache file at every miss — as
+    ``preview --out`` left its own (:meth:`greeter.preview_out.OwnedFolder.open` clears those,
+    by the same :func:`unlink_if_there`). Only regular files, never through a link.
+    """
+    prefix = f".{path.name}."
+    try:
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                    continue
+                with contextlib.suppress(OSError):
+                    found = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(found.st_mode) and now - found.st_mtime > STALE_TEMPORARY_SECONDS:
+                        unlink_if_there(entry.name, folder)
+    except OSError:
+        return
+    finally:
+        os.close(folder)
+
+
+def unlink_if_there(name: str, folder: int) -> None:
+    """Remove ``name`` in the open folder ``folder`` (a descriptor), if it is there: a link is removed,
+    never followed."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
 
 
 def make_group_folder(path: Path) -> None:

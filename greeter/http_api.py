@@ -27,7 +27,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Literal, cast
@@ -44,18 +44,26 @@ from greeter.errors import (
     JournalNewerError,
     ListenError,
 )
-from greeter.history_view import counts_as_found
 from greeter.http_disclosure import generic_server_header, local_client, public_health
+from greeter.http_health import (
+    JOURNAL_PROBE_SECONDS,
+    JournalProbe,
+    health_body,
+    health_status,
+    journal_health,
+    uncertain_in,
+)
 from greeter.http_peers import MAX_PER_ADDRESS, PeerCap, Refusals, client_key
 from greeter.journal_moved import daemon_step
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger
 from greeter.masking import mask_addresses
-from greeter.metrics import Counts, RunStats, error_kind, held_by, render_metrics
+from greeter.metrics import RunStats, error_kind, render_metrics
 from greeter.off_loop import OneAtATime, within
 from greeter.port_holder import ask_holder, taken_why
 from greeter.unsubscribe import (
     FORM_TYPES,
+    NOT_RECORDED,
     NotOneClick,
     PageKind,
     Refused,
@@ -63,10 +71,10 @@ from greeter.unsubscribe import (
     bare_one_click,
     check_token,
     page_language,
+    refuse_unwritable,
     render_page,
     unsubscribe_person,
 )
-from greeter.zone_label import iso_seconds
 
 log = get_logger(component="http")
 
@@ -127,55 +135,6 @@ class ApiContext:
         return True
 
 
-#: Seconds ``/healthz`` and ``/metrics`` wait for the journal before answering without it.
-JOURNAL_PROBE_SECONDS = 1.5
-
-
-class JournalProbe:
-    """The journal's counts for ``/healthz`` and ``/metrics``: read off the event loop, one read at a time.
-
-    A journal that does not answer (PostgreSQL gone: libpq waits out its
-    10-second connect timeout) must hold neither the event loop — the runs,
-    the stop, the other requests — nor the probe for long: after ``seconds``
-    the endpoint answers with what it knows (``greeter_journal_up 0``,
-    ``/healthz`` 503 naming the journal). Probes that come while a read is
-    still going wait for that same read rather than start their own: a dead
-    database gets one stuck thread, not one per scrape. A read that outlives
-    its probes finishes or fails unheard (:func:`~greeter.off_loop.off_loop`);
-    a stop never waits for it.
-    """
-
-    def __init__(self, stop: asyncio.Event | None = None, seconds: float = JOURNAL_PROBE_SECONDS) -> None:
-        self._stop = stop
-        self._seconds = seconds
-        self._reads: OneAtATime[None, Counts] = OneAtATime()
-        #: Why the last probe got no counts (None: it did): said in the log once, not every scrape.
-        self._problem: str | None = None
-
-    async def counts(self, journal: JournalStore) -> tuple[Counts | None, str | None]:
-        """The journal's counts (:func:`~greeter.history_view.counts_as_found`), or None and why not (a kind).
-
-        The kind (``no_answer``, or :func:`~greeter.metrics.error_kind`) is what
-        ``/healthz`` shows; the words are in the ``journal_unreachable`` log line.
-        """
-        reading = self._reads.call(None, partial(counts_as_found, journal))
-        try:
-            counts = await within(self._seconds, reading, stop=self._stop)
-        except Abandoned:
-            why, kind = f"the journal did not answer within {self._seconds:g} s", "no_answer"
-        except GreeterError as exc:
-            why, kind = exc.hint(), error_kind(exc)
-        else:
-            if self._problem is not None:
-                log.info("journal_answers_again")
-            self._problem = None
-            return counts, None
-        if self._problem is None:
-            log.warning("journal_unreachable", error=why)
-        self._problem = why
-        return None, kind
-
-
 #: Seconds a one-click ``POST`` waits for the journal to write the suppression before answering 503.
 UNSUBSCRIBE_SECONDS = 5.0
 
@@ -210,6 +169,8 @@ class Unsubscriber:
         self._seconds = seconds
         self._stats = stats
         self._writes: OneAtATime[str, int] = OneAtATime(self._written)
+        #: The page's question (:meth:`refuses`): one at a time, so a journal that hangs gets one thread.
+        self._asks: OneAtATime[None, None] = OneAtATime()
         #: Addresses whose write outlived a request: its warning was logged (once per write).
         self._late: set[str] = set()
 
@@ -232,6 +193,29 @@ class Unsubscriber:
         except GreeterError:
             return "later"
         return None
+
+    async def refuses(self, journal: JournalStore, shown: str) -> bool:
+        """Whether the journal refuses any opt-out now (copied away, newer): the page then says so.
+
+        The page offered its button whatever the journal was, and the button's POST got the
+        503 "not recorded" page: the person clicked twice to learn nothing was done. Asked off
+        the loop, one question at a time, for as long as a probe waits; a journal that does not
+        answer (or fails) is no refusal — the page offers the button, and the POST says what it finds.
+        """
+        asking = self._asks.call(None, partial(refuse_unwritable, journal, shown, NOT_RECORDED))
+        try:
+            await within(min(self._seconds, JOURNAL_PROBE_SECONDS), asking, stop=self._stop)
+        except (JournalMovedError, JournalNewerError) as exc:
+            kind = error_kind(exc)
+            if self._stats is not None:
+                self._stats.journal_problem = kind  # until a run reads and writes the journal again
+            log.warning(
+                "unsubscribe_refused", request="page", reason=kind, error=exc.hint(), action=refused_step(exc)
+            )
+            return True
+        except (Abandoned, GreeterError):
+            return False
+        return False
 
     def _written(self, address: str, writing: asyncio.Future[int]) -> None:
         self._late.discard(address)
@@ -303,125 +287,10 @@ _NOT_ONE_CLICK_WHY: dict[NotOneClick | BodyTimeout, str] = {
 _MAX_LOGGED_TYPE = 100
 
 
-def _iso(moment: datetime | None, *, up: bool = False) -> str | None:
-    """``/healthz``'s moments: UTC, whole seconds (:func:`~greeter.zone_label.iso_seconds`), None as null.
-
-    In UTC, every one: ``started_at`` was the daemon clock's ``+00:00`` beside
-    ``next_send_at`` in the recipient's zone (``+07:00``), and a probe script
-    comparing them as strings, or reading one offset as the host's, was wrong
-    by hours. ``up``: a moment a script waits for, rounded up (``next_send_at``).
-    """
-    return iso_seconds(moment.astimezone(UTC), up=up) if moment else None
-
-
-def health_status(s: RunStats, *, journal_ok: bool) -> str:
-    """``ok``; ``unhealthy`` (the journal does not answer, or the last run failed); or ``degraded``
-    (runs complete, but the letters due could not be handed to the mail server). Only ``ok`` is 200.
-
-    Degraded is its own word so that an alert can say which: greeter is broken,
-    or greeter is fine and the mail server is not. A refused reload is none of
-    these (:func:`config_health`).
-    """
-    failing = s.last_error is not None and (
-        s.last_success_at is None or (s.last_run_at is not None and s.last_run_at > s.last_success_at)
-    )
-    if not journal_ok or failing:
-        return "unhealthy"
-    return "degraded" if s.delivery_problem is not None else "ok"
-
-
-def config_health(s: RunStats) -> dict[str, object]:
-    """``/healthz``'s ``config``, ``config_problems`` and ``config_reload_failed_at``: whether the
-    config in force is what the daemon last read, or a reload was refused. Pure.
-
-    ``"reload_failed"`` while the last reload (SIGHUP) was refused and none has
-    taken effect since: the daemon runs on the config and templates it read
-    before, not on the files on disk, and a restart would stop at them (exit 2).
-    ``config_problems`` says where, as :func:`~greeter.metrics.problem_places`
-    has it (each problem's file, line and setting, never its words: those may
-    quote a file the config names); a reload that takes effect clears all three.
-
-    It leaves the status alone — 200 stays 200 — on purpose. The daemon
-    does its job on the config in force, and a 503 is what a container
-    orchestrator or a load balancer acts on: a liveness probe failing would
-    restart the daemon into the broken file, turning a refused edit into an
-    outage (exit 2, which the systemd unit does not restart either). The body,
-    ``greeter_config_last_reload_successful 0`` and the ``run`` lines' marker
-    are for a person or an alert to read.
-    """
-    failed = s.reload_failed_at is not None
-    return {
-        "config": "reload_failed" if failed else "ok",
-        "config_problems": list(s.reload_problems) if failed else None,
-        "config_reload_failed_at": _iso(s.reload_failed_at),
-    }
-
-
-def journal_health(unreadable: str | None, run_failed_on: str | None) -> tuple[str, str | None]:
-    """``/healthz``'s ``journal`` and ``journal_problem``: the probe's read, then the last run's writes.
-
-    The probe only reads the journal's counts; a full disk still answers reads
-    while every run fails to write. "ok" then hid the one thing an alert on
-    ``journal`` is for, so a run that failed on the journal says ``failing``
-    (and the kind of error: ``journal_unavailable``) until a run completes again.
-    Both arguments are kinds (:func:`~greeter.metrics.error_kind`), never an error's words.
-    """
-    if unreadable is not None:
-        return "unreachable", unreadable
-    if run_failed_on is not None:
-        return "failing", run_failed_on
-    return "ok", None
-
-
-#: ``/healthz``'s ``details`` while it names a problem or an error: where their words are.
-SEE_THE_LOG = "see the daemon's log (run_failed, journal_unreachable, reload_failed_keeping_old_config)"
-
-
-def health_body(s: RunStats, status: str, journal: str, journal_problem: str | None) -> dict[str, object]:
-    """``/healthz``'s JSON: states, times, counts and the *kind* of each problem, never its words. Pure.
-
-    This listener is the one behind the public proxy (the unsubscribe links),
-    and monitoring keeps its bodies. An error's or a config problem's words may
-    quote a file the config names (a contacts "header" that is a line of a key,
-    a "calendar" that is a password file): anyone who may edit the YAML, or an
-    honest mistake, would publish it. So ``last_error`` and ``journal_problem``
-    are kinds (``contacts``, ``journal_unavailable``: :func:`~greeter.metrics.error_kind`)
-    and ``config_problems`` places (:func:`~greeter.metrics.problem_places`);
-    ``details`` says the log has the words. ``delivery_problem`` is the mail
-    server's reply (addresses masked by the caller): it quotes no file.
-    """
-    named = s.last_error or journal_problem or s.delivery_problem or s.reload_failed_at
-    held = held_by(s)
-    return {
-        "status": status,
-        "journal": journal,
-        "journal_problem": journal_problem,
-        "delivery": "degraded" if s.delivery_problem is not None else "ok",
-        "delivery_problem": s.delivery_problem,
-        "degraded_since": _iso(s.degraded_since),
-        # Why nothing (or not all) goes out though nothing is broken: the provider's throttle or
-        # the daily quota, until when, and how many due letters wait for it (the run line has the reply).
-        "sending_held": held[0] if held else None,
-        "sending_resumes_at": _iso(held[1], up=True) if held else None,
-        "held_letters": held[2] if held else 0,
-        **config_health(s),
-        "started_at": _iso(s.started_at),
-        "last_run_at": _iso(s.last_run_at),
-        "last_success_at": _iso(s.last_success_at),
-        "last_delivery_at": _iso(s.last_delivery_at),
-        "last_error": s.last_error,
-        "details": SEE_THE_LOG if named else None,
-        "next_send_at": _iso(s.next_send_at, up=True),
-        "runs": s.runs,
-        "instance": s.instance,
-        "config_file": s.config_file,
-    }
-
-
 def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
-    probe = JournalProbe(ctx.stop)
+    probe = JournalProbe(ctx.stop, stats=ctx.stats, shown=ctx.journal_shown)
     unsubscriber = Unsubscriber(ctx.stop, stats=ctx.stats)
 
     async def livez(_request: web.Request) -> web.Response:
@@ -438,10 +307,10 @@ def make_app(ctx: ApiContext) -> web.Application:
 
     async def healthz(request: web.Request) -> web.Response:
         s = ctx.stats
-        _, unreadable = await probe.counts(ctx.journal)
+        counts, unreadable = await probe.counts(ctx.journal)
         journal, journal_problem = journal_health(unreadable, s.journal_problem)
         status = health_status(s, journal_ok=journal == "ok")
-        body = health_body(s, status, journal, journal_problem)
+        body = health_body(s, status, journal, journal_problem, uncertain_in(counts))
         if not local_client(request):  # the words to the host itself only (greeter.http_disclosure)
             body = public_health(body)
         # A reply or an error may quote a client's address (``451 4.2.0 <a@x.ru>: greylisted``);
@@ -489,7 +358,11 @@ def make_app(ctx: ApiContext) -> web.Application:
 
     async def unsubscribe_page(request: web.Request) -> web.Response:
         address = _address(request)
-        return address if isinstance(address, web.Response) else _page(request, "offer")
+        if isinstance(address, web.Response):
+            return address
+        if await unsubscriber.refuses(ctx.journal, ctx.journal_shown):
+            return _page(request, "unrecorded", status=503)  # no button whose POST would be refused
+        return _page(request, "offer")
 
     async def unsubscribe(request: web.Request) -> web.Response:
         address = _address(request)

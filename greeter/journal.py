@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from greeter import journal_sql
 from greeter.contacts import email_key
 from greeter.errors import ClaimedNowError, JournalError
 from greeter.journal_access import sealed, why_read_only, why_unreadable
-from greeter.journal_lock import SenderLock, file_identity
+from greeter.journal_lock import IDENTITY_NOTICE, SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
 from greeter.journal_schema import (
     KEY_WHERE,
@@ -257,6 +258,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         self._batching = False
         #: (device, inode) of the file opened, to notice it deleted or replaced (:meth:`_check_same_file`).
         self._identity = None if str(path) == ":memory:" else file_identity(path)
+        #: The identity mark the sender found (:meth:`lock_sender`), for :meth:`_check_same_file`.
+        self._mark: str | None = None
 
     @classmethod
     def open(cls, url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> Journal:
@@ -533,6 +536,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         if self._lock_fd is None:
             raise JournalError("recover_stale_claims needs the sender lock (call lock_sender first)")
         self._check_same_file()  # first thing in every run (plan_cycle): a lost file claims nothing
+        if self._mark is None and self._identity is not None:
+            self._mark = self._take_mark()
         with self._db() as db:
             cur = db.execute(
                 "UPDATE greetings SET state = 'uncertain', updated_at = ?, last_reply = NULL,"
@@ -540,6 +545,20 @@ class Journal(SenderLock, Transitions, OptOuts):
                 (db_time(now), INTERRUPTED_REASON),
             )
             return cur.rowcount
+
+    def _take_mark(self) -> str:
+        """The file's identity mark (:data:`~greeter.journal_lock.IDENTITY_NOTICE`), made by its first sender.
+
+        Taken by the sender at its first run (:meth:`recover_stale_claims`), not when it locks:
+        ``copy-journal`` locks its new target too, which must stay empty until the rows go in.
+        :meth:`_check_same_file` compares the file with it before each run and each probe, to see
+        it overwritten in place (:meth:`~greeter.journal_lock.SenderLock._same_mark`).
+        """
+        held = self.notice(IDENTITY_NOTICE)
+        if held is None or not held.fingerprint:
+            held = Notice(secrets.token_hex(16), datetime.now(UTC))  # said_at: for a person only
+            self.record_notice(IDENTITY_NOTICE, held.fingerprint, held.said_at)
+        return held.fingerprint
 
     def payload(self, key: JournalKey) -> bytes | None:
         """The letter's bytes stored at claim time (kept until the greeting is final)."""

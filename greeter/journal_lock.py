@@ -41,6 +41,9 @@ class SenderLock:
     _lock_fd: int | None
     _file_lock_fd: int | None
     _identity: tuple[int, int] | None
+    #: The journal's identity mark (:data:`IDENTITY_NOTICE`) as the sender found it at its first run;
+    #: None: not a sender (yet), or no file (in memory).
+    _mark: str | None
 
     def lock_sender(
         self, *, config: Path | None = None, doing: str | None = None, busy: str = WAIT_FOR_SENDER
@@ -159,7 +162,9 @@ class SenderLock:
         under a running sender would go on taking its writes in a file no one
         can open again, while the next ``send`` finds an empty journal — or an
         old one — and sends everything again. Asked before each run and by
-        the daemon's journal probe: one ``stat``.
+        the daemon's journal probe: one ``stat``, and a sender's one read of the
+        file's identity mark (:meth:`_same_mark`). Emptied first: a 0-byte file
+        holds no mark either, and "emptied" is the news.
         """
         if self._identity is None:
             return
@@ -168,12 +173,20 @@ class SenderLock:
         except OSError as exc:
             raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
         if found == self._identity:
-            if _still_sqlite(self._path):
+            if not _still_sqlite(self._path):
+                raise JournalError(
+                    f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
+                    " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
+                    " backup) and start greeter again"
+                )
+            if self._same_mark():
                 return
             raise JournalError(
-                f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
-                " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
-                " backup) and start greeter again"
+                f"journal {self._shown_path} was overwritten in place while greeter was running (copied"
+                " over, cp OTHER.sqlite3 onto it?): the file holds another journal now, and this"
+                " process's view of it is the old one, whose next write would mix the two; nothing more"
+                " is claimed from it. Stop greeter; then start it again if that journal is the one to send"
+                " from (a restore is checked against its .sent note), or put the journal back from a backup"
             )
         what = "no file is there now" if found is None else "the file there now is another one"
         raise JournalError(
@@ -181,6 +194,24 @@ class SenderLock:
             " nothing more is claimed from it. Stop greeter, put the journal back (from a backup)"
             " and start greeter again"
         )
+
+    def check_same_file(self) -> None:
+        """:meth:`_check_same_file` for callers outside the journal: the unsubscribe write asks it."""
+        self._check_same_file()
+
+    def _same_mark(self) -> bool:
+        """Whether the file still holds the identity mark the sender found (True when it cannot tell).
+
+        ``cp other.sqlite3 journal.sqlite3`` writes over the file in place: the same inode, a
+        size above 0, so neither check above sees it — and SQLite does not either: in WAL mode
+        this connection keeps the pages it cached (it reads the wal-index, which a ``cp`` leaves
+        alone) and went on reading and writing the old journal into the new one's file. A
+        second connection (:func:`mark_on_disk`) has no cache: it reads what the file holds now.
+        """
+        if self._mark is None or self._identity is None:
+            return True
+        held = mark_on_disk(self._path)
+        return held is None or held == self._mark
 
     @property
     def _shown_path(self) -> str:
@@ -237,6 +268,35 @@ def _still_sqlite(path: Path) -> bool:
         return os.stat(path).st_size > 0
     except OSError:
         return True  # gone or unreadable: the identity check and the writes say what is wrong
+
+
+#: The ``notices`` row naming one journal file: a random token its first sender writes (a copy of
+#: the file, ``greeter backup``'s, holds the same one; another journal holds its own, or none).
+IDENTITY_NOTICE = "journal_identity"
+
+
+def mark_on_disk(path: Path) -> str | None:
+    """The identity mark the journal file at ``path`` holds now, read by a connection of its own:
+    "" when it holds none (another greeter's journal, or no journal at all); None when it cannot
+    tell now (busy, gone: the other checks say what is wrong).
+
+    A SQLite connection, not ``open``: closing a descriptor of the database file drops this
+    process's POSIX locks on it (:func:`_still_sqlite`), which SQLite's own close does not — it
+    keeps the descriptor while another of its connections in the process holds a lock.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT fingerprint FROM notices WHERE name = ?", (IDENTITY_NOTICE,)).fetchone()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "no such table" not in str(exc):
+            return None  # busy, locked, cannot open: no verdict
+        return ""  # not a database, malformed, no notices table: not this journal
+    finally:
+        conn.close()
+    return "" if row is None else str(row[0])
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

@@ -116,6 +116,10 @@ class RunStats:
     quota_free_at: datetime | None = None
     throttle_unsent: int = 0
     throttled_until: datetime | None = None
+    #: The refused journal last said in the log (:func:`~greeter.daemon_runs.say_journal_refused`):
+    #: ``("moved", to)`` or ``("newer", schema)``, so that a run, a probe and the unsubscribe page
+    #: finding the same refusal log its warning once between them.
+    refusal_said: tuple[str, object] | None = None
 
 
 def held_by(s: RunStats) -> tuple[str, datetime, int] | None:

@@ -41,7 +41,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, TypeVar, cast
 
 from greeter.errors import OutputError
-from greeter.file_modes import GROUP_FOLDER_MODE, make_group_folder, narrowed, open_group_readable
+from greeter.file_modes import (
+    GROUP_FOLDER_MODE,
+    make_group_folder,
+    narrowed,
+    open_group_readable,
+    unlink_if_there,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -156,7 +162,7 @@ class OwnedFolder:
             base = PurePosixPath(name).name
             for leftover in (f".{base}.before.tmp", f"{base}.tmp"):
                 with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
-                    _unlink_if_there(leftover, fd)
+                    unlink_if_there(leftover, fd)
 
     @_as_output_error
     def may_write(self, name: str) -> bool:
@@ -197,7 +203,7 @@ class OwnedFolder:
                     self._made.append(name)
                 else:  # the previous preview's: a hard link to put back if this run fails
                     keep = f".{base}.before.tmp"
-                    _unlink_if_there(keep, fd)
+                    unlink_if_there(keep, fd)
                     with suppress(OSError):  # a file system without hard links: not put back
                         os.link(base, keep, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
                         self._kept[name] = keep
@@ -237,7 +243,7 @@ class OwnedFolder:
         self._made.clear()
         for name, keep in self._kept.items():  # done: the previous files are not needed back
             with suppress(OSError), _folder_of(self.root, name, create=False) as fd:
-                _unlink_if_there(keep, fd)
+                unlink_if_there(keep, fd)
         self._kept.clear()
         return Tally(self._replaced, removed, kept)
 
@@ -273,7 +279,7 @@ class OwnedFolder:
                 os.rmdir(folder.name, dir_fd=fd)  # only an empty one: another's files keep it
         with suppress(OSError), _folder_of(self.root, MANIFEST, create=False) as fd:
             if self._manifest_size is None:
-                _unlink_if_there(MANIFEST, fd)
+                unlink_if_there(MANIFEST, fd)
             elif _is_file(MANIFEST, fd):
                 with os.fdopen(os.open(MANIFEST, os.O_WRONLY | os.O_NOFOLLOW, dir_fd=fd), "wb") as f:
                     f.truncate(self._manifest_size)
@@ -292,7 +298,7 @@ class OwnedFolder:
         if self._log is None:
             with _folder_of(self.root, MANIFEST, create=False) as fd:
                 if _lstat(MANIFEST, fd) is not None and not _is_file(MANIFEST, fd):
-                    _unlink_if_there(MANIFEST, fd)  # a link: _read_manifest did not trust it either
+                    unlink_if_there(MANIFEST, fd)  # a link: _read_manifest did not trust it either
                 self._log = open_group_readable(MANIFEST, append=True, follow_links=False, dir_fd=fd)
         self._log.write(f"{digest}  {name}\n".encode())
         self._log.flush()
@@ -366,7 +372,7 @@ def _via_temporary(base: str, fd: int) -> Iterator[BinaryIO]:
     Files are ``0640`` (:func:`~greeter.file_modes.open_group_readable`): names, addresses, ages.
     """
     tmp = base + ".tmp"
-    _unlink_if_there(tmp, fd)  # a leftover, or a link someone put there: never written through
+    unlink_if_there(tmp, fd)  # a leftover, or a link someone put there: never written through
     done = False
     try:
         with open_group_readable(tmp, new=True, dir_fd=fd) as f:
@@ -376,12 +382,7 @@ def _via_temporary(base: str, fd: int) -> Iterator[BinaryIO]:
     finally:
         if not done:
             with suppress(OSError):  # the first error is the one to say
-                _unlink_if_there(tmp, fd)
-
-
-def _unlink_if_there(base: str, fd: int) -> None:
-    with suppress(FileNotFoundError):
-        os.unlink(base, dir_fd=fd)
+                unlink_if_there(tmp, fd)
 
 
 def _digest_at(base: str, fd: int) -> str:

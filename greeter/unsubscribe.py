@@ -135,13 +135,29 @@ def unsubscribe_person(journal: JournalStore, address: str, now: datetime, shown
     schema this greeter does not know). Asked at each click, not at the last run: a daemon
     sleeps until its next letter, hours after the copy.
     """
+    refuse_unwritable(journal, shown, NOT_RECORDED)
+    return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
+
+
+def refuse_unwritable(journal: JournalStore, shown: str, outcome: str, *, same_file: bool = True) -> None:
+    """Raise :class:`~greeter.errors.JournalMovedError` or :class:`~greeter.errors.JournalNewerError`
+    when the daemon must not write ``journal`` (``outcome``: what was not done, in the error's words).
+
+    One notice row, and on PostgreSQL the schema's version: cheap enough for every click, every
+    ``/healthz`` probe and the unsubscribe page, which asked nothing and offered a button whose
+    POST was refused, while ``/healthz`` said ``ok`` until the next run — hours, for a daemon
+    sleeping until its next letter. ``same_file``: also ask whether a SQLite journal's file is still
+    the one opened (:meth:`~greeter.journal_lock.SenderLock.check_same_file`) — the probe's counts asked it.
+    """
     from greeter.delivery import Leased
+    from greeter.journal import Journal
     from greeter.journal_moved import refuse_moved
 
-    refuse_moved(journal, shown, NOT_RECORDED)
+    if same_file and isinstance(journal, Journal):  # overwritten in place: this connection's view is stale
+        journal.check_same_file()
+    refuse_moved(journal, shown, outcome)
     if isinstance(journal, Leased):
         journal.check_schema()
-    return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
 
 
 def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:

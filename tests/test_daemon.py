@@ -26,7 +26,7 @@ from greeter.clock import Clock
 from greeter.cron import cron_trigger, next_wake
 from greeter.delivery_health import delivery_problem
 from greeter.delivery_summary import Summary
-from greeter.http_api import health_status
+from greeter.http_health import health_status
 from greeter.logs import configure_logging
 from greeter.metrics import RunStats
 from greeter.testing import SmtpSink, free_port

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from greeter.http_api import journal_health
+from greeter.http_health import journal_health
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
