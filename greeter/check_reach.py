@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 from greeter.audience import AudienceRule
 from greeter.check_files import near_miss, stray_letter_files
+from greeter.check_name_script import NameScripts
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
 from greeter.countries import RegionalGap, regional_days_off, regions_of
@@ -86,6 +87,8 @@ class Reach:
     #: Whether a letter locale's salutation is its helper file's (``_pl.j2``: :mod:`greeter.template_hooks`):
     #: the gender warnings, about greeter's own forms, then say nothing of it.
     own_salutation: Callable[[str], bool] | None = None
+    #: Contacts with a language of their own whose letter is in another script of it than their name.
+    name_scripts: NameScripts = field(default_factory=NameScripts)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -164,6 +167,8 @@ class Reach:
             self.letters[locale] += 1
             if contact.locale is None and locale == self._letters_in:
                 self._check_script(contact)
+            elif contact.locale is not None:  # «Hurmatli Бекзод» in a Latin Uzbek letter
+                self.name_scripts.see(contact, locale)
             own = self.own_salutation is not None and self.own_salutation(locale)
             # A row whose gender column contradicts its patronymic is warned about at the row.
             if (
@@ -247,6 +252,7 @@ class Reach:
             + _zone_problems(self, config_file)
             + _signature_problems(self, config_file)
             + _script_problems(self, config_file)
+            + self.name_scripts.problems(config_file, self.settings)
             + _nameless_problems(self, config_file)
             + _informal_problems(self, config_file)
         )

@@ -194,3 +194,39 @@ def test_a_title_is_warned_about_only_in_the_letters_that_can_carry_it(make_proj
     assert not [w for w in warnings if "independence_day" in w], warnings
     # New Year's Russian title in a letter that does carry it (a birthday near it, in no uk file)
     # is another matter, and not asked here.
+
+
+def test_a_latin_uzbek_title_in_a_cyrillic_uzbek_letter_is_said_and_its_own_title_wins(
+    make_project: MakeProject,
+) -> None:
+    """``holiday.uz_Cyrl.j2`` printed «Navro‘z»: ``title_by_locale.uz`` (Latin) serves ``uz_Cyrl`` letters
+    for want of a ``uz_Cyrl`` entry, and check said nothing. It says so now; a ``uz_Cyrl`` entry is the
+    one those letters print (and check is quiet), the Latin letters keep ``uz``'s."""
+    rows = [client("c1", "uz_Cyrl"), client("c2", "uz-Cyrl-UZ"), client("l1", "uz")]
+    config = make_project(rows)
+    templates = config.parent / "templates"
+    for locale in ("uz", "uz_Cyrl"):
+        (templates / f"birthday.{locale}.j2").write_text(BIRTHDAY_ET, encoding="utf-8")
+    add_title_by_locale(config, ["title_by_locale: {uz: Hamkorlik yilligi}"])
+    warnings = [w for w in title_warnings(config) if "first_deal_anniversary" in w]
+    assert [w.split(": warning: ", 1)[1] for w in warnings] == [
+        "2 contact(s) get letters in 'uz_Cyrl' (written in Cyrl) that name first_deal_anniversary "
+        "'Hamkorlik yilligi' (title_by_locale.uz, Latn: there is no title_by_locale.uz_Cyrl): "
+        "add title_by_locale.uz_Cyrl"
+    ]
+    config = make_project(rows)
+    add_title_by_locale(config, ["title_by_locale: {uz: Hamkorlik yilligi, uz_Cyrl: Ҳамкорлик йиллиги}"])
+    assert not [w for w in title_warnings(config) if "first_deal_anniversary" in w]
+    from datetime import date
+
+    from greeter.config_loader import load_settings
+
+    occasion = next(
+        o
+        for o in load_settings(config, today=date(2026, 12, 1)).occasions
+        if o.name == "first_deal_anniversary"
+    )
+    assert (occasion.title_in("uz_Cyrl"), occasion.title_in("uz")) == (
+        "Ҳамкорлик йиллиги",
+        "Hamkorlik yilligi",
+    )
