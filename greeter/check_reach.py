@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from greeter.audience import AudienceRule
 from greeter.check_files import near_miss, stray_letter_files
+from greeter.check_name_script import NameScripts
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
 from greeter.countries import RegionalGap, regional_days_off, regions_of
@@ -90,6 +91,8 @@ class Reach:
     #: Whether a letter locale's salutation is its helper file's (``_pl.j2``: :mod:`greeter.template_hooks`):
     #: the gender warnings, about greeter's own forms, then say nothing of it.
     own_salutation: Callable[[str], bool] | None = None
+    #: Contacts with a language of their own whose letter is in another script of it than their name.
+    name_scripts: NameScripts = field(default_factory=NameScripts)
 
     def __post_init__(self) -> None:
         default = self.settings.defaults.locale
@@ -172,6 +175,8 @@ class Reach:
             self.letters[locale] += 1
             if contact.locale is None and locale == self._letters_in:
                 self._check_script(contact)
+            elif contact.locale is not None:  # «Hurmatli Бекзод» in a Latin Uzbek letter
+                self.name_scripts.see(contact, locale)
             own = self.own_salutation is not None and self.own_salutation(locale)
             # A row whose gender column contradicts its patronymic is warned about at the row.
             if (
@@ -259,6 +264,7 @@ class Reach:
             + _zone_problems(self, config_file)
             + _signature_problems(self, config_file)
             + _script_problems(self, config_file)
+            + self.name_scripts.problems(config_file, self.settings)
             + _nameless_problems(self, config_file)
             + _informal_problems(self, config_file)
         )
@@ -317,12 +323,21 @@ def _locale_problems(reach: Reach, config_file: Path) -> list[Problem]:
     return problems
 
 
+#: Languages whose speakers do business in Russian (Central Asia: Uzbek, Kazakh, Tajik, Kyrgyz,
+#: Turkmen): a client without a letter in their own language is offered the Russian one first.
+#: A hand list, not CLDR's share of Russian speakers by country, which would offer Russian to
+#: Lithuanian and Estonian clients too.
+READ_RUSSIAN: Final = frozenset({"uz", "kk", "tg", "ky", "tk"})
+
+
 def _fallback_fix(settings: Settings, folder: Path, template: str, language: str) -> str | None:
     """The other fix of a fallback warning: ``defaults.fallback_locales``, to a language the template has.
 
     A Lithuanian client sent the Russian letter is a risk a marketer may rather
     take in English: ``; add it, or write them in en: defaults.fallback_locales: {lt: en}``
-    (English if the template has it, else its first language). Where the setting
+    (English if the template has it, else its first language); an Uzbek, Kazakh, Tajik, Kyrgyz or
+    Turkmen client is offered Russian first where the project has Russian letters
+    (:data:`READ_RUSSIAN`: ``{uz: ru}``, which says so and silences this). Where the setting
     already names a language the template has no file of, that is said instead;
     where it names the default letters' language (``{lt: ru}``), ``None``: nothing to warn of.
     """
@@ -340,6 +355,11 @@ def _fallback_fix(settings: Settings, folder: Path, template: str, language: str
     if target is not None:
         missing = f"{template}.{target}{SUFFIX}"
         return f"; defaults.fallback_locales sends {language} to {target}, which has no {missing}"
+    default = settings.defaults.locale.replace("-", "_").split("_")[0]
+    if language in READ_RUSSIAN and (default == "ru" or "ru" in own):
+        # A Tashkent client reads the Russian letter rather than an English one: offered first.
+        other = f" (or in en: {{{language}: en}})" if "en" in own else ""
+        return f"; add it, or write them in ru: defaults.fallback_locales: {{{language}: ru}}{other}"
     if not own:
         return ""
     target = "en" if "en" in own else sorted(own)[0]

@@ -132,6 +132,7 @@ class TitleReach:
     def letter(self, item: PlanItem, rendered: Rendered) -> None:
         """Note each titled occasion of ``item`` whose title ``rendered`` prints in a language or script
         not its own."""
+        from greeter.check_reach import text_script
         from greeter.serbian_script import is_serbian_latin, whole_to_latin
 
         if not self._titled:
@@ -143,7 +144,7 @@ class TitleReach:
             if i is None or i not in self._titled:
                 continue
             key = self._foreign(i, rendered.locale)
-            title = self.settings.occasions[i].title
+            title = self.settings.occasions[i].title_in(rendered.locale)  # title_by_locale.uz in uz_Cyrl
             leading = item.hit.occasion
             if (
                 key is None
@@ -154,7 +155,7 @@ class TitleReach:
                 continue
             words = words or f"{rendered.subject}\n{rendered.text}"  # built only when a title may be in it
             if (whole_to_latin(title) if latin else title) in words:
-                self.named[(i, key)] = self._titled[i]
+                self.named[(i, key)] = text_script(title) or self._titled[i]
                 self.leaders.setdefault((i, key), set()).add(leading)
                 if latin and whole_to_latin(title) == title:
                     self.shown_cyrillic.add(i)
@@ -203,15 +204,17 @@ class TitleReach:
         occasion ``i``'s title's and no ``title_by_locale`` entry names it there; else ``None``.
 
         A language apart is keyed by the language alone: ``title_by_locale.sr`` serves the
-        Latin Serbian letters too, transliterated.
+        Latin Serbian letters too, transliterated. An entry of the language in another script
+        (``title_by_locale.uz``, Latin, serving a ``uz_Cyrl`` letter: there is no ``uz_Cyrl`` one)
+        is keyed by language and script (``uz_Cyrl``).
         """
         from greeter.i18n import keys_for, script_of
         from greeter.serbian_script import is_serbian_latin
 
         occ = self.settings.occasions[i]
-        if keys_for(locale, tuple(occ.title_by_locale)):
-            return None
         language = locale.split("_")[0]
+        if keys := keys_for(locale, tuple(occ.title_by_locale)):
+            return _served_in_another_script(occ.title_by_locale[keys[-1]], locale)
         if self._language[i] not in ("", language) and not (language == "sr" and i in self._serbian):
             return language
         script = script_of(locale)
@@ -244,7 +247,7 @@ class TitleReach:
 
     def _title_problems(self, config_file: Path) -> list[Problem]:
         from greeter.config_loader import locate
-        from greeter.i18n import script_of
+        from greeter.i18n import keys_for, script_of
 
         problems: list[Problem] = []
         default = self.settings.defaults.locale.replace("-", "_").split("_")[0]
@@ -257,7 +260,14 @@ class TitleReach:
             where = ("occasions", i, "title_by_locale" if occ.title_by_locale else "title")
             line, col = locate(config_file, where)
             written = self._language[i]
-            if written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
+            served = keys_for(key, tuple(occ.title_by_locale))
+            if served:  # uz_Cyrl letters print title_by_locale.uz, in Latin
+                message = (
+                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
+                    f"{occ.name} {occ.title_by_locale[served[-1]]!r} (title_by_locale.{served[-1]}, "
+                    f"{script}: there is no title_by_locale.{key}): add title_by_locale.{key}"
+                )
+            elif written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
                 message = (
                     f"{count} contact(s) get letters in {key!r} that name {occ.name} {occ.title!r}, "
                     f"written in {written!r}"
@@ -358,3 +368,19 @@ def _title_language(title: str, script: str, default: str) -> str:
     if script != "Cyrl" or language != "ru":
         return language
     return guess_language(title.split(), script) or language
+
+
+def _served_in_another_script(title: str, locale: str) -> str | None:
+    """``uz_Cyrl`` when a ``uz_Cyrl`` letter prints ``title`` (``title_by_locale.uz``, «Navro‘z») in
+    Latin: the entry of its language serves it only for want of one of its script; else ``None``.
+
+    Not Serbian: a Latin Serbian letter prints a Cyrillic entry transliterated.
+    """
+    from greeter.check_reach import text_script
+    from greeter.i18n import script_of
+
+    language = locale.split("_")[0]
+    script, shown = script_of(locale), text_script(title)
+    if language == "sr" or not script or not shown or script == shown:
+        return None
+    return language if script_of(language) == script else f"{language}_{script}"

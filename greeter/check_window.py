@@ -105,21 +105,33 @@ def undecreed_problems(
     holidays library lacks for a country of the clients that moves them by decree
     (:mod:`greeter.decreed_days`): Russia's 2028, checked in November 2027. ``countries``: the
     contacts' countries (their own, else ``defaults.country``). Located at the config's
-    ``regional_days_off``, where the days are given, else at ``defaults.country``."""
+    ``regional_days_off``, where the days are given, else at ``defaults.country`` — or, for a
+    country only contact rows name (KZ clients of a ``defaults.country: UZ`` project), at the
+    contacts' country column, saying how many rows and in which file: ``defaults.country: UZ``
+    was pointed at for KZ's missing days, which UZ does not have."""
     from greeter.config_loader import locate
     from greeter.decreed_days import undecreed, undecreed_words
 
     found = undecreed([settings.defaults.country, *countries], [today.year, today.year + 1], today)
     if not found:
         return []
-    where = (
-        ("send_window", "regional_days_off")
-        if settings.send_window.regional_days_off
-        else ("defaults", "country")
-    )
-    line, col = locate(config_file, where)
-    field = ".".join(where)
-    return [
-        Problem(str(config_file), field, undecreed_words(country, year), line, col, severity="warning")
-        for country, year in found
-    ]
+    default = settings.defaults.country.partition("-")[0]
+    column = settings.contacts.columns.country
+    problems: list[Problem] = []
+    for country, year in found:
+        words = undecreed_words(country, year)
+        if settings.send_window.regional_days_off:
+            where: tuple[str, ...] = ("send_window", "regional_days_off")
+        elif country == default or not column:
+            where = ("defaults", "country")
+        else:
+            where = ("contacts", "columns", "country")
+            rows = sum(n for code, n in countries.items() if code.partition("-")[0] == country)
+            path = settings.contacts.path
+            if path is not None and path.is_relative_to(config_file.parent):  # as the config says it
+                path = path.relative_to(config_file.parent)
+            source = f" in {path}" if path is not None else ""
+            words += f" (the country of {rows} contact(s){source}, column {column!r})"
+        line, col = locate(config_file, where)
+        problems.append(Problem(str(config_file), ".".join(where), words, line, col, severity="warning"))
+    return problems

@@ -443,8 +443,7 @@ def requested_locale(asked: str, languages: Sequence[str]) -> tuple[str, str, st
     """
     from babel import Locale
 
-    from greeter.config_base import LOCALE
-    from greeter.i18n import kindred_locale, locale_chain, normalize_locale
+    from greeter.i18n import kindred_locale, normalize_locale, one_subtag
 
     canonical = normalize_locale(asked, "")
     language = canonical.split("_")[0] if canonical else asked.strip().lower()
@@ -459,7 +458,7 @@ def requested_locale(asked: str, languages: Sequence[str]) -> tuple[str, str, st
         raise click.BadParameter(
             f"{asked!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
         )
-    written = next(loc for loc in locale_chain(canonical) if re.match(LOCALE, loc))
+    written = one_subtag(canonical)
     territory = Locale.parse(canonical).territory
     own = starter_countries.LANGUAGES[language].country
     country = territory if territory and territory != own.split("-")[0] else None

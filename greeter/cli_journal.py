@@ -229,7 +229,7 @@ def history(
     """
     from zoneinfo import ZoneInfo
 
-    from greeter.history_client import by_name, client_notes
+    from greeter.history_client import by_name, client_notes, closest_contacts
     from greeter.history_out import chosen_format, show
     from greeter.history_people import look_up
     from greeter.history_view import Rereading, census, read_history, sent_between, with_former_ids
@@ -317,7 +317,9 @@ def history(
         click.echo(note, err=True)
     if not found.count and contact_id and not stopped:
         if client is None:  # a typo? (a name was looked up before: by_name)
-            click.echo(f"nor does the contacts source have a contact {contact_id}", err=True)
+            # with the closest ids and names, as preview's --contact says (the same folding: name_key)
+            near = closest_contacts(inputs, contact_id)
+            click.echo(f"nor does the contacts source have a contact {contact_id}{near}", err=True)
         else:  # the journal holds letters and their outcomes, not the planner's skips
             click.echo(
                 f"what is planned for it, or skipped and why (no e-mail, suppressed, outside the"

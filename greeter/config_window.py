@@ -167,8 +167,9 @@ class SendWindow(_Model):
     friday_cutoff: TimeOfDay | None = Field(
         default=time(15),
         description=(
-            "No sending after this on Fridays and on every other last working day before days off "
-            "(the eve of a public holiday)"
+            "The end of the day on Fridays and on every other last working day before days off "
+            "(the eve of a public holiday); end_margin_minutes apply before it too: with the "
+            "defaults the last letter leaves before 14:30"
         ),
     )
     end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")

@@ -35,7 +35,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact, email_key
@@ -332,9 +332,20 @@ def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> 
     return all(place(i, set()) for i in range(len(wanted)))
 
 
+#: Apostrophes an Uzbek Latin name is written with (o‘, g‘ and the ʼ of a stop): the modifier letters
+#: ʻ ʼ, the quotes ‘ ’, the grave accent ` and the ASCII ' a keyboard types — one, to compare names by.
+_APOSTROPHES: Final = str.maketrans(dict.fromkeys("\u2018\u2019\u02bb\u02bc`\u00b4\u2032", "'"))
+
+
 def name_key(text: str) -> str:
-    """A name as :func:`named` compares it: words, any case, ё as е."""
-    return " ".join(text.casefold().replace("ё", "е").split())
+    """A name as :func:`named` compares it: words, any case, ё as е, every apostrophe as ``'``.
+
+    Why the apostrophes: «To‘xtayev» is spelt with ‘ (U+2018) by one CRM, ʻ by
+    another, and typed ``To'xtayev`` (ASCII) by a manager: one name, for
+    ``history``, ``preview`` and every ``--contact`` (:func:`named`,
+    :func:`~greeter.history_client.closest_contacts`).
+    """
+    return " ".join(text.casefold().replace("ё", "е").translate(_APOSTROPHES).split())
 
 
 @lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts

@@ -45,6 +45,7 @@ __all__ = [
     "letter_default",
     "locale_hint",
     "normalize_locale",
+    "one_subtag",
     "ordinal",
     "plural",
     "regional_locale",
@@ -160,6 +161,24 @@ def locale_chain(locale: str) -> list[str]:
     """``sr_Latn_RS`` → ``["sr_Latn_RS", "sr_Latn", "sr"]``: a locale, then each less specific one."""
     parts = [part for part in locale.split("_") if part]
     return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+#: A locale of one subtag at most, as ``defaults.locale`` and a contact's locale are kept.
+_ONE_SUBTAG: Final = re.compile(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?")
+
+
+def one_subtag(canonical: str) -> str:
+    """``sr_Latn_RS`` → ``sr_Latn``, ``uz_Cyrl_UZ`` → ``uz_Cyrl``: Babel's locale within one subtag.
+
+    Why: greeter keeps a locale as a language and one subtag (the script where
+    one is named, else the territory), so that a Windows-style CRM's
+    ``uz-Latn-UZ`` reads as ``greeter init --locale sr-latn-RS`` does
+    (``sr_Latn``), not as no language at all. ``canonical`` is
+    :func:`normalize_locale`'s; the most specific of its :func:`locale_chain`
+    that fits is returned (the language alone if none does).
+    """
+    chain = locale_chain(canonical)
+    return next((loc for loc in chain if _ONE_SUBTAG.fullmatch(loc)), chain[-1] if chain else canonical)
 
 
 #: Languages a Serbian letter serves, near enough, when there is no file in their own: Bosnian and

@@ -21,7 +21,14 @@ from jinja2 import Template, TemplateNotFound, TemplateSyntaxError, nodes
 from jinja2.loaders import split_template_path
 
 from greeter.errors import Problem, TemplateError, TemplateLoadError
-from greeter.i18n import kindred_locale, letter_default, locale_chain, locale_hint, normalize_locale
+from greeter.i18n import (
+    kindred_locale,
+    letter_default,
+    locale_chain,
+    locale_hint,
+    normalize_locale,
+    script_of,
+)
 from greeter.template_blame import blame, template_frames
 from greeter.template_code import TemplateCode
 from greeter.template_env import Sandbox, make_environment
@@ -230,7 +237,8 @@ class TemplateSet:
             )
         variants = self._variant_files(name)
         chain = locale_chain(locale)
-        file = next((variants[loc] for loc in chain if loc in variants), None)
+        matched = next((loc for loc in chain if loc in variants), None)
+        file = variants[matched] if matched is not None else None
         if file is None and (kindred := kindred_locale(locale)) is not None:
             return self._load_variant(name, kindred, fallback)  # bs, hr: the Serbian letter, in Latin script
         if file is None and fallback and (target := self.fallback_of(locale)) is not None:
@@ -246,10 +254,10 @@ class TemplateSet:
             raise TemplateLoadError(*problem)
         plain = tuple(self._compile(self._plain, n) for n in names)
         html = tuple(self._compile(self._html, n) for n in names) if "html" in blocks else None
-        letter = self._letter_locale(file, name, locale)
+        letter = self._letter_locale(file, name, locale, matched)
         return Variant(file, letter, letter.split("_")[0], plain, html)
 
-    def _letter_locale(self, file: str, name: str, locale: str) -> str:
+    def _letter_locale(self, file: str, name: str, locale: str, matched: str | None = None) -> str:
         """The locale a letter is worded in: the contact's, unless the file is in another language.
 
         A contact with locale ``de`` and no ``birthday.de.j2`` gets the default
@@ -257,8 +265,16 @@ class TemplateSet:
         too ("15 лет", not "15 Jahre" inside a Russian sentence), so the
         template's language wins over the contact's. Under ``defaults.locale: hr``
         (or ``bs``) the default file is Serbian, in Latin script (:func:`letter_default`).
+
+        Likewise a file of the contact's language in another script: a ``uz_Cyrl``
+        client with only ``holiday.uz.j2`` (Latin) gets a Latin letter, so its dates are
+        Latin too («21-mart kuni», not «21 март kuni»): the letter is in the file's locale
+        (``matched``, the one of the contact's locale chain the file is named by). Not
+        Serbian: a ``sr_Latn`` letter from a Cyrillic ``.sr.j2`` is transliterated whole.
         """
         if file != f"{name}{SUFFIX}":
+            if matched is not None and matched != locale and _other_script(matched, locale):
+                return matched
             return locale  # a variant matched one of the contact's own locale prefixes
         default = letter_default(self._default_locale)
         return locale if locale.split("_")[0] == default.split("_")[0] else default
@@ -566,3 +582,11 @@ def _problem(file: str, line: int | None, message: str, warning: bool = False) -
         kind="template",
         severity="warning" if warning else "error",
     )
+
+
+def _other_script(written: str, wanted: str) -> bool:
+    """Whether a file in locale ``written`` is in another script than a letter in ``wanted`` would be
+    (``uz`` is Latin, ``uz_Cyrl`` Cyrillic); never for Serbian, which greeter transliterates."""
+    if wanted.split("_")[0] == "sr":
+        return False
+    return script_of(written) != script_of(wanted)

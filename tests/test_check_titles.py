@@ -244,3 +244,43 @@ def test_a_title_counts_the_contacts_whose_letters_meet_its_day(
         "(Cyrl): add title_by_locale.et"
     ]
     assert [w.split(": warning: ", 1)[-1] for w in said] == (expected if count else []), said
+
+
+def test_a_latin_uzbek_title_in_a_cyrillic_uzbek_letter_is_said_and_its_own_title_wins(
+    make_project: MakeProject,
+) -> None:
+    """``holiday.uz_Cyrl.j2`` printed «Navro‘z»: ``title_by_locale.uz`` (Latin) serves ``uz_Cyrl`` letters
+    for want of a ``uz_Cyrl`` entry, and check said nothing. It says so now; a ``uz_Cyrl`` entry is the
+    one those letters print (and check is quiet), the Latin letters keep ``uz``'s."""
+    # First deals three days after the 7 January birthdays: the birthday letters carry them.
+    rows = [
+        client(c, loc, first_deal="10.01.2020")
+        for c, loc in (("c1", "uz_Cyrl"), ("c2", "uz-Cyrl-UZ"), ("l1", "uz"))
+    ]
+    config = make_project(rows)
+    templates = config.parent / "templates"
+    for locale in ("uz", "uz_Cyrl"):
+        (templates / f"birthday.{locale}.j2").write_text(BIRTHDAY_ET, encoding="utf-8")
+    add_title_by_locale(config, ["title_by_locale: {uz: Hamkorlik yilligi}"])
+    warnings = [w for w in title_warnings(config) if "first_deal_anniversary" in w]
+    assert [w.split(": warning: ", 1)[1] for w in warnings] == [
+        "2 contact(s) get letters in 'uz_Cyrl' (written in Cyrl) that name first_deal_anniversary "
+        "'Hamkorlik yilligi' (title_by_locale.uz, Latn: there is no title_by_locale.uz_Cyrl): "
+        "add title_by_locale.uz_Cyrl"
+    ]
+    config = make_project(rows)
+    add_title_by_locale(config, ["title_by_locale: {uz: Hamkorlik yilligi, uz_Cyrl: Ҳамкорлик йиллиги}"])
+    assert not [w for w in title_warnings(config) if "first_deal_anniversary" in w]
+    from datetime import date
+
+    from greeter.config_loader import load_settings
+
+    occasion = next(
+        o
+        for o in load_settings(config, today=date(2026, 12, 1)).occasions
+        if o.name == "first_deal_anniversary"
+    )
+    assert (occasion.title_in("uz_Cyrl"), occasion.title_in("uz")) == (
+        "Ҳамкорлик йиллиги",
+        "Hamkorlik yilligi",
+    )

@@ -431,3 +431,26 @@ def test_an_exports_totals_line_is_not_a_contact_nor_a_rejected_row(tmp_path: Pa
     path = write(tmp_path, [RU_HEADER, "Totally-7;t@example.com;Smith;John;;;01.02.1980;;;"], name="d.csv")
     contacts, report = load(path)
     assert [c.id for c in contacts] == ["Totally-7"] and not report.problems
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("uz-Latn-UZ", "uz_Latn"),
+        ("uz-Cyrl-UZ", "uz_Cyrl"),
+        ("sr-Latn-RS", "sr_Latn"),
+        ("sr-latn-rs", "sr_Latn"),
+        ("UZ-LATN-UZ", "uz_Latn"),
+        ("uz-Latn", "uz_Latn"),
+        ("ru_RU.UTF-8", "ru_RU"),
+    ],
+)
+def test_a_windows_style_locale_of_three_parts_is_read_within_one_subtag(
+    tmp_path: Path, written: str, kept: str
+) -> None:
+    """``uz-Latn-UZ`` (a Windows-style CRM) was "not a language code; the default applies", and ``check``
+    counted the client among those with no language of their own: read as ``init --locale`` reads
+    ``sr-latn-RS`` (``sr_Latn``), without a warning."""
+    contacts, report = load(write(tmp_path, [RU_HEADER, f"1;k@example.com;Ismoilova;Kamola;;;;;{written};"]))
+    assert [c.locale for c in contacts] == [kept]
+    assert report.problems == []

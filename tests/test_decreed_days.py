@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from click.testing import CliRunner
 
+from greeter.checks import run_check
 from greeter.cli import main
 from greeter.decreed_days import undecreed
 from tests.conftest import MakeProject, contact_row
@@ -54,3 +56,30 @@ def test_check_warns_of_russias_2028(make_project: MakeProject) -> None:
     assert "no moved days off of RU for 2028" in check.stderr + check.stdout, check.output
     quiet = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-01T10:00"])
     assert "moved days off" not in quiet.stderr + quiet.stdout, quiet.output
+
+
+@pytest.mark.parametrize(
+    ("default", "field", "said"),
+    [
+        (
+            "DE",
+            "contacts.columns.country",
+            " (the country of 2 contact(s) in data/contacts.csv, column 'Страна')",
+        ),
+        ("RU", "defaults.country", ""),
+    ],
+)
+def test_a_country_only_rows_name_is_warned_of_at_the_contacts_country_column(
+    make_project: MakeProject, default: str, field: str, said: str
+) -> None:
+    """A Tashkent project (``defaults.country: UZ``) was told of KZ's missing days at
+    ``defaults.country: UZ``; KZ came from contact rows: the warning is at their column now."""
+    rows = [
+        contact_row("1", "a@example.ru", country="RU", birthday="06.11.1980"),
+        contact_row("2", "b@example.ru", country="Россия", birthday="06.11.1980"),
+    ]
+    config = make_project(rows, defaults={"country": default})
+    found = [
+        p for p in run_check(config, "2027-11-15T10:00").problems if "no moved days off of RU" in p.message
+    ]
+    assert [(p.field, p.message.split(" or extra_days_off", 1)[1]) for p in found] == [(field, said)]

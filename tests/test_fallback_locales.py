@@ -113,6 +113,31 @@ def test_check_names_the_setting_and_is_quiet_once_it_is_set(make_project: MakeP
     assert not [p for p in run_check(config, NOW).problems if "'lt'" in p.message or "fallback" in p.message]
 
 
+@pytest.mark.parametrize(
+    ("locale", "offered"),
+    [
+        ("uz", "write them in ru: defaults.fallback_locales: {uz: ru} (or in en: {uz: en})"),
+        ("kk", "write them in ru: defaults.fallback_locales: {kk: ru} (or in en: {kk: en})"),
+        ("tg", "write them in ru: defaults.fallback_locales: {tg: ru} (or in en: {tg: en})"),
+        # (ky, tk are country codes too: their warning asks whether the Cayman Islands, Tokelau were meant)
+        ("lt", "write them in en: defaults.fallback_locales: {lt: en}"),  # not Russian to Lithuanians
+    ],
+)
+def test_a_central_asian_client_is_offered_the_russian_letters_first(
+    make_project: MakeProject, locale: str, offered: str
+) -> None:
+    """A Tashkent office's Uzbek client was offered only English: ``{uz: en}``; the project's Russian
+    letters are what such a client reads, and ``{uz: ru}`` says so (and is then quiet)."""
+    config = make_project([in_locale("c1", locale)])
+    warnings = [p.message for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+    assert warnings == [
+        f"1 contact(s) with locale '{locale}' get birthday.j2 (ru): there is no birthday.{locale}.j2; "
+        f"add it, or {offered}"
+    ]
+    config = make_project([in_locale("c1", locale)], defaults={"fallback_locales": {locale: "ru"}})
+    assert not [p for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+
+
 def test_check_warns_of_a_fallback_to_a_language_without_letters(make_project: MakeProject) -> None:
     config = make_project([in_locale("l1", "lt")], defaults={"fallback_locales": {"lt": "pl"}})
     problems = run_check(config, NOW).problems

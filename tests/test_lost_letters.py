@@ -192,7 +192,9 @@ def test_a_windows_1251_export_rejects_the_latin_names_it_lost_and_says_so(
     for message in errors.values():
         assert LOST in message
         assert "the file is in Windows-1251" in message
-        assert "which has no letters beyond Cyrillic and plain Latin" in message
+        assert (
+            "which has no «ć», «ó», «ü» nor other letters beyond its own Cyrillic and plain Latin" in message
+        )
         assert "«CSV (разделители — запятые)»" in message and EXCEL_UTF8 in message
         assert OLD_ADVICE not in message
     assert "'Jovanovi? d.o.o.' has '?' where letters were" in errors[(3, "Компания")]
@@ -237,3 +239,21 @@ def test_a_central_european_code_page_is_named_without_excels_russian_menu(tmp_p
     assert "'???? d.o.o.' has '?' where letters were" in problem.message
     assert "the file is in Windows-1250: it, or the export before it, had no such letters" in problem.message
     assert "«CSV UTF-8»" in problem.message and "разделители" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("Болат?лы", "«қ», «ғ», «ҳ», «ұ»"),  # Kazakh Cyrillic lost: not «ć», «ó», «ü»
+        ("Нурлан?ызы", "«қ», «ғ», «ҳ», «ұ»"),
+        ("Szab?", "«ć», «ó», «ü»"),
+        ("????", "«қ», «ғ», «ć», «ó»"),  # nothing beside it to tell by: both kinds
+    ],
+)
+def test_the_letters_a_cyrillic_code_page_lacks_are_named_of_the_kind_lost(value: str, named: str) -> None:
+    """A Tashkent CRM's Windows-1251 export lost «қ», «ғ», «ҳ», «ұ», and the message said the file has
+    no letters beyond Cyrillic and plain Latin («ć», «ó», «ü»…)."""
+    from greeter.sources.lost_letters import lost_among, lost_fix
+
+    fix = lost_fix("csv", "cp1251", False, lost_among(value))
+    assert f"which has no {named} nor other letters beyond its own Cyrillic and plain Latin" in fix

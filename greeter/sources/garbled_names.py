@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from greeter.errors import Problem
 from greeter.sources.cell_text import GARBLED_COLUMN, MOJIBAKE_FIX, NAME_FIELDS, mojibake
-from greeter.sources.lost_letters import lost_fix, lost_in
+from greeter.sources.lost_letters import lost_among, lost_fix, lost_in
 from greeter.sources.name_cells import PERSON_NAME_FIELDS
 from greeter.sources.quote import quoted
 
@@ -120,7 +120,7 @@ def lost_names(
             "?" in value
             and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=encoding)) is not None
         ):
-            fix = lost_fix(kind, encoding, latin1_query)
+            fix = lost_fix(kind, encoding, latin1_query, lost_among(value))
             message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}{note}"
             problems.append(problem(line, name, message))
     return problems

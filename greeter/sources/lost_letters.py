@@ -28,7 +28,7 @@ from functools import cache
 
 from greeter.sources.cell_text import LOST_FIX, LOST_LETTERS, LOST_VIA_QUERY
 
-__all__ = ["lacks_latin", "lost_fix", "lost_in"]
+__all__ = ["lacks_latin", "lost_among", "lost_fix", "lost_in"]
 
 #: A '?' right after a letter and before a word in lower case: a question mark is followed by a
 #: capital («Что? Где?») or ends the name; «Jovanovi? d.o.o.» and «Nikoli? i sinovi» lost an «ć».
@@ -85,11 +85,41 @@ def lost_in(value: str, *, person: bool, encoding: str | None) -> str | None:
     return None
 
 
+#: Letters a Cyrillic name may have that a Cyrillic code page may lack: Kazakh, Uzbek, Tajik,
+#: Kyrgyz, Tatar, Bashkir, Ukrainian, Belarusian, Serbian (those the code page has are not named).
+_OTHER_CYRILLIC = "қғҳұҷңүәөўһіјћђ"
+#: Accented Latin letters a code page for Cyrillic lacks, named as examples («Jovanović», «Szabó»).
+_OTHER_LATIN = "ćóü"
+#: How a '?' sits in a name: after or before a Cyrillic letter («Болат?лы»), a Latin one («Szab?»).
+_BESIDE_CYRILLIC = re.compile(r"[\u0400-\u04ff]\?|\?[\u0400-\u04ff]")
+_BESIDE_LATIN = re.compile(r"[A-Za-z]\?|\?[A-Za-z]")
+
+
+def lost_among(value: str) -> str:
+    """``Cyrl`` if a '?' of ``value`` sits beside a Cyrillic letter («Болат?лы»), ``Latn`` beside a
+    Latin one («Szab?»), "" neither or both: which letters :func:`lost_fix` names as examples."""
+    cyrillic, latin = _BESIDE_CYRILLIC.search(value), _BESIDE_LATIN.search(value)
+    return "" if bool(cyrillic) == bool(latin) else ("Cyrl" if cyrillic else "Latn")
+
+
+def _lacked(encoding: str, among: str) -> str:
+    """«қ», «ғ», «ҳ», «ұ» (``among`` ``Cyrl``), «ć», «ó», «ü» (``Latn``), or four and two of both (""):
+    examples of letters ``encoding`` cannot write, of the kind a row's '?' sits among."""
+    cyrillic = [c for c in _OTHER_CYRILLIC if not _holds(c, encoding)][:4]
+    latin = [c for c in _OTHER_LATIN if not _holds(c, encoding)]
+    shown = cyrillic if among == "Cyrl" else latin if among == "Latn" else cyrillic[:2] + latin[:2]
+    return ", ".join(f"«{c}»" for c in shown)
+
+
 @cache
-def lost_fix(kind: str, encoding: str | None, latin1_query: bool) -> str:
+def lost_fix(kind: str, encoding: str | None, latin1_query: bool, among: str = "") -> str:
     """What lost the letters of a row's name, and what to fix: by ``contacts.source`` (``kind``), and
     for a file by the encoding it was read in: a code page lacks most letters, and the advice names
-    it rather than the ASCII and Latin-1 a file read as UTF-8 must have gone through. Pure; cached."""
+    it rather than the ASCII and Latin-1 a file read as UTF-8 must have gone through. Pure; cached.
+
+    ``among`` (:func:`lost_among`): the script of the letters beside the row's '?'. A Tashkent CRM's
+    Windows-1251 export lost Kazakh and Uzbek Cyrillic («қ», «ғ», «ҳ», «ұ»), and the message named
+    «ć», «ó», «ü» as what the code page lacks: the examples are now of the kind lost."""
     if latin1_query:
         return LOST_VIA_QUERY
     if kind != "csv" or encoding is None or _unicode(encoding):
@@ -98,9 +128,9 @@ def lost_fix(kind: str, encoding: str | None, latin1_query: bool) -> str:
     if _cyrillic(encoding):
         return (
             f"the file is in {name} (what Excel's «CSV (разделители — запятые)» saves), which has no"
-            " letters beyond Cyrillic and plain Latin («ć», «ó», «ü»…): saving it, or the export before,"
-            " put '?' for each: save it as «CSV UTF-8 (разделитель — запятая)» or export it as UTF-8,"
-            " or fix the names in the CRM if it holds them so"
+            f" {_lacked(encoding, among)} nor other letters beyond its own Cyrillic and plain Latin:"
+            " saving it, or the export before, put '?' for each: save it as «CSV UTF-8 (разделитель —"
+            " запятая)» or export it as UTF-8, or fix the names in the CRM if it holds them so"
         )
     return (
         f"the file is in {name}: it, or the export before it, had no such letters and put '?' for each:"

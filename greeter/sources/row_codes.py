@@ -49,6 +49,10 @@ class RowCodes:
     def _locale(self, raw: str, line: int, problems: list[Problem]) -> str | None:
         """``ru-RU`` → ``ru_RU``, ``vene`` → ``ru``; an unusable value is a warning and the default applies.
 
+        A locale of more subtags than greeter keeps (Windows-style ``uz-Latn-UZ``,
+        ``sr-Latn-RS``) is read by Babel and kept within one
+        (:func:`greeter.i18n.one_subtag`: ``uz_Latn``), as ``init --locale`` reads it.
+
         A language's name is read as the country column reads a country's
         (:func:`greeter.language_names.language_by_name`): an Estonian CRM's
         «Keel» says ``vene``, ``Eesti keel``. Unusable is also a well-formed
@@ -60,11 +64,13 @@ class RowCodes:
         if not raw:
             return None
         if raw not in self._locales:
-            from greeter.i18n import locale_hint, normalize_locale  # Babel: only for a locale column
+            from greeter.i18n import locale_hint, normalize_locale, one_subtag  # Babel: locale column only
             from greeter.language_names import language_by_name
 
             lang, _, region = raw.replace("-", "_").partition("_")
             value = lang.lower() + (f"_{region}" if region else "")
+            if not _LOCALE.fullmatch(value) and (canonical := normalize_locale(raw, "")):
+                value = one_subtag(canonical)  # uz-Latn-UZ → uz_Latn, as `init --locale sr-latn-RS` reads it
             if not _LOCALE.fullmatch(value):
                 why = f"{quoted(raw)} is not a language code"
             elif not normalize_locale(value, ""):  # "rs", "srb": the renderer would use the default
