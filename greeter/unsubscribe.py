@@ -141,7 +141,7 @@ def unsubscribe_person(journal: JournalStore, address: str, now: datetime, shown
     refuse_moved(journal, shown, NOT_RECORDED)
     if isinstance(journal, Leased):
         journal.check_schema()
-    return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
+    return journal.opt_out([address], ONE_CLICK_REASON, now, channel="link")[0]
 
 
 def check_token(secrets: Sequence[bytes], token: str) -> str | Refused:
