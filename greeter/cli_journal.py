@@ -23,8 +23,8 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import check_occasion, contact_option, json_option, occasion_by_title
-from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed
-from greeter.errors import EXIT_PROBLEMS, Problem
+from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed, who
+from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
 from greeter.own_journal import Use, open_own_journal
 
 if TYPE_CHECKING:
@@ -389,6 +389,14 @@ def history(
     help="The addresses given are at fault, not the person (a mailbox gone, a mistyped address): list "
     "only them, and greet the same client at another address.",
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="With --list: every opt-out event instead (added and lifted, when, channel, reason, by whom), "
+    "lifted ones too.",
+)
+@click.option("--by", default=None, metavar="NAME", help="Who opts them out (kept) [default: $USER].")
 @_now_writing_option("The addresses go on the config's own list as listed at that moment")
 @click.pass_obj
 @handles_errors
@@ -404,6 +412,8 @@ def suppress(
     contacts: tuple[str, ...],
     force: bool,
     address_only: bool,
+    show_all: bool,
+    by: str | None,
     now: str | None,
 ) -> None:
     """Put addresses on the do-not-contact list; they are never greeted again.
@@ -490,7 +500,13 @@ def suppress(
     rows for one contact id keep the earliest opt-out, with a warning naming
     the lines. --list EMAIL… shows no such rows. --list -o FILE
     writes the list as history -o writes the journal (.xlsx, a .csv Excel
-    opens with created_at as YYYY-MM-DD HH:MM:SS UTC, .json, .txt).
+    opens with created_at_utc as YYYY-MM-DD HH:MM:SS, .json, .txt).
+
+    --list --all shows the record instead: every opt-out event, oldest
+    first, lifted ones too — when greeter recorded it, added or lifted, the
+    address and contact id, the channel (link, import, manual, erasure,
+    bounce), the reason and --by (who; default: the login name). --list
+    --all EMAIL… only those addresses' events.
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -527,11 +543,14 @@ def suppress(
     )
 
     if show:
-        if csv_file or bounces_path or reason or address_only or contacts or force:
+        if csv_file or bounces_path or reason or address_only or contacts or force or by:
             raise click.UsageError(
-                "--list shows the list; give --from-csv, --from-bounces, --contact, --force, --reason"
-                " or --address-only without it"
+                "--list shows the list; give --from-csv, --from-bounces, --contact, --force, --reason,"
+                " --by or --address-only without it"
             )
+        if show_all:
+            _show_events(state, emails, fmt, out, now)
+            return
         from greeter.history_out import chosen_format
         from greeter.journal_project import journal_shown
         from greeter.own_files import check_out
@@ -562,8 +581,10 @@ def suppress(
         else:  # not an empty table under a title that wrapped: the answer in words
             click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
-    if fmt or out:
-        raise click.UsageError(f"{'--format and --json go' if fmt else '-o goes'} with --list")
+    if fmt or out or show_all:
+        shown = "--format and --json go" if fmt else "-o goes" if out else "--all goes"
+        raise click.UsageError(f"{shown} with --list")
+    by = who(by)
     if not emails and not csv_file and not bounces_path and not contacts:
         raise click.UsageError(
             "give at least one address, --contact ID|NAME, --from-csv FILE, --from-bounces PATH or --list"
@@ -577,7 +598,7 @@ def suppress(
     # One moment for the whole import, its rows dated alike; a rehearsal's (--now) as history shows it.
     moment = parse_now(now, settings.defaults.timezone)
     if contacts:
-        _suppress_contacts(inputs, state.config, contacts, reason or "manual", moment, force=force)
+        _suppress_contacts(inputs, state.config, contacts, reason or "manual", moment, force=force, by=by)
         if not emails and not csv_file and not bounces_path:
             return
     intake = Intake()
@@ -608,7 +629,7 @@ def suppress(
         journal = open_own_journal(settings, state.config, moment, Use.WRITE)
         try:
             if by_hand:
-                added, bound = journal.opt_out(by_hand, reason or "manual", moment, held)
+                added, bound = journal.opt_out(by_hand, reason or "manual", moment, held, by=by)
             if tally.bounces:  # an address given and bounced keeps the operator's reason
                 tied = tie_to_greetings(tally.bounces, lambda address: journal.history(email=address))
                 found = tied.intake
@@ -618,7 +639,10 @@ def suppress(
                     intake.addresses.setdefault(key, entry)
             mine = {email_key(a) for a in by_hand}
             listing = [v for k, v in intake.addresses.items() if k not in mine]
-            stored, restored = store(journal, listing, moment, intake.persons)
+            # Given as arguments (--address-only) by hand, a report's address a bounce, a line an import.
+            channels = {k: "bounce" for k in tied.intake.addresses}
+            channels.update({email_key(a): "manual" for a in emails})
+            stored, restored = store(journal, listing, moment, intake.persons, channels=channels, by=by)
             added, bound = added + stored, bound + restored
         finally:
             journal.close()
@@ -641,8 +665,45 @@ def suppress(
     sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
+def _show_events(
+    state: State, emails: tuple[str, ...], fmt: str | None, out: Path | None, now: str | None
+) -> None:
+    """``suppress --list --all``: every opt-out event (or ``emails``' own), oldest first, as --list
+    shows the list (table, JSON, CSV, ``-o FILE``). An address with none is said on stderr, exit 1:
+    "never opted out" must not read as an empty table that might be a typo."""
+    from greeter.config_loader import load_settings
+    from greeter.history_out import chosen_format
+    from greeter.journal_project import journal_shown
+    from greeter.own_files import check_out
+    from greeter.suppress_out import events_of, show_events
+
+    settings = load_settings(state.config, today=config_day(now))
+    check_out("-o", out, state.config, settings)
+    fmt = chosen_format(fmt, out)
+    journal = open_own_journal(settings, state.config, parse_now(now, settings.defaults.timezone), Use.READ)
+    try:
+        found = journal.optout_events()
+    finally:
+        journal.close()
+    found, missing = events_of(found, emails)
+    for problem in missing:
+        click.echo(str(problem), err=True)
+    if found or fmt != "table" or out is not None:
+        show_events(found, fmt, out, journal_shown(settings.storage.url))
+    else:
+        click.echo("none of these ever opted out" if emails else "no opt-out was ever recorded")
+    sys.exit(EXIT_PROBLEMS if missing else 0)
+
+
 def _suppress_contacts(
-    inputs: Inputs, config: Path, texts: Iterable[str], reason: str, moment: datetime, *, force: bool
+    inputs: Inputs,
+    config: Path,
+    texts: Iterable[str],
+    reason: str,
+    moment: datetime,
+    *,
+    force: bool,
+    by: str | None,
 ) -> None:
     """``suppress --contact``: each person resolved (every one before anything is written: a name
     several contacts have, or an unknown id, stops the command with nothing bound and no journal
@@ -659,7 +720,8 @@ def _suppress_contacts(
     journal = open_own_journal(inputs.settings, config, moment, Use.WRITE)
     try:
         before = journal.opted_out_contacts()
-        journal.restore_opt_outs(n.opt_out(reason, moment) for n in found if n.contact_id not in before)
+        new = [n.opt_out(reason, moment) for n in found if n.contact_id not in before]
+        journal.restore_opt_outs(new, channel="manual", by=by)
     finally:
         journal.close()
     for named in found:
@@ -677,10 +739,25 @@ def _suppress_contacts(
     dest="contact_ids",
     multiple=True,
 )
+@click.option("--by", default=None, metavar="NAME", help="Who takes them off (kept) [default: $USER].")
+@click.option("--reason", default="", metavar="TEXT", help="Why (kept with the event).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Take off an address or contact an erasure request (greeter forget) listed; its record stays.",
+)
 @_now_writing_option("The addresses are taken off the config's own list at that moment")
 @click.pass_obj
 @handles_errors
-def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ...], now: str | None) -> None:
+def unsuppress(
+    state: State,
+    emails: tuple[str, ...],
+    contact_ids: tuple[str, ...],
+    by: str | None,
+    reason: str,
+    force: bool,
+    now: str | None,
+) -> None:
     """Take addresses off the do-not-contact list.
 
     Each address that is not on the list (a misspelt domain: the same mailbox
@@ -693,21 +770,35 @@ def unsuppress(state: State, emails: tuple[str, ...], contact_ids: tuple[str, ..
     it came from (the client wants greetings again at the new address the
     CRM gives them), or the one `suppress --contact` made; the address it
     came from stays on the list. An id with an opt-out is taken as it is;
-    anything else is read as every --contact is (an id, else a name). Exit
-    0 if everything named was removed, 1 if something was not.
+    anything else is read as every --contact is (an id, else a name).
+
+    Each removal is kept as a dated opt-out event with --by (default: the
+    login name) and --reason: `suppress --list --all` shows it after the
+    opt-out it lifts. An address or contact an erasure request (`greeter
+    forget`) listed is refused in one line, nothing removed, exit 2, unless
+    --force; the erasure's event stays on record either way. Exit 0 if
+    everything named was removed, 1 if something was not.
     """
     from greeter.config_loader import load_settings
-    from greeter.suppression import lift_contacts, remove
+    from greeter.suppression import erased_contacts, lift_contacts, remove
 
     if not emails and not contact_ids:
         raise click.UsageError("give at least one address or --contact ID|NAME")
     settings = load_settings(state.config, today=config_day(now))
     moment = parse_now(now, settings.defaults.timezone)
+    by = who(by)
     journal = open_own_journal(settings, state.config, moment, Use.CHANGE)
     try:
         contact_ids = _opted_out_ids(state.config, journal, contact_ids, now)
-        n, problems = remove(journal, emails) if emails else (0, [])
-        lifted, missing = lift_contacts(journal, contact_ids)
+        blocked = [] if force else erased_contacts(journal, contact_ids)
+        n, problems = 0, list[Problem]()
+        if emails and not blocked:
+            n, problems, blocked = remove(journal, emails, moment, by=by, reason=reason, force=force)
+        if blocked:  # nothing removed: an erasure's record goes only on purpose
+            for problem in blocked:
+                click.echo(str(problem), err=True)
+            sys.exit(EXIT_USAGE)
+        lifted, missing = lift_contacts(journal, contact_ids, moment, by=by, reason=reason)
     finally:
         journal.close()
     problems += missing

@@ -202,3 +202,17 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
         # In the config's words (greeter.day_text): 31.02.2027 is no day; 20270830 is in neither form.
         said = not_a_day(text) or not_a_day_form(value, or_month=month is not None)
         raise click.BadParameter(said, param_hint=flag_hint(param)) from None
+
+
+def who(given: str | None) -> str | None:
+    """Who an opt-out event names (``suppress``/``unsuppress --by``): ``given``, else the login name
+    as ``approve --by`` defaults to it, else None — a container with no such name records "unknown",
+    not a failed command."""
+    import getpass
+
+    if given and given.strip():
+        return given.strip()
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):
+        return None

@@ -492,7 +492,7 @@ class Deliverer:
             return "retry"
         self.journal.mark_failed(key, reply, at)
         if result.unknown_user:
-            self.journal.suppress([email], f"bounced: {reply}", at)
+            self.journal.suppress([email], f"bounced: {reply}", at, channel="bounce")
         return "failed"
 
     def _sent_after_lapse(self, key: JournalKey, reply: str, at: datetime) -> None:

@@ -77,8 +77,11 @@ JOURNAL_FIELDS = (
 #: Every field of JSON and CSV. ``subject`` (the letter's, decoded; null where the row has no
 #: letter of its own or its letter went out before the journal kept subjects) came later than the
 #: rest: it is the last, so that a script reading the CSV by position finds each of the others
-#: where it always was.
-COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject")
+#: where it always was. ``content_sha256`` after it, for the same reason: the SHA-256 (hex) of
+#: the exact bytes greeter handed to the server or wrote to the outbox (the journal's
+#: ``content_hash``, computed at the claim), null where the row has no letter of its own — what
+#: an auditor checks a ``.eml`` or a received message against (docs/commands.md, history).
+COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256")
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
 #: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
@@ -304,6 +307,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
         out[name] = value
     out.update(people.fields(entry, when(entry), current))
     out["subject"] = entry.subject
+    out["content_sha256"] = entry.content_hash
     return out
 
 

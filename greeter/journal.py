@@ -712,13 +712,6 @@ class Journal(SenderLock, Transitions, OptOuts):
 
     # --- the do-not-contact list ----------------------------------------------
 
-    def unsuppress(self, emails: Iterable[str]) -> int:
-        """Remove addresses; returns how many were on the list."""
-        with self._db(write=True) as db:
-            before = db.total_changes
-            db.executemany("DELETE FROM suppression WHERE email = ?", [(email_key(e),) for e in emails])
-            return db.total_changes - before
-
     def suppressed(self) -> set[str]:
         """The whole list, case-folded, for the planner to take as plain data."""
         with self._db() as db:
@@ -737,15 +730,32 @@ class Journal(SenderLock, Transitions, OptOuts):
             row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email_key(email),)).fetchone()
         return row is not None
 
-    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
-        """Add addresses each with its own reason and date; returns how many were new."""
-        rows = [(email_key(e.email), e.reason, db_time(e.created_at)) for e in entries if e.email.strip()]
-        with self._db(write=True) as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (?, ?, ?)", rows
-            )
-            return db.total_changes - before
+    def suppress_dated(
+        self,
+        entries: Iterable[Suppression],
+        *,
+        channel: str = "import",
+        by: str | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Add addresses each with its own reason and date; returns how many were new. Each new one's
+        ``added`` event (:mod:`greeter.journal_optout_events`) is written before it, in its transaction."""
+        rows: dict[str, Suppression] = {}
+        for e in entries:
+            if e.email.strip():
+                rows.setdefault(email_key(e.email), e)  # the first of each wins, as INSERT OR IGNORE did
+        statements: list[tuple[str, Mapping[str, Any]]] = []
+        listing = (
+            "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (:email, :reason, :since)"
+        )
+        for key, e in rows.items():
+            event = self._event_params(
+                "added", now or e.created_at, email=key, channel=channel, reason=e.reason, by=by,
+                since=e.created_at,
+            )  # fmt: skip
+            listed = {"email": key, "reason": e.reason, "since": db_time(e.created_at)}
+            statements += [(self._event_insert(self._unlisted()), event), (listing, listed)]
+        return sum(self._change_all(statements)[1::2]) if statements else 0
 
     # --- erasure requests (greeter forget) --------------------------------------
 

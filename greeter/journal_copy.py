@@ -75,6 +75,7 @@ TABLE_WORDS = {
     "notices": ("notice", "notices"),
     "secrets": ("secret key", "secret keys"),
     "project": ("project fact", "project facts"),
+    "optout_events": ("opt-out event", "opt-out events"),  # added later: last, the others' order kept
 }
 
 

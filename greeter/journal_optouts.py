@@ -18,11 +18,11 @@ hooks (``_p``, ``_at``, ``_fetch``, ``_change_all``), as the transitions are.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from greeter.contacts import email_key
-from greeter.journal_sql import JournalSql
+from greeter.journal_optout_events import EVENT_COLUMNS, EVENTS_TABLE, OptOutEvents
 from greeter.journal_store import PersonOptOut, erased_reason
 
 __all__ = ["PERSON_TABLE", "OptOuts"]
@@ -38,8 +38,13 @@ def _moment(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-class OptOuts(JournalSql):
-    """Mixin: :meth:`opt_out`, :meth:`opted_out_contacts`, :meth:`lift_opt_outs` for both backends."""
+class OptOuts(OptOutEvents):
+    """Mixin: :meth:`opt_out`, :meth:`opted_out_contacts`, :meth:`lift_opt_outs` for both backends.
+
+    Each change is recorded as an opt-out event (:mod:`greeter.journal_optout_events`) by a
+    statement of its own transaction, placed before the change it records: "not listed (bound)
+    yet" is read there, so an address or a person already opted out gets no second ``added``.
+    """
 
     def opt_out(
         self,
@@ -47,6 +52,9 @@ class OptOuts(JournalSql):
         reason: str,
         now: datetime,
         contact_ids: Mapping[str, Collection[str]] | None = None,
+        *,
+        channel: str = "manual",
+        by: str | None = None,
     ) -> tuple[int, int]:
         """:meth:`JournalStore.opt_out`: the addresses listed and the contact ids bound, one transaction.
 
@@ -66,20 +74,40 @@ class OptOuts(JournalSql):
         )
         given = self._bind_one()
         at = self._at(now)
+        unbound = f"NOT EXISTS (SELECT 1 FROM {PERSON_TABLE} WHERE contact_id = {p('ev_cid')})"
+        values = ", ".join(p(f"ev_{n}") for n in ("at", "event", "email"))
+        greeted_events = (
+            f"INSERT INTO {EVENTS_TABLE} ({EVENT_COLUMNS})"
+            f" SELECT DISTINCT {values}, contact_id, {p('ev_channel')}, {p('ev_reason')}, {p('ev_by')},"
+            f" {p('ev_since')} FROM greetings WHERE lower(email) = {p('ev_email')} AND NOT EXISTS"
+            f" (SELECT 1 FROM {PERSON_TABLE} AS bound WHERE bound.contact_id = greetings.contact_id)"
+        )
         statements: list[tuple[str, Mapping[str, Any]]] = []
-        kinds: list[bool] = []  # True: a statement that lists an address; False: one that binds ids
+        # True: a statement that lists an address; False: one that binds ids; None: an event's
+        kinds: list[bool | None] = []
         for key in dict.fromkeys(email_key(e) for e in emails if e.strip()):
             params = {"email": key, "reason": reason, "now": at}
-            statements += [(listing, params), (greeted, params)]
-            kinds += [True, False]
+            event = self._event_params(
+                "added", now, email=key, channel=channel, reason=reason, by=by, since=now
+            )
+            statements += [
+                (self._event_insert(self._unlisted()), event),
+                (listing, params),
+                (greeted_events, event),
+                (greeted, params),
+            ]
+            kinds += [None, True, None, False]
             for cid in sorted((contact_ids or {}).get(key, ())):
-                statements.append((given, {**params, "cid": cid}))
-                kinds.append(False)
+                statements += [
+                    (self._event_insert(unbound), {**event, "ev_cid": cid}),
+                    (given, {**params, "cid": cid}),
+                ]
+                kinds += [None, False]
         if not statements:
             return 0, 0
         counts = self._change_all(statements)
-        listed = sum(n for n, kind in zip(counts, kinds, strict=True) if kind)
-        return listed, sum(counts) - listed
+        listed = sum(n for n, kind in zip(counts, kinds, strict=True) if kind is True)
+        return listed, sum(n for n, kind in zip(counts, kinds, strict=True) if kind is False)
 
     def _bind_one(self) -> str:
         """The statement binding one contact id (``cid``) to an address, reason and moment (``now``)."""
@@ -89,22 +117,27 @@ class OptOuts(JournalSql):
             f" {p('now')}) ON CONFLICT (contact_id) DO NOTHING"
         )
 
-    def restore_opt_outs(self, opt_outs: Iterable[PersonOptOut]) -> int:
-        """:meth:`JournalStore.restore_opt_outs`: :meth:`_bind_one` for each, one transaction."""
+    def restore_opt_outs(
+        self, opt_outs: Iterable[PersonOptOut], *, channel: str = "import", by: str | None = None
+    ) -> int:
+        """:meth:`JournalStore.restore_opt_outs`: :meth:`_bind_one` for each, with its ``added`` event
+        where the id was not bound yet, one transaction. The event's moment is the binding's own
+        date (``--contact``'s is now; a list moved keeps the opt-out's)."""
         given = self._bind_one()
-        statements = [
-            (
-                given,
-                {
-                    "cid": o.contact_id,
-                    "email": email_key(o.email),
-                    "reason": o.reason,
-                    "now": self._at(o.created_at),
-                },
-            )
-            for o in opt_outs
-        ]
-        return sum(self._change_all(statements)) if statements else 0
+        unbound = f"NOT EXISTS (SELECT 1 FROM {PERSON_TABLE} WHERE contact_id = {self._p('ev_cid')})"
+        statements: list[tuple[str, Mapping[str, Any]]] = []
+        for o in opt_outs:
+            email = email_key(o.email) if o.email.strip() else ""
+            at = self._at(o.created_at)
+            event = self._event_params(
+                "added", o.created_at, email=email, contact_id=o.contact_id, channel=channel,
+                reason=o.reason, by=by, since=o.created_at,
+            )  # fmt: skip
+            statements += [
+                (self._event_insert(unbound), event),
+                (given, {"cid": o.contact_id, "email": email, "reason": o.reason, "now": at}),
+            ]
+        return sum(self._change_all(statements)[1::2]) if statements else 0
 
     def opted_out_contacts(self) -> dict[str, PersonOptOut]:
         """:meth:`JournalStore.opted_out_contacts`: the whole table, one read."""
@@ -112,9 +145,16 @@ class OptOuts(JournalSql):
         return {r[0]: PersonOptOut(r[0], r[1], r[2], _moment(r[3])) for r in rows}
 
     def lift_opt_outs(
-        self, emails: Iterable[str] = (), contact_ids: Iterable[str] = ()
+        self,
+        emails: Iterable[str] = (),
+        contact_ids: Iterable[str] = (),
+        *,
+        now: datetime | None = None,
+        by: str | None = None,
+        reason: str = "",
     ) -> list[PersonOptOut]:
-        """:meth:`JournalStore.lift_opt_outs`: read, then deleted in one transaction; oldest first."""
+        """:meth:`JournalStore.lift_opt_outs`: read, then each one's ``lifted`` event and the delete in
+        one transaction; oldest first. ``now`` None: the clock's (a caller without one of its own)."""
         params: dict[str, Any] = {}
         for prefix, values in (("e", {email_key(e) for e in emails}), ("c", set(contact_ids))):
             params.update({f"{prefix}{i}": v for i, v in enumerate(sorted(values))})
@@ -132,7 +172,17 @@ class OptOuts(JournalSql):
             for r in self._fetch(f"SELECT {_COLUMNS} FROM {PERSON_TABLE} {where}", params)
         ]
         if found:
-            self._change_all([(f"DELETE FROM {PERSON_TABLE} {where}", params)])
+            moment = now or datetime.now(UTC)
+            events = [
+                (
+                    self._event_insert(),
+                    self._event_params(
+                        "lifted", moment, email=o.email, contact_id=o.contact_id, reason=reason, by=by
+                    ),
+                )
+                for o in found
+            ]
+            self._change_all([*events, (f"DELETE FROM {PERSON_TABLE} {where}", params)])
         return sorted(found, key=lambda o: (o.created_at, o.contact_id))
 
     def _erased_opt_outs(

@@ -655,13 +655,6 @@ class PgJournalBase:
 
     # --- the do-not-contact list ----------------------------------------------------------------
 
-    def unsuppress(self, emails: Iterable[str]) -> int:
-        """Remove addresses; returns how many were on the list."""
-        clean = [email_key(e) for e in emails]
-        return self._run(
-            lambda conn, _: conn.execute("DELETE FROM suppression WHERE email = ANY(%s)", (clean,)).rowcount
-        )
-
     def suppressed(self) -> set[str]:
         """The whole list, case-folded, for the planner to take as plain data."""
         return {r["email"] for r in self._read("SELECT email FROM suppression")}
@@ -673,22 +666,45 @@ class PgJournalBase:
             key=lambda s: (s.created_at, s.email),
         )
 
-    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
-        """Add addresses each with its own reason and date (an imported list); how many were new."""
+    def suppress_dated(
+        self,
+        entries: Iterable[Suppression],
+        *,
+        channel: str = "import",
+        by: str | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Add addresses each with its own reason and date (an imported list); how many were new.
+
+        Two statements of one transaction, whatever the list's length: the new addresses' ``added``
+        events (:mod:`greeter.journal_optout_events`), then the addresses.
+        """
         rows: dict[str, Suppression] = {}
         for e in entries:
             if e.email.strip():
                 rows.setdefault(email_key(e.email), e)  # the first of each wins, as in SQLite
         names = sorted(rows)
-        return self._run(
-            lambda conn, _: (
+        since = [aware(rows[n].created_at) for n in names]
+        reasons = [rows[n].reason for n in names]
+        recorded = [aware(now) if now is not None else s for s in since]
+
+        def op(conn: Conn, _: bool) -> int:
+            with conn.transaction():
                 conn.execute(
+                    "INSERT INTO optout_events (recorded_at, event, email, contact_id, channel, reason,"
+                    " actor, since) SELECT u.at, 'added', u.email, NULL, %s, u.reason, %s, u.since"
+                    " FROM unnest(%s::timestamptz[], %s::text[], %s::text[], %s::timestamptz[])"
+                    " AS u(at, email, reason, since)"
+                    " WHERE NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = u.email)",
+                    (channel, by or None, recorded, names, reasons, since),
+                )
+                return conn.execute(
                     "INSERT INTO suppression (email, reason, created_at)"
                     " SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) ON CONFLICT DO NOTHING",
-                    (names, [rows[n].reason for n in names], [aware(rows[n].created_at) for n in names]),
+                    (names, reasons, since),
                 ).rowcount
-            )
-        )
+
+        return self._run(op)
 
     def is_suppressed(self, email: str) -> bool:
         return bool(self._read("SELECT 1 FROM suppression WHERE email = %s", (email_key(email),)))

@@ -34,6 +34,7 @@ from psycopg import sql
 
 from greeter.db_url import check_identifier, redact, take_params
 from greeter.errors import JournalError, JournalNewerError
+from greeter.journal_optout_events import EVENTS_TABLE
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
@@ -69,6 +70,7 @@ TABLES = (
     SECRETS_TABLE,
     "suppressed_contacts",
     PROJECT_TABLE,
+    EVENTS_TABLE,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -163,6 +165,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             f"CREATE TABLE {PROJECT_TABLE}"
             " (name text PRIMARY KEY, value text NOT NULL, recorded_at timestamptz NOT NULL)",
+        ),
+    ),
+    Migration(
+        8,
+        "opt-out events: each address or person put on the do-not-contact list or taken off, kept",
+        (
+            f"CREATE TABLE {EVENTS_TABLE} (recorded_at timestamptz NOT NULL,"
+            " event text NOT NULL CHECK (event IN ('added', 'lifted')), email text NOT NULL, contact_id text,"
+            " channel text NOT NULL, reason text NOT NULL, actor text, since timestamptz)",
+            f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
     ),
 )

@@ -23,6 +23,7 @@ from greeter.errors import TEMPORARY_ERRNOS, JournalError, JournalUnavailableErr
 from greeter.file_modes import make_group_folder, private_file_mode
 from greeter.journal_access import READ_ONLY_MOUNT as READ_ONLY_MOUNT  # re-exported: its home before
 from greeter.journal_access import sealed, unwritable_side_files, why_read_only
+from greeter.journal_optout_events import EVENTS_TABLE
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
@@ -215,6 +216,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE greetings_v11 RENAME TO greetings",
             "CREATE INDEX greetings_by_state ON greetings (state, next_attempt_at)",
             "CREATE INDEX greetings_by_day ON greetings (send_day)",
+        ),
+    ),
+    Migration(
+        12,
+        "opt-out events: each address or person put on the do-not-contact list or taken off, kept",
+        (
+            f"""
+            CREATE TABLE {EVENTS_TABLE} (
+                recorded_at TEXT NOT NULL,
+                event TEXT NOT NULL CHECK (event = 'added' OR event = 'lifted'),
+                email TEXT NOT NULL,
+                contact_id TEXT,
+                channel TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                actor TEXT,
+                since TEXT
+            )
+            """,
+            f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
     ),
 )

@@ -243,6 +243,10 @@ class JournalSql(JournalStore, ABC):
     ) -> tuple[str, dict[str, Any]]:
         """The statement binding the erased person's contact ids (see journal_optouts.OptOuts)."""
 
+    @abstractmethod
+    def _erasure_events(self, found: Erasure, now: datetime) -> list[tuple[str, list[dict[str, Any]]]]:
+        """``forget``'s opt-out events (see journal_optout_events.OptOutEvents)."""
+
     def _can_write(self) -> bool:
         """Whether this journal may be written here (a SQLite journal opened read-only may not)."""
         return True
@@ -377,6 +381,7 @@ class JournalSql(JournalStore, ABC):
                 [listed],
             ),
             (opt_outs, [bound]),
+            *self._erasure_events(found, moment),
             (
                 f"DELETE FROM greetings WHERE {self._key_where()}",
                 [{"cid": c, "occ": o, "day": self._day(d)} for c, o, d in found.greetings],

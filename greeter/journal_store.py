@@ -56,6 +56,7 @@ __all__ = [
     "JournalKey",
     "JournalStore",
     "Notice",
+    "OptOutEvent",
     "PersonOptOut",
     "Suppression",
     "erasable",
@@ -322,6 +323,34 @@ class PersonOptOut:
     email: str
     reason: str
     created_at: datetime
+
+
+#: Where an opt-out came from (:attr:`OptOutEvent.channel`): the one-click link, a list imported
+#: (``suppress --from-csv``), an operator by hand (``suppress``, ``unsuppress``), an erasure request
+#: (``greeter forget``), a hard bounce (the sender's, or ``suppress --from-bounces``).
+CHANNELS = ("link", "import", "manual", "erasure", "bounce")
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutEvent:
+    """One change to the do-not-contact list or a person's opt-out, kept for good (``optout_events``).
+
+    The list and the bindings say what is in force; these say what happened: an address or a
+    contact id put on (``added``) or taken off (``lifted``), when greeter recorded it, through
+    which :data:`CHANNELS`, why, and by whom when known — so "you wrote to me after I opted out"
+    is answered by dates, after an ``unsuppress`` too. ``contact_id`` None: the address's own
+    entry; else a person's binding (``email`` the address it came from, "" by id alone).
+    ``since``: an added opt-out's own date (an imported list's, older than ``recorded_at``).
+    """
+
+    recorded_at: datetime
+    event: str
+    email: str
+    contact_id: str | None
+    channel: str
+    reason: str
+    by: str | None
+    since: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -689,16 +718,31 @@ class JournalStore(Protocol):
         """Record ``project`` only where no project is recorded yet, atomically: of two first senders
         of one empty PostgreSQL journal (whose sender lock excludes no one), one record wins whole."""
 
-    def suppress(self, emails: Iterable[str], reason: str, now: datetime) -> int:
+    def suppress(
+        self,
+        emails: Iterable[str],
+        reason: str,
+        now: datetime,
+        *,
+        channel: str = "manual",
+        by: str | None = None,
+    ) -> int:
         """Add addresses (compared as :func:`greeter.contacts.email_key` does); how many were new.
 
         Written here once: :meth:`suppress_dated` with one reason and moment for all, on every
         backend (they inherit it by subclassing this protocol).
         """
-        return self.suppress_dated(Suppression(email, reason, now) for email in emails)
+        entries = [Suppression(email, reason, now) for email in emails]
+        return self.suppress_dated(entries, channel=channel, by=by, now=now)
 
-    def unsuppress(self, emails: Iterable[str]) -> int:
-        """Remove addresses; returns how many were on the list."""
+    def unsuppress(
+        self, emails: Iterable[str], now: datetime, *, by: str | None = None, reason: str = ""
+    ) -> int:
+        """Remove addresses; returns how many were on the list. Each removal is a ``lifted``
+        :class:`OptOutEvent` (``by``, ``reason``) in the same transaction."""
+
+    def optout_events(self, email: str | None = None) -> list[OptOutEvent]:
+        """Every :class:`OptOutEvent`, oldest first; ``email``: only those of that address."""
 
     def suppressed(self) -> set[str]:
         """The whole list, case-folded, for the planner to take as plain data."""
@@ -708,8 +752,19 @@ class JournalStore(Protocol):
 
     def is_suppressed(self, email: str) -> bool: ...
 
-    def suppress_dated(self, entries: Iterable[Suppression]) -> int:
-        """Add addresses, each with its own reason and date (an imported list's); how many were new."""
+    def suppress_dated(
+        self,
+        entries: Iterable[Suppression],
+        *,
+        channel: str = "import",
+        by: str | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Add addresses, each with its own reason and date (an imported list's); how many were new.
+
+        Each new one is an ``added`` :class:`OptOutEvent` of ``channel`` recorded at ``now`` (None:
+        the entry's own date), in the same transaction; one already listed changes nothing.
+        """
 
     def opt_out(
         self,
@@ -717,6 +772,9 @@ class JournalStore(Protocol):
         reason: str,
         now: datetime,
         contact_ids: Mapping[str, Collection[str]] | None = None,
+        *,
+        channel: str = "manual",
+        by: str | None = None,
     ) -> tuple[int, int]:
         """A person's opt-out (an unsubscribe, a complaint, a request by hand): :meth:`suppress` the
         addresses and bind the person's contact ids (:class:`PersonOptOut`), in one transaction.
@@ -729,7 +787,9 @@ class JournalStore(Protocol):
         bounce is the address's fault and stays :meth:`suppress`.
         """
 
-    def restore_opt_outs(self, opt_outs: Iterable[PersonOptOut]) -> int:
+    def restore_opt_outs(
+        self, opt_outs: Iterable[PersonOptOut], *, channel: str = "import", by: str | None = None
+    ) -> int:
         """Bind contact ids exactly as ``opt_outs`` were recorded (their address, reason and date), in
         one transaction: a list moved to a restored or new journal (``suppress --from-csv`` of greeter's
         own export). Unlike :meth:`opt_out` it binds no one else greeted at the address: a contact whose
@@ -740,9 +800,18 @@ class JournalStore(Protocol):
         """Every person-level opt-out by contact id, for the planner to take as plain data."""
 
     def lift_opt_outs(
-        self, emails: Iterable[str] = (), contact_ids: Iterable[str] = ()
+        self,
+        emails: Iterable[str] = (),
+        contact_ids: Iterable[str] = (),
+        *,
+        now: datetime | None = None,
+        by: str | None = None,
+        reason: str = "",
     ) -> list[PersonOptOut]:
-        """Remove the person-level opt-outs made from ``emails`` or of ``contact_ids``; returns them."""
+        """Remove the person-level opt-outs made from ``emails`` or of ``contact_ids``; returns them.
+
+        Each is a ``lifted`` :class:`OptOutEvent` (``by``, ``reason``) recorded at ``now``.
+        """
 
     def purge(self, before: date, *, dry_run: bool = False) -> Purge:
         """Delete finished greetings wholly before ``before`` (storage limitation, :mod:`greeter.retention`).

@@ -20,7 +20,7 @@ said no by phone, and greeter greeted them again.
 
 ``-o FILE`` is written by the one writer every list's file has
 (:mod:`greeter.history_out`): a ``.csv`` Excel opens (the BOM that keeps a
-Cyrillic reason readable, ``;``, ``created_at`` as ``YYYY-MM-DD HH:MM:SS``
+Cyrillic reason readable, ``;``, ``created_at_utc`` as ``YYYY-MM-DD HH:MM:SS``
 UTC — which ``suppress --from-csv`` reads back as UTC, so a list moved keeps
 its dates), a ``.xlsx`` workbook, ``.json``, ``.txt`` (the table).
 """
@@ -41,16 +41,22 @@ from greeter.suppression import COLUMNS as LISTED
 from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
-    from greeter.journal_store import PersonOptOut, Suppression
+    from greeter.errors import Problem
+    from greeter.journal_store import OptOutEvent, PersonOptOut, Suppression
 
 #: The list's JSON and CSV fields: the address's entry, then the contact ids bound by its opt-out,
 #: then (a person-level opt-out's own row) the address it came from. Added columns go last: a script
 #: reading the first ones by position reads them as before.
 COLUMNS = (*LISTED, BOUND, FROM)
 
-#: The list as a spreadsheet: ``created_at`` keeps its name, which ``suppress --from-csv`` knows
-#: as the list's date (its value UTC, as that import reads a time without an offset).
-SHEET = Sheet(COLUMNS, "do-not-contact list", {"email": 32, "reason": 48, BOUND: 16, FROM: 32})
+#: The list as a spreadsheet: ``created_at`` as ``created_at_utc`` (Excel has no zones: the name
+#: says the clock, as ``history -o``'s ``sent_at_utc`` does), which ``suppress --from-csv`` knows
+#: as the list's date and reads as UTC.
+SHEET = Sheet(
+    tuple(f"{n}_utc" if n == "created_at" else n for n in COLUMNS),
+    "do-not-contact list",
+    {"email": 32, "reason": 48, BOUND: 16, FROM: 32},
+)
 
 
 def bound_by_address(opt_outs: Mapping[str, PersonOptOut]) -> dict[str, list[str]]:
@@ -139,7 +145,10 @@ def show_list(
         _print(entries, bound, persons, fmt, sys.stdout, journal)
         return
     if fmt in SHEETS:
-        rows = ({**r, "created_at": naive(r["created_at"])} for r in _records(entries, bound, persons))
+        rows = (
+            {**{k: v for k, v in r.items() if k != "created_at"}, "created_at_utc": naive(r["created_at"])}
+            for r in _records(entries, bound, persons)
+        )
         write_sheet(out, fmt, SHEET, rows)
     else:
         write_text(out, fmt, lambda text: _print(entries, bound, persons, fmt, text, journal))
@@ -183,3 +192,96 @@ def _print(
 def _since(moment: datetime) -> str:
     """A row's date as the table shows it: UTC, to the minute."""
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}"
+
+
+# --- suppress --list --all: the opt-out events -----------------------------------------------------
+
+#: ``suppress --list --all``'s JSON and CSV fields (:class:`~greeter.journal_store.OptOutEvent`):
+#: ``recorded_at`` when greeter recorded it, ``since`` an added opt-out's own date (an imported
+#: list's), ``contact_id`` null for the address's own entry, ``by`` null when nobody was named.
+EVENT_COLUMNS = ("recorded_at", "event", "email", "contact_id", "channel", "reason", "by", "since")
+
+#: The events as a spreadsheet: the two moments named ``…_utc`` (Excel has no zones).
+EVENT_SHEET = Sheet(
+    tuple(f"{n}_utc" if n in ("recorded_at", "since") else n for n in EVENT_COLUMNS),
+    "opt-out events",
+    {"email": 32, "contact_id": 14, "reason": 48, "by": 16},
+)
+
+
+def event_record(event: OptOutEvent) -> dict[str, Any]:
+    """One event's JSON/CSV record (pure): its moments ISO 8601 with their offset."""
+    return {
+        "recorded_at": iso_seconds(event.recorded_at),
+        "event": event.event,
+        "email": event.email,
+        "contact_id": event.contact_id,
+        "channel": event.channel,
+        "reason": event.reason,
+        "by": event.by,
+        "since": None if event.since is None else iso_seconds(event.since),
+    }
+
+
+def events_of(
+    events: Sequence[OptOutEvent], emails: Sequence[str]
+) -> tuple[list[OptOutEvent], list[Problem]]:
+    """The events of the addresses given (``suppress --list --all EMAIL…``: an access request's or a
+    complaint's answer), every one when none is given; a problem for an address with none (pure)."""
+    from greeter.errors import Problem
+
+    if not emails:
+        return list(events), []
+    wanted = {email_key(e.strip()): number for number, e in enumerate(emails, 1) if e.strip()}
+    found = [e for e in events if e.email in wanted]
+    seen = {e.email for e in found}
+    missing = [
+        Problem(
+            f"argument {n}", "", f"{key!r} has no opt-out event (it was never on the do-not-contact list)"
+        )
+        for key, n in wanted.items()
+        if key not in seen
+    ]
+    return found, missing
+
+
+def show_events(events: Sequence[OptOutEvent], fmt: str, out: Path | None, journal: str) -> None:
+    """The events on stdout (``fmt``: table, json, csv) or written to ``out``, as :func:`show_list`
+    writes the list; the table's moments in UTC."""
+    if out is None:
+        _print_events(events, fmt, sys.stdout, journal)
+        return
+    if fmt in SHEETS:
+        rows = (
+            {
+                **{k: v for k, v in r.items() if k not in ("recorded_at", "since")},
+                "recorded_at_utc": naive(r["recorded_at"]),
+                "since_utc": naive(r["since"]),
+            }
+            for r in map(event_record, events)
+        )
+        write_sheet(out, fmt, EVENT_SHEET, rows)
+    else:
+        write_text(out, fmt, lambda text: _print_events(events, fmt, text, journal))
+    print(f"wrote {out} ({len(events)} opt-out event(s), {fmt})", file=sys.stderr)
+
+
+def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journal: str) -> int:
+    """The events as a table, JSON or CSV; how many."""
+    if fmt in ("json", "csv"):
+        print_records(map(event_record, events), EVENT_COLUMNS, fmt, out=stream)
+        return len(events)
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    title = f"opt-out events in journal {journal}: {len(events)}"
+    table = Table(title=title, min_width=cell_len(title))
+    for name in ("when (UTC)", "event", "e-mail", "contact", "channel", "reason", "by"):
+        table.add_column(name, overflow="fold")
+    for e in events:
+        table.add_row(
+            _since(e.recorded_at), e.event, plain(e.email), plain(e.contact_id or ""), e.channel,
+            plain(e.reason), plain(e.by or ""),
+        )  # fmt: skip
+    table_console(None if stream is sys.stdout else stream).print(table)
+    return len(events)

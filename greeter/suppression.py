@@ -50,6 +50,7 @@ __all__ = [
     "FROM",
     "PERSONS_UNREAD",
     "Intake",
+    "erased_contacts",
     "from_arguments",
     "from_file",
     "lift_contacts",
@@ -100,9 +101,9 @@ REASON_HEADERS = frozenset(
 DATE_HEADERS = frozenset(
     _name(h)
     for h in (
-        "created_at", "Date", "Дата", "Дата отписки", "Дата отказа", "Дата запрета", "Дата добавления",
-        "Дата внесения", "Дата включения", "Unsubscribed", "Unsubscribed at", "Unsubscribe date",
-        "Opt-out date", "Opted out", "Added", "Date added", "Since",
+        "created_at", "created_at_utc", "Date", "Дата", "Дата отписки", "Дата отказа", "Дата запрета",
+        "Дата добавления", "Дата внесения", "Дата включения", "Unsubscribed", "Unsubscribed at",
+        "Unsubscribe date", "Opt-out date", "Opted out", "Added", "Date added", "Since",
     )
 )  # fmt: skip
 
@@ -319,11 +320,26 @@ def _layout(path: Path, first: Sequence[str], configured: str, row: int = 1) -> 
             return _Layout(0, None, None, None)
         raise _no_email_column(path, cells, row)
     names = [_name(c) for c in cells]
+    _refuse_events(path, names)
     reason = next((i for i, n in enumerate(names) if n in REASON_HEADERS and i != email), None)
     when = next((i for i, n in enumerate(names) if n in DATE_HEADERS and i != email), None)
     bound = _own_bound(names)
     source = names.index(_name(FROM)) if bound is not None and _name(FROM) in names else None
     return _Layout(email, reason, when, cells, bound, source)
+
+
+#: ``suppress --list --all``'s own fields that no list has: its file is a record, not a list.
+_EVENT_FIELDS = frozenset(_name(n) for n in ("event", "channel"))
+
+
+def _refuse_events(path: Path, names: Collection[str]) -> None:
+    """Refuse (one line, exit 2) greeter's own opt-out events (``suppress --list --all``): read as
+    a list, every address ever opted out — the lifted ones too — would go on the list again."""
+    if set(names) >= _EVENT_FIELDS:
+        raise ContactsError(
+            f"{path}: this is greeter's record of opt-out events (suppress --list --all), lifted ones"
+            " too, not a list; export the list in force with suppress --list -o FILE.csv and give that"
+        )
 
 
 def _own_bound(names: Sequence[str]) -> int | None:
@@ -333,7 +349,10 @@ def _own_bound(names: Sequence[str]) -> int | None:
     Only there: a CRM's column of ids means its own ids, not the contacts an opt-out binds.
     """
     own = [_name(n) for n in (*COLUMNS, BOUND)]
-    return names.index(own[-1]) if all(n in names for n in own) else None
+    # ``-o FILE.csv`` names the date ``created_at_utc``, ``--format csv`` ``created_at``: either.
+    labelled = {_name("created_at"), _name("created_at_utc")}
+    present = all(n in names or (n in labelled and labelled & set(names)) for n in own)
+    return names.index(own[-1]) if present else None
 
 
 def _no_email_column(path: Path, cells: Sequence[str], row: int) -> ContactsError:
@@ -544,6 +563,8 @@ def own_json(path: Path) -> list[dict[str, Any]] | None:
         ) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) and "email" in r for r in data):
         raise ContactsError(f"{path}: JSON, but not {wanted}; save the list as CSV")
+    for record in data[:1]:
+        _refuse_events(path, [_name(str(k)) for k in record])
     if not data:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
     return data
@@ -599,29 +620,53 @@ def store(
     entries: Iterable[tuple[str, str, datetime | None]],
     now: datetime,
     persons: Mapping[str, tuple[str, str, datetime | None]] | None = None,
+    *,
+    channels: Mapping[str, str] | None = None,
+    by: str | None = None,
 ) -> tuple[int, int]:
     """Put ``(address, reason, date)`` triples on the list and bind ``persons`` (contact id →
     address, reason, date: :attr:`Intake.persons`) in one transaction (a date of None: ``now``);
-    returns how many addresses and how many contact ids were new."""
-    rows = [Suppression(address, reason, since or now) for address, reason, since in entries]
+    returns how many addresses and how many contact ids were new.
+
+    Each new one is an opt-out event recorded at ``now`` by ``by``, of the channel ``channels``
+    gives its :func:`email_key` (``bounce``, ``manual``…), else ``import``: a list's line.
+    """
+    groups: dict[str, list[Suppression]] = {}
+    for address, reason, since in entries:
+        channel = (channels or {}).get(email_key(address), "import")
+        groups.setdefault(channel, []).append(Suppression(address, reason, since or now))
     bound = [
         PersonOptOut(cid, address, reason, since or now)
         for cid, (address, reason, since) in sorted((persons or {}).items())
     ]
     with journal.batch():
-        return journal.suppress_dated(rows), journal.restore_opt_outs(bound) if bound else 0
+        added = sum(
+            journal.suppress_dated(rows, channel=c, by=by, now=now) for c, rows in sorted(groups.items())
+        )
+        return added, journal.restore_opt_outs(bound, channel="import", by=by) if bound else 0
 
 
-def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Problem]]:
-    """Take the addresses given as arguments off the list: how many were removed, and a problem
+def remove(
+    journal: JournalStore,
+    emails: Sequence[str],
+    now: datetime,
+    *,
+    by: str | None = None,
+    reason: str = "",
+    force: bool = False,
+) -> tuple[int, list[Problem], list[Problem]]:
+    """Take the addresses given as arguments off the list: how many were removed, a problem
     for each that was not on it — "not on the do-not-contact list" (with the listed address it
     may have meant: a typo must not read as done), or "not an e-mail address" — and a warning for
-    an argument read as ``suppress`` reads it (``Антон <a@x.ru>``, two addresses at once).
+    an argument read as ``suppress`` reads it (``Антон <a@x.ru>``, two addresses at once); and the
+    refusals (:func:`_erased`): an address ``greeter forget`` listed is taken off only with
+    ``force``, and without it nothing at all is removed (the caller exits 2).
 
     An entry is compared as the list compares addresses (:func:`email_key`); one on the list is
     removed whatever it looks like (a list an older greeter filled may hold anything). The
     person-level opt-outs made from an address (:meth:`JournalStore.opt_out`) are lifted with it:
     they are the same opt-out, and one made from an address no longer listed still counts as on it.
+    Each removal is a ``lifted`` opt-out event (``by``, ``reason``, ``now``); the events before it stay.
     """
     on_list = journal.suppressed()
     listed = on_list | {entry.email for entry in journal.opted_out_contacts().values()}
@@ -643,11 +688,14 @@ def remove(journal: JournalStore, emails: Sequence[str]) -> tuple[int, list[Prob
                 continue
             hint = _misspelt_domain(key, listed)
             problems.append(Problem(where, "", f"{address!r} is not on the do-not-contact list{hint}"))
-    problems.extend(_erased(journal, found))
+    erased = _erased(journal, found, force=force)
+    if not force and erased:
+        return 0, problems, erased
+    problems.extend(erased)
     if not found:
-        return 0, problems
-    lifted = {entry.email for entry in journal.lift_opt_outs(found)}
-    return journal.unsuppress(list(found)) + len(lifted - on_list), problems
+        return 0, problems, []
+    lifted = {entry.email for entry in journal.lift_opt_outs(found, now=now, by=by, reason=reason)}
+    return journal.unsuppress(list(found), now, by=by, reason=reason) + len(lifted - on_list), problems, []
 
 
 def _misspelt_domain(key: str, listed: Iterable[str]) -> str:
@@ -683,14 +731,23 @@ def _no_opt_out(cid: str, opted_out: Collection[str]) -> str:
     return f"{said} (the contacts who have: {', '.join(shown)}{more})"
 
 
-def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[list[str], list[Problem]]:
+def lift_contacts(
+    journal: JournalStore,
+    contact_ids: Sequence[str],
+    now: datetime,
+    *,
+    by: str | None = None,
+    reason: str = "",
+) -> tuple[list[str], list[Problem]]:
     """Lift the person-level opt-outs of ``contact_ids`` (``unsuppress --contact``): a line for each
     lifted, saying what stays, and a problem for each id that had none (a typo must not read as done).
 
     Only the binding goes: the address the opt-out came from stays on the list (the client may
-    have left it for good); ``unsuppress ADDRESS`` lifts that.
+    have left it for good); ``unsuppress ADDRESS`` lifts that. Each is a ``lifted`` event.
     """
-    lifted = journal.lift_opt_outs(contact_ids=contact_ids) if contact_ids else []
+    lifted = (
+        journal.lift_opt_outs(contact_ids=contact_ids, now=now, by=by, reason=reason) if contact_ids else []
+    )
     listed = journal.suppressed() if lifted else set()
     lines = []
     for entry in lifted:
@@ -706,17 +763,42 @@ def lift_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> tuple[li
     return lines, problems
 
 
-def _erased(journal: JournalStore, found: Mapping[str, str]) -> list[Problem]:
-    """A warning for each address ``greeter forget`` put on the list: taking it off is allowed (an
-    operator's decision) but never silent — the person asked to be erased, and a CRM that still
-    holds them would have them greeted again."""
+#: What a refusal to lift an erasure's entry or binding adds (``unsuppress`` without ``--force``).
+_FORCE_ERASED = "nothing removed; add --force to take it off all the same (the erasure stays on record)"
+
+
+def erased_contacts(journal: JournalStore, contact_ids: Sequence[str]) -> list[Problem]:
+    """A refusal (exit 2) for each of ``contact_ids`` whose opt-out ``greeter forget`` made or kept:
+    ``unsuppress --contact`` lifts it only with ``--force``, as ``unsuppress ADDRESS`` an erased address."""
+    bound = journal.opted_out_contacts() if contact_ids else {}
+    return [
+        Problem(
+            "unsuppress --contact",
+            "",
+            f"contact {cid!r} was opted out by an erasure request ({bound[cid].reason}): {_FORCE_ERASED}",
+        )
+        for cid in contact_ids
+        if cid in bound and is_erasure(bound[cid].reason)
+    ]
+
+
+def _erased(journal: JournalStore, found: Mapping[str, str], *, force: bool) -> list[Problem]:
+    """One line for each address ``greeter forget`` put on the list. Without ``force`` a refusal:
+    the person asked to be erased and the entry is the record of it (GDPR art. 5(2)), so one
+    ``unsuppress`` must not take it away — before, it did with a warning, exit 0. With ``force``
+    a warning: an operator's decision, never silent — a CRM that still holds the person has them
+    greeted again; the erasure's own event stays in the journal either way."""
     return [
         Problem(
             found[entry.email],
             "",
-            f"{entry.email!r} {_how_erased(entry)}: taken off, greeter writes to it again if the contacts"
-            " still hold it",
-            severity="warning",
+            f"{entry.email!r} {_how_erased(entry)}: "
+            + (
+                "taken off, greeter writes to it again if the contacts still hold it"
+                if force
+                else _FORCE_ERASED
+            ),
+            severity="warning" if force else "error",
         )
         for entry in journal.suppression_list()
         if entry.email in found and is_erasure(entry.reason)

@@ -136,7 +136,7 @@ def unsubscribe_person(journal: JournalStore, address: str, now: datetime, shown
     sleeps until its next letter, hours after the copy.
     """
     refuse_unwritable(journal, shown, NOT_RECORDED)
-    return journal.opt_out([address], ONE_CLICK_REASON, now)[0]
+    return journal.opt_out([address], ONE_CLICK_REASON, now, channel="link")[0]
 
 
 def refuse_unwritable(journal: JournalStore, shown: str, outcome: str, *, same_file: bool = True) -> None:

@@ -85,6 +85,7 @@ def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_su
         sent_to = {m.rcpt_tos[0] for m in sink.messages if not m.dropped}
         with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as lite:
             key, optouts = lite.message_key(create=False), lite.suppressed()
+            events = lite.optout_events()
         target = url.replace("postgresql://postgres@", f"postgresql://postgres:{SECRET}@")
 
         done = copy(config, target)
@@ -103,6 +104,7 @@ def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_su
             assert pg.message_key(create=False) == key  # the same Message-IDs for every letter
             assert pg.suppressed() == optouts
             assert set(pg.opted_out_contacts()) == {"5"}
+            assert events and pg.optout_events() == events  # the opt-outs' record moves with them
             assert pg.approvals(APPROVED[2]) == {APPROVED: "hash-of-the-letter"}
 
         moved = make_project(rows(), **smtp(sink.port), storage={"url": url})  # storage.url switched

@@ -46,7 +46,7 @@ MOMENT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 SCRIPT_COLUMNS = [
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at", "sent_at",
     "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at", "current_contact_id",
-    "name", "company", "occasion_title", "timezone", "when_local", "subject",
+    "name", "company", "occasion_title", "timezone", "when_local", "subject", "content_sha256",
 ]  # fmt: skip
 EXCEL_COLUMNS = [
     *(f"{c}_utc" if c in ("planned_at", "sent_at", "updated_at") else c for c in SCRIPT_COLUMNS),
@@ -104,7 +104,7 @@ def test_history_o_xlsx_is_a_workbook_with_date_cells_and_formulas_kept_text(sen
     assert sheet is not None
     assert [c.value for c in sheet[1]] == EXCEL_COLUMNS and all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"  # the header stays in view
-    assert sheet.auto_filter.ref == f"A1:V{1 + len(exact)}"  # V: the 22nd column, every row filtered
+    assert sheet.auto_filter.ref == f"A1:W{1 + len(exact)}"  # W: the 23rd column, every row filtered
     widths = {
         name: sheet.column_dimensions[c.column_letter].width
         for name, c in zip(EXCEL_COLUMNS, sheet[1], strict=True)
@@ -230,13 +230,13 @@ def test_suppress_list_o_writes_what_history_o_writes_with_the_bound_contact_ids
     assert list(next(iter(rows.values()))) == [
         "email",
         "reason",
-        "created_at",
+        "created_at_utc",  # Excel has no zones: the name says the clock, as history -o's sent_at_utc
         "contact_ids",
         "opted_out_from",
     ]
     three = rows["three@example.com"]
     assert (three["reason"], three["contact_ids"]) == (reason, "3")  # Cyrillic intact, with the BOM
-    assert three["created_at"] == f"{_naive(exact['three@example.com']['created_at']):%Y-%m-%d %H:%M:%S}"
+    assert three["created_at_utc"] == f"{_naive(exact['three@example.com']['created_at']):%Y-%m-%d %H:%M:%S}"
     assert rows["two@example.com"]["reason"] == "'" + HYPERLINK  # neutralised, as history's CSV
 
     sheet = load_workbook(root / "dnc.xlsx").active

@@ -142,13 +142,14 @@ def test_forget_before_the_first_send_lists_the_address_and_the_first_send_skips
 
 def test_unsuppress_of_an_erased_address_is_done_but_never_silently(make_project: MakeProject) -> None:
     """``unsuppress`` took an ``erasure request`` entry off the list without a word: the person asked
-    to be erased, and a CRM still holding them has them greeted again."""
+    to be erased, and a CRM still holding them has them greeted again. Now it is refused without
+    --force (tests/test_optout_events.py); with it, done with a warning."""
     config = make_project(CLIENTS)
     sent(config)
     assert greeter(config, "forget", GONE, "--yes").exit_code == 0
     assert greeter(config, "suppress", "client02@example.com").exit_code == 0
 
-    result = greeter(config, "unsuppress", GONE.upper(), "client02@example.com")
+    result = greeter(config, "unsuppress", GONE.upper(), "client02@example.com", "--force")
 
     assert result.exit_code == 0, result.output  # an operator's decision: done, with a warning
     (line,) = result.stderr.splitlines()
@@ -271,6 +272,7 @@ def test_the_suppress_csv_export_names_the_column_the_import_reads() -> None:
 
     header = next(csv.reader(io.StringIO(",".join(COLUMNS))))
     assert _name(header[COLUMNS.index("created_at")]) in DATE_HEADERS
+    assert _name("created_at_utc") in DATE_HEADERS  # the name -o FILE.csv gives it
 
 
 # --- the journal's part, on both backends -------------------------------------------------------

@@ -497,7 +497,7 @@ def test_suppression_list_is_case_insensitive_and_reports_changes(journal: Journ
     assert journal.suppress(["ivan@example.com"], "again", NOW) == 0
     assert journal.suppressed() == {"ivan@example.com", "anna@example.com"}
     assert journal.is_suppressed("IVAN@example.com")
-    assert journal.unsuppress(["IVAN@EXAMPLE.COM", "nobody@example.com"]) == 1
+    assert journal.unsuppress(["IVAN@EXAMPLE.COM", "nobody@example.com"], NOW) == 1
     assert not journal.is_suppressed("ivan@example.com")
     assert journal.suppressed() == {"anna@example.com"}
 
@@ -543,8 +543,8 @@ def test_suppression_list_shows_reason_and_time_and_ignores_case_as_the_planner_
     assert "STRAßE@example.de".lower() in journal.suppressed()
     assert journal.is_suppressed("STRAßE@example.de")
     assert not journal.is_suppressed("STRASSE@example.de")
-    assert journal.unsuppress(["strasse@example.de"]) == 0
-    assert journal.unsuppress(["straße@example.de"]) == 1
+    assert journal.unsuppress(["strasse@example.de"], NOW) == 0
+    assert journal.unsuppress(["straße@example.de"], NOW) == 1
     assert [s.email for s in journal.suppression_list()] == ["anna@example.com", "ivan@example.com"]
 
 

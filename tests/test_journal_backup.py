@@ -152,7 +152,8 @@ def test_a_postgresql_journal_is_pointed_to_pg_dump(make_project: MakeProject, t
         assert refused.returncode == 2 and refused.stdout == ""
         (line,) = refused.stderr.splitlines()
         tables = (
-            "greetings, suppression, approvals, occasions, notices, secrets, suppressed_contacts, project"
+            "greetings, suppression, approvals, occasions, notices, secrets, suppressed_contacts, project,"
+            " optout_events"
         )
         assert line.startswith(f"a PostgreSQL journal is backed up with pg_dump: pg_dump -n {schema} ")
         assert line.endswith(f"(the tables {tables} and schema_version)") and "schema=" not in line

@@ -242,7 +242,7 @@ def test_postgresql_migration_7_adds_the_project_table_to_an_old_schema() -> Non
         with PgJournal.open(url, now=MOMENT) as journal:
             assert journal.project() == moved
         version = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        assert version is not None and version[0] == len(PG_MIGRATIONS) == 7
+        assert version is not None and version[0] == len(PG_MIGRATIONS) >= 7  # 8: the opt-out events after it
 
 
 def test_two_journals_sharing_an_outbox_never_overwrite_each_others_letters(
