@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
-from greeter.holiday_tables import days_of
+from greeter.holiday_tables import greeted_days_of
 from greeter.starter_countries import CHRISTMAS_LEADS, HOLIDAYS
 
 NOW = "2026-12-01T09:00:00+01:00"
@@ -74,7 +74,10 @@ def test_a_christmas_before_new_year_is_the_one_that_leads() -> None:
         for h in examples:
             if h.name != "christmas":
                 continue
-            found = [d for d, hs in days_of(country, 2026).items() if any(h.holiday in x.names for x in hs)]
+            # greeted_days_of, as a holiday occasion looks its day up: Ukraine's Christmas is a working
+            # day under martial law (the holidays package's workday category), greeted all the same.
+            days = greeted_days_of(country, 2026)
+            found = [d for d, hs in days.items() if any(h.holiday in x.names for x in hs)]
             assert found, (country, h.holiday)
             assert h.before_new_year == (found[0].month == 12), (country, found)
     assert 60 < CHRISTMAS_LEADS < 100  # above New Year and the anniversaries, below the birthday
