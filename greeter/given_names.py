@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Final
 
 __all__ = [
+    "APOSTROPHES_AS_ONE",
     "given_name_gender",
     "is_first_name",
     "is_hungarian_given_name",
@@ -304,8 +305,11 @@ _GENDER_OTHER: Final = {
 }
 
 
-#: The apostrophes a CRM writes inside a Ukrainian name (Мар'яна, Мар’яна, Марʼяна): read as one.
-_APOSTROPHES: Final = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+#: Every apostrophe a name is written with, as the ASCII ``'``: a Ukrainian name's (Мар'яна, Мар’яна,
+#: Марʼяна), an Uzbek Latin one's (o‘, g‘: the modifier letters ʻ ʼ, the quotes ‘ ’, the grave accent
+#: `` ` ``) and what a keyboard types. One table for the name lists here and for comparing names
+#: (:func:`greeter.history_people.name_key`).
+APOSTROPHES_AS_ONE: Final = str.maketrans(dict.fromkeys("\u2018\u2019\u02bb\u02bc`\u00b4\u2032", "'"))
 
 
 @lru_cache(maxsize=1)
@@ -341,7 +345,7 @@ def given_name_gender(word: str, *, patronymic_names: bool = True) -> str | None
     that is no Russian one ("Марко", "Jaan") says a gender — a Russian client's
     patronymic is what says theirs (:func:`greeter.names.gender_of`).
     """
-    parts = word.strip().lower().translate(_APOSTROPHES).split("-")
+    parts = word.strip().lower().translate(APOSTROPHES_AS_ONE).split("-")
     genders = {_GENDER_OTHER.get(part) for part in parts}
     if patronymic_names:  # the Russian, Kazakh and Ukrainian names too: a people with patronymics
         genders = {_GENDER_ALL.get(part) or _with_ukrainian().get(part) for part in parts}

@@ -35,10 +35,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact, email_key
+from greeter.given_names import APOSTROPHES_AS_ONE
 from greeter.journal_store import JournalEntry, PersonOptOut, Suppression, erasure_day
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.zone_label import iso_seconds, local_time
@@ -332,11 +333,6 @@ def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> 
     return all(place(i, set()) for i in range(len(wanted)))
 
 
-#: Apostrophes an Uzbek Latin name is written with (o‘, g‘ and the ʼ of a stop): the modifier letters
-#: ʻ ʼ, the quotes ‘ ’, the grave accent ` and the ASCII ' a keyboard types — one, to compare names by.
-_APOSTROPHES: Final = str.maketrans(dict.fromkeys("\u2018\u2019\u02bb\u02bc`\u00b4\u2032", "'"))
-
-
 def name_key(text: str) -> str:
     """A name as :func:`named` compares it: words, any case, ё as е, every apostrophe as ``'``.
 
@@ -345,7 +341,7 @@ def name_key(text: str) -> str:
     ``history``, ``preview`` and every ``--contact`` (:func:`named`,
     :func:`~greeter.history_client.closest_contacts`).
     """
-    return " ".join(text.casefold().replace("ё", "е").translate(_APOSTROPHES).split())
+    return " ".join(text.casefold().replace("ё", "е").translate(APOSTROPHES_AS_ONE).split())
 
 
 @lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts

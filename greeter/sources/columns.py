@@ -84,9 +84,11 @@ def cell_reader(fields: Sequence[tuple[str, int]]) -> Callable[[Sequence[str]], 
     for name, i in fields:
         if not isinstance(name, str) or type(i) is not int:
             raise TypeError(f"cell_reader takes (name, position) pairs, not {(name, i)!r}")
+    from greeter.generated_code import compiled
+
     body = ", ".join(f"{name!r}: row[{i}].strip()" for name, i in fields)
     env: dict[str, object] = {}
-    exec(f"def cells(row):\n    return {{{body}}}\n", env)  # names repr'd, positions ints
+    exec(compiled(f"def cells(row):\n    return {{{body}}}\n"), env)  # names repr'd, positions ints
     reader: Callable[[Sequence[str]], dict[str, str]] = env["cells"]  # type: ignore[assignment]
     return reader
 
