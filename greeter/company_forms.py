@@ -37,6 +37,8 @@ ORGANISATION_FORMS: Final[tuple[str, ...]] = (
     "ХК",  # Uzbekistan: хусусий корхона (a private enterprise)
     "АЖ",  # Uzbekistan: акциядорлик жамияти (a joint-stock company)
     "ОсОО",  # Kyrgyzstan: общество с ограниченной ответственностью
+    "ҶДММ",  # Tajikistan: ҷамъияти дорои масъулияти маҳдуд (a limited liability company)
+    "ҶСК",  # Tajikistan: ҷамъияти саҳомии кушода (an open joint-stock company)
     # unitary enterprises and state institutions
     "ГУП",
     "МУП",

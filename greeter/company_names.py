@@ -135,6 +135,7 @@ __all__ = [
     "LATIN_LEADING_FORMS",
     "LEGAL_FORMS",
     "LOCALE_QUOTES",
+    "UZBEK_TRAILING_FORMS",
     "company_in",
     "company_name",
 ]
@@ -160,6 +161,10 @@ _QUOTES: Final = frozenset("«»\"“”„'‘’")
 LATIN_LEADING_FORMS: Final = frozenset(
     {"OOO", "MChJ", "MCHJ", "QK", "XK", "AJ", "YaTT", "YATT", "MMC", "ASC", "QSC"}
 )
+#: Uzbekistan's organisations' forms, which it writes after the name («"Buxoro Tekstil" MChJ», as
+#: registered): there too the form is the noun, the name kept as written — «компании Buxoro
+#: Tekstil MChJ» said the company twice. Not Azerbaijan's (Azersun Trade MMC: the name's end).
+UZBEK_TRAILING_FORMS: Final = frozenset({"MChJ", "MCHJ", "QK", "XK", "AJ"})
 
 
 def _pattern(form: str) -> str:
@@ -591,8 +596,11 @@ def company_in(name: str, case: str) -> str:
 
 
 def _latin_led(text: str) -> bool:
-    """A name led by a foreign legal form (:data:`LATIN_LEADING_FORMS`): written as registered."""
-    return text.split(" ", 1)[0] in LATIN_LEADING_FORMS and " " in text
+    """A name led by a foreign legal form (:data:`LATIN_LEADING_FORMS`), or ended by an Uzbek one
+    (:data:`UZBEK_TRAILING_FORMS`): written as registered, the form standing for «компании»."""
+    if " " not in text:
+        return False
+    return text.split(" ", 1)[0] in LATIN_LEADING_FORMS or text.rsplit(" ", 1)[1] in UZBEK_TRAILING_FORMS
 
 
 def looks_up_words(name: str | None) -> bool:
