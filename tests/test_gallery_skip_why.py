@@ -125,3 +125,29 @@ def test_every_gallery_language_says_the_recorded_reason(tag: str) -> None:
     dismissed = card_from(1, _data("the journal already has this greeting (skipped): dismissed"),
                           has_page=False, titles={}, ui=ui)  # fmt: skip
     assert dismissed.detail == ui.say("journal.dismissed.detail")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "pg"])
+def test_both_journals_give_a_skip_its_recorded_reason(backend: str, tmp_path: Path) -> None:
+    """Each journal's greeted_dates says a skip's reason; not a merged occasion's nor an expiry's."""
+    from contextlib import ExitStack
+
+    from greeter.journal_pg import PgJournal
+    from greeter.journal_store import STATES
+    from greeter.journal_transitions import merged_reason
+    from tests import databases
+
+    with ExitStack() as stack:
+        if backend == "pg":
+            url, _ = stack.enter_context(databases.pg_schema())
+            journal: Any = stack.enter_context(PgJournal.open(url, now=NOW))
+        else:
+            journal = open_journal(str(tmp_path / "j.sqlite3"), now=NOW)
+            stack.callback(journal.close)
+        journal.mark_skipped(("5", "birthday", BIRTHDAY), SUPPRESSED, NOW, email="five@example.com")
+        journal.mark_skipped(("5", "new_year", date(2026, 12, 29)), merged_reason("birthday"), NOW)
+        journal.mark_expired(("6", "birthday", BIRTHDAY), NOW, email="six@example.com", why="missed")
+        found = {(p.contact_id, p.occasion): p for p in journal.greeted_dates(date(2026, 1, 1), STATES)}
+    assert found["5", "birthday"].skipped_why == SUPPRESSED
+    assert found["5", "new_year"].skipped_why is None and found["5", "new_year"].merged_into == "birthday"
+    assert (found["6", "birthday"].skipped_why, found["6", "birthday"].expired_why) == (None, "missed")
