@@ -79,7 +79,7 @@ def _out_option(help_text: str) -> Callable[[_F], _F]:
 @click.option(
     "--state",
     "state_filter",
-    # The journal's STATES and history_view.DISMISSED, written out: importing them would cost
+    # The journal's STATES and journal_store.DISMISSED, written out: importing them would cost
     # every command's start-up (tests/test_history_view.py keeps the two lists the same).
     type=Choice(HISTORY_STATES),
     help="Only greetings in this state (dismissed: the skipped ones an operator dismissed).",

@@ -17,9 +17,9 @@ decides, from one table (:func:`company_name`):
   letter's own — ``ООО "Вектор"`` → ООО «Вектор» (:func:`_typographic`), after a
   person's form as well (``ИП "Оглы"`` → ИП «Оглы», no quotes of its own) — and, in
   a letter quoting with «», English and German double quotes: ООО “Вектор” → ООО «Вектор»;
-* a legal form for an organisation (:data:`ORGANISATION_FORMS`) first, then the
+* a legal form for an organisation (:data:`~greeter.company_forms.ORGANISATION_FORMS`) first, then the
   name → the form, then the name in guillemets;
-* a legal form for a person (:data:`PERSON_FORMS`) first → as written;
+* a legal form for a person (:data:`~greeter.company_forms.PERSON_FORMS`) first → as written;
 * a legal form and nothing after it → as written;
 * a name without a Cyrillic letter (and with some letter) → as written;
 * anything else → the whole name in guillemets: «Рога и Копыта».
@@ -33,7 +33,7 @@ entrepreneur is a person, not a «компания» — so the form stands alon
 abbreviated: «партнёром ООО «Тест3»», «Вам и ИП Кузнецов Д. С.». An
 abbreviation does not decline, so it fits every case; a spelled-out form would
 have to («Обществу с ограниченной ответственностью»), and no greeting spells
-it out anyway, so it is abbreviated (:data:`ABBREVIATIONS`). The name after ИП
+it out anyway, so it is abbreviated (:data:`~greeter.company_forms.ABBREVIATIONS`). The name after ИП
 is declined only when its patronymic gives the gender (below); initials do not.
 
 A letter in another language names the company as that language does
@@ -125,131 +125,21 @@ from typing import Any, Final
 
 from greeter.addressing import decline, gender_of
 from greeter.company_cells import unmangled
+from greeter.company_forms import ABBREVIATIONS, ORGANISATION_FORMS, PERSON_FORMS
 from greeter.contacts import Contact, Gender
 from greeter.names import normalise_case
 from greeter.russian_morph import GRAMMEME, common_readings, inflected
 
 __all__ = [
-    "ABBREVIATIONS",
     "COMPANY",
     "LATIN_LEADING_FORMS",
     "LEGAL_FORMS",
     "LOCALE_QUOTES",
-    "ORGANISATION_FORMS",
-    "PERSON_FORMS",
+    "UZBEK_TRAILING_FORMS",
     "company_in",
     "company_name",
 ]
 
-#: Legal forms of organisations, abbreviated (capitals) or spelled out (any case).
-ORGANISATION_FORMS: Final[tuple[str, ...]] = (
-    # commercial companies
-    "ООО",
-    "АО",
-    "ЗАО",
-    "ОАО",
-    "ПАО",
-    "НАО",
-    "ТОО",  # Kazakhstan
-    "ОДО",  # Belarus
-    # Ukraine
-    "ТОВ",
-    "ТДВ",
-    "АТ",
-    "ПрАТ",
-    "ПАТ",
-    "ДП",
-    # Kazakhstan (in Kazakh), Belarus (in Belarusian), Uzbekistan (in Cyrillic Uzbek)
-    "ЖШС",
-    "АҚ",
-    "ТАА",
-    "МЧЖ",
-    "ХК",  # Uzbekistan: хусусий корхона (a private enterprise)
-    "АЖ",  # Uzbekistan: акциядорлик жамияти (a joint-stock company)
-    "ОсОО",  # Kyrgyzstan: общество с ограниченной ответственностью
-    # unitary enterprises and state institutions
-    "ГУП",
-    "МУП",
-    "ФГУП",
-    "УП",
-    "ЧУП",
-    "ГБУ",
-    "ГАУ",
-    "ГКУ",
-    "МБУ",
-    "МАУ",
-    "МКУ",
-    "ФГБУ",
-    "ФГАУ",
-    "ФГКУ",
-    # non-profits and partnerships
-    "НКО",
-    "АНО",
-    "НП",
-    "ТСЖ",
-    "СНТ",
-    "Общество с ограниченной ответственностью",
-    "Акционерное общество",
-    "Публичное акционерное общество",
-    "Непубличное акционерное общество",
-    "Закрытое акционерное общество",
-    "Открытое акционерное общество",
-    "Товарищество с ограниченной ответственностью",
-    "Государственное унитарное предприятие",
-    "Муниципальное унитарное предприятие",
-    "Федеральное государственное унитарное предприятие",
-    "Автономная некоммерческая организация",
-    "Некоммерческое партнёрство",
-    "Некоммерческое партнерство",
-    "Товариство з обмеженою відповідальністю",
-    "Товариство з додатковою відповідальністю",
-    "Акціонерне товариство",
-    "Приватне акціонерне товариство",
-    "Публічне акціонерне товариство",
-    "Державне підприємство",
-    "Жауапкершілігі шектеулі серіктестік",
-    "Акционерлік қоғам",
-)
-#: Legal forms of a person trading under his own name: no quotes at all.
-PERSON_FORMS: Final[tuple[str, ...]] = (
-    "ИП",
-    "Индивидуальный предприниматель",
-    "Глава КФХ",
-    "ФОП",  # Ukraine: фізична особа-підприємець
-    "Фізична особа-підприємець",
-    "ФЛП",  # the same, as a Russian-speaking Ukrainian CRM writes it: физическое лицо-предприниматель
-    "ЧП",  # частный предприниматель, as Russian-speaking CRMs of the region write it
-    "ЯТТ",  # Uzbekistan: якка тартибдаги тадбиркор (an individual entrepreneur)
-    "Физическое лицо-предприниматель",
-)
-
-#: Spelled-out legal forms (lower case, single spaces) → the abbreviation a letter writes.
-ABBREVIATIONS: Final[dict[str, str]] = {
-    "общество с ограниченной ответственностью": "ООО",
-    "акционерное общество": "АО",
-    "публичное акционерное общество": "ПАО",
-    "непубличное акционерное общество": "НАО",
-    "закрытое акционерное общество": "ЗАО",
-    "открытое акционерное общество": "ОАО",
-    "товарищество с ограниченной ответственностью": "ТОО",
-    "государственное унитарное предприятие": "ГУП",
-    "муниципальное унитарное предприятие": "МУП",
-    "федеральное государственное унитарное предприятие": "ФГУП",
-    "автономная некоммерческая организация": "АНО",
-    "некоммерческое партнёрство": "НП",
-    "некоммерческое партнерство": "НП",
-    "индивидуальный предприниматель": "ИП",
-    "товариство з обмеженою відповідальністю": "ТОВ",
-    "товариство з додатковою відповідальністю": "ТДВ",
-    "акціонерне товариство": "АТ",
-    "приватне акціонерне товариство": "ПрАТ",
-    "публічне акціонерне товариство": "ПАТ",
-    "державне підприємство": "ДП",
-    "жауапкершілігі шектеулі серіктестік": "ЖШС",
-    "акционерлік қоғам": "АҚ",
-    "фізична особа-підприємець": "ФОП",
-    "физическое лицо-предприниматель": "ФЛП",
-}
 
 #: «Компания» in each grammatical case (:data:`greeter.addressing.CASES`), for a name without a form.
 COMPANY: Final[dict[str, str]] = {
@@ -271,6 +161,10 @@ _QUOTES: Final = frozenset("«»\"“”„'‘’")
 LATIN_LEADING_FORMS: Final = frozenset(
     {"OOO", "MChJ", "MCHJ", "QK", "XK", "AJ", "YaTT", "YATT", "MMC", "ASC", "QSC"}
 )
+#: Uzbekistan's organisations' forms, which it writes after the name («"Buxoro Tekstil" MChJ», as
+#: registered): there too the form is the noun, the name kept as written — «компании Buxoro
+#: Tekstil MChJ» said the company twice. Not Azerbaijan's (Azersun Trade MMC: the name's end).
+UZBEK_TRAILING_FORMS: Final = frozenset({"MChJ", "MCHJ", "QK", "XK", "AJ"})
 
 
 def _pattern(form: str) -> str:
@@ -338,7 +232,8 @@ def _is_a_name(name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _form_first(text: str) -> str:
-    """The name with its legal form first, as :data:`ORGANISATION_FORMS` writes it; else as given.
+    """The name with its legal form first, as :data:`~greeter.company_forms.ORGANISATION_FORMS`
+    writes it; else as given.
 
     "Ромашка ООО", "Ромашка, ООО" → "ООО Ромашка"; "Банк ВТБ (публичное акционерное
     общество)" → "ПАО Банк ВТБ" (a form moved to the front is ours, so abbreviated);
@@ -485,8 +380,9 @@ _ABBREVIATING: Final = frozenset({"uk"})
 
 
 def _abbreviated(text: str) -> str:
-    """``text`` with its leading spelled-out legal form abbreviated (:data:`ABBREVIATIONS`):
-    «Фізична особа-підприємець Коваленко» → «ФОП Коваленко»; else as it is."""
+    """``text`` with its leading spelled-out legal form abbreviated
+    (:data:`~greeter.company_forms.ABBREVIATIONS`): «Фізична особа-підприємець Коваленко» →
+    «ФОП Коваленко»; else as it is."""
     form = _PERSON.match(text) or _ORGANISATION.match(text)
     if form is None:
         return text
@@ -700,8 +596,11 @@ def company_in(name: str, case: str) -> str:
 
 
 def _latin_led(text: str) -> bool:
-    """A name led by a foreign legal form (:data:`LATIN_LEADING_FORMS`): written as registered."""
-    return text.split(" ", 1)[0] in LATIN_LEADING_FORMS and " " in text
+    """A name led by a foreign legal form (:data:`LATIN_LEADING_FORMS`), or ended by an Uzbek one
+    (:data:`UZBEK_TRAILING_FORMS`): written as registered, the form standing for «компании»."""
+    if " " not in text:
+        return False
+    return text.split(" ", 1)[0] in LATIN_LEADING_FORMS or text.rsplit(" ", 1)[1] in UZBEK_TRAILING_FORMS
 
 
 def looks_up_words(name: str | None) -> bool:

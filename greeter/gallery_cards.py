@@ -18,9 +18,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from greeter.gallery_lang import Ui
-from greeter.journal_store import BASELINE
+from greeter.journal_store import BASELINE, DISMISSED
 from greeter.plan_drafts import merged_into_failed
-from greeter.planner import BASELINE_WORDS
+from greeter.planner import BASELINE_WORDS, recorded_skip
 
 __all__ = ["CARRIED_STATES", "JOURNAL_STATES", "Card", "Said", "Status", "card_of", "draft_page_name"]
 
@@ -286,4 +286,21 @@ def _journal(data: dict[str, Any], ui: Ui) -> str | None:
     said = _said(data["reason"], data["journal_state"], data.get("reason_code"))
     if data["reason"] != "already_sent" or said is None:
         return None
+    if said.key == "journal.skipped" and (why := recorded_skip(data["detail"])) is not None:
+        return _skip_why(why, ui)
     return ui.say(f"{said.key}.detail")
+
+
+def _skip_why(why: str, ui: Ui) -> str:
+    """A letter skipped when sending, with the reason the sender journaled, in ``ui``'s words.
+
+    The journal's reason is the planner's reason code and sentence (``suppressed: … is on the
+    do-not-contact list``), said as the planner's sentences are (:meth:`Ui.detail`; the code is
+    the badge's business), or an operator's dismissal (:data:`~greeter.journal_store.DISMISSED`),
+    which says the letter may well have arrived. A reason it cannot read is shown as written.
+    """
+    if why == DISMISSED:
+        return ui.say("journal.dismissed.detail")
+    code, sep, sentence = why.partition(": ")
+    said = ui.detail(sentence, {}) if sep and ui.get(f"reason.{code}") is not None else None
+    return ui.say("journal.skipped.why", why=said or why)

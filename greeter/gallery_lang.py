@@ -215,6 +215,11 @@ RUSSIAN: Final[Words] = {
     "journal.skipped.badge": "пропуск: пропущено при отправке",
     "journal.skipped.note": "пропущено при отправке",
     "journal.skipped.detail": "при отправке письмо не отправили (почему — в greeter history)",
+    "journal.skipped.why": "при отправке письмо не отправили: {why}",
+    "journal.dismissed.detail": (
+        "оператор отметил письмо как полученное: связь прервалась после передачи, и оно могло дойти;"
+        " greeter его не повторит (greeter history)"
+    ),
     "journal.baseline.badge": "пропуск: отправлено до greeter (baseline)",
     "journal.baseline.note": "отправлено до greeter",
     "journal.baseline.detail": (
@@ -415,6 +420,11 @@ ENGLISH: Final[Words] = {
     "journal.skipped.badge": "skipped: skipped when sending",
     "journal.skipped.note": "skipped when sending",
     "journal.skipped.detail": "the letter was not sent when sending (greeter history says why)",
+    "journal.skipped.why": "the letter was not sent when sending: {why}",
+    "journal.dismissed.detail": (
+        "an operator marked the letter as delivered: the connection broke after it was handed over, and"
+        " it may have arrived; greeter will not send it again (greeter history)"
+    ),
     "journal.baseline.badge": "skipped: sent before greeter (baseline)",
     "journal.baseline.note": "sent before greeter",
     "journal.baseline.detail": (

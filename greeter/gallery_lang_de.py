@@ -158,6 +158,11 @@ GERMAN: Final[Mapping[str, str]] = {
     "journal.skipped.detail": (
         "die Nachricht wurde beim Versand nicht gesendet (den Grund nennt greeter history)"
     ),
+    "journal.skipped.why": "die Nachricht wurde beim Versand nicht gesendet: {why}",
+    "journal.dismissed.detail": (
+        "ein Operator hat die Nachricht als zugestellt markiert: die Verbindung brach nach der Übergabe"
+        " ab, sie kann angekommen sein; greeter sendet sie nicht erneut (greeter history)"
+    ),
     "journal.baseline.badge": "übersprungen: vor greeter versendet (baseline)",
     "journal.baseline.note": "vor greeter versendet",
     "journal.baseline.detail": (

@@ -153,6 +153,11 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "vahele jäetud: jäeti saatmisel vahele",
     "journal.skipped.note": "jäeti saatmisel vahele",
     "journal.skipped.detail": "kirja ei saadetud saatmise käigus (põhjuse näitab greeter history)",
+    "journal.skipped.why": "kirja ei saadetud saatmise käigus: {why}",
+    "journal.dismissed.detail": (
+        "operaator märkis kirja kohale jõudnuks: ühendus katkes pärast üleandmist ja kiri võis kohale"
+        " jõuda; greeter seda uuesti ei saada (greeter history)"
+    ),
     "journal.baseline.badge": "vahele jäetud: saadetud enne greeterit (baseline)",
     "journal.baseline.note": "saadetud enne greeterit",
     "journal.baseline.detail": (

@@ -161,6 +161,11 @@ CROATIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "preskočeno: preskočeno pri slanju",
     "journal.skipped.note": "preskočeno pri slanju",
     "journal.skipped.detail": "pismo nije poslano pri slanju (razlog navodi greeter history)",
+    "journal.skipped.why": "pismo nije poslano pri slanju: {why}",
+    "journal.dismissed.detail": (
+        "operater je označio pismo kao dostavljeno: veza je prekinuta nakon predaje i pismo je možda"
+        " stiglo; greeter ga neće ponovno poslati (greeter history)"
+    ),
     "journal.baseline.badge": "preskočeno: poslano prije greetera (baseline)",
     "journal.baseline.note": "poslano prije greetera",
     "journal.baseline.detail": (

@@ -157,6 +157,11 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "kihagyva: küldéskor kihagyva",
     "journal.skipped.note": "küldéskor kihagyva",
     "journal.skipped.detail": "a levél küldéskor nem ment ki (az okát a greeter history mutatja)",
+    "journal.skipped.why": "a levél küldéskor nem ment ki: {why}",
+    "journal.dismissed.detail": (
+        "egy operátor kézbesítettnek jelölte a levelet: a kapcsolat az átadás után megszakadt, és a"
+        " levél megérkezhetett; a greeter nem küldi el újra (greeter history)"
+    ),
     "journal.baseline.badge": "kihagyva: a greeter előtt elküldve (baseline)",
     "journal.baseline.note": "a greeter előtt elküldve",
     "journal.baseline.detail": (

@@ -165,6 +165,11 @@ SERBIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "прескочено: прескочено при слању",
     "journal.skipped.note": "прескочено при слању",
     "journal.skipped.detail": "писмо није послато при слању (разлог наводи greeter history)",
+    "journal.skipped.why": "писмо није послато при слању: {why}",
+    "journal.dismissed.detail": (
+        "оператер је означио писмо као достављено: веза је прекинута након предаје и писмо је можда"
+        " стигло; greeter га неће поново послати (greeter history)"
+    ),
     "journal.baseline.badge": "прескочено: послато пре greeter-а (baseline)",
     "journal.baseline.note": "послато пре greeter-а",
     "journal.baseline.detail": (

@@ -148,6 +148,11 @@ UKRAINIAN: Final[Mapping[str, str]] = {
     "journal.skipped.badge": "пропуск: пропущено під час надсилання",
     "journal.skipped.note": "пропущено під час надсилання",
     "journal.skipped.detail": "під час надсилання лист не надіслали (чому — у greeter history)",
+    "journal.skipped.why": "під час надсилання лист не надіслали: {why}",
+    "journal.dismissed.detail": (
+        "оператор позначив лист як отриманий: зв’язок обірвався після передачі, і лист міг дійти;"
+        " greeter не надсилатиме його повторно (greeter history)"
+    ),
     "journal.baseline.badge": "пропуск: надіслано до greeter (baseline)",
     "journal.baseline.note": "надіслано до greeter",
     "journal.baseline.detail": (

@@ -40,6 +40,7 @@ from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import (
     BASELINE,
+    DISMISSED,
     FORMER_INTERRUPTED_REASON,
     INTERRUPTED_REASON,
     JournalEntry,
@@ -65,9 +66,6 @@ INTERRUPTED_RECORDED = INTERRUPTED_REASON
 #: and CSV's ``reason`` (the sentence; ``reason_code`` is the word) showed unexplained.
 EXPIRED_WORDS = "not sent before the end of its catch-up period (catch_up_days); never sent late"
 
-#: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
-#: finds those rows: the journal has no state of its own for an operator's decision.
-DISMISSED = "dismissed"
 #: JSON's and CSV's fields of the journal's own, before the names (:data:`~greeter.history_people.FIELDS`).
 JOURNAL_FIELDS = (
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at",

@@ -68,6 +68,7 @@ from greeter.journal_store import (
     former_addresses,
     is_baseline,
     planned_state,
+    skipped_why,
     stored_states,
 )
 from greeter.journal_transitions import (
@@ -595,7 +596,7 @@ class Journal(SenderLock, Transitions, OptOuts):
             yield PastGreeting(
                 r["contact_id"], r["occasion"], occasion_date, day, state, r["email"], sent_at,
                 merged, into, is_baseline(r["state"], r["reason"]),
-                expired_why(r["state"], r["reason"]),
+                expired_why(r["state"], r["reason"]), skipped_why(r["state"], r["reason"], into),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -46,6 +46,7 @@ from greeter.journal_store import (
     expired_why,
     is_baseline,
     planned_state,
+    skipped_why,
     stored_states,
 )
 from greeter.journal_transitions import merged_carrier
@@ -551,7 +552,7 @@ class PgJournalBase:
             yield PastGreeting(
                 r["contact_id"], r["occasion"], r["occasion_date"], r["day"], state, r["email"], sent_at,
                 tuple(r["merged"] or ()), into, is_baseline(r["state"], r["reason"]),
-                expired_why(r["state"], r["reason"]),
+                expired_why(r["state"], r["reason"]), skipped_why(r["state"], r["reason"], into),
             )  # fmt: skip
 
     def sent_times(self, since: datetime) -> list[datetime]:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASELINE",
     "CAP_STATES",
+    "DISMISSED",
     "MESSAGE_KEY_BYTES",
     "REQUEUED",
     "STATES",
@@ -68,6 +69,7 @@ __all__ = [
     "is_requeued",
     "new_message_key",
     "planned_state",
+    "skipped_why",
     "stored_states",
 ]
 
@@ -193,6 +195,10 @@ def is_baseline(state: str, reason: str | None) -> bool:
     return state == "skipped" and reason is not None and reason.startswith(f"{BASELINE}:")
 
 
+#: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
+#: finds those rows: the journal has no state of its own for an operator's decision.
+DISMISSED = "dismissed"
+
 #: How an ``expired`` row's reason starts before the sender's why (:meth:`mark_expired`'s).
 EXPIRED_PREFIX = "expired: "
 
@@ -204,6 +210,17 @@ def expired_why(state: str, reason: str | None) -> str | None:
     if state != "expired" or reason is None or not reason.startswith(EXPIRED_PREFIX):
         return None
     return reason[len(EXPIRED_PREFIX) :] or None
+
+
+def skipped_why(state: str, reason: str | None, merged_into: str | None) -> str | None:
+    """Why a ``skipped`` row was skipped when sending, as the sender journaled it (``suppressed: …
+    is on the do-not-contact list``, ``frequency_cap: only 6 days from …``, ``dismissed``); None
+    for another state, a row without one, an occasion that rode in another letter (``merged_into``:
+    its carrier says how it fared) and a row ``greeter baseline`` recorded (:func:`is_baseline`).
+    Both journals' :meth:`JournalStore.greeted_dates` ask, so that a preview's card says it too."""
+    if state != "skipped" or not reason or merged_into is not None or is_baseline(state, reason):
+        return None
+    return reason
 
 
 def stored_states(states: Sequence[str]) -> list[str]:

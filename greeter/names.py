@@ -54,10 +54,13 @@ __all__ = [
 # Turkic patronymic particles ("son of" / "daughter of"), as separate words:
 # Azerbaijani/Turkish оглы/оглу (оғлы/оғлу), гызы/кызы; Kazakh ұлы/улы, қызы/кызы (also кзы);
 # Kyrgyz and Tatar уулу/улы, кызы; Bashkir улы, ҡыҙы; Uzbek ўғли (ўгли, уғли, угли, углы), қизи/кизи.
+# Tajik (Persian, not Turkic, but written and read alike) писари/духтари, before the father's name
+# («духтари Рустам»): a Dushanbe office's patronymics said no gender. Its -зода («Рустамзода», a
+# surname or a patronymic, "born of") is carried by men and women alike: no particle, no gender.
 TURKIC_MALE: Final = frozenset(
-    {"оглы", "оглу", "оғлы", "оғлу", "улы", "ұлы", "уулу", "ўғли", "ўгли", "уғли", "угли", "углы"}
+    {"оглы", "оглу", "оғлы", "оғлу", "улы", "ұлы", "уулу", "ўғли", "ўгли", "уғли", "угли", "углы", "писари"}
 )
-TURKIC_FEMALE: Final = frozenset({"кызы", "қызы", "гызы", "ҡыҙы", "кизи", "қизи", "кзы"})
+TURKIC_FEMALE: Final = frozenset({"кызы", "қызы", "гызы", "ҡыҙы", "кизи", "қизи", "кзы", "духтари"})
 TURKIC_PARTICLES: Final = TURKIC_MALE | TURKIC_FEMALE
 #: The particles also written joined to the father's name, as one word: Kazakh Болатұлы,
 #: Маратулы, Нұрланқызы, Ерланкызы (and in Latin letters Bolatuly, Nurlanqyzy, Erlankyzy). Their

@@ -186,6 +186,10 @@ class PastGreeting:
     #: For an ``expired`` row: why, as the sender journaled it ("the daily quota … held it back on
     #: 14.04 …"), so that a preview's card says what ``greeter history`` does; else None.
     expired_why: str | None = None
+    #: For a ``skipped`` row of its own (not one that rode in another letter, nor a baseline's):
+    #: why the sender skipped it, as journaled (``suppressed: … is on the do-not-contact list``,
+    #: ``frequency_cap: …``, ``dismissed``), so that a preview's card says it; else None.
+    skipped_why: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

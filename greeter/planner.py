@@ -25,6 +25,7 @@ from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
 from greeter.plan_types import Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason
 from greeter.plan_types import new_item as _item
 from greeter.policy import (
+    JOURNAL_HAS,
     REGREET_DAYS,
     CandidateKey,
     counts_as_greeted,
@@ -627,8 +628,23 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     """How the journal holds a greeting, for ``already_sent``'s detail: its state, and whom it was to
     when that was another contact id with this contact's address."""
     if past.contact_id == contact.id:
+        if past.skipped_why:  # the sender's reason, as history says it: the card says it too
+            return f"{SKIPPED_WORDS}{past.skipped_why}"
         return BASELINE_WORDS if past.baseline else past.state
     return journal_words(past)
+
+
+#: ``already_sent``'s words, after :data:`~greeter.policy.JOURNAL_HAS`, for a greeting the sender
+#: skipped: the reason it journaled follows (:func:`recorded_skip`). "(skipped)" alone sent a
+#: reviewer to ``greeter history`` for every such card.
+SKIPPED_WORDS = "(skipped): "
+
+
+def recorded_skip(detail: str | None) -> str | None:
+    """The reason the sender journaled, in ``already_sent``'s ``detail`` of a skipped greeting
+    (``suppressed: … is on the do-not-contact list``); None when the detail holds none."""
+    opening = f"{JOURNAL_HAS} {SKIPPED_WORDS}"
+    return detail[len(opening) :] or None if detail and detail.startswith(opening) else None
 
 
 #: ``already_sent``'s words for a greeting ``greeter baseline`` recorded: the planner reads it as

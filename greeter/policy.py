@@ -32,6 +32,10 @@ _NEXT = {
 }
 
 
+#: How ``already_sent``'s detail opens (:func:`precheck`): the state and what became of it follow.
+JOURNAL_HAS = "the journal already has this greeting"
+
+
 #: Days within which another date of a yearly occasion the journal already greeted is the same
 #: occasion, its date corrected in the contacts source: greeted once, not again (182 at most).
 #: WHY half a year: one date's yearly occurrences are 365 or 366 days apart, so exactly one of a
@@ -186,7 +190,7 @@ def precheck(
         if state is not None:
             # A bare state (the contact's own row), or journal_words() of another id's row.
             words = state if state.startswith("(") else f"({state}){_NEXT.get(state, '')}"
-            return "already_sent", f"the journal already has this greeting {words}"
+            return "already_sent", f"{JOURNAL_HAS} {words}"
     rule = audience if isinstance(audience, AudienceRule) else AudienceRule.of(audience)
     if not rule.admits(hit.contact, hit.years):
         return "outside_audience", rule.why_not(hit.contact, hit.years)

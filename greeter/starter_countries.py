@@ -416,6 +416,13 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
     ),
 }
 
+#: Russia's holidays a country keeps on their day as another holiday, by that one's name there
+#: (:func:`~greeter.cli_init.shared_holidays`) → the occasion's name and Russian title in its
+#: starter. Tajikistan keeps 8 March as Mother's Day (Рӯзи Модар, since 2009): its starter's
+#: ``womens_day`` (a name the templates word «с Международным женским днём») greeted the day by
+#: Russia's name for it; ``mothers_day`` titled «День матери» says «с Днём матери».
+SHARED_AS: Final[Mapping[str, tuple[str, str]]] = {"Mother's Day": ("mothers_day", "День матери")}
+
 #: The starter language of a project made with ``init --country CC`` and no ``--locale``, where it is
 #: not Russian. Only Ukraine: a Kyiv office's clients are served in Ukrainian (the 2019 law on the
 #: state language makes it the language of service to consumers), and a Ukrainian team that ran
@@ -549,6 +556,8 @@ def with_occasions(
         if name in RUSSIA_ONLY and holiday is not None and holiday[2] in shared:
             own = json.dumps(shared[holiday[2]], ensure_ascii=False)
             words = words[: holiday.start(2) - 1] + own + words[holiday.end(2) + 1 :]
+            if (renamed := SHARED_AS.get(shared[holiday[2]])) is not None:
+                words = _renamed(words, name, *renamed)
             russian_end = len("".join(parts)) + len(words)
         elif name in RUSSIA_ONLY:
             words = "".join(
@@ -595,6 +604,12 @@ def with_occasions(
     else:
         body = body.rstrip("\n") + "\n\n" + examples + "\n"
     return text[: section.start()] + body + text[section.end() :]
+
+
+def _renamed(words: str, name: str, new: str, title: str) -> str:
+    """An occasion's block (``words``) named ``new`` and titled ``title`` instead (:data:`SHARED_AS`)."""
+    words = words.replace(f"  - name: {name}\n", f"  - name: {new}\n", 1)
+    return _TITLE.sub(lambda m: _aligned(m[1], title, m[3], m[2]), words, count=1)
 
 
 def examples_for(country: str, locale: str) -> tuple[HolidayExample, ...]:

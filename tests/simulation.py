@@ -67,7 +67,7 @@ from greeter.config import FrequencyCap, Settings
 from greeter.config_window import SendWindow
 from greeter.journal import Journal
 from greeter.journal_schema import db_time
-from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey, expired_why
+from greeter.journal_store import CAP_STATES, STATES, ClaimRequest, JournalKey, expired_why, skipped_why
 from greeter.journal_transitions import merged_carrier
 from greeter.plan_types import PastGreeting
 from greeter.render import Renderer
@@ -346,9 +346,11 @@ class IndexedJournal:
             merged = tuple(json.loads(row[7])) if row[7] not in (None, "[]") else ()
             into = merged_carrier(row[8]) if row[4] == "skipped" else None
             why = expired_why(row[4], row[8])  # as Journal.greeted_dates: an expiry's journaled why
+            skip = skipped_why(row[4], row[8], into)  # …and a skip's
             past = PastGreeting(
-                row[0], row[1], occasion_date, day, row[4], row[5], sent_at, merged, into, expired_why=why
-            )
+                row[0], row[1], occasion_date, day, row[4], row[5], sent_at, merged, into,
+                expired_why=why, skipped_why=skip,
+            )  # fmt: skip
             self._by_contact[row[0]][key] = past
             self._sorted.pop(row[0], None)
 

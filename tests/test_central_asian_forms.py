@@ -58,3 +58,31 @@ def test_company_name(name: str, expected: str) -> None:
 )
 def test_the_form_stands_for_companiya(name: str, expected: str) -> None:
     assert company_in(name, "genitive") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "in_genitive"),
+    [
+        # Tajikistan: ҷамъияти дорои масъулияти маҳдуд (an LLC), ҷамъияти саҳомии кушода (an open JSC)
+        ("ҶДММ Сомон", "ҶДММ «Сомон»", "ҶДММ «Сомон»"),
+        ("Сомон ҶДММ", "ҶДММ «Сомон»", "ҶДММ «Сомон»"),
+        ("Сомон, ҶДММ", "ҶДММ «Сомон»", "ҶДММ «Сомон»"),
+        ("ҶДММ «Сомон»", "ҶДММ «Сомон»", "ҶДММ «Сомон»"),
+        ("ҶСК Барқи Тоҷик", "ҶСК «Барқи Тоҷик»", "ҶСК «Барқи Тоҷик»"),
+    ],
+)
+def test_tajik_forms_count_as_ooo_does(name: str, expected: str, in_genitive: str) -> None:
+    """A Dushanbe client's «Сомон ҶДММ» was quoted whole, «компании «Сомон ҶДММ»»: the company twice."""
+    assert company_name(name) == expected
+    assert company_in(name, "genitive") == in_genitive
+
+
+@pytest.mark.parametrize(
+    "name", ["Buxoro Tekstil MChJ", "Buxoro Tekstil, MChJ", "Navoiy Savdo XK", "O'zbektelekom AJ", "Nur QK"]
+)
+def test_an_uzbek_form_after_the_name_stands_for_companiya_too(name: str) -> None:
+    """Uzbekistan writes its form after the name («"Buxoro Tekstil" MChJ»), as registered: the letter
+    said «компании Buxoro Tekstil MChJ», the company twice, where «MChJ Buxoro Tekstil» said it once."""
+    assert company_name(name) == name  # Latin letters: as written
+    assert company_in(name, "genitive") == name
+    assert company_in(name, "instrumental") == name

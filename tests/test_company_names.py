@@ -18,15 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greeter.company_names import (
-    _QUOTES,
-    ABBREVIATIONS,
-    COMPANY,
-    ORGANISATION_FORMS,
-    PERSON_FORMS,
-    company_in,
-    company_name,
-)
+from greeter.company_forms import ABBREVIATIONS, ORGANISATION_FORMS, PERSON_FORMS
+from greeter.company_names import _QUOTES, COMPANY, company_in, company_name
 from tests.conftest import ROOT
 from tests.test_send_e2e import greeter
 

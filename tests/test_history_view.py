@@ -272,7 +272,6 @@ def test_history_state_takes_every_journal_state_and_dismissed() -> None:
     """The CLI writes its --state choices out (no journal import at start-up): a new journal
     state must be one a user can ask for."""
     from greeter.cli_journal import HISTORY_STATES
-    from greeter.history_view import DISMISSED
-    from greeter.journal_store import STATES
+    from greeter.journal_store import DISMISSED, STATES
 
     assert (*STATES, DISMISSED) == HISTORY_STATES

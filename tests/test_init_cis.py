@@ -118,3 +118,25 @@ def test_the_notice_promises_a_greeted_example_only_where_one_follows(
     assert "Russia's public holidays commented out above" in text
     assert ("the first is greeted" in text) is examples
     assert (f"greeter has no example holiday for {country}" in text) is not examples
+
+
+def test_a_tajik_starter_greets_8_march_as_mother_s_day(tmp_path: Path) -> None:
+    """Tajikistan keeps 8 March as Mother's Day (Рӯзи Модар, its calendar's "Mother's Day"): its
+    Russian starter's letters said «с Международным женским днём», the name Russia gives the day."""
+    init(tmp_path, "--country", "TJ")
+    settings = load_settings(tmp_path / "greeter.yaml", today=TODAY)
+    occasions = {o.name: o for o in settings.occasions}
+    assert "womens_day" not in occasions
+    assert (occasions["mothers_day"].title, occasions["mothers_day"].holiday) == (
+        "День матери",
+        "Mother's Day",
+    )
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("check: OK"), out + err
+    assert "greeter.yaml" not in without_decree_notes(err), err
+    done = CliRunner().invoke(main, ["--config", str(tmp_path / "greeter.yaml"), "preview", "--from", "2027-03-01",
+                                     "--days", "14", "--format", "json", "--now", "2027-03-01T10:00:00+05:00"])  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    letters = [d for d in json.loads(done.stdout) if d["status"] == "send" and d["occasion"] == "mothers_day"]
+    assert letters and all("Днём матери!" in d["subject"] for d in letters), letters
+    assert not any("женским" in (d["subject"] or "") for d in json.loads(done.stdout))
