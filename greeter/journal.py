@@ -261,6 +261,7 @@ class Journal(SenderLock, Transitions, OptOuts):
         self._identity = None if str(path) == ":memory:" else file_identity(path)
         #: The identity mark the sender found (:meth:`lock_sender`), for :meth:`_check_same_file`.
         self._mark: str | None = None
+        self._mark_in_file = False
 
     @classmethod
     def open(cls, url_or_path: str, *, now: datetime, readonly_ok: bool = False) -> Journal:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greeter.errors import JournalError, JournalLockedError
+from greeter.journal_lock import IDENTITY_NOTICE
 from greeter.journal_moved import as_storage_url
 from greeter.journal_schema import db_time, journal_error
 from greeter.journal_sql import STREAM_BATCH, current_version
@@ -64,6 +65,15 @@ SHARED_ONLY = frozenset({"claimed_by", "claim_token", "lease_until"})
 
 #: The ledger each journal keeps of its own migrations: made by the target's schema code, not copied.
 VERSION_TABLE = "schema_version"
+
+#: Rows that stay with their journal, by table: the column that names them and the names. The file's
+#: identity mark (:data:`~greeter.journal_lock.IDENTITY_NOTICE`) says "this file is this journal", so
+#: that a daemon sees another journal copied over its file: a copy is another journal — the journal
+#: cloned for a second site, the way back from PostgreSQL while the old file is unmarked again — and
+#: two daemons sending from two copies with one mark would each take the other's file for its own.
+#: The target's first sender marks it anew. (``greeter backup`` keeps the mark: a restore is the
+#: same journal, and an older one is the restore check's to catch.)
+NOT_COPIED = {"notices": ("name", frozenset({IDENTITY_NOTICE}))}
 
 #: How the summary names each table's rows (a table added later is named by its own name).
 TABLE_WORDS = {
@@ -449,11 +459,22 @@ def _natives(side: Side, plan: _Plan, typed: Sequence[tuple[int, Kind]], row: Se
     return values
 
 
+def copied_rows(side: Side, table: str, columns: Sequence[str]) -> Iterator[Sequence[Any]]:
+    """The table's rows of ``columns`` that a copy carries: all but :data:`NOT_COPIED`'s."""
+    rows = side.rows(table, columns)
+    left = NOT_COPIED.get(table)
+    if left is None or left[0] not in columns:
+        return rows
+    at, names = list(columns).index(left[0]), left[1]
+    return (row for row in rows if row[at] not in names)
+
+
 def read_table(side: Side, plan: _Plan) -> tuple[int, str]:
     """The table's (rows, checksum) over the planned columns: the copy's check, read back."""
     typed = plan.typed
     digests = [
-        _row_digest(_natives(side, plan, typed, row), typed) for row in side.rows(plan.table, plan.columns)
+        _row_digest(_natives(side, plan, typed, row), typed)
+        for row in copied_rows(side, plan.table, plan.columns)
     ]
     return len(digests), _checksum(digests)
 
@@ -463,7 +484,7 @@ def copy_table(source: Side, target: Side, plan: _Plan) -> TableCopy:
     typed = plan.typed
     digests: list[bytes] = []
     batch: list[list[Any]] = []
-    for row in source.rows(plan.table, plan.columns):
+    for row in copied_rows(source, plan.table, plan.columns):
         values = _natives(source, plan, typed, row)
         digests.append(_row_digest(values, typed))
         for i, kind in typed:
@@ -500,7 +521,15 @@ def copy_all(source: Side, target: Side) -> tuple[TableCopy, ...]:
 
 def count_all(source: Side) -> tuple[TableCopy, ...]:
     """A dry run: how many rows each table would copy (no checksum: nothing is copied to check)."""
-    return tuple(TableCopy(t, source.count(t), "") for t in in_summary_order(source.tables()))
+    return tuple(TableCopy(t, _count_copied(source, t), "") for t in in_summary_order(source.tables()))
+
+
+def _count_copied(source: Side, table: str) -> int:
+    """How many of the table's rows a copy carries (:func:`copied_rows`: one small table is read)."""
+    if table not in NOT_COPIED:
+        return source.count(table)
+    column = NOT_COPIED[table][0]
+    return sum(1 for _ in copied_rows(source, table, [column]))
 
 
 # --- the PostgreSQL source's guard ---------------------------------------------------------------

@@ -44,6 +44,9 @@ class SenderLock:
     #: The journal's identity mark (:data:`IDENTITY_NOTICE`) as the sender found it at its first run;
     #: None: not a sender (yet), or no file (in memory).
     _mark: str | None
+    #: Whether the journal's file itself (its ``-wal`` left aside) was once seen holding :attr:`_mark`:
+    #: from then on a file without it is another journal's (:meth:`_same_mark`).
+    _mark_in_file: bool
 
     def lock_sender(
         self, *, config: Path | None = None, doing: str | None = None, busy: str = WAIT_FOR_SENDER
@@ -207,11 +210,27 @@ class SenderLock:
         this connection keeps the pages it cached (it reads the wal-index, which a ``cp`` leaves
         alone) and went on reading and writing the old journal into the new one's file. A
         second connection (:func:`mark_on_disk`) has no cache: it reads what the file holds now.
+
+        Nor does it read through the log: the ``-wal`` a ``cp`` leaves beside the new file still
+        holds the old journal's pages, and when the ``notices`` page was among them (the run's own
+        notice, its checkpoint kept from folding it in by a reader's snapshot; another command's
+        notice since) the second connection read the old mark from there, and the replacement went
+        unseen. So the file itself is read too (``file_only``): another journal's mark there is
+        news; none there is news once the file was seen holding ours — before that, the mark may
+        not have been folded into it yet (a new journal's first run).
         """
         if self._mark is None or self._identity is None:
             return True
         held = mark_on_disk(self._path)
-        return held is None or held == self._mark
+        if held is not None and held != self._mark:
+            return False
+        in_file = mark_on_disk(self._path, file_only=True)
+        if in_file == self._mark:
+            self._mark_in_file = True
+            return True
+        if in_file is None:
+            return True
+        return not in_file and not self._mark_in_file
 
     @property
     def _shown_path(self) -> str:
@@ -271,11 +290,12 @@ def _still_sqlite(path: Path) -> bool:
 
 
 #: The ``notices`` row naming one journal file: a random token its first sender writes (a copy of
-#: the file, ``greeter backup``'s, holds the same one; another journal holds its own, or none).
+#: the file, ``greeter backup``'s, holds the same one; another journal holds its own, or none — a
+#: ``copy-journal`` copy among them: :data:`greeter.journal_copy.NOT_COPIED`).
 IDENTITY_NOTICE = "journal_identity"
 
 
-def mark_on_disk(path: Path) -> str | None:
+def mark_on_disk(path: Path, *, file_only: bool = False) -> str | None:
     """The identity mark the journal file at ``path`` holds now, read by a connection of its own:
     "" when it holds none (another greeter's journal, or no journal at all); None when it cannot
     tell now (busy, gone: the other checks say what is wrong).
@@ -283,17 +303,23 @@ def mark_on_disk(path: Path) -> str | None:
     A SQLite connection, not ``open``: closing a descriptor of the database file drops this
     process's POSIX locks on it (:func:`_still_sqlite`), which SQLite's own close does not — it
     keeps the descriptor while another of its connections in the process holds a lock.
+    ``file_only``: the database file itself, its ``-wal`` left aside (``immutable=1``: no log, no
+    lock), for :meth:`SenderLock._same_mark`. Read without a lock, it may meet a page a checkpoint
+    is writing: whatever fails is no verdict, and a missing ``notices`` table is one ("").
     """
+    mode = "ro&immutable=1" if file_only else "ro"
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True, timeout=0.2)
     except sqlite3.Error:
         return None
     try:
         row = conn.execute("SELECT fingerprint FROM notices WHERE name = ?", (IDENTITY_NOTICE,)).fetchone()
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "no such table" not in str(exc):
-            return None  # busy, locked, cannot open: no verdict
-        return ""  # not a database, malformed, no notices table: not this journal
+        if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
+            return ""  # a database without the journal's tables: not this journal
+        if file_only or isinstance(exc, sqlite3.OperationalError):
+            return None  # busy, locked, cannot open, a page read mid-write: no verdict
+        return ""  # not a database, malformed: not this journal
     finally:
         conn.close()
     return "" if row is None else str(row[0])
