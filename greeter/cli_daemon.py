@@ -29,7 +29,17 @@ from greeter.cli_options import (
     contact_option,
     occasion_by_title,
 )
-from greeter.cli_values import Choice, config_day, day_span, flag_hint, parse_day, parse_now, trimmed
+from greeter.cli_values import (
+    NOBODY_NAMED,
+    Choice,
+    config_day,
+    day_span,
+    flag_hint,
+    parse_day,
+    parse_now,
+    trimmed,
+    who,
+)
 
 
 def _host_port(value: str | None) -> tuple[str, int] | None:
@@ -278,8 +288,6 @@ def approve(
       greeter approve --contact C-0042
       greeter approve --contact Смирнова --days 30
     """
-    import getpass
-
     from greeter.approve import approve_range, reviewed_range
     from greeter.runtime import load_inputs
 
@@ -314,7 +322,7 @@ def approve(
         days=days,
         contact_id=contact_id,
         occasion=occasion,
-        by=by or getpass.getuser(),
+        by=who(by) or NOBODY_NAMED,  # a container's UID with no passwd entry: not a crash
         reviewed=fingerprints,
     )
     for error in result.render_errors:

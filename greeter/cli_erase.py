@@ -21,11 +21,12 @@ from greeter.cli import (
     State,
     _config_option,
     _now_option,
+    _now_writing_option,
     handles_errors,
     main,
     quiet_done_option,
 )
-from greeter.cli_values import config_day, parse_now
+from greeter.cli_values import config_day, parse_now, who
 from greeter.errors import EXIT_PROBLEMS, EXIT_TEMPFAIL, EXIT_USAGE, GreeterError
 from greeter.own_journal import Use, open_own_journal, peek_own_journal
 from greeter.retention import MOST_RETENTION_DAYS
@@ -88,9 +89,15 @@ def _erasure_journal(
 @click.argument("emails", nargs=-1, required=True)
 @click.option("--yes", is_flag=True, help="Erase without asking (needed where no terminal can ask).")
 @click.option("--dry-run", is_flag=True, help="List what would be erased; change nothing.")
+@click.option(
+    "--by", default=None, metavar="NAME", help="Who erases (kept with its events) [default: $USER]."
+)
+@_now_writing_option("The erasure is recorded (its list entry and events dated) at that moment")
 @click.pass_obj
 @handles_errors
-def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> None:
+def forget(
+    state: State, emails: tuple[str, ...], yes: bool, dry_run: bool, by: str | None, now: str | None
+) -> None:
     """Answer an erasure request: erase what greeter keeps about these addresses.
 
     For each address, in one transaction: its greetings leave the journal
@@ -122,7 +129,10 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
     delivered, nor backups: it says so after each run.
 
     It asks before erasing; where no terminal can ask (cron, a script) it
-    needs --yes. Exit 0 when every address was erased, 1 when an argument was
+    needs --yes. The erasure is kept as dated opt-out events naming --by
+    (default: the login name): `suppress --list --all` shows them. --now dates
+    it as a rehearsal's clock would (the entry's date, the events, the day in
+    "erased on DATE"). Exit 0 when every address was erased, 1 when an argument was
     not an address or a file could not be deleted, 2 when an address was
     refused (a send running) or --yes is missing.
 
@@ -164,15 +174,16 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
             err=True,
         )
         sys.exit(EXIT_USAGE)
-    inputs = load_inputs(state.config, today=config_day(None))
+    inputs = load_inputs(state.config, today=config_day(now))
     settings = inputs.settings
     book, unread = address_book(inputs)  # a draft approved, not sent: only the CRM knows its id
     held = contact_ids_of(book or (), addresses)
     if unread:
         click.echo(unread, err=True)
     outbox = settings.delivery.outbox if settings.delivery.transport == "file" else None
-    moment = datetime.now(UTC)
-    day = moment.date()  # the erasure's, as a kept entry's reason records it (UTC, as its "since")
+    moment = parse_now(now, settings.defaults.timezone)
+    day = moment.astimezone(UTC).date()  # the erasure's, as a kept entry's reason says it (UTC, as "since")
+    by = who(by)
     journal = _erasure_journal(settings, inputs.config_file, moment, dry_run=dry_run)
     refused = failed = 0
     erased = False
@@ -200,7 +211,7 @@ def forget(state: State, emails: tuple[str, ...], yes: bool, dry_run: bool) -> N
                 continue
             assert journal is not None  # only a dry run has none
             try:
-                done = journal.forget(plan.email, moment, held[plan.email])
+                done = journal.forget(plan.email, moment, held[plan.email], by=by)
             except ClaimedNowError as exc:  # a sender claimed one since it was read
                 click.echo(str(exc), err=True)
                 refused += 1

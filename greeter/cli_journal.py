@@ -612,6 +612,7 @@ def suppress(
             reason or f"imported from {csv_file.name}",
             configured=settings.contacts.columns.email_columns[0],
             date_formats=settings.contacts.date_formats,
+            timezone=settings.defaults.timezone,
             now=moment,
         )
     tally = take_in(bounces_path, moment) if bounces_path else Tally()

@@ -204,10 +204,17 @@ def parse_day(value: str | None, param: str, *, month: Literal["first", "last"] 
         raise click.BadParameter(said, param_hint=flag_hint(param)) from None
 
 
+#: Who ``approve`` records where no ``--by`` is given and there is no login name (a container's UID
+#: with no passwd entry): the approvals' ``approved_by`` must name someone; an opt-out event's ``by``
+#: is null instead.
+NOBODY_NAMED = "unknown"
+
+
 def who(given: str | None) -> str | None:
-    """Who an opt-out event names (``suppress``/``unsuppress --by``): ``given``, else the login name
-    as ``approve --by`` defaults to it, else None — a container with no such name records "unknown",
-    not a failed command."""
+    """Who a command's ``--by`` names (``approve``, ``suppress``, ``unsuppress``, ``forget``):
+    ``given``, else the login name, else None — a container whose UID has no passwd entry and no
+    ``$USER`` records nobody (an event's ``by`` null, an approval :data:`NOBODY_NAMED`), not a
+    failed command: ``getpass.getuser()`` raises there."""
     import getpass
 
     if given and given.strip():

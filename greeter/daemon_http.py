@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 log = get_logger(component="daemon")
 
+#: What a one-click opt-out leaves when the contacts source cannot be read at the click.
+UNBOUND_ON_CLICK = (
+    "the one-click opt-out binds only the contact ids greeted at its address; suppress --contact ID"
+    " binds another"
+)
+
 
 async def start_http(
     inputs: Callable[[], Inputs],
@@ -56,6 +62,18 @@ async def start_http(
         current = unsubscribe_secret(inputs().settings.unsubscribe)
         return current.encode() if current else None
 
+    def holders(address: str) -> frozenset[str] | None:
+        """The contact ids the contacts source (the config in force) gives ``address`` now, read
+        whole off the loop for a one-click opt-out new on the list; None when it cannot be read."""
+        from greeter.contacts import email_key
+        from greeter.erasure import holders as held_by
+
+        found, unread = held_by(inputs(), [address], unread_then=UNBOUND_ON_CLICK)
+        if unread:
+            log.warning("unsubscribe_contacts_unread", error=unread)  # never the address
+            return None
+        return found[email_key(address)]
+
     def sender_name(language: str) -> str:
         """The From name of a letter in the page's language, from the config in force (a reload's)."""
         return inputs().settings.sender.in_locale(language)[0]
@@ -72,6 +90,7 @@ async def start_http(
         read_secret=read_secret_file if settings.unsubscribe.secret_file else None,
         sender_name=sender_name,
         journal_shown=journal_shown(settings.storage.url),
+        holders=holders,
     )
     setting = "--listen" if listen else "http.host, http.port"
     own = Path(stats.config_file) if stats.config_file else None  # a port it holds is its own, stopping

@@ -69,6 +69,7 @@ from greeter.unsubscribe import (
     Refused,
     Rejection,
     bare_one_click,
+    bind_holders,
     check_token,
     page_language,
     refuse_unwritable,
@@ -104,6 +105,10 @@ class ApiContext:
     sender_name: Callable[[str], str] | None = None
     #: The journal as messages name it (a path, a URL without password): a refused opt-out's words.
     journal_shown: str = "the journal"
+    #: The contact ids the contacts source (the config in force) gives an address now, read off the
+    #: loop; None where it cannot be read. A one-click opt-out new on the list binds them after it
+    #: is written (:func:`~greeter.unsubscribe.bind_holders`): None, it binds only those greeted.
+    holders: Callable[[str], frozenset[str] | None] | None = None
 
     def accepted_secrets(self) -> tuple[bytes, ...]:
         """Every key a link is honoured with: the current one, then those it replaced."""
@@ -157,6 +162,13 @@ class Unsubscriber:
     else to unsubscribe), ``unsubscribe_refused`` is logged with what the
     operator does, and ``stats`` (``/healthz``'s ``journal_problem``) names its
     kind at once, as the next run's refusal will.
+
+    An address new on the list is then bound to the contacts the source gives it now
+    (``holders``, :func:`~greeter.unsubscribe.bind_holders`): an address greeter never greeted (its
+    rows purged, a letter from another journal) bound no one, and the client was greeted at the
+    next address the CRM gave them. Done after the write, in its own thread, heard by no request:
+    reading the source (a CRM query, a whole export) never delays the person's opt-out, and a
+    repeated click of an address already listed reads nothing.
     """
 
     def __init__(
@@ -164,11 +176,17 @@ class Unsubscriber:
         stop: asyncio.Event | None = None,
         seconds: float = UNSUBSCRIBE_SECONDS,
         stats: RunStats | None = None,
+        holders: Callable[[str], frozenset[str] | None] | None = None,
     ) -> None:
         self._stop = stop
         self._seconds = seconds
         self._stats = stats
+        self._holders = holders
         self._writes: OneAtATime[str, int] = OneAtATime(self._written)
+        #: The binding of the contacts holding a newly listed address (:meth:`_written`), one at a time.
+        self._binds: OneAtATime[str, int] = OneAtATime(self._bound)
+        #: The writes in flight whose binding follows them (:meth:`_bind_new`): each once.
+        self._followed: set[asyncio.Future[int]] = set()
         #: The page's question (:meth:`refuses`): one at a time, so a journal that hangs gets one thread.
         self._asks: OneAtATime[None, None] = OneAtATime()
         #: Addresses whose write outlived a request: its warning was logged (once per write).
@@ -180,6 +198,9 @@ class Unsubscriber:
         """Suppress ``address`` in ``journal`` (``shown``: as messages name it): None once it is
         written, else which page says why not (the request then gets 503)."""
         writing = self._writes.call(address, partial(unsubscribe_person, journal, address, now, shown))
+        if self._holders is not None and writing not in self._followed:  # not a retry joining it
+            self._followed.add(writing)
+            writing.add_done_callback(partial(self._bind_new, journal, address, now, self._holders))
         try:
             await within(self._seconds, writing, stop=self._stop)
         except Abandoned:
@@ -232,6 +253,31 @@ class Unsubscriber:
         else:
             error = exc.hint() if isinstance(exc, GreeterError) else str(exc) or type(exc).__name__
             log.warning("unsubscribe_failed", error=error)
+
+    def _bind_new(
+        self,
+        journal: JournalStore,
+        address: str,
+        now: datetime,
+        holders: Callable[[str], frozenset[str] | None],
+        writing: asyncio.Future[int],
+    ) -> None:
+        """After a write, heard or not: an address new on the list gets its holders bound, off the loop."""
+        self._followed.discard(writing)
+        if not writing.cancelled() and writing.exception() is None and writing.result():
+            self._binds.call(address, partial(bind_holders, journal, address, now, holders))
+
+    def _bound(self, _address: str, binding: asyncio.Future[int]) -> None:
+        """The binding's outcome, logged (never the address): it changes nothing the person sees."""
+        if binding.cancelled():
+            return
+        exc = binding.exception()
+        if exc is None:
+            if binding.result():
+                log.info("unsubscribed_contacts_bound", contacts=binding.result())
+            return
+        error = exc.hint() if isinstance(exc, GreeterError) else str(exc) or type(exc).__name__
+        log.warning("unsubscribe_contacts_not_bound", error=error)
 
 
 #: The page a one-click write that did not happen gets: ``later`` — the journal is slow or failing, the
@@ -291,7 +337,7 @@ def make_app(ctx: ApiContext) -> web.Application:
     """The aiohttp application; pure wiring, no sockets (the daemon starts the site)."""
 
     probe = JournalProbe(ctx.stop, stats=ctx.stats, shown=ctx.journal_shown)
-    unsubscriber = Unsubscriber(ctx.stop, stats=ctx.stats)
+    unsubscriber = Unsubscriber(ctx.stop, stats=ctx.stats, holders=ctx.holders)
 
     async def livez(_request: web.Request) -> web.Response:
         """200 whenever the event loop answers: a liveness probe's endpoint, unlike ``/healthz``.

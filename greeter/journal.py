@@ -796,12 +796,14 @@ class Journal(SenderLock, Transitions, OptOuts):
         with self._db() as db:
             return self._erasure(db, email, contact_ids)
 
-    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
+    def forget(
+        self, email: str, now: datetime, contact_ids: Collection[str] = (), *, by: str | None = None
+    ) -> Erasure:
         """:meth:`JournalStore.forget`: one ``BEGIN IMMEDIATE`` transaction, so no claim slips in between."""
         with self._db(write=True) as db:
             found = self._erasure(db, email, contact_ids)
             if found.claimed:
                 raise ClaimedNowError(found.email, found.claimed)
-            for statement, params in self._forget_writes(found, now):
+            for statement, params in self._forget_writes(found, now, by):
                 db.executemany(statement, params)
         return found

@@ -142,7 +142,9 @@ class OptOutEvents(JournalSql):
         statement = f"UPDATE {EVENTS_TABLE} SET reason = {p('reason')} WHERE {' OR '.join(tests)}"
         return statement, params
 
-    def _erasure_events(self, found: Erasure, now: datetime) -> list[tuple[str, list[dict[str, Any]]]]:
+    def _erasure_events(
+        self, found: Erasure, now: datetime, by: str | None
+    ) -> list[tuple[str, list[dict[str, Any]]]]:
         """``forget``'s events, run in its transaction after the list and the bindings are written:
         the earlier events' reasons rewritten (:meth:`_erased_events`), then the erasure itself,
         ``added`` through ``erasure`` for the address and for every contact id it binds — recorded
@@ -153,7 +155,9 @@ class OptOutEvents(JournalSql):
         scrub = self._erased_events(
             found.email, found.contact_ids, f"erased on {now:%Y-%m-%d}: reason removed"
         )
-        own = self._event_params("added", now, email=found.email, channel="erasure", reason=ERASURE_REASON)
+        own = self._event_params(
+            "added", now, email=found.email, channel="erasure", reason=ERASURE_REASON, by=by
+        )
         own["ev_since"] = own["ev_at"]
         ids = {f"c{i}": cid for i, cid in enumerate(found.contact_ids)}
         given = "".join(f" UNION SELECT {p(n)}" for n in ids)

@@ -704,7 +704,9 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
     def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
         return self._run(lambda conn, _: self._erasure(conn, email, contact_ids))
 
-    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
+    def forget(
+        self, email: str, now: datetime, contact_ids: Collection[str] = (), *, by: str | None = None
+    ) -> Erasure:
         """:meth:`JournalStore.forget` in one transaction, holding the contact locks senders decide under.
 
         A sender deciding about one of the address's contacts (:meth:`contact_lock`)
@@ -723,7 +725,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
                 if found.claimed:
                     raise ClaimedNowError(found.email, found.claimed)
                 with conn.cursor() as cur:
-                    for statement, params in self._forget_writes(found, now):
+                    for statement, params in self._forget_writes(found, now, by):
                         cur.executemany(statement, params)
             return found
 

@@ -244,7 +244,9 @@ class JournalSql(JournalStore, ABC):
         """The statement binding the erased person's contact ids (see journal_optouts.OptOuts)."""
 
     @abstractmethod
-    def _erasure_events(self, found: Erasure, now: datetime) -> list[tuple[str, list[dict[str, Any]]]]:
+    def _erasure_events(
+        self, found: Erasure, now: datetime, by: str | None
+    ) -> list[tuple[str, list[dict[str, Any]]]]:
         """``forget``'s opt-out events (see journal_optout_events.OptOutEvents)."""
 
     def _can_write(self) -> bool:
@@ -355,7 +357,9 @@ class JournalSql(JournalStore, ABC):
         p = self._p
         return f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
 
-    def _forget_writes(self, found: Erasure, now: datetime) -> list[tuple[str, list[dict[str, Any]]]]:
+    def _forget_writes(
+        self, found: Erasure, now: datetime, by: str | None = None
+    ) -> list[tuple[str, list[dict[str, Any]]]]:
         """The writes of ``forget`` once ``found`` is read and no sender holds a claim of it: each
         statement with its parameter sets, for the backend to run in order (``executemany``)
         inside the transaction it read ``found`` in.
@@ -381,7 +385,7 @@ class JournalSql(JournalStore, ABC):
                 [listed],
             ),
             (opt_outs, [bound]),
-            *self._erasure_events(found, moment),
+            *self._erasure_events(found, moment, by),
             (
                 f"DELETE FROM greetings WHERE {self._key_where()}",
                 [{"cid": c, "occ": o, "day": self._day(d)} for c, o, d in found.greetings],

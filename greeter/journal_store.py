@@ -870,7 +870,9 @@ class JournalStore(Protocol):
     def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
         """What :meth:`forget` would erase of ``email`` now — read, not changed (``forget --dry-run``)."""
 
-    def forget(self, email: str, now: datetime, contact_ids: Collection[str] = ()) -> Erasure:
+    def forget(
+        self, email: str, now: datetime, contact_ids: Collection[str] = (), *, by: str | None = None
+    ) -> Erasure:
         """Erase ``email``'s greetings and their contact ids' approvals, and put it on the list.
 
         ``contact_ids``: the ids the contacts source gives the address now. Their
@@ -884,5 +886,5 @@ class JournalStore(Protocol):
         planner never greets it again,
         and the rows :func:`erasable` picks are deleted. Raises
         :class:`~greeter.errors.ClaimedNowError`, changing nothing, while a running sender holds a
-        claim of one of them.
+        claim of one of them. ``by``: who erased (``forget --by``), named in its opt-out events.
         """

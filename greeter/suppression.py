@@ -33,10 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from itertools import chain
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from greeter.console import restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
@@ -50,6 +51,7 @@ __all__ = [
     "FROM",
     "PERSONS_UNREAD",
     "Intake",
+    "ListDates",
     "erased_contacts",
     "from_arguments",
     "from_file",
@@ -178,13 +180,26 @@ def _earlier(one: datetime | None, other: datetime | None) -> bool:
     return one is not None and (other is None or one < other)
 
 
-def read_date(text: str, formats: Sequence[str]) -> datetime | None:
+@dataclass(frozen=True)
+class ListDates:
+    """How a list's date cells are read (:func:`read_date`): the contacts' ``date_formats``, and the
+    zone a day written alone starts in (``defaults.timezone``)."""
+
+    formats: Sequence[str]
+    zone: tzinfo = UTC
+
+
+def read_date(text: str, dates: ListDates) -> datetime | None:
     """A list's date cell as a moment: ISO 8601 (``--list``'s own export, with its offset), else a day
     in one of the contacts' ``date_formats`` (``01.12.2026``), with the time after it if there is one
     (``06.12.2026 17:11``, as Excel saves ``created_at`` again in a Russian locale: before, the time
-    was dropped silently and the opt-out moved to 00:00), else at 00:00.
+    was dropped silently and the opt-out moved to 00:00).
 
-    A time without an offset is taken as UTC. None when it is no date at all.
+    A time without an offset is taken as UTC (greeter's own export writes UTC). A day alone
+    (``2026-03-05``, ``05.03.2026``: a CRM's "Дата отписки") is the start of that day in
+    ``dates.zone``, the zone the bank's days are in — before, it was 00:00 UTC, 10:00 in
+    Vladivostok, and a letter sent there on the morning of the opt-out's day looked sent before it.
+    None when it is no date at all.
     """
     from greeter.sources.dates import DateParser, clock_after
 
@@ -193,15 +208,27 @@ def read_date(text: str, formats: Sequence[str]) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         clock = clock_after(text)
-        at = time() if clock is None else clock[1]
-        day: date | None = DateParser(formats, implied=("%Y-%m-%d",)).parse(
+        day: date | None = DateParser(dates.formats, implied=("%Y-%m-%d",)).parse(
             text if clock is None else text[: clock[0]]
         )
         if day is None:
             return None
-        moment = datetime.combine(day, at)
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        if clock is None:
+            return datetime.combine(day, time(), tzinfo=dates.zone)
+        moment = datetime.combine(day, clock[1])
+    else:
+        if _day_alone(text):
+            return datetime.combine(moment.date(), time(), tzinfo=dates.zone)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _day_alone(text: str) -> bool:
+    """Whether ISO 8601 ``text`` is a date without a time (``2026-03-05``), pure."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def from_arguments(
@@ -371,6 +398,7 @@ def from_file(
     *,
     configured: str = "email",
     date_formats: Sequence[str],
+    timezone: str = "UTC",
     now: datetime | None = None,
 ) -> None:
     """Every address of a list file; each bad line is a located problem, the rest are kept.
@@ -383,17 +411,18 @@ def from_file(
     the header is skipped with a warning in ``intake.problems``; blank lines
     are skipped, as the contacts loader skips them; a line with other cells
     but no address is a problem. A line's date column (:data:`DATE_HEADERS`,
-    read by :func:`read_date` with the contacts' ``date_formats``) is its
-    address's date; one that is no date, or after ``now``, is a warning and
-    the import's time is stored instead. Raises :class:`ContactsError` (exit 2) for a
-    file that cannot be read at all, or has no e-mail column.
+    read by :func:`read_date` with the contacts' ``date_formats``, a day alone the start of that
+    day in ``timezone``, ``defaults.timezone``) is its address's date; one that is no date, or
+    after ``now``, is a warning and the import's time is stored instead. Raises
+    :class:`ContactsError` (exit 2) for a file that cannot be read at all, or has no e-mail column.
     """
     from greeter.sources.csv_source import read_rows
 
     source = str(path)
+    dates = ListDates(tuple(date_formats), ZoneInfo(timezone))
     records = own_json(path)
     if records is not None:
-        _from_records(records, intake, reason, source, date_formats, now)
+        _from_records(records, intake, reason, source, dates, now)
         return
     test = _header_test(configured)
     rows = read_rows(path, what="list", header=test)
@@ -424,7 +453,7 @@ def from_file(
         ids = None
         if layout.bound is not None and layout.bound < len(cells):
             ids = _contact_ids(cells[layout.bound], whole=not text)
-        _take_line(cells, text, ids, layout, intake, reason, source, number, date_formats, now, restored)
+        _take_line(cells, text, ids, layout, intake, reason, source, number, dates, now, restored)
     if layout is None:
         raise ContactsError(f"{path}: the file is empty (no addresses)")
     intake.problems.extend(intake.merged(source))
@@ -439,7 +468,7 @@ def _take_line(
     reason: str,
     source: str,
     number: int,
-    formats: Sequence[str],
+    dates: ListDates,
     now: datetime | None,
     unquote: Callable[[str], str],
 ) -> None:
@@ -449,7 +478,7 @@ def _take_line(
     if (
         not text
         and ids
-        and _person_line(cells, ids, layout, intake, reason, source, number, formats, now, unquote)
+        and _person_line(cells, ids, layout, intake, reason, source, number, dates, now, unquote)
     ):
         return
     column = layout.column(layout.email)
@@ -459,7 +488,7 @@ def _take_line(
     own = ""
     if layout.reason is not None and layout.reason < len(cells):
         own = " ".join(unquote(cells[layout.reason].strip()).split())
-    since, warning = _line_date(cells, layout, source, number, formats, now)
+    since, warning = _line_date(cells, layout, source, number, dates, now)
     if warning is not None and addresses:
         intake.problems.append(warning)
     for address in addresses:
@@ -477,7 +506,7 @@ def _person_line(
     reason: str,
     source: str,
     row: int,
-    formats: Sequence[str],
+    dates: ListDates,
     now: datetime | None,
     unquote: Callable[[str], str],
 ) -> bool:
@@ -493,7 +522,7 @@ def _person_line(
     came = ""
     if layout.source is not None and layout.source < len(cells):
         came = email_key(unquote(cells[layout.source].strip()))
-    since, warning = _line_date(cells, layout, source, row, formats, now)
+    since, warning = _line_date(cells, layout, source, row, dates, now)
     if warning is not None:
         intake.problems.append(warning)
     for cid in ids:
@@ -575,7 +604,7 @@ def _from_records(
     intake: Intake,
     reason: str,
     source: str,
-    formats: Sequence[str],
+    dates: ListDates,
     now: datetime | None,
 ) -> None:
     """Every record of greeter's JSON list, as the lines of its CSV (record N is "row N"), each
@@ -587,7 +616,7 @@ def _from_records(
         raw = record.get(BOUND) or []
         ids = [str(cid).strip() for cid in (raw if isinstance(raw, list) else [raw]) if str(cid).strip()]
         cells[3] = ""
-        _take_line(cells, cells[0].strip(), ids, layout, intake, reason, source, number, formats, now, str)
+        _take_line(cells, cells[0].strip(), ids, layout, intake, reason, source, number, dates, now, str)
     intake.problems.extend(intake.merged(source))
 
 
@@ -596,7 +625,7 @@ def _line_date(
     layout: _Layout,
     source: str,
     row: int,
-    formats: Sequence[str],
+    dates: ListDates,
     now: datetime | None,
 ) -> tuple[datetime | None, Problem | None]:
     """The date of a list's line, or None (the import's time): none given, or one that cannot be right
@@ -605,9 +634,10 @@ def _line_date(
         return None, None
     text = cells[layout.date].strip()
     column = layout.column(layout.date)
-    since = read_date(text, formats)
+    since = read_date(text, dates)
     if since is None:
-        message = f"{text!r} is not a date (ISO 8601 or {', '.join(formats)}); stored with the import's time"
+        formats = ", ".join(dates.formats)
+        message = f"{text!r} is not a date (ISO 8601 or {formats}); stored with the import's time"
     elif now is not None and since > now:
         message = f"{text!r} is in the future; stored with the import's time"
     else:

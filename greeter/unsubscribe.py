@@ -27,7 +27,7 @@ import base64
 import hashlib
 import hmac
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -137,6 +137,22 @@ def unsubscribe_person(journal: JournalStore, address: str, now: datetime, shown
     """
     refuse_unwritable(journal, shown, NOT_RECORDED)
     return journal.opt_out([address], ONE_CLICK_REASON, now, channel="link")[0]
+
+
+def bind_holders(
+    journal: JournalStore, address: str, now: datetime, holders: Callable[[str], frozenset[str] | None]
+) -> int:
+    """Bind the contacts the source gives ``address`` now to its one-click opt-out (written before,
+    at ``now``): how many were new. The opt-out bound only the contact ids greeted at the address;
+    one never greeted there — its rows purged, its letter sent from another journal — bound no one,
+    and the event named no contact. Each new binding is an ``added`` event of the ``link``
+    channel, dated as the click; one already bound keeps its own (the older evidence)."""
+    from greeter.contacts import email_key
+
+    held = holders(address)
+    if not held:
+        return 0
+    return journal.opt_out([address], ONE_CLICK_REASON, now, {email_key(address): held}, channel="link")[1]
 
 
 def refuse_unwritable(journal: JournalStore, shown: str, outcome: str, *, same_file: bool = True) -> None:

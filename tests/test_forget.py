@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -262,8 +263,9 @@ def test_a_crm_opt_out_date_is_kept_and_an_unreadable_one_is_a_warning(make_proj
     ]
     rows = json.loads(greeter(config, "suppress", "--list", "--format", "json").stdout)
     since = {r["email"]: datetime.fromisoformat(r["created_at"]) for r in rows}
-    assert since["client05@example.com"] == datetime(2025, 12, 1, tzinfo=UTC)
-    assert since["client06@example.com"] == datetime(2025, 11, 30, tzinfo=UTC)
+    moscow = ZoneInfo("Europe/Moscow")  # defaults.timezone: a day alone starts there
+    assert since["client05@example.com"] == datetime(2025, 12, 1, tzinfo=moscow)
+    assert since["client06@example.com"] == datetime(2025, 11, 30, tzinfo=moscow)
     assert since["client07@example.com"] >= before
 
 

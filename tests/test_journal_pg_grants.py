@@ -305,3 +305,31 @@ def test_the_grant_quotes_names_sql_would_fold() -> None:
     )
     current = Grants("app", "test", "j", True, False, True, False, {"schema_version": frozenset({"SELECT"})})
     assert grants_problem(current, version=5, latest=5) is None  # no CREATE needed: nothing to migrate
+
+
+# --- 6. an upgrade that adds a table (docs/operations.md, Upgrading greeter) -------------------------
+
+
+def test_the_docs_name_every_table_the_runtime_role_needs() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    runtime = text[text.index("- **Runtime role**") :].split("\n\n", 1)[0]
+    assert [t for t in TABLES if f"`{t}`" not in runtime] == []
+
+
+def test_an_upgrade_by_another_role_leaves_optout_events_ungranted_until_the_documented_grant(
+    roles: Roles,
+) -> None:
+    """The upgrade to PostgreSQL schema 8 run by an administrator, not the owner the default
+    privileges are for: the runtime role has no right on ``optout_events`` — every opt-out would
+    be refused — and check names the GRANT the upgrade steps (docs/operations.md) give."""
+    owner_and_runtime(roles, migrations=len(MIGRATIONS) - 1)
+    with databases.pg_admin() as conn:  # not SET ROLE: the administrator's own tables
+        conn.execute(f"SET search_path TO {roles.schema}")
+        migrate(conn, schema=roles.schema, now=TODAY, migrations=MIGRATIONS)
+    app = roles.url(roles.app)
+
+    said = refused(app)
+
+    assert f"lacks SELECT, INSERT, UPDATE, DELETE on optout_events in schema {roles.schema}" in said, said
+    admin(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {roles.schema} TO {roles.app}")
+    assert refused(app) == ""

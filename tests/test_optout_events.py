@@ -94,7 +94,8 @@ def test_each_channel_is_named(make_project: MakeProject) -> None:
         "просил не писать",
         "crm-sync",
     )
-    assert imported["since"] == "2026-12-01T00:00:00+00:00"  # the file's date, recorded when imported
+    # the file's date, recorded when imported: the day's start in defaults.timezone (Moscow)
+    assert imported["since"] == "2026-11-30T21:00:00+00:00"
     erased = found[GONE, None]
     assert (erased["event"], erased["channel"], erased["reason"]) == ("added", "erasure", "erasure request")
 
@@ -103,7 +104,7 @@ def test_unsuppress_of_an_erasure_is_refused_without_force_and_stays_on_record(
     make_project: MakeProject,
 ) -> None:
     config = make_project(CLIENTS)
-    assert greeter(config, "forget", GONE, "--yes").exit_code == 0
+    assert greeter(config, "forget", GONE, "--yes", "--by", "dpo-anna").exit_code == 0
 
     refused = greeter(config, "unsuppress", GONE.upper(), "--now", NOW)
 
@@ -126,7 +127,7 @@ def test_unsuppress_of_an_erasure_is_refused_without_force_and_stays_on_record(
         if e["contact_id"] is None
     ]
     assert trail == [
-        ("added", "erasure", "erasure request", None),
+        ("added", "erasure", "erasure request", "dpo-anna"),
         ("lifted", "manual", "client returned", "dpo"),
     ]
 

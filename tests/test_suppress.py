@@ -198,7 +198,8 @@ def test_list_as_table_json_and_csv(make_project: MakeProject) -> None:
     assert "do-not-contact list in journal " in table.stdout and ": 3 address(es)" in table.stdout
     lines = [line for line in table.stdout.splitlines() if "client05@example.com" in line]
     assert len(lines) == 1 and "просил не писать" in lines[0]
-    assert "2026-12-01 00:00" in lines[0]  # the opt-out's date in the file (its Дата column), not today
+    # the opt-out's date in the file (its Дата column), not today: its start in Moscow, in UTC
+    assert "2026-11-30 21:00" in lines[0]
 
     rows = json.loads(greeter(config, "suppress", "--list", "--format", "json").stdout)
     assert [sorted(r) for r in rows] == [
