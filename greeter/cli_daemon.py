@@ -278,6 +278,16 @@ def approve(
     range is FILE's days unless --from or --days say otherwise.
 
     \b
+    Exit codes:
+      0   approved (or nothing new to approve, or nothing in the range)
+      1   a draft was not approved: it does not render, or it changed
+          since --reviewed FILE; or a contact row was rejected — any row,
+          with --contact too (every row is read); the others are approved
+      2   usage or config error (nothing to say what to approve, an unknown
+          --occasion or --contact, a --reviewed FILE that is no preview)
+      75  the journal or the contacts database does not answer now
+
+    \b
     Examples:
       greeter preview --days 7                 # read them first
       greeter approve --all --days 7
@@ -315,6 +325,8 @@ def approve(
         click.echo("note: review is not required in this config; approvals are recorded anyway", err=True)
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
+    from greeter.send_report import progress_factory
+
     result = approve_range(
         inputs,
         now=moment,
@@ -324,6 +336,8 @@ def approve(
         occasion=occasion,
         by=who(by) or NOBODY_NAMED,  # a container's UID with no passwd entry: not a crash
         reviewed=fingerprints,
+        # On a terminal, the rows read so far while they are planned and rendered, as preview shows.
+        progress=progress_factory("planning and rendering letters", "rows"),
     )
     for error in result.render_errors:
         click.echo(f"not approved (render error): {error}", err=True)

@@ -6,9 +6,10 @@ this module registers the commands on the ``greeter`` group.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -287,6 +288,8 @@ def history(
             check_occasion(occasion, settings, journal, titles=True)
         asked = contact_id if address else None
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
+        if fmt == "json":  # who approved each letter (review: required); a belated one's day is earlier
+            people = dataclasses.replace(people, approvers=journal.approvers(date.min))
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))

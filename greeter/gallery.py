@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, partial
 from html import escape
 from importlib import resources
@@ -58,7 +58,15 @@ from greeter.gallery_card_html import (
 from greeter.gallery_cards import Card, card_of
 from greeter.gallery_lang import RUSSIAN, Ui, ui_for
 from greeter.gallery_layout import PAGE_CARDS, Listing, day_listings, fold
-from greeter.gallery_overview import DAY_NOTES, fold_line, fold_page, overview_rows, pager
+from greeter.gallery_overview import (
+    DAY_NOTES,
+    day_review,
+    fold_line,
+    fold_page,
+    overview_rows,
+    pager,
+    review_columns,
+)
 from greeter.gallery_quota import DayNote, by_day, quota_note
 from greeter.i18n import bcp47
 from greeter.journal_store import JournalKey
@@ -313,7 +321,14 @@ def _pages(
             yield (
                 listing.name,
                 _listing_page(
-                    listing.name, _day_header(listing, same_day, ui), "", [listing], ui, quota=span.quota
+                    listing.name,
+                    _day_header(
+                        listing, same_day, day_review(o for o in listings if o.day == listing.day), ui
+                    ),
+                    "",
+                    [listing],
+                    ui,
+                    quota=span.quota,
                 ),
             )
         if contact_errors or rejected:
@@ -435,14 +450,25 @@ def _index_header(cards: Sequence[Card], span: _Span, ui: Ui) -> str:
 </header>"""
 
 
-def _day_header(listing: Listing, parts: Sequence[str], ui: Ui) -> str:
-    """A day page's header: the way back to the overview, the day, its parts."""
+def _day_header(listing: Listing, parts: Sequence[str], review: Counter[str], ui: Ui) -> str:
+    """A day page's header: the way back to the overview, the day, its parts.
+
+    ``review``: the whole day's letters by review state. A day of more than a page is in parts,
+    and each part's filters count its own cards only: a part's «ждёт одобрения 0» read as the
+    day's, though its other parts held hundreds waiting. So the whole day's counts are said too.
+    """
     part = ui.say("day.part", part=listing.part, parts=listing.parts) if listing.parts > 1 else ""
+    whole = ""
+    if listing.parts > 1 and review:
+        said = " · ".join(
+            f"{review[key]} {ui.say(APPROVAL_LABELS[key][0])}" for key in review_columns(review)
+        )
+        whole = f'\n<p class="range whole-day">{ui.say("day.whole", counts=said)}</p>'
     return f"""<nav class="back"><a href="../index.html">{ui.say("nav.all_days")}</a></nav>
 <header class="page-head">
 <div class="title-row">
 <h1>{ui.long_day(listing.day)}</h1>
-<p class="range">{ui.say("day.range", part=part)}</p>
+<p class="range">{ui.say("day.range", part=part)}</p>{whole}
 </div>
 {pager(parts, listing.part, "../", ui)}
 </header>"""
@@ -620,6 +646,16 @@ def _summary_word(card: Card, ui: Ui) -> tuple[str, str]:
     return reason, ui.get(f"reason.{reason}") or reason
 
 
+def _approver(data: Mapping[str, Any], ui: Ui) -> str:
+    """Who approved the letter and when (``approve --by``, in UTC as the journal keeps it), in
+    brackets after its review state; "" when nobody did. For a letter changed since, whose the
+    approval it lost was."""
+    if not data.get("approved_by") or not data.get("approved_at"):
+        return ""
+    at = datetime.fromisoformat(data["approved_at"]).astimezone(UTC)
+    return f" ({data['approved_by']}, {ui.short_date(at.date())} {at:%H:%M} UTC)"
+
+
 def _filter_rules() -> str:
     """The rules that show one filter's cards and days, keyed by ``main[data-show]`` (set by the script).
 
@@ -707,7 +743,7 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
     ]
     said = approval_words(card.approval, ui)
     if said is not None:
-        rows.append(("meta.approval", " — ".join(said)))
+        rows.append(("meta.approval", " — ".join(said) + _approver(data, ui)))
     meta = "".join(f"<dt>{ui.say(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:

@@ -96,6 +96,7 @@ GERMAN: Final[Mapping[str, str]] = {
     "header.days.forms": "Tag|Tage",
     "day.part": " · Teil {part} von {parts}",
     "day.range": "Glückwünsche dieses Tages{part}",
+    "day.whole": "der ganze Tag: {counts}",
     "nav.all_days": "← Alle Tage",
     "nav.all_greetings": "← Alle Glückwünsche",
     "nothing_planned": "In diesem Zeitraum ist nichts geplant.",

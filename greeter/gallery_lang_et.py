@@ -98,6 +98,7 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "header.days.forms": "päev|päeva",
     "day.part": " · osa {part}/{parts}",
     "day.range": "selle päeva õnnitlused{part}",
+    "day.whole": "kogu päev: {counts}",
     "nav.all_days": "← Kõik päevad",
     "nav.all_greetings": "← Kõik õnnitlused",
     "nothing_planned": "Selles vahemikus pole midagi planeeritud.",

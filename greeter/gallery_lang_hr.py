@@ -105,6 +105,7 @@ CROATIAN: Final[Mapping[str, str]] = {
     "header.days.forms": "dan|dana|dana",
     "day.part": " · dio {part} od {parts}",
     "day.range": "čestitke za ovaj dan{part}",
+    "day.whole": "cijeli dan: {counts}",
     "nav.all_days": "← Svi dani",
     "nav.all_greetings": "← Sve čestitke",
     "nothing_planned": "U ovom razdoblju ništa nije planirano.",

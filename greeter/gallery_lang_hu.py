@@ -101,6 +101,7 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "header.days.forms": "nap|nap",
     "day.part": " · {part}. rész ({parts} közül)",
     "day.range": "a nap üdvözletei{part}",
+    "day.whole": "az egész nap: {counts}",
     "nav.all_days": "← Összes nap",
     "nav.all_greetings": "← Összes üdvözlet",
     "nothing_planned": "Erre az időszakra nincs tervezett üdvözlet.",

@@ -109,6 +109,7 @@ SERBIAN: Final[Mapping[str, str]] = {
     "header.days.forms": "дан|дана|дана",
     "day.part": " · део {part} од {parts}",
     "day.range": "честитке за овај дан{part}",
+    "day.whole": "цео дан: {counts}",
     "nav.all_days": "← Сви дани",
     "nav.all_greetings": "← Све честитке",
     "nothing_planned": "У овом периоду ништа није планирано.",

@@ -97,6 +97,7 @@ UKRAINIAN: Final[Mapping[str, str]] = {
     "header.days.forms": "дн.|дн.|дн.",
     "day.part": " · частина {part} з {parts}",
     "day.range": "привітання цього дня{part}",
+    "day.whole": "увесь день: {counts}",
     "nav.all_days": "← Усі дні",
     "nav.all_greetings": "← Усі привітання",
     "nothing_planned": "У цьому діапазоні нічого не заплановано.",

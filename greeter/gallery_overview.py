@@ -12,21 +12,48 @@ the words are the team's language's (:class:`~greeter.gallery_lang.Ui`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from html import escape
 from itertools import groupby
 
+from greeter.gallery_card_html import APPROVAL_LABELS
 from greeter.gallery_cards import Status
 from greeter.gallery_lang import Ui
 from greeter.gallery_layout import LIST_LINES, Fold, Listing
 from greeter.gallery_quota import DayNote, quota_note
 
-__all__ = ["DAY_NOTES", "fold_line", "fold_page", "overview_rows", "pager"]
+__all__ = ["DAY_NOTES", "day_review", "fold_line", "fold_page", "overview_rows", "pager", "review_columns"]
 
 #: How a day is summed up, by its cards' groups (each one's words: ``day.<group>``; no number words,
 #: so no plural forms to get wrong).
 DAY_NOTES: tuple[Status, ...] = ("send", "sent", "merged", "skip", "error", "failed", "pending")
+
+
+#: The review states a day always counts under ``review: required`` (``approval_outdated`` only
+#: where it occurs: after an upgrade, not in a reviewer's every week).
+REVIEW_ALWAYS = ("awaiting_approval", "changed_since_approval", "approved")
+
+
+def day_review(listings: Iterable[Listing]) -> Counter[str]:
+    """How many of ``listings``' letters are in each review state (empty: no review, or no letter)."""
+    return Counter(c.approval for listing in listings for c in listing.cards if c.approval)
+
+
+def review_columns(review: Counter[str]) -> tuple[str, ...]:
+    """The review states a table of ``review``'s plan counts, in the filters' order; none without review."""
+    if not review:
+        return ()
+    return tuple(key for key in APPROVAL_LABELS if key in REVIEW_ALWAYS or review[key])
+
+
+def _review_cell(key: str, n: int, parts: Sequence[Listing]) -> str:
+    """A day's count of one review state, linking to the first of its parts holding such letters
+    with that filter on (``#f=``: the gallery's script reads it as it opens the page)."""
+    if not n:
+        return f'<td class="n n-{key}"></td>'
+    page = next(listing.name for listing in parts if any(c.approval == key for c in listing.cards))
+    return f'<td class="n n-{key}"><a href="{escape(page)}#f={key}">{n}</a></td>'
 
 
 def _clients(n: int, ui: Ui) -> str:
@@ -72,14 +99,22 @@ def overview_rows(
     listings: Sequence[Listing], ui: Ui, quota: Mapping[date, DayNote] | None = None
 ) -> Iterator[str]:
     """The overview's table: a row per day — its counts by group, the folded skips, links to its parts;
-    under a day the daily quota cannot send whole, the quota's note (:mod:`greeter.gallery_quota`)."""
+    under a day the daily quota cannot send whole, the quota's note (:mod:`greeter.gallery_quota`).
 
+    Under review, a column per review state too (:func:`review_columns`), each day's count a link to
+    its letters in that state: a reviewer of 7,620 year-end letters saw the waiting ones counted only
+    for the whole plan, and reached them by opening day after day.
+    """
+    columns = review_columns(day_review(listings))
     yield (
-        '<div class="days-wrap"><table class="days">'
+        f'<div class="days-wrap"><table class="days{" review" if columns else ""}">'
         f"<caption>{ui.say('overview.caption')}"
         f'</caption><thead><tr><th scope="col">{ui.say("overview.day")}</th>'
         + "".join(f'<th scope="col" class="n n-{key}">{ui.say(f"day.{key}")}</th>' for key in DAY_NOTES)
         + f'<th scope="col" class="n">{ui.say("overview.outside")}</th>'
+        + "".join(
+            f'<th scope="col" class="n n-{key}">{ui.say(APPROVAL_LABELS[key][0])}</th>' for key in columns
+        )
         + f'<th scope="col">{ui.say("overview.parts")}</th></tr></thead><tbody>\n'
     )
     for day, parts in groupby(listings, key=lambda listing: listing.day):
@@ -87,12 +122,14 @@ def overview_rows(
         kinds = Counter(c.status for listing in of_day for c in listing.cards)
         outside = sum(len(f.cards) for listing in of_day for f in listing.folds)
         cells = "".join(f'<td class="n n-{key}">{kinds[key] or ""}</td>' for key in DAY_NOTES)
+        review = day_review(of_day)
+        checked = "".join(_review_cell(key, review[key], of_day) for key in columns)
         more = _part_links([listing.name for listing in of_day], 0, "")
         weekend = ' class="day-weekend"' if day.weekday() >= 5 else ""
         yield (
             f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a>'
             f"{quota_note(day, quota or {}, ui)}</th>{cells}"
-            f'<td class="n">{outside or ""}</td><td class="parts">{more}</td></tr>\n'
+            f'<td class="n">{outside or ""}</td>{checked}<td class="parts">{more}</td></tr>\n'
         )
     yield "</tbody></table></div>\n"
 

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact, email_key
 from greeter.given_names import APOSTROPHES_AS_ONE
-from greeter.journal_store import JournalEntry, PersonOptOut, Suppression, erasure_day
+from greeter.journal_store import Approver, JournalEntry, JournalKey, PersonOptOut, Suppression, erasure_day
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.zone_label import iso_seconds, local_time
 
@@ -70,6 +70,9 @@ class People:
     #: The contact whose address ``--email`` names, as the source gives it today (None: nobody's,
     #: or not asked).
     addressee: Contact | None = None
+    #: Who approved each greeting's draft and when (``approve --by``, ``review: required``): history's
+    #: JSON says it beside a row whose letter was approved.
+    approvers: Mapping[JournalKey, Approver] = field(default_factory=dict)
 
     def current_id(self, entry: JournalEntry, asked: str | None = None) -> str | None:
         """The contact a row journaled under another id is shown as; None: its own.

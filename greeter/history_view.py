@@ -327,6 +327,16 @@ def with_merged_with(record: dict[str, Any], entry: JournalEntry) -> dict[str, A
     return out
 
 
+def with_approver(record: dict[str, Any], entry: JournalEntry, people: People) -> dict[str, Any]:
+    """``record`` with ``approved_by`` and ``approved_at`` (ISO, UTC as kept) when its draft was
+    approved (``approve --by``): stored and shown nowhere, a team asked who let a letter out.
+    JSON only, and only on such a row: the CSV's columns stay where a script finds them."""
+    approver = people.approvers.get(entry.key)
+    if approver is None:
+        return record
+    return {**record, "approved_by": approver.by, "approved_at": iso_seconds(approver.at)}
+
+
 def reason_words(entry: JournalEntry) -> str | None:
     """The row's reason as a sentence: the journal's own, but an expiry's bare word explained."""
     if entry.state == "expired" and entry.reason in (None, "expired"):
@@ -638,7 +648,9 @@ def print_history(
             for entry in entries:
                 shown += 1
                 record = entry_dict(entry, asked, people)
-                yield with_merged_with(record, entry) if fmt == "json" else record
+                yield (
+                    with_approver(with_merged_with(record, entry), entry, people) if fmt == "json" else record
+                )
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown

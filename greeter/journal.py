@@ -56,6 +56,7 @@ from greeter.journal_store import (
     CAP_STATES,
     INTERRUPTED_REASON,
     STATES,
+    Approver,
     ClaimRequest,
     Erasure,
     JournalEntry,
@@ -673,6 +674,18 @@ class Journal(SenderLock, Transitions, OptOuts):
                 (since.isoformat(),),
             ).fetchall()
         return {(r[0], r[1], date.fromisoformat(r[2])): r[3] for r in rows}
+
+    def approvers(self, since: date) -> dict[JournalKey, Approver]:
+        """Who approved each draft of an occasion on or after ``since``, and when."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT contact_id, occasion, occasion_date, approved_by, approved_at FROM approvals"
+                " WHERE occasion_date >= ?",
+                (since.isoformat(),),
+            ).fetchall()
+        return {
+            (r[0], r[1], date.fromisoformat(r[2])): Approver(r[3], datetime.fromisoformat(r[4])) for r in rows
+        }
 
     # --- occasions and since when they exist ----------------------------------
 

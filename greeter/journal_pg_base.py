@@ -39,6 +39,7 @@ from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import (
     CAP_STATES,
     STATES,
+    Approver,
     JournalEntry,
     JournalKey,
     Notice,
@@ -617,6 +618,18 @@ class PgJournalBase:
             (since,),
         )
         return {(r["contact_id"], r["occasion"], r["occasion_date"]): r["content_hash"] for r in rows}
+
+    def approvers(self, since: date) -> dict[JournalKey, Approver]:
+        """Who approved each draft of an occasion on or after ``since``, and when."""
+        rows = self._read(
+            "SELECT contact_id, occasion, occasion_date, approved_by, approved_at FROM approvals"
+            " WHERE occasion_date >= %s",
+            (since,),
+        )
+        return {
+            (r["contact_id"], r["occasion"], r["occasion_date"]): Approver(r["approved_by"], r["approved_at"])
+            for r in rows
+        }
 
     # --- occasions and since when they exist ------------------------------------------------------
 

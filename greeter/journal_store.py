@@ -385,6 +385,14 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Approver:
+    """Who approved a draft (``greeter approve --by``) and when: what a reviewer reads beside its state."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Erasure:
     """What ``greeter forget`` erases (or, with ``--dry-run``, would) of one address.
 
@@ -692,6 +700,9 @@ class JournalStore(Protocol):
 
     def approvals(self, since: date) -> dict[JournalKey, str]:
         """Approved content hashes for occasions on or after ``since``."""
+
+    def approvers(self, since: date) -> dict[JournalKey, Approver]:
+        """Who approved each draft of an occasion on or after ``since``, and when (its newest approval)."""
 
     def known_occasions(self) -> dict[str, datetime | None]:
         """Each occasion name a sender has planned with, and since when (None: from the start)."""

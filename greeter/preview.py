@@ -25,7 +25,7 @@ from greeter.console import plain, table_console
 from greeter.contacts import email_key
 from greeter.decreed_days import undecreed, undecreed_words
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateError, UnsafeHeaderError
-from greeter.journal_store import JournalKey
+from greeter.journal_store import Approver, JournalKey
 from greeter.message import validate_header_value
 from greeter.own_files import own_files, refusal
 from greeter.plan_drafts import drafts
@@ -79,6 +79,9 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
         "journal_state": item.journal_state,
         "belated": item.belated,
         "approval": draft.extra.get("approval"),
+        # Who approved the letter and when (``approve --by``), whatever its state now: null if nobody did.
+        "approved_by": draft.extra.get("approved_by"),
+        "approved_at": draft.extra.get("approved_at"),
         "fingerprint": draft.extra.get("fingerprint"),
         # The config's name for every item alike (a skip has no file); the file a letter came from apart.
         "template": hit.template,
@@ -159,14 +162,23 @@ def moved_addresses(items: Iterable[PlanItem]) -> Iterator[PlanItem]:
 
 
 def with_approval(
-    stream: Iterable[Draft], approvals: dict[JournalKey, str], sender: Sender
+    stream: Iterable[Draft],
+    approvals: dict[JournalKey, str],
+    sender: Sender,
+    approvers: Mapping[JournalKey, Approver] | None = None,
 ) -> Iterator[Draft]:
-    """Tag each rendered draft with its review state (``review: required``)."""
+    """Tag each rendered draft with its review state (``review: required``) and, from ``approvers``,
+    who approved it and when (ISO, UTC as the journal keeps it): a reviewer of thousands of letters
+    asks whose approval a changed letter lost, and a team lead who approved what."""
     for draft in stream:
         if draft.rendered is not None:
             envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
             digest = content_hash(draft.rendered, envelope)
             draft.extra["approval"] = approval_of(draft.item.hit.key, digest, approvals)
+            approver = (approvers or {}).get(draft.item.hit.key)
+            if approver is not None:
+                draft.extra["approved_by"] = approver.by
+                draft.extra["approved_at"] = iso_seconds(approver.at)
             # What `approve --reviewed` holds the draft to: the letter as the reviewer read it.
             draft.extra["fingerprint"] = digest
         yield draft
@@ -378,7 +390,7 @@ def run_preview(
         if (show_skipped or d.item.status != "skip") and of_occasion(d.item, occasion)
     )
     if inputs.approvals is not None:
-        stream = with_approval(stream, inputs.approvals, settings.sender)
+        stream = with_approval(stream, inputs.approvals, settings.sender, inputs.approvers)
     if fmt in ("json", "table"):
         stream = with_sent_subjects(stream, sent_subjects(inputs, now, pw.start, pw.end))
     if contact_id is not None:

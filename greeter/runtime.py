@@ -19,7 +19,7 @@ from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import ConfigError, ContactNotLoadedError, GreeterError, Problem, UnknownContactError
-from greeter.journal_store import STATES, JournalKey, JournalStore, PersonOptOut
+from greeter.journal_store import STATES, Approver, JournalKey, JournalStore, PersonOptOut
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, history_reach, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
@@ -71,6 +71,9 @@ class Inputs:
     journal_rewound: str | None = None
     #: ``review: required``: approved content hashes by journal key (None: no review).
     approvals: dict[JournalKey, str] | None = None
+    #: ``review: required``: who approved each approved draft, and when (``approve --by``): shown beside
+    #: a draft's state by preview's JSON and the gallery's letter page.
+    approvers: dict[JournalKey, Approver] = field(default_factory=dict)
     #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
     #: For the daemon, which plans every few minutes: re-reading and re-validating a
     #: large export each time costs more than all the planning. Off by default, because
@@ -361,7 +364,9 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     inputs.opted_out = journal.opted_out_contacts()
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
-        inputs.approvals = journal.approvals(start - timedelta(days=plan_reach(settings)))
+        since = start - timedelta(days=plan_reach(settings))
+        inputs.approvals = journal.approvals(since)
+        inputs.approvers = journal.approvers(since)
 
 
 def existing_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> JournalStore | None:

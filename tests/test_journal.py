@@ -42,6 +42,7 @@ from greeter.journal_store import (
     CAP_STATES,
     INTERRUPTED_REASON,
     STATES,
+    Approver,
     ClaimRequest,
     JournalStore,
     Suppression,
@@ -645,6 +646,15 @@ def test_approvals_replace_older_ones_and_filter_by_date(journal: JournalStore) 
     assert journal.approve([(KEY, "h2")], "ivan", NOW + timedelta(hours=1)) == 1
     assert journal.approvals(since=date(2025, 3, 1)) == {KEY: "h2"}
     assert journal.approvals(since=date(2024, 12, 31)) == {KEY: "h2", old: "h0"}
+
+
+def test_approvers_say_who_approved_each_draft_last_and_when(journal: JournalStore) -> None:
+    """``approve --by`` was stored and never shown: preview and the gallery now read it from here."""
+    old = ("c-1", "new_year", date(2025, 1, 1))
+    journal.approve([(KEY, "h1"), (old, "h0")], "olga", NOW)
+    journal.approve([(KEY, "h2")], "ivan", NOW + timedelta(hours=1))
+    assert journal.approvers(since=date(2025, 3, 1)) == {KEY: Approver("ivan", NOW + timedelta(hours=1))}
+    assert journal.approvers(since=date(2024, 12, 31))[old] == Approver("olga", NOW)
 
 
 def test_counts_by_occasion_and_the_contact_lock(journal: JournalStore) -> None:

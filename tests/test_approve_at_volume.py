@@ -1,0 +1,99 @@
+"""``greeter approve`` for a reviewer at volume (7,620 year-end drafts of 8,000 contacts).
+
+A persona found: approve planned and rendered every letter again with nothing on the terminal
+for a minute (preview shows its bar: approve now takes the same one, on a terminal only), and
+its help had no exit codes while its docs said exit 0 where a rejected contact row makes it 1.
+Real CLI, real project files, a pty for the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from greeter.cli import main
+from tests.conftest import MakeProject, contact_row
+from tests.test_check_progress import run_on_terminal
+from tests.test_send_e2e import NOW, people
+
+#: The bar's words (preview's: greeter.cli_review.preview).
+BAR = b"planning and rendering letters"
+RANGE = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
+
+
+def test_approve_shows_its_progress_on_a_terminal_only(make_project: MakeProject) -> None:
+    config = make_project(people(120), review="required")
+    code, out, err = run_on_terminal(config, "approve", "--all", *RANGE, "--by", "anna", terminal=True)
+    assert code == 0, err[-500:]
+    assert BAR in err and b"rows" in err, err[-500:]
+    assert b"approved 120 draft(s)" in out, out
+    code, out, err = run_on_terminal(config, "approve", "--all", *RANGE, "--by", "anna", terminal=False)
+    assert code == 0 and BAR not in err and b"\x1b" not in err, err
+    assert b"nothing new to approve: all 120 draft(s)" in out, out
+
+
+def test_approve_help_says_its_exit_codes_and_a_rejected_row_is_exit_1(make_project: MakeProject) -> None:
+    result = CliRunner().invoke(main, ["approve", "--help"], prog_name="greeter", terminal_width=100)
+    shown = " ".join(result.stdout.split())
+    assert "Exit codes: 0 approved" in shown, shown
+    assert "or a contact row was rejected" in shown and "75 the journal or the contacts database" in shown
+    config = make_project(
+        [*people(2), contact_row("3", "not-an-address", birthday="13.04.1980")], review="required"
+    )
+    done = CliRunner().invoke(main, ["--config", str(config), "approve", "--all", *RANGE, "--by", "anna"])
+    assert done.exit_code == 1, (done.stdout, done.stderr)  # as the help and docs say now
+    assert "approved 2 draft(s)" in done.stdout  # the others approved all the same
+
+
+def test_who_approved_and_when_shows_in_preview_json_and_on_the_letters_page(
+    make_project: MakeProject,
+) -> None:
+    """``approve --by`` stored approved_by / approved_at, and nothing showed them: not preview's JSON,
+    not the gallery's letter page — a letter changed since did not say whose approval it lost."""
+    from tests.test_gallery import cards, parse
+    from tests.test_send_e2e import greeter
+
+    config = make_project(people(3), review="required")
+    for cid, who in (("1", "anna"), ("2", "boris")):
+        assert greeter(config, "approve", "--contact", cid, *RANGE, "--by", who).returncode == 0
+    contacts = config.parent / "data" / "contacts.csv"
+    rows = contacts.read_text(encoding="utf-8-sig").splitlines()
+    rows[2] = rows[2].replace("client2@", "client2.new@")  # contact 2 changes after approval
+    contacts.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    shown = json.loads(greeter(config, "preview", *RANGE, "--format", "json").stdout)
+    said = {d["contact_id"]: (d["approval"], d["approved_by"], d["approved_at"]) for d in shown}
+    assert said == {
+        "1": ("approved", "anna", "2027-04-14T08:00:00+00:00"),  # NOW, 11:00 in Moscow, as kept: UTC
+        "2": ("changed_since_approval", "boris", "2027-04-14T08:00:00+00:00"),
+        "3": ("awaiting_approval", None, None),
+    }
+    out = config.parent / "gallery"
+    assert greeter(config, "preview", *RANGE, "--format", "html", "--out", str(out)).returncode == 0
+    by_contact = {c.attrs["data-search"].split()[4]: c for c in cards(parse(out / "index.html")).values()}
+    pages = {
+        cid: next(parse(out / next(c.find("a")).attrs["href"]).find("dl")).all_text()
+        for cid, c in by_contact.items()
+    }
+    assert "(anna, 14.04.2027 08:00 UTC)" in pages["1"], pages["1"]
+    assert "изменено после одобрения" in pages["2"] and "(boris, 14.04.2027 08:00 UTC)" in pages["2"]
+    assert "UTC)" not in pages["3"]
+
+
+def test_history_json_says_who_approved_a_letter_that_left(make_project: MakeProject) -> None:
+    """history's JSON carries approved_by / approved_at on a row whose letter was approved (and only
+    there): the journal kept who let it out, and nothing said it."""
+    from greeter.testing import SmtpSink
+    from tests.test_send_e2e import greeter, smtp
+
+    with SmtpSink() as sink:
+        config = make_project(people(2), review="required", **smtp(sink.port))
+        assert greeter(config, "approve", "--contact", "1", *RANGE, "--by", "anna").returncode == 0
+        sent = greeter(config, "send", "--once", "--now", NOW)
+        assert sent.returncode == 0, sent.stderr
+        assert len(sink.messages) == 1
+    rows = {r["contact_id"]: r for r in json.loads(greeter(config, "history", "--format", "json").stdout)}
+    assert (rows["1"]["state"], rows["1"]["approved_by"], rows["1"]["approved_at"]) == (
+        "sent", "anna", "2027-04-14T08:00:00+00:00",
+    )  # fmt: skip
+    assert "approved_by" not in rows.get("2", {})  # held, never approved: no such field
