@@ -15,14 +15,14 @@ import json
 from pathlib import Path
 
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, people
+from tests.test_send_e2e import NOW, greeter, people
 
 RANGE = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
 
 
 def _reviewed(make_project: MakeProject) -> tuple[Path, Path]:
     config = make_project(people(2), review="required")
-    shown = greeter_process(config, "preview", *RANGE, "--format", "json")
+    shown = greeter(config, "preview", *RANGE, "--format", "json")
     drafts = json.loads(shown.stdout)
     assert all(d["fingerprint"] for d in drafts if d["status"] == "send") and drafts, drafts
     week = config.parent / "week.json"
@@ -31,24 +31,22 @@ def _reviewed(make_project: MakeProject) -> tuple[Path, Path]:
 
 
 def approvals(config: Path) -> dict[str, str]:
-    shown = greeter_process(config, "preview", *RANGE, "--format", "json")
+    shown = greeter(config, "preview", *RANGE, "--format", "json")
     return {d["contact_id"]: d["approval"] for d in json.loads(shown.stdout)}
 
 
 def test_the_letters_as_reviewed_are_approved(make_project: MakeProject) -> None:
     config, week = _reviewed(make_project)
-    done = greeter_process(config, "approve", "--all", *RANGE, "--reviewed", str(week))
+    done = greeter(config, "approve", "--all", *RANGE, "--reviewed", str(week))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("approved 2 draft(s) for ")
     assert approvals(config) == {"1": "approved", "2": "approved"}
-    again = greeter_process(config, "approve", "--all", *RANGE)  # as they are: nothing new to approve
+    again = greeter(config, "approve", "--all", *RANGE)  # as they are: nothing new to approve
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("nothing new to approve: all 2 draft(s) were approved already for "), (
         again.stdout
     )
-    again = greeter_process(
-        config, "approve", "--reviewed", str(week), "--now", NOW
-    )  # QA: "(2 of them approved…)"
+    again = greeter(config, "approve", "--reviewed", str(week), "--now", NOW)  # QA: "(2 of them approved…)"
     assert again.stdout.startswith("nothing new to approve: all 2 draft(s) were approved already for "), (
         again.stdout
     )
@@ -63,7 +61,7 @@ def test_a_letter_changed_since_it_was_reviewed_is_named_and_not_approved(make_p
         ),
         encoding="utf-8-sig",
     )
-    done = greeter_process(config, "approve", "--all", *RANGE, "--reviewed", str(week))
+    done = greeter(config, "approve", "--all", *RANGE, "--reviewed", str(week))
     assert done.returncode == 1
     assert done.stdout.startswith("approved 1 draft(s)")
     assert f"not approved (changed since {week}): 2 birthday 2027-04-13; preview it again" in done.stderr
@@ -81,7 +79,7 @@ def test_a_file_that_is_no_reviewed_preview_is_a_usage_error(make_project: MakeP
         (config, "Expecting value"),  # the YAML config: not JSON
         (plain, "preview writes them only when the config says review: required"),
     ):
-        done = greeter_process(config, "approve", "--all", *RANGE, "--reviewed", str(path))
+        done = greeter(config, "approve", "--all", *RANGE, "--reviewed", str(path))
         assert done.returncode == 2 and f"--reviewed {path}:" in done.stderr and words in done.stderr, (
             done.stderr
         )
@@ -92,10 +90,10 @@ def test_reviewed_alone_approves_the_drafts_the_file_holds_on_its_own_days(make_
     """The file says which drafts were read: ``--reviewed FILE`` alone was "say what to approve"
     (exit 2), and a filter's default range (7 days from today) would miss a preview of later days."""
     config = make_project(people(2), review="required")
-    shown = greeter_process(config, "preview", *RANGE, "--contact", "2", "--format", "json")
+    shown = greeter(config, "preview", *RANGE, "--contact", "2", "--format", "json")
     week = config.parent / "week.json"
     week.write_text(shown.stdout, encoding="utf-8")
-    done = greeter_process(config, "approve", "--reviewed", str(week), "--now", NOW)
+    done = greeter(config, "approve", "--reviewed", str(week), "--now", NOW)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("approved 1 draft(s) for 2027-04-13;"), done.stdout  # not from today, 14th
     assert "not approved: 1 draft(s) of the range" in done.stderr  # contact 1's: not in the file
@@ -104,7 +102,7 @@ def test_reviewed_alone_approves_the_drafts_the_file_holds_on_its_own_days(make_
 
 def test_with_nothing_to_approve_the_message_names_reviewed_too(make_project: MakeProject) -> None:
     config = make_project(people(1), review="required")
-    done = greeter_process(config, "approve", "--now", NOW)
+    done = greeter(config, "approve", "--now", NOW)
     assert done.returncode == 2
     assert "say what to approve: --all, --contact ID|NAME, --occasion NAME or --reviewed FILE" in done.stderr
 
@@ -114,12 +112,12 @@ def test_a_preview_with_no_letters_has_nothing_to_approve(make_project: MakeProj
     config = make_project(people(1), review="required")
     none = config.parent / "none.json"
     none.write_text(
-        greeter_process(
+        greeter(
             config, "preview", "--from", "2027-06-01", "--days", "1", "--now", NOW, "--format", "json"
         ).stdout
     )
     assert json.loads(none.read_text()) == []
-    done = greeter_process(config, "approve", "--reviewed", str(none), "--now", NOW)
+    done = greeter(config, "approve", "--reviewed", str(none), "--now", NOW)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"nothing to approve: {none} holds no letters (its preview found none to send)\n"
     assert "review: required" not in done.stderr

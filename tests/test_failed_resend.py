@@ -23,7 +23,7 @@ from greeter.journal_transitions import merged_reason, merged_rows
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
+from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
 #: Five minutes after the first send (tests/test_send_e2e.py: birthdays on 13 April 2027).
 LATER = "2027-04-14T11:05:00+03:00"
@@ -108,7 +108,7 @@ def test_merged_rows_picks_each_riders_row_nearest_the_carrier() -> None:
 def _refused_once(make_project: MakeProject, sink: SmtpSink) -> Path:
     config = make_project(people(2), **smtp(sink.port))
     sink.reject("client1@example.com", 554, SPAM)
-    first = greeter_process(config, "send", "--once", "--now", NOW)
+    first = greeter(config, "send", "--once", "--now", NOW)
     assert "failed: 1" in first.stdout and "sent: 1" in first.stdout, first.stdout + first.stderr
     return config
 
@@ -116,21 +116,21 @@ def _refused_once(make_project: MakeProject, sink: SmtpSink) -> Path:
 def test_a_failed_greeting_put_back_is_written_afresh_and_sent_once(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = _refused_once(make_project, sink)
-        asked = greeter_process(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        asked = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
         assert asked.returncode == 0, asked.stderr
         assert asked.stdout == "resend: 1 birthday 2027-04-13\n"
         (row,) = history(config, "--contact", "1")
         assert (row["state"], row["reason"], row["last_reply"]) == ("retry", REQUEUED, f"554 {SPAM}")
-        table = greeter_process(config, "history", "--contact", "1").stdout
+        table = greeter(config, "history", "--contact", "1").stdout
         assert "put back in line by an operator at 2027-04-14 08:05 UTC; the server had said: 554" in table
         sink.reset()  # the server takes it now
-        sent = greeter_process(config, "send", "--once", "--now", LATER)
+        sent = greeter(config, "send", "--once", "--now", LATER)
         assert "due 1;" in sent.stdout and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
         assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
         (row,) = history(config, "--contact", "1")
         assert (row["state"], row["attempts"]) == ("sent", 2)
         assert sink.message_ids() == [row["message_id"]]
-        again = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00")
+        again = greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00")
         assert "due 0" in again.stdout, again.stdout
         assert len(sink.messages) == 1
 
@@ -141,7 +141,7 @@ def test_one_past_its_catch_up_period_is_kept_failed_and_says_why(make_project: 
     late = "2027-04-19T11:00:00+03:00"  # 13 April + catch_up_days 3 ended on the 17th
     with SmtpSink() as sink:
         config = _refused_once(make_project, sink)
-        asked = greeter_process(config, "failed", "resend", "--all", "--now", late)
+        asked = greeter(config, "failed", "resend", "--all", "--now", late)
         assert asked.returncode == 1
         assert asked.stdout == (
             "kept failed: 1 birthday 2027-04-13: its catch-up period ended 2027-04-17 00:00 MSK"
@@ -149,7 +149,7 @@ def test_one_past_its_catch_up_period_is_kept_failed_and_says_why(make_project: 
         )
         assert "1 greeting(s) kept failed: see why above" in asked.stderr
         sink.reset()
-        greeter_process(config, "send", "--once", "--now", late)
+        greeter(config, "send", "--once", "--now", late)
         assert sink.messages == []
     (row,) = history(config, "--contact", "1")
     assert (row["state"], row["last_reply"]) == ("failed", f"554 {SPAM}")
@@ -164,8 +164,8 @@ def test_one_whose_address_is_on_the_do_not_contact_list_is_kept_until_the_crm_c
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port))
         sink.reject("client1@example.com", 550)  # no such user: failed and suppressed
-        assert "failed: 1" in greeter_process(config, "send", "--once", "--now", NOW).stdout
-        kept = greeter_process(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        assert "failed: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        kept = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
         assert kept.returncode == 1
         assert kept.stdout.startswith(
             "kept failed: 1 birthday 2027-04-13: client1@example.com is on the do-not-contact list"
@@ -173,24 +173,24 @@ def test_one_whose_address_is_on_the_do_not_contact_list_is_kept_until_the_crm_c
         contacts = config.parent / "data" / "contacts.csv"
         text = contacts.read_text(encoding="utf-8-sig")
         contacts.write_text(text.replace("client1@example.com", "ivan@example.com"), encoding="utf-8-sig")
-        moved = greeter_process(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        moved = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
         assert moved.returncode == 0, moved.stdout + moved.stderr
         assert moved.stdout == (
             "resend: 1 birthday 2027-04-13, to ivan@example.com: the client's address now"
             " (it failed to client1@example.com)\n"
         )
         sink.reset()
-        assert "sent: 1" in greeter_process(config, "send", "--once", "--now", LATER).stdout
+        assert "sent: 1" in greeter(config, "send", "--once", "--now", LATER).stdout
         assert [m.rcpt_tos for m in sink.messages] == [("ivan@example.com",)]
 
 
 def test_nothing_to_put_back_exits_1_and_no_filter_is_a_usage_error(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = _refused_once(make_project, sink)
-    none = greeter_process(config, "failed", "resend", "--contact", "2", "--now", LATER)  # contact 2 was sent
+    none = greeter(config, "failed", "resend", "--contact", "2", "--now", LATER)  # contact 2 was sent
     assert none.returncode == 1
     assert "no failed greeting matches (see greeter history --state failed)" in none.stderr
-    bare = greeter_process(config, "failed", "resend")
+    bare = greeter(config, "failed", "resend")
     assert bare.returncode == 2 and "--all" in bare.stderr
     assert [r["state"] for r in history(config, "--contact", "1")] == ["failed"]
 
@@ -204,16 +204,14 @@ def test_on_a_postgresql_journal_the_letter_put_back_is_claimed_by_a_shared_send
     with databases.pg_schema() as (url, _), SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port), storage={"url": url})
         sink.reject("client1@example.com", 554, SPAM)
-        first = greeter_process(config, "send", "--once", "--now", NOW)
+        first = greeter(config, "send", "--once", "--now", NOW)
         assert "failed: 1" in first.stdout, first.stdout + first.stderr
-        assert greeter_process(config, "failed", "resend", "--all", "--now", LATER).returncode == 0
+        assert greeter(config, "failed", "resend", "--all", "--now", LATER).returncode == 0
         sink.reset()
-        sent = greeter_process(config, "send", "--once", "--now", LATER)
+        sent = greeter(config, "send", "--once", "--now", LATER)
         assert "sent: 1" in sent.stdout, sent.stdout + sent.stderr
         assert [m.rcpt_tos for m in sink.messages] == [("client1@example.com",)]
-        assert (
-            "due 0" in greeter_process(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00").stdout
-        )
+        assert "due 0" in greeter(config, "send", "--once", "--now", "2027-04-14T11:10:00+03:00").stdout
         assert len(sink.messages) == 1
 
 
@@ -221,15 +219,13 @@ def test_an_uncertain_one_past_its_catch_up_period_is_kept_for_a_dismissal(make_
     with SmtpSink() as sink:
         config = make_project(people(1), **smtp(sink.port))
         sink.drop_next(1)  # handed over, then no reply: uncertain
-        assert "uncertain: 1" in greeter_process(config, "send", "--once", "--now", NOW).stdout
-        late = greeter_process(config, "uncertain", "resend", "--all", "--now", "2027-04-19T11:00:00+03:00")
+        assert "uncertain: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        late = greeter(config, "uncertain", "resend", "--all", "--now", "2027-04-19T11:00:00+03:00")
         assert late.returncode == 1
         assert late.stdout.startswith("kept uncertain: 1 birthday 2027-04-13: its catch-up period ended")
         assert late.stdout.rstrip().endswith("never send it late; it can only be dismissed now")
         assert [r["state"] for r in history(config)] == ["uncertain"]
-        dismissed = greeter_process(
-            config, "uncertain", "dismiss", "--all", "--now", "2027-04-19T11:00:00+03:00"
-        )
+        dismissed = greeter(config, "uncertain", "dismiss", "--all", "--now", "2027-04-19T11:00:00+03:00")
         assert dismissed.returncode == 0 and dismissed.stdout == "dismiss: 1 birthday 2027-04-13\n"
 
 
@@ -237,12 +233,12 @@ def test_a_dry_run_counts_the_expiries_the_send_records(make_project: MakeProjec
     """A birthday missed in a downtime: the send records it expired and says so; its dry run used
     to count only the retries it would expire (an operator read "expired 0" and was surprised)."""
     config = make_project(people(1, day="01.04.1980"))
-    assert greeter_process(config, "send", "--once", "--now", "2027-03-01T11:00:00+03:00").returncode == 0
-    line = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).stdout
+    assert greeter(config, "send", "--once", "--now", "2027-03-01T11:00:00+03:00").returncode == 0
+    line = greeter(config, "send", "--once", "--dry-run", "--now", NOW).stdout
     # Not "1 retry(ies) past the catch-up deadline would expire": it was never tried.
     assert "; 1 would be recorded skipped, not sent (expired 1); nothing claimed or sent" in line, line
-    dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
-    real = greeter_process(config, "send", "--once", "--json", "--now", NOW)
+    dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+    real = greeter(config, "send", "--once", "--json", "--now", NOW)
     assert json.loads(dry.stdout)["skipped"] == json.loads(real.stdout)["skipped"] == {"expired": 1}
     assert [r["state"] for r in history(config)] == ["expired"]
 
@@ -251,9 +247,9 @@ def test_one_held_for_approval_until_it_expired_says_so_in_its_history(make_proj
     """``review: required`` and nobody approved it: "expired: more than 3 days ago" read as a
     downtime; the journal says it was still awaiting approval."""
     config = make_project(people(1), review="required")
-    held = greeter_process(config, "send", "--once", "--now", NOW)
+    held = greeter(config, "send", "--once", "--now", NOW)
     assert "awaiting_approval" in held.stdout + held.stderr, held.stdout + held.stderr
-    greeter_process(config, "send", "--once", "--now", "2027-04-19T11:00:00+03:00")
+    greeter(config, "send", "--once", "--now", "2027-04-19T11:00:00+03:00")
     (row,) = history(config)
     assert row["state"] == "expired"
     assert row["reason"].endswith("; it was still awaiting approval (review: required); never sent late"), row
@@ -269,7 +265,7 @@ def test_one_whose_contact_is_gone_from_the_source_is_kept(make_project: MakePro
     contacts.write_text(
         "\n".join(line for line in lines if not line.startswith("1;")) + "\n", encoding="utf-8-sig"
     )
-    kept = greeter_process(config, "failed", "resend", "--all", "--now", LATER)
+    kept = greeter(config, "failed", "resend", "--all", "--now", LATER)
     assert kept.returncode == 1
     assert (
         kept.stdout == "kept failed: 1 birthday 2027-04-13: the contacts source has no contact 1 (any more)\n"

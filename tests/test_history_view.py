@@ -93,21 +93,19 @@ def test_history_refuses_an_empty_day_range_and_says_why_a_contacts_table_is_emp
     make_project: MakeProject,
 ) -> None:
     from tests.conftest import contact_row
-    from tests.test_send_e2e import NOW, greeter_process, people
+    from tests.test_send_e2e import NOW, greeter, people
 
     config = make_project([*people(1), contact_row("2", "two@example.com")])  # 2: no birthday
-    inverted = greeter_process(config, "history", "--since", "2027-02-01", "--until", "2027-01-01")
+    inverted = greeter(config, "history", "--since", "2027-02-01", "--until", "2027-01-01")
     assert inverted.returncode == 2 and "--since 2027-02-01 is after --until 2027-01-01" in inverted.stderr
-    assert (
-        greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
-    )  # no journal: history refuses
-    ungreeted = greeter_process(config, "history", "--contact", "2")
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0  # no journal: history refuses
+    ungreeted = greeter(config, "history", "--contact", "2")
     assert ungreeted.returncode == 0 and "the journal has no greeting for --contact 2 nor" in ungreeted.stderr
     # The planner's skips are not journaled: the hint says where a manager finds why one was skipped.
     assert "skipped and why" in ungreeted.stderr
     assert "greeter preview --contact 2 --from DATE --days N" in ungreeted.stderr
     # An id the contacts source does not have either: a typo, which preview would refuse too.
-    unknown = greeter_process(config, "history", "--contact", "9999")
+    unknown = greeter(config, "history", "--contact", "9999")
     assert (
         unknown.returncode == 0 and "the journal has no greeting for --contact 9999 (yet)" in unknown.stderr
     )
@@ -123,25 +121,25 @@ def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_conta
     import json
 
     from tests.conftest import HEADER, contact_row
-    from tests.test_send_e2e import NOW, greeter_process, people
+    from tests.test_send_e2e import NOW, greeter, people
 
     config = make_project(people(2))
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     contacts = config.parent / "data" / "contacts.csv"
     renumbered = [contact_row("5001", "Client1@Example.com", birthday="13.04.1980"), people(2)[1]]
     contacts.write_text("\n".join([HEADER, *renumbered]) + "\n", encoding="utf-8-sig")
 
-    table = greeter_process(config, "history", "--contact", "5001")
+    table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
     assert "5001 (as contact 1)" in table.stdout and "no greeting" not in table.stderr
-    rows = json.loads(greeter_process(config, "history", "--contact", "5001", "--format", "json").stdout)
+    rows = json.loads(greeter(config, "history", "--contact", "5001", "--format", "json").stdout)
     assert [(r["contact_id"], r["current_contact_id"], r["state"]) for r in rows] == [("1", "5001", "sent")]
     # The other contact's letter is not this one's; a contact's own rows are not marked.
-    (own,) = json.loads(greeter_process(config, "history", "--contact", "2", "--format", "json").stdout)
+    (own,) = json.loads(greeter(config, "history", "--contact", "2", "--format", "json").stdout)
     assert own["contact_id"] == "2" and own["current_contact_id"] is None
     # Filters apply to the rows found by address too.
-    none = greeter_process(config, "history", "--contact", "5001", "--state", "failed")
+    none = greeter(config, "history", "--contact", "5001", "--state", "failed")
     assert "the journal has no greeting for --contact 5001 nor for its address" in none.stderr
 
 
@@ -149,10 +147,10 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
     """``history --contact`` loads contacts as every command does (``Inputs``), but only as far as
     the contact's row: a later row that cannot be read must not hide the contact's former ids."""
     from tests.conftest import HEADER, contact_row
-    from tests.test_send_e2e import NOW, greeter_process, people
+    from tests.test_send_e2e import NOW, greeter, people
 
     config = make_project(people(2))
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     contacts = config.parent / "data" / "contacts.csv"
     renumbered = [
@@ -161,7 +159,7 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
     ]
     contacts.write_text("\n".join([HEADER, *renumbered]) + "\n", encoding="utf-8-sig")
 
-    table = greeter_process(config, "history", "--contact", "5001")
+    table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
     assert "5001 (as contact 1)" in table.stdout
 
@@ -175,21 +173,21 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     import re
 
     from greeter.testing import SmtpSink
-    from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
+    from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
     monkeypatch.delenv("COLUMNS", raising=False)  # piped: one row per line (greeter.console.table_console)
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port, pool_size=1))
         sink.drop_next(1)  # the first letter is swallowed: uncertain
-        assert "uncertain: 1" in greeter_process(config, "send", "--once", "--now", NOW).stdout
+        assert "uncertain: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
     (lost,) = history(config, "--state", "uncertain")
     assert lost["last_reply"]
     before = datetime.now(UTC).replace(second=0, microsecond=0)
-    decided = greeter_process(config, "uncertain", "dismiss", "--contact", lost["contact_id"])
+    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"])
     assert decided.returncode == 0, decided.stderr
     after = datetime.now(UTC)
 
-    table = greeter_process(config, "history")
+    table = greeter(config, "history")
     assert table.returncode == 0, table.stderr
     (row,) = [line for line in table.stdout.splitlines() if "skipped" in line]
     cells = [cell.strip() for cell in row.strip("│ ").split("│")]
@@ -200,7 +198,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     assert before <= at <= after
     assert found[2] == lost["last_reply"]
     # the other letter waits to be retried: not dismissed, in the filtered table and JSON neither
-    filtered = greeter_process(config, "history", "--state", "dismissed")
+    filtered = greeter(config, "history", "--state", "dismissed")
     assert filtered.returncode == 0, filtered.stderr
     (only,) = [line for line in filtered.stdout.splitlines() if "│" in line]
     assert [cell.strip() for cell in only.strip("│ ").split("│")] == cells
@@ -256,10 +254,10 @@ def test_an_expired_greeting_keeps_the_planners_words_for_which_window_it_missed
     period": the birthday of 7 January (a holiday) was due on 30 December, no send ran then, and the
     next window (11 January) is past the catch-up. The journal now keeps the planner's own words."""
     from tests.conftest import contact_row
-    from tests.test_send_e2e import greeter_process, history
+    from tests.test_send_e2e import greeter, history
 
     config = make_project([contact_row("1", "one@example.com", birthday="07.01.1960")])
-    run = greeter_process(config, "send", "--once", "--now", "2027-01-07T12:00+03:00")
+    run = greeter(config, "send", "--once", "--now", "2027-01-07T12:00+03:00")
     # The journal's first run: the window was gone before greeter sent from it (no exit 1 for that).
     assert run.returncode == 0 and "skipped: expired 1" in run.stdout, run.stdout + run.stderr
     (row,) = history(config)

@@ -37,7 +37,7 @@ from greeter.journal_schema import MIGRATIONS
 from greeter.journal_store import INTERRUPTED_REASON
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
-from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -121,9 +121,7 @@ def test_send_on_a_full_journal_disk_exits_75_and_says_how_many_letters_had_left
     n = 120
     with SmtpSink() as sink:
         config = make_project(people(n), **smtp(sink.port))
-        assert (
-            greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
-        )  # the journal
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0  # the journal
         full = greeter_on_full_disk(config, 600_000, "send", "--once", "--now", NOW)
         assert full.returncode == 75, full.stdout + full.stderr
         assert "Traceback" not in full.stderr
@@ -134,7 +132,7 @@ def test_send_on_a_full_journal_disk_exits_75_and_says_how_many_letters_had_left
         assert recorded <= accepted
 
         # space again: the rest goes out, and nothing already accepted goes twice
-        rerun = greeter_process(config, "send", "--once", "--now", LATER)
+        rerun = greeter(config, "send", "--once", "--now", LATER)
         assert rerun.returncode in (0, 1), rerun.stderr
         ids = sink.message_ids()
         assert len(ids) == len(set(ids)), "a greeting was delivered twice"
@@ -148,7 +146,7 @@ def test_run_on_a_full_journal_disk_exits_75_with_json_lines_only(make_project: 
     """The daemon's start needs a write (an interrupted claim to record): exit 75, restartable."""
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port))
-        assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
         claim_and_die(config, "1")
         # 16 KB: not even SQLite's 32 KB -shm file fits, as on a disk with no room left at all
         run = greeter_on_full_disk(config, 16_384, "run", "--log-format", "json", "--now", NOW)
@@ -184,7 +182,7 @@ def test_history_check_and_preview_read_a_journal_on_a_read_only_mount_and_send_
 ) -> None:
     with SmtpSink() as sink:
         config = make_project(people(3), **smtp(sink.port))
-        assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
+        assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
         data = config.parent / "data"
         assert not Path(f"{journal_path(config)}-wal").exists()  # closed cleanly: no -wal, no -shm
 
@@ -218,7 +216,7 @@ def test_history_check_and_preview_read_a_journal_on_a_read_only_mount_and_send_
 def test_a_read_only_reader_sees_what_is_still_in_the_wal(make_project: MakeProject) -> None:
     """A sender's last changes sit in the -wal until a checkpoint: ``immutable`` would hide them."""
     config = make_project(people(2))
-    assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+    assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
     moment = datetime.fromisoformat(NOW)
     with Journal.open(str(journal_path(config)), now=moment) as sender:  # still open: the -wal holds it
         sender.suppress(["late@example.com"], "manual", moment)
@@ -242,14 +240,14 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
 ) -> None:
     with SmtpSink() as sink:
         config = make_project(people(3), **smtp(sink.port))
-        assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
         claim_and_die(config, "2")
 
         (row,) = history(config, "--state", "uncertain")
         assert (row["contact_id"], row["state"], row["reason"]) == ("2", "uncertain", INTERRUPTED)
         assert history(config, "--state", "claimed") == []
         assert [r["state"] for r in history(config)] == ["uncertain"]
-        table = greeter_process(config, "history")
+        table = greeter(config, "history")
         assert "uncertain" in table.stdout and "ended without" in table.stdout, table.stdout
         assert [r["state"] for r in history(config)] == ["uncertain"]  # shown, not written: still claimed
         with Journal.open(str(journal_path(config)), now=datetime.fromisoformat(NOW)) as journal:
@@ -260,7 +258,7 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
             assert [r["state"] for r in history(config, "--state", "claimed")] == ["claimed"]
             assert history(config, "--state", "uncertain") == []
 
-        sent = greeter_process(config, "send", "--once", "--now", NOW)
+        sent = greeter(config, "send", "--once", "--now", NOW)
         assert "1 interrupted claim(s) marked uncertain" in sent.stdout, sent.stdout + sent.stderr
         assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["client1@example.com", "client3@example.com"]
     row = next(r for r in history(config, "--state", "uncertain"))
@@ -270,9 +268,9 @@ def test_history_shows_a_dead_senders_claims_as_uncertain_until_the_next_send_re
 def test_deciding_uncertain_greetings_takes_in_a_dead_senders_claims(make_project: MakeProject) -> None:
     """What history calls uncertain, ``greeter uncertain`` can decide: it records them first."""
     config = make_project(people(2))
-    assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+    assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
     claim_and_die(config, "1")
-    decided = greeter_process(config, "uncertain", "dismiss", "--all")
+    decided = greeter(config, "uncertain", "dismiss", "--all")
     assert decided.returncode == 0, decided.stderr
     assert "recorded 1 interrupted claim(s) as uncertain" in decided.stderr
     assert "dismiss: 1 birthday 2027-04-13" in decided.stdout
@@ -291,21 +289,19 @@ def test_send_behind_a_lock_on_its_postgresql_journal_exits_75_in_bounded_time(
 
     with databases.pg_schema() as (url, schema), SmtpSink() as sink:
         config = make_project(people(3), storage={"url": url}, **smtp(sink.port))
-        assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
         # a command that writes makes the journal (a dry run and history create nothing)
-        assert greeter_process(config, "suppress", "nobody@example.com").returncode == 0
-        assert (
-            greeter_process(config, "history").returncode == 0
-        )  # the schema exists: only the lock is in the way
+        assert greeter(config, "suppress", "nobody@example.com").returncode == 0
+        assert greeter(config, "history").returncode == 0  # the schema exists: only the lock is in the way
         with table_locked(schema):
             started = time.monotonic()
-            locked = greeter_process(config, "send", "--once", "--now", NOW, timeout=60)
+            locked = greeter(config, "send", "--once", "--now", NOW, timeout=60)
             took = time.monotonic() - started
         assert locked.returncode == 75, locked.stdout + locked.stderr
         assert "Traceback" not in locked.stderr and "lock timeout" in locked.stderr, locked.stderr
         assert f"journal {url}" in locked.stderr and took < 30, (took, locked.stderr)
         assert sink.messages == []
-        again = greeter_process(config, "send", "--once", "--now", NOW)
+        again = greeter(config, "send", "--once", "--now", NOW)
         assert again.returncode == 0, again.stdout + again.stderr
         assert len(sink.messages) == 3
 

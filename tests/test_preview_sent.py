@@ -17,7 +17,7 @@ from greeter.runtime import load_inputs
 from greeter.send import plan_cycle
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_gallery import cards, parse
-from tests.test_send_e2e import LATER, NOW, greeter_process, history
+from tests.test_send_e2e import LATER, NOW, greeter, history
 
 #: The birthday is on Tuesday 13 April; the letter leaves belated at NOW, Wednesday 14 April 11:00 MSK.
 ROWS = [
@@ -28,7 +28,7 @@ ROWS = [
 
 def sent_project(make_project: MakeProject) -> tuple[Path, str]:
     config = make_project(ROWS)
-    run = greeter_process(config, "send", "--once", "--now", NOW)
+    run = greeter(config, "send", "--once", "--now", NOW)
     assert run.returncode == 0 and "sent: 1" in run.stdout, run.stdout + run.stderr
     (entry,) = history(config)
     left = datetime.fromisoformat(entry["sent_at"]).astimezone(datetime.fromisoformat(NOW).tzinfo)
@@ -40,16 +40,16 @@ def test_json_and_table_say_sent_and_when(make_project: MakeProject) -> None:
     # The range starts the day it left (its occasion, the 13th, is before it), and the range of its occasion.
     for start in ("2027-04-14", "2027-04-13"):
         common = ("preview", "--from", start, "--days", "3", "--now", LATER)
-        items = json.loads(greeter_process(config, *common, "--format", "json").stdout)
+        items = json.loads(greeter(config, *common, "--format", "json").stdout)
         one = next(i for i in items if i["contact_id"] == "1")
         assert (one["status"], one["reason"], one["occasion_date"], one["send_at"]) == (
             "sent", None, "2027-04-13", left,
         ), start  # fmt: skip
         assert next(i for i in items if i["contact_id"] == "2")["status"] == "send"
         # --no-skipped hides skips, not the letters: the one that left is still listed
-        quiet = json.loads(greeter_process(config, *common, "--no-skipped", "--format", "json").stdout)
+        quiet = json.loads(greeter(config, *common, "--no-skipped", "--format", "json").stdout)
         assert [i["status"] for i in quiet] == ["sent", "send"]
-    table = greeter_process(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER).stdout
+    table = greeter(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER).stdout
     (row,) = [line for line in table.splitlines() if "1 Иван" in line]
     assert "Wed 14.04 11:00 MSK" in row and "sent" in row and "skip" not in row, row
     assert "send: 1, sent: 1" in table
@@ -58,7 +58,7 @@ def test_json_and_table_say_sent_and_when(make_project: MakeProject) -> None:
 def test_gallery_files_it_on_the_day_it_left_as_sent(make_project: MakeProject) -> None:
     config, left = sent_project(make_project)
     out = config.parent / "gallery"
-    run = greeter_process(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER,
+    run = greeter(config, "preview", "--from", "2027-04-14", "--days", "3", "--now", LATER,
                   "--format", "html", "--out", str(out))  # fmt: skip
     assert run.returncode == 0, run.stderr
     index = parse(out / "index.html")
@@ -96,23 +96,21 @@ def test_a_greeting_the_journal_recorded_expired_is_shown_expired_not_already_se
 ) -> None:
     """It never went out: ``already_sent`` "(expired)" read as if the client had had the letter."""
     config = make_project(ROWS)
-    first = greeter_process(
-        config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00"
-    )  # the journal starts
+    first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")  # the journal starts
     assert first.returncode == 0, first.stderr
-    late = greeter_process(config, "send", "--once", "--now", "2027-04-20T11:00:00+03:00")  # catch_up_days 3
+    late = greeter(config, "send", "--once", "--now", "2027-04-20T11:00:00+03:00")  # catch_up_days 3
     assert late.returncode == 1 and "expired" in late.stdout, late.stdout + late.stderr  # lost: exit 1
     assert {(e["contact_id"], e["state"]) for e in history(config, "--occasion", "birthday")} == {
         ("1", "expired"), ("2", "expired"),
     }  # fmt: skip
     common = ("preview", "--contact", "1", "--from", "2027-04-12", "--days", "3", "--now", "2027-12-02T10:00")
-    (item,) = [i for i in json.loads(greeter_process(config, *common, "--format", "json").stdout)]
+    (item,) = [i for i in json.loads(greeter(config, *common, "--format", "json").stdout)]
     assert (item["occasion"], item["status"], item["reason"]) == ("birthday", "skip", "expired")
     assert "the journal recorded it as expired" in item["detail"] and "never sent" in item["detail"]
-    table = greeter_process(config, *common).stdout
+    table = greeter(config, *common).stdout
     assert "skip: expired" in table and "already_sent" not in table
     # A second send finds nothing to do for it (the journal's expiry stands, nothing recorded twice).
-    again = greeter_process(config, "send", "--once", "--now", "2027-04-20T12:00:00+03:00")
+    again = greeter(config, "send", "--once", "--now", "2027-04-20T12:00:00+03:00")
     assert again.returncode == 0, again.stderr
 
 
@@ -122,13 +120,13 @@ def test_a_rehearsal_ahead_of_the_clock_hides_nothing_from_a_plan_at_the_real_ti
     """``send --once --now`` a week ahead recorded since when its occasions exist; taken as is, the
     plan at the real time dropped the occasions before it: no row, no reason, ``nothing planned``."""
     config = make_project(ROWS)
-    before = greeter_process(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
+    before = greeter(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
     assert before.returncode == 0, before.stderr
     planned = [(d["contact_id"], d["status"]) for d in json.loads(before.stdout)]
     assert ("1", "send") in planned and ("2", "send") in planned
-    rehearsal = greeter_process(config, "send", "--once", "--now", "2027-04-21T11:00:00+03:00")
+    rehearsal = greeter(config, "send", "--once", "--now", "2027-04-21T11:00:00+03:00")
     assert rehearsal.returncode == 0 and "due 0" in rehearsal.stdout, rehearsal.stdout + rehearsal.stderr
-    after = greeter_process(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
+    after = greeter(config, "preview", "--format", "json", "--days", "3", "--now", NOW)
     assert after.returncode == 0, after.stderr
     assert [(d["contact_id"], d["status"]) for d in json.loads(after.stdout)] == planned
 
@@ -140,15 +138,11 @@ def test_a_table_across_new_year_shows_the_year_on_every_row(make_project: MakeP
         contact_row("2", "two@example.com", birthday="15.01.1980", first="Анна", patronymic="Ивановна"),
     ]
     config = make_project(rows)
-    across = greeter_process(
-        config, "preview", "--from", "2026-12-01", "--days", "60", "--now", "2026-11-30T10:00"
-    )
+    across = greeter(config, "preview", "--from", "2026-12-01", "--days", "60", "--now", "2026-11-30T10:00")
     assert across.returncode == 0, across.stderr
     (row,) = [line for line in across.stdout.splitlines() if "2 Анна" in line and "День рождения" in line]
     assert ".01.2027 " in row, row
-    within = greeter_process(
-        config, "preview", "--from", "2027-04-01", "--days", "30", "--now", "2027-03-30T10:00"
-    )
+    within = greeter(config, "preview", "--from", "2027-04-01", "--days", "30", "--now", "2027-03-30T10:00")
     (row,) = [line for line in within.stdout.splitlines() if "1 Иван" in line and "День рождения" in line]
     assert "13.04 " in row and ".2027" not in row, row  # one year: the title says which
 
@@ -164,7 +158,7 @@ MERGED_RANGE = ("preview", "--from", "2026-12-25", "--days", "14", "--format", "
 
 
 def by_occasion(config: Path, now: str) -> dict[str, dict[str, object]]:
-    items = json.loads(greeter_process(config, *MERGED_RANGE, "--now", now).stdout)
+    items = json.loads(greeter(config, *MERGED_RANGE, "--now", now).stdout)
     return {i["occasion"]: i for i in items if i["contact_id"] == "7"}
 
 
@@ -178,7 +172,7 @@ def test_an_occasion_that_rode_in_a_sent_letter_stays_merged_with_the_letters_mo
     assert (before["new_year"]["reason"], before["new_year"]["merged_with"]) == ("merged", ["birthday"])
     assert before["birthday"]["merged_with"] == ["new_year"] and before["new_year"]["journal_state"] is None
     moment = str(before["birthday"]["send_at"])
-    run = greeter_process(config, "send", "--once", "--now", moment)
+    run = greeter(config, "send", "--once", "--now", moment)
     assert run.returncode == 0 and "sent: 1" in run.stdout, run.stdout + run.stderr
     after = by_occasion(config, moment)
     letter, rode = after["birthday"], after["new_year"]

@@ -24,7 +24,7 @@ from greeter.journal_store import ClaimRequest
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_restore_journal import journal_file, restore
-from tests.test_send_e2e import greeter_process, history, smtp
+from tests.test_send_e2e import greeter, history, smtp
 
 #: The clients' birthdays, one a working day; sent at 10:59 Moscow time each day,
 #: the window's end (catch_up_days: 3).
@@ -48,7 +48,7 @@ def project(make_project: MakeProject, port: int) -> Path:
 
 
 def send_on(config: Path, day: str) -> None:
-    sent = greeter_process(config, "send", "--once", "--now", f"{day}T10:59:00+03:00")
+    sent = greeter(config, "send", "--once", "--now", f"{day}T10:59:00+03:00")
     assert sent.returncode == 0 and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
 
 
@@ -57,7 +57,7 @@ def drill(config: Path, tmp_path: Path, how: str = "excel") -> tuple[Path, Path]
     for day in BEFORE_BACKUP:
         send_on(config, day)
     backup = tmp_path / "Tue.sqlite3"
-    assert greeter_process(config, "backup", str(backup)).returncode == 0
+    assert greeter(config, "backup", str(backup)).returncode == 0
     for day in AFTER_BACKUP:
         send_on(config, day)
     saved = save_history(config, tmp_path, how)
@@ -69,12 +69,12 @@ def save_history(config: Path, tmp_path: Path, how: str) -> Path:
     """Step 1: the live journal's history, as Excel opens it (``-o``) or as scripts read it."""
     if how == "excel":
         saved = tmp_path / "history-before-restore.csv"
-        written = greeter_process(config, "history", "--state", "sent", "-o", str(saved))
+        written = greeter(config, "history", "--state", "sent", "-o", str(saved))
         assert written.returncode == 0, written.stderr
         return saved
     fmt = "json" if how == "json" else "csv"
     saved = tmp_path / f"history-before-restore.{fmt}"
-    shown = greeter_process(config, "history", "--format", fmt)
+    shown = greeter(config, "history", "--format", fmt)
     assert shown.returncode == 0, shown.stderr
     saved.write_text(shown.stdout, encoding="utf-8")
     return saved
@@ -95,7 +95,7 @@ def test_the_drill_puts_the_sent_letters_back_and_the_next_send_sends_none_and_e
         assert set(before) == {"1", "2"}  # the backup's
         assert len(sink.messages) == 6
 
-        dry = greeter_process(config, "baseline", "--sent-from", str(saved), "--dry-run", "--now", RESTORED)
+        dry = greeter(config, "baseline", "--sent-from", str(saved), "--dry-run", "--now", RESTORED)
         assert dry.returncode == 0, dry.stdout + dry.stderr
         assert (
             "would record  2027-04-14 10:59 MSK  3  client3@example.com  birthday 2027-04-14  (no row)"
@@ -106,24 +106,24 @@ def test_the_drill_puts_the_sent_letters_back_and_the_next_send_sends_none_and_e
         assert set(sent_rows(config)) == {"1", "2"}  # a dry run records nothing
 
         # Restore step 5: the letters put back, the restored journal accepted.
-        put = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
+        put = greeter(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
         assert put.returncode == 0, put.stdout + put.stderr
         assert put.stdout == (
             "put back 4 letter(s) as sent, at the moment each left (2027-04-14 … 2027-04-19 UTC; in the"
             " journal: 4 absent); 2 held as sent already; the next send --once sends none of them\n"
         ), put.stdout
         assert "accepted as restored" in put.stderr, put.stderr
-        again = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
+        again = greeter(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
         assert again.returncode == 0, again.stdout + again.stderr
         assert again.stdout.startswith("nothing was put back: the journal holds every letter"), again.stdout
         assert "6 held as sent already" in again.stdout
 
         # Step 6: baseline --through for what the saved history cannot hold — nothing is left.
-        through = greeter_process(config, "baseline", "--through", "2027-04-19", "--now", RESTORED)
+        through = greeter(config, "baseline", "--through", "2027-04-19", "--now", RESTORED)
         assert through.returncode == 0, through.stdout + through.stderr
         assert through.stdout.startswith("nothing was recorded"), through.stdout
 
-        after = greeter_process(config, "send", "--once", "--now", NEXT_SEND)
+        after = greeter(config, "send", "--once", "--now", NEXT_SEND)
         assert after.returncode == 0, after.stdout + after.stderr
         assert "sent: 1" in after.stdout, after.stdout  # client 7's birthday, today's only
     assert len(sink.messages) == 7
@@ -149,7 +149,7 @@ def test_a_claim_the_backup_caught_mid_batch_is_put_back_sent_not_uncertain(
         for day in BEFORE_BACKUP:
             send_on(config, day)
         backup = tmp_path / "Tue.sqlite3"
-        assert greeter_process(config, "backup", str(backup)).returncode == 0
+        assert greeter(config, "backup", str(backup)).returncode == 0
         for day in AFTER_BACKUP:
             send_on(config, day)
         saved = save_history(config, tmp_path, "excel")
@@ -165,12 +165,12 @@ def test_a_claim_the_backup_caught_mid_batch_is_put_back_sent_not_uncertain(
             assert journal.claim_many([request], now=claimed_at) == [True]
         restore(config, backup)
 
-        put = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
+        put = greeter(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
         assert put.returncode == 0, put.stdout + put.stderr
         assert "put back 4 letter(s) as sent" in put.stdout and "3 absent, 1 claimed" in put.stdout, (
             put.stdout
         )
-        after = greeter_process(config, "send", "--once", "--now", NEXT_SEND)
+        after = greeter(config, "send", "--once", "--now", NEXT_SEND)
         assert after.returncode == 0, after.stdout + after.stderr
         assert "uncertain: 0" in after.stdout and "marked uncertain" not in after.stderr, (
             after.stdout + after.stderr
@@ -246,7 +246,7 @@ def test_a_file_that_is_not_a_history_export_is_refused_naming_the_line_and_colu
     config = make_project(CLIENTS)
     saved = tmp_path / "saved.csv"
     saved.write_text(text, encoding="utf-8")
-    refused = greeter_process(config, "baseline", "--sent-from", str(saved))
+    refused = greeter(config, "baseline", "--sent-from", str(saved))
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert said in refused.stderr.replace(str(tmp_path) + "/", ""), refused.stderr
     assert not journal_file(config).exists()  # refused before the journal was opened (or made)
@@ -254,9 +254,7 @@ def test_a_file_that_is_not_a_history_export_is_refused_naming_the_line_and_colu
 
 def test_sent_from_and_through_are_two_steps(make_project: MakeProject, tmp_path: Path) -> None:
     config = make_project(CLIENTS)
-    both = greeter_process(
-        config, "baseline", "--sent-from", str(tmp_path / "x.csv"), "--through", "2026-12-01"
-    )
+    both = greeter(config, "baseline", "--sent-from", str(tmp_path / "x.csv"), "--through", "2026-12-01")
     assert both.returncode == 2 and "two steps" in both.stderr, both.stderr
 
 

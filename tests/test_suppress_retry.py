@@ -30,7 +30,7 @@ from greeter.send import deliver_cycle, plan_cycle
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
+from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
 LATER = "2027-04-14T11:02:00+03:00"  # past the first retry's backoff (60 s)
 KEY: JournalKey = ("1", "birthday", datetime.fromisoformat("2027-04-13").date())
@@ -67,16 +67,16 @@ def test_a_retry_whose_address_went_on_the_list_is_skipped_not_sent(
     with SmtpSink() as sink:
         config = make_project(people(2), storage=storage, **smtp(sink.port))
         sink.reject(CLIENT, 451)
-        first = greeter_process(config, "send", "--once", "--now", NOW)
+        first = greeter(config, "send", "--once", "--now", NOW)
         assert "sent: 1" in first.stdout and "retry: 1" in first.stdout, first.stdout + first.stderr
         assert payload(config, storage["url"]) is not None  # the retry keeps its letter
-        added = greeter_process(config, "suppress", CLIENT.upper(), "--reason", "unsubscribed")
+        added = greeter(config, "suppress", CLIENT.upper(), "--reason", "unsubscribed")
         assert added.returncode == 0, added.stderr
         sink.reset()  # the server would accept it now
-        dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", LATER)
-        text = greeter_process(config, "send", "--once", "--dry-run", "--now", LATER)
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", LATER)
+        text = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
         assert row_of(config)["state"] == "retry"  # the dry runs changed nothing
-        real = greeter_process(config, "send", "--once", "--json", "--now", LATER)
+        real = greeter(config, "send", "--once", "--json", "--now", LATER)
         assert delivered_to(sink) == []
     planned = json.loads(dry.stdout)
     assert planned["letters"] == [] and planned["skipped"] == {"suppressed": 1}, dry.stdout
@@ -87,7 +87,7 @@ def test_a_retry_whose_address_went_on_the_list_is_skipped_not_sent(
     assert (row["state"], row["reason_code"]) == ("skipped", "suppressed"), row
     assert row["reason"] == f"suppressed: {CLIENT} is on the do-not-contact list"
     assert payload(config, storage["url"]) is None  # a final state drops the letter
-    again = greeter_process(config, "send", "--once", "--json", "--now", "2027-04-14T12:00:00+03:00")
+    again = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T12:00:00+03:00")
     assert json.loads(again.stdout)["skipped"] == {}, "recorded once, not counted every run"
 
 
@@ -97,15 +97,15 @@ def test_an_uncertain_letter_resent_for_an_address_on_the_list_is_skipped(
     with SmtpSink() as sink:
         config = make_project(people(1), storage=storage, **smtp(sink.port))
         sink.drop_next(1)
-        first = greeter_process(config, "send", "--once", "--now", NOW)
+        first = greeter(config, "send", "--once", "--now", NOW)
         assert "uncertain: 1" in first.stdout, first.stdout + first.stderr
-        assert greeter_process(config, "suppress", CLIENT).returncode == 0
-        resend = greeter_process(config, "uncertain", "resend", "--contact", "1", "--now", NOW)
+        assert greeter(config, "suppress", CLIENT).returncode == 0
+        resend = greeter(config, "uncertain", "resend", "--contact", "1", "--now", NOW)
         assert resend.returncode == 0, resend.stderr
         assert resend.stdout == (
             f"skipped: 1 birthday 2027-04-13 ({CLIENT} is on the do-not-contact list, so not resent)\n"
         )
-        sent = greeter_process(config, "send", "--once", "--json", "--now", LATER)
+        sent = greeter(config, "send", "--once", "--json", "--now", LATER)
         assert delivered_to(sink) == []
     assert json.loads(sent.stdout)["due"] == 0, sent.stdout
     row = row_of(config)
@@ -121,7 +121,7 @@ def test_an_address_put_on_the_list_after_planning_stops_its_retry_at_the_claim(
     with SmtpSink() as sink:
         config = make_project(people(2), storage=storage, **smtp(sink.port))
         sink.reject(CLIENT, 451)
-        greeter_process(config, "send", "--once", "--now", NOW)
+        greeter(config, "send", "--once", "--now", NOW)
         sink.reset()
         now = datetime.fromisoformat(LATER)
         inputs = load_inputs(config, today=now.date())
@@ -148,7 +148,7 @@ def test_an_address_forgotten_after_planning_never_gets_its_retry_back_as_a_new_
     with SmtpSink() as sink:
         config = make_project(people(2), storage=storage, **smtp(sink.port))
         sink.reject(CLIENT, 451)
-        greeter_process(config, "send", "--once", "--now", NOW)
+        greeter(config, "send", "--once", "--now", NOW)
         sink.reset()
         now = datetime.fromisoformat(LATER)
         inputs = load_inputs(config, today=now.date())
@@ -193,13 +193,13 @@ def test_a_dry_run_on_a_postgresql_journal_not_made_yet_creates_nothing(make_pro
     """Its output and exit are those of a dry run on a SQLite journal not made yet."""
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port))
-        on_sqlite = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW)
+        on_sqlite = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
         assert not (config.parent / "data" / "journal.sqlite3").exists()
         name = databases.unique("greeter_dry")
         url = databases.with_query(databases.require_pg(), f"schema={name}")
         config = make_project(people(2), storage={"url": url}, **smtp(sink.port))
         try:
-            on_pg = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW)
+            on_pg = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
             with databases.pg_admin() as conn:
                 schemas = conn.execute(
                     "SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s", (name,)
@@ -230,7 +230,7 @@ def test_readers_of_a_postgresql_journal_not_made_yet_say_so_and_create_nothing(
     config = make_project(people(1), storage={"url": url})
     try:
         runs = [
-            greeter_process(config, *args)
+            greeter(config, *args)
             for args in (("history",), ("suppress", "--list"), ("uncertain", "dismiss", "--all"))
         ]
         with databases.pg_admin() as conn:
