@@ -122,11 +122,11 @@ def test_one_mistake_in_a_file_several_locales_share_is_one_line(make_project: M
 
 def test_a_mistake_every_letter_shares_counts_each_contact_once(make_project: MakeProject) -> None:
     """A typo in ``_layout.html.j2`` fails every occasion's letter: 5 contacts read ``30 contacts: 1, 1, 1``."""
-    from tests.test_send_e2e import greeter_process
+    from tests.test_send_e2e import greeter
 
     config = make_project([row(str(i)) for i in range(1, 6)])
     line = edit(config, "_layout.html.j2", 'name("dative", "full")', 'name("dative", "ful")')
-    run = greeter_process(config, "check", "--now", NOW)
+    run = greeter(config, "check", "--now", NOW)
     assert run.returncode == 1, run.stdout + run.stderr
     (said,) = [s for s in (run.stdout + run.stderr).splitlines() if s.startswith("_layout.html.j2:")]
     assert said == (
@@ -140,7 +140,7 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
 ) -> None:
     """``brithday.fr.j2`` beside ``birthday.j2`` was ignored without a hint: the French contacts got
     the Russian letter, check said "there is no birthday.fr.j2" and nothing of the file that was there."""
-    from tests.test_send_e2e import greeter_process
+    from tests.test_send_e2e import greeter
 
     config = make_project([row("1"), row("d1", "fr"), row("d2", "fr_CA")])
     folder = config.parent / "templates"
@@ -149,7 +149,7 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
     (folder / "_old_footer.j2").write_text("{% macro footer() %}bye{% endmacro %}\n", encoding="utf-8")
 
     def warnings() -> list[str]:
-        run = greeter_process(config, "check", "--now", NOW)
+        run = greeter(config, "check", "--now", NOW)
         assert run.returncode == 0, run.stdout + run.stderr
         return [s for s in (run.stdout + run.stderr).splitlines() if "never rendered" in s]
 
@@ -162,7 +162,7 @@ def test_a_misnamed_template_file_is_named_and_a_file_nothing_uses_is_reported(
         "_old_footer.j2, notes.j2 (delete them if they are not wanted; check --json lists them in "
         "unused_templates)",
     ]
-    run = greeter_process(config, "check", "--now", NOW)
+    run = greeter(config, "check", "--now", NOW)
     french = [s for s in run.stdout.splitlines() + run.stderr.splitlines() if "locale 'fr'" in s]
     # offered for the name it is closest to only, not for new_year.fr.j2 (".fr.j2" alike)
     assert [s.split(": warning: ", 1)[1] for s in french] == [

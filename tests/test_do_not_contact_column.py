@@ -140,13 +140,13 @@ def test_the_gallery_says_it_in_russian(tmp_path: Path) -> None:
     assert russian_detail(detail) == f"в CRM контакту не пишут: отметка в столбце «{COLUMN}»"
 
 
-def greeter_process(config: Path, *args: str) -> Result:
+def greeter(config: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--config", str(config), *args])
 
 
 def preview(config: Path) -> dict[str, tuple[str, str | None, str | None]]:
     """``greeter preview --format json`` of 13 April 2027: each address's birthday (status, reason, detail)."""
-    result = greeter_process(
+    result = greeter(
         config,
         "preview",
         "--from",
@@ -186,12 +186,12 @@ def test_preview_shows_the_flagged_client_as_suppressed_and_send_writes_no_list(
         "anna@example.com": ("skip", "suppressed", DETAIL),
         "boris@example.com": ("send", None, None),
     }
-    sent = greeter_process(config, "send", "--once", "--now", "2027-04-13T17:25")
+    sent = greeter(config, "send", "--once", "--now", "2027-04-13T17:25")
     assert sent.exit_code == 0, sent.output
     outbox = (config.parent / "data" / "outbox").glob("*.eml")
     letters = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox]
     assert [parseaddr(str(m["To"]))[1] for m in letters] == ["boris@example.com"]
-    listed = greeter_process(config, "suppress", "--list", "--format", "json")
+    listed = greeter(config, "suppress", "--list", "--format", "json")
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.stdout) == []  # the CRM stays the source of truth: nothing was copied
     project(make_project, {"anna@example.com": "", "boris@example.com": "нет"})
@@ -232,12 +232,12 @@ def test_the_sql_source_reads_the_same_column(crm: tuple[str, str]) -> None:
 def test_a_retry_waiting_when_the_crm_flags_the_contact_is_not_sent(make_project: MakeProject) -> None:
     """A 4xx'd letter written before the CRM's flag went on: its stored bytes must not go either."""
     from greeter.testing import SmtpSink
-    from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
+    from tests.test_send_e2e import NOW, greeter, history, people, smtp
 
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port))
         sink.reject("client1@example.com", 451)
-        first = greeter_process(config, "send", "--once", "--now", NOW)
+        first = greeter(config, "send", "--once", "--now", NOW)
         assert "sent: 1" in first.stdout and "retry: 1" in first.stdout, first.stdout + first.stderr
         sink.reset()
         # The client asks not to be written to; the CRM export now carries the flag.
@@ -246,7 +246,7 @@ def test_a_retry_waiting_when_the_crm_flags_the_contact_is_not_sent(make_project
         lines = contacts.read_text(encoding="utf-8-sig").splitlines()
         flagged = [f"{lines[0]};{COLUMN}", f"{lines[1]};да", f"{lines[2]};нет"]
         contacts.write_text("\n".join(flagged) + "\n", encoding="utf-8-sig")
-        later = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:02:00+03:00")
+        later = greeter(config, "send", "--once", "--now", "2027-04-14T11:02:00+03:00")
         assert "sent: 0" in later.stdout and "suppressed 1" in later.stdout, later.stdout + later.stderr
         assert sink.messages == []
     row = next(r for r in history(config) if r["contact_id"] == "1")

@@ -9,19 +9,19 @@ does, and print no empty table; JSON and CSV still print an empty list.
 from __future__ import annotations
 
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, people
+from tests.test_send_e2e import NOW, greeter, people
 
 
 def test_an_empty_journal_and_an_empty_list_say_so(make_project: MakeProject) -> None:
     config = make_project(people(2, day="01.08.1980"))  # nobody due: the journal is made, empty
-    assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
-    empty = greeter_process(config, "history")
+    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    empty = greeter(config, "history")
     assert empty.returncode == 0 and empty.stdout == "no greetings recorded yet\n", empty
-    filtered = greeter_process(config, "history", "--state", "failed")
+    filtered = greeter(config, "history", "--state", "failed")
     assert filtered.stdout == "no greeting matches these filters\n", filtered
-    assert greeter_process(config, "history", "--format", "json").stdout.strip() == "[]"
-    listed = greeter_process(config, "suppress", "--list")
+    assert greeter(config, "history", "--format", "json").stdout.strip() == "[]"
+    listed = greeter(config, "suppress", "--list")
     assert listed.returncode == 0 and listed.stdout == "the do-not-contact list is empty\n", listed
-    assert greeter_process(config, "suppress", "--list", "--format", "json").stdout.strip() == "[]"
-    asked = greeter_process(config, "suppress", "--list", "ivan@example.com")
+    assert greeter(config, "suppress", "--list", "--format", "json").stdout.strip() == "[]"
+    asked = greeter(config, "suppress", "--list", "ivan@example.com")
     assert "is not on the do-not-contact list" in asked.stderr and "┏" not in asked.stdout, asked

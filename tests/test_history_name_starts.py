@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.conftest import contact_row
 from tests.test_history_client_journal import MOSCOW, NOVOSIBIRSK, contacts, sent
-from tests.test_send_e2e import greeter_process, history
+from tests.test_send_e2e import greeter, history
 
 __all__ = ["sent"]  # the fixture, shared
 
@@ -30,19 +30,19 @@ def test_the_start_of_a_surname_or_given_name_finds_the_client(sent: Path) -> No
     by_id = history(sent, "--contact", "2")
     assert [r["contact_id"] for r in by_id] == ["2"]
     for text in ("Виногр", "виногр", "ВИНОГРАДОВА люд", "Люд Бор", "Вин Людмила"):
-        shown = greeter_process(sent, "history", "--contact", text, "--format", "json")
+        shown = greeter(sent, "history", "--contact", text, "--format", "json")
         assert shown.returncode == 0, (text, shown.stderr)
         assert json.loads(shown.stdout) == by_id, text
         assert f"--contact {text}: contact {VINOGRADOVA}" in shown.stderr, (text, shown.stderr)
-    table = greeter_process(sent, "history", "--contact", "мороз")
+    table = greeter(sent, "history", "--contact", "мороз")
     assert table.returncode == 0 and "Алексей Игоревич Морозов" in table.stdout, table.stderr
     # Each word its own: two starts of one word are not two words of the name.
     for text in ("Вин Виногр", "Виноградоваа", "Сидор"):
-        shown = greeter_process(sent, "history", "--contact", text)
+        shown = greeter(sent, "history", "--contact", text)
         assert f"--contact {text}: contact" not in shown.stderr, (text, shown.stderr)  # not found: at most
         assert f"nor does the contacts source have a contact {text}" in shown.stderr, (text, shown.stderr)
     # ... suggested, as preview's --contact suggests the closest (a typo of hers is hers)
-    typo = greeter_process(sent, "history", "--contact", "Виноградоваа")
+    typo = greeter(sent, "history", "--contact", "Виноградоваа")
     assert f"have a contact Виноградоваа: did you mean {VINOGRADOVA}?" in typo.stderr, typo.stderr
 
 
@@ -50,18 +50,18 @@ def test_whole_words_come_first_and_several_starts_are_listed_with_exit_2(sent: 
     contacts(sent, NOVOSIBIRSK, MOSCOW, NAMESAKE)
     petr = "28 (Пётр Семёнович Виноградов, ООО «Тест»)"
     # «Виноградов» is his surname whole, and only the start of hers: he is the one asked for.
-    whole = greeter_process(sent, "history", "--contact", "Виноградов")
+    whole = greeter(sent, "history", "--contact", "Виноградов")
     assert whole.returncode == 0 and f"--contact Виноградов: contact {petr}" in whole.stderr, whole.stderr
     assert "the journal has no greeting for --contact 28" in whole.stderr  # his own rows: none yet
     # ё as е, in the start too.
     for text in ("виноградов сем", "Виноградов Сём", "пётр вин"):
-        shown = greeter_process(sent, "history", "--contact", text)
+        shown = greeter(sent, "history", "--contact", text)
         assert shown.returncode == 0 and f"--contact {text}: contact {petr}" in shown.stderr, (
             text,
             shown.stderr,
         )
     for text in ("Виногр", "вИноград"):
-        shown = greeter_process(sent, "history", "--contact", text, "--format", "json")
+        shown = greeter(sent, "history", "--contact", text, "--format", "json")
         assert (shown.returncode, shown.stdout) == (2, ""), (text, shown.stdout)
         assert (
             f"--contact {text} is no contact id, and several contacts have a name that begins so: did you"
@@ -77,7 +77,7 @@ def test_an_id_is_an_id_even_where_it_begins_a_name(sent: Path) -> None:
         "Мороз", "frost@example.com", last="Дедов", first="Мороз", birthday="01.01.1980"
     )
     contacts(sent, NOVOSIBIRSK, MOSCOW, oddly_named)
-    shown = greeter_process(sent, "history", "--contact", "Мороз", "--format", "json")
+    shown = greeter(sent, "history", "--contact", "Мороз", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout) == [] and "contact 1 (" not in shown.stderr, shown.stderr
     assert "the journal has no greeting for --contact Мороз" in shown.stderr

@@ -25,7 +25,7 @@ from greeter.delivery_timing import deadline, due_day
 from greeter.gallery_words import russian_detail
 from greeter.testing import SmtpSink
 from tests.conftest import TODAY, MakeProject, contact_row
-from tests.test_send_e2e import greeter_process, history, smtp
+from tests.test_send_e2e import greeter, history, smtp
 
 MSK = ZoneInfo("Europe/Moscow")
 #: Monday 11 January 2027, late afternoon: the belated letter is due.
@@ -35,7 +35,7 @@ MONDAY = "2027-01-11T17:00:00+03:00"
 def _project(make_project: MakeProject, changes: dict[str, Any]) -> Path:
     config = make_project([contact_row("1", "client1@example.com", birthday="05.01.1980")], **changes)
     # The journal exists from December on: its first plan does not reach back to 5 January.
-    assert greeter_process(config, "send", "--once", "--now", "2026-12-01T11:00:00+03:00").returncode == 0
+    assert greeter(config, "send", "--once", "--now", "2026-12-01T11:00:00+03:00").returncode == 0
     return config
 
 
@@ -45,12 +45,12 @@ def test_a_greylisted_belated_by_design_letter_is_retried_and_sent_not_failed(
     with SmtpSink() as sink:
         config = _project(make_project, {**smtp(sink.port), "send_window": {"max_days_early": 3}})
         sink.reject("client1@example.com", 451)
-        first = greeter_process(config, "send", "--once", "--now", MONDAY)
+        first = greeter(config, "send", "--once", "--now", MONDAY)
         assert "retry: 1" in first.stdout, first.stdout + first.stderr
         (row,) = history(config, "--occasion", "birthday")
         assert (row["occasion_date"], row["state"]) == ("2027-01-05", "retry"), row
         sink.reset()
-        later = greeter_process(config, "send", "--once", "--now", "2027-01-11T17:05:00+03:00")
+        later = greeter(config, "send", "--once", "--now", "2027-01-11T17:05:00+03:00")
         assert "sent: 1" in later.stdout, later.stdout + later.stderr
         assert [m.rcpt_tos for m in sink.messages if not m.dropped] == [("client1@example.com",)]
     (row,) = history(config, "--occasion", "birthday")
@@ -69,11 +69,9 @@ def test_its_retries_stop_catch_up_days_after_the_day_it_was_meant_to_leave(
         config = _project(make_project, {**changes, "send_window": {"max_days_early": 3}})
         sink.reject("client1@example.com", 451)
         for day in ("11", "12"):  # a minute later each time: the backoff counts from the last attempt
-            tried = greeter_process(
-                config, "send", "--once", "--now", f"2027-01-{day}T17:0{int(day) - 11}:00+03:00"
-            )
+            tried = greeter(config, "send", "--once", "--now", f"2027-01-{day}T17:0{int(day) - 11}:00+03:00")
             assert "retry: 1" in tried.stdout, tried.stdout + tried.stderr
-        last = greeter_process(config, "send", "--once", "--now", "2027-01-14T17:02:00+03:00")
+        last = greeter(config, "send", "--once", "--now", "2027-01-14T17:02:00+03:00")
         assert "failed: 1" in last.stdout, last.stdout + last.stderr
         assert (
             "failed ×1: 451 4.3.0 Temporary local problem, try again later (gave up: past the catch-up"
@@ -116,11 +114,8 @@ def test_its_approval_is_found_by_the_preview_of_the_day_it_leaves(make_project:
     changes = {"send_window": {"max_days_early": 3}, "review": "required"}
     config = _project(make_project, changes)
     day = ("--from", "2027-01-11", "--days", "1")
-    assert (
-        greeter_process(config, "approve", "--all", *day, "--now", "2027-01-08T11:00:00+03:00").returncode
-        == 0
-    )
-    shown = greeter_process(config, "preview", *day, "--now", "2027-01-11T09:00:00+03:00", "--format", "json")
+    assert greeter(config, "approve", "--all", *day, "--now", "2027-01-08T11:00:00+03:00").returncode == 0
+    shown = greeter(config, "preview", *day, "--now", "2027-01-11T09:00:00+03:00", "--format", "json")
     drafts = json.loads(shown.stdout)
     assert len(drafts) == 1, (drafts, shown.stderr)
     (draft,) = drafts

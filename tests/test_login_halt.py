@@ -19,7 +19,7 @@ from typing import Any
 
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
-from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
 
 #: Past the retries' backoff (``retry.initial_seconds`` 60) after :data:`LATER`.
 LAST = "2027-04-14T11:10:00+03:00"
@@ -50,19 +50,19 @@ def test_letters_caught_by_a_530_mid_batch_are_given_back_not_put_in_retry(make_
     are unclaimed like the rest; after the fix every letter leaves on its first attempt."""
     with LoginDemandedAfter(free=10) as sink:
         config = make_project(people(30), **smtp(sink.port, pool_size=4))
-        halted = greeter_process(config, "send", "--once", "--json", "--now", NOW)
+        halted = greeter(config, "send", "--once", "--json", "--now", NOW)
         assert halted.returncode == 2, halted.stdout + halted.stderr
         assert len(sink.messages) == 10 and sink.mails > 10, "the 530 came mid-batch"
         summary = json.loads(halted.stdout)
         states = Counter(r["state"] for r in history(config))
         assert states == {"sent": 10}, states  # nothing in retry: no attempt counted for a 530
         assert (summary["sent"], summary["retry"], summary["failed"], summary["uncertain"]) == (10, 0, 0, 0)
-        text = greeter_process(config, "send", "--once", "--now", NOW)
+        text = greeter(config, "send", "--once", "--now", NOW)
         assert text.returncode == 2 and re.search(r"\b20 left unsent for the next run", text.stdout), (
             text.stdout
         )
         sink.free = math.inf  # the operator fixed it
-        fixed = greeter_process(
+        fixed = greeter(
             config, "send", "--once", "--json", "--now", NOW
         )  # at once: nothing waits for a backoff
         assert fixed.returncode == 0 and json.loads(fixed.stdout)["sent"] == 20, fixed.stdout + fixed.stderr
@@ -78,11 +78,11 @@ def test_a_due_retry_caught_by_a_530_keeps_its_attempt_count_and_stays_due(make_
     with SmtpSink() as first:
         config = make_project(people(3), **smtp(first.port, pool_size=1))
         first.fail_next(3, 451)
-        assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 75
+        assert greeter(config, "send", "--once", "--now", NOW).returncode == 75
     assert {(r["state"], r["attempts"]) for r in history(config)} == {("retry", 1)}
     with LoginDemandedAfter(free=0) as sink:
         make_project(people(3), **smtp(sink.port, pool_size=1))
-        halted = greeter_process(config, "send", "--once", "--json", "--now", LATER)
+        halted = greeter(config, "send", "--once", "--json", "--now", LATER)
         assert halted.returncode == 2, halted.stdout + halted.stderr
         assert sink.mails >= 1 and sink.messages == []
         assert json.loads(halted.stdout)["retry"] == 0
@@ -92,8 +92,6 @@ def test_a_due_retry_caught_by_a_530_keeps_its_attempt_count_and_stays_due(make_
         }
         assert rows[0]["last_reply"].startswith("451"), "the server's real answer, not the 530"
         sink.free = math.inf
-        fixed = greeter_process(
-            config, "send", "--once", "--json", "--now", LATER
-        )  # still due: no new backoff
+        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)  # still due: no new backoff
         assert fixed.returncode == 0 and json.loads(fixed.stdout)["sent"] == 3, fixed.stdout + fixed.stderr
     assert {(r["state"], r["attempts"]) for r in history(config)} == {("sent", 2)}

@@ -33,7 +33,7 @@ from greeter.contacts import Contact
 from greeter.plan_types import PlanItem
 from greeter.planner import plan, plan_window
 from tests.conftest import TODAY, MakeProject, contact_row
-from tests.test_send_e2e import greeter_process, history
+from tests.test_send_e2e import greeter, history
 
 MSK = ZoneInfo("Europe/Moscow")
 WINDOW = SendWindow(day_off_policy="on_day")  # 10–18, lunch 13–14, Friday cut-off 15:00, 30 quiet minutes
@@ -236,7 +236,7 @@ def test_send_once_delivers_the_sunday_letter_on_sunday_not_belated(make_project
     worded for the day — it used to say "0 due, next 2027-03-01 10:00" and go belated on Monday."""
     row = contact_row("2013", "ru2@example.com", first="Мария", patronymic="Ивановна", birthday="29.02.1984")
     config = make_project([row], send_window={"day_off_policy": "on_day"}, occasions=[BIRTHDAY])
-    morning = greeter_process(config, "send", "--once", "--now", "2027-02-28T09:00+03:00")
+    morning = greeter(config, "send", "--once", "--now", "2027-02-28T09:00+03:00")
     assert morning.returncode == 0, morning.stdout + morning.stderr
     found = re.search(
         r"next letter due 2027-02-28 (\d\d):(\d\d):(\d\d) MSK \(2013 birthday\)", morning.stdout
@@ -245,9 +245,9 @@ def test_send_once_delivers_the_sunday_letter_on_sunday_not_belated(make_project
     moment = datetime(2027, 2, 28, *map(int, found.groups()), tzinfo=MSK)
     assert in_window(moment, MSK, WINDOW, RU, SUNDAY)
     late = (moment + timedelta(minutes=1)).isoformat()
-    dry = greeter_process(config, "send", "--once", "--dry-run", "--now", late)
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", late)
     assert "1 greeting(s) due" in dry.stdout, dry.stdout + dry.stderr
-    run = greeter_process(config, "send", "--once", "--now", late)
+    run = greeter(config, "send", "--once", "--now", late)
     assert run.returncode == 0 and "sent: 1" in run.stdout, run.stdout + run.stderr
     assert "window_closed" not in run.stdout
     (row_,) = history(config)
@@ -273,17 +273,17 @@ def test_send_once_after_the_new_year_break_sends_what_catch_up_still_covers(
         contact_row("10", "ten@example.com", birthday="10.01.1970"),
     ]
     config = make_project(rows, occasions=[BIRTHDAY])
-    first = greeter_process(config, "send", "--once", "--now", "2026-12-29T09:00+03:00")
+    first = greeter(config, "send", "--once", "--now", "2026-12-29T09:00+03:00")
     assert first.returncode == 0, first.stdout + first.stderr
-    eve = greeter_process(config, "send", "--once", "--now", "2026-12-31T12:00+03:00")
+    eve = greeter(config, "send", "--once", "--now", "2026-12-31T12:00+03:00")
     assert "sent: 0" in eve.stdout and "next letter due 2027-01-11" in eve.stdout, eve.stdout
-    shown = greeter_process(
+    shown = greeter(
         config, "preview", "--from", "2027-01-05", "--days", "1", "--now", "2026-12-31T12:00+03:00", "--json"
     )
     (five,) = json.loads(shown.stdout)
     assert (five["contact_id"], five["reason"]) == ("5", "expired"), five
     assert five["detail"] == expired_after("05.01")
-    back = greeter_process(config, "send", "--once", "--now", "2027-01-11T12:00+03:00")
+    back = greeter(config, "send", "--once", "--now", "2027-01-11T12:00+03:00")
     assert "sent: 2" in back.stdout, back.stdout + back.stderr
     states = {r["contact_id"]: r for r in history(config)}
     assert {k: v["state"] for k, v in states.items()} == {"5": "expired", "8": "sent", "10": "sent"}

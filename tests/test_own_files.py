@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter_process
+from tests.test_send_e2e import NOW, greeter
 
 TAIL = "choose another file (nothing written)"
 
@@ -25,7 +25,7 @@ TAIL = "choose another file (nothing written)"
 def project(make_project: MakeProject) -> Path:
     """A project with a journal that has sent one letter (so the journal exists)."""
     config = make_project([contact_row("1", "one@example.com", birthday="13.04.1980")])
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     return config
 
@@ -51,7 +51,7 @@ def test_calendar_o_never_replaces_the_journal_config_contacts_or_a_template(pro
         (root / "data" / ".." / "data" / "journal.sqlite3", "is the journal"),
         (root / "templates" / "birthday.j2", f"is inside the templates folder ({root / 'templates'})"),
     ):
-        run = greeter_process(project, "calendar", "-o", str(target), "--now", NOW)
+        run = greeter(project, "calendar", "-o", str(target), "--now", NOW)
         assert (run.returncode, run.stdout) == (2, ""), (target, run.stderr)
         assert run.stderr == f"-o {target} {what}: {TAIL}\n", target
     assert _digests(root) == before
@@ -68,7 +68,7 @@ def test_calendar_and_history_o_refuse_a_symbolic_link(project: Path) -> None:
     to_journal.symlink_to(root / "data" / "journal.sqlite3")
     for command in ("calendar", "history"):
         for target in (link, to_journal):
-            run = greeter_process(
+            run = greeter(
                 project, command, "-o", str(target), *(("--now", NOW) if command == "calendar" else ())
             )
             said = f"-o {target} is a symbolic link, which greeter does not write through: {TAIL}\n"
@@ -76,16 +76,16 @@ def test_calendar_and_history_o_refuse_a_symbolic_link(project: Path) -> None:
     assert elsewhere.read_text(encoding="utf-8") == "someone's notes"
     # A plain file is written as before; '-' is stdout.
     plain = root / "cal2.ics"
-    assert greeter_process(project, "calendar", "-o", str(plain), "--now", NOW).returncode == 0
+    assert greeter(project, "calendar", "-o", str(plain), "--now", NOW).returncode == 0
     assert plain.read_bytes().startswith(b"BEGIN:VCALENDAR")
-    assert greeter_process(project, "calendar", "-o", "-", "--now", NOW).stdout.startswith("BEGIN:VCALENDAR")
+    assert greeter(project, "calendar", "-o", "-", "--now", NOW).stdout.startswith("BEGIN:VCALENDAR")
 
 
 def test_backup_never_replaces_the_config_or_contacts(project: Path) -> None:
     root = project.parent
     before = _digests(root)
     for target, what in ((project, "the config"), (root / "data" / "contacts.csv", "the contacts source")):
-        run = greeter_process(project, "backup", "--force", str(target))
+        run = greeter(project, "backup", "--force", str(target))
         assert (run.returncode, run.stderr) == (2, f"{target} is {what}: {TAIL}\n")
     assert _digests(root) == before
 
@@ -102,7 +102,7 @@ def test_preview_out_is_never_the_templates_folder_nor_a_folder_holding_the_inpu
         (root, f"holds the config ({project})"),
     ):
         for fmt in ("eml", "html"):
-            run = greeter_process(project, "preview", "--format", fmt, "--out", str(out), "--now", NOW)
+            run = greeter(project, "preview", "--format", fmt, "--out", str(out), "--now", NOW)
             assert (run.returncode, run.stderr) == (2, f"--out {out} {what}: {tail}\n"), (out, fmt)
     assert _digests(root) == before
     assert not (root / "templates" / "review").exists()
@@ -119,6 +119,6 @@ def test_a_hard_link_to_the_journal_or_contacts_is_them_under_another_name(proje
     before = _digests(root)
     for target, what in ((keep, "is the journal"), (copy, "is the contacts source")):
         for command in (("calendar", "-o", str(target), "--now", NOW), ("history", "-o", str(target))):
-            run = greeter_process(project, *command)
+            run = greeter(project, *command)
             assert (run.returncode, run.stderr) == (2, f"-o {target} {what}: {TAIL}\n"), (command, run.stderr)
     assert _digests(root) == before

@@ -37,7 +37,7 @@ from greeter.journal_pg_senders import MARKED, guard_upgrade, mark_key, older_ma
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, people, smtp
+from tests.test_send_e2e import NOW, greeter, people, smtp
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 #: A Wednesday; the window is 10:00–10:02, so both birthday letters are due by :data:`ALL_DUE`.
@@ -154,10 +154,10 @@ def test_send_once_on_a_journal_a_newer_greeter_upgraded_exits_75_naming_both_ve
     """Before: exit 2, as for a mistake in the config — cron's next run is the one to try again."""
     with databases.pg_schema() as (url, schema), SmtpSink() as sink:
         config = make_project(people(2), storage={"url": url}, **smtp(sink.port))
-        made = greeter_process(config, "suppress", "nobody@example.com")  # the journal's tables exist now
+        made = greeter(config, "suppress", "nobody@example.com")  # the journal's tables exist now
         assert made.returncode == 0, made.stderr
         migrate_elsewhere(schema)
-        refused = greeter_process(config, "send", "--once", "--now", NOW, "--json")
+        refused = greeter(config, "send", "--once", "--now", NOW, "--json")
         assert refused.returncode == 75, refused.stdout + refused.stderr
         assert sink.messages == [] and states(schema) == []
     said = [line for line in refused.stderr.splitlines() if "newer than this greeter" in line]
@@ -233,7 +233,7 @@ def test_live_claims_of_an_older_greeter_refuse_the_upgrade_until_they_end(make_
                 " 'greeter db2/77/a1b2c3@12345678', now() + interval '10 minutes', now(), now())"
             )
         config = make_project(people(2), storage={"url": url})
-        refused = greeter_process(config, "send", "--once", "--now", NOW)
+        refused = greeter(config, "send", "--once", "--now", NOW)
         assert refused.returncode == 75, refused.stdout + refused.stderr
         assert (
             "a greeter (greeter db2/77/a1b2c3@12345678) is sending: 1 claim(s) live until" in refused.stderr
@@ -242,7 +242,7 @@ def test_live_claims_of_an_older_greeter_refuse_the_upgrade_until_they_end(make_
         with databases.pg_admin() as conn:  # its lease ran out (it finished, or died)
             conn.execute(f"UPDATE {schema}.greetings SET lease_until = now() - interval '1 second'")
         assert version_of(schema) == LATEST - 1
-        upgraded = greeter_process(config, "history")
+        upgraded = greeter(config, "history")
         assert upgraded.returncode == 0, upgraded.stderr
         assert version_of(schema) == LATEST
 
@@ -277,7 +277,7 @@ def test_check_names_the_older_greeter_whose_mark_keeps_the_journal_from_being_u
                 "SELECT pg_advisory_lock_shared(%s), pg_advisory_lock_shared(%s)",
                 (mark_key(schema, LATEST - 1), MARKED),
             )
-            checked = greeter_process(config, "check")
+            checked = greeter(config, "check")
             line = _journal_line(checked.stdout)
             assert (
                 f"journal schema version {LATEST - 1} of {LATEST}, but a greeter that knows schema"
@@ -285,11 +285,11 @@ def test_check_names_the_older_greeter_whose_mark_keeps_the_journal_from_being_u
             ), line
             assert "refuses the journal (exit 75) until that greeter stops; stop it" in line, line
             assert "the next command that opens it" not in line, line
-            refused = greeter_process(config, "history")  # what check now foretells
+            refused = greeter(config, "history")  # what check now foretells
             assert refused.returncode == 75, refused.stderr
             assert "a greeter that knows schema" in refused.stderr
             assert version_of(schema) == LATEST - 1
-        line = _journal_line(greeter_process(config, "check").stdout)  # it stopped: the next command upgrades
+        line = _journal_line(greeter(config, "check").stdout)  # it stopped: the next command upgrades
         assert f"journal schema version {LATEST - 1} of {LATEST}: the next command that opens it" in line
         assert version_of(schema) == LATEST - 1
 
@@ -306,7 +306,7 @@ def test_check_names_the_sender_whose_live_claims_keep_the_journal_from_being_up
                 " 'greeter db2/77/a1b2c3@12345678', now() + interval '10 minutes', now(), now())"
             )
         config = make_project(people(2), storage={"url": url})
-        line = _journal_line(greeter_process(config, "check").stdout)
+        line = _journal_line(greeter(config, "check").stdout)
         assert "but a greeter (greeter db2/77/a1b2c3@12345678) is sending: 1 claim(s) live until" in line
         assert "refuses the journal (exit 75)" in line and "the next command that opens it" not in line
         assert version_of(schema) == LATEST - 1

@@ -10,7 +10,7 @@ outbox through the ``file`` transport, ``preview`` writes elsewhere.
 from __future__ import annotations
 
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter_process
+from tests.test_send_e2e import NOW, greeter
 
 #: Where preview lists the files it wrote (README: a rerun replaces or removes only those).
 MANIFEST = ".greeter-preview.sha256"
@@ -25,7 +25,7 @@ def test_eml_preview_into_the_outbox_is_refused_and_leaves_it_as_it_was(make_pro
     """
     config = make_project([contact_row("1", "sent@example.com", birthday="13.04.1980")])  # due at NOW
     outbox = config.parent / "data" / "outbox"
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0 and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
     before = {p.name: p.read_bytes() for p in outbox.iterdir()}
     assert len(before) == 1
@@ -42,7 +42,7 @@ def test_eml_preview_into_the_outbox_is_refused_and_leaves_it_as_it_was(make_pro
             f"--out {outbox / 'review'} is inside the outbox letters are delivered to ({outbox}): {tail}",
         ),
     ):
-        run = greeter_process(config, "preview", *window, "--format", fmt, "--out", str(out))
+        run = greeter(config, "preview", *window, "--format", fmt, "--out", str(out))
         assert (run.returncode, run.stdout, run.stderr) == (2, "", said + "\n"), (fmt, out)
     assert {p.name: p.read_bytes() for p in outbox.iterdir()} == before
 
@@ -52,10 +52,10 @@ def test_eml_preview_into_the_outbox_is_refused_and_leaves_it_as_it_was(make_pro
     later = [contact_row("2", "later@example.com", birthday="16.04.1980")]
     config = make_project(later, delivery={"outbox": "spool/outbox"})
     spool = config.parent / "spool"
-    run = greeter_process(config, "preview", *window, "--format", "eml", "--out", str(spool))
+    run = greeter(config, "preview", *window, "--format", "eml", "--out", str(spool))
     assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {spool}"), run.stderr
     smtp = make_project(later, delivery={"transport": "smtp"})
-    run = greeter_process(smtp, "preview", *window, "--format", "eml", "--out", str(outbox))
+    run = greeter(smtp, "preview", *window, "--format", "eml", "--out", str(outbox))
     assert (run.returncode, run.stdout.strip()) == (0, f"wrote 1 .eml file(s) to {outbox}"), run.stderr
 
 
@@ -66,7 +66,7 @@ def test_eml_preview_next_to_other_mail_keeps_it_and_replaces_only_its_own(make_
             contact_row("2", "later@example.com", birthday="16.04.1980", first="Анна", patronymic="Ивановна"),
         ]
     )
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0 and "sent: 1" in sent.stdout, sent.stdout + sent.stderr
     (delivered,) = (config.parent / "data" / "outbox").glob("*.eml")
     review = config.parent / "review"  # another folder of mail: a sent letter kept there, a note
@@ -77,7 +77,7 @@ def test_eml_preview_next_to_other_mail_keeps_it_and_replaces_only_its_own(make_
     (review / "notes.eml").write_text("a reviewer's own file")
 
     def preview(days: str) -> str:
-        run = greeter_process(config, "preview", "--from", "2027-04-14", "--days", days, "--now", NOW,
+        run = greeter(config, "preview", "--from", "2027-04-14", "--days", days, "--now", NOW,
                       "--format", "eml", "--out", str(review))  # fmt: skip
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout.strip()
@@ -117,10 +117,10 @@ def test_a_file_greeter_did_not_write_is_never_overwritten_nor_removed(make_proj
         "--out",
         str(out),
     )
-    assert greeter_process(config, *args).returncode == 0
+    assert greeter(config, *args).returncode == 0
     (draft,) = out.glob("*.eml")
     draft.write_text("edited by hand")  # no longer what greeter wrote: not greeter's to replace
-    again = greeter_process(config, *args)
+    again = greeter(config, *args)
     assert again.returncode == 1
     assert f"{draft}: not written: a file of that name is there that no earlier preview wrote" in again.stderr
     assert draft.read_text() == "edited by hand"
@@ -145,17 +145,17 @@ def test_the_gallery_refuses_a_folder_holding_pages_it_did_not_write(make_projec
         "--out",
         str(out),
     )
-    first = greeter_process(config, *args)
+    first = greeter(config, *args)
     assert first.returncode == 0, first.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         MANIFEST, "drafts/2027-04-16/1.html", "gallery.css", "index.html",
     ]  # fmt: skip
-    again = greeter_process(config, *args)
+    again = greeter(config, *args)
     assert again.returncode == 0 and again.stdout.rstrip().endswith(
         "; of the previous preview's files 3 replaced"
     ), again.stdout
     (out / "drafts" / "mine.html").write_text("a reviewer's page")
-    refused = greeter_process(config, *args)
+    refused = greeter(config, *args)
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.strip() == (
         f"{out}: 1 file(s) there that no earlier preview wrote (drafts/mine.html; see {MANIFEST}): "

@@ -22,7 +22,7 @@ from greeter.send_report import EXPIRED_HINT, QUOTA_EXPIRED_HINT, expired_hints
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_day_quota import per_day
-from tests.test_send_e2e import NOW, greeter_process, history, people
+from tests.test_send_e2e import NOW, greeter, history, people
 
 MSK = ZoneInfo("Europe/Moscow")
 FREE = datetime(2027, 4, 15, 11, tzinfo=MSK)
@@ -117,16 +117,16 @@ def test_send_once_says_the_held_letters_expire_and_later_blames_the_quota(make_
     ``per_day`` 5: the five left can never go — the quota frees a slot at 15.04 11:00."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="11.04.1980"), **per_day(sink.port, 5))
-        first = greeter_process(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
         summary = json.loads(first.stdout)
         assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 5)
         assert first.returncode == 1, first.stderr  # not plain success: five greetings are lost
-        text = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
+        text = greeter(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
         assert (
             "5 left unsent, all of them expire before they could go: its next slot frees at" in text.stdout
         ), text.stdout
         assert text.returncode == 1
-        after = greeter_process(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
+        after = greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
         assert "expired ×5" in after.stderr, after.stderr
         assert QUOTA_EXPIRED_HINT in after.stderr
         assert "cron */5" not in after.stderr
@@ -141,18 +141,18 @@ def test_letters_the_quota_only_delays_are_the_next_send_not_no_letter_planned(
     beside "5 left unsent until its next slot frees": a wrapper sleeping until next_send stopped."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
-        first = greeter_process(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
         summary = json.loads(first.stdout)
         assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 0)
         assert first.returncode == 0, first.stderr  # a limit the operator set, nothing lost
         assert summary["next_send"] is not None, summary
         assert summary["next_send"] == summary["quota_free_at"], summary
-        text = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
+        text = greeter(config, "send", "--once", "--now", "2027-04-14T11:05:00+03:00", timeout=60)
         assert "5 left unsent until its next slot frees at" in text.stdout, text.stdout
         assert "no letter planned" not in text.stdout, text.stdout
         # At the moment next_send names, the quota lets them go.
         resumed = datetime.fromisoformat(summary["next_send"])
-        done = greeter_process(config, "send", "--once", "--json", "--now", resumed.isoformat(), timeout=60)
+        done = greeter(config, "send", "--once", "--json", "--now", resumed.isoformat(), timeout=60)
         assert json.loads(done.stdout)["sent"] == 5, done.stdout
     assert len(sink.messages) == 10
 
@@ -163,8 +163,8 @@ def test_a_greeting_the_quota_held_until_it_expired_says_so_in_its_history(make_
     though the runs came and the daily quota kept them back."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="11.04.1980"), **per_day(sink.port, 5))
-        greeter_process(config, "send", "--once", "--now", NOW, timeout=60)
-        greeter_process(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
+        greeter(config, "send", "--once", "--now", NOW, timeout=60)
+        greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
     expired = [row for row in history(config) if row["state"] == "expired"]
     assert len(expired) == 5, expired
     for row in expired:
@@ -212,12 +212,12 @@ def test_a_greeting_that_expired_while_greeter_was_down_is_not_put_down_to_the_q
     a day and a half before the period ended."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
-        first = greeter_process(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
         assert (json.loads(first.stdout)["quota_unsent"], json.loads(first.stdout)["quota_expiring"]) == (
             5,
             0,
         )
-        later = greeter_process(config, "send", "--once", "--now", "2027-04-17T10:30:00+03:00", timeout=60)
+        later = greeter(config, "send", "--once", "--now", "2027-04-17T10:30:00+03:00", timeout=60)
         assert "expired ×5" in later.stderr, later.stderr
         assert EXPIRED_HINT in later.stderr and QUOTA_EXPIRED_HINT not in later.stderr, later.stderr
         assert len(sink.messages) == 5

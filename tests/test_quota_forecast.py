@@ -19,7 +19,7 @@ import pytest
 
 from greeter.quota_plan import QuotaDay, QuotaLetter, held_back, quota_day_words, quota_forecast
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter_process, people
+from tests.test_send_e2e import NOW, greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
 D29 = date(2026, 12, 29)
@@ -109,26 +109,26 @@ def quota_project(make_project: MakeProject, per_day: int | None = 5) -> object:
 
 def test_check_warns_of_the_days_over_the_quota_and_strict_fails(make_project: MakeProject) -> None:
     config = quota_project(make_project)
-    result = greeter_process(config, "check", "--now", NOW)  # type: ignore[arg-type]
+    result = greeter(config, "check", "--now", NOW)  # type: ignore[arg-type]
     said = result.stdout + result.stderr
     assert "delivery.rate_limit.per_day" in said, said
     assert "14.04.2027: 60 letters planned, delivery.rate_limit.per_day lets 5 through; 55 held back" in said
     assert "45 expire (their catch-up period ends first)" in said, said
-    strict = greeter_process(config, "check", "--strict", "--now", NOW)  # type: ignore[arg-type]
+    strict = greeter(config, "check", "--strict", "--now", NOW)  # type: ignore[arg-type]
     assert strict.returncode != 0, strict.stdout + strict.stderr
     unlimited = quota_project(make_project, per_day=None)
-    plain = greeter_process(unlimited, "check", "--now", NOW)  # type: ignore[arg-type]
+    plain = greeter(unlimited, "check", "--now", NOW)  # type: ignore[arg-type]
     assert "lets" not in plain.stdout + plain.stderr
 
 
 def test_preview_notes_the_quota_and_marks_the_held_letters_in_json(make_project: MakeProject) -> None:
     config = quota_project(make_project)
     args = ("preview", "--days", "5", "--now", NOW)
-    table = greeter_process(config, *args)  # type: ignore[arg-type]
+    table = greeter(config, *args)  # type: ignore[arg-type]
     assert table.returncode == 0, table.stderr
     assert "note: 14.04.2027: 60 letters planned" in table.stderr
     assert "note: 16.04.2027: 0 letters planned (and 50 held back before)" in table.stderr, table.stderr
-    out = greeter_process(config, *args, "--format", "json")  # type: ignore[arg-type]
+    out = greeter(config, *args, "--format", "json")  # type: ignore[arg-type]
     assert out.returncode == 0, out.stderr
     entries = json.loads(out.stdout)
     held = [e["quota_held"] for e in entries if e["quota_held"] is not None]
@@ -144,13 +144,13 @@ def test_preview_table_says_of_each_held_letter_what_its_json_says(make_project:
     now what its JSON says; the summary counts them apart from what goes."""
     config = quota_project(make_project)
     args = ("preview", "--days", "5", "--now", NOW)
-    table = greeter_process(config, *args, "--format", "json")  # type: ignore[arg-type]
+    table = greeter(config, *args, "--format", "json")  # type: ignore[arg-type]
     fates = {
         (e["contact_id"], e["quota_held"]["fate"] if e["quota_held"] else None)
         for e in json.loads(table.stdout)
         if e["status"] == "send"
     }
-    shown = greeter_process(config, *args)  # type: ignore[arg-type]
+    shown = greeter(config, *args)  # type: ignore[arg-type]
     assert shown.returncode == 0, shown.stderr
     rows = {}
     for line in shown.stdout.splitlines():

@@ -15,7 +15,7 @@ import pytest
 from greeter.journal_mark import note_path
 from tests import databases
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter_process
+from tests.test_send_e2e import NOW, greeter
 
 AN_HOUR_LATER = "2027-04-14T12:00:00+03:00"
 WARNING = "under another contact id"
@@ -83,14 +83,14 @@ def test_a_renumbered_export_sends_nothing_again_and_says_so_in_one_line(
 
 
 def renumbered_once_and_said(config: Path) -> None:
-    first = greeter_process(config, "send", "--once", "--json", "--now", NOW)
+    first = greeter(config, "send", "--once", "--json", "--now", NOW)
     assert json.loads(first.stdout)["sent"] == 3, first.stderr
     assert len(letters(config)) == 3
     renumber(config, {"1001": "71", "1002": "72", "1003": "73"})
     csv = config.parent / "data" / "contacts.csv"  # and one address now in other capitals
     csv.write_text(csv.read_text(encoding="utf-8-sig").replace("client3@", "Client3@"), encoding="utf-8-sig")
 
-    again = greeter_process(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
+    again = greeter(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["sent"] == 0
     assert len(letters(config)) == 3
@@ -102,7 +102,7 @@ def renumbered_once_and_said(config: Path) -> None:
         "(already_sent); greeter history --email ADDRESS lists each one's letters"
     ], again.stderr
 
-    preview = greeter_process(config, "preview", "--format", "json", "--from", "2027-04-13", "--days", "2",
+    preview = greeter(config, "preview", "--format", "json", "--from", "2027-04-13", "--days", "2",
                       "--now", AN_HOUR_LATER)  # fmt: skip
     assert sum(WARNING in line for line in preview.stderr.splitlines()) == 1, preview.stderr
     shown = {i["contact_id"]: i for i in json.loads(preview.stdout) if i["occasion"] == "birthday"}
@@ -116,14 +116,12 @@ def test_an_uncertain_letter_under_the_old_id_is_not_sent_under_the_new_one(
     make_project: MakeProject, backend: str
 ) -> None:
     with project(backend, make_project, [contact_row("1005", "ivan@x.ru", birthday="13.04.1980")]) as config:
-        assert (
-            json.loads(greeter_process(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
-        )
+        assert json.loads(greeter(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
         journal(config, "UPDATE greetings SET state = 'uncertain', sent_at = NULL")  # a crash after DATA
         renumber(config, {"1005": "77"})
-        again = greeter_process(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
+        again = greeter(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
         assert json.loads(again.stdout)["sent"] == 0 and len(letters(config)) == 1, again.stderr
-        preview = greeter_process(config, "preview", "--format", "json", "--from", "2027-04-13", "--days", "2",
+        preview = greeter(config, "preview", "--format", "json", "--from", "2027-04-13", "--days", "2",
                           "--now", AN_HOUR_LATER)  # fmt: skip
         [item] = [i for i in json.loads(preview.stdout) if i["occasion"] == "birthday"]
         assert (item["contact_id"], item["status"], item["reason"]) == ("77", "skip", "already_sent")
@@ -140,12 +138,10 @@ def test_a_letter_that_failed_under_the_old_id_is_sent_under_the_new_one(
     """Base: the failed row under 1005 kept 77 from being greeted at all — a letter that never
     reached the mailbox is no greeting; the old id's own row stays as it was."""
     with project(backend, make_project, [contact_row("1005", "ivan@x.ru", birthday="13.04.1980")]) as config:
-        assert (
-            json.loads(greeter_process(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
-        )
+        assert json.loads(greeter(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
         journal(config, "UPDATE greetings SET state = 'failed', sent_at = NULL")
         renumber(config, {"1005": "77"})
-        again = greeter_process(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
+        again = greeter(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
         assert json.loads(again.stdout)["sent"] == 1, again.stderr
         assert WARNING not in again.stderr
         assert len(letters(config)) == 2
@@ -160,11 +156,9 @@ def test_a_journal_row_an_older_greeter_wrote_with_the_domain_as_typed_is_found(
     with project(
         backend, make_project, [contact_row("1005", "olga@пример.рф", birthday="13.04.1980")]
     ) as config:
-        assert (
-            json.loads(greeter_process(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
-        )
+        assert json.loads(greeter(config, "send", "--once", "--json", "--now", NOW).stdout)["sent"] == 1
         journal(config, "UPDATE greetings SET email = ?", "olga@пример.рф")
         renumber(config, {"1005": "77"})
-        again = greeter_process(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
+        again = greeter(config, "send", "--once", "--json", "--now", AN_HOUR_LATER)
         assert json.loads(again.stdout)["sent"] == 0, again.stderr
         assert len(letters(config)) == 1

@@ -14,7 +14,7 @@ import json
 
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter_process, smtp
+from tests.test_send_e2e import NOW, greeter, smtp
 
 REPLY = "5.1.1 \x1b[2J\x1b]0;PWNED\x07 <victim@example.com> unknown"
 #: What is printed for it: every control as its escape.
@@ -30,21 +30,21 @@ def test_a_reply_with_escape_sequences_is_shown_escaped_on_stderr_and_in_csv(
         config = make_project(
             [contact_row("1", "victim@example.com", birthday="13.04.1980")], **smtp(sink.port)
         )
-        sent = greeter_process(config, "send", "--once", "--now", NOW)
+        sent = greeter(config, "send", "--once", "--now", NOW)
     assert "failed: 1" in sent.stdout, sent.stdout + sent.stderr
     assert SHOWN in sent.stderr, sent.stderr
     assert not any(c in sent.stdout + sent.stderr for c in RAW), repr(sent.stderr)
 
-    csv_out = greeter_process(config, "history", "--format", "csv")
+    csv_out = greeter(config, "history", "--format", "csv")
     assert csv_out.returncode == 0, csv_out.stderr
     assert SHOWN in csv_out.stdout and not any(c in csv_out.stdout for c in RAW), repr(csv_out.stdout)
 
-    as_json = greeter_process(config, "history", "--format", "json")
+    as_json = greeter(config, "history", "--format", "json")
     assert not any(c in as_json.stdout for c in RAW), repr(as_json.stdout)
     (row,) = json.loads(as_json.stdout)
     assert REPLY in row["last_reply"]  # the value itself, exactly, for a script
 
-    table = greeter_process(config, "history")
+    table = greeter(config, "history")
     assert not any(c in table.stdout for c in RAW), repr(table.stdout)
 
 
@@ -55,8 +55,8 @@ def test_a_retry_s_last_reply_is_escaped_in_a_dry_run(make_project: MakeProject)
         config = make_project(
             [contact_row("1", "victim@example.com", birthday="13.04.1980")], **smtp(sink.port)
         )
-        assert "retry: 1" in greeter_process(config, "send", "--once", "--now", NOW).stdout
-        dry = greeter_process(config, "send", "--once", "--dry-run", "--now", "2027-04-14T11:30:00+03:00")
+        assert "retry: 1" in greeter(config, "send", "--once", "--now", NOW).stdout
+        dry = greeter(config, "send", "--once", "--dry-run", "--now", "2027-04-14T11:30:00+03:00")
     assert "last: 451 4.2.0 \\x1b]0;PWNED\\x07 later" in dry.stdout, dry.stdout + dry.stderr
     assert not any(c in dry.stdout + dry.stderr for c in RAW), repr(dry.stdout)
 

@@ -24,7 +24,7 @@ from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_restore_journal import journal_file, restore
 from tests.test_restore_sent import CLIENTS, RESTORED, project, save_history, send_on, sent_rows
-from tests.test_send_e2e import greeter_process
+from tests.test_send_e2e import greeter
 
 #: The ``-o FILE.csv`` columns the refusals' files are written in.
 #: The restore, the morning after the lost letter (client 2's) left; client 3's is due that day.
@@ -40,7 +40,7 @@ def restored_project(make_project: MakeProject, tmp_path: Path, port: int) -> tu
     config = project(make_project, port)
     send_on(config, "2027-04-12")
     backup = tmp_path / "Mon.sqlite3"
-    assert greeter_process(config, "backup", str(backup)).returncode == 0
+    assert greeter(config, "backup", str(backup)).returncode == 0
     (tmp_path / "old").mkdir()
     older = save_history(config, tmp_path / "old", "excel")
     send_on(config, "2027-04-13")
@@ -62,9 +62,7 @@ def test_a_file_that_does_not_reach_the_notes_letter_does_not_accept_the_restore
         empty.write_text("[]", encoding="utf-8")
         for wrong in (header_only, empty, older):
             for dry in ((), ("--dry-run",)):
-                refused = greeter_process(
-                    config, "baseline", "--sent-from", str(wrong), *dry, "--now", MORNING
-                )
+                refused = greeter(config, "baseline", "--sent-from", str(wrong), *dry, "--now", MORNING)
                 assert refused.returncode == 1, (wrong, dry, refused.stdout + refused.stderr)
                 assert "does not reach the letter" in refused.stderr, refused.stderr
                 assert "2 birthday 2027-04-13" in refused.stderr, refused.stderr
@@ -78,26 +76,26 @@ def test_a_file_that_does_not_reach_the_notes_letter_does_not_accept_the_restore
             HEADER + "7;birthday;2027-04-10;sent;client7@example.com;;<p@x>;2027-04-10 07:59:00\n",
             encoding="utf-8",
         )
-        kept = greeter_process(config, "baseline", "--sent-from", str(partial), "--now", MORNING)
+        kept = greeter(config, "baseline", "--sent-from", str(partial), "--now", MORNING)
         assert kept.returncode == 1, kept.stdout + kept.stderr
         assert kept.stdout.startswith("put back 1 letter(s) as sent"), kept.stdout
         assert "were put back (they did leave), but the journal is not accepted" in kept.stderr
         assert set(sent_rows(config)) == {"1", "7"}
         assert note.read_text(encoding="utf-8") == noted
-        still = greeter_process(config, "send", "--once", "--now", NEXT)
+        still = greeter(config, "send", "--once", "--now", NEXT)
         assert still.returncode == 75, still.stdout + still.stderr
 
         # The dry run of the right file says it would accept the journal (it did not say so).
-        dry = greeter_process(config, "baseline", "--sent-from", str(saved), "--dry-run", "--now", MORNING)
+        dry = greeter(config, "baseline", "--sent-from", str(saved), "--dry-run", "--now", MORNING)
         assert dry.returncode == 0, dry.stdout + dry.stderr
         assert "baseline without --dry-run would accept it as restored" in dry.stderr, dry.stderr
         assert note.read_text(encoding="utf-8") == noted
 
-        put = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", MORNING)
+        put = greeter(config, "baseline", "--sent-from", str(saved), "--now", MORNING)
         assert put.returncode == 0, put.stdout + put.stderr
         assert "accepted as restored" in put.stderr, put.stderr
         assert set(sent_rows(config)) == {"1", "2", "7"}
-        after = greeter_process(config, "send", "--once", "--now", NEXT)
+        after = greeter(config, "send", "--once", "--now", NEXT)
         assert after.returncode == 0, after.stdout + after.stderr
     assert len(sink.messages) == 3  # the 12th's, 13th's and 14th's: none twice
 
@@ -114,14 +112,14 @@ def test_another_projects_letters_are_refused_naming_line_contact_and_both_addre
         + "6002;birthday;2027-04-14;sent;j.doe@example.org;;<c@x>;2027-04-14 08:00:00\n",
         encoding="utf-8",
     )
-    refused = greeter_process(config, "baseline", "--sent-from", str(other), "--now", RESTORED)
+    refused = greeter(config, "baseline", "--sent-from", str(other), "--now", RESTORED)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert f"{other}:3: contact 3 birthday 2027-04-14 sent to someone.else@branch.example" in refused.stderr
     assert "gives 3 the address client3@example.com" in refused.stderr, refused.stderr
     assert "--force" in refused.stderr
     assert sent_rows(config) == {}  # nothing recorded
 
-    forced = greeter_process(config, "baseline", "--sent-from", str(other), "--force", "--now", RESTORED)
+    forced = greeter(config, "baseline", "--sent-from", str(other), "--force", "--now", RESTORED)
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert "put back 3 letter(s)" in forced.stdout, forced.stdout
     assert (
@@ -156,7 +154,7 @@ def test_a_letter_sent_after_now_is_refused_naming_the_line_and_moment(
         + f"2;birthday;2027-01-26;sent;client2@example.com;;<b@x>;{sent_at}\n",
         encoding="utf-8",
     )
-    run = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", "2027-01-26T08:00:00+00:00")
+    run = greeter(config, "baseline", "--sent-from", str(saved), "--now", "2027-01-26T08:00:00+00:00")
     if ok:  # within the clock tolerance (CLOCK_TOLERANCE, 5 minutes)
         assert run.returncode == 0, run.stdout + run.stderr
         return
@@ -167,11 +165,9 @@ def test_a_letter_sent_after_now_is_refused_naming_the_line_and_moment(
 
 def test_sent_from_twice_is_a_usage_error(make_project: MakeProject, tmp_path: Path) -> None:
     config = make_project(CLIENTS)
-    twice = greeter_process(
-        config, "baseline", "--sent-from", str(tmp_path / "a.csv"), "--sent-from", "b.csv"
-    )
+    twice = greeter(config, "baseline", "--sent-from", str(tmp_path / "a.csv"), "--sent-from", "b.csv")
     assert twice.returncode == 2 and "--sent-from given 2 times" in twice.stderr, twice.stderr
-    alone = greeter_process(config, "baseline", "--force")
+    alone = greeter(config, "baseline", "--force")
     assert alone.returncode == 2 and "--force is for --sent-from" in alone.stderr, alone.stderr
 
 
@@ -187,7 +183,7 @@ def test_a_history_re_saved_as_windows_1251_is_read_as_the_contacts_file_is(
             + "1;birthday;2027-04-12;sent;client1@example.com;;<a@x>;2027-04-12 07:59:00;Григорий Зайцев\n"
         ).encode("cp1251")
     )
-    put = greeter_process(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
+    put = greeter(config, "baseline", "--sent-from", str(saved), "--now", RESTORED)
     assert put.returncode == 0, put.stdout + put.stderr
     assert put.stdout.startswith("put back 1 letter(s) as sent"), put.stdout
     assert set(sent_rows(config)) == {"1"}

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter_process
+from tests.test_send_e2e import greeter
 
 #: Thursday 3 December 2026, 16:57 in Moscow (the config's zone, as a user types it): inside the send window.
 NOW = "2026-12-03 16:57"
@@ -35,7 +35,7 @@ def novosibirsk(cid: str, birthday: str) -> str:
 
 def first_planned(config: Path) -> dict[str, Any]:
     """The earliest letter ``preview`` plans to leave after ``NOW``: the one the summary must name."""
-    shown = greeter_process(config, "preview", "--now", NOW, "--format", "json")
+    shown = greeter(config, "preview", "--now", NOW, "--format", "json")
     assert shown.returncode == 0, shown.stderr
     rows = [r for r in json.loads(shown.stdout) if r["status"] == "send"]
     later = [r for r in rows if datetime.fromisoformat(r["send_at"]) > MOMENT]
@@ -68,14 +68,14 @@ def test_a_run_with_nothing_due_says_when_the_next_letter_leaves(make_project: M
     at = datetime.fromisoformat(first["send_at"])
     local = f"{at:%H:%M} +07"
 
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     line = sent.stdout.strip()
     assert line.startswith("2026-12-03 16:57 MSK: due 0; sent: 0;"), line
     assert line.endswith(f"; next letter due {moscow(at)} (7 birthday, {local} recipient's time)"), line
     assert not (config.parent / "data" / "outbox").exists()  # nothing was due: no outbox yet
 
-    as_json = json.loads(greeter_process(config, "send", "--once", "--now", NOW, "--json").stdout)
+    as_json = json.loads(greeter(config, "send", "--once", "--now", NOW, "--json").stdout)
     assert datetime.fromisoformat(as_json["next_send"]) == at
     assert as_json["next_send"] == at.astimezone(MOMENT.tzinfo).isoformat()  # in the zone "now" is in
     assert as_json["next_letter"] == {
@@ -85,15 +85,13 @@ def test_a_run_with_nothing_due_says_when_the_next_letter_leaves(make_project: M
     }
     assert as_json["planned_through"] >= "2026-12-17"  # min_gap_days (14) after today at least
 
-    dry = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW)
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert dry.stdout.strip() == (
         f"dry run: 0 greeting(s) due at {MOMENT.isoformat()}; nothing claimed or sent"
         f"; next letter due {moscow(at)} (7 birthday, {local} recipient's time)"
     )
-    dry_json = json.loads(
-        greeter_process(config, "send", "--once", "--dry-run", "--now", NOW, "--json").stdout
-    )
+    dry_json = json.loads(greeter(config, "send", "--once", "--dry-run", "--now", NOW, "--json").stdout)
     assert (dry_json["next_send"], dry_json["next_letter"]) == (as_json["next_send"], as_json["next_letter"])
 
 
@@ -109,7 +107,7 @@ def test_a_run_that_sent_what_was_due_names_the_letter_after_it(make_project: Ma
     assert first["contact_id"] == "2", first
     at = datetime.fromisoformat(first["send_at"])
 
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0 and "due 1; sent: 1;" in sent.stdout, sent.stdout + sent.stderr
     assert sent.stdout.strip().endswith(f"; next letter due {moscow(at)} (2 birthday)"), sent.stdout
     assert len(list((config.parent / "data" / "outbox").glob("*.eml"))) == 1
@@ -120,17 +118,17 @@ def test_nothing_planned_within_the_look_ahead_is_said_and_is_null_in_json(make_
     # Three weeks before the New Year letter (29.12): outside the look-ahead, which reaches the
     # longest run of days off (LONGEST_DAYS_OFF) past the cap's gap for clients of other countries.
     now = "2026-11-20 16:57"
-    sent = greeter_process(config, "send", "--once", "--now", now, "--json")
+    sent = greeter(config, "send", "--once", "--now", now, "--json")
     assert sent.returncode == 0, sent.stderr
     summary = json.loads(sent.stdout)
     assert (summary["next_send"], summary["next_letter"]) == (None, None)
     through = summary["planned_through"]
     assert "2026-12-04" <= through < "2026-12-29", through
-    text = greeter_process(config, "send", "--once", "--now", now)
+    text = greeter(config, "send", "--once", "--now", now)
     assert text.stdout.strip().endswith(
         f"; no letter planned for occasions through {through} (greeter preview looks further ahead)"
     ), text.stdout
-    dry = greeter_process(config, "send", "--once", "--dry-run", "--now", now)
+    dry = greeter(config, "send", "--once", "--dry-run", "--now", now)
     assert dry.stdout.strip().endswith(
         f"; no letter planned for occasions through {through} (greeter preview looks further ahead)"
     ), dry.stdout
@@ -144,14 +142,14 @@ def test_a_retry_sooner_than_the_next_letter_is_said_first(make_project: MakePro
     )
     (config.parent / "data" / "blocker").write_text("not a folder\n", encoding="utf-8")
     at = datetime.fromisoformat(first_planned(config)["send_at"])
-    sent = greeter_process(config, "send", "--once", "--now", NOW, "--json")
+    sent = greeter(config, "send", "--once", "--now", NOW, "--json")
     assert sent.returncode == 75, sent.stdout + sent.stderr
     summary = json.loads(sent.stdout)
     retry_at = datetime.fromisoformat(summary["next_send"])
     assert MOMENT + timedelta(seconds=60) <= retry_at < MOMENT + timedelta(seconds=120), summary
     assert summary["next_letter"]["contact_id"] == "7"
     assert datetime.fromisoformat(summary["next_letter"]["send_at"]) == at
-    text = greeter_process(config, "send", "--once", "--now", NOW)  # before the backoff: nothing due again
+    text = greeter(config, "send", "--once", "--now", NOW)  # before the backoff: nothing due again
     assert (
         f"; next retry due {moscow(retry_at)}; next letter due {moscow(at)} (7 birthday, " in text.stdout
     ), text.stdout
