@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import contact_row
 from tests.test_history_client_journal import MOSCOW, NOVOSIBIRSK, contacts, sent
-from tests.test_send_e2e import greeter_process
+from tests.test_send_e2e import greeter
 
 __all__ = ["sent"]  # the fixture, shared
 
@@ -63,7 +63,7 @@ def test_a_name_without_diacritics_or_in_the_other_script_finds_the_contact(
     sent: Path, text: str, found: str | None
 ) -> None:
     contacts(sent, NOVOSIBIRSK, MOSCOW, *SERBS)
-    shown = greeter_process(sent, "history", "--contact", text)
+    shown = greeter(sent, "history", "--contact", text)
     if found is None:
         assert f"nor does the contacts source have a contact {text}" in shown.stderr, shown.stderr
         return
@@ -84,6 +84,6 @@ def test_every_apostrophe_an_uzbek_name_is_written_with_is_one_to_compare_by(spe
 
 def test_preview_finds_the_client_typed_with_an_ascii_apostrophe(sent: Path) -> None:
     contacts(sent, NOVOSIBIRSK, MOSCOW, *SERBS)
-    shown = greeter_process(sent, "preview", "--contact", "To'xtayev", "--days", "2")
+    shown = greeter(sent, "preview", "--contact", "To'xtayev", "--days", "2")
     assert shown.returncode == 0, shown.stderr
     assert "--contact To'xtayev: contact 41 (" in shown.stderr, shown.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.conftest import contact_row
 from tests.test_history_client_journal import MOSCOW, NOVOSIBIRSK, contacts, sent
-from tests.test_send_e2e import greeter_process, history
+from tests.test_send_e2e import greeter, history
 
 __all__ = ["sent"]  # the fixture, shared
 
@@ -23,19 +23,17 @@ def test_a_name_given_as_contact_gets_its_contacts_rows_in_any_order_case_or_par
     by_id = history(sent, "--contact", "2")
     assert [r["contact_id"] for r in by_id] == ["2"]
     for text in ("Людмила Борисовна Виноградова", "виноградова ЛЮДМИЛА борисовна", "Виноградова", "Людмила"):
-        shown = greeter_process(sent, "history", "--contact", text, "--format", "json")
+        shown = greeter(sent, "history", "--contact", text, "--format", "json")
         assert shown.returncode == 0, shown.stderr
         assert json.loads(shown.stdout) == by_id, text
         assert f"--contact {text}: contact 2 (Людмила Борисовна Виноградова, ООО «Тест»)" in shown.stderr
-    table = greeter_process(
-        sent, "history", "--contact", "Морозов Алексей"
-    )  # the table, and the other client
+    table = greeter(sent, "history", "--contact", "Морозов Алексей")  # the table, and the other client
     assert table.returncode == 0 and "Алексей Игоревич Морозов" in table.stdout, table.stderr
     assert "nor does the contacts source" not in table.stderr
-    nobody = greeter_process(sent, "history", "--contact", "Сидоров")
+    nobody = greeter(sent, "history", "--contact", "Сидоров")
     assert nobody.returncode == 0 and "did you mean" not in nobody.stderr
     assert "nor does the contacts source have a contact Сидоров" in nobody.stderr
-    twice = greeter_process(sent, "history", "--contact", "Людмила Людмила")  # one word is not two of a name
+    twice = greeter(sent, "history", "--contact", "Людмила Людмила")  # one word is not two of a name
     assert "--contact Людмила Людмила: contact" not in twice.stderr  # not found; suggested, as preview does:
     assert "have a contact Людмила Людмила: did you mean 2 (Людмила Борисовна Виноградова" in twice.stderr
 
@@ -47,7 +45,7 @@ def test_a_name_several_contacts_have_lists_them_and_exits_2(sent: Path) -> None
     out = sent.parent / "k.xlsx"
     for text in ("виноградова", "Людмила Борисовна Виноградова", "Виноградова Людмила"):
         for extra in ([], ["--format", "json"], ["-o", str(out)]):
-            shown = greeter_process(sent, "history", "--contact", text, *extra)
+            shown = greeter(sent, "history", "--contact", text, *extra)
             assert (shown.returncode, shown.stdout) == (2, ""), (text, extra, shown.stdout)
             assert (
                 f"--contact {text} is no contact id, and several contacts have that name: did you mean"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import MakeProject
-from tests.test_send_e2e import greeter_process, history
+from tests.test_send_e2e import greeter, history
 
 #: Анна-Мария (VIP, tag 8mar, Kaliningrad): 8 March and her birthday on Friday 20 March 2026.
 ANNA = "1007;client07@example.com;Петрова-Водкина;Анна-Мария;Олеговна;ж;Галерея «Холст»;Europe/Kaliningrad;ru;VIP;8mar;20.03.1967;22.07.2015;19.11.2019;Россия"
@@ -43,16 +43,14 @@ ELENA = "1;f1@example.com;Попова;Елена;Викторовна;;ООО �
 
 
 def preview(config: Path, now: str, start: str, days: int) -> list[dict[str, Any]]:
-    run = greeter_process(
-        config, "preview", "--now", now, "--from", start, "--days", str(days), "--format", "json"
-    )
+    run = greeter(config, "preview", "--now", now, "--from", start, "--days", str(days), "--format", "json")
     assert run.returncode == 0, run.stderr
     items: list[dict[str, Any]] = json.loads(run.stdout)
     return items
 
 
 def send(config: Path, now: str) -> str:
-    run = greeter_process(config, "send", "--once", "--now", now)
+    run = greeter(config, "send", "--once", "--now", now)
     assert run.returncode == 0, run.stdout + run.stderr
     return run.stdout
 

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter_process
+from tests.test_send_e2e import NOW, greeter
 
 TEMPLATE = "{% block subject %}Hi{{ '\\x1b]0;PWNED\\x07' }}{% endblock %}{% block text %}Text{% endblock %}"
 #: What send says of the letter, after ``render_error: ``.
@@ -30,22 +30,22 @@ def _project(make_project: MakeProject) -> Path:
 def test_preview_and_calendar_hold_a_subject_send_holds_in_sends_words(make_project: MakeProject) -> None:
     config = _project(make_project)
     window = ("--from", "2027-04-13", "--days", "3", "--now", NOW)
-    dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+    dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
     assert SEND_SAYS in dry.stdout + dry.stderr, dry.stdout + dry.stderr  # send's words, as they were
 
-    run = greeter_process(config, "preview", *window, "--format", "json")
+    run = greeter(config, "preview", *window, "--format", "json")
     assert run.returncode == 1, run.stdout + run.stderr
     (item,) = [i for i in json.loads(run.stdout) if i["occasion"] == "birthday"]
     assert (item["status"], item["reason"]) == ("skip", "render_error"), item
     assert item["detail"] == SEND_SAYS, item
     assert "\x1b" not in run.stdout
 
-    table = greeter_process(config, "preview", *window)
+    table = greeter(config, "preview", *window)
     assert table.returncode == 1 and "render_error" in table.stdout, table.stdout
     assert "\x1b]0;" not in table.stdout
 
     ics = config.parent / "cal.ics"
-    cal = greeter_process(config, "calendar", *window, "-o", str(ics))
+    cal = greeter(config, "calendar", *window, "-o", str(ics))
     assert cal.returncode == 1, cal.stderr
     assert b"BEGIN:VEVENT" not in ics.read_bytes()  # a letter that will not leave is no event
     assert (

@@ -18,7 +18,7 @@ from datetime import datetime
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_day_quota import QUICKLY, per_day
-from tests.test_send_e2e import greeter_process
+from tests.test_send_e2e import greeter
 
 SATURDAY_LAST_CALL = "2027-04-17T14:25:00+03:00"
 SUNDAY_RUN = "2027-04-18T14:20:00+03:00"
@@ -36,13 +36,11 @@ def test_a_slot_freeing_inside_the_day_off_window_of_an_on_day_letter_does_not_e
         config = make_project(
             rows, catch_up_days=0, send_window={"day_off_policy": "on_day"}, **per_day(sink.port, 2)
         )
-        saturday = greeter_process(
-            config, "send", "--once", "--json", "--now", SATURDAY_LAST_CALL, timeout=QUICKLY
-        )
+        saturday = greeter(config, "send", "--once", "--json", "--now", SATURDAY_LAST_CALL, timeout=QUICKLY)
         assert saturday.returncode == 0, saturday.stdout + saturday.stderr
         assert json.loads(saturday.stdout)["sent"] == 2
 
-        run = greeter_process(config, "send", "--once", "--json", "--now", SUNDAY_RUN, timeout=QUICKLY)
+        run = greeter(config, "send", "--once", "--json", "--now", SUNDAY_RUN, timeout=QUICKLY)
         summary = json.loads(run.stdout)
         assert (summary["due"], summary["sent"], summary["quota_unsent"]) == (1, 0, 1), summary
         free_at = datetime.fromisoformat(summary["quota_free_at"])
@@ -51,13 +49,11 @@ def test_a_slot_freeing_inside_the_day_off_window_of_an_on_day_letter_does_not_e
         assert run.returncode == 0, run.stderr
         assert datetime.fromisoformat(summary["next_send"]) == free_at
 
-        dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", SUNDAY_RUN)
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", SUNDAY_RUN)
         letter = json.loads(dry.stdout)["letters"][0]
         assert letter["held"] == "daily_quota" and "catch-up" not in letter["detail"], letter
 
         # At the moment named, the send hands it over, on its Sunday.
-        at_slot = greeter_process(
-            config, "send", "--once", "--json", "--now", free_at.isoformat(), timeout=QUICKLY
-        )
+        at_slot = greeter(config, "send", "--once", "--json", "--now", free_at.isoformat(), timeout=QUICKLY)
         assert json.loads(at_slot.stdout)["sent"] == 1, at_slot.stdout + at_slot.stderr
         assert len(sink.messages) == 3

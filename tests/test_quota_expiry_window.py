@@ -25,7 +25,7 @@ from greeter.ratelimit import RateLimiter, slot_frees_at
 from greeter.testing import FakeClock, SmtpSink
 from tests.conftest import MakeProject
 from tests.test_day_quota import per_day
-from tests.test_send_e2e import greeter_process, people
+from tests.test_send_e2e import greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
 WINDOW = SendWindow()
@@ -77,9 +77,7 @@ def test_held_letters_whose_window_opens_after_their_deadline_expire_and_exit_1(
     opens next on Monday — the five left are lost, and a run says so."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
-        first = greeter_process(
-            config, "send", "--once", "--json", "--now", "2027-04-15T17:05:00+03:00", timeout=60
-        )
+        first = greeter(config, "send", "--once", "--json", "--now", "2027-04-15T17:05:00+03:00", timeout=60)
         summary = json.loads(first.stdout)
         assert (summary["sent"], summary["quota_unsent"], summary["quota_expiring"]) == (5, 5, 5), summary
         assert first.returncode == 1, first.stderr
@@ -90,7 +88,7 @@ def test_held_letters_whose_window_opens_after_their_deadline_expire_and_exit_1(
         frees = oldest + timedelta(days=1)
         lag = timedelta(milliseconds=200)
         assert frees - timedelta(seconds=1) - lag < announced <= frees + lag, (oldest, announced)
-        text = greeter_process(config, "send", "--once", "--now", "2027-04-15T17:10:00+03:00", timeout=60)
+        text = greeter(config, "send", "--once", "--now", "2027-04-15T17:10:00+03:00", timeout=60)
         assert "5 left unsent, all of them expire before they could go" in text.stdout, text.stdout
         assert text.returncode == 1
     assert len(sink.messages) == 5
@@ -103,9 +101,7 @@ def test_a_dry_run_marks_the_letters_lost_to_the_window_after_the_slot(make_proj
     none marked so (docs-truth pass)."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="13.04.1980"), **per_day(sink.port, 5))
-        done = greeter_process(
-            config, "send", "--once", "--dry-run", "--json", "--now", "2027-04-15T17:05:00+03:00"
-        )
+        done = greeter(config, "send", "--once", "--dry-run", "--json", "--now", "2027-04-15T17:05:00+03:00")
         summary = json.loads(done.stdout)
         assert (summary["quota_unsent"], summary["quota_expiring"]) == (5, 5), summary
         details = [letter["detail"] for letter in summary["letters"] if letter["held"] == "daily_quota"]

@@ -20,7 +20,7 @@ from greeter.quota_plan import QuotaLetter, quota_forecast, window_opener
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_day_quota import QUICKLY, per_day
-from tests.test_send_e2e import greeter_process, people
+from tests.test_send_e2e import greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
 THURSDAY_LAST_CALL = "2027-04-15T17:25:00+03:00"
@@ -37,23 +37,19 @@ def test_check_and_the_send_agree_on_a_quota_spent_the_evening_before(make_proje
     ]
     with SmtpSink() as sink:
         config = make_project(rows, catch_up_days=3, **per_day(sink.port, 3))
-        thursday = greeter_process(
-            config, "send", "--once", "--json", "--now", THURSDAY_LAST_CALL, timeout=QUICKLY
-        )
+        thursday = greeter(config, "send", "--once", "--json", "--now", THURSDAY_LAST_CALL, timeout=QUICKLY)
         assert json.loads(thursday.stdout)["sent"] == 3, thursday.stdout + thursday.stderr
 
-        check = greeter_process(config, "check", "--now", "2027-04-15T17:30:00+03:00")
+        check = greeter(config, "check", "--now", "2027-04-15T17:30:00+03:00")
         said = check.stdout + check.stderr
         assert FRIDAY_NOTE in said, said
         assert "19.04.2027" not in said, said  # Monday has room for the three
-        preview = greeter_process(config, "preview", "--now", "2027-04-15T17:30:00+03:00", "--format", "json")
+        preview = greeter(config, "preview", "--now", "2027-04-15T17:30:00+03:00", "--format", "json")
         held = [e["quota_held"] for e in json.loads(preview.stdout) if e["quota_held"]]
         assert [(h["day"], h["fate"]) for h in held] == [("2027-04-16", "later")] * 3, held
 
         # The send agrees: on Friday's last call nothing leaves; on Monday the three do.
-        friday = json.loads(
-            greeter_process(config, "send", "--once", "--json", "--now", FRIDAY_LAST_CALL).stdout
-        )
+        friday = json.loads(greeter(config, "send", "--once", "--json", "--now", FRIDAY_LAST_CALL).stdout)
         assert (friday["due"], friday["sent"], friday["quota_unsent"], friday["quota_expiring"]) == (
             3,
             0,
@@ -61,7 +57,7 @@ def test_check_and_the_send_agree_on_a_quota_spent_the_evening_before(make_proje
             0,
         )
         monday = json.loads(
-            greeter_process(config, "send", "--once", "--json", "--now", "2027-04-19T10:30:00+03:00").stdout
+            greeter(config, "send", "--once", "--json", "--now", "2027-04-19T10:30:00+03:00").stdout
         )
         assert (monday["due"], monday["sent"]) == (3, 3), monday
         assert len(sink.messages) == 6

@@ -16,7 +16,7 @@ from greeter.quota_plan import QuotaLetter, quota_forecast
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_day_quota import per_day
-from tests.test_send_e2e import greeter_process, people
+from tests.test_send_e2e import greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
 FRIDAY = date(2027, 1, 15)
@@ -25,13 +25,13 @@ FRIDAY = date(2027, 1, 15)
 def test_preview_forecasts_from_the_slots_the_sent_letters_took(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(4, day="15.01.1980"), catch_up_days=2, **per_day(sink.port, 2))
-        run = greeter_process(config, "send", "--once", "--json", "--now", "2027-01-15T12:00:00+03:00")
+        run = greeter(config, "send", "--once", "--json", "--now", "2027-01-15T12:00:00+03:00")
         summary = json.loads(run.stdout)
         sent = summary["sent"]
         assert sent >= 1 and summary["quota_expiring"] >= 1, run.stdout
         assert len(sink.messages) == sent
         args = ("preview", "--now", "2027-01-15T12:30:00+03:00", "--from", "2027-01-15", "--days", "1")
-        table = greeter_process(config, *args)
+        table = greeter(config, *args)
         assert table.returncode == 0, table.stderr
         notes = [line for line in table.stderr.splitlines() if line.startswith("note: 15.01.2027")]
         planned, allowed = 4 - sent, 2 - sent
@@ -40,9 +40,9 @@ def test_preview_forecasts_from_the_slots_the_sent_letters_took(make_project: Ma
             f" ({sent} already sent in the last 24 hours); {planned - allowed} held back"
             f" (birthday {planned - allowed}): {planned - allowed} expire (their catch-up period ends first)"
         ], table.stderr
-        check = greeter_process(config, "check", "--now", "2027-01-15T12:30:00+03:00")
+        check = greeter(config, "check", "--now", "2027-01-15T12:30:00+03:00")
         assert notes[0].removeprefix("note: ") in check.stdout + check.stderr, check.stdout + check.stderr
-        out = greeter_process(config, *args, "--format", "json")
+        out = greeter(config, *args, "--format", "json")
         assert out.returncode == 0, out.stderr
         entries = json.loads(out.stdout)
         held = [e["quota_held"]["fate"] for e in entries if e["quota_held"]]

@@ -22,7 +22,7 @@ from greeter.config_window import SendWindow
 from greeter.quota_plan import QuotaLetter, quota_forecast, window_opener
 from tests.conftest import MakeProject
 from tests.test_gallery_quota import heading
-from tests.test_send_e2e import greeter_process, people
+from tests.test_send_e2e import greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
 LONDON = ZoneInfo("Europe/London")
@@ -99,7 +99,7 @@ def test_check_counts_no_slot_on_the_weekend(make_project: MakeProject) -> None:
     ``per_day`` 10: 10 go on Friday, 10 on Monday, 10 are lost — none go on the weekend."""
     rate = {"per_second": None, "per_day": 10}
     config = make_project(people(30, day="16.04.1980"), delivery={"transport": "file", "rate_limit": rate})
-    result = greeter_process(config, "check", "--now", "2027-04-16T09:00:00+03:00")
+    result = greeter(config, "check", "--now", "2027-04-16T09:00:00+03:00")
     said = result.stdout + result.stderr
     assert "16.04.2027: 30 letters planned, delivery.rate_limit.per_day lets 10 through; 20 held back" in said
     assert "20 go on a later day if the quota has room then" in said, said
@@ -114,7 +114,7 @@ def test_the_gallery_note_counts_no_slot_on_the_weekend(make_project: MakeProjec
     config = make_project(people(30, day="16.04.1980"), delivery={"transport": "file", "rate_limit": rate})
     out = tmp_path / "gallery"
     args = ("--days", "5", "--now", "2027-04-16T09:00:00+03:00", "--format", "html", "--out", str(out))
-    run = greeter_process(config, "preview", *args)
+    run = greeter(config, "preview", *args)
     assert run.returncode == 0, run.stderr
     index = (out / "index.html").read_text()
     assert ">по квоте уйдут: 10 из 30 · позже: 10 · не уйдут: 10<" in heading(index, FRI_2027), index[:3000]

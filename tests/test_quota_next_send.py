@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_day_quota import QUICKLY, per_day, send_json
-from tests.test_send_e2e import NOW, greeter_process, people
+from tests.test_send_e2e import NOW, greeter, people
 
 
 def test_a_quota_spent_by_the_last_due_letter_holds_the_next_send_until_its_slot_frees(
@@ -38,7 +38,7 @@ def test_a_quota_spent_by_the_last_due_letter_holds_the_next_send_until_its_slot
         assert (at_letter["due"], at_letter["sent"], at_letter["quota_unsent"]) == (1, 0, 1), at_letter
         assert datetime.fromisoformat(at_letter["quota_free_at"]) == next_send
 
-        text = greeter_process(config, "send", "--once", "--now", NOW, timeout=QUICKLY)
+        text = greeter(config, "send", "--once", "--now", NOW, timeout=QUICKLY)
         assert text.returncode == 0, text.stderr
         assert "next letter due" in text.stdout and "daily quota" in text.stdout, text.stdout
         free = next_send.astimezone(now.tzinfo)
@@ -72,12 +72,12 @@ def test_a_dry_run_names_the_moment_the_send_would_after_the_quota_is_spent(
     with SmtpSink() as sink:
         config = make_project([*people(3), new_york], **per_day(sink.port, 3))
         first = send_json(config, NOW)  # sends the three due: the quota is spent
-        dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
         assert dry.returncode == 0, dry.stderr
-        dry_text = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW, timeout=QUICKLY)
+        dry_text = greeter(config, "send", "--once", "--dry-run", "--now", NOW, timeout=QUICKLY)
         assert dry_text.returncode == 0, dry_text.stderr
         real = send_json(config, NOW)
-        real_text = greeter_process(config, "send", "--once", "--now", NOW, timeout=QUICKLY)
+        real_text = greeter(config, "send", "--once", "--now", NOW, timeout=QUICKLY)
         assert real_text.returncode == 0, real_text.stderr
         assert len(sink.messages) == 3
     foreseen = json.loads(dry.stdout)["next_send"]
@@ -93,7 +93,7 @@ def test_a_dry_run_names_the_quota_slot_for_the_letters_it_leaves_unsent(
     ``next_send``, the quota's next slot, and one ``quota_free_at``."""
     with SmtpSink() as sink:
         config = make_project(people(5), **per_day(sink.port, 3))
-        dry = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
+        dry = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW, timeout=QUICKLY)
         assert dry.returncode == 0, dry.stderr
         foreseen = json.loads(dry.stdout)
         real = send_json(config, NOW)

@@ -27,7 +27,7 @@ from greeter.plan_types import Hit, PastGreeting, PlanItem
 from greeter.planner import plan, plan_window
 from greeter.policy import REGREET_DAYS, greeted_before
 from tests.conftest import TODAY, MakeProject, contact_row
-from tests.test_send_e2e import greeter_process, history
+from tests.test_send_e2e import greeter, history
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -316,20 +316,18 @@ def test_send_once_does_not_greet_a_corrected_birthday_again(
     rows = [contact_row("1019", "client@example.com", birthday="20.01.1980")]
     config = make_project(rows, frequency_cap={"window_days": window_days})
     outbox = config.parent / "data" / "outbox"
-    first = greeter_process(
-        config, "send", "--once", "--now", "2027-01-21T11:00:00+03:00"
-    )  # belated by a day
+    first = greeter(config, "send", "--once", "--now", "2027-01-21T11:00:00+03:00")  # belated by a day
     assert first.returncode == 0 and "sent: 1" in first.stdout, first.stdout + first.stderr
     assert len(list(outbox.glob("*.eml"))) == 1
     _rewrite_birthday(config, "1019", "05.03.1980")  # on 25.01 the CRM corrects it
 
-    second = greeter_process(config, "send", "--once", "--now", "2027-03-05T11:00:00+03:00")
+    second = greeter(config, "send", "--once", "--now", "2027-03-05T11:00:00+03:00")
     assert second.returncode == 0, second.stdout + second.stderr
     assert "sent: 1" not in second.stdout, second.stdout
     assert len(list(outbox.glob("*.eml"))) == 1  # no second birthday letter
     assert [(e["occasion_date"], e["state"]) for e in history(config)] == [("2027-01-20", "sent")]
 
-    run = greeter_process(config, "preview", "--contact", "1019", "--from", "2027-01-01", "--days", "75",
+    run = greeter(config, "preview", "--contact", "1019", "--from", "2027-01-01", "--days", "75",
                   "--now", "2027-03-05T11:05:00+03:00", "--format", "json")  # fmt: skip
     assert run.returncode == 0, run.stderr
     items = [
@@ -342,14 +340,14 @@ def test_send_once_does_not_greet_a_corrected_birthday_again(
         ("2027-03-05", "skip", "already_sent", "sent",
          "greeted for this occasion on 2027-01-21 (for 20.01; the contacts source now says 05.03)"),
     ]  # fmt: skip
-    table = greeter_process(config, "preview", "--contact", "1019", "--from", "2027-01-01", "--days", "75",
+    table = greeter(config, "preview", "--contact", "1019", "--from", "2027-01-01", "--days", "75",
                     "--now", "2027-03-05T11:05:00+03:00").stdout  # fmt: skip
     assert "from the journal" in table and "already_sent" in table, table
     years = {i["occasion_date"]: i["years"] for i in json.loads(run.stdout) if i["occasion"] == "birthday"}
     assert years == {"2027-01-20": 47, "2027-03-05": 47}  # the journal's letter counts its years too (QA)
     # test-send of the letter preview lists from the journal finds it (QA: "has no birthday letter
     # for 2027-01-20", pointing back at the preview that listed it)
-    trial = greeter_process(config, "test-send", "--contact", "1019", "--occasion", "birthday", "--date", "20.01.2027",
+    trial = greeter(config, "test-send", "--contact", "1019", "--occasion", "birthday", "--date", "20.01.2027",
                     "--to", "me@example.org", "--now", "2027-03-05T11:10:00+03:00")  # fmt: skip
     assert trial.returncode == 0, trial.stdout + trial.stderr
     assert "already left" in trial.stdout + trial.stderr, trial.stdout + trial.stderr

@@ -30,7 +30,7 @@ from greeter.render import Renderer
 from greeter.unsubscribe import unsubscribe_url
 from tests.conftest import MakeProject
 from tests.test_render import item, person
-from tests.test_send_e2e import NOW, greeter_process, people
+from tests.test_send_e2e import NOW, greeter, people
 
 URL = "https://greet.example.com/unsubscribe"
 ENV = "GREETER_TEST_BODY_UNSUB_SECRET"
@@ -70,7 +70,7 @@ def test_the_sent_letter_shows_the_very_link_of_its_list_unsubscribe_header(
 ) -> None:
     monkeypatch.setenv(ENV, SECRET)
     config = make_project(people(2), **ONE_CLICK)
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     letters = sent_letters(config)
     assert len(letters) == 2
@@ -97,7 +97,7 @@ def test_preview_shows_the_letter_as_it_is_sent_signed_link_and_all(
     assert shown.exit_code == 0, shown.output
     assert shown.stderr == ""
     (draft,) = json.loads(shown.stdout)
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     (letter,) = sent_letters(config)
     assert (draft["html"], draft["text"]) == (part(letter, "html"), part(letter, "plain"))
@@ -111,12 +111,12 @@ def test_a_preview_eml_carries_the_one_click_headers_the_sent_letter_carries(
     monkeypatch.setenv(ENV, SECRET)
     config = make_project(people(1), **ONE_CLICK)
     out = config.parent / "eml"
-    shown = greeter_process(config, "preview", "--format", "eml", "--out", str(out), "--from", "2027-04-14", "--days",
+    shown = greeter(config, "preview", "--format", "eml", "--out", str(out), "--from", "2027-04-14", "--days",
                     "1", "--now", NOW)  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     (path,) = out.glob("*.eml")
     draft = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     (letter,) = sent_letters(config)
     assert isinstance(draft, EmailMessage)
@@ -173,7 +173,7 @@ def test_approve_needs_the_secret_and_what_it_approves_is_what_is_sent(
     approved = CliRunner().invoke(main, approve)
     assert approved.exit_code == 0, approved.output
     assert "approved 2 draft(s)" in approved.stdout
-    sent = greeter_process(config, "send", "--once", "--now", NOW)
+    sent = greeter(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     assert "sent: 2" in sent.stdout
 
