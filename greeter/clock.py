@@ -104,6 +104,23 @@ class Clock:
         if self.origin is not None and self._working == 0:
             self._repace(self.speed, moment)
 
+    def arrive(self) -> None:
+        """The daemon woke for its wake-up: a rehearsal's clock shows it now, if not there yet.
+
+        The scheduler's timer is set by the system clock as a run ends, the rehearsal's wait
+        starts a moment later (when the run's :meth:`working` block closes): a process
+        descheduled in between (a loaded machine) woke a few milliseconds before its clock got
+        there — at ``--speed 60``, a cron minute's run at hh:mm:59.7 reading the minute before,
+        then once more at once for the minute itself. Production's timer and clock are one.
+        """
+        wake = self._wake
+        if self.origin is None or wake is None:
+            return
+        reading = self.monotonic()
+        if self._at(reading) < wake:
+            _, _, pace, stop = self._pace
+            self._pace = (wake, reading, pace, None if stop is None else max(stop, wake))
+
     def _at(self, reading: float) -> datetime:
         """The rehearsal's moment at the monotonic clock's ``reading``."""
         moment, since, pace, stop = self._pace

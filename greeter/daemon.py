@@ -411,6 +411,7 @@ class Daemon(DaemonReloads, DaemonHealth):
         if running is not None and not running.done():  # not expected: never two runs at once
             self._running, self._replan = running, True
             return
+        self.clock.arrive()  # a rehearsal's run starts at its wake-up, never a moment before it
         while not self._stop.is_set():
             with self.clock.working():  # a rehearsal's run takes its real time (greeter.clock)
                 planned_at, next_send = await self._run()

@@ -36,6 +36,7 @@ class DaemonProcess:
         self.raw: list[str] = []
         self._lock = threading.Lock()
         self.proc: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
 
     def start(self) -> DaemonProcess:
         self.proc = subprocess.Popen(
@@ -47,7 +48,8 @@ class DaemonProcess:
             env=self.env,
             cwd=self.cwd,
         )  # fmt: skip
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         return self
 
     def _read(self) -> None:
@@ -73,7 +75,7 @@ class DaemonProcess:
                     if event.get("event") == name and where(event):
                         return event
             if self.proc is not None and self.proc.poll() is not None:
-                time.sleep(0.2)  # let the reader drain
+                self._drain()
                 with self._lock:
                     found = [e for e in self.events if e.get("event") == name and where(e)]
                 if found:
@@ -83,6 +85,13 @@ class DaemonProcess:
                 )
             time.sleep(0.05)
         raise AssertionError(f"no {name!r} event within {timeout}s:\n{self.output()}")
+
+    def _drain(self, timeout: float = 10) -> None:
+        """Wait for the reader to reach the end of an exited daemon's output: the process's exit
+        comes before the reader's last lines, and counting events then raced it (a run's
+        ``delivery_halted`` read without its ``run`` line)."""
+        if self._reader is not None:
+            self._reader.join(timeout)
 
     def named(self, name: str) -> list[Event]:
         with self._lock:
@@ -110,16 +119,19 @@ class DaemonProcess:
         self.proc.send_signal(sig)
 
     def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30) -> int:
-        """Send ``sig`` and wait for the exit code."""
+        """Send ``sig`` and wait for the exit code (and for the reader to have every line logged)."""
         assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout=timeout)
+        code = self.proc.wait(timeout=timeout)
+        self._drain()
+        return code
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        self._drain()
 
     def __enter__(self) -> DaemonProcess:
         return self.start()

@@ -24,7 +24,7 @@ from greeter.build_pool import CHUNK, MIN_LETTERS, can_fork, worker_count
 from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import LATER, NOW, greeter, history, people, send_in_background, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, send_in_background, smtp
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_no_fork_while_other_threads_run() -> None:
 
 
 def _send(config: Path) -> subprocess.CompletedProcess[str]:
-    result = greeter(config, "send", "--once", "--now", NOW)
+    result = greeter_process(config, "send", "--once", "--now", NOW)
     assert result.returncode in (0, 1), result.stderr
     return result
 
@@ -145,7 +145,7 @@ def test_kill_9_of_the_sender_leaves_no_workers_and_no_lock(make_project: MakePr
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(_alive(pid) for pid in workers), "build workers outlived their sender"
-        rerun = greeter(config, "send", "--once", "--now", LATER, timeout=300)
+        rerun = greeter_process(config, "send", "--once", "--now", LATER, timeout=300)
         assert "another greeter is already sending" not in rerun.stderr
         assert rerun.returncode in (0, 1), rerun.stderr
         ids = sink.message_ids()

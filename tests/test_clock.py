@@ -96,3 +96,18 @@ def test_waiting_stops_at_the_wake_up_the_daemon_waits_for() -> None:
     assert clock.now() == wake + timedelta(hours=2)
     clock.wake_at(ORIGIN)  # a moment already passed holds the clock where it is, never back
     assert clock.now() == wake + timedelta(hours=2)
+    # Woken a moment early (the timer is set by the system clock as a run ends, the wait starts when
+    # its working block closes, milliseconds later on a loaded machine): the run starts at its wake-up.
+    later = wake + timedelta(hours=3)
+    clock.wake_at(later)
+    ticks.value += 0.005  # half of the 0.01 s the hour takes
+    assert clock.now() < later
+    clock.arrive()
+    assert clock.now() == later
+    ticks.value += 1.0
+    assert clock.now() == later  # and waits there, as for a wake-up reached on its own
+    with clock.working():
+        ticks.value += 0.25
+        assert clock.now() == later + timedelta(seconds=0.25)
+    clock.arrive()  # a tick with its wake-up passed (a reload's "at once") moves nothing
+    assert clock.now() == later + timedelta(seconds=0.25)

@@ -33,7 +33,7 @@ from greeter.journal_store import JournalStore
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
-from tests.test_send_e2e import greeter, history, people, smtp
+from tests.test_send_e2e import greeter_process, history, people, smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 NEEDS_FAKETIME = pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
@@ -64,31 +64,33 @@ def test_after_a_week_ahead_send_refuses_the_corrected_clock_until_told_and_puts
 ) -> None:
     today = datetime.now(ZoneInfo("Europe/Moscow")).date()
     config = make_project(people(3, day=f"{today:%d.%m}.1980"))
-    first = greeter(config, "send", "--once")  # the journal, and since when each occasion is planned
+    first = greeter_process(config, "send", "--once")  # the journal, and since when each occasion is planned
     assert first.returncode in (0, 1), first.stderr
     ahead = faked(config, "+7d", "send", "--once")
     assert ahead.returncode == 1, ahead.stdout + ahead.stderr  # recorded expired: something for a person
     assert sorted(e["state"] for e in history(config)) == ["expired"] * 3
 
-    back = greeter(config, "send", "--once")
+    back = greeter_process(config, "send", "--once")
     assert back.returncode == 75, back.stdout + back.stderr
     assert "the clock reads" in back.stderr and "fix the clock (NTP)" in back.stderr, back.stderr
     assert "greeter send --once --clock-is-right" in back.stderr
     assert sorted(e["state"] for e in history(config)) == ["expired"] * 3  # nothing written
 
-    check = greeter(config, "check")
+    check = greeter_process(config, "check")
     assert "send refuses it: the clock reads" in check.stdout + check.stderr, check.stdout + check.stderr
     assert check.returncode == 0  # a warning: a rehearsed copy holds later times too
-    assert greeter(config, "check", "--strict").returncode == 1
+    assert greeter_process(config, "check", "--strict").returncode == 1
 
-    rehearsal = greeter(config, "send", "--once", "--dry-run")  # a dry run writes nothing: not refused
+    rehearsal = greeter_process(
+        config, "send", "--once", "--dry-run"
+    )  # a dry run writes nothing: not refused
     assert rehearsal.returncode != 75, rehearsal.stderr
 
-    accepted = greeter(config, "send", "--once", "--clock-is-right")
+    accepted = greeter_process(config, "send", "--once", "--clock-is-right")
     assert accepted.returncode != 75, accepted.stdout + accepted.stderr
     assert "clock: 3 greetings recorded expired by a clock ahead put back" in accepted.stderr, accepted.stderr
     assert "expired" not in [e["state"] for e in history(config)]  # planned afresh at the right time
-    again = greeter(config, "send", "--once")
+    again = greeter_process(config, "send", "--once")
     assert again.returncode != 75, again.stderr
 
 
@@ -130,11 +132,11 @@ def test_send_now_far_from_the_clock_with_smtp_needs_really_deliver(make_project
             mid = "<9@example.com>"
             journal.claim(key, email="n@example.com", message_id=mid, planned_at=yesterday, now=yesterday)
             journal.mark_sent(key, "250 ok", yesterday)
-        refused = greeter(config, "send", "--once", "--now", "2030-04-15T11:00:00+03:00")
+        refused = greeter_process(config, "send", "--once", "--now", "2030-04-15T11:00:00+03:00")
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert "--really-deliver" in refused.stderr and "transport is smtp" in refused.stderr
         assert sink.messages == []
-        confirmed = greeter(
+        confirmed = greeter_process(
             config, "send", "--once", "--now", "2030-04-15T11:00:00+03:00", "--really-deliver"
         )
         assert confirmed.returncode == 0, confirmed.stderr
@@ -143,7 +145,7 @@ def test_send_now_far_from_the_clock_with_smtp_needs_really_deliver(make_project
 
 def test_send_now_far_from_the_clock_stays_free_with_the_file_transport(make_project: MakeProject) -> None:
     config = make_project(people(2, day="15.04.1980"))
-    rehearsal = greeter(config, "send", "--once", "--now", "2030-04-15T11:00:00+03:00")
+    rehearsal = greeter_process(config, "send", "--once", "--now", "2030-04-15T11:00:00+03:00")
     assert rehearsal.returncode == 0, rehearsal.stderr
     assert "sent: 2" in rehearsal.stdout
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from greeter.company_forms import ABBREVIATIONS, ORGANISATION_FORMS, PERSON_FORMS
 from greeter.company_names import _QUOTES, COMPANY, company_in, company_name
 from tests.conftest import ROOT
-from tests.test_send_e2e import greeter
+from tests.test_send_e2e import greeter_process
 
 
 @pytest.mark.parametrize(
@@ -681,7 +681,7 @@ def test_the_shipped_example_congratulates_the_gallery_not_the_company_galereya(
     (tmp_path / "data").mkdir()
     shutil.copy(ROOT / "data" / "contacts.csv", tmp_path / "data" / "contacts.csv")
     shutil.copy(ROOT / "config.example.yaml", tmp_path / "greeter.yaml")
-    run = greeter(
+    run = greeter_process(
         tmp_path / "greeter.yaml",
         "preview", "--contact", "1007", "--from", "2027-01-01", "--days", "365",
         "--format", "json", "--now", "2026-12-31T10:00:00+03:00",

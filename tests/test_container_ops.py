@@ -40,7 +40,7 @@ from tests import databases
 from tests.conftest import TODAY, MakeProject
 from tests.daemon_harness import ROOT, DaemonProcess, http
 from tests.test_config import MINIMAL
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 CONTAINERFILE = ROOT / "deploy" / "Containerfile"
 
@@ -206,7 +206,7 @@ def test_check_logs_in_with_a_password_that_ends_in_a_line_break(
             file.chmod(0o600)
             changes["delivery"]["smtp"]["password_file"] = str(file)
         config = make_project(people(1), **changes)
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"mail server: 127.0.0.1:{sink.port}: OK (no TLS, logged in as greeter)" in checked.stdout
 

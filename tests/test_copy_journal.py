@@ -25,7 +25,7 @@ from greeter.journal_schema import MIGRATIONS
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import LATER, NOW, greeter, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, smtp
 
 MOMENT = datetime.fromisoformat(NOW)
 SECRET = "s3cret-pw"
@@ -43,7 +43,7 @@ def journal_file(config: Path) -> Path:
 
 
 def history(config: Path) -> list[dict[str, Any]]:
-    done = greeter(config, "history", "--format", "json")
+    done = greeter_process(config, "history", "--format", "json")
     assert done.returncode == 0, done.stderr
     found: list[dict[str, Any]] = json.loads(done.stdout)
     return found
@@ -52,12 +52,12 @@ def history(config: Path) -> list[dict[str, Any]]:
 def a_years_journal(make_project: MakeProject, sink: SmtpSink) -> Path:
     """A SQLite journal with a letter in every state a send leaves, opt-outs, an approval, the key."""
     config = make_project(rows(), **smtp(sink.port))
-    optout = greeter(config, "suppress", "client5@example.com", "--now", NOW)  # a person's opt-out
+    optout = greeter_process(config, "suppress", "client5@example.com", "--now", NOW)  # a person's opt-out
     assert optout.returncode == 0, optout.stderr
     sink.reject("client2@example.com", 550)  # failed, and its address on the do-not-contact list
     sink.reject("client3@example.com", 451)  # retry
     sink.drop_next(1)  # the first letter's DATA is lost: uncertain
-    first = greeter(config, "send", "--once", "--now", NOW)
+    first = greeter_process(config, "send", "--once", "--now", NOW)
     assert first.returncode == 1, first.stdout + first.stderr
     with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as journal:
         journal.approve([(APPROVED, "hash-of-the-letter")], "ann", MOMENT)
@@ -73,7 +73,7 @@ def greetings_in(path: Path) -> int:
 
 
 def copy(config: Path, target: str, *args: str) -> Any:
-    return greeter(config, "copy-journal", target, *args)
+    return greeter_process(config, "copy-journal", target, *args)
 
 
 def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_suppressed(
@@ -110,7 +110,7 @@ def test_a_journal_copied_to_postgresql_sends_nothing_twice_and_greets_no_one_su
         moved = make_project(rows(), **smtp(sink.port), storage={"url": url})  # storage.url switched
         assert history(moved) == before  # every row, every column history shows
         received = len(sink.messages)
-        again = greeter(moved, "send", "--once", "--now", LATER)
+        again = greeter_process(moved, "send", "--once", "--now", LATER)
         # due 1: only client3's retry, whose time had come (the sink still answers 451: exit 75)
         assert again.returncode == 75 and "due 1; sent: 0; retry: 1;" in again.stdout, (
             again.stdout + again.stderr
@@ -168,7 +168,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
         assert copy(config, url).returncode == 0
         with databases.pg_admin() as conn:
             held = conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone()
-        assert greeter(config, "copy-journal", "--unmark").returncode == 0  # else: "already holds it"
+        assert greeter_process(config, "copy-journal", "--unmark").returncode == 0  # else: "already holds it"
         again = copy(config, url)
         assert again.returncode == 2, again.stdout + again.stderr
         assert "is not empty" in again.stderr and "nothing was copied" in again.stderr
@@ -177,7 +177,7 @@ def test_a_target_that_holds_rows_is_refused_never_merged(make_project: MakeProj
             assert conn.execute(f"SELECT count(*) FROM {schema}.greetings").fetchone() == held
         other = tmp_path / "other.sqlite3"
         assert copy(config, f"sqlite:///{other}").returncode == 0
-        assert greeter(config, "copy-journal", "--unmark").returncode == 0
+        assert greeter_process(config, "copy-journal", "--unmark").returncode == 0
         twice = copy(config, f"sqlite:///{other}")
         assert twice.returncode == 2 and "is not empty" in twice.stderr
         itself = copy(config, f"sqlite:///{journal_file(config)}")
@@ -320,23 +320,27 @@ def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
         assert copy(config, url).returncode == 0
         received = len(sink.messages)
 
-        cron = greeter(config, "send", "--once", "--now", LATER)  # the old config's cron, forgotten
+        cron = greeter_process(config, "send", "--once", "--now", LATER)  # the old config's cron, forgotten
         assert cron.returncode == 2, cron.stdout + cron.stderr
         said = cron.stderr.strip()
         assert len(said.splitlines()) == 1 and said.endswith("nothing was sent")
         assert f"journal {journal_file(config)} was copied to postgresql://postgres@" in said
         assert "greeter now sends from there; set storage.url to postgresql://postgres@" in said
-        trial = greeter(config, "test-send", "--contact", "4", "--to", "me@example.com", "--now", LATER)
+        trial = greeter_process(
+            config, "test-send", "--contact", "4", "--to", "me@example.com", "--now", LATER
+        )
         assert trial.returncode == 2 and "was copied to" in trial.stderr, trial.stdout + trial.stderr
-        optout = greeter(config, "suppress", "x@example.com", "--now", LATER)  # it would be lost there
+        optout = greeter_process(
+            config, "suppress", "x@example.com", "--now", LATER
+        )  # it would be lost there
         assert optout.returncode == 2 and "was copied to" in optout.stderr, optout.stdout + optout.stderr
         assert len(sink.messages) == received
-        read = greeter(config, "history", "--format", "json")  # a reader is told, and goes on
+        read = greeter_process(config, "history", "--format", "json")  # a reader is told, and goes on
         assert read.returncode == 0 and "warning: journal" in read.stderr and "was copied to" in read.stderr
         assert json.loads(read.stdout)
-        dry = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+        dry = greeter_process(config, "send", "--once", "--dry-run", "--now", LATER)
         assert "was copied to" in dry.stderr, dry.stdout + dry.stderr
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
         assert "was copied to" in checked.stdout + checked.stderr
 
         with databases.pg_admin() as conn:  # the mark is the source's only
@@ -353,13 +357,13 @@ def test_a_copied_journal_is_marked_so_a_forgotten_cron_sends_nothing_from_it(
         assert copy(moved, f"sqlite:///{back}").returncode == 0
         with sqlite3.connect(back) as conn:
             assert moved_notices(conn, "notices") == 0
-        refused = greeter(moved, "send", "--once", "--now", LATER)
+        refused = greeter_process(moved, "send", "--once", "--now", LATER)
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert f"was copied to {back} on " in refused.stderr and len(sink.messages) == received
 
-        unmark = greeter(moved, "copy-journal", "--unmark")  # the operator who really means it
+        unmark = greeter_process(moved, "copy-journal", "--unmark")  # the operator who really means it
         assert unmark.returncode == 0 and "cleared its mark" in unmark.stdout, unmark.stdout + unmark.stderr
-        assert "was copied to" not in greeter(moved, "history").stderr
+        assert "was copied to" not in greeter_process(moved, "history").stderr
 
 
 @pytest.mark.parametrize(
@@ -395,7 +399,7 @@ def test_a_dry_run_refuses_what_the_copy_refuses(make_project: MakeProject, made
             assert said in dry.stderr and said in real.stderr, dry.stderr + real.stderr
             assert "run greeter send" not in real.stderr and "no journal in it" not in real.stderr
             assert "would copy" not in dry.stdout
-            moved = greeter(config, "send", "--once", "--dry-run", "--now", LATER)
+            moved = greeter_process(config, "send", "--once", "--dry-run", "--now", LATER)
             assert "was copied to" not in moved.stderr  # a refused copy marks nothing
         finally:
             admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -422,7 +426,7 @@ def test_a_send_started_during_a_copy_is_told_the_journal_is_being_copied(make_p
         config = a_years_journal(make_project, sink)
         with Journal.open(f"sqlite:///{journal_file(config)}", now=MOMENT) as copying:
             copying.lock_sender(config=config, doing="greeter copy-journal")  # as the copy holds it
-            cron = greeter(config, "send", "--once", "--now", LATER)
+            cron = greeter_process(config, "send", "--once", "--now", LATER)
         assert cron.returncode == 75, cron.stdout + cron.stderr
         said = cron.stderr.strip()
         assert (

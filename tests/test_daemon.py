@@ -33,7 +33,7 @@ from greeter.testing import SmtpSink, free_port
 from greeter.unsubscribe import make_token
 from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess, http
-from tests.test_send_e2e import NOW, greeter, history, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
 
 LISTEN = ("--listen", "127.0.0.1:0")
 
@@ -324,7 +324,7 @@ def test_a_second_daemon_on_the_same_journal_refuses_to_start(make_project: Make
         config = make_project(people(1), **smtp(sink.port))
         with DaemonProcess(config, *run_args()) as first:
             first.wait_for("run")
-            second = greeter(config, "run", "--now", NOW, timeout=60)
+            second = greeter_process(config, "run", "--now", NOW, timeout=60)
             assert second.returncode == 75  # it passes (EX_TEMPFAIL): systemd restarts, not gives up
             (fatal,) = [json.loads(line) for line in second.stderr.splitlines() if "cannot_start" in line]
             assert (fatal["exit_code"], fatal["why"]) == (75, "try again later")
@@ -432,7 +432,7 @@ def test_one_click_unsubscribe_suppresses_and_a_tampered_token_does_not(make_pro
         assert http(daemon.url(f"/unsubscribe/{token}"), b"List-Unsubscribe=One-Click")[0] == 200
         assert daemon.stop() == 0
         assert secret not in daemon.output() and token not in daemon.output()
-    suppressed = greeter(
+    suppressed = greeter_process(
         config,
         "preview",
         "--from",
@@ -459,7 +459,7 @@ def test_catch_up_sends_a_day_late_and_expires_what_is_older(make_project: MakeP
     with SmtpSink() as sink:
         config = make_project(YESTERDAY_AND_LAST_WEEK, catch_up_days=2, **smtp(sink.port))
         # The journal has existed since 1 April: the days since are downtime, not "before greeter".
-        first = greeter(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")
+        first = greeter_process(config, "send", "--once", "--now", "2027-04-01T11:00:00+03:00")
         assert first.returncode == 0 and "due 0" in first.stdout, first.stdout + first.stderr
         with DaemonProcess(config, *run_args()) as daemon:
             run = daemon.wait_for("run")
@@ -519,7 +519,7 @@ def test_review_gate_sends_only_approved_drafts_and_edits_withdraw_approval(
         window = ("--from", "2027-04-13", "--days", "2", "--now", NOW)
 
         def preview() -> dict[str, str | None]:
-            result = greeter(config, "preview", *window, "--format", "json", "--no-skipped")
+            result = greeter_process(config, "preview", *window, "--format", "json", "--no-skipped")
             assert result.returncode == 0, result.stderr
             return {d["contact_id"]: d["approval"] for d in json.loads(result.stdout)}
 
@@ -530,7 +530,7 @@ def test_review_gate_sends_only_approved_drafts_and_edits_withdraw_approval(
             assert daemon.stop() == 0
         assert sink.messages == []
 
-        approved = greeter(config, "approve", "--all", *window)
+        approved = greeter_process(config, "approve", "--all", *window)
         assert approved.returncode == 0 and "approved 3 draft(s)" in approved.stdout, approved.stderr
         assert set(preview().values()) == {"approved"}
         # the CRM re-export changes contact 3's patronymic: that draft needs approval again
@@ -553,7 +553,7 @@ def test_review_gate_sends_only_approved_drafts_and_edits_withdraw_approval(
     template = config.parent / "templates" / "birthday.j2"
     template.write_text(template.read_text(encoding="utf-8").replace("\n", "\n\n", 1), encoding="utf-8")
     assert preview()["3"] == "changed_since_approval"
-    greeter(config, "approve", "--contact", "3", *window)
+    greeter_process(config, "approve", "--contact", "3", *window)
     assert preview()["3"] == "approved"
 
 

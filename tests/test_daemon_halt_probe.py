@@ -21,7 +21,7 @@ from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_daemon import run_args, states
-from tests.test_send_e2e import greeter, people, smtp
+from tests.test_send_e2e import greeter_process, people, smtp
 
 #: Forty minutes before the lunch break (Wednesday, Moscow): start-up takes a few minutes at 600×.
 BEFORE_LUNCH = "2027-04-14T12:20:00+03:00"
@@ -87,7 +87,9 @@ def test_the_probe_never_puts_an_address_erased_since_in_its_envelope(make_proje
             halted = daemon.wait_for("run", lambda e: e["due"] > 0)
             first = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > halted["now"])
             probed = len(sink.refused)
-            erased = greeter(config, "forget", "--yes", *(f"client{i}@example.com" for i in (1, 2, 3)))
+            erased = greeter_process(
+                config, "forget", "--yes", *(f"client{i}@example.com" for i in (1, 2, 3))
+            )
             assert erased.returncode == 0, erased.stdout + erased.stderr
             # a run that began before the erasure may still have probed; the next one begins after it
             later = daemon.wait_for("run", lambda e: _idle(e) and e["now"] > first["now"])

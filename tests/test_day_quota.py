@@ -23,7 +23,7 @@ from greeter.ratelimit import DAY_SECONDS, RateLimiter
 from greeter.testing import FakeClock, SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 from tests.test_stop_signals import LISTEN, journal_states
 
 #: A run must end within this (real seconds); the quota's next slot is a day away.
@@ -38,7 +38,7 @@ def per_day(port: int, quota: int) -> dict[str, Any]:
 
 def send_json(config: Path, now: str) -> dict[str, Any]:
     """``send --once --json`` at ``now``; a run that sleeps on the quota fails by the timeout."""
-    result = greeter(config, "send", "--once", "--json", "--now", now, timeout=QUICKLY)
+    result = greeter_process(config, "send", "--once", "--json", "--now", now, timeout=QUICKLY)
     assert result.returncode == 0, (
         result.stdout + result.stderr
     )  # a quota is not a fault (see send_result.exit_code)
@@ -68,7 +68,9 @@ def test_send_once_stops_at_the_used_up_quota_leaves_the_rest_unclaimed_and_send
         again = send_json(config, "2027-04-14T11:05:00+03:00")
         assert (again["due"], again["sent"], again["quota_unsent"]) == (2, 0, 2)
         assert datetime.fromisoformat(again["quota_free_at"]) == free_at
-        text = greeter(config, "send", "--once", "--now", "2027-04-14T11:06:00+03:00", timeout=QUICKLY)
+        text = greeter_process(
+            config, "send", "--once", "--now", "2027-04-14T11:06:00+03:00", timeout=QUICKLY
+        )
         assert text.returncode == 0, text.stderr
         assert "sent: 0" in text.stdout
         assert (

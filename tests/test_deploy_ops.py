@@ -32,7 +32,7 @@ from tests.conftest import MakeProject, file_mode, umask
 from tests.daemon_harness import DaemonProcess, http
 from tests.manual import manual_text
 from tests.test_journal_outages import greeter_read_only
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "deploy" / "greeter.service"
@@ -193,7 +193,7 @@ def test_check_fails_a_journal_run_cannot_create_on_a_read_only_mount(
 
 def test_check_still_passes_a_journal_the_first_send_will_create(make_project: MakeProject) -> None:
     config = make_project(people(2), storage={"url": "sqlite:///data/new/journal.sqlite3"})
-    checked = greeter(config, "check")
+    checked = greeter_process(config, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     where = (config.parent / "data/new/journal.sqlite3").absolute()
     assert f"no journal yet at {where} (the first send creates it)" in checked.stdout
@@ -234,7 +234,7 @@ def test_an_existing_journal_keeps_the_mode_its_owner_gave_it(tmp_path: Path) ->
 @pytest.mark.usefixtures("open_umask")
 def test_eml_letters_are_not_readable_by_every_user(make_project: MakeProject) -> None:
     config = make_project(people(3))
-    sent = greeter(config, "send", "--once", "--now", NOW)
+    sent = greeter_process(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     letters = list((config.parent / "data" / "outbox").glob("*.eml"))
     assert letters
@@ -251,7 +251,7 @@ def test_preview_pages_and_drafts_are_not_readable_by_every_user(
     config = make_project(people(3))
     out = config.parent / "review"
     window = ("--from", "2027-04-13", "--days", "3", "--now", NOW)
-    done = greeter(config, "preview", *window, "--format", form, "--out", str(out))
+    done = greeter_process(config, "preview", *window, "--format", form, "--out", str(out))
     assert done.returncode == 0, done.stderr
     written = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert len([p for p in written if p.suffix == f".{form}"]) >= 3, written
@@ -268,7 +268,9 @@ def test_a_calendar_export_is_not_readable_by_every_user(make_project: MakeProje
     out = config.parent / "greetings.ics"
     out.write_text("an older export\n", encoding="utf-8")
     out.chmod(0o666)
-    done = greeter(config, "calendar", "--from", "2027-04-13", "--days", "3", "-o", str(out), "--now", NOW)
+    done = greeter_process(
+        config, "calendar", "--from", "2027-04-13", "--days", "3", "-o", str(out), "--now", NOW
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and file_mode(out) == GROUP_FILE_MODE
 
@@ -276,7 +278,7 @@ def test_a_calendar_export_is_not_readable_by_every_user(make_project: MakeProje
 def test_a_calendar_to_a_device_is_written_as_it_is(make_project: MakeProject) -> None:
     """``-o /dev/null`` (or a FIFO): written to, never chmod-ed (its mode is not greeter's to change)."""
     config = make_project(people(1))
-    done = greeter(config, "calendar", "--days", "3", "-o", os.devnull, "--now", NOW)
+    done = greeter_process(config, "calendar", "--days", "3", "-o", os.devnull, "--now", NOW)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(os.stat(os.devnull).st_mode) == 0o666
 
@@ -289,7 +291,9 @@ def test_run_on_a_read_only_journal_exits_2_which_the_unit_does_not_restart(
 ) -> None:
     """Unlike a full disk (75, restarted): a person must fix the mount; the cannot_start line says so."""
     config = make_project(people(2), delivery={"outbox": "outbox"})
-    assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0  # the journal exists
+    assert (
+        greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+    )  # the journal exists
     started = greeter_read_only(config.parent / "data", config, "run", "--log-format", "json", "--now", NOW)
     assert started.returncode == 2, started.stdout + started.stderr
     (line,) = [json.loads(x) for x in started.stderr.splitlines() if '"cannot_start"' in x]

@@ -575,7 +575,7 @@ def test_greeter_sends_estonian_and_german_letters_and_check_is_quiet_about_them
 ) -> None:
     """``greeter preview`` and ``greeter check`` on a project with Estonian and German clients."""
     from greeter.checks import run_check
-    from tests.test_send_e2e import greeter
+    from tests.test_send_e2e import greeter_process
 
     rows = [
         "e1;jaan@example.ee;Tamm;Jaan;;m;OÜ Päike;Europe/Tallinn;et;VIP;;15.04.1980;20.04.2002;;EE",
@@ -585,7 +585,7 @@ def test_greeter_sends_estonian_and_german_letters_and_check_is_quiet_about_them
     names = {"name": "Romashka LLC", "company": "Romashka LLC"}
     config = make_project(rows, sender={"by_locale": {"et": names, "de": names}})
     assert rows[0].count(";") == HEADER.count(";")
-    run = greeter(
+    run = greeter_process(
         config,
         "preview",
         "--from",

@@ -22,7 +22,7 @@ from greeter.gallery_lang import ui_for
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_day_quota import per_day
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 EXPIRED = "the journal recorded it as expired: past its catch-up period, it was never sent"
 QUOTA = "the daily quota (delivery.rate_limit.per_day) held it back on 14.04 until its catch-up period ended"
@@ -77,16 +77,16 @@ def test_a_russian_gallery_says_the_quota_held_the_expired_letters(
     run (catch_up_days 3); the gallery of the days after says why, in Russian."""
     with SmtpSink() as sink:
         config = make_project(people(10, day="11.04.1980"), **per_day(sink.port, 5))
-        greeter(config, "send", "--once", "--now", NOW, timeout=60)
-        greeter(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
+        greeter_process(config, "send", "--once", "--now", NOW, timeout=60)
+        greeter_process(config, "send", "--once", "--now", "2027-04-15T10:30:00+03:00", timeout=60)
     out = tmp_path / "gallery"
     args = ["--from", "2027-04-10", "--days", "7", "--now", "2027-04-15T10:40:00+03:00"]
-    result = greeter(config, "preview", "--format", "html", "--out", str(out), *args)
+    result = greeter_process(config, "preview", "--format", "html", "--out", str(out), *args)
     assert result.returncode == 0, result.stderr
     text = _text(out / "index.html")
     assert text.count("дневная квота (delivery.rate_limit.per_day) задержала его 14.04") == 5, text
     assert "the journal recorded" not in text and "catch-up" not in text, text
     # The JSON keeps the words of the command line, the journal's why included.
-    data = greeter(config, "preview", "--format", "json", *args)
+    data = greeter_process(config, "preview", "--format", "json", *args)
     expired = [e for e in json.loads(data.stdout) if e["reason"] == "expired"]
     assert [e["detail"] for e in expired] == [f"{EXPIRED}; {QUOTA}"] * 5

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from tests.conftest import MakeProject, contact_row
 from tests.test_gallery import cards, parse
-from tests.test_send_e2e import NOW, greeter
+from tests.test_send_e2e import NOW, greeter_process
 
 WINDOW = ("--from", "2027-04-14", "--days", "3", "--now", NOW)
 
@@ -35,7 +35,7 @@ def test_each_page_shows_the_from_its_letter_carries(make_project: MakeProject) 
         ]
     )
     eml = config.parent / "eml"
-    done = greeter(config, "preview", *WINDOW, "--format", "eml", "--out", str(eml))
+    done = greeter_process(config, "preview", *WINDOW, "--format", "eml", "--out", str(eml))
     assert done.returncode == 0, done.stderr
     sent: dict[str, str] = {}
     for path in eml.glob("*.eml"):
@@ -50,7 +50,7 @@ def test_each_page_shows_the_from_its_letter_carries(make_project: MakeProject) 
     }
 
     out = config.parent / "gallery"
-    done = greeter(config, "preview", *WINDOW, "--format", "html", "--out", str(out))
+    done = greeter_process(config, "preview", *WINDOW, "--format", "html", "--out", str(out))
     assert done.returncode == 0, done.stderr
     shown: dict[str, str] = {}
     for card in cards(parse(out / "index.html")).values():
@@ -67,7 +67,7 @@ def test_a_letter_page_without_a_display_name_shows_the_bare_address(make_projec
     """An empty ``by_locale`` name leaves the header a bare address, and the page says so too."""
     config = make_project([row("2", "en", "John", "Smith")], sender={"by_locale": {"en": {"name": " "}}})
     out = config.parent / "gallery"
-    done = greeter(config, "preview", *WINDOW, "--format", "html", "--out", str(out))
+    done = greeter_process(config, "preview", *WINDOW, "--format", "html", "--out", str(out))
     assert done.returncode == 0, done.stderr
     (page,) = (out / "drafts").glob("*/1.html")  # in the folder of the day it leaves
     raw = page.read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from greeter.gallery_quota import DayNote, by_day, quota_note
 from greeter.quota_plan import QuotaDay
 from tests.conftest import MakeProject
 from tests.test_quota_forecast import quota_project
-from tests.test_send_e2e import NOW, greeter
+from tests.test_send_e2e import NOW, greeter_process
 
 D14 = date(2027, 4, 14)
 
@@ -35,7 +35,9 @@ def test_the_gallery_heads_a_day_over_the_quota_with_what_goes_and_what_is_lost(
 ) -> None:
     config = quota_project(make_project)
     out = tmp_path / "gallery"
-    run = greeter(config, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(out))  # type: ignore[arg-type]
+    run = greeter_process(
+        config, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(out)
+    )  # type: ignore[arg-type]
     assert run.returncode == 0, run.stderr
     assert "note: 14.04.2027: 60 letters planned" in run.stderr  # said on stderr as before
     index = (out / "index.html").read_text()
@@ -46,7 +48,9 @@ def test_the_gallery_heads_a_day_over_the_quota_with_what_goes_and_what_is_lost(
     )
     unlimited = quota_project(make_project, per_day=None)
     plain = tmp_path / "plain"
-    run = greeter(unlimited, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(plain))  # type: ignore[arg-type]
+    run = greeter_process(
+        unlimited, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(plain)
+    )  # type: ignore[arg-type]
     assert run.returncode == 0, run.stderr
     assert "day-quota" not in (plain / "index.html").read_text()
 
@@ -80,7 +84,9 @@ def test_each_held_letters_card_says_its_fate_not_to_send(make_project: MakeProj
     quota's colour, its tooltip the setting; the 5 that go keep "to send"."""
     config = quota_project(make_project)
     out = tmp_path / "gallery"
-    run = greeter(config, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(out))  # type: ignore[arg-type]
+    run = greeter_process(
+        config, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(out)
+    )  # type: ignore[arg-type]
     assert run.returncode == 0, run.stderr
     index = (out / "index.html").read_text()
     pills = re.findall(r'<span class="badge badge-(\w+)"[^>]*>([^<]*)</span>', index)

@@ -10,7 +10,7 @@ import json
 
 from tests.conftest import MakeProject, contact_row
 from tests.test_gallery import cards, parse
-from tests.test_send_e2e import NOW, greeter
+from tests.test_send_e2e import NOW, greeter_process
 
 
 def test_the_gallery_shows_the_review_gate_as_the_json_does(make_project: MakeProject) -> None:
@@ -22,19 +22,19 @@ def test_the_gallery_shows_the_review_gate_as_the_json_does(make_project: MakePr
     )
     window = ("--from", "2027-04-14", "--days", "3", "--now", NOW)
     for cid in ("1", "2"):
-        assert greeter(config, "approve", "--contact", cid, *window).returncode == 0
+        assert greeter_process(config, "approve", "--contact", cid, *window).returncode == 0
     contacts = config.parent / "data" / "contacts.csv"
     rows = contacts.read_text(encoding="utf-8-sig").splitlines()
     rows[2] = rows[2].replace("Петрович", "Павлович")  # contact 2 changes after approval
     contacts.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
     states = {
         i["contact_id"]: i["approval"]
-        for i in json.loads(greeter(config, "preview", *window, "--format", "json").stdout)
+        for i in json.loads(greeter_process(config, "preview", *window, "--format", "json").stdout)
     }
     assert states == {"1": "approved", "2": "changed_since_approval", "3": "awaiting_approval"}
 
     out = config.parent / "gallery"
-    assert greeter(config, "preview", *window, "--format", "html", "--out", str(out)).returncode == 0
+    assert greeter_process(config, "preview", *window, "--format", "html", "--out", str(out)).returncode == 0
     index = parse(out / "index.html")
     by_contact = {c.attrs["data-search"].split()[4]: c for c in cards(index).values()}
     assert {cid: c.attrs.get("data-approval") for cid, c in by_contact.items()} == states

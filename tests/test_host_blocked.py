@@ -21,7 +21,7 @@ import pytest
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, smtp
 from tests.test_send_relay_halt import HALT_WORDS, MailFromRefused, refused_at_ehlo_then_fixed
 
 #: The ``send --json`` key (the ``delivery_halted`` line's ``reason``) and the summary line's words:
@@ -149,14 +149,14 @@ def test_an_rbl_refusal_at_rcpt_stops_the_batch_and_a_later_run_sends_each_lette
         config = make_project(people(8), **smtp(sink.port, pool_size=2))
         for i in range(1, 9):
             sink.reject(f"client{i}@example.com", 554, RBL)
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         refusals = len(sink.refused)
         states = Counter(r["state"] for r in history(config))
-        again = greeter(config, "send", "--once", "--now", NOW)
+        again = greeter_process(config, "send", "--once", "--now", NOW)
         sink.reset()  # the IP is delisted: the relay takes every letter
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         delivered = Counter(rcpt for message in sink.messages for rcpt in message.rcpt_tos)
-        after = greeter(config, "send", "--once", "--json", "--now", LATER)
+        after = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         delivered_after = len(sink.messages)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
@@ -186,10 +186,10 @@ def test_a_banned_ip_at_mail_from_stops_the_batch(make_project: MakeProject) -> 
     )
     with MailFromRefused(refusal) as sink:
         config = make_project(people(6), **smtp(sink.port, pool_size=2))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         asked, rows = sink.mail_froms, history(config)
         sink.refusal = None
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         delivered = len(sink.messages)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
@@ -221,7 +221,7 @@ def test_a_4xx_client_check_stays_a_retry(make_project: MakeProject) -> None:
             sink.reject(
                 f"client{i}@example.com", 450, "4.7.1 Client host rejected: cannot find your hostname"
             )
-        result = greeter(config, "send", "--once", "--json", "--now", NOW)
+        result = greeter_process(config, "send", "--once", "--json", "--now", NOW)
     summary = json.loads(result.stdout)
     assert result.returncode == 75, result.stdout + result.stderr
     assert (summary["retry"], summary["failed"], summary[HOST_BLOCKED]) == (2, 0, None), summary
@@ -231,7 +231,7 @@ def test_check_finds_a_host_block_at_mail_from(make_project: MakeProject) -> Non
     """``check``'s probe says MAIL FROM as a send would: a host refused there is a problem, exit 1."""
     with MailFromRefused(f"554 {RBL}") as server:
         config = make_project(people(2), **smtp(server.port))
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
     assert checked.returncode == 1, checked.stdout + checked.stderr
     line = next(line for line in checked.stdout.splitlines() if line.startswith("mail server:"))
     assert HOST_FIX in line and "on zen.spamhaus.org" in line, line

@@ -22,7 +22,7 @@ from greeter.journal_schema import MIGRATIONS
 from tests import databases
 from tests.conftest import MakeProject
 from tests.test_journal_safety import MOMENT, journal_of, letters
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 #: What the journal's new words say; the tests look for them, not SQLite's alone.
 DAMAGED = "the journal is damaged; stop greeter, restore it from a backup (greeter backup makes one)"
@@ -35,7 +35,7 @@ LOCKED = (
 def sent_journal(make_project: MakeProject, n: int = 3) -> Path:
     """A project whose journal holds ``n`` sent greetings (made by a real send); its config."""
     config = make_project(people(n))
-    first = greeter(config, "send", "--once", "--now", NOW)
+    first = greeter_process(config, "send", "--once", "--now", NOW)
     assert first.returncode == 0 and f"sent: {n}" in first.stdout, first.stdout + first.stderr
     return config
 
@@ -65,7 +65,7 @@ def test_a_backup_holds_the_writes_still_in_the_wal_where_a_copy_of_the_file_doe
         assert greetings_in(plain) == 3  # a restore from it would send 17 letters again
         target = tmp_path / "backups" / "journal.sqlite3"
         target.parent.mkdir()
-        done = greeter(config, "backup", str(target))  # the writer still has the journal open
+        done = greeter_process(config, "backup", str(target))  # the writer still has the journal open
     finally:
         writer.close()
     assert done.returncode == 0, done.stdout + done.stderr
@@ -89,7 +89,7 @@ def test_a_backup_in_a_folder_shared_with_its_group_is_the_groups_as_the_journal
     shared = tmp_path / "volume"
     shared.mkdir()
     shared.chmod(0o2770)
-    done = greeter(config, "backup", str(shared / "journal.sqlite3"))
+    done = greeter_process(config, "backup", str(shared / "journal.sqlite3"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert oct((shared / "journal.sqlite3").stat().st_mode & 0o777) == oct(0o660)
 
@@ -98,13 +98,13 @@ def test_a_restored_backup_sends_nothing_again(make_project: MakeProject, tmp_pa
     """The README's restore: stop greeter, delete the -wal and -shm, put the backup in place."""
     config = sent_journal(make_project)
     target = tmp_path / "journal.bak"
-    assert greeter(config, "backup", str(target)).returncode == 0
+    assert greeter_process(config, "backup", str(target)).returncode == 0
     journal = journal_of(config)
     journal.unlink()
     for stale in (Path(f"{journal}-wal"), Path(f"{journal}-shm")):
         stale.unlink(missing_ok=True)
     shutil.copyfile(target, journal)
-    again = greeter(config, "send", "--once", "--now", NOW)
+    again = greeter_process(config, "send", "--once", "--now", NOW)
     assert again.returncode == 0 and "sent: 0" in again.stdout, again.stdout + again.stderr
     assert letters(config) == 3
 
@@ -113,11 +113,11 @@ def test_an_existing_file_is_replaced_only_with_force(make_project: MakeProject,
     config = sent_journal(make_project)
     target = tmp_path / "journal.bak"
     target.write_text("last week's backup", encoding="utf-8")
-    refused = greeter(config, "backup", str(target))
+    refused = greeter_process(config, "backup", str(target))
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr == f"{target}: already exists; --force replaces it\n"
     assert target.read_text(encoding="utf-8") == "last week's backup"
-    forced = greeter(config, "backup", "--force", str(target))
+    forced = greeter_process(config, "backup", "--force", str(target))
     assert forced.returncode == 0, forced.stderr
     assert greetings_in(target) == 3
 
@@ -133,7 +133,7 @@ def test_the_journals_own_files_are_never_the_backup(
         holder.execute("SELECT count(*) FROM greetings").fetchone()
         target = Path(f"{journal}{suffix}")
         before = target.read_bytes() if target.exists() else None
-        refused = greeter(config, "backup", "--force", str(target))
+        refused = greeter_process(config, "backup", "--force", str(target))
         assert refused.returncode == 2, refused.stdout + refused.stderr
         what = "the journal" if suffix == "" else "the journal's own file"
         assert refused.stderr == f"{target} is {what}: choose another file (nothing written)\n"
@@ -148,7 +148,7 @@ def test_a_postgresql_journal_is_pointed_to_pg_dump(make_project: MakeProject, t
         PgJournal.open(url, now=MOMENT).close()  # a real journal in its schema
         config = make_project(people(1), storage={"url": url})
         target = tmp_path / "journal.dump"
-        refused = greeter(config, "backup", str(target))
+        refused = greeter_process(config, "backup", str(target))
         assert refused.returncode == 2 and refused.stdout == ""
         (line,) = refused.stderr.splitlines()
         tables = (
@@ -175,11 +175,11 @@ def test_a_damaged_journal_says_to_restore_it_from_a_backup(
     journal = journal_of(config)
     with journal.open("r+b") as fh:
         fh.write(b"not a database!\x00")  # the 16-byte header SQLite looks for
-    send = greeter(config, "send", "--once", "--now", NOW)
+    send = greeter_process(config, "send", "--once", "--now", NOW)
     assert send.returncode == 2, send.stdout + send.stderr
     assert f"journal {journal}: file is not a database: {DAMAGED}" in send.stderr
     assert letters(config) == 3  # nothing sent again
-    backup = greeter(config, "backup", str(tmp_path / "journal.bak"))
+    backup = greeter_process(config, "backup", str(tmp_path / "journal.bak"))
     assert backup.returncode == 2 and DAMAGED in backup.stderr
     assert not (tmp_path / "journal.bak").exists()
 
@@ -191,7 +191,7 @@ def test_a_journal_another_program_holds_says_so_and_exits_75(make_project: Make
     shell = sqlite3.connect(journal, isolation_level=None)
     try:
         shell.execute("BEGIN EXCLUSIVE")
-        send = greeter(config, "send", "--once", "--now", NOW)
+        send = greeter_process(config, "send", "--once", "--now", NOW)
     finally:
         shell.execute("ROLLBACK")
         shell.close()

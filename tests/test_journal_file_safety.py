@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-import greeter.journal_pg_base
 from greeter.journal import Journal
 from greeter.journal_backup import BACKUP_DAMAGED_HINT
 from greeter.journal_schema import DAMAGED_HINT
 from tests.conftest import MakeProject
-from tests.test_send_e2e import greeter, people
+from tests.test_send_e2e import greeter_process, people
 
 NOW = datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
 
@@ -43,14 +42,14 @@ def test_a_hard_link_to_the_journal_does_not_get_past_the_sender_lock(
     with Journal.open(str(journal_path), now=NOW) as sender:
         sender.lock_sender()
         os.link(journal_path, hard)  # made while a sender holds the first name
-        second = greeter(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00")
-        opt_out = greeter(config, "suppress", "someone@example.com")
+        second = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00")
+        opt_out = greeter_process(config, "suppress", "someone@example.com")
     for refused in (second, opt_out):
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert f"journal {hard} has 2 names (hard links)" in refused.stderr, refused.stderr
     hard.unlink()
     config = make_project(people(2), storage={"url": f"sqlite:///{journal_path}"})
-    after = greeter(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00")  # one name again
+    after = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00")  # one name again
     assert after.returncode == 0, after.stderr
 
 
@@ -76,7 +75,7 @@ def test_check_finds_damaged_inner_pages_and_says_the_restore(
     journal_path = tmp_path / "damaged.sqlite3"
     damaged_journal(journal_path)
     config = make_project(people(1), storage={"url": f"sqlite:///{journal_path}"})
-    check = greeter(config, "check")
+    check = greeter_process(config, "check")
     said = check.stdout + check.stderr
     assert check.returncode == 2, said
     assert "PRAGMA quick_check finds it damaged" in said and DAMAGED_HINT in said, said
@@ -88,7 +87,7 @@ def test_backup_of_a_damaged_journal_says_the_journal_is_damaged(
     journal_path = tmp_path / "damaged.sqlite3"
     damaged_journal(journal_path)
     config = make_project(people(1), storage={"url": f"sqlite:///{journal_path}"})
-    backup = greeter(config, "backup", str(tmp_path / "bk.sqlite3"))
+    backup = greeter_process(config, "backup", str(tmp_path / "bk.sqlite3"))
     assert backup.returncode == 2, backup.stderr
     assert f"journal {journal_path}: cannot back it up" in backup.stderr, backup.stderr
     assert BACKUP_DAMAGED_HINT in backup.stderr  # not "greeter backup makes one": it just refused

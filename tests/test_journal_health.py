@@ -18,7 +18,7 @@ from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_ops_probes import _get, _metric
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 _DISK_FULL = """
 CREATE FUNCTION {schema}.disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -33,7 +33,7 @@ def test_healthz_and_metrics_say_the_journal_fails_when_runs_fail_writing_it(
 ) -> None:
     with databases.pg_schema() as (url, schema), SmtpSink() as sink:
         config = make_project(people(2), storage={"url": url}, **smtp(sink.port))
-        made = greeter(config, "suppress", "nobody@example.com")  # the journal's tables exist now
+        made = greeter_process(config, "suppress", "nobody@example.com")  # the journal's tables exist now
         assert made.returncode == 0, made.stderr
         with databases.pg_admin() as conn:
             conn.execute(_DISK_FULL.format(schema=schema))

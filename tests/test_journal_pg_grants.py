@@ -39,7 +39,7 @@ from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess
 from tests.test_retention import NOW as RETENTION_NOW
 from tests.test_retention import OLD, fill
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 DML = "SELECT, INSERT, UPDATE, DELETE"
 TODAY = datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
@@ -164,15 +164,15 @@ def test_send_history_and_check_run_as_the_runtime_role(roles: Roles, make_proje
     owner_and_runtime(roles)
     with SmtpSink() as sink:
         config = make_project(people(3), storage={"url": roles.url(roles.app)}, **smtp(sink.port))
-        sent = greeter(config, "send", "--once", "--now", NOW)
+        sent = greeter_process(config, "send", "--once", "--now", NOW)
         assert sent.returncode == 0 and "sent: 3" in sent.stdout, sent.stdout + sent.stderr
         assert len(sink.messages) == 3
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
     said = checked.stdout + checked.stderr
     assert f"schema version {len(MIGRATIONS)} of {len(MIGRATIONS)}" in said and "refused" not in said, said
-    shown = greeter(config, "history", "--format", "json")
+    shown = greeter_process(config, "history", "--format", "json")
     assert shown.returncode == 0 and shown.stdout.count('"sent"') == 3, shown.stdout + shown.stderr
-    assert greeter(config, "suppress", "gone@example.com").returncode == 0
+    assert greeter_process(config, "suppress", "gone@example.com").returncode == 0
 
 
 def test_the_daemons_daily_purge_runs_as_the_runtime_role(roles: Roles, make_project: MakeProject) -> None:
@@ -247,7 +247,7 @@ def test_the_pg_dump_line_keeps_the_urls_encoding_and_names_the_search_path_sche
     PgJournal.open(url, now=TODAY).close()
     config = make_project(people(1), storage={"url": url})
     target = tmp_path / "journal.dump"
-    said = greeter(config, "backup", str(target))
+    said = greeter_process(config, "backup", str(target))
     assert said.returncode == 2, said.stdout + said.stderr
     (line,) = said.stderr.splitlines()
     assert f"pg_dump -n {roles.schema} -Fc" in line and f"options=-csearch_path%3D{roles.schema}" in line, (

@@ -20,7 +20,7 @@ from tests.conftest import MakeProject, contact_row, file_mode
 from tests.daemon_harness import DaemonProcess
 from tests.test_ops_probes import _get
 from tests.test_restore_journal import journal_file, restore
-from tests.test_send_e2e import LATER, NOW, greeter, history, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, history, smtp
 
 NEXT_DAY = "2027-04-16T11:00:00+03:00"
 CLIENTS = [
@@ -32,11 +32,11 @@ CLIENTS = [
 
 def sent_then_rewound(config: Path, tmp_path: Path) -> Path:
     """Two letters sent, the journal backed up, a third sent, the backup put back; the backup's path."""
-    first = greeter(config, "send", "--once", "--now", NOW)
+    first = greeter_process(config, "send", "--once", "--now", NOW)
     assert first.returncode == 0 and "sent: 2" in first.stdout, first.stdout + first.stderr
     backup = tmp_path / "morning.sqlite3"
-    assert greeter(config, "backup", str(backup)).returncode == 0
-    second = greeter(config, "send", "--once", "--now", NEXT_DAY)
+    assert greeter_process(config, "backup", str(backup)).returncode == 0
+    second = greeter_process(config, "send", "--once", "--now", NEXT_DAY)
     assert second.returncode == 0 and "sent: 1" in second.stdout, second.stdout + second.stderr
     restore(config, backup)
     return backup
@@ -51,7 +51,7 @@ def test_a_journal_put_back_from_an_older_copy_is_refused_until_baseline_accepts
         note = note_path(journal_file(config))
         assert file_mode(note) == 0o600  # it names a client id and a birthday: greeter's alone
 
-        refused = greeter(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
+        refused = greeter_process(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
 
         assert refused.returncode == 75, refused.stdout + refused.stderr
         said = refused.stderr
@@ -61,37 +61,37 @@ def test_a_journal_put_back_from_an_older_copy_is_refused_until_baseline_accepts
         assert "greeter baseline --through DATE" in said and f"delete {note}" in said, said
         assert len(sink.messages) == 3  # client 3's letter did not go again
         # --json: the summary with the reason, as for a journal that cannot be written
-        as_json = greeter(config, "send", "--once", "--json", "--now", "2027-04-16T11:05:00+03:00")
+        as_json = greeter_process(config, "send", "--once", "--json", "--now", "2027-04-16T11:05:00+03:00")
         assert as_json.returncode == 75
         assert "put back from an older copy" in json.loads(as_json.stdout)["journal_unavailable"]
 
         # What only reads says it as a warning: the dry run (restore step 5), preview, check.
-        dry = greeter(config, "send", "--once", "--dry-run", "--now", "2027-04-16T11:05:00+03:00")
+        dry = greeter_process(config, "send", "--once", "--dry-run", "--now", "2027-04-16T11:05:00+03:00")
         assert dry.returncode != 75 and "warning: send refuses it: journal" in dry.stderr, dry.stderr
-        shown = greeter(config, "preview", "--days", "1", "--now", "2027-04-16T11:05:00+03:00")
+        shown = greeter_process(config, "preview", "--days", "1", "--now", "2027-04-16T11:05:00+03:00")
         assert "warning: send refuses it: journal" in shown.stderr, shown.stderr
-        checked = greeter(config, "check", "--now", "2027-04-16T11:05:00+03:00")
+        checked = greeter_process(config, "check", "--now", "2027-04-16T11:05:00+03:00")
         assert "send refuses it: journal" in checked.stdout + checked.stderr, checked.stdout + checked.stderr
         assert checked.returncode == 0  # a warning
         assert len(sink.messages) == 3
 
         # Its dry run says it found the rewound journal and that baseline would accept it; writes nothing.
-        foreseen = greeter(
+        foreseen = greeter_process(
             config, "baseline", "--dry-run", "--through", "2027-04-15", "--now", "2027-04-16T11:10:00+03:00"
         )
         assert foreseen.returncode == 0, foreseen.stdout + foreseen.stderr
         assert "(put back from an older copy)" in foreseen.stderr, foreseen.stderr
         assert "baseline without --dry-run would accept it as restored" in foreseen.stderr, foreseen.stderr
-        still = greeter(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
+        still = greeter_process(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
         assert still.returncode == 75, still.stdout + still.stderr  # the note was not rewritten
 
         # Restore step 6: baseline records client 3's letter as handled and accepts the journal.
-        accepted = greeter(
+        accepted = greeter_process(
             config, "baseline", "--through", "2027-04-15", "--now", "2027-04-16T11:10:00+03:00"
         )
         assert accepted.returncode == 0, accepted.stdout + accepted.stderr
         assert "accepted as restored" in accepted.stderr, accepted.stderr
-        after = greeter(config, "send", "--once", "--now", "2027-04-16T11:15:00+03:00")
+        after = greeter_process(config, "send", "--once", "--now", "2027-04-16T11:15:00+03:00")
         assert after.returncode == 0, after.stdout + after.stderr
         assert "due 0" in after.stdout, after.stdout
     assert len(sink.messages) == 3
@@ -106,7 +106,7 @@ def test_without_the_note_there_is_no_check_and_the_lost_letters_go_again(
         config = make_project(CLIENTS, **smtp(sink.port))
         sent_then_rewound(config, tmp_path)
         note_path(journal_file(config)).unlink()
-        again = greeter(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
+        again = greeter_process(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
         assert again.returncode == 0, again.stdout + again.stderr
         assert "sent: 1" in again.stdout
         assert len(sink.messages) == 4
@@ -116,12 +116,12 @@ def test_without_the_note_there_is_no_check_and_the_lost_letters_go_again(
 def test_forget_of_the_newest_letter_rewrites_the_note_no_false_alarm(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(CLIENTS, **smtp(sink.port))
-        assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
-        assert greeter(config, "send", "--once", "--now", NEXT_DAY).returncode == 0
-        erased = greeter(config, "forget", "client3@example.com", "--yes")
+        assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
+        assert greeter_process(config, "send", "--once", "--now", NEXT_DAY).returncode == 0
+        erased = greeter_process(config, "forget", "client3@example.com", "--yes")
         assert erased.returncode == 0, erased.stdout + erased.stderr
         assert "3" not in {row["contact_id"] for row in history(config)}
-        after = greeter(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
+        after = greeter_process(config, "send", "--once", "--now", "2027-04-16T11:05:00+03:00")
         assert after.returncode == 0, after.stdout + after.stderr
         noted = parse_note(note_path(journal_file(config)).read_text(encoding="utf-8"))
         assert noted is not None and noted.key[0] != "3"  # the erased person is not in it either
@@ -131,7 +131,7 @@ def test_forget_of_the_newest_letter_rewrites_the_note_no_false_alarm(make_proje
 def old_letters(make_project: MakeProject, port: int, **changes: object) -> Path:
     """A project whose two letters left in April 2024: past a 600-day retention now."""
     config = make_project(CLIENTS[:2], **smtp(port), **changes)
-    sent = greeter(config, "send", "--once", "--now", "2024-04-15T11:00:00+03:00")
+    sent = greeter_process(config, "send", "--once", "--now", "2024-04-15T11:00:00+03:00")
     assert sent.returncode == 0 and "sent: 2" in sent.stdout, sent.stdout + sent.stderr
     assert note_path(journal_file(config)).exists()
     return config
@@ -140,10 +140,10 @@ def old_letters(make_project: MakeProject, port: int, **changes: object) -> Path
 def test_purge_of_the_newest_letter_rewrites_the_note_no_false_alarm(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = old_letters(make_project, sink.port)
-        purged = greeter(config, "purge", "--older-than", "600")
+        purged = greeter_process(config, "purge", "--older-than", "600")
         assert purged.returncode == 0, purged.stdout + purged.stderr
         assert history(config) == []
-        after = greeter(config, "send", "--once")  # the real clock: due 0 (expiries: exit 1)
+        after = greeter_process(config, "send", "--once")  # the real clock: due 0 (expiries: exit 1)
         assert after.returncode in (0, 1) and "older copy" not in after.stderr, after.stdout + after.stderr
         assert not note_path(journal_file(config)).exists()  # no sent letter left: nothing to note
     assert len(sink.messages) == 2
@@ -155,7 +155,7 @@ def test_the_daemon_s_retention_purge_rewrites_the_note_no_false_alarm(make_proj
         with DaemonProcess(config) as daemon:
             daemon.wait_for("purged", lambda e: e.get("greetings") == 2)
             daemon.wait_for("run")
-        after = greeter(config, "send", "--once")
+        after = greeter_process(config, "send", "--once")
         assert after.returncode in (0, 1) and "older copy" not in after.stderr, after.stdout + after.stderr
         assert not note_path(journal_file(config)).exists()
     assert len(sink.messages) == 2
@@ -200,14 +200,14 @@ def test_a_lost_journal_s_fresh_start_names_the_note_to_delete_too(make_project:
     """Deleting only what the refusal of a lost journal named left the note: the fresh journal was refused."""
     with SmtpSink() as sink:
         config = make_project(CLIENTS, **smtp(sink.port))
-        assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+        assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
         journal_file(config).unlink()
-        lost = greeter(config, "send", "--once", "--now", LATER)
+        lost = greeter_process(config, "send", "--once", "--now", LATER)
         note = note_path(journal_file(config))
         assert lost.returncode == 2 and f"and its note {note}" in lost.stderr, lost.stderr
         for told in lost.stderr.rsplit(" delete ", 1)[1].strip().replace(" and its note ", ", ").split(", "):
             Path(told).unlink()
-        fresh = greeter(config, "send", "--once", "--now", LATER)
+        fresh = greeter_process(config, "send", "--once", "--now", LATER)
         assert fresh.returncode == 0 and "sent: 2" in fresh.stdout, fresh.stdout + fresh.stderr
 
 

@@ -20,7 +20,7 @@ from greeter.errors import JournalError
 from greeter.journal import Journal
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 MOMENT = datetime.fromisoformat(NOW)
 
@@ -48,23 +48,23 @@ def test_a_journal_is_made_silently_and_with_its_lock_file_by_whichever_command_
     make_project: MakeProject,
 ) -> None:
     config = make_project(people(3))
-    first = greeter(config, "suppress", "anna@example.com")  # not a sender: no sender lock taken
+    first = greeter_process(config, "suppress", "anna@example.com")  # not a sender: no sender lock taken
     assert first.returncode == 0 and first.stderr == "", first.stderr
     # the lock file made with it is the trace that tells a lost journal from none yet
     assert journal_of(config).exists() and Path(f"{journal_of(config)}.lock").exists()
-    send = greeter(config, "send", "--once", "--now", NOW)
+    send = greeter_process(config, "send", "--once", "--now", NOW)
     said = [line for line in send.stderr.splitlines() if not line.startswith("first run on a new journal:")]
     assert send.returncode == 0 and "sent: 3" in send.stdout and not any("journal" in line for line in said)
 
 
 def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project: MakeProject) -> None:
     config = make_project(people(3))
-    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
     assert letters(config) == 3
     empty_outbox(config)
     journal_of(config).unlink()  # its lock file stays, as a sender leaves it
     lock = journal_of(config).with_name("journal.sqlite3.lock")
-    again = greeter(config, "send", "--once", "--now", NOW)
+    again = greeter_process(config, "send", "--once", "--now", NOW)
     assert again.returncode == 2, again.stdout + again.stderr
     assert letters(config) == 0  # nothing sent twice
     assert not journal_of(config).exists()  # and no empty journal made in its place
@@ -75,19 +75,19 @@ def test_a_deleted_journal_is_refused_by_send_and_run_not_made_anew(make_project
     note = journal_of(config).with_name("journal.sqlite3.sent")  # left, a fresh journal is refused as rewound
     assert "restore the journal from a backup" in line and line.endswith(f"delete {lock} and its note {note}")
     # its rehearsal too: a dry run listed every greeting the lost journal recorded as due again
-    dry = greeter(config, "send", "--once", "--dry-run", "--now", NOW)
+    dry = greeter_process(config, "send", "--once", "--dry-run", "--now", NOW)
     assert dry.returncode == 2 and "is missing, but its lock file" in dry.stderr, dry.stdout + dry.stderr
     assert "due" not in dry.stdout and not journal_of(config).exists()
-    daemon = greeter(config, "run", "--now", NOW, "--listen", "127.0.0.1:0", timeout=60)
+    daemon = greeter_process(config, "run", "--now", NOW, "--listen", "127.0.0.1:0", timeout=60)
     assert daemon.returncode == 2 and '"event": "cannot_start"' in daemon.stderr
     assert "is missing, but its lock file" in daemon.stderr and letters(config) == 0
     # so do the commands that would make a journal only to write one row in it
-    assert greeter(config, "suppress", "anna@example.com").returncode == 2
+    assert greeter_process(config, "suppress", "anna@example.com").returncode == 2
     assert not journal_of(config).exists()
     # the operator, knowing every greeting may go again, deletes the lock file and the note: a fresh start
     lock.unlink()
     note.unlink()
-    fresh = greeter(config, "send", "--once", "--now", NOW)
+    fresh = greeter_process(config, "send", "--once", "--now", NOW)
     assert fresh.returncode == 0 and "sent: 3" in fresh.stdout and letters(config) == 3
 
 
@@ -97,12 +97,12 @@ def test_preview_and_calendar_refuse_to_plan_from_a_lost_journal(
 ) -> None:
     """Read as "nothing sent yet", a lost journal showed every greeting it had recorded as due again."""
     config = make_project(people(2))
-    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
-    before = greeter(config, "preview", "--format", "json", "--now", NOW)
+    assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
+    before = greeter_process(config, "preview", "--format", "json", "--now", NOW)
     assert before.returncode == 0 and '"sent"' in before.stdout  # the journal shows them sent
     journal_of(config).unlink()
     args = [a if a != "upcoming.ics" else str(config.parent / a) for a in command]
-    lost = greeter(config, *args, "--now", NOW)
+    lost = greeter_process(config, *args, "--now", NOW)
     assert lost.returncode == 2, lost.stdout + lost.stderr
     assert "is missing, but its lock file" in lost.stderr and lost.stdout == ""
     assert not journal_of(config).exists() and not (config.parent / "upcoming.ics").exists()
@@ -119,9 +119,9 @@ def test_the_journal_commands_say_a_lost_journal_is_lost_not_never_made(
     preview does (open_existing_journal): one whose lock file shows it existed is lost — restore
     it — never "nothing has been sent from this config yet"."""
     config = make_project(people(1))
-    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
     journal_of(config).unlink()
-    lost = greeter(config, *command)
+    lost = greeter_process(config, *command)
     assert lost.returncode == 2, lost.stdout + lost.stderr
     assert (
         "is missing, but its lock file" in lost.stderr and "restore the journal from a backup" in lost.stderr
@@ -139,9 +139,9 @@ def test_a_leftover_wal_file_is_a_trace_of_a_journal_too(tmp_path: Path) -> None
 
 def test_check_reports_a_lost_journal_instead_of_no_journal_yet(make_project: MakeProject) -> None:
     config = make_project(people(1))
-    assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
+    assert greeter_process(config, "send", "--once", "--now", NOW).returncode == 0
     journal_of(config).unlink()
-    check = greeter(config, "check", "--now", NOW)
+    check = greeter_process(config, "check", "--now", NOW)
     assert check.returncode != 0
     assert "no journal yet" not in check.stdout + check.stderr
     assert "is missing, but its lock file" in check.stdout + check.stderr
@@ -193,7 +193,7 @@ def test_a_daemon_whose_journal_is_deleted_fails_its_runs_and_says_so(make_proje
         assert "was deleted or replaced" not in body, body
         assert daemon.stop() == 0
     assert letters(config) == 0
-    after = greeter(config, "send", "--once", "--now", NOW)
+    after = greeter_process(config, "send", "--once", "--now", NOW)
     assert after.returncode == 2, after.stdout + after.stderr
     # SQLite leaves the -wal and -shm of a file unlinked while open; each trace left is named
     left = [f"{journal_of(config)}{end}" for end in (".lock", "-wal", "-shm")]
@@ -222,7 +222,7 @@ MISTYPED = {"storage": {"url": "sqlite:///data/journl.sqlite3"}}
 def test_reading_commands_never_make_a_journal(make_project: MakeProject, command: tuple[str, ...]) -> None:
     config = make_project(people(1), **MISTYPED)
     typo = config.parent / "data" / "journl.sqlite3"
-    result = greeter(config, *command)
+    result = greeter_process(config, *command)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stdout == ""
     assert result.stderr.strip() == (
@@ -233,8 +233,8 @@ def test_reading_commands_never_make_a_journal(make_project: MakeProject, comman
 
 def test_preview_works_without_a_journal_where_history_refuses(make_project: MakeProject) -> None:
     config = make_project(people(1), **MISTYPED)
-    assert greeter(config, "history").returncode == 2
-    result = greeter(config, "preview", "--now", NOW, "--format", "json")
+    assert greeter_process(config, "history").returncode == 2
+    result = greeter_process(config, "preview", "--now", NOW, "--format", "json")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (config.parent / "data").iterdir()) == ["contacts.csv"]
 
@@ -247,21 +247,21 @@ def test_a_journal_emptied_to_zero_bytes_is_refused_not_taken_for_a_new_one(
 ) -> None:
     """SQLite reads an empty file as a new database: after `: > journal` every greeting went again."""
     config = make_project(people(3))
-    first = greeter(config, "send", "--once", "--now", NOW)
+    first = greeter_process(config, "send", "--once", "--now", NOW)
     assert first.returncode == 0, first.stdout + first.stderr
     sent = sorted(p.name for p in (config.parent / "data" / "outbox").iterdir())
     assert len(sent) == 3
     journal_of(config).write_bytes(b"")  # its lock file stays, as a truncation leaves it
-    again = greeter(config, "send", "--once", "--now", NOW)
+    again = greeter_process(config, "send", "--once", "--now", NOW)
     assert again.returncode == 2, again.stdout + again.stderr
     assert f"journal {journal_of(config)} is empty (0 bytes), but" in again.stderr
     assert "restore the journal from a backup" in again.stderr
     assert sorted(p.name for p in (config.parent / "data" / "outbox").iterdir()) == sent
     assert journal_of(config).stat().st_size == 0  # nothing was made of it
-    check = greeter(config, "check", "--now", NOW)
+    check = greeter_process(config, "check", "--now", NOW)
     assert check.returncode != 0 and "no journal yet" not in check.stdout + check.stderr
     assert "is empty (0 bytes)" in check.stdout + check.stderr
-    assert greeter(config, "history").returncode == 2
+    assert greeter_process(config, "history").returncode == 2
 
 
 def test_an_empty_file_no_journal_left_is_made_a_journal(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.test_journal_outages import greeter_on_full_disk, greeter_read_only
-from tests.test_send_e2e import NOW, greeter, history, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -176,7 +176,7 @@ def test_send_and_suppress_on_a_read_only_mount_say_it_is_mounted_read_only(tmp_
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copy(ROOT / "data" / "contacts.csv", data / "contacts.csv")
     shutil.copy(ROOT / "config.example.yaml", config)
-    assert greeter(config, "suppress", "first@example.com").returncode == 0
+    assert greeter_process(config, "suppress", "first@example.com").returncode == 0
     Path(f"{journal}.lock").unlink()  # a lock file removed by hand: send must make it
     with Journal.open(str(journal), now=datetime.fromisoformat(NOW)) as running:
         running.suppress(["second@example.com"], "manual", datetime.fromisoformat(NOW))  # -wal in use
@@ -199,7 +199,7 @@ def test_a_run_on_a_full_disk_records_the_accepted_letters_on_a_second_try(make_
     n = 120
     with SmtpSink() as sink:
         config = make_project(people(n), **smtp(sink.port))
-        assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
+        assert greeter_process(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
         full = greeter_on_full_disk(config, 600_000, "send", "--once", "--now", NOW)
         assert full.returncode == 75, full.stdout + full.stderr
         accepted = len(sink.messages)
@@ -240,26 +240,26 @@ def test_a_wal_left_large_is_checkpointed_after_send_and_said_by_send_and_check(
     config = make_project(people(150))
     journal = config.parent / "data" / "journal.sqlite3"
     wal = Path(f"{journal}-wal")
-    assert greeter(config, "suppress", "first@example.com").returncode == 0
+    assert greeter_process(config, "suppress", "first@example.com").returncode == 0
     reader = sqlite3.connect(journal, isolation_level=None)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM greetings").fetchone()  # a snapshot the -wal must keep
-        sent = greeter(config, "send", "--once", "--now", NOW)
+        sent = greeter_process(config, "send", "--once", "--now", NOW)
         assert sent.returncode == 0, sent.stderr
         assert wal.stat().st_size > journal.stat().st_size, "the reader should have kept the -wal"
         (said,) = [line for line in sent.stderr.splitlines() if "-wal" in line]
         assert said.startswith(f"warning: journal {journal}: its -wal is "), said
         assert "larger than the journal itself" in said
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
         assert "larger than the journal itself" in checked.stderr, checked.stderr
         assert "warning" in checked.stderr
     finally:
         reader.close()
-    again = greeter(config, "send", "--once", "--now", NOW)
+    again = greeter_process(config, "send", "--once", "--now", NOW)
     assert again.returncode == 0 and "-wal" not in again.stderr, again.stderr
     assert not wal.exists() or wal.stat().st_size == 0
-    assert "larger than the journal itself" not in greeter(config, "check").stderr
+    assert "larger than the journal itself" not in greeter_process(config, "check").stderr
 
 
 def test_a_run_needs_room_for_its_wal_and_the_journals_growth(tmp_path: Path) -> None:

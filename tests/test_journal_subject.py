@@ -37,7 +37,7 @@ from greeter.plan_types import Rendered
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter, history, people, smtp
+from tests.test_send_e2e import greeter_process, history, people, smtp
 
 MOMENT = datetime(2026, 12, 30, 9, 40, tzinfo=UTC)
 #: The schema the greeter before this change wrote (SQLite 8, PostgreSQL 5), and its last migration's.
@@ -199,7 +199,7 @@ def test_send_once_journals_each_letters_subject_and_history_shows_it(
     with SmtpSink() as sink:
         config = make_project(rows, **smtp(sink.port))
         old_sqlite_journal(config.parent / "data" / "journal.sqlite3")
-        run = greeter(config, "send", "--once", "--now", "2026-12-30T12:40:00+03:00")
+        run = greeter_process(config, "send", "--once", "--now", "2026-12-30T12:40:00+03:00")
         assert run.returncode == 0 and "sent: 3" in run.stdout, run.stdout + run.stderr
         received = _subjects(sink)
     assert set(received) == {f"client{n}@example.com" for n in (1, 2, 3)}
@@ -216,7 +216,7 @@ def test_send_once_journals_each_letters_subject_and_history_shows_it(
     # After the fields before it (they keep their places); only content_sha256, added later, after it.
     assert all(list(r)[-2:] == ["subject", "content_sha256"] for r in rows_json)
 
-    script = greeter(config, "history", "--format", "csv")
+    script = greeter_process(config, "history", "--format", "csv")
     assert script.returncode == 0, script.stderr
     table = list(csv.DictReader(io.StringIO(script.stdout)))
     assert {r["contact_id"]: r["subject"] for r in table if r["occasion"] == "birthday"} == {
@@ -226,7 +226,7 @@ def test_send_once_journals_each_letters_subject_and_history_shows_it(
     }
 
     monkeypatch.setenv("COLUMNS", "400")  # a terminal wide enough for every cell on one line
-    wide = greeter(config, "history")
+    wide = greeter_process(config, "history")
     assert wide.returncode == 0, wide.stderr
     header, *lines = [line for line in wide.stdout.splitlines() if line.startswith(("┃", "│"))]
     names = [c.strip() for c in header.strip("┃").split("┃")]
@@ -245,7 +245,7 @@ def test_letters_the_build_workers_make_are_journaled_with_their_subject(make_pr
         changes = smtp(sink.port)
         changes["delivery"]["build_processes"] = 2
         config = make_project(people(MIN_LETTERS), **changes)
-        run = greeter(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00", timeout=300)
+        run = greeter_process(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00", timeout=300)
         assert run.returncode == 0 and f"sent: {MIN_LETTERS}" in run.stdout, run.stdout + run.stderr
         received = _subjects(sink)
     journaled = {r["email"]: r["subject"] for r in history(config)}

@@ -24,7 +24,7 @@ import pytest
 from greeter.calendar_rules import build_calendar, last_call
 from greeter.config_window import SendWindow
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter
+from tests.test_send_e2e import greeter_process
 from tests.test_sent_address import invoke
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -96,7 +96,7 @@ Run = Callable[..., tuple[int, str, str]]
 
 def in_subprocess(config: Path, *args: str) -> tuple[int, str, str]:
     """``python -m greeter`` in a process of its own, as cron runs it."""
-    result = greeter(config, *args)
+    result = greeter_process(config, *args)
     return result.returncode, result.stdout, result.stderr
 
 

@@ -33,7 +33,7 @@ from greeter.errors import ConfigError
 from greeter.plan_types import PastGreeting
 from greeter.planner import plan, plan_window
 from tests.conftest import TODAY, MakeProject
-from tests.test_send_e2e import greeter
+from tests.test_send_e2e import greeter_process
 
 MSK = ZoneInfo("Europe/Moscow")
 D = date
@@ -333,7 +333,7 @@ def test_preview_json_new_year_is_not_carried_13_days_late(make_project: MakePro
     with config.open("w", encoding="utf-8") as fh:
         yaml.dump(data, fh)
     for now in ("2026-12-01T10:00", "2026-12-29T10:00"):
-        run = greeter(
+        run = greeter_process(
             config, "preview", "--now", now, "--from", "2026-12-20", "--days", "30", "--format", "json"
         )
         assert run.returncode == 0, run.stderr

@@ -17,7 +17,7 @@ from typing import Any
 from greeter.testing import SmtpSink, free_port
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 #: Every key of the summary, whatever the outcome (``letters``: null unless --dry-run).
 KEYS = {
@@ -42,7 +42,7 @@ def _summary(stdout: str) -> dict[str, Any]:
 def test_the_summary_of_a_send_that_ran_has_every_key(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(2), **smtp(sink.port))
-        result = greeter(config, "send", "--once", "--now", NOW, "--json")
+        result = greeter_process(config, "send", "--once", "--now", NOW, "--json")
     assert result.returncode == 0, result.stderr
     summary = _summary(result.stdout)
     assert (summary["due"], summary["sent"], summary["journal_unavailable"]) == (2, 2, None)
@@ -54,7 +54,7 @@ def test_a_journal_held_by_another_sender_is_said_in_the_json_summary(make_proje
         config = make_project(people(1), **smtp(sink.port))
         with DaemonProcess(config, "--now", NOW) as daemon:  # the other sender, holding the journal
             daemon.wait_for("run")
-            result = greeter(config, "send", "--once", "--now", NOW, "--json")
+            result = greeter_process(config, "send", "--once", "--now", NOW, "--json")
             assert daemon.stop() == 0
     assert result.returncode == 75, result.stderr
     summary = _summary(result.stdout)
@@ -67,7 +67,7 @@ def test_a_postgresql_journal_that_is_down_is_said_in_the_json_summary(make_proj
     down = f"postgresql://greeter@127.0.0.1:{free_port()}/test?schema=nowhere"  # nothing listens there
     with SmtpSink() as sink:
         config = make_project(people(1), storage={"url": down}, **smtp(sink.port))
-        result = greeter(config, "send", "--once", "--now", NOW, "--json")
+        result = greeter_process(config, "send", "--once", "--now", NOW, "--json")
         assert not sink.messages
     assert result.returncode == 75, result.stderr
     summary = _summary(result.stdout)

@@ -37,7 +37,7 @@ from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_daemon import run_args
-from tests.test_send_e2e import greeter, people
+from tests.test_send_e2e import greeter_process, people
 from tests.test_unsubscribe import NEW, unsubscribe
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -74,7 +74,7 @@ def test_a_crashs_uncertain_letters_show_on_healthz_without_a_503_and_in_the_out
         run = daemon.wait_for("run")
         status, body = http(daemon.url("/healthz"))
         _, metrics = http(daemon.url("/metrics"))
-        decided = greeter(
+        decided = greeter_process(
             config, "uncertain", "dismiss", "--contact", "killed-sender-1", "--occasion", "birthday",
             "--date", "2027-04-13",
         )  # fmt: skip
@@ -105,7 +105,7 @@ def test_a_journal_copied_away_shows_on_healthz_and_the_page_offers_no_button(
             daemon.wait_for("run")
             assert http(daemon.url("/healthz"))[0] == 200
             offered = http(daemon.url(f"/unsubscribe/{link}"), headers=ENGLISH)
-            copied = greeter(config, "copy-journal", f"sqlite:///{live}")
+            copied = greeter_process(config, "copy-journal", f"sqlite:///{live}")
             assert copied.returncode == 0, copied.stdout + copied.stderr
             # No run and no POST since: the probe itself reads the mark.
             status, body = http(daemon.url("/healthz"))

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import MakeProject
 from tests.test_journal_outages import ENV, ROOT
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 
 @pytest.mark.parametrize("where", ["proc", "through-a-file"])
@@ -41,7 +41,7 @@ def test_an_output_path_that_cannot_be_written_is_one_line_naming_it_and_exit_2(
         (tmp_path / "a-file").write_text("not a folder\n")
         folder = str(tmp_path / "a-file")
     args = [arg.format(dir=folder) for arg in command]
-    result = greeter(config, *args, "--now", NOW)
+    result = greeter_process(config, *args, "--now", NOW)
     target = args[-1]
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -58,13 +58,13 @@ def test_an_output_into_a_folder_nobody_made_names_the_folder_and_how_to_make_it
     """A release engineer's finding: ``backup`` named a missing folder, ``calendar -o`` said only
     "No such file or directory" (one OutputError.of for every output now)."""
     config = make_project(people(2))
-    greeter(config, "send", "--once", "--now", NOW)  # history needs a journal
+    greeter_process(config, "send", "--once", "--now", NOW)  # history needs a journal
     folder = tmp_path / "reports" / "2026"
     target = folder / ("x.ics" if command[0] == "calendar" else "x.csv")
     result = (
-        greeter(config, *command, str(target), "--now", NOW)
+        greeter_process(config, *command, str(target), "--now", NOW)
         if command[0] == "calendar"
-        else (greeter(config, *command, str(target)))
+        else (greeter_process(config, *command, str(target)))
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
@@ -84,9 +84,9 @@ def test_an_output_on_a_full_disk_is_exit_75_as_a_full_stdout_is(
     """``calendar -o FILE`` on a full disk said exit 2 ("fix the configuration") while ``history --json >
     FILE`` said 75: nothing in the command line was wrong. /dev/full: every write is ENOSPC."""
     config = make_project(people(2))
-    greeter(config, "send", "--once", "--now", NOW)  # history needs a journal
+    greeter_process(config, "send", "--once", "--now", NOW)  # history needs a journal
     now = ("--now", NOW) if command[0] == "calendar" else ()
-    result = greeter(config, *command, "/dev/full", *now)
+    result = greeter_process(config, *command, "/dev/full", *now)
     assert result.returncode == 75, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "/dev/full: cannot write: No space left on device"
 
@@ -147,8 +147,8 @@ def test_a_workbook_on_a_full_disk_is_one_line_exit_75_and_no_file(
     openpyxl's ``_write_rows`` "I/O operation on closed file": the half-written workbook's ZIP
     archive and sheet were left for the garbage collector to close onto a closed file."""
     config = make_project(people(30))
-    greeter(config, "send", "--once", "--now", NOW)  # a journal to list
-    greeter(config, "suppress", "client1@example.com", "--reason", "asked")
+    greeter_process(config, "send", "--once", "--now", NOW)  # a journal to list
+    greeter_process(config, "suppress", "client1@example.com", "--reason", "asked")
     out = tmp_path / "out"
     out.mkdir()
     args = [*command[:-1], str(out / command[-1])]

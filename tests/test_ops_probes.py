@@ -31,7 +31,7 @@ from greeter.testing import SmtpSink, TcpRelay
 from tests import databases
 from tests.conftest import HEADER, MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import LATER, NOW, greeter, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, people, smtp
 from tests.test_stop_journal_down import _via
 
 #: The statement only ``/metrics`` and ``/healthz`` send (journal.counts_by_occasion).
@@ -173,7 +173,7 @@ def test_a_relay_answering_4xx_to_every_letter_makes_the_daemon_degraded_as_send
     with SmtpSink() as sink:
         sink.fail_next(100, 451, "4.7.1 Greylisted, try again later")
         config = make_project(people(2), **smtp(sink.port))
-        once = greeter(config, "send", "--once", "--now", NOW)
+        once = greeter_process(config, "send", "--once", "--now", NOW)
         # The daemon, five minutes later: the same relay, the same letters (their retries due).
         with DaemonProcess(config, "--now", LATER, "--listen", "127.0.0.1:0") as daemon:
             run = daemon.wait_for("run")
@@ -280,7 +280,7 @@ def test_one_click_unsubscribe_with_a_journal_that_does_not_answer_is_503_and_wr
                 time.sleep(0.1)
             assert [e["new"] for e in daemon.named("unsubscribed")] == [True, False], daemon.output()
             assert daemon.stop() == 0
-        suppressed = greeter(config, "preview", "--from", "2028-04-10", "--days", "5", "--format", "json",
+        suppressed = greeter_process(config, "preview", "--from", "2028-04-10", "--days", "5", "--format", "json",
                              "--now", "2028-04-10T09:00")  # fmt: skip
     reasons = {d["contact_id"]: d["reason"] for d in json.loads(suppressed.stdout)}
     assert reasons == {"1": "suppressed", "2": None}

@@ -37,7 +37,7 @@ from greeter.journal_store import JournalKey
 from greeter.testing import SmtpSink
 from tests import databases
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANNED = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
@@ -275,7 +275,9 @@ def test_send_on_a_machine_four_days_ahead_refuses_before_recording_anything(
         assert ahead.returncode == 75, ahead.stdout + ahead.stderr
         assert "4 days ahead of the journal's database server" in ahead.stderr, ahead.stderr
         assert states(schema) == {} and sink.messages == []
-        rehearsal = greeter(config, "send", "--once", "--dry-run", "--now", NOW)  # --now: no comparison
+        rehearsal = greeter_process(
+            config, "send", "--once", "--dry-run", "--now", NOW
+        )  # --now: no comparison
         assert rehearsal.returncode == 0, rehearsal.stderr
 
 
@@ -318,7 +320,7 @@ def test_check_warns_of_a_lease_shorter_than_twice_the_smtp_timeout(make_project
         config = make_project(
             people(1), storage={"url": f"{url}&lease_seconds=45"}, **slow_smtp(sink.port, 2)
         )
-        short = greeter(config, "check")
+        short = greeter_process(config, "check")
         assert (
             "lease_seconds=45 is shorter than twice delivery.smtp.timeout_seconds (60 s)"
             in short.stdout + short.stderr
@@ -326,7 +328,7 @@ def test_check_warns_of_a_lease_shorter_than_twice_the_smtp_timeout(make_project
         config = make_project(
             people(1), storage={"url": f"{url}&lease_seconds=120"}, **slow_smtp(sink.port, 2)
         )
-        long_enough = greeter(config, "check")
+        long_enough = greeter_process(config, "check")
         assert "shorter than twice" not in long_enough.stdout + long_enough.stderr
 
 

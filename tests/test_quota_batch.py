@@ -24,7 +24,7 @@ from greeter.transport import SendResult, run_batch
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_day_quota import QUICKLY, send_json
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 from tests.test_stop_signals import LISTEN, journal_states
 
 
@@ -56,7 +56,9 @@ def test_the_default_pool_sends_the_letters_the_quota_permits_and_leaves_the_res
     with SmtpSink() as sink:
         config = make_project(people(5), **quota_only(sink.port, None))
         free_at = first_run_sends_the_quota(config, sink)
-        text = greeter(config, "send", "--once", "--now", "2027-04-14T12:00:00+03:00", timeout=QUICKLY)
+        text = greeter_process(
+            config, "send", "--once", "--now", "2027-04-14T12:00:00+03:00", timeout=QUICKLY
+        )
         assert text.returncode == 0, text.stderr
         assert "sent: 0" in text.stdout, text.stdout
         assert (

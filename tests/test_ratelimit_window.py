@@ -19,7 +19,7 @@ import pytest
 from greeter.ratelimit import RateLimiter
 from greeter.testing import FakeClock, SmtpSink
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 
 def most_in_a_window(moments: Sequence[float], window: float) -> int:
@@ -108,7 +108,7 @@ def per_second(port: int, rate: int) -> dict[str, Any]:
 def test_send_once_hands_at_most_n_letters_to_the_server_in_any_second(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(14), **per_second(sink.port, 5))
-        result = greeter(config, "send", "--once", "--now", NOW)
+        result = greeter_process(config, "send", "--once", "--now", NOW)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "sent: 14" in result.stdout
         arrived = [m.received_at for m in sink.messages]

@@ -24,7 +24,7 @@ from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess, Event
 from tests.test_daemon import run_args
-from tests.test_send_e2e import greeter, people, smtp
+from tests.test_send_e2e import greeter_process, people, smtp
 
 
 def _next_letter(config: Path, daemon: DaemonProcess, n: int) -> Event:
@@ -90,7 +90,7 @@ def test_a_template_failing_every_letter_stops_the_daemon_from_starting(make_pro
     birthday = config.parent / "templates" / "birthday.j2"
     text = birthday.read_text(encoding="utf-8")
     birthday.write_text(text.replace("{{ contact|name }}", "{{ contakt.first_name }}", 1), encoding="utf-8")
-    result = greeter(config, "run", "--log-format", "json", *run_args())
+    result = greeter_process(config, "run", "--log-format", "json", *run_args())
     assert result.returncode == 2, result.stdout + result.stderr
     assert (
         '"cannot_start"' in result.stderr and "contakt" in result.stderr and "birthday.j2:" in result.stderr

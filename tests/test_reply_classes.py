@@ -24,7 +24,7 @@ from greeter.transport import Outcome, held_back
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_ops_probes import _get
-from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, smtp
 
 KEY = ("1", "birthday", date(2027, 4, 13))
 GMAIL_DMARC = (
@@ -158,7 +158,7 @@ def test_a_server_refusing_our_mail_as_unauthenticated_leaves_every_letter_in_re
         else:
             sink.fail_next(6, 550, GMAIL_DMARC)
         config = make_project(people(6), **smtp(sink.port, pool_size=2))
-        result = greeter(config, "send", "--once", "--now", NOW)
+        result = greeter_process(config, "send", "--once", "--now", NOW)
         refused = len(sink.refused)
     assert result.returncode == 75, result.stdout + result.stderr
     assert "sent: 0; retry: 6; failed: 0" in result.stdout, result.stdout
@@ -184,7 +184,7 @@ def test_a_yandex_no_such_user_is_suppressed_and_a_spam_block_is_not(make_projec
         sink.reject("client1@example.com", 550, "5.7.1 No such user!")
         sink.reject("client2@example.com", 554, "5.7.1 Message rejected as spam")
         config = make_project(people(3), **smtp(sink.port))
-        result = greeter(config, "send", "--once", "--now", NOW)
+        result = greeter_process(config, "send", "--once", "--now", NOW)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "sent: 1; retry: 0; failed: 2" in result.stdout, result.stdout
     assert _suppressed(config) == {"client1@example.com"}

@@ -32,7 +32,7 @@ from greeter.sources import load_contacts
 from greeter.template_files import resolves_inside
 from greeter.unsubscribe import MIN_SECRET_BYTES, make_token, signing_key
 from tests.conftest import MakeProject, contact_row, umask
-from tests.test_send_e2e import NOW, greeter
+from tests.test_send_e2e import NOW, greeter_process
 
 GARBAGE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nGARBAGE\n-----END RSA PRIVATE KEY-----\n"
 
@@ -60,7 +60,7 @@ def test_a_linked_drafts_folder_is_refused_and_nothing_is_written_through_it(
     out.mkdir()
     target.mkdir()
     (out / "drafts").symlink_to(target)
-    run = greeter(
+    run = greeter_process(
         config,
         "preview",
         "--from",
@@ -173,12 +173,12 @@ def test_check_reports_an_unparsable_key_and_send_refuses_to_start(
     dkim = {"domain": "example.com", "selector": "mail", "key_file": str(key)}
     config = make_project([contact_row("1", "a@example.com", birthday="14.04.1980")], delivery={"dkim": dkim})
     said = f"{key}: delivery.dkim.key_file: not an RSA private key dkimpy can read"
-    checked = greeter(config, "check", "--now", NOW)
+    checked = greeter_process(config, "check", "--now", NOW)
     assert checked.returncode != 0 and said in checked.stdout + checked.stderr, (
         checked.stdout + checked.stderr
     )
     for args in (("--dry-run",), ()):
-        sent = greeter(config, "send", "--once", *args, "--now", NOW)
+        sent = greeter_process(config, "send", "--once", *args, "--now", NOW)
         assert sent.returncode == 2 and said in sent.stderr, sent.stderr
         assert "internal error" not in sent.stderr
 

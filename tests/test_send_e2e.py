@@ -1,4 +1,8 @@
-"""``greeter send --once`` end to end: real CLI processes, a real SMTP server, a real SQLite journal.
+"""``greeter send --once`` end to end: the real CLI, a real SMTP server, a real SQLite journal.
+
+The CLI runs in this process (:func:`greeter`, through the same ``main``) except where the
+process is what a test is about (:func:`greeter_process`: its exit code as a shell sees it, a
+second sender at once, a ``kill -9``).
 
 Birthdays are on 13 April 2027 and the clock (``--now``) is Wednesday 14 April
 11:00 Moscow time: every greeting is a one-day-late catch-up, due at once.
@@ -16,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from collections import Counter
 from datetime import date, datetime, timedelta
 from email.header import decode_header, make_header
@@ -24,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from greeter.cli import main
 from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
@@ -33,7 +40,9 @@ NOW = "2027-04-14T11:00:00+03:00"
 LATER = "2027-04-14T11:05:00+03:00"
 
 
-def greeter(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def greeter_process(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m greeter --config CONFIG ARGS`` in a process of its own, as a user runs it: for the
+    tests about the process (its start, its exit, a second one at once, a kill)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     return subprocess.run(
         [sys.executable, "-m", "greeter", "--config", str(config), *args],
@@ -42,6 +51,22 @@ def greeter(config: Path, *args: str, timeout: float = 120) -> subprocess.Comple
         timeout=timeout,
         env=env,
         check=False,
+    )
+
+
+def greeter(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The same command through ``greeter.cli.main`` (what ``python -m greeter`` calls) in this
+    process: the exit code, stdout and stderr a process gives, without its ~1 s of interpreter and
+    import start-up per call (hundreds of calls a suite). An exception escaping ``main`` comes back
+    as a process shows it: exit 1 and the traceback on stderr. ``timeout``: a process's only."""
+    del timeout
+    argv = ["--config", str(config), *args]
+    result = CliRunner().invoke(main, argv)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(
+        [sys.executable, "-m", "greeter", *argv], result.exit_code, result.stdout, stderr
     )
 
 
@@ -70,7 +95,7 @@ def people(n: int, day: str = "13.04.1980") -> list[str]:
 def test_due_greetings_arrive_once_and_a_second_run_sends_nothing(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = make_project(people(5), **smtp(sink.port))
-        first = greeter(config, "send", "--once", "--now", NOW)
+        first = greeter_process(config, "send", "--once", "--now", NOW)  # as a user runs it
         assert first.returncode == 0, first.stderr
         assert "sent: 5" in first.stdout
         assert len(sink.messages) == 5
@@ -182,7 +207,7 @@ def test_unreachable_server_means_retry_a_clear_message_and_exit_75(make_project
     with SmtpSink() as sink:
         port = sink.port
     config = make_project(people(2), **smtp(port))  # the sink is stopped: nothing listens there
-    result = greeter(config, "send", "--once", "--now", NOW)
+    result = greeter_process(config, "send", "--once", "--now", NOW)  # the process's exit code
     assert result.returncode == 75, result.stdout + result.stderr
     assert "retry: 2" in result.stdout
     assert "Traceback" not in result.stderr
@@ -672,7 +697,7 @@ def test_a_refused_login_stops_the_batch_leaves_its_letters_for_the_next_run_and
     monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong-pw-2")
     with SmtpSink(users={"greeter": "s3cret"}) as sink:
         config = make_project(people(30), **login(sink.port, pool_size=2))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)  # the process's exit
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert sink.connections <= 2  # one login per pooled connection, not one per letter
         assert history(config) == []  # nothing claimed: nothing waits for a retry's backoff

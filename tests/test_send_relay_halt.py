@@ -23,7 +23,7 @@ import pytest
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
-from tests.test_send_e2e import LATER, NOW, greeter, history, people, smtp
+from tests.test_send_e2e import LATER, NOW, greeter_process, history, people, smtp
 
 #: The ``send --json`` keys of the kinds (the ``delivery_halted`` line's ``reason``), and the words
 #: of the summary line's clause. Spelled out, not imported: they are the contract scripts read.
@@ -130,12 +130,12 @@ def test_a_relay_refusing_greeter_at_rcpt_stops_the_batch_gives_back_the_letters
         for i in range(1, 9):
             rcpt = f"client{i}@example.com"
             sink.reject(rcpt, code, text.format(rcpt=rcpt))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         refusals = len(sink.refused)
         states = Counter(r["state"] for r in history(config))
-        again = greeter(config, "send", "--once", "--now", NOW)
+        again = greeter_process(config, "send", "--once", "--now", NOW)
         sink.reset()  # the relay's setting is fixed: it takes every letter
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         delivered = len(sink.messages)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
@@ -170,11 +170,11 @@ def test_a_sender_refused_at_mail_from_stops_the_batch_instead_of_retrying_every
     expired (exit 75). Now the batch stops there: exit 2, ``sender_rejected`` names the sender."""
     with MailFromRefused(refusal) as sink:
         config = make_project(people(6), **smtp(sink.port, pool_size=2))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         asked = sink.mail_froms
         states = Counter(r["state"] for r in history(config))
         sink.refusal = None
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         delivered = len(sink.messages)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     summary = json.loads(refused.stdout)
@@ -210,10 +210,10 @@ def refused_at_ehlo_then_fixed(
     first send, the journal's rows after it, the second send, and the letters the sink received."""
     with EhloRefused(refusal) as sink:
         config = make_project(people(letters), **smtp(sink.port, pool_size=2))
-        refused = greeter(config, "send", "--once", "--json", "--now", NOW)
+        refused = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         rows = history(config)
         sink.refusal = None
-        fixed = greeter(config, "send", "--once", "--json", "--now", LATER)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", LATER)
         return refused, rows, fixed, len(sink.messages)
 
 
@@ -242,7 +242,7 @@ def test_a_refusal_of_one_letter_stays_that_letters_failed(make_project: MakePro
             "5.1.1 <client1@example.com>: Recipient address rejected: User unknown in relay recipient table",
         )
         sink.reject("client2@example.com", 554, "5.7.1 Message rejected as spam")
-        result = greeter(config, "send", "--once", "--json", "--now", NOW)
+        result = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         assert len(sink.messages) == 2
     summary = json.loads(result.stdout)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -325,7 +325,7 @@ def test_check_finds_the_refusals_a_send_would_stop_at(
     for a relay that ``send`` then stopped at with exit 2 and the fix."""
     with sink() as server:
         config = make_project(people(2), **smtp(server.port))
-        checked = greeter(config, "check")
+        checked = greeter_process(config, "check")
     assert checked.returncode == 1, checked.stdout + checked.stderr  # a problem, as the 530 mismatch
     line = next(line for line in checked.stdout.splitlines() if line.startswith("mail server:"))
     assert fix in line and "send would stop at it" not in line, line

@@ -29,7 +29,7 @@ from greeter.journal import Journal
 from greeter.journal_store import JournalEntry
 from greeter.testing import SilentAt, SilentServer, SmtpSink
 from tests.conftest import MakeProject
-from tests.test_send_e2e import NOW, greeter, people
+from tests.test_send_e2e import NOW, greeter_process, people
 
 POOL = 3
 LETTERS = 20
@@ -75,7 +75,7 @@ def test_a_server_that_stops_answering_stops_the_batch_after_one_timeout(
     with SilentServer(silent_at) as server:
         config = make_project(people(LETTERS), **smtp(server.port, auth=auth))
         started = time.monotonic()
-        first = greeter(config, "send", "--once", "--json", "--now", NOW, timeout=60)
+        first = greeter_process(config, "send", "--once", "--json", "--now", NOW, timeout=60)
         seconds = time.monotonic() - started
         port, swallowed = server.port, list(server.message_ids)
         connections, mails = server.connections, server.mail_commands
@@ -107,7 +107,7 @@ def test_a_server_that_stops_answering_stops_the_batch_after_one_timeout(
 
     # The server is fixed: the next run sends every retry once, and nothing uncertain.
     with SmtpSink(port=port, users={USER: PASSWORD} if auth else None) as sink:
-        fixed = greeter(config, "send", "--once", "--json", "--now", FIXED)
+        fixed = greeter_process(config, "send", "--once", "--json", "--now", FIXED)
         received = sink.message_ids()
     assert json.loads(fixed.stdout)["sent"] == LETTERS - len(uncertain), fixed.stdout + fixed.stderr
     retried = {r.message_id for r in rows if r.state == "retry"}
@@ -124,7 +124,7 @@ def test_a_refused_login_stops_the_batch_too(
     monkeypatch.setenv("GREETER_TEST_SMTP_PW", "wrong")
     with SmtpSink(users={USER: PASSWORD}) as sink:
         config = make_project(people(LETTERS), **smtp(sink.port, auth=True))
-        first = greeter(config, "send", "--once", "--json", "--now", NOW)
+        first = greeter_process(config, "send", "--once", "--json", "--now", NOW)
         connections = sink.connections
     summary = json.loads(first.stdout)
     assert first.returncode == 2 and connections <= POOL, first.stdout + first.stderr
@@ -152,7 +152,7 @@ def test_letters_are_claimed_only_once_their_connection_is_open(make_project: Ma
         port = server.port
     assert journal(config) == [], "a letter was claimed before its connection was open"
     with SmtpSink(port=port) as sink:
-        rerun = greeter(config, "send", "--once", "--now", FIXED)
+        rerun = greeter_process(config, "send", "--once", "--now", FIXED)
         assert "sent: 10" in rerun.stdout and "interrupted" not in rerun.stdout, rerun.stdout + rerun.stderr
         assert len(set(sink.message_ids())) == 10
     assert {r.state for r in journal(config)} == {"sent"}

@@ -42,7 +42,7 @@ from greeter.testing import SilentServer, SmtpSink
 from greeter.transport import OnReady, Outcome, SendResult
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.daemon_harness import ROOT, DaemonProcess
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 LISTEN = ("--listen", "127.0.0.1:0")
 
@@ -443,7 +443,9 @@ def test_send_once_stops_gracefully_prints_its_summary_and_leaves_nothing_claime
         assert summary["left_unsent"] == 300 - sent and summary["uncertain"] == 0
         assert journal_states(config) == {"sent": sent}  # in-flight letters finished and were recorded
         sink.delay(0.0)
-        later = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T11:30:00+03:00", timeout=300)
+        later = greeter_process(
+            config, "send", "--once", "--json", "--now", "2027-04-14T11:30:00+03:00", timeout=300
+        )
         assert later.returncode == 0, later.stderr
         rest = json.loads(later.stdout)
         assert (rest["sent"], rest["stopped_by"], rest["left_unsent"]) == (300 - sent, None, None)
@@ -474,7 +476,7 @@ def test_send_once_stopped_with_letters_due_says_next_send_now_not_the_next_plan
     assert summary["stopped_by"] == "SIGTERM" and summary["left_unsent"] > 0, summary
     assert summary["next_letter"]["contact_id"] == "later"  # the next planned one is tomorrow's
     assert summary["next_send"] == NOW  # but the ones left unsent are due now
-    rehearsal = greeter(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
+    rehearsal = greeter_process(config, "send", "--once", "--dry-run", "--json", "--now", NOW)
     assert json.loads(rehearsal.stdout)["due"] == summary["left_unsent"], rehearsal.stderr
 
 
@@ -577,7 +579,7 @@ def test_greetings_a_crashed_send_left_are_recorded_uncertain_and_the_next_send_
             proc.kill()
             proc.communicate(timeout=10)
         sink.delay(0.0)
-        after = greeter(config, "send", "--once", "--json", "--now", "2027-04-14T11:30:00+03:00")
+        after = greeter_process(config, "send", "--once", "--json", "--now", "2027-04-14T11:30:00+03:00")
     assert after.returncode == 1, after.stdout + after.stderr
     summary = json.loads(after.stdout)
     assert (summary["recovered_uncertain"], summary["sent"], summary["uncertain"]) == (2, 2, 0)

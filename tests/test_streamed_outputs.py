@@ -37,7 +37,7 @@ from greeter.ics_export import calendar_chunks, event_uid
 from greeter.out_file import replacing
 from greeter.plan_types import Hit, PlanItem
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import NOW, greeter, history
+from tests.test_send_e2e import NOW, greeter_process, history
 
 MSK = ZoneInfo("Europe/Moscow")
 EXPORTED = datetime(2026, 12, 2, 9, 0, tzinfo=MSK)
@@ -133,13 +133,15 @@ def test_a_preview_of_more_rows_than_a_table_holds_prints_tables_that_line_up(
     """1,001 letters on one day: two tables of the same columns, the title once, every row in order."""
     rows = [contact_row(str(10000 + n), f"c{n}@example.com", birthday="14.04.1980") for n in range(1001)]
     config = make_project(rows)
-    run = greeter(config, "preview", "--from", "2027-04-14", "--days", "1", "--now", NOW, timeout=300)
+    run = greeter_process(config, "preview", "--from", "2027-04-14", "--days", "1", "--now", NOW, timeout=300)
     lines = run.stdout.splitlines()
     assert sum(line.strip().startswith("greetings 2027-04-14 + 1 days") for line in lines) == 1
     heads = [n for n, line in enumerate(lines) if "send at" in line and "contact" in line]
     assert len(heads) == 2 == (TABLE_CHUNK + 1 + TABLE_CHUNK - 1) // TABLE_CHUNK
     ids = [line.split("│")[2].split()[0] for line in lines if line.startswith("│")]
-    as_json = greeter(config, "preview", "--from", "2027-04-14", "--days", "1", "--now", NOW, "--json")
+    as_json = greeter_process(
+        config, "preview", "--from", "2027-04-14", "--days", "1", "--now", NOW, "--json"
+    )
     # By the moment each leaves, in the planner's order within a moment (the JSON's), across both tables.
     planned = sorted(json.loads(as_json.stdout), key=lambda d: datetime.fromisoformat(d["send_at"]))
     assert ids == [d["contact_id"] for d in planned] and len(set(ids)) == 1001
@@ -155,16 +157,16 @@ def test_history_limit_shows_the_latest_greetings_and_says_how_many_there_are(
     config = make_project(
         [contact_row(str(n), f"c{n}@example.com", birthday=f"{n}.04.1980") for n in (11, 12, 13)]
     )
-    sent = greeter(config, "send", "--once", "--now", NOW)
+    sent = greeter_process(config, "send", "--once", "--now", NOW)
     assert sent.returncode == 0, sent.stderr
     assert [r["contact_id"] for r in history(config)] == ["11", "12", "13"]
     assert [r["contact_id"] for r in history(config, "--limit", "2")] == ["12", "13"]
-    run = greeter(config, "history", "--last", "1")
+    run = greeter_process(config, "history", "--last", "1")
     assert run.returncode == 0
     assert " 13 " in run.stdout and " 12 " not in run.stdout
     assert run.stderr == "the latest 1 of 3 greetings (--limit 1)\n"
-    assert greeter(config, "history", "--limit", "5").stderr == ""
-    assert greeter(config, "history", "--limit", "0").returncode == 2
+    assert greeter_process(config, "history", "--limit", "5").stderr == ""
+    assert greeter_process(config, "history", "--limit", "0").returncode == 2
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to become nobody")

@@ -22,7 +22,7 @@ from tests.daemon_harness import DaemonProcess, http
 from tests.test_daemon import run_args
 from tests.test_ops_probes import _get
 from tests.test_pg_rolling_upgrade import migrate_elsewhere
-from tests.test_send_e2e import greeter, people
+from tests.test_send_e2e import greeter_process, people
 from tests.test_unsubscribe import NEW, ONE_CLICK, suppressed, unsubscribe
 
 ADDRESS = "client1@example.com"
@@ -44,7 +44,7 @@ def test_a_daemon_left_on_a_journal_copied_away_records_no_opt_out_there_and_say
         with DaemonProcess(config, *run_args(), env={"GREETER_UNSUB_SECRET": NEW}) as daemon:
             daemon.wait_for("run")
             before = optouts_in(schema)
-            copied = greeter(config, "copy-journal", f"sqlite:///{live}")
+            copied = greeter_process(config, "copy-journal", f"sqlite:///{live}")
             assert copied.returncode == 0, copied.stdout + copied.stderr
 
             status, page = http(daemon.url(f"/unsubscribe/{link}"), ONE_CLICK, ENGLISH)

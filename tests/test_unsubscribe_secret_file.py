@@ -16,7 +16,7 @@ from greeter.testing import SmtpSink
 from greeter.unsubscribe import check_token, make_token
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
-from tests.test_send_e2e import NOW, greeter, people, smtp
+from tests.test_send_e2e import NOW, greeter_process, people, smtp
 
 URL = "https://greet.romashka.example/unsubscribe"
 ONE_CLICK = b"List-Unsubscribe=One-Click"
@@ -38,7 +38,7 @@ def test_send_signs_the_links_with_the_secret_file_and_the_daemon_honours_them(
         config = make_project(
             people(1), **smtp(sink.port), unsubscribe={"url": URL, "secret_file": str(secret)}
         )
-        sent = greeter(config, "send", "--once", "--now", NOW)
+        sent = greeter_process(config, "send", "--once", "--now", NOW)
         assert sent.returncode == 0, sent.stdout + sent.stderr
         [letter] = [m.parsed() for m in sink.messages]
     header = str(letter["List-Unsubscribe"])
@@ -56,7 +56,7 @@ def test_a_short_secret_file_is_refused_naming_the_file(
 ) -> None:
     secret = _secret_file(tmp_path, "short\n")
     config = make_project(people(1), unsubscribe={"url": URL, "secret_file": str(secret)})
-    done = greeter(config, *command)
+    done = greeter_process(config, *command)
     assert done.returncode in (1, 2), done.stdout + done.stderr
     assert f"unsubscribe secret: the file {secret} is too short (5 bytes, at least 32)" in done.stderr
     assert "environment variable" not in done.stderr.split("too short")[0].rsplit("\n", 1)[-1]

@@ -15,7 +15,7 @@ import pytest
 from greeter.delivery_summary import throttle_words
 from greeter.zone_label import AMBIGUOUS, due_time, local_time, offset_label, zone_label
 from tests.conftest import MakeProject, contact_row
-from tests.test_send_e2e import greeter
+from tests.test_send_e2e import greeter_process
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_a_dry_run_never_writes_one_abbreviation_for_two_clocks(make_project: Ma
         contact_row("2", "two@example.com", birthday="13.01.1980", tz="Asia/Jerusalem"),
     ]
     config = make_project(rows, send_window={"public_holidays": False})
-    done = greeter(config, "send", "--once", "--dry-run", "--now", "2027-01-14T13:00:00+03:00")
+    done = greeter_process(config, "send", "--once", "--dry-run", "--now", "2027-01-14T13:00:00+03:00")
     assert done.returncode == 0, done.stderr
     lines = {line.split()[4]: line for line in done.stdout.splitlines() if line.startswith("due")}
     assert set(lines) == {"1", "2"}, done.stdout  # both due: 15:30 in Kolkata, 12:00 in Jerusalem
