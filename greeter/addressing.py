@@ -51,6 +51,7 @@ from pytrovich.enums import NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
 from greeter.contacts import Contact, Gender, family_name_first, ordered_name
+from greeter.given_names import given_name_gender
 from greeter.letter_forms import salutation
 from greeter.names import gender_of, is_turkic, patronymic_gender
 
@@ -190,9 +191,12 @@ def _basis(first: str, patronymic: str, last: str, explicit: str | None) -> _Bas
 
     Explicit or patronymic gender is a fact (``known``); otherwise pytrovich's
     detector is asked part by part, most reliable first: its own patronymic
-    lists (wider than ours), then the surname (-ов/-ова, -ский/-ская), then the
-    first name (heuristic: it calls Слава and Валя female — harmless for the
-    first name itself, whose declension is the same for both genders).
+    lists (wider than ours), then the surname (-ов/-ова, -ский/-ская). The
+    first name says a gender only when the name lists give it one
+    (:func:`~greeter.given_names.given_name_gender`: Иван, Асель): pytrovich's
+    detector guesses by the ending, and called Georgian Тамар (a woman's name,
+    not declined) male — «Тамару Капанадзе». Failing all, ``None``: only the
+    words whose declension does not depend on the gender are declined.
     """
     if explicit is not None and explicit != Gender.UNKNOWN.value:
         return explicit, True
@@ -200,12 +204,12 @@ def _basis(first: str, patronymic: str, last: str, explicit: str | None) -> _Bas
         derived = patronymic_gender(patronymic)
         if derived is not Gender.UNKNOWN:
             return derived.value, True
-    for key, value in (("middlename", patronymic), ("lastname", last), ("firstname", first)):
+    for key, value in (("middlename", patronymic), ("lastname", last)):
         if value:
             detected = _detect(**{key: value})
             if detected is not PGender.ANDROGYNOUS:
                 return ("male" if detected is PGender.MALE else "female"), False
-    return None, False
+    return (given_name_gender(first) if first else None), False
 
 
 @lru_cache(maxsize=32768)

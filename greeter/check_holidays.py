@@ -24,6 +24,7 @@ from greeter.config import Occasion, Settings
 from greeter.errors import Problem
 from greeter.holiday_names import have, listed, who_has
 from greeter.holiday_tables import greeted_days_of, has_calendar, unmarked
+from greeter.mourning_days import mourned as mourning_day
 from greeter.occasions import countries_having, holiday_country, holiday_dates, holiday_key, holiday_near
 
 
@@ -79,6 +80,7 @@ def holiday_problems(
         messages.extend(m for country in applies if (m := _several_days(occ.holiday, country, years)))
         messages.extend(m for country in applies if (m := _missing_year(occ.holiday, country, years, today)))
         messages.extend(m for country in applies if (m := _estimated(occ.holiday, country, years, today)))
+        messages.extend(m for country in applies if (m := _mourning(occ.holiday, country, years)))
         where = ("occasions", index, "holiday")
         line, col = locate(config_file, where)
         field = ".".join(str(p) for p in where)
@@ -412,6 +414,27 @@ def _estimated(name: str, country: str, years: list[int], today: date) -> str | 
         f"{name!r} in {country} on {shown} is the holidays library's estimate (a lunar holiday's date is"
         " set nearer the day): check the date before then, greeter greets on the library's date"
     )
+
+
+def _mourning(name: str, country: str, years: list[int]) -> str | None:
+    """The warning when ``country``'s holiday ``name`` is a day of mourning (:mod:`greeter.mourning_days`).
+
+    Azerbaijan's "Martyrs' Day" (20 January) passed ``check`` as any holiday, and
+    its clients would have been greeted on their day of national mourning.
+    """
+    wanted = holiday_key(unmarked(country, name))
+    for year in years:
+        for day in holiday_dates(country, name, year):
+            for holiday in greeted_days_of(country, year).get(day, ()):
+                if not any(holiday_key(n) == wanted for n in holiday.names):
+                    continue
+                mourned = mourning_day(country, holiday.names)
+                if mourned is not None:
+                    return (
+                        f"{name!r} in {country} ({mourned}, {day:%d.%m}) is a day of mourning, not a holiday"
+                        " to greet: a greeting on it is a blunder; remove this occasion"
+                    )
+    return None
 
 
 class _Dated(NamedTuple):

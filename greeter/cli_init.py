@@ -275,17 +275,23 @@ def holiday_names(country: str, year: int | None = None, locale: str = STARTER_L
     """The English names of ``country``'s public holidays in ``year`` (default: this one), by date,
     when :data:`~greeter.starter_countries.HOLIDAYS` has no example for it in ``locale`` (else none,
     not asked): the config then lists them for ``holiday:``. None either where the library has no
-    calendar."""
+    calendar, nor a day of mourning (:mod:`greeter.mourning_days`): no starter offers a greeting on it."""
     if starter_countries.examples_for(country, locale):
         return ()
     from datetime import date
 
     from greeter.holiday_tables import greeted_days_of, has_calendar
+    from greeter.mourning_days import mourned
 
     if not has_calendar(country):
         return ()
     table = greeted_days_of(country, year or date.today().year)
-    names = (h.names[0] for day in sorted(table) for h in table[day] if not h.substitute)
+    names = (
+        h.names[0]
+        for day in sorted(table)
+        for h in table[day]
+        if not h.substitute and mourned(country, h.names) is None  # Armenia's 24 April: never offered
+    )
     return tuple(dict.fromkeys(names))
 
 
@@ -456,13 +462,44 @@ def requested_locale(asked: str, languages: Sequence[str]) -> tuple[str, str, st
                 param_hint="'--locale'",
             )
         raise click.BadParameter(
-            f"{asked!r}: the starter's letters are in {', '.join(languages)}", param_hint="'--locale'"
+            f"{asked!r}: the starter's letters are in {', '.join(languages)}{_elsewhere(language)}",
+            param_hint="'--locale'",
         )
     written = one_subtag(canonical)
     territory = Locale.parse(canonical).territory
     own = starter_countries.LANGUAGES[language].country
     country = territory if territory and territory != own.split("-")[0] else None
     return language, written, country
+
+
+def _elsewhere(language: str) -> str:
+    """What to start with instead for a language the starter has no letters in, where it can tell.
+
+    ``--locale az`` (or ``hy``, ``ka``) said only which languages the starter has: a Baku office
+    did not learn that ``--country AZ`` starts its project (Russian letters, Azerbaijan's
+    holidays) nor that ``defaults.fallback_locales`` writes its ``az`` clients in a language that
+    has letters. The country is the language's own (Babel's likely territory: az → AZ), if greeter
+    knows its time zones.
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    from greeter.country_zones import zones_of
+
+    likely = str(get_global("likely_subtags").get(language, ""))
+    country = likely.rsplit("_", 1)[-1] if likely.count("_") else ""
+    fallback = (
+        f"; {language} clients get letters in a starter language with"
+        f" defaults.fallback_locales: {{{language}: ru}} (or en)"
+    )
+    if not country.isalpha() or not country.isupper() or not zones_of(country):
+        return fallback if likely else ""
+    try:
+        named = Locale("en").territories.get(country, country)
+    except UnknownLocaleError:
+        named = country
+    start = f"; for a project in {named} start with --country {country} (its holidays, Russian letters)"
+    return start + fallback
 
 
 def in_the_way(target: Path, files: Sequence[StarterFile]) -> list[str]:

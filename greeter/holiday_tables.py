@@ -37,7 +37,7 @@ import contextlib
 import json
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import metadata
@@ -53,8 +53,10 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: only in Cyrillic: :func:`_serbian_latin`; the fifth, which kept the library's "(estimated)"
 #: in the names: :func:`unmarked`; the sixth, which did not keep the years of each country's
 #: decreed moved days: :func:`decreed_years`; the seventh, which had only the public holidays, not
-#: the days of the library's other categories: :attr:`Holiday.day_off`) is ignored and rewritten.
-_FORMAT = 8
+#: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
+#: a day's names across languages by their place, not by what they translate: :func:`_paired`) is
+#: ignored and rewritten.
+_FORMAT = 9
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -355,9 +357,7 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
-        lists = [by_language.get_list(day) for by_language in named]
-        if any(len(names) != len(lists[0]) for names in lists):
-            lists = lists[:1]  # the languages disagree on how many: keep the first, unpaired
+        lists = _paired([by_language.get_list(day) for by_language in named], named)
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
         table[day] = tuple(_holiday(names, moved, estimates) for names in zip(*lists, strict=True))
@@ -400,14 +400,75 @@ def _other_categories(
     marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
     found: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
-        lists = [by_language.get_list(day) for by_language in named]
-        if any(len(names) != len(lists[0]) for names in lists):
-            lists = lists[:1]
+        lists = _paired([by_language.get_list(day) for by_language in named], named)
         made = (
             _holiday(names, labels[: len(lists)], marks[: len(lists)]) for names in zip(*lists, strict=True)
         )
         found[day] = tuple(replace(h, day_off=False) for h in made if not h.substitute)
     return found
+
+
+def _paired(lists: Sequence[Sequence[str]], entities: Sequence[Any]) -> list[list[str]]:
+    """A day's names in each language (``lists``, from ``entities`` in order), each in the first's order.
+
+    The library sorts each language's names of a day by themselves, so when two holidays share a
+    day the same position names two holidays: Azerbaijan's 28 May 2026 is «Eid al-Adha,
+    Independence Day» in English and «Müstəqillik Günü, Qurban bayramı» in Azerbaijani, and the
+    starter titled Independence Day «Курбан-байрам» in Ukrainian. Names are matched by the
+    holiday each translates (:func:`_meaning`); a day whose names cannot all be matched so keeps
+    the first language's alone, unpaired.
+    """
+    first = [str(n) for n in lists[0]]
+    if any(len(names) != len(first) for names in lists):
+        return [first]  # the languages disagree on how many
+    if len(first) < 2:
+        return [[str(n) for n in names] for names in lists]
+    meant = _meaning(entities[0])
+    keys = [meant(name) for name in first]
+    if len(set(keys)) != len(keys):
+        return [first]
+    result = [first]
+    for names, entity in zip(lists[1:], entities[1:], strict=True):
+        means = _meaning(entity)
+        by_key = {means(str(name)): str(name) for name in names}
+        if set(by_key) != set(keys):
+            return [first]
+        result.append([by_key[key] for key in keys])
+    return result
+
+
+def _meaning(entity: Any) -> Callable[[str], str]:
+    """What a name of ``entity``'s language translates: the library's msgid (the name in its code).
+
+    The library names a holiday ``tr(msgid)`` through gettext, and a label around it
+    (``tr("%s (estimated)") % tr(name)``); this reads its catalogs backwards. A name no catalog
+    gives is its own msgid (the calendar's own language, untranslated).
+    """
+    catalogs: list[dict[Any, Any]] = []
+    translations = getattr(entity.tr, "__self__", None)  # gettext's own function: not translated
+    while translations is not None:
+        catalogs.append(getattr(translations, "_catalog", {}))
+        translations = getattr(translations, "_fallback", None)
+    back: dict[str, str] = {}
+    labels: list[tuple[re.Pattern[str], str]] = []
+    for catalog in reversed(catalogs):  # the entity's own last: it wins over its parent's
+        for msgid, msgstr in catalog.items():
+            if not isinstance(msgid, str) or not msgid or not isinstance(msgstr, str):
+                continue
+            back[msgstr] = msgid
+            if msgstr.count("%s") == 1:
+                labels.append((re.compile(re.escape(msgstr).replace("%s", "(.+)")), msgid))
+
+    def meaning(name: str) -> str:
+        if name in back:
+            return back[name]
+        for label, msgid in labels:
+            found = label.fullmatch(name)
+            if found is not None:
+                return msgid.replace("%s", back.get(found[1], found[1]))
+        return name
+
+    return meaning
 
 
 def _holiday(
@@ -559,16 +620,15 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
     day, index = found
     entity = _entity(country)
     offered = tuple(getattr(entity, "supported_languages", ()) or ())
-    on_day = table[day]
+    holiday = table[day][index]
     categories: tuple[str, ...] = ()
-    listed: list[str] = []
-    if not on_day[index].day_off:  # another category's (Ukraine's workday): asked of those alone
+    if not holiday.day_off:  # another category's (Ukraine's workday): asked of those alone
         categories = tuple(c for c in getattr(entity, "supported_categories", ()) if c in _GREETED_CATEGORIES)
-        first = _entity(country, year=year, language=_languages(entity)[0], categories=categories)
-        listed = [str(n) for n in first.get_list(day)]
-        index = next((i for i, n in enumerate(listed) if n in on_day[index].names), -1)
-        if index < 0:
-            return {}
+    first = _entity(country, year=year, language=_languages(entity)[0], categories=categories)
+    listed = [str(n) for n in first.get_list(day)]
+    index = next((i for i, n in enumerate(listed) if {n, unmarked(country, n)} & set(holiday.names)), -1)
+    if index < 0:
+        return {}
     said: dict[str, str] = {}
     for language in languages:
         asked = next(
@@ -576,10 +636,10 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
         )
         if asked is None:
             continue
-        names = _entity(country, year=year, language=asked, categories=categories).get_list(day)
-        expected = len(listed) if categories else len(on_day)
-        if len(names) == expected:
-            said[language] = str(names[index])
+        named = _entity(country, year=year, language=asked, categories=categories)
+        names = _paired([listed, named.get_list(day)], [first, named])
+        if len(names) == 2:
+            said[language] = names[1][index]
     return said
 
 

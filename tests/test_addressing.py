@@ -287,7 +287,7 @@ def test_decline_special_names(contact: Contact, case: str, parts: str, expected
 @pytest.mark.parametrize(
     ("contact", "case", "parts", "expected"),
     [
-        # No explicit gender and no patronymic: pytrovich's detector on the surname, then the first name.
+        # No explicit gender and no patronymic: pytrovich's detector on the surname, then the name lists.
         (person("Иван"), "dative", "first", "Ивану"),
         (person("Иван", "", "Иванов"), "dative", "full", "Ивану Иванову"),
         (person("Саша", "", "Иванова"), "dative", "full", "Саше Ивановой"),
@@ -300,6 +300,15 @@ def test_decline_special_names(contact: Contact, case: str, parts: str, expected
         (person("Женя", "", "Шевчук"), "dative", "full", "Жене Шевчук"),  # Шевчуку (m) ≠ Шевчук (f)
         (person("Саша", "", "Черных"), "genitive", "full", "Саши Черных"),
         (person("Мишель"), "dative", "first", "Мишель"),  # Мишелю (m) ≠ Мишель (f)
+        # A first name no list gives a gender says none: pytrovich's ending rule called the Georgian
+        # woman's Тамар male («Тамару Капанадзе», «Тамара»). Тамар stays as written, as for a woman.
+        (person("Тамар", "", "Капанадзе"), "dative", "full", "Тамар Капанадзе"),
+        (person("Тамар", "", "Капанадзе"), "genitive", "first", "Тамар"),
+        (person("Тамар", "", "Капанадзе", F), "dative", "full", "Тамар Капанадзе"),
+        (person("Гулнар", "", "Ким"), "instrumental", "full", "Гулнар Ким"),
+        # A name the lists know still says its gender: Давид and Никита are men's.
+        (person("Давид", "", "Капанадзе"), "dative", "full", "Давиду Капанадзе"),
+        (person("Никита", "", "Ким"), "dative", "full", "Никите Киму"),
         # An explicit gender settles it.
         (person("Женя", "", "Шевчук", M), "dative", "full", "Жене Шевчуку"),
         (person("Женя", "", "Шевчук", F), "dative", "full", "Жене Шевчук"),

@@ -28,7 +28,7 @@ _RUSSIAN: Final = "абвгдеёжзийклмнопрстуфхцчшщъыь�
 #: Each language's letters beyond ASCII (lower case), for those written in Latin letters; the whole
 #: alphabet for those written in Cyrillic. The languages whose text the code pages ``encoding: auto``
 #: tells apart carry (:data:`greeter.sources.csv_source._CODE_PAGES`): Central European (cp1250),
-#: Baltic (cp1257), Western (Latin-1) and Cyrillic (cp1251, KOI8-R, cp866).
+#: Baltic (cp1257), Turkish (cp1254), Western (Latin-1) and Cyrillic (cp1251, KOI8-R, cp866).
 ALPHABETS: Final[Mapping[str, str]] = {
     "hu": "áéíóöőúüű",
     "et": "äöõüšž",
@@ -40,6 +40,8 @@ ALPHABETS: Final[Mapping[str, str]] = {
     "sl": "čćšž",
     "hr": "čćđšž",  # and Serbian and Bosnian in Latin letters
     "ro": "ăâîșțşţ",
+    "tr": "âçğıîöşûü",
+    "az": "çəğıöşü",
     "sq": "çë",
     "de": "äöüß",
     "fr": "àâæçéèêëîïôœùûüÿ",

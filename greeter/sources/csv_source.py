@@ -27,8 +27,13 @@ _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
 
 #: The legacy code pages ``encoding: auto`` tells apart: Russian (cp1251, KOI8-R, DOS cp866),
 #: Central European (cp1250: Hungarian, Serbian Latin, Croatian, Polish, Czech), Baltic (cp1257:
-#: Estonian, Lithuanian, Latvian), Western (Latin-1), and UTF-16 (Excel's "Unicode text").
-_CODE_PAGES = ["cp1251", "cp1250", "cp1257", "koi8_r", "cp866", "utf_16", "latin_1"]
+#: Estonian, Lithuanian, Latvian), Turkish (cp1254: Turkish, Azerbaijani), UTF-16 (Excel's "Unicode
+#: text"), and last Western (Latin-1), which reads any bytes: a fallback, warned about (:func:`read_rows`).
+_CODE_PAGES = ["cp1251", "cp1250", "cp1257", "koi8_r", "cp866", "utf_16", "cp1254", "latin_1"]
+#: The bytes of Windows-1254's own letters (Ğ İ Ş ğ ı ş), which Latin-1 reads as Ð Ý Þ ð ý þ…
+_TURKISH_OWN = frozenset(b"\xd0\xdd\xde\xf0\xfd\xfe")
+#: …and of the letters the two share that Turkish and Azerbaijani write (Ç Ö Ü ç ö ü).
+_TURKISH_SHARED = frozenset(b"\xc7\xd6\xdc\xe7\xf6\xfc")
 #: Code pages this close in charset-normalizer's chaos (0…1) are a tie: a coin toss, warned about.
 _CLOSE_CHAOS = 0.05
 _WORDS = re.compile(r"[\s;,|]+")
@@ -108,11 +113,15 @@ def _code_page(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Ri
 
     from greeter.sources.alphabets import fit
 
-    matches = list(from_bytes(head, cp_isolation=_CODE_PAGES))
+    turkish = _turkish(head)
+    # Without its own letters' bytes cp1254 reads the text as Latin-1 does (and charset-normalizer
+    # files identical readings under one name): it is no evidence then, only another name.
+    pages = _CODE_PAGES if turkish else [page for page in _CODE_PAGES if page != "cp1254"]
+    matches = list(from_bytes(head, cp_isolation=pages))
     if not matches:
         raise ContactsError("cannot tell the text encoding")
     least = min(m.chaos for m in matches)
-    near = [m for m in matches if m.chaos <= least + _CLOSE_CHAOS]
+    near = [m for m in matches if m.chaos <= least + _CLOSE_CHAOS or (turkish and m.encoding == "cp1254")]
     if len(near) > 1:
         fits = {m.encoding: fit(str(m), languages) for m in near}
         most = max(fits.values())
@@ -131,6 +140,36 @@ def _code_page(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Ri
         word, reads = next(((a, b) for a, b in pairs if a != b), (text, other))
         rivals.append((str(rival.encoding), word, reads))
     return str(best.encoding), rivals
+
+
+def _turkish(head: bytes) -> bool:
+    """Whether ``head`` may be Windows-1254: its reading then faces the others' words, however it scores.
+
+    charset-normalizer scores an Azerbaijani export's «İsmayıl Şükür oğlu» less
+    well in cp1254 than in Latin-1 (its «Ýsmayýl Þükür oðlu»: gender lost,
+    column names garbled). When cp1254's own letters' bytes appear among the
+    ü ö ç Turkish shares with Latin-1, the words settle it (:func:`fit`):
+    an Icelandic «Þórður Björk» stays Latin-1, its ó no Turkish letter.
+    """
+    return not _TURKISH_OWN.isdisjoint(head) and not _TURKISH_SHARED.isdisjoint(head)
+
+
+def latin_1_warning(path: Path, text: str) -> Problem:
+    """The warning when ``encoding: auto`` fell back to Latin-1, which reads any bytes as some letters.
+
+    Latin-1 is no guess but what is left when no other code page fits: a
+    file in one ``encoding: auto`` does not know is read as it without an
+    error, its names wrong. The first word beyond ASCII shows what is at stake.
+    """
+    word = next((w for w in _WORDS.split(text) if not w.isascii()), "")
+    word = word if len(word) <= 40 else word[:39] + "…"
+    shown = f" ({word!r} is one of its words)" if word else ""
+    message = (
+        f"encoding: auto read this file as Latin-1 (Western European), the fallback when no code page it"
+        f" knows fits{shown}; if names look wrong, set contacts.encoding to the export's code page"
+        f" (e.g. encoding: cp1254 for Turkish or Azerbaijani), else set encoding: latin_1 to silence this"
+    )
+    return Problem(str(path), "contacts.encoding", message, kind="column", severity="warning")
 
 
 def detect_encoding(head: bytes) -> str:
@@ -154,7 +193,8 @@ def encoding_warning(path: Path, encoding: str, rivals: list[Rival]) -> Problem:
 #: The encodings' names as a marketer knows them (Excel's "Save as" and the CRMs' export dialogs).
 _SPOKEN = {
     "utf-8": "UTF-8", "cp1251": "Windows-1251", "cp1250": "Windows-1250", "cp1257": "Windows-1257",
-    "koi8-r": "KOI8-R", "cp866": "DOS cp866", "utf-16": "UTF-16", "iso8859-1": "Latin-1",
+    "cp1254": "Windows-1254", "koi8-r": "KOI8-R", "cp866": "DOS cp866", "utf-16": "UTF-16",
+    "iso8859-1": "Latin-1",
 }  # fmt: skip
 
 
@@ -336,6 +376,8 @@ def read_rows(
             read_as.append(enc)
         if rivals and notes is not None:
             notes.append(encoding_warning(path, enc, rivals))
+        elif encoding == "auto" and _codec(enc) == "iso8859-1" and notes is not None and what == "contacts":
+            notes.append(latin_1_warning(path, head.decode(enc)))
         if encoding != "auto" and notes is not None and what == "contacts":
             wrong = undecodable(head, enc, whole=len(head) < SNIFF_BYTES)
             if wrong is not None:  # names would be read with "�" in them: say which encoding it is

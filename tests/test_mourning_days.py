@@ -1,0 +1,98 @@
+"""Days of mourning are never greeted unwarned, and ``init`` says what to start a language it lacks with.
+
+Azerbaijan's calendar lists "Martyrs' Day" (20 January, national mourning for Black January)
+among its holidays, and ``check`` passed an occasion greeting it; the Armenian starter listed the
+genocide-remembrance days among the holidays to greet. And ``init --locale az`` said only which
+languages the starter has, not that ``--country AZ`` starts a Baku office's project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from greeter.cli import main
+from greeter.cli_init import holiday_names
+
+NOW = "2027-01-05T12:00:00+04:00"
+
+
+def _az_project(tmp_path: Path, holiday: str) -> Path:
+    folder = tmp_path / "az"
+    done = CliRunner().invoke(main, ["init", str(folder), "--country", "AZ"])
+    assert done.exit_code == 0, done.output
+    config = folder / "greeter.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert '    holiday: "Spring Festival"\n' in text
+    config.write_text(
+        text.replace('    holiday: "Spring Festival"\n', f'    holiday: "{holiday}"\n'), "utf-8"
+    )
+    return config
+
+
+def test_check_warns_an_occasion_greeting_a_day_of_mourning(tmp_path: Path) -> None:
+    config = _az_project(tmp_path, "Martyrs' Day")
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert result.exit_code == 0, result.output
+    assert (
+        "\"Martyrs' Day\" in AZ (Martyrs' Day, 20.01) is a day of mourning, not a holiday to greet:"
+        " a greeting on it is a blunder; remove this occasion"
+    ) in result.stderr, result.stderr
+    assert "occasions." in result.stderr.split("is a day of mourning")[0].rsplit("\n", 1)[-1]
+
+
+def test_the_own_language_name_of_a_day_of_mourning_is_warned_too(tmp_path: Path) -> None:
+    config = _az_project(tmp_path, "Ümumxalq hüzn günü")
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert "is a day of mourning" in result.stderr, result.stderr
+
+
+def test_a_holiday_to_greet_is_not_warned_as_mourning(tmp_path: Path) -> None:
+    config = _az_project(tmp_path, "Spring Festival")
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW])
+    assert "mourning" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("country", ["AM", "TM"])
+def test_no_starter_offers_a_day_of_mourning(country: str) -> None:
+    """Armenia's genocide-remembrance days were among the names its starter offered to greet."""
+    from greeter.mourning_days import MOURNING_DAYS, mourned
+
+    offered = holiday_names(country, 2026)
+    assert offered, country
+    assert not set(offered) & MOURNING_DAYS[country]
+    assert mourned(country, offered) is None
+
+
+def test_the_table_names_days_the_library_has() -> None:
+    """Each name is the library's (a renamed day would silently be greeted again)."""
+    from greeter.holiday_tables import greeted_days_of
+    from greeter.mourning_days import MOURNING_DAYS
+
+    for country, names in MOURNING_DAYS.items():
+        have = {
+            n
+            for year in (2025, 2026)
+            for hs in greeted_days_of(country, year).values()
+            for h in hs
+            for n in h.names
+        }
+        assert names <= have, (country, names - have)
+
+
+@pytest.mark.parametrize(
+    ("locale", "country", "named"),
+    [("az", "AZ", "Azerbaijan"), ("hy", "AM", "Armenia"), ("ka", "GE", "Georgia")],
+)
+def test_a_language_without_letters_is_told_its_country_and_fallback_locales(
+    tmp_path: Path, locale: str, country: str, named: str
+) -> None:
+    done = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--locale", locale])
+    assert done.exit_code == 2
+    said = " ".join(done.stderr.replace("│", "").split())
+    assert f"'{locale}': the starter's letters are in ru, de, en, et, hu, sr, uk;" in said
+    assert f"for a project in {named} start with --country {country} (its holidays, Russian letters)" in said
+    assert f"defaults.fallback_locales: {{{locale}: ru}} (or en)" in said
+    assert not (tmp_path / "p").exists()
