@@ -157,6 +157,13 @@ def approve_range(
                 send_days.append(item.send_at.date())
         known = inputs.approvals or {}
         result.already = sum(1 for key, digest in chosen if known.get(key) == digest)
+        # Approving is planning from this journal, as a send is: recorded, so that the plan the
+        # reviewer signed starts where later plans start. Unrecorded, a first send after a few days
+        # without runs took itself for the journal's first plan, started its occasions
+        # catch_up_days before *its* day, and dropped a past occasion the approved letter carried
+        # (a 17 December first deal merged into a 30 December birthday letter): no row, and the
+        # approval withdrawn — where daily runs in between kept it.
+        journal.record_occasions(inputs.occasion_since)
         result.approved = journal.approve(chosen, by, now)
         if send_days:
             result.leaving = (min(send_days), max(send_days))
