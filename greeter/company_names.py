@@ -126,7 +126,7 @@ from typing import Any, Final
 from greeter.addressing import decline, gender_of
 from greeter.company_cells import unmangled
 from greeter.contacts import Contact, Gender
-from greeter.names import normalise_case
+from greeter.name_case import normalise_case
 from greeter.russian_morph import GRAMMEME, common_readings, inflected
 
 __all__ = [

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, Gender
 from greeter.errors import Problem
+from greeter.name_case import normalise_case
 from greeter.names import (
     FullName,
     first_and_patronymic,
     gender_of,
-    normalise_case,
     patronymic_gender,
     read_full_name,
 )
