@@ -41,6 +41,7 @@ from greeter.contacts import new_contact as _contact
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
+from greeter.name_case import turkic_case
 from greeter.names import (
     FullName,
     first_and_patronymic,
@@ -202,6 +203,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Each e-mail domain's provider it is a typo of (:func:`domain_typo`), or None.
         self._typos: dict[str, str | None] = {}
         self._names: dict[str, str] = {}
+        self._turkic_names: dict[str, str] = {}  # cased by the Turkic rule: an az/tr contact's (turkic_case)
         self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
         #: First-name cells that hold a whole name ("Петрова Анна Сергеевна"): how many of how many
         #: filled, and the first one's row and text, for one warning about the column.
@@ -413,24 +415,24 @@ class RowParser(RowNames, RowDates, RowCodes):
 
         # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
         # (no code to check, no warning to give) no call at all.
-        names = self._names
-        first = names.get(raw := cells.get("first_name", "")) or self._name(raw)
-        patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
-        last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
-        noted = False
-        typed_form: Gender | None = None  # Herr/Frau/Mr/Mrs typed before the first name
-        #: A row greeted without a first name: where its warning goes (the letter's opening is known
-        #: once the row's language and gender are read), why and what to do.
-        nameless: tuple[int, str, str] | None = None
-        # The language first: a full name's order depends on it ("Kovács János"), its warnings stay
-        # where they were in the row's list.
+        # The language first: a full name's order depends on it ("Kovács János"), and a Latin name's
+        # case («QASIMOVA»: Qasımova for an Azerbaijani); its warnings stay where they were in the row's list.
         locale_problems: list[Problem] = []
         locale: str | None = None
         # A code read before without a warning is a look-up; the rest (new, or unusable) :meth:`_locale`.
         if (raw := cells.get("locale", "")) and (locale := self._locales.get(raw)) is None:
             locale = self._locale(raw, line, locale_problems)
+        language = locale or self.default_locale  # how a name of this contact is written
+        names = self._turkic_names if turkic_case(language) else self._names
+        first = names.get(raw := cells.get("first_name", "")) or self._name(raw, language)
+        patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw, language)
+        last = names.get(raw := cells.get("last_name", "")) or self._name(raw, language)
+        noted = False
+        typed_form: Gender | None = None  # Herr/Frau/Mr/Mrs typed before the first name
+        #: A row greeted without a first name: where its warning goes (the letter's opening is known
+        #: once the row's language and gender are read), why and what to do.
+        nameless: tuple[int, str, str] | None = None
         if "full_name" in cells:
-            language = locale or self.default_locale  # how a name of this contact is written
             reading, note = self._full_name(cells["full_name"], language)
             last, first, patronymic = reading.parts
             if note:
