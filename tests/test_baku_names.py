@@ -99,12 +99,16 @@ def test_a_trailing_latin_particle_is_read_as_the_patronymics_whatever_the_local
     assert (read.first_name, read.last_name, read.patronymic) == parts
 
 
-def _load(tmp_path: Path, rows: list[str]) -> tuple[list[Contact], list[str]]:
+def _load(
+    tmp_path: Path, rows: list[str], defaults: Defaults | None = None
+) -> tuple[list[Contact], list[str]]:
     path = tmp_path / "c.csv"
     path.write_text("\n".join(["ID;Email;ФИО;Язык", *rows]) + "\n", encoding="utf-8")
     cols = Columns(id="ID", email="Email", full_name="ФИО", first_name=None, patronymic=None,
                    last_name=None, locale="Язык")  # fmt: skip
-    found, report = load_contacts(ContactsSource(source="csv", path=path, columns=cols), Defaults())
+    found, report = load_contacts(
+        ContactsSource(source="csv", path=path, columns=cols), defaults or Defaults()
+    )
     return found, [str(p).removeprefix(f"{path}:").strip() for p in report.problems]
 
 
@@ -128,6 +132,19 @@ def test_an_english_letter_to_an_azerbaijani_full_name_greets_her_first_name(tmp
         "row 3: ФИО: warning: 'Əliyev Rəşad Elçin oğlu' read as first name 'Rəşad', patronymic 'Elçin oğlu',"
         " last name 'Əliyev' (not in the first name, last name order of 'en' names)",
     ]
+
+
+def test_a_row_without_a_language_is_cased_by_the_default_locales_rule(tmp_path: Path) -> None:
+    rows = [
+        "1;a@example.az;QASIMOVA LEYLA;",
+        "2;b@example.com;INGRID SMITH;en",
+        "3;c@example.az;İSMAYILOV İLKİN;",
+    ]
+    expected = [("Leyla", "Qasımova"), ("Ingrid", "Smith"), ("İlkin", "İsmayılov")]
+    assert [(c.first_name, c.last_name) for c in _load(tmp_path, rows, Defaults(locale="az"))[0]] == expected
+    # an en contact's cell is first name first; QASIMOVA has no letter of its own to say it is Azerbaijani
+    expected = [("Qasimova", "Leyla"), ("Ingrid", "Smith"), ("İsmayılov", "İlkin")]
+    assert [(c.first_name, c.last_name) for c in _load(tmp_path, rows, Defaults(locale="en"))[0]] == expected
 
 
 def test_a_two_word_name_is_warned_about_only_when_no_word_ends_as_a_surname(tmp_path: Path) -> None:

@@ -215,9 +215,11 @@ class RowParser(RowNames, RowDates, RowCodes):
         self._split_patronymic = "patronymic" not in self.pos
         self._with_patronymic = 0
         self._patronymic_sample: tuple[int, str] | None = None
-        #: The language of a row without one (``defaults.locale``; set by the source): the order a
-        #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
-        self.default_locale: str | None = None
+        #: The languages read so far whose names are cased by the Turkic rule (:func:`turkic_case`):
+        #: the codes of the locale column (:meth:`_locale`) and :attr:`default_locale`; a set, so that
+        #: a row asks it for the price of one look-up, not of a call.
+        self._turkic_languages: set[str | None] = set()
+        self._default_locale: str | None = None
         self._default_zone: str | None = None
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
         #: without one (:func:`inferred_country`). None: the country of ``defaults.timezone`` stands for it.
@@ -232,6 +234,19 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
         self.email_owners = IdLog()
+
+    @property
+    def default_locale(self) -> str | None:
+        """The language of a row without one (``defaults.locale``; set by the source): the order a
+        full name is read in depends on it, and the case of a Latin name. None: Russian, as a parser
+        built alone assumes."""
+        return self._default_locale
+
+    @default_locale.setter
+    def default_locale(self, locale: str | None) -> None:
+        self._default_locale = locale
+        if turkic_case(locale):
+            self._turkic_languages.add(locale)
 
     @property
     def default_zone(self) -> str | None:
@@ -422,8 +437,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         # A code read before without a warning is a look-up; the rest (new, or unusable) :meth:`_locale`.
         if (raw := cells.get("locale", "")) and (locale := self._locales.get(raw)) is None:
             locale = self._locale(raw, line, locale_problems)
-        language = locale or self.default_locale  # how a name of this contact is written
-        names = self._turkic_names if turkic_case(language) else self._names
+        language = locale or self._default_locale  # how a name of this contact is written
+        names = self._turkic_names if language in self._turkic_languages else self._names
         first = names.get(raw := cells.get("first_name", "")) or self._name(raw, language)
         patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw, language)
         last = names.get(raw := cells.get("last_name", "")) or self._name(raw, language)
