@@ -127,7 +127,7 @@ from greeter.addressing import decline, gender_of
 from greeter.company_cells import unmangled
 from greeter.company_forms import ABBREVIATIONS, ORGANISATION_FORMS, PERSON_FORMS
 from greeter.contacts import Contact, Gender
-from greeter.names import normalise_case
+from greeter.name_case import normalise_case
 from greeter.russian_morph import GRAMMEME, common_readings, inflected
 
 __all__ = [

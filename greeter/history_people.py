@@ -35,7 +35,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact, email_key
@@ -336,15 +336,24 @@ def _each_its_own(wanted: Sequence[str], words: Sequence[str], starts: bool) -> 
     return all(place(i, set()) for i in range(len(wanted)))
 
 
+#: The dotted capital and the dotless small i of Azerbaijani and Turkish, as the i they pair with.
+_TURKIC_I: Final = str.maketrans({"İ": "i", "ı": "i"})
+
+
 def name_key(text: str) -> str:
     """A name as :func:`named` compares it: words, any case, ё as е, every apostrophe as ``'``.
 
     Why the apostrophes: «To‘xtayev» is spelt with ‘ (U+2018) by one CRM, ʻ by
     another, and typed ``To'xtayev`` (ASCII) by a manager: one name, for
     ``history``, ``preview`` and every ``--contact`` (:func:`named`,
-    :func:`~greeter.history_client.closest_contacts`).
+    :func:`~greeter.history_client.closest_contacts`). And the Turkic i's,
+    İ, I, ı and i, as one: «QASIMOVA» typed on any keyboard is the CRM's
+    «Qasımova», «ISMAYILOV» its «İsmayılov» (casefold alone made İ an i with
+    a combining dot, and left ı as it is).
     """
-    return " ".join(text.casefold().replace("ё", "е").translate(APOSTROPHES_AS_ONE).split())
+    return " ".join(
+        text.translate(_TURKIC_I).casefold().replace("ё", "е").translate(APOSTROPHES_AS_ONE).split()
+    )
 
 
 @lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts

@@ -13,10 +13,7 @@
   explicit gender column both use this one rule. A contact of a language
   without patronymics (Serbian) has none: their first name says it where it
   names one gender only (:func:`gender_of`).
-* Letter case: names typed in capitals or in lower case ("ИВАНОВ ИВАН",
-  "мария") would reach the letter as typed ("Уважаемый ИВАН ПЕТРОВИЧ!").
-  Such a name is written the usual way; a name with any mixed case
-  ("McDonald", "де Голль") is the client's own spelling and is never touched.
+* Letter case is :mod:`greeter.name_case`'s.
 """
 
 from __future__ import annotations
@@ -43,10 +40,10 @@ __all__ = [
     "is_turkic",
     "latin_foreign_name",
     "native_order",
-    "normalise_case",
     "patronymic_gender",
     "read_full_name",
     "split_full_name",
+    "turkic_particle",
     "usual_order",
     "without_brackets",
 ]
@@ -97,6 +94,7 @@ _LATIN_TURKIC_MALE: Final = frozenset({"oglu", "oğlu", "ogly", "oglı", "ogli",
 _LATIN_TURKIC_FEMALE: Final = frozenset(
     {"kyzy", "kyzi", "kızı", "kizi", "qizi", "qızı", "qyzy", "gyzy", "gızı", "gizi"}
 )
+_LATIN_TURKIC_PARTICLES: Final = _LATIN_TURKIC_MALE | _LATIN_TURKIC_FEMALE
 #: Apostrophes of Uzbek Latin (o‘g‘li, oʻgʻli, o'g'li): dropped before the particles are looked up.
 _TURKIC_APOSTROPHES: Final = str.maketrans("", "", "'‘’ʼʻ`")
 #: Cyrillic letters that look like Latin ones, in a word otherwise Latin ("Petrovnа" with a Cyrillic
@@ -108,7 +106,6 @@ _LATIN_LETTER: Final = re.compile(r"[a-zß-öø-ɏ]")
 #: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed.
 _NOT_NAME: Final = re.compile(r"[^\w\s\-'’ʼ.]|[\d_]")
 _LETTERS: Final = re.compile(r"[^\W\d_]+")
-_APOSTROPHES: Final = "'’ʼ"
 
 
 class NameParts(NamedTuple):
@@ -195,6 +192,19 @@ _LATIN_SURNAME_ENDINGS: Final = (
 #: so ending is a surname too; a last word so ending is no surname but the patronymic's place
 #: ("Zhumabaev Serik Bolatuly"), so :func:`_latin_surname_first` reads the two apart.
 _LATIN_TURKIC_SURNAME_ENDINGS: Final = ("uly", "qyzy", "kyzy")
+#: How a surname ends in Russia, Azerbaijan, Georgia and Armenia, in their scripts and in Latin letters:
+#: -ov/-ova and -ev/-eva (-yev, -yeva); Azerbaijani -li/-lı/-lu/-lü and -zadə (Cəfərli, Hüseynzadə);
+#: Georgian -dze and -shvili (Beridze, ბერიძე; Gelashvili, გელაშვილი); Armenian -yan (Petrosyan,
+#: Петросян, Պետրոսյան). A two-word cell whose first word so ends and whose second does not is
+#: surname first, as documented («Nəsibova Şəbnəm»): no guess, so no warning (:attr:`FullName.unconfirmed`).
+_SURNAME_ENDINGS: Final = (
+    "ов", "ова", "ев", "ева", "ov", "ova", "ev", "eva",
+    "li", "lı", "lu", "lü", "ли", "лы", "zadə", "zade", "заде",
+    "dze", "shvili", "дзе", "швили", "ძე", "შვილი",
+    "yan", "ян", "յան",
+)  # fmt: skip
+#: Letters at least before a surname's ending: «Cəfərli», not the first names «Vəli», «Qulu», «Лев».
+_SURNAME_STEM: Final = 3
 
 
 def _language(locale: str | None) -> str:
@@ -316,7 +326,7 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
     first_order = "first name, patronymic, last name" if len(words) > 2 else "first name, patronymic"
     if _is_patronymic(words[1]):
         return FullName(NameParts(" ".join(words[2:]), words[0], words[1]), first_order, "", bracketed)
-    if len(words) > 2 and words[2].lower() in TURKIC_PARTICLES:  # "Гусейн Рашид оглы [Алиев]"
+    if len(words) > 2 and turkic_particle(words[2]):  # "Гусейн Рашид оглы [Алиев]", "Aysel Elçin qızı"
         patronymic = " ".join(words[1:3])
         return FullName(NameParts(" ".join(words[3:]), words[0], patronymic), first_order, "", bracketed)
     if given_first:
@@ -331,7 +341,8 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         first_known, second_known = is_first_name(words[0]), is_first_name(words[1])
         if first_known and not second_known and _language(locale) not in _FAMILY_NAME_FIRST:
             return FullName(NameParts(words[1], words[0], ""), "first name, last name", "", bracketed)
-        unconfirmed = not (first_known or second_known)
+        by_ending = _surname_by_ending(words[0]) and not _surname_by_ending(words[1])  # "Nəsibova Şəbnəm"
+        unconfirmed = not (first_known or second_known or by_ending)
         return FullName(NameParts(words[0], words[1], ""), bracketed=bracketed, unconfirmed=unconfirmed)
     return FullName(NameParts(words[0], words[1], " ".join(words[2:])), bracketed=bracketed)
 
@@ -456,7 +467,7 @@ def _surname_first(words: list[str]) -> bool:
 
     if len(words) > 2 and _is_patronymic(words[2]):
         return True
-    if len(words) > 3 and words[3].lower() in TURKIC_PARTICLES:
+    if len(words) > 3 and turkic_particle(words[3]):  # "Cəfərli Aysel Elçin qızı"
         return True
     return is_first_name(words[1]) and not is_first_name(words[0])
 
@@ -473,7 +484,7 @@ def first_and_patronymic(cell: str) -> tuple[str, str] | None:
     words = cell.split()
     if len(words) == 2 and _is_patronymic(words[1]) and not _is_patronymic(words[0]):
         return words[0], words[1]
-    if len(words) == 3 and words[2].lower() in TURKIC_PARTICLES and not _is_patronymic(words[0]):
+    if len(words) == 3 and turkic_particle(words[2]) and not _is_patronymic(words[0]):
         return words[0], f"{words[1]} {words[2]}"
     return None
 
@@ -503,7 +514,25 @@ def initials_in(text: str) -> str:
 
 def _is_patronymic(word: str) -> bool:
     """Whether one word is a patronymic (-вич, -ич, -вна, -чна, -шна, -ұлы, -қызы), not a lone particle."""
-    return word.lower() not in TURKIC_PARTICLES and patronymic_gender(word, latin=False) is not Gender.UNKNOWN
+    return not turkic_particle(word) and patronymic_gender(word, latin=False) is not Gender.UNKNOWN
+
+
+def turkic_particle(word: str) -> bool:
+    """Whether ``word`` is a Turkic particle written as a word of its own, any case, Cyrillic or Latin.
+
+    «оглы», «кызы», and Azerbaijani «oğlu», «qızı» (also «oglu», «qizi» as a
+    keyboard without ğ and ı types them), Turkish «kızı», Uzbek «o‘g‘li»: the
+    end of a patronymic («Elçin qızı»), wherever the contact's language puts
+    the surname, and never a word to capitalise (:func:`greeter.name_case.normalise_case`).
+    """
+    lower = word.lower()
+    return lower in TURKIC_PARTICLES or lower.translate(_TURKIC_APOSTROPHES) in _LATIN_TURKIC_PARTICLES
+
+
+def _surname_by_ending(word: str) -> bool:
+    """Whether ``word`` ends as a surname does (:data:`_SURNAME_ENDINGS`), after a stem of a few letters."""
+    lower = word.lower()
+    return any(len(lower) - len(end) >= _SURNAME_STEM and lower.endswith(end) for end in _SURNAME_ENDINGS)
 
 
 def _patronymic_words(patronymic: str) -> list[str]:
@@ -760,43 +789,3 @@ def _name_gender(first: str, patronymic_names: bool) -> Gender:
     if len(found) != 1 or said[0] is None:
         return Gender.UNKNOWN
     return Gender(found.pop())
-
-
-def normalise_case(name: str) -> str:
-    """``"АННА-МАРИЯ"`` → "Анна-Мария", ``"гусейн оглы"`` → "Гусейн оглы"; mixed case unchanged.
-
-    Only a name written entirely in capitals or entirely in lower case, with
-    at least two letters and nothing but letters, spaces, hyphens,
-    apostrophes and dots, is re-cased: each word, each hyphenated part and
-    each initial ("И.П.") capitalised; the Turkic particles (оглы, кызы, улы,
-    уулу, кизи, …) lower case after the first word; after an apostrophe, a
-    capital only in the Latin O'Brien / D'Artagnan pattern, not in Дем'ян.
-    The common case — a name written normally — costs two C-level tests.
-    """
-    if not (name.isupper() or name.islower()):
-        return name
-    if sum(len(run) for run in _LETTERS.findall(name)) < 2 or _NOT_NAME.search(name):
-        return name
-    lower = name.lower()
-    out: list[str] = []
-    end = 0
-    previous: re.Match[str] | None = None
-    for run in _LETTERS.finditer(lower):
-        before, word = lower[end : run.start()], run.group()
-        if previous is not None and word in TURKIC_PARTICLES:
-            capital = False
-        elif before and before[-1] in _APOSTROPHES:
-            capital = before in _APOSTROPHES and _latin_initial(lower, previous)
-        else:
-            capital = True
-        out.append(before + (word[:1].upper() + word[1:] if capital else word))
-        end, previous = run.end(), run
-    out.append(lower[end:])
-    return "".join(out)
-
-
-def _latin_initial(text: str, run: re.Match[str] | None) -> bool:
-    """Whether ``run`` is one Latin letter starting a word, as the O of O'Brien."""
-    if run is None or len(run.group()) != 1 or not run.group().isascii():
-        return False
-    return run.start() == 0 or text[run.start() - 1] in " -"

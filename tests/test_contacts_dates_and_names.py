@@ -325,6 +325,6 @@ def test_a_full_name_column_in_capitals_is_written_the_usual_way(tmp_path: Path)
     ],
 )
 def test_normalise_case(name: str, expected: str) -> None:
-    from greeter.names import normalise_case
+    from greeter.name_case import normalise_case
 
     assert normalise_case(name) == expected

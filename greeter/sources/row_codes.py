@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from greeter.countries import parse_country
 from greeter.errors import Problem
+from greeter.name_case import turkic_case
 from greeter.sources.caches import remember
 from greeter.sources.quote import quoted
 from greeter.sources.yes_no import read_yes_no
@@ -38,6 +39,7 @@ class RowCodes:
     pos: dict[str, int]
     _locales: dict[str, str | None]
     _locale_why: dict[str, str]
+    _turkic_languages: set[str | None]
     _tags: dict[str, frozenset[str]]
 
     if TYPE_CHECKING:  # the parser's own, which locates a cell's problem
@@ -81,6 +83,8 @@ class RowCodes:
                 why, value = "", named
             hint = locale_hint(raw) if why else ""
             self._locales[raw] = None if why else value
+            if not why and turkic_case(value):  # «QASIMOVA» of this language is «Qasımova»
+                self._turkic_languages.add(value)
             self._locale_why[raw] = (
                 f"{why} ({hint}); the default applies" if hint else f"{why}; the default applies"
             )

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, Gender
 from greeter.errors import Problem
+from greeter.name_case import normalise_case, turkic_case
 from greeter.names import (
     FullName,
     first_and_patronymic,
     gender_of,
-    normalise_case,
     patronymic_gender,
     read_full_name,
 )
@@ -51,6 +51,7 @@ class RowNames:
     header: list[str]
     pos: dict[str, int]
     _names: dict[str, str]
+    _turkic_names: dict[str, str]
     _full_names: dict[tuple[str, str | None], tuple[FullName, str]]
     _pictured: dict[str, str]
     _impersonal: dict[tuple[str | None, Gender | None, str, str], str]
@@ -77,7 +78,7 @@ class RowNames:
         known = self._full_names.get((raw, locale))
         if known is not None:
             return known
-        text = self._name(raw)
+        text = self._name(raw, locale)
         reading = read_full_name(text, locale)
         return remember(self._full_names, (raw, locale), (reading, full_name_note(text, reading, locale)))
 
@@ -219,17 +220,22 @@ class RowNames:
         )
         problems.append(self._problem(line, "gender", message, "warning"))
 
-    def _name(self, raw: str) -> str:
+    def _name(self, raw: str, locale: str | None = None) -> str:
         """A name cell with its spaces collapsed and its case made usual (cached: names repeat).
+
+        Usual for a contact of ``locale``: an Azerbaijani's «QASIMOVA» is «Qasımova»
+        (:func:`~greeter.name_case.normalise_case`), cached apart from other contacts'.
 
         Emoji and pictographs are left out («Анна 🌸» is «Анна»; «😀» no name),
         and the cell noted in :attr:`_pictured` for its rows' warnings: found
         here, once per distinct cell, a clean export pays nothing per row.
         """
-        name = self._names.get(raw)
+        names = self._turkic_names if turkic_case(locale) else self._names
+        name = names.get(raw)
         if name is None:
             text, removed = without_pictographs(raw)
+            cased = normalise_case(" ".join(text.split()), locale)
             if removed:
-                self._pictured[raw] = pictograph_note(raw, normalise_case(" ".join(text.split())), removed)
-            name = remember(self._names, raw, normalise_case(" ".join(text.split())))
+                self._pictured[raw] = pictograph_note(raw, cased, removed)
+            name = remember(names, raw, cased)
         return name

@@ -41,6 +41,7 @@ from greeter.contacts import new_contact as _contact
 from greeter.countries import parse_country
 from greeter.country_zones import country_zone, zone_country
 from greeter.errors import ContactsError, Problem
+from greeter.name_case import turkic_case
 from greeter.names import (
     FullName,
     first_and_patronymic,
@@ -202,6 +203,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Each e-mail domain's provider it is a typo of (:func:`domain_typo`), or None.
         self._typos: dict[str, str | None] = {}
         self._names: dict[str, str] = {}
+        self._turkic_names: dict[str, str] = {}  # cased by the Turkic rule: an az/tr contact's (turkic_case)
         self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
         #: First-name cells that hold a whole name ("Петрова Анна Сергеевна"): how many of how many
         #: filled, and the first one's row and text, for one warning about the column.
@@ -213,9 +215,11 @@ class RowParser(RowNames, RowDates, RowCodes):
         self._split_patronymic = "patronymic" not in self.pos
         self._with_patronymic = 0
         self._patronymic_sample: tuple[int, str] | None = None
-        #: The language of a row without one (``defaults.locale``; set by the source): the order a
-        #: full name is read in depends on it. None: Russian, as a parser built alone assumes.
-        self.default_locale: str | None = None
+        #: The languages read so far whose names are cased by the Turkic rule (:func:`turkic_case`):
+        #: the codes of the locale column (:meth:`_locale`) and :attr:`default_locale`; a set, so that
+        #: a row asks it for the price of one look-up, not of a call.
+        self._turkic_languages: set[str | None] = set()
+        self._default_locale: str | None = None
         self._default_zone: str | None = None
         #: ``defaults.country`` (set by the source): a zone of its country infers no country for a row
         #: without one (:func:`inferred_country`). None: the country of ``defaults.timezone`` stands for it.
@@ -230,6 +234,19 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Each address seen, folded: the ordinal of its contact's id in :attr:`email_owners`.
         self.seen_emails = SeenIndex()
         self.email_owners = IdLog()
+
+    @property
+    def default_locale(self) -> str | None:
+        """The language of a row without one (``defaults.locale``; set by the source): the order a
+        full name is read in depends on it, and the case of a Latin name. None: Russian, as a parser
+        built alone assumes."""
+        return self._default_locale
+
+    @default_locale.setter
+    def default_locale(self, locale: str | None) -> None:
+        self._default_locale = locale
+        if turkic_case(locale):
+            self._turkic_languages.add(locale)
 
     @property
     def default_zone(self) -> str | None:
@@ -413,24 +430,24 @@ class RowParser(RowNames, RowDates, RowCodes):
 
         # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
         # (no code to check, no warning to give) no call at all.
-        names = self._names
-        first = names.get(raw := cells.get("first_name", "")) or self._name(raw)
-        patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw)
-        last = names.get(raw := cells.get("last_name", "")) or self._name(raw)
-        noted = False
-        typed_form: Gender | None = None  # Herr/Frau/Mr/Mrs typed before the first name
-        #: A row greeted without a first name: where its warning goes (the letter's opening is known
-        #: once the row's language and gender are read), why and what to do.
-        nameless: tuple[int, str, str] | None = None
-        # The language first: a full name's order depends on it ("Kovács János"), its warnings stay
-        # where they were in the row's list.
+        # The language first: a full name's order depends on it ("Kovács János"), and a Latin name's
+        # case («QASIMOVA»: Qasımova for an Azerbaijani); its warnings stay where they were in the row's list.
         locale_problems: list[Problem] = []
         locale: str | None = None
         # A code read before without a warning is a look-up; the rest (new, or unusable) :meth:`_locale`.
         if (raw := cells.get("locale", "")) and (locale := self._locales.get(raw)) is None:
             locale = self._locale(raw, line, locale_problems)
+        language = locale or self._default_locale  # how a name of this contact is written
+        names = self._turkic_names if language in self._turkic_languages else self._names
+        first = names.get(raw := cells.get("first_name", "")) or self._name(raw, language)
+        patronymic = names.get(raw := cells.get("patronymic", "")) or self._name(raw, language)
+        last = names.get(raw := cells.get("last_name", "")) or self._name(raw, language)
+        noted = False
+        typed_form: Gender | None = None  # Herr/Frau/Mr/Mrs typed before the first name
+        #: A row greeted without a first name: where its warning goes (the letter's opening is known
+        #: once the row's language and gender are read), why and what to do.
+        nameless: tuple[int, str, str] | None = None
         if "full_name" in cells:
-            language = locale or self.default_locale  # how a name of this contact is written
             reading, note = self._full_name(cells["full_name"], language)
             last, first, patronymic = reading.parts
             if note:
