@@ -393,6 +393,24 @@ def test_random_bytes_never_crash_the_loader(tmp_path: Path) -> None:
         assert all(p.kind == "column" and p.line is None for p in report.problems if p not in rows)
 
 
+def test_a_row_rejected_for_its_address_does_not_make_its_id_taken(tmp_path: Path) -> None:
+    """A later row with the id of a row rejected for a bad e-mail is loaded, not a duplicate of it
+    (the parser claims an id as it checks it, and releases it when the row's address rejects it)."""
+    lines = [
+        RU_HEADER,
+        "1;not-an-email;Сидоров;Пётр;;;01.01.1970;;;",  # row 2: invalid e-mail (error)
+        "1;petr@example.com;Сидоров;Пётр;;;01.01.1970;;;",  # row 3: loaded
+        "1;again@example.com;Сидоров;Пётр;;;01.01.1970;;;",  # row 4: a duplicate of row 3
+    ]
+    contacts, report = load(write(tmp_path, lines))
+    assert [(c.id, c.row) for c in contacts] == [("1", 3)]
+    assert [(p.line, p.field, p.severity) for p in report.problems] == [
+        (2, "Email", "error"),
+        (4, "ID", "error"),
+    ]
+    assert report.problems[1].message == "duplicate id '1' (first seen on row 3)"
+
+
 def test_seen_index_across_many_flushes_and_merges() -> None:
     from greeter.sources.seen import SeenIndex
 

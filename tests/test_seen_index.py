@@ -25,3 +25,16 @@ def test_seen_index_claim_is_get_then_add_across_flushes() -> None:
         assert index.get(f"client{row}@example.com") == row
     assert index.claim("nobody@example.com", 5) is None
     assert index.get("nobody@example.com") == 5 and len(index) == 70_001
+
+
+def test_seen_index_release_forgets_a_claim_in_the_buffer_and_after_a_flush() -> None:
+    """``release`` undoes the ``claim`` of a row rejected later (the loader claims each id as it checks it),
+    also when that claim filled the buffer and flushed it into a run."""
+    index = SeenIndex()
+    for row in range(2, 40_000):
+        assert index.claim(f"Д-{row}", row) is None
+    index.release("Д-39999")  # in the buffer
+    index.release("Д-32769")  # the claim that flushed the buffer: in a run
+    assert index.get("Д-39999") is None and index.get("Д-32769") is None and index.get("Д-32770") == 32_770
+    assert len(index) == 40_000 - 2 - 2
+    assert index.claim("Д-32769", 7) is None and index.get("Д-32769") == 7

@@ -86,6 +86,9 @@ class RowDates:
                 day = date(int(text[6:]), int(text[3:5]), int(text[:2]))
             except ValueError:
                 day = None
+            else:  # a day of the month read from text[:2] leaves no '/' or '-' there: no order to ask
+                if day not in PLACEHOLDER_DAYS:
+                    return day
         if day is None:
             day = parser.parse(text)
         if (day is None or day in PLACEHOLDER_DAYS) and (empty := no_date(text, day)) is not None:

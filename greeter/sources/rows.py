@@ -20,13 +20,15 @@ gender), :mod:`~greeter.sources.row_dates` and :mod:`~greeter.sources.row_codes`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from operator import itemgetter
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from greeter.config_contacts import ContactsSource
 from greeter.contacts import (
+    ASCII_DOMAIN,
     ASCII_EMAIL,
     Contact,
     Gender,
@@ -99,6 +101,7 @@ _LINE_BREAKS = cell_text.LINE_BREAKS
 _SWALLOWED_ROW = cell_text.SWALLOWED_ROW
 _ZONES = zone_cells.ZONES
 _PLAIN_ADDRESS = ASCII_EMAIL.fullmatch
+_PLAIN_DOMAIN = ASCII_DOMAIN.fullmatch
 
 #: The first word of an export's totals line (see :meth:`RowParser.summary_row`).
 _SUMMARY = re.compile(r"(?i)(итого|всего|total|totals|grand total)\b")
@@ -116,6 +119,11 @@ _STRICT = ("id", "email", "first_name", "patronymic", "last_name", "full_name", 
 #: longer one is a CRM note or a whole record pasted into the field, and 120,000 characters of
 #: "name" made ``check`` spend seconds a row encoding a From: header nobody would accept.
 LONGEST_CELL = 500
+
+
+def _no_cells(cells: Mapping[str, str]) -> tuple[str, ...]:
+    """No name cells: a source without a name column (:attr:`RowParser._name_cells`)."""
+    return ()
 
 
 class RowParser(RowNames, RowDates, RowCodes):
@@ -163,6 +171,11 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Every e-mail column is strict, not only the first: any of them may be the address greeted.
         self._strict = tuple(name for name in _STRICT if name in self.pos) + self._emails[1:]
         self._name_fields = tuple(name for name in NAME_FIELDS if name in self.pos)
+        #: The row's name cells, for the mojibake test (:func:`itemgetter` of one gives the cell itself,
+        #: which ``"".join`` gives back whole; of none, no text).
+        self._name_cells: Callable[[Mapping[str, str]], Iterable[str] | str] = (
+            itemgetter(*self._name_fields) if self._name_fields else _no_cells
+        )
         #: Per name field, the (line, text) of the cells that are UTF-8 read as Latin-1, and of its first
         #: non-ASCII cell that reads right: the column's note says whether the column or some rows are
         #: garbled (:func:`~greeter.sources.garbled_names.garbled_columns`); the advice for one differs
@@ -202,6 +215,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         self._tags: dict[str, frozenset[str]] = {}
         #: Each e-mail domain's provider it is a typo of (:func:`domain_typo`), or None.
         self._typos: dict[str, str | None] = {}
+        #: Whether each domain is a plain address's (:data:`~greeter.contacts.ASCII_DOMAIN`).
+        self._plain_domains: dict[str, bool] = {}
         self._names: dict[str, str] = {}
         self._turkic_names: dict[str, str] = {}  # cased by the Turkic rule: an az/tr contact's (turkic_case)
         self._full_names: dict[tuple[str, str | None], tuple[FullName, str]] = {}
@@ -316,8 +331,9 @@ class RowParser(RowNames, RowDates, RowCodes):
         # Only a row that long can hold a cell that long: one len() for every other row.
         if len(whole) > LONGEST_CELL and (too_long := self._too_long(cells, line)):
             return None, too_long
-        # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") pays for looking closer.
-        if _MOJIBAKE_PAIR.search(whole) is not None and (
+        # Only a row with a UTF-8 byte pair read as Latin-1 ("Ð˜") in its name cells pays for looking
+        # closer (garbled looks at nothing else): searched for in them, not in the whole row.
+        if _MOJIBAKE_PAIR.search("".join(self._name_cells(cells))) is not None and (
             garbled := garbled_names.garbled(cells, line, self._kind, self._garbled_cells, self._problem)
         ):
             return None, garbled
@@ -368,7 +384,8 @@ class RowParser(RowNames, RowDates, RowCodes):
             return None, [
                 self._problem(line, "id", "empty id: every contact needs one (the CRM's client id)")
             ]
-        first_id = self.seen_ids.get(cid)
+        # Recorded on this row if new (released again should the row still be rejected below).
+        first_id = self.seen_ids.claim(cid, line)
         if first_id is not None:
             self.duplicate_ids += 1
             message = f"duplicate id {quoted(cid)} (first seen on row {first_id})"
@@ -385,7 +402,18 @@ class RowParser(RowNames, RowDates, RowCodes):
         else:
             checked: str | None
             listed: tuple[str, ...] | None
-            plain = _PLAIN_ADDRESS(email) is not None  # what read_email_cell says of it, without four calls
+            # What read_email_cell says of a plain address, without four calls; a local part of ASCII
+            # letters and digits is plain, so such an address is as plain as its domain (read once).
+            local, at, domain = email.partition("@")
+            if at and local.isascii() and local.isalnum():
+                domains = self._plain_domains
+                plain = (
+                    domains[domain]
+                    if domain in domains
+                    else remember(domains, domain, _PLAIN_DOMAIN(domain) is not None)
+                )
+            else:
+                plain = _PLAIN_ADDRESS(email) is not None
             if plain:
                 checked, note, listed = email, "", None
             else:
@@ -394,6 +422,7 @@ class RowParser(RowNames, RowDates, RowCodes):
                 message = invalid_address(email, note)
                 later = later_address(cells, self._emails, field) if len(self._emails) > 1 else None
                 if later is None:
+                    self.seen_ids.release(cid)  # a later row with this id is no duplicate of a rejected one
                     return None, [self._problem(line, field, message)]
                 invalid, (field, email, checked, note, listed, passed) = field, later
                 column = self.header[self.pos[field]]
@@ -426,7 +455,6 @@ class RowParser(RowNames, RowDates, RowCodes):
                     shared = email_notes.shared_mailbox(email, owner, self.seen_ids.get(owner))
                     problems.append(self._warn(line, field, shared))
                     email = None
-        self.seen_ids.add(cid, line)
 
         # Names, zones, codes and tags repeat: each is a look-up in a cache, and an empty cell
         # (no code to check, no warning to give) no call at all.

@@ -90,6 +90,24 @@ class SeenIndex:
             self._flush()
         return None
 
+    def release(self, key: str) -> None:
+        """Forget ``key``, recorded by :meth:`claim` for a row that was then rejected after all.
+
+        The row parser claims a row's id as it checks it for a repeat (one call, one hash,
+        not a :meth:`get` and a later :meth:`add`), and a row rejected further on must not
+        make a later row with its id a duplicate. Its bit stays set: a later look-up of a
+        key sharing it only searches, and finds nothing.
+        """
+        h = hash(key)
+        if self._buffer.pop(h, None) is not None:
+            return
+        for keys, rows in self._runs:  # a flush took it along: the claim filled the buffer
+            i = bisect_left(keys, h)
+            if i < len(keys) and keys[i] == h:
+                del keys[i]
+                del rows[i]
+                return
+
     def __len__(self) -> int:
         return len(self._buffer) + sum(len(keys) for keys, _ in self._runs)
 
