@@ -284,6 +284,15 @@ class JournalStateError(JournalError):
     """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
 
 
+class NotAllMovedError(Exception):
+    """Of several moves made at once (:meth:`~greeter.journal_store.JournalStore.mark_all_sent`), one
+    found its row in no state it may leave: the transaction they ran in was rolled back, whole.
+
+    Not a user's error: the caller makes the same writes again one at a time, which
+    says which row it was (:class:`JournalStateError`) or handles it.
+    """
+
+
 class ClaimedNowError(JournalError):
     """An address has a greeting a running sender is handing over: erasing now would race it.
 

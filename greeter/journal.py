@@ -30,7 +30,7 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
-from greeter.errors import ClaimedNowError, JournalError
+from greeter.errors import ClaimedNowError, JournalError, NotAllMovedError
 from greeter.journal_access import sealed, why_read_only, why_unreadable
 from greeter.journal_lock import IDENTITY_NOTICE, SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
@@ -184,6 +184,15 @@ _SKIP_SUPPRESSED_SQL = f"""
                 WHERE {KEY_WHERE} AND state = 'retry'
                     AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 """
+
+
+def _guarded_update(move: Move) -> str:
+    """``move``'s UPDATE, guarded by its source states: it changes no row whose state is not one."""
+    sources = ", ".join(f"'{state}'" for state in move.sources if state in STATES)
+    return (
+        f"UPDATE greetings SET state = :to, updated_at = :now{move.sets}"
+        f" WHERE {KEY_WHERE} AND state IN ({sources})"
+    )
 
 
 def _merged_text(names: Sequence[str]) -> str:
@@ -479,13 +488,8 @@ class Journal(SenderLock, Transitions, OptOuts):
         """
         where = key_params(move.key)
         values = {**where, **move.params, "to": move.to, "now": db_time(move.now)}
-        sources = ", ".join(f"'{state}'" for state in move.sources if state in STATES)
         with self._db(write=True, fsync=move.fsync) as db:
-            cur = db.execute(
-                f"UPDATE greetings SET state = :to, updated_at = :now{move.sets}"
-                f" WHERE {KEY_WHERE} AND state IN ({sources})",
-                values,
-            )
+            cur = db.execute(_guarded_update(move), values)
             if cur.rowcount == 1:
                 return
             row = db.execute(f"SELECT state FROM greetings WHERE {KEY_WHERE}", where).fetchone()
@@ -505,6 +509,27 @@ class Journal(SenderLock, Transitions, OptOuts):
             db.execute(  # not reached; kept so that a check that lets it pass still makes the move
                 f"UPDATE greetings SET state = :to, updated_at = :now{move.sets} WHERE {KEY_WHERE}", values
             )
+
+    def _apply_all(self, shape: Move, each: Sequence[tuple[JournalKey, Mapping[str, Any], datetime]]) -> bool:
+        """:meth:`Transitions._apply_all`: one guarded UPDATE run for every move (``executemany``).
+
+        A round's verdicts are mostly ``sent``: one statement each cost the journal's
+        thread a :class:`Move`'s SQL built again, a transaction context and the
+        statement cache's lookup per letter (callgrind, rounds of 8 claims and 8
+        verdicts: 315,000 instructions a letter, 266,000 with one ``executemany``).
+        Each row still gets its own ``now``. No savepoint: one around the statement
+        copied every page it changed into SQLite's statement journal, which took
+        back two thirds of the saving; a row that was not in a source state
+        (the statement changed fewer rows than it was given) rolls back the
+        transaction instead, whole (:class:`~greeter.errors.NotAllMovedError`).
+        """
+        rows = [
+            {**key_params(key), **params, "to": shape.to, "now": db_time(now)} for key, params, now in each
+        ]
+        with self._db(write=True, fsync=shape.fsync) as db:
+            if db.executemany(_guarded_update(shape), rows).rowcount != len(rows):
+                raise NotAllMovedError(f"{len(rows)} greetings to make {shape.to} at once: one was not")
+        return True
 
     def release(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
         """Give back a claim whose letter never reached DATA (:meth:`JournalStore.release`)."""

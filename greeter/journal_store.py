@@ -548,6 +548,12 @@ class JournalStore(Protocol):
 
     def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None: ...
 
+    def mark_all_sent(self, sent: Sequence[tuple[JournalKey, str, datetime]]) -> bool:
+        """:meth:`mark_sent` of each ``(key, reply, now)`` in one go. False: nothing written (the
+        backend has no quicker way), the caller marks each on its own. One not ``claimed``:
+        :class:`~greeter.errors.NotAllMovedError`, and the transaction it ran in — inside
+        :meth:`batch`, the whole batch — is rolled back."""
+
     def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None: ...
 
     def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None: ...

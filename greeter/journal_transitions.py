@@ -134,13 +134,35 @@ class Transitions(JournalSql):
     def _apply(self, move: Move) -> None:
         """Carry ``move`` out in one transaction (committed before returning)."""
 
+    def _apply_all(self, shape: Move, each: Sequence[tuple[JournalKey, Mapping[str, Any], datetime]]) -> bool:
+        """Make the move ``shape`` (its ``to``, ``sources``, ``sets`` and ``fsync``) of each
+        ``(key, params, now)`` at once: True. Not a :class:`Move` each: a frozen dataclass's
+        ``__init__`` cost ~15,000 instructions a letter, a third of what this saves.
+
+        False: nothing written, the backend has no quicker way than :meth:`_apply` for each (the
+        default). If one of them finds its row in no source state,
+        :class:`~greeter.errors.NotAllMovedError`: the transaction they ran in is rolled back, whole.
+        """
+        del shape, each
+        return False
+
     def mark_sent(self, key: JournalKey, reply: str, now: datetime) -> None:
         """The server answered 250 after DATA: delivered; the stored bytes are dropped."""
+        self._apply(self._sent_move(key, reply, now))
+
+    def mark_all_sent(self, sent: Sequence[tuple[JournalKey, str, datetime]]) -> bool:
+        """:meth:`mark_sent` of each ``(key, reply, now)`` at once (:meth:`_apply_all`)."""
+        if not sent:
+            return True
+        shape = self._sent_move(*sent[0])
+        return self._apply_all(shape, [(key, {"reply": reply}, now) for key, reply, now in sent])
+
+    def _sent_move(self, key: JournalKey, reply: str, now: datetime) -> Move:
         p = self._p
         sets = (
             f", last_reply = {p('reply')}, sent_at = {p('now')}, payload = NULL, send_day = {self._SENT_DAY}"
         )
-        self._apply(Move(key, "sent", ("claimed",), now, sets, {"reply": reply}, fsync=False))
+        return Move(key, "sent", ("claimed",), now, sets, {"reply": reply}, fsync=False)
 
     def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
         """A temporary failure (4xx, connection): claimable again from ``next_attempt_at``."""

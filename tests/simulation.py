@@ -306,6 +306,11 @@ class IndexedJournal:
         return self.journal.claim(key, **kwargs)
 
     mark_sent = _touching("mark_sent")
+
+    def mark_all_sent(self, sent: Sequence[tuple[JournalKey, str, datetime]]) -> bool:
+        self._dirty.update(key for key, _, _ in sent)
+        return bool(self.journal.mark_all_sent(sent))
+
     mark_retry = _touching("mark_retry")
     mark_failed = _touching("mark_failed")
     mark_uncertain = _touching("mark_uncertain")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from greeter import send
 from greeter.calendar_rules import build_calendar, in_window
 from greeter.config_window import SendWindow
-from greeter.errors import JournalStateError
+from greeter.errors import JournalStateError, NotAllMovedError
 from greeter.journal import Journal
 from greeter.journal_store import ClaimRequest
 from greeter.smtp_transport import dot_stuffed
@@ -137,3 +137,35 @@ def test_the_send_window_is_worked_out_once_per_period_and_answers_as_before(
     assert letters > 500 and found_open[0] == 4, (
         f"{found_open[0]} open periods worked out for {letters} letters"
     )
+
+
+def test_a_rounds_sent_verdicts_at_once_leave_the_rows_mark_sent_leaves(tmp_path: Path) -> None:
+    """``mark_all_sent`` (one ``executemany`` for a round's 250s) writes what a ``mark_sent`` each
+    writes, each row at its own moment; one row not ``claimed`` rolls back the transaction, whole."""
+    keys = [(f"c-{i}", "birthday", date(2025, 3, 14)) for i in range(3)]
+    moments = [NOW + timedelta(seconds=i, microseconds=7) for i in range(3)]
+    rows = []
+    for name, at_once in (("one.sqlite", False), ("all.sqlite", True)):
+        journal = Journal.open(str(tmp_path / name), now=NOW)
+        requests = [ClaimRequest(k, f"{k[0]}@example.com", f"<{k[0]}@x>", NOW, (), "h", b"x") for k in keys]
+        assert journal.claim_many(requests, now=NOW) == [True] * 3
+        if at_once:
+            assert journal.mark_all_sent(
+                [(k, f"250 ok {k[0]}", at) for k, at in zip(keys, moments, strict=True)]
+            )
+        else:
+            for k, at in zip(keys, moments, strict=True):
+                journal.mark_sent(k, f"250 ok {k[0]}", at)
+        rows.append([tuple(r) for r in journal._conn.execute("SELECT * FROM greetings ORDER BY contact_id")])
+        journal.close()
+    assert rows[0] == rows[1] and {r[3] for r in rows[1]} == {"sent"}
+
+    journal = Journal.open(str(tmp_path / "moved.sqlite"), now=NOW)
+    requests = [ClaimRequest(k, f"{k[0]}@example.com", f"<{k[0]}@x>", NOW, (), "h", b"x") for k in keys]
+    assert journal.claim_many(requests, now=NOW) == [True] * 3
+    journal.mark_uncertain(keys[1], "no reply", NOW)  # moved meanwhile: no longer claimed
+    with pytest.raises(NotAllMovedError):
+        journal.mark_all_sent([(k, "250 ok", NOW) for k in keys])
+    assert [e.state for e in journal.history()] == ["claimed", "uncertain", "claimed"], "nothing written"
+    assert journal.payload(keys[0]) == b"x"
+    journal.close()
