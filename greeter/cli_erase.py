@@ -153,8 +153,8 @@ def forget(
         outbox_files,
         remove_files,
     )
+    from greeter.erasure_records import ERASURE_REASON, nothing_journaled
     from greeter.errors import ClaimedNowError
-    from greeter.journal_store import ERASURE_REASON, nothing_journaled
     from greeter.runtime import load_inputs
     from greeter.suppression import Intake, from_arguments
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from greeter.contacts import Contact, email_key
-from greeter.journal_store import ERASURE_REASON, Erasure, JournalKey, erased_reason
+from greeter.erasure_records import ERASURE_REASON, Erasure, erased_reason
+from greeter.journal_store import JournalKey
 from greeter.transport import eml_name
 
 if TYPE_CHECKING:

@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from greeter.contacts import Contact, email_key
+from greeter.erasure_records import erasure_day
 from greeter.given_names import APOSTROPHES_AS_ONE
-from greeter.journal_store import Approver, JournalEntry, JournalKey, PersonOptOut, Suppression, erasure_day
+from greeter.journal_store import Approver, JournalEntry, JournalKey, PersonOptOut, Suppression
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.zone_label import iso_seconds, local_time
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
+from greeter.erasure_records import Erasure, erasable, former_addresses
 from greeter.errors import ClaimedNowError, JournalError, NotAllMovedError
 from greeter.journal_access import sealed, why_read_only, why_unreadable
 from greeter.journal_lock import IDENTITY_NOTICE, SenderLock, file_identity
@@ -58,15 +59,12 @@ from greeter.journal_store import (
     STATES,
     Approver,
     ClaimRequest,
-    Erasure,
     JournalEntry,
     JournalKey,
     JournalStore,
     Notice,
     Suppression,
-    erasable,
     expired_why,
-    former_addresses,
     is_baseline,
     planned_state,
     skipped_why,

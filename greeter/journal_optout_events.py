@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from greeter.contacts import email_key
+from greeter.erasure_records import ERASURE_REASON, Erasure
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import ERASURE_REASON, Erasure, OptOutEvent
+from greeter.journal_store import OptOutEvent
 
 __all__ = ["EVENTS_TABLE", "EVENT_COLUMNS", "OptOutEvents"]
 

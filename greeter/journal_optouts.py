@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from greeter.contacts import email_key
+from greeter.erasure_records import erased_reason
 from greeter.journal_optout_events import EVENT_COLUMNS, EVENTS_TABLE, OptOutEvents
-from greeter.journal_store import PersonOptOut, erased_reason
+from greeter.journal_store import PersonOptOut
 
 __all__ = ["PERSON_TABLE", "OptOuts"]
 
@@ -191,13 +192,13 @@ class OptOuts(OptOutEvents):
         """The statement ``forget`` runs in its transaction on the opt-outs of ``email`` and ``contact_ids``.
 
         An erasure request is the person's wish, as an opt-out by hand is: the
-        contact ids it found (:attr:`~greeter.journal_store.Erasure.contact_ids`)
+        contact ids it found (:attr:`~greeter.erasure_records.Erasure.contact_ids`)
         are bound (:meth:`opt_out`), so a CRM that later drops the erased
         address from the cell does not bring the person — and the letters whose
         rows were erased — back. An opt-out there already is kept (its date and
         address: the older evidence), but its reason, free text that may name
         the person (``--reason "called, +7 913 …"``), becomes the fact of the
-        erasure (:func:`~greeter.journal_store.erased_reason`), as the address's
+        erasure (:func:`~greeter.erasure_records.erased_reason`), as the address's
         own entry's does. One statement: the callers run it inside ``forget``'s
         transaction.
         """

@@ -49,6 +49,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greeter.contacts import email_key
+from greeter.erasure_records import Erasure, erasable, former_addresses
 from greeter.errors import ClaimedNowError, JournalError, JournalNewerError, JournalUnavailableError
 from greeter.journal_optouts import OptOuts
 from greeter.journal_pg_base import (
@@ -76,16 +77,7 @@ from greeter.journal_pg_schema import (
     parse_target,
 )
 from greeter.journal_pg_senders import guard_upgrade, mark_connection
-from greeter.journal_store import (
-    INTERRUPTED_REASON,
-    WAIT_FOR_SENDER,
-    ClaimRequest,
-    Erasure,
-    JournalKey,
-    Suppression,
-    erasable,
-    former_addresses,
-)
+from greeter.journal_store import INTERRUPTED_REASON, WAIT_FOR_SENDER, ClaimRequest, JournalKey, Suppression
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
 
 __all__ = ["DEFAULT_LEASE", "PgJournal"]

@@ -18,19 +18,10 @@ from datetime import UTC, date, datetime, time
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from greeter.erasure_records import ERASURE_REASON, Erasure, erased_reason
 from greeter.errors import JournalError
 from greeter.journal_project import PROJECT_TABLE, Project
-from greeter.journal_store import (
-    BASELINE,
-    ERASURE_REASON,
-    REQUEUED,
-    STATES,
-    Erasure,
-    JournalEntry,
-    JournalStore,
-    erased_reason,
-    new_message_key,
-)
+from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore, new_message_key
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),

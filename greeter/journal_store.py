@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from greeter.plan_types import PastGreeting
@@ -42,6 +42,7 @@ from greeter.retention import Purge
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from greeter.erasure_records import Erasure
     from greeter.journal_project import Project
 
 __all__ = [
@@ -52,7 +53,6 @@ __all__ = [
     "REQUEUED",
     "STATES",
     "ClaimRequest",
-    "Erasure",
     "JournalEntry",
     "JournalKey",
     "JournalStore",
@@ -60,56 +60,13 @@ __all__ = [
     "OptOutEvent",
     "PersonOptOut",
     "Suppression",
-    "erasable",
-    "erased_reason",
-    "erasure_day",
-    "former_addresses",
     "is_baseline",
-    "is_erasure",
     "is_requeued",
     "new_message_key",
     "planned_state",
     "skipped_why",
     "stored_states",
 ]
-
-#: The do-not-contact list's reason for an address ``greeter forget`` erased.
-ERASURE_REASON = "erasure request"
-
-#: How :func:`erased_reason` begins: what tells such a reason from an operator's own.
-_ERASED_ON = "erased on "
-
-
-def erased_reason(day: date) -> str:
-    """The reason ``greeter forget`` leaves on an entry it found on the list already.
-
-    That entry's own reason may hold personal data (``suppress --reason "called,
-    +7 913 …"``, a bounce's server reply naming the greeting): erasure keeps the
-    bare address, so the reason becomes the fact and its date alone — the
-    accountability record (GDPR art. 5(2)) — while the entry's ``since`` stays
-    the older evidence of the opt-out.
-    """
-    return f"{_ERASED_ON}{day:%Y-%m-%d}: the address stays on the do-not-contact list"
-
-
-def is_erasure(reason: str) -> bool:
-    """Whether ``reason`` is one ``greeter forget`` wrote (:data:`ERASURE_REASON`, :func:`erased_reason`)."""
-    return reason == ERASURE_REASON or reason.startswith(_ERASED_ON)
-
-
-def erasure_day(reason: str, since: datetime) -> date | None:
-    """The UTC day ``greeter forget`` erased the person an entry of the lists is about, None if
-    it did not (``reason``: the entry's, ``since``: its date). An entry it made is dated that day;
-    one it kept keeps its older date and says the day in its reason (:func:`erased_reason`)."""
-    if reason == ERASURE_REASON:
-        return since.astimezone(UTC).date()
-    if not reason.startswith(_ERASED_ON):
-        return None
-    try:
-        return date.fromisoformat(reason.removeprefix(_ERASED_ON)[:10])
-    except ValueError:
-        return None
-
 
 #: What a sender refused because another holds the SQLite journal's lock is told to do
 #: (:meth:`JournalStore.lock_sender`'s ``busy``): cron's next run or systemd's restart tries again.
@@ -390,82 +347,6 @@ class Approver:
 
     by: str
     at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Erasure:
-    """What ``greeter forget`` erases (or, with ``--dry-run``, would) of one address.
-
-    ``greetings`` are every row of the person's contact ids — those the
-    address was greeted under, and those the contacts source gives it now —
-    and any other row sent to the address: they say who was greeted for what.
-    ``former`` names the ones sent to another address (the person's former
-    one: the CRM changed it), which ``forget`` says, since that address is not
-    put on the list. ``approvals`` counts the reviewed-draft rows of
-    ``contact_ids`` (a draft approved but not sent yet has no greeting row).
-    ``listed`` is the address's do-not-contact entry found before (None: it is
-    added).
-    """
-
-    email: str
-    greetings: tuple[JournalKey, ...]
-    states: tuple[str, ...]
-    approvals: int
-    listed: Suppression | None
-    #: Greetings a running sender holds (``claimed``, its lock or lease alive): nothing is erased then.
-    claimed: tuple[JournalKey, ...] = ()
-    #: The contact ids erased: their greetings and their approvals.
-    contact_ids: tuple[str, ...] = ()
-    #: Of ``greetings``, those sent to another address, with it.
-    former: tuple[tuple[JournalKey, str], ...] = ()
-
-
-def erasable(
-    rows: Iterable[tuple[str, str, date, str | None, str]], email: str, contact_ids: Iterable[str] = ()
-) -> tuple[list[tuple[JournalKey, str]], set[str]]:
-    """The greetings of ``rows`` (contact, occasion, day, address, state) that belong to ``email``.
-
-    A row sent to the address (compared as the do-not-contact list compares,
-    :func:`greeter.contacts.email_key`), and every row of the person's contact
-    ids: those of the rows sent to the address and ``contact_ids`` (the ones
-    the contacts source gives the address now), whatever address a row names
-    — a contact id is the CRM's person, so a greeting to their former address
-    is theirs too. Returns ``[(key, state)]`` and the contact ids.
-    """
-    from greeter.contacts import email_key
-
-    wanted = email_key(email)
-    rows = list(rows)
-    ids = {r[0] for r in rows if r[3] is not None and email_key(r[3]) == wanted} | set(contact_ids)
-    mine = [(r[:3], r[4]) for r in rows if r[0] in ids or (r[3] is not None and email_key(r[3]) == wanted)]
-    return sorted(mine), ids
-
-
-def nothing_journaled(email: str, contact_ids: Iterable[str] = ()) -> Erasure:
-    """What ``forget --dry-run`` would erase where there is no journal yet: no row, the address listed.
-
-    The contact ids the contacts source gives the address are still the person's
-    opt-out (:func:`erasable` with no rows).
-    """
-    from greeter.contacts import email_key
-
-    _, ids = erasable((), email, contact_ids)
-    return Erasure(email=email_key(email), greetings=(), states=(), approvals=0, listed=None,
-                   contact_ids=tuple(sorted(ids)))  # fmt: skip
-
-
-def former_addresses(
-    rows: Iterable[tuple[str, str, date, str | None, str]], email: str, keys: Iterable[JournalKey]
-) -> tuple[tuple[JournalKey, str], ...]:
-    """Of the greetings ``keys``, those ``rows`` say were sent to an address other than ``email``."""
-    from greeter.contacts import email_key
-
-    wanted, chosen = email_key(email), set(keys)
-    return tuple(
-        sorted(
-            (r[:3], r[3]) for r in rows if r[:3] in chosen and r[3] is not None and email_key(r[3]) != wanted
-        )
-    )
 
 
 class JournalStore(Protocol):
@@ -894,14 +775,14 @@ class JournalStore(Protocol):
 
         ``contact_ids``: the ids the contacts source gives the address now. Their
         approvals go too (a draft approved and not sent yet has no greeting row
-        to find the id by), and their greetings, as :func:`erasable` says.
+        to find the id by), and their greetings, as :func:`~greeter.erasure_records.erasable` says.
 
         In one transaction: the address goes on the do-not-contact list
-        (:data:`ERASURE_REASON`, ``now``; an entry already there is kept, its
+        (:data:`~greeter.erasure_records.ERASURE_REASON`, ``now``; an entry already there is kept, its
         date being the older evidence, and its reason — which may name the
-        person — becomes :func:`erased_reason` of ``now``'s UTC day) so the
+        person — becomes :func:`~greeter.erasure_records.erased_reason` of ``now``'s UTC day) so the
         planner never greets it again,
-        and the rows :func:`erasable` picks are deleted. Raises
+        and the rows :func:`~greeter.erasure_records.erasable` picks are deleted. Raises
         :class:`~greeter.errors.ClaimedNowError`, changing nothing, while a running sender holds a
         claim of one of them. ``by``: who erased (``forget --by``), named in its opt-out events.
         """

@@ -41,8 +41,9 @@ from zoneinfo import ZoneInfo
 
 from greeter.console import restored
 from greeter.contacts import addresses_in, email_in_cell, email_key, valid_email
+from greeter.erasure_records import ERASURE_REASON, is_erasure
 from greeter.errors import ContactsError, Problem
-from greeter.journal_store import ERASURE_REASON, JournalStore, PersonOptOut, Suppression, is_erasure
+from greeter.journal_store import JournalStore, PersonOptOut, Suppression
 from greeter.sources.header import HeaderTest, Row, preamble_warning, scan
 
 __all__ = [

@@ -22,9 +22,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from greeter.cli import main
+from greeter.erasure_records import erased_reason
 from greeter.errors import ClaimedNowError
 from greeter.journal import Journal
-from greeter.journal_store import ClaimRequest, JournalStore, Suppression, erased_reason
+from greeter.journal_store import ClaimRequest, JournalStore, Suppression
 from greeter.transport import eml_name
 from tests import databases
 from tests.conftest import MakeProject, contact_row

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from greeter.cli import main
-from greeter.journal_store import JournalStore, erased_reason
+from greeter.erasure_records import erased_reason
+from greeter.journal_store import JournalStore
 from tests import databases
 from tests.conftest import MakeProject, contact_row
 

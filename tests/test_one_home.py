@@ -18,9 +18,9 @@ from openpyxl import Workbook
 
 import greeter.errors
 import greeter.transport
+from greeter.erasure_records import Erasure
 from greeter.errors import ContactsError, GreeterError, NoSuchSheet, TemplateLoadError, UnsafeHeaderError
 from greeter.journal_sql import JournalSql
-from greeter.journal_store import Erasure
 from greeter.message import validate_header_value
 from greeter.reply_classes import classify_reply
 from greeter.sources import csv_source, xlsx_source

@@ -34,8 +34,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from greeter.cli import main
+from greeter.erasure_records import erased_reason
 from greeter.journal import Journal
-from greeter.journal_store import JournalStore, erased_reason
+from greeter.journal_store import JournalStore
 from tests import databases
 from tests.conftest import MakeProject, contact_row, file_mode, umask
 from tests.daemon_harness import DaemonProcess
