@@ -42,6 +42,7 @@ NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "baseline": ("baseline", "--dry-run"),
     "suppress": ("suppress", "x@example.com"),
     "unsuppress": ("unsuppress", "x@example.com"),
+    "forget": ("forget", "x@example.com", "--yes"),
 }
 
 
