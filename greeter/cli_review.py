@@ -231,7 +231,7 @@ def calendar(
     Examples:
       greeter calendar -o greetings.ics
       greeter calendar --from 2026-12-01 --days 31 -o - > december.ics
-      greeter calendar --from 2026-12-25 --days 17 --summary-per-day -o year-end.ics
+      greeter calendar --from 2026-12-25 --days 17 --summary-per-day -o y.ics
       greeter calendar --occasion birthday --occasion jubilee -o birthdays.ics
       greeter calendar --contact Смирнова -o smirnova.ics
     \f
