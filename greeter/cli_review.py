@@ -232,7 +232,7 @@ def calendar(
       greeter calendar -o greetings.ics
       greeter calendar --from 2026-12-01 --days 31 -o - > december.ics
       greeter calendar --from 2026-12-25 --days 17 --summary-per-day -o y.ics
-      greeter calendar --occasion birthday --occasion jubilee -o birthdays.ics
+      greeter calendar --occasion birthday --occasion company_anniversary -o b.ics
       greeter calendar --contact Смирнова -o smirnova.ics
     \f
     The rendering is greeter.plan_drafts.drafts, the same as preview's.

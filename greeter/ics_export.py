@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import cache, partial
+from typing import NamedTuple
 
 from icalendar import Calendar, Event, Timezone
 
@@ -86,13 +88,20 @@ def occasion_words(hit: Hit, titles: Mapping[str, str], ui: Ui) -> str:
     29 February greeted in a common year (:attr:`Hit.moved`) is «29 февраля (в этом году —
     28 февраля)»: «28 февраля» alone told a manager the client's birthday is the 28th.
     """
-    title = ui.in_script(titles.get(hit.occasion, hit.occasion))
-    day = format_date(hit.date, ui.locale, "day_month")
-    if hit.moved:
-        day = ui.say("ics.moved", day=format_date(date(2000, 2, 29), ui.locale, "day_month"), moved=day)
-    when = "" if day.casefold() in title.casefold() else f" {day}"
-    years = f" ({ui.years(hit.years)})" if hit.years is not None else ""
-    return f"{title}{when}{years}"
+    return _occasion_words(hit.occasion, hit.date, hit.years, hit.moved, titles=titles, ui=ui)
+
+
+def _occasion_words(
+    occasion: str, day: date, years: int | None, moved: bool, *, titles: Mapping[str, str], ui: Ui
+) -> str:
+    """:func:`occasion_words` of what it says of a hit (the export caches it by these)."""
+    title = ui.in_script(titles.get(occasion, occasion))
+    said = format_date(day, ui.locale, "day_month")
+    if moved:
+        said = ui.say("ics.moved", day=format_date(date(2000, 2, 29), ui.locale, "day_month"), moved=said)
+    when = "" if said.casefold() in title.casefold() else f" {said}"
+    count = f" ({ui.years(years)})" if years is not None else ""
+    return f"{title}{when}{count}"
 
 
 def by_day(hits: Iterable[Hit]) -> list[Hit]:
@@ -155,19 +164,28 @@ def calendar_chunks(
     sequence = max(int((stamp - _SEQUENCE_EPOCH).total_seconds()), 0)
     letters = _letters(items)
     events = 0
+    # Once per occasion day and per send day, not per letter: 6,500 New Year letters said
+    # «Новый год 29 декабря» and «29 декабря 2026 г.» 6,500 times over (Babel's date formatting
+    # was a seventh of the export's own time).
+    occasion_said = cache(partial(_occasion_words, titles=called, ui=ui))
+    words = _Words(
+        ui,
+        lambda hit: occasion_said(hit.occasion, hit.date, hit.years, hit.moved),
+        cache(partial(format_date, locale=ui.locale)),
+    )
     pieces = (
         _day_events(letters, domain, called, ui)
         if per_day
-        else (_letter_event(item, review, domain, yearly, called, ui) for item, review in letters)
+        else (_letter_event(item, review, domain, yearly, words) for item, review in letters)
     )
-    for uid, day, said in pieces:
+    for uid, day, properties in pieces:
         event = Event()
         event.add("uid", uid)
         event.add("dtstamp", stamp)
         event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        for key, value in said:
+        for key, value in properties:
             event.add(key, value)
         event.add("transp", "TRANSPARENT")
         events += 1
@@ -203,27 +221,37 @@ def _review_line(review: Review, ui: Ui) -> str | None:
     return f"{ui.say('meta.approval')}: {' — '.join(said)}{by}"
 
 
+class _Words(NamedTuple):
+    """The words of one export's events, each occasion day and send day said once (see
+    :func:`calendar_chunks`)."""
+
+    ui: Ui
+    #: :func:`occasion_words` of a hit.
+    occasion: Callable[[Hit], str]
+    #: A send day, in full («30 декабря 2026 г.»).
+    day: Callable[[date], str]
+
+
 def _letter_event(
-    item: PlanItem,
-    review: Review,
-    domain: str,
-    yearly: frozenset[str] | set[str],
-    called: Mapping[str, str],
-    ui: Ui,
+    item: PlanItem, review: Review, domain: str, yearly: frozenset[str] | set[str], said: _Words
 ) -> Said:
     """One letter's event: titled as the greeting, described with its send time, occasions, contact
     and (under review) its review state."""
     assert item.send_at is not None  # _letters keeps only those
-    hit = item.hit
+    hit, ui, words = item.hit, said.ui, said.occasion
     # a person's name in the events' script, as a letter in it writes it (Latin → Cyrillic too)
     who = " ".join(names_in_script((hit.contact.display_name,), ui.locale)) or hit.contact.id
-    occasions = ", ".join(occasion_words(h, called, ui) for h in by_day((hit, *item.also)))
-    leaves = format_date(item.send_at.date(), ui.locale)
+    occasions = ", ".join(words(h) for h in by_day((hit, *item.also)))
     # the letter's own occasion first (its template), then those riding in it, by their days
     lines = [
-        ui.say("ics.leaves", day=leaves, time=f"{item.send_at:%H:%M}", zone=item.send_at.tzinfo),
-        ui.say("ics.occasion", occasion=occasion_words(hit, called, ui)),
-        *(ui.say("ics.also", occasion=occasion_words(h, called, ui)) for h in by_day(item.also)),
+        ui.say(
+            "ics.leaves",
+            day=said.day(item.send_at.date()),
+            time=f"{item.send_at:%H:%M}",
+            zone=item.send_at.tzinfo,
+        ),
+        ui.say("ics.occasion", occasion=words(hit)),
+        *(ui.say("ics.also", occasion=words(h)) for h in by_day(item.also)),
         ui.say("ics.to", who=who, email=hit.contact.email, id=hit.contact.id),
     ]
     if hit.contact.company:
@@ -231,12 +259,12 @@ def _letter_event(
         lines.append(ui.say("ics.company", company=company))
     if (state := _review_line(review, ui)) is not None:
         lines.append(state)
-    said: list[tuple[str, object]] = [
+    properties: list[tuple[str, object]] = [
         ("summary", ui.say("ics.summary", who=who, occasions=occasions)),
         ("description", "\n".join(lines)),
         ("categories", [hit.occasion]),
     ]
-    return event_uid(item, domain, yearly=hit.occasion in yearly), item.send_at.date(), said
+    return event_uid(item, domain, yearly=hit.occasion in yearly), item.send_at.date(), properties
 
 
 def _day_events(
