@@ -313,6 +313,11 @@ def calendar(
     # and the lines below say so; the two together contradicted each other.
     planned = greetings > 0 or bool(failures.letters)
     nothing = f": nothing planned for {day_span(first, last)}" if not planned else ""
+    if nothing and (wanted or contact_id):  # the range may be full of others' letters
+        nothing += " matching " + " and ".join(
+            ([f"--occasion {' or '.join(wanted)}"] if wanted else [])
+            + ([f"--contact {contact_id}"] if contact_id else [])
+        )
     if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
         nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
     if is_stdout(output):

@@ -60,6 +60,12 @@ def test_occasion_and_contact_filters_keep_only_those_letters(make_project: Make
     assert "--contact Смирнова: contact 1002" in said
     by_id, _ = exported(config, "--contact", "1003", "--occasion", "new_year")
     assert recipients(by_id) == ["1003"]
+    none = greeter(config, "calendar", *SPAN, "-o", "-", "--contact", "Смирнова", "--occasion", "birthday")
+    assert none.returncode == 0 and events(none.stdout.encode()) == []
+    assert (
+        "no greetings: nothing planned for 2026-12-28 … 2027-01-10 matching --occasion birthday and --contact 1002"
+        in none.stderr
+    )
     typo = greeter(config, "calendar", *SPAN, "-o", "-", "--occasion", "new_yaer")
     assert typo.returncode == 2 and typo.stdout == ""
     assert "no occasion 'new_yaer' in the config, did you mean 'new_year'" in typo.stderr
