@@ -28,6 +28,7 @@ from greeter.cli_options import (
     contact_by_name,
     contact_option,
     occasion_by_title,
+    occasion_option,
 )
 from greeter.cli_values import (
     NOBODY_NAMED,
@@ -37,7 +38,6 @@ from greeter.cli_values import (
     flag_hint,
     parse_day,
     parse_now,
-    trimmed,
     who,
 )
 
@@ -235,7 +235,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
 )
 @click.option("--all", "approve_all", is_flag=True, help="Every draft in the range.")
 @contact_option("Only this contact's drafts")
-@click.option("--occasion", metavar="NAME", callback=trimmed, help="Only drafts for this occasion.")
+@occasion_option("Only drafts for this occasion.")
 @click.option("--by", default=None, metavar="NAME", help="Who approves (kept) [default: $USER].")
 @click.option(
     "--reviewed",

@@ -38,6 +38,7 @@ __all__ = [
     "json_option",
     "occasion_by_title",
     "occasion_in_config",
+    "occasion_option",
 ]
 
 #: ``--contact``'s metavar in every command that takes it: an id, else a name.
@@ -68,6 +69,13 @@ def contact_option(
         callback=trimmed,
         help=f"{what}: {CONTACT_HELP}.{more}",
     )
+
+
+def occasion_option(help: str, *, multiple: bool = False) -> Callable[[F], F]:
+    """The ``--occasion NAME`` option, the same in every command that plans letters (``preview``,
+    ``approve``, ``calendar``): a name or a title (:func:`occasion_by_title`), blank refused
+    (:func:`~greeter.cli_values.trimmed`); ``multiple``: given again, each one more occasion."""
+    return click.option("--occasion", metavar="NAME", multiple=multiple, callback=trimmed, help=help)
 
 
 def occasion_by_title(value: str | None, settings: Settings) -> str | None:

@@ -25,12 +25,16 @@ from greeter.cli import (
     main,
 )
 from greeter.cli_options import (
+    check_occasion,
+    contact_by_name,
     contact_in_config,
     contact_option,
     json_option,
+    occasion_by_title,
     occasion_in_config,
+    occasion_option,
 )
-from greeter.cli_values import Choice, config_day, day_span, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, day_span, parse_day, parse_now
 from greeter.errors import EXIT_PROBLEMS
 
 
@@ -44,12 +48,7 @@ from greeter.errors import EXIT_PROBLEMS
 )
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="Days to plan.")
 @contact_option("Only this contact")
-@click.option(
-    "--occasion",
-    metavar="NAME",
-    callback=trimmed,
-    help="Only this occasion's letters and skips, and a letter it is merged into.",
-)
+@occasion_option("Only this occasion's letters and skips, and a letter it is merged into.")
 @click.option(
     "--format",
     "fmt",
@@ -178,19 +177,50 @@ def preview(
     help="Where to write the calendar ('-' or /dev/stdout for stdout); never one of greeter's own "
     "files (the journal, the config, contacts, a template) nor through any other symbolic link.",
 )
+@contact_option("Only this contact's letters")
+@occasion_option(
+    "Only the letters greeting this occasion (their own, or merged into another's); "
+    "give it again for more occasions.",
+    multiple=True,
+)
+@click.option(
+    "--summary-per-day",
+    "per_day",
+    is_flag=True,
+    help="One all-day event per day with the count of letters of each occasion (and, under review, "
+    "of each review state), instead of one per letter; its UID names the day, so a re-import updates it.",
+)
 @_now_reading_option
 @click.pass_obj
 @handles_errors
-def calendar(state: State, start: str | None, days: int, output: Path, now: str | None) -> None:
+def calendar(
+    state: State,
+    start: str | None,
+    days: int,
+    output: Path,
+    contact_id: str | None,
+    occasion: tuple[str, ...],
+    per_day: bool,
+    now: str | None,
+) -> None:
     """Write the upcoming greetings as an iCalendar (.ics) file.
 
     One all-day event per letter on the day it leaves, titled as the greeting
     with each occasion's own day and anniversary ("Greeting: Emily Jones —
     Birthday 12 January (41 years)"; in a Russian project's: "Поздравление:
     Иван Петрович Иванов — День рождения 7 января (67 лет)"), described
-    with the send time and the contact. Event UIDs are stable, so importing a newer file into
-    Outlook or Google Calendar updates instead of duplicating. A range with
-    nothing planned still gives a valid calendar (no events) and says so.
+    with the send time and the contact — and, when the config says `review:
+    required`, the letter's review state: awaiting approval, approved (by whom,
+    when) or changed since approval. Event UIDs are stable, so importing a newer
+    file into Outlook or Google Calendar updates instead of duplicating. A range
+    with nothing planned still gives a valid calendar (no events) and says so.
+
+    --occasion NAME (again for more) and --contact ID|NAME keep only those
+    letters, read as preview and approve read them: an occasion by its name or
+    title, a letter carrying it merged into another occasion's included; a
+    contact by id, else by name. --summary-per-day writes one event per day
+    instead ("Greetings: 6512 letters — New Year 6400, Birthday 130"), for a
+    range of thousands of letters.
 
     Each letter is rendered as preview renders it: a manager's calendar must
     not list a letter whose template fails and so will never leave. Those are
@@ -201,6 +231,9 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     Examples:
       greeter calendar -o greetings.ics
       greeter calendar --from 2026-12-01 --days 31 -o - > december.ics
+      greeter calendar --from 2026-12-25 --days 17 --summary-per-day -o y.ics
+      greeter calendar --occasion birthday --occasion company_anniversary -o b.ics
+      greeter calendar --contact Смирнова -o smirnova.ics
     \f
     The rendering is greeter.plan_drafts.drafts, the same as preview's.
     """
@@ -208,24 +241,45 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
     from greeter.out_file import is_stdout, replacing
     from greeter.own_files import check_out
     from greeter.plan_drafts import drafts
-    from greeter.preview import RenderFailures, subject_checked
+    from greeter.plan_types import Draft
+    from greeter.preview import RenderFailures, of_occasion, subject_checked, with_approval
     from greeter.render import Renderer
     from greeter.runtime import load_inputs, load_planning_state
 
-    inputs = load_inputs(state.config, today=config_day(now))
+    # --contact: the contacts its name is looked up in are planned from, not read again (a file source)
+    inputs = load_inputs(state.config, today=config_day(now), keep_contacts=contact_id is not None)
     settings = inputs.settings
     check_out("-o", output, state.config, settings)  # never the journal, the config, a template…
+    wanted = [occasion_by_title(o, settings) or o for o in occasion]  # a title, as preview's table shows it
+    for name in wanted:
+        check_occasion(name, settings, titles=True)  # a typo selects nothing: refused as approve refuses it
+    contact_id = contact_by_name(inputs, None, contact_id, known=True)  # a name, as the CRM shows it
     moment = parse_now(now, settings.defaults.timezone)
     first = parse_day(start, "--from") or moment.date()
     load_planning_state(inputs, now=moment, start=first)
     report = inputs.new_report()
-    items = inputs.plan(inputs.contacts(report), inputs.window(now=moment, start=first, days=days))
+    items = inputs.plan(
+        inputs.contacts(report, contact_id), inputs.window(now=moment, start=first, days=days)
+    )
+    if wanted:  # before rendering: a letter of no occasion asked for is neither rendered nor shown
+        items = (item for item in items if any(of_occasion(item, name) for name in wanted))
     failures = RenderFailures()
     render = failures.recording(subject_checked(Renderer.of(settings).render))
     # A generator, never a list: each letter is planned, rendered and written before the next is read.
-    letters = (d.item for d in failures.counting(drafts(items, render)) if d.error is None)
+    letters = failures.counting(drafts(items, render))
+    if inputs.approvals is not None:  # review: required — each event says its letter's review state
+        letters = with_approval(letters, inputs.approvals, settings.sender, inputs.approvers)
+    greetings = 0  # letters in the calendar: its events, or (--summary-per-day) what they count
+
+    def written(stream: Iterable[Draft]) -> Iterator[Draft]:
+        nonlocal greetings
+        for draft in stream:
+            if draft.error is None:
+                greetings += draft.item.status == "send" and draft.item.send_at is not None
+                yield draft
+
     chunks = calendar_chunks(
-        letters,
+        written(letters),
         now=moment,
         domain=settings.sender.domain,
         name=f"greeter: {settings.sender.name}",
@@ -234,6 +288,7 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         timezone=settings.defaults.timezone,
         exported_at=datetime.now(UTC),  # the file's own time, never the rehearsed --now
         locale=settings.defaults.locale,  # the events speak the team's language
+        per_day=per_day,
     )
     events = 0
 
@@ -249,19 +304,27 @@ def calendar(state: State, start: str | None, days: int, output: Path, now: str 
         with replacing(output) as fh:  # the last good calendar kept until this one is whole
             for chunk in counted():
                 fh.write(chunk)
+    said = f"{greetings} greeting{'' if greetings == 1 else 's'}"
+    if per_day and events:
+        said += f" in {events} day event{'' if events == 1 else 's'}"
     # An empty file is still written (replacing an older one that would list stale letters).
     last = first + timedelta(days=days - 1)
     # "Nothing planned" only when nothing was: letters left out for their templates were planned,
     # and the lines below say so; the two together contradicted each other.
-    planned = events > 0 or bool(failures.letters)
+    planned = greetings > 0 or bool(failures.letters)
     nothing = f": nothing planned for {day_span(first, last)}" if not planned else ""
+    if nothing and (wanted or contact_id):  # the range may be full of others' letters
+        nothing += " matching " + " and ".join(
+            ([f"--occasion {' or '.join(wanted)}"] if wanted else [])
+            + ([f"--contact {contact_id}"] if contact_id else [])
+        )
     if nothing and last < moment.date():  # the calendar is of letters to come; the past is the journal's
         nothing += f" (a past range: greeter history --since {first} --until {last} lists what was sent)"
     if is_stdout(output):
         if nothing:
             click.echo(f"no greetings{nothing}", err=True)
     else:
-        click.echo(f"wrote {output} ({events} greeting{'' if events == 1 else 's'}){nothing}", err=True)
+        click.echo(f"wrote {output} ({said}){nothing}", err=True)
     for line in failures.lines("left out", "greeter preview shows them as render_error"):
         click.echo(line, err=True)
     for problem in report.problems:

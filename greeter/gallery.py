@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, partial
 from html import escape
 from importlib import resources
@@ -50,6 +50,7 @@ from greeter.errors import OutputFolderError
 from greeter.gallery_card_html import (
     APPROVAL_LABELS,
     approval_words,
+    approver_words,
     badge,
     card_html,
     lang_attr,
@@ -646,16 +647,6 @@ def _summary_word(card: Card, ui: Ui) -> tuple[str, str]:
     return reason, ui.get(f"reason.{reason}") or reason
 
 
-def _approver(data: Mapping[str, Any], ui: Ui) -> str:
-    """Who approved the letter and when (``approve --by``, in UTC as the journal keeps it), in
-    brackets after its review state; "" when nobody did. For a letter changed since, whose the
-    approval it lost was."""
-    if not data.get("approved_by") or not data.get("approved_at"):
-        return ""
-    at = datetime.fromisoformat(data["approved_at"]).astimezone(UTC)
-    return f" ({data['approved_by']}, {ui.short_date(at.date())} {at:%H:%M} UTC)"
-
-
 def _filter_rules() -> str:
     """The rules that show one filter's cards and days, keyed by ``main[data-show]`` (set by the script).
 
@@ -743,7 +734,8 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
     ]
     said = approval_words(card.approval, ui)
     if said is not None:
-        rows.append(("meta.approval", " — ".join(said) + _approver(data, ui)))
+        by = approver_words(data.get("approved_by"), data.get("approved_at"), ui)
+        rows.append(("meta.approval", " — ".join(said) + by))
     meta = "".join(f"<dt>{ui.say(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
     letter_html = data["html"]
     if letter_html is None:

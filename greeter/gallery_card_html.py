@@ -11,13 +11,22 @@ that comes from contacts or templates goes through :func:`html.escape` here
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 
 from greeter.gallery_cards import Card
 from greeter.gallery_lang import Ui
 from greeter.gallery_quota import SETTING as QUOTA_SETTING
 
-__all__ = ["APPROVAL_LABELS", "approval_words", "badge", "card_html", "lang_attr", "occasion_line"]
+__all__ = [
+    "APPROVAL_LABELS",
+    "approval_words",
+    "approver_words",
+    "badge",
+    "card_html",
+    "lang_attr",
+    "occasion_line",
+]
 
 #: A letter's review states under ``review: required`` (JSON ``approval``), in the order the filters
 #: and the summary list them → the keys of their words in each language's table (the label, and
@@ -69,6 +78,16 @@ def approval_words(approval: str | None, ui: Ui) -> tuple[str, str] | None:
     """A review state's label and what it means, in ``ui``'s words; None: not under review."""
     keys = APPROVAL_LABELS.get(approval or "")
     return None if keys is None else (ui.say(keys[0]), ui.say(keys[1]))
+
+
+def approver_words(by: str | None, at: str | None, ui: Ui) -> str:
+    """Who approved a letter and when (``approve --by``; ``at`` ISO, shown in UTC as the journal
+    keeps it), in brackets after its review state; "" when nobody did. For a letter changed since,
+    whose the approval it lost was. The gallery's letter page and the calendar's events say it alike."""
+    if not by or not at:
+        return ""
+    moment = datetime.fromisoformat(at).astimezone(UTC)
+    return f" ({by}, {ui.short_date(moment.date())} {moment:%H:%M} UTC)"
 
 
 def _approval_badge(approval: str | None, ui: Ui) -> str:

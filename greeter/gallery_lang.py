@@ -289,6 +289,8 @@ RUSSIAN: Final[Words] = {
     "ics.to": "Кому: {who} <{email}> (id {id})",
     "ics.company": "Компания: {company}",
     "ics.moved": "{day} (в этом году — {moved})",
+    "ics.day_summary": "Поздравления: {letters} — {occasions}",
+    "ics.letters.forms": "письмо|письма|писем",
 }
 
 #: English: every language without a table of its own (see the module's doc).
@@ -493,6 +495,8 @@ ENGLISH: Final[Words] = {
     "ics.to": "To: {who} <{email}> (id {id})",
     "ics.company": "Company: {company}",
     "ics.moved": "{day} ({moved} this year)",
+    "ics.day_summary": "Greetings: {letters} — {occasions}",
+    "ics.letters.forms": "letter|letters",
 }
 
 #: The tables by language (a locale's bare language code: ``ru`` for ``ru_RU``), and by script where

@@ -237,4 +237,6 @@ GERMAN: Final[Mapping[str, str]] = {
     "ics.to": "An: {who} <{email}> (ID {id})",
     "ics.company": "Unternehmen: {company}",
     "ics.moved": "{day} (dieses Jahr am {moved})",
+    "ics.day_summary": "Glückwünsche: {letters} – {occasions}",
+    "ics.letters.forms": "Nachricht|Nachrichten",
 }

@@ -223,4 +223,6 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "ics.to": "Saaja: {who} <{email}> (ID {id})",
     "ics.company": "Ettevõte: {company}",
     "ics.moved": "{day} (tänavu {moved})",
+    "ics.day_summary": "Õnnitlused: {letters} – {occasions}",
+    "ics.letters.forms": "kiri|kirja",
 }

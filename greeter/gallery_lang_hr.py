@@ -233,6 +233,8 @@ CROATIAN: Final[Mapping[str, str]] = {
     "ics.to": "Za: {who} <{email}> (ID {id})",
     "ics.company": "Tvrtka: {company}",
     "ics.moved": "{day} (ove godine {moved})",
+    "ics.day_summary": "Čestitke: {letters} – {occasions}",
+    "ics.letters.forms": "pismo|pisma|pisama",
 }
 
 #: Where Bosnian goes with Serbian's word, not Croatian's (each whole word, as written in Croatian's).

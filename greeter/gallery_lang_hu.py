@@ -231,4 +231,6 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "ics.to": "Címzett: {who} <{email}> (azonosító: {id})",
     "ics.company": "Cég: {company}",
     "ics.moved": "{day} (idén {moved})",
+    "ics.day_summary": "Üdvözletek: {letters} – {occasions}",
+    "ics.letters.forms": "levél|levél",
 }

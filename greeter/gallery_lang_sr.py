@@ -237,6 +237,8 @@ SERBIAN: Final[Mapping[str, str]] = {
     "ics.to": "За: {who} <{email}> (ID {id})",
     "ics.company": "Предузеће: {company}",
     "ics.moved": "{day} (ове године {moved})",
+    "ics.day_summary": "Честитке: {letters} – {occasions}",
+    "ics.letters.forms": "писмо|писма|писама",
 }
 
 #: Babel's locale and patterns, not words: the same in both scripts but for the locale.

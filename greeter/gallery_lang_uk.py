@@ -218,4 +218,6 @@ UKRAINIAN: Final[Mapping[str, str]] = {
     "ics.to": "Кому: {who} <{email}> (id {id})",
     "ics.company": "Компанія: {company}",
     "ics.moved": "{day} (цього року — {moved})",
+    "ics.day_summary": "Привітання: {letters} — {occasions}",
+    "ics.letters.forms": "лист|листи|листів",
 }

@@ -139,7 +139,8 @@ def test_every_option_naming_a_contact_trims_what_was_pasted() -> None:
     }
     assert naming == every
     assert {name for name, _ in every} == {
-        "approve", "failed", "history", "preview", "suppress", "test-send", "uncertain", "unsuppress",
+        "approve", "calendar", "failed", "history", "preview", "suppress", "test-send", "uncertain",
+        "unsuppress",
     }  # fmt: skip
 
 
@@ -153,7 +154,8 @@ def test_every_occasion_option_trims_what_was_pasted() -> None:
         if "--occasion" in param.opts
     }
     assert every == {
-        (name, True) for name in ("approve", "failed", "history", "preview", "test-send", "uncertain")
+        (name, True)
+        for name in ("approve", "calendar", "failed", "history", "preview", "test-send", "uncertain")
     }
 
 
