@@ -22,13 +22,13 @@ import difflib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from jinja2 import DictLoader, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes
 
 from greeter.config import Settings
 from greeter.errors import Problem
 from greeter.render import Renderer
 from greeter.template_breaks import eaten_breaks
-from greeter.template_env import make_environment, syntax_tree
+from greeter.template_env import syntax_tree
 from greeter.template_headers import HEADER_HOMES, mail_headers
 from greeter.template_snapshot import SUFFIX, TemplateFiles
 
@@ -229,11 +229,10 @@ def eaten_break_problems(folder: Path) -> list[Problem]:
     the source finds it (:mod:`greeter.template_breaks`). A file that does
     not decode or lex is reported as a syntax error elsewhere.
     """
-    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax and trim settings
     problems = []
     for file, raw in sorted(TemplateFiles.read(folder).files.items()):
         try:
-            found = eaten_breaks(env, raw.decode("utf-8"), file)
+            found = eaten_breaks(raw.decode("utf-8"), file)
         except (UnicodeDecodeError, TemplateSyntaxError):
             continue
         for line, tag in found:
@@ -253,11 +252,10 @@ def mail_header_problems(folder: Path) -> list[Problem]:
     (:mod:`greeter.template_headers`); the warning says where greeter takes
     that header from instead. Files that do not decode or lex are reported elsewhere.
     """
-    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax
     problems = []
     for file, raw in sorted(TemplateFiles.read(folder).files.items()):
         try:
-            found = mail_headers(env, raw.decode("utf-8"), file)
+            found = mail_headers(raw.decode("utf-8"), file)
         except (UnicodeDecodeError, TemplateSyntaxError):
             continue
         for line, header, text in found:

@@ -1,9 +1,11 @@
-"""``greeter check`` parses each template file once, however many of its checks read the file's tree.
+"""``greeter check`` parses (and lexes) each template file once, however many of its checks read it.
 
 Its file checks (the references that make a file used, whether a letter
 prints ``also``, the logo's alt text, the grammatical cases asked) each parsed
 the same files: 117 parses of the example project's 45 files per check, a
-third of its time. They now share :func:`greeter.template_env.syntax_tree`.
+third of its time. They now share :func:`greeter.template_env.syntax_tree`;
+the two reading the source's layout (an eaten paragraph break, a mail header)
+lexed each file once each, and share :func:`greeter.template_env.syntax_tokens`.
 The renderer's own parses (for a file's shape, and to compile it) are not
 counted: compiling alters a tree, so the renderer never shares one.
 """
@@ -26,27 +28,31 @@ NOW = "2026-12-01T09:00"
 _RENDERER = ("greeter.template_set", "greeter.template_snapshot")
 
 
-def test_check_parses_each_template_file_once(
+def test_check_parses_and_lexes_each_template_file_once(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every parse made to read a file's tree names its file, and no file is parsed twice in one check."""
+    """Every parse or lex made to read a file names its file, and none is done twice to a file in one check."""
     config = make_project([contact_row("1", "c1@example.com", birthday="07.01.1960")])
-    read: Counter[str | None] = Counter()
-    parse = jinja2.Environment.parse
+    read: Counter[tuple[str, str | None]] = Counter()
+    parse, lex = jinja2.Environment.parse, jinja2.Environment.lex
 
-    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
+    def parsed(self: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
         if sys._getframe(1).f_globals["__name__"] not in _RENDERER:
-            read[name] += 1
+            read["parse", name] += 1
         return parse(self, source, name, *args)
 
-    monkeypatch.setattr(jinja2.Environment, "parse", counted)
+    def lexed(self: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
+        read["lex", name] += 1
+        return lex(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", parsed)
+    monkeypatch.setattr(jinja2.Environment, "lex", lexed)
     report = run_check(config, NOW)
     assert report.render_failures == 0
-    files = {
-        p.relative_to(config.parent / "templates").as_posix() for p in config.parent.glob("templates/*.j2")
-    }
-    assert set(read) <= files  # none unnamed (a tree read without its file's name)
-    assert [name for name, times in read.items() if times > 1] == []
+    folder = config.parent / "templates"
+    files = {p.relative_to(folder).as_posix() for p in folder.glob("*.j2")}
+    assert {name for _, name in read} <= files  # none unnamed (a file read without its name)
+    assert [key for key, times in read.items() if times > 1] == []
 
 
 def test_a_tree_is_kept_for_its_text_and_an_edited_file_is_parsed_afresh() -> None:
