@@ -11,7 +11,7 @@ a merged letter is read, with what it extends, includes and imports with
 context, for a read of ``also`` (or a call of an ``also_line`` helper); one
 without is a warning naming the occasions it would drop and how to print them.
 
-What is read is the parsed tree (:mod:`jinja2`'s ``env.parse``, as
+What is read is the parsed tree (:func:`~greeter.template_env.syntax_tree`, as
 :mod:`greeter.check_files` reads references), never a render: the branch that
 prints ``also`` is reached only by merged letters. Only what a letter renders
 counts — a block's body as the extends chain resolves it (a child's
@@ -43,12 +43,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
-from jinja2 import DictLoader, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes
 
 from greeter.config import Settings
 from greeter.errors import Problem
 from greeter.render import Renderer
-from greeter.template_env import Sandbox, make_environment
+from greeter.template_env import syntax_tree
 from greeter.template_snapshot import SUFFIX, TemplateFiles
 
 __all__ = ["dropped_also_problems", "image_alt_problems", "template_content_problems"]
@@ -149,7 +149,6 @@ class _Reader:
 
     def __init__(self, snapshot: TemplateFiles) -> None:
         self._snapshot = snapshot
-        self._env: Sandbox = make_environment(DictLoader({}), html=False)  # the renderer's syntax
         self._trees: dict[str, nodes.Template | None] = {}
 
     def tree(self, file: str) -> nodes.Template | None:
@@ -157,7 +156,7 @@ class _Reader:
         if file not in self._trees:
             raw = self._snapshot.files.get(file)
             try:
-                self._trees[file] = None if raw is None else self._env.parse(raw.decode("utf-8"), file)
+                self._trees[file] = None if raw is None else syntax_tree(raw.decode("utf-8"), file)
             except (UnicodeDecodeError, TemplateSyntaxError):
                 self._trees[file] = None
         return self._trees[file]
@@ -366,7 +365,7 @@ def _shortened(src: str) -> str:
 def _logo_problems(raw: bytes) -> list[Problem]:
     """A warning when ``_brand.j2`` sets ``logo_url`` to an address and ``logo_alt`` to nothing."""
     try:
-        tree = make_environment(DictLoader({}), html=False).parse(raw.decode("utf-8"), BRAND)
+        tree = syntax_tree(raw.decode("utf-8"), BRAND)
     except (UnicodeDecodeError, TemplateSyntaxError):
         return []
     values: dict[str, tuple[object, int]] = {}

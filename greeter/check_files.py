@@ -22,13 +22,13 @@ import difflib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from jinja2 import DictLoader, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes
 
 from greeter.config import Settings
 from greeter.errors import Problem
 from greeter.render import Renderer
 from greeter.template_breaks import eaten_breaks
-from greeter.template_env import Sandbox, make_environment
+from greeter.template_env import syntax_tree
 from greeter.template_headers import HEADER_HOMES, mail_headers
 from greeter.template_snapshot import SUFFIX, TemplateFiles
 
@@ -56,14 +56,14 @@ def _literal_names(target: nodes.Expr) -> list[str] | None:
     return None
 
 
-def _references(env: Sandbox, source: str, file: str) -> tuple[list[str], bool]:
+def _references(source: str, file: str) -> tuple[list[str], bool]:
     """The templates ``source`` names literally, and whether it names any by a computed expression.
 
-    Parsed with the renderer's own environment (its extensions included), never
+    Parsed with the renderer's own syntax (its extensions included), never
     compiled or run; a file that does not parse counts as computed (unknown).
     """
     try:
-        ast = env.parse(source, file)
+        ast = syntax_tree(source, file)
     except TemplateSyntaxError:
         return [], True
     names: list[str] = []
@@ -88,7 +88,6 @@ def _occasion_files(settings: Settings, renderer: Renderer, folder: Path) -> lis
 
 def _used(snapshot: TemplateFiles, roots: Iterable[str]) -> tuple[set[str], bool]:
     """The files reached from ``roots`` through literal references; and whether any reference was computed."""
-    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax: only parsed
     seen: set[str] = set()
     computed = False
     todo = [root for root in roots if root in snapshot]
@@ -102,7 +101,7 @@ def _used(snapshot: TemplateFiles, roots: Iterable[str]) -> tuple[set[str], bool
         except UnicodeDecodeError:
             computed = True  # reported where it is used; what it names is unknown
             continue
-        names, dynamic = _references(env, source, file)
+        names, dynamic = _references(source, file)
         computed |= dynamic
         todo.extend(name for name in names if name in snapshot and name not in seen)
     return seen, computed
@@ -230,11 +229,10 @@ def eaten_break_problems(folder: Path) -> list[Problem]:
     the source finds it (:mod:`greeter.template_breaks`). A file that does
     not decode or lex is reported as a syntax error elsewhere.
     """
-    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax and trim settings
     problems = []
     for file, raw in sorted(TemplateFiles.read(folder).files.items()):
         try:
-            found = eaten_breaks(env, raw.decode("utf-8"), file)
+            found = eaten_breaks(raw.decode("utf-8"), file)
         except (UnicodeDecodeError, TemplateSyntaxError):
             continue
         for line, tag in found:
@@ -254,11 +252,10 @@ def mail_header_problems(folder: Path) -> list[Problem]:
     (:mod:`greeter.template_headers`); the warning says where greeter takes
     that header from instead. Files that do not decode or lex are reported elsewhere.
     """
-    env = make_environment(DictLoader({}), html=False)  # the renderer's syntax
     problems = []
     for file, raw in sorted(TemplateFiles.read(folder).files.items()):
         try:
-            found = mail_headers(env, raw.decode("utf-8"), file)
+            found = mail_headers(raw.decode("utf-8"), file)
         except (UnicodeDecodeError, TemplateSyntaxError):
             continue
         for line, header, text in found:

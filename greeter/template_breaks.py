@@ -21,7 +21,7 @@ eaten before ``{% endblock %}`` loses nothing, nor does one inside a
 
 from __future__ import annotations
 
-from jinja2 import Environment
+from greeter.template_env import syntax_tokens
 
 __all__ = ["CLOSING_TAGS", "eaten_breaks"]
 
@@ -31,13 +31,13 @@ CLOSING_TAGS = frozenset({"endif", "endfor", "endwith", "endcall", "endfilter"})
 _BREAKLESS_BLOCKS = frozenset({"subject", "html"})
 
 
-def eaten_breaks(env: Environment, source: str, name: str | None = None) -> list[tuple[int, str]]:
+def eaten_breaks(source: str, name: str | None = None) -> list[tuple[int, str]]:
     """(line, tag) of each closing tag that ends a line of text and so takes its line break.
 
-    ``env`` must be the renderer's (its delimiters and trim settings): the
-    lexer it gives marks an eaten break as a ``block_end`` token ending in a
-    newline. Raises what ``env.lex`` raises for a file that does not lex
-    (reported elsewhere as a syntax error).
+    Lexed as the renderer lexes (its delimiters and trim settings,
+    :func:`~greeter.template_env.syntax_tokens`): that lexer marks an eaten
+    break as a ``block_end`` token ending in a newline. Raises what it raises
+    for a file that does not lex (reported elsewhere as a syntax error).
     """
     found: list[tuple[int, str]] = []
     text_on_line = False  # something printed on the current line before the tag
@@ -45,7 +45,7 @@ def eaten_breaks(env: Environment, source: str, name: str | None = None) -> list
     tag: str | None = None  # the tag being read between block_begin and block_end
     pending: tuple[int, str] | None = None  # an eaten break, kept unless {% endblock %} follows
     expect_block_name = False
-    for line, token, value in env.lex(source, name):
+    for line, token, value in syntax_tokens(source, name):
         if token == "whitespace":
             continue
         if pending is not None and token not in ("block_begin", "name", "block_end"):

@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes
 
 from greeter.errors import Problem
 from greeter.i18n import normalize_locale
+from greeter.template_env import syntax_tree
 from greeter.template_filters import COMPANY_CASES, NAME_CASES, case_named, declines
 from greeter.template_snapshot import SUFFIX
 
@@ -37,7 +38,6 @@ def ignored_case_problems(files: Iterable[Path], template: str, default_locale: 
     parse is reported by the template check already: skipped here.
     """
     problems: list[Problem] = []
-    env = Environment()
     for path in files:
         locale_part = path.name[len(template) + 1 : -len(SUFFIX)]
         locale = normalize_locale(locale_part, "") if locale_part else default_locale
@@ -45,7 +45,7 @@ def ignored_case_problems(files: Iterable[Path], template: str, default_locale: 
         if not language:
             continue
         try:
-            ast = env.parse(path.read_text(encoding="utf-8"))
+            ast = syntax_tree(path.read_text(encoding="utf-8"), path.name)
         except (OSError, UnicodeDecodeError, TemplateSyntaxError):
             continue
         problems.extend(_ignored(ast, path.name, language))

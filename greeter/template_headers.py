@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from jinja2 import Environment
+from greeter.template_env import syntax_tokens
 
 __all__ = ["HEADER_HOMES", "mail_headers"]
 
@@ -43,7 +43,7 @@ _TAG_ONLY: Final = re.compile(r"[ \t]*(\{%.*%\}|\{#.*#\})[ \t]*")
 _SUBJECT_TAG: Final = re.compile(r"block\s+subject\s*[-+]?%\}(.*)")
 
 
-def _block_tops(env: Environment, source: str, name: str | None) -> tuple[list[int], list[int]]:
+def _block_tops(source: str, name: str | None) -> tuple[list[int], list[int]]:
     """The line numbers each non-``subject`` block's body starts on (the line after its tag, when
     the tag ends its line, else the tag's own line: the words after it), and each ``subject``
     block's tag's line."""
@@ -51,7 +51,7 @@ def _block_tops(env: Environment, source: str, name: str | None) -> tuple[list[i
     subjects: list[int] = []
     tag: str | None = None
     block: str | None = None
-    for line, token, value in env.lex(source, name):
+    for line, token, value in syntax_tokens(source, name):
         if token == "block_begin":
             tag = block = None
         elif token == "name" and tag is None:
@@ -78,17 +78,17 @@ def _subject_header(lines: list[str], number: int) -> tuple[int, str, str] | Non
     return number, "subject_block", words.split("{%")[0].strip()
 
 
-def mail_headers(env: Environment, source: str, name: str | None = None) -> list[tuple[int, str, str]]:
+def mail_headers(source: str, name: str | None = None) -> list[tuple[int, str, str]]:
     """(line, header in lower case, the line as written) of each header line at a block's top.
 
     A ``SUBJECT:`` at the start of the subject block is reported as header ``subject_block``.
 
-    ``env`` must be the renderer's (its delimiters). Raises what ``env.lex``
-    raises for a file that does not lex (reported elsewhere as a syntax error).
+    Lexed as the renderer lexes (its delimiters, :func:`~greeter.template_env.syntax_tokens`).
+    Raises what that raises for a file that does not lex (reported elsewhere as a syntax error).
     """
     lines = source.splitlines()
     found: list[tuple[int, str, str]] = []
-    starts, subjects = _block_tops(env, source, name)
+    starts, subjects = _block_tops(source, name)
     found.extend(hit for number in subjects if (hit := _subject_header(lines, number)) is not None)
     for number in starts:
         text = lines[number - 1] if 0 < number <= len(lines) else ""

@@ -13,14 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
-from jinja2 import DictLoader
 
 from greeter.template_breaks import eaten_breaks
-from greeter.template_env import make_environment
 from tests.conftest import ROOT, MakeProject, contact_row
 from tests.test_cli_scripting import invoke
-
-ENV = make_environment(DictLoader({}), html=False)
 
 
 @pytest.mark.parametrize(
@@ -49,13 +45,12 @@ ENV = make_environment(DictLoader({}), html=False)
     ],
 )  # fmt: skip
 def test_eaten_breaks(source: str, expected: list[tuple[int, str]]) -> None:
-    assert eaten_breaks(ENV, source) == expected
+    assert eaten_breaks(source) == expected
 
 
 def test_the_shipped_templates_lose_no_paragraph() -> None:
     found = {
-        f.name: eaten_breaks(ENV, f.read_text(encoding="utf-8"), f.name)
-        for f in (ROOT / "templates").glob("*.j2")
+        f.name: eaten_breaks(f.read_text(encoding="utf-8"), f.name) for f in (ROOT / "templates").glob("*.j2")
     }
     assert {name: lines for name, lines in found.items() if lines} == {}
 
