@@ -28,19 +28,12 @@ from greeter.journal import Journal
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
 from tests.test_daemon import finished_runs, run_args
+from tests.test_ops_leftovers import OVERWRITTEN, _another_journal
 from tests.test_send_e2e import people
 
 MSK = ZoneInfo("Europe/Moscow")
 MOMENT = datetime(2027, 4, 14, 10, 0, tzinfo=MSK)
-OVERWRITTEN = "was overwritten in place while greeter was running"
 REPLACED = "was deleted or replaced while greeter was running"
-
-
-def _another_journal(path: Path) -> None:
-    """A journal of its own (its own identity mark, as its first sender leaves it), closed."""
-    with Journal.open(f"sqlite:///{path}", now=MOMENT) as other:
-        other.lock_sender()
-        other.recover_stale_claims(MOMENT)
 
 
 def _copy_over(other: Path, path: Path) -> None:
