@@ -289,7 +289,7 @@ def history(
         asked = contact_id if address else None
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
         if fmt == "json":  # who approved each letter (review: required); a belated one's day is earlier
-            people = dataclasses.replace(people, approvers=journal.approvers(date.min))
+            people = dataclasses.replace(people, approvers=journal.approvals_since(date.min).approvers)
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))

@@ -57,6 +57,7 @@ from greeter.journal_store import (
     CAP_STATES,
     INTERRUPTED_REASON,
     STATES,
+    Approvals,
     Approver,
     ClaimRequest,
     JournalEntry,
@@ -688,27 +689,22 @@ class Journal(SenderLock, Transitions, OptOuts):
             )
         return len(rows)
 
-    def approvals(self, since: date) -> dict[JournalKey, str]:
-        """Approved content hashes of greetings whose occasion is on or after ``since``."""
+    def approvals_since(self, since: date) -> Approvals:
+        """Approved content hashes of greetings whose occasion is on or after ``since``, who approved
+        each and when: one query."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT contact_id, occasion, occasion_date, content_hash FROM approvals"
-                " WHERE occasion_date >= ?",
+                "SELECT contact_id, occasion, occasion_date, content_hash, approved_by, approved_at"
+                " FROM approvals WHERE occasion_date >= ?",
                 (since.isoformat(),),
             ).fetchall()
-        return {(r[0], r[1], date.fromisoformat(r[2])): r[3] for r in rows}
-
-    def approvers(self, since: date) -> dict[JournalKey, Approver]:
-        """Who approved each draft of an occasion on or after ``since``, and when."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT contact_id, occasion, occasion_date, approved_by, approved_at FROM approvals"
-                " WHERE occasion_date >= ?",
-                (since.isoformat(),),
-            ).fetchall()
-        return {
-            (r[0], r[1], date.fromisoformat(r[2])): Approver(r[3], datetime.fromisoformat(r[4])) for r in rows
-        }
+        hashes: dict[JournalKey, str] = {}
+        approvers: dict[JournalKey, Approver] = {}
+        for contact_id, occasion, day, content, by, at in rows:
+            key = (contact_id, occasion, date.fromisoformat(day))
+            hashes[key] = content
+            approvers[key] = Approver(by, datetime.fromisoformat(at))
+        return Approvals(hashes, approvers)
 
     # --- occasions and since when they exist ----------------------------------
 

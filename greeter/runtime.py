@@ -365,8 +365,8 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
         since = start - timedelta(days=plan_reach(settings))
-        inputs.approvals = journal.approvals(since)
-        inputs.approvers = journal.approvers(since)
+        approved = journal.approvals_since(since)  # one read of the approvals table for both
+        inputs.approvals, inputs.approvers = approved.hashes, approved.approvers
 
 
 def existing_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> JournalStore | None:
