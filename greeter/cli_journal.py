@@ -288,7 +288,7 @@ def history(
             check_occasion(occasion, settings, journal, titles=True)
         asked = contact_id if address else None
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
-        if fmt == "json":  # who approved each letter (review: required); a belated one's day is earlier
+        if found.count:  # who approved each letter (review: required); a belated one's day is earlier
             people = dataclasses.replace(people, approvers=journal.approvals_since(date.min).approvers)
         if people.missing and found.count:
             click.echo(people.missing, err=True)
