@@ -288,8 +288,8 @@ def history(
             check_occasion(occasion, settings, journal, titles=True)
         asked = contact_id if address else None
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
-        if fmt == "json":  # who approved each letter (review: required); a belated one's day is earlier
-            people = dataclasses.replace(people, approvers=journal.approvers(date.min))
+        if found.count:  # who approved each letter (review: required); a belated one's day is earlier
+            people = dataclasses.replace(people, approvers=journal.approvals_since(date.min).approvers)
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))
@@ -536,14 +536,8 @@ def suppress(
     from greeter.contacts import email_key
     from greeter.erasure import holders
     from greeter.runtime import load_inputs
-    from greeter.suppression import (
-        PERSONS_UNREAD,
-        Intake,
-        from_arguments,
-        from_file,
-        listed,
-        store,
-    )
+    from greeter.suppression import PERSONS_UNREAD, Intake, from_arguments, from_file
+    from greeter.suppression_edits import listed, store
 
     if show:
         if csv_file or bounces_path or reason or address_only or contacts or force or by:
@@ -784,7 +778,7 @@ def unsuppress(
     everything named was removed, 1 if something was not.
     """
     from greeter.config_loader import load_settings
-    from greeter.suppression import erased_contacts, lift_contacts, remove
+    from greeter.suppression_edits import erased_contacts, lift_contacts, remove
 
     if not emails and not contact_ids:
         raise click.UsageError("give at least one address or --contact ID|NAME")

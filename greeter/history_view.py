@@ -72,6 +72,10 @@ JOURNAL_FIELDS = (
     "sent_at", "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at",
     "current_contact_id",
 )  # fmt: skip
+#: Who approved a row's letter (``approve --by``, ``review: required``) and when (ISO, UTC as the
+#: journal keeps it): the CSV's last columns, empty where nobody did; in JSON only on a row whose
+#: letter was approved (:func:`with_approver`).
+APPROVAL_FIELDS = ("approved_by", "approved_at")
 #: Every field of JSON and CSV. ``subject`` (the letter's, decoded; null where the row has no
 #: letter of its own or its letter went out before the journal kept subjects) came later than the
 #: rest: it is the last, so that a script reading the CSV by position finds each of the others
@@ -79,7 +83,8 @@ JOURNAL_FIELDS = (
 #: the exact bytes greeter handed to the server or wrote to the outbox (the journal's
 #: ``content_hash``, computed at the claim), null where the row has no letter of its own — what
 #: an auditor checks a ``.eml`` or a received message against (docs/commands.md, history).
-COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256")
+#: :data:`APPROVAL_FIELDS` last, later still.
+COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256", *APPROVAL_FIELDS)
 
 #: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
 #: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
@@ -306,6 +311,9 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
     out.update(people.fields(entry, when(entry), current))
     out["subject"] = entry.subject
     out["content_sha256"] = entry.content_hash
+    approver = people.approvers.get(entry.key)
+    out["approved_by"] = approver.by if approver else None
+    out["approved_at"] = iso_seconds(approver.at) if approver else None
     return out
 
 
@@ -327,14 +335,12 @@ def with_merged_with(record: dict[str, Any], entry: JournalEntry) -> dict[str, A
     return out
 
 
-def with_approver(record: dict[str, Any], entry: JournalEntry, people: People) -> dict[str, Any]:
-    """``record`` with ``approved_by`` and ``approved_at`` (ISO, UTC as kept) when its draft was
-    approved (``approve --by``): stored and shown nowhere, a team asked who let a letter out.
-    JSON only, and only on such a row: the CSV's columns stay where a script finds them."""
-    approver = people.approvers.get(entry.key)
-    if approver is None:
+def with_approver(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` for JSON: ``approved_by`` and ``approved_at`` only on a row whose draft was
+    approved (``approve --by``), as JSON always had them; the CSV has their columns on every row."""
+    if record["approved_by"] is not None:
         return record
-    return {**record, "approved_by": approver.by, "approved_at": iso_seconds(approver.at)}
+    return {name: value for name, value in record.items() if name not in APPROVAL_FIELDS}
 
 
 def reason_words(entry: JournalEntry) -> str | None:
@@ -415,6 +421,7 @@ COLUMNS_SHOWN = (
     Column("attempts", "tries", whole=True, drop=2),
     Column("when (client's time)", "when", whole=True, drop=3),
     Column("subject", drop=5, unless_empty=True),
+    Column("approved by", drop=1, unless_empty=True),  # review: required only
     Column("server said / why", "why", whole_first=True, drop=4),  # a reason code first: "invalid_contact: …"
 )
 
@@ -450,8 +457,16 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
         plain(who), plain(contact.company if contact else ""), plain(entry.email or ""),
         plain(people.occasions(entry)), entry.occasion_date.isoformat(),
         Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
-        local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)), plain(why(entry)),
+        local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)),
+        plain(approver_text(entry, people)), plain(why(entry)),
     )  # fmt: skip
+
+
+def approver_text(entry: JournalEntry, people: People) -> str:
+    """The table's "approved by": who approved the row's letter and when, in UTC as the journal
+    keeps it (``anna, 2027-04-14 08:00 UTC``); "" for a letter nobody approved."""
+    approver = people.approvers.get(entry.key)
+    return f"{approver.by}, {approver.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if approver else ""
 
 
 def _table(rows: Iterable[Cells], title: str | None, layout: Layout) -> Table:
@@ -648,9 +663,7 @@ def print_history(
             for entry in entries:
                 shown += 1
                 record = entry_dict(entry, asked, people)
-                yield (
-                    with_approver(with_merged_with(record, entry), entry, people) if fmt == "json" else record
-                )
+                yield with_approver(with_merged_with(record, entry)) if fmt == "json" else record
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown

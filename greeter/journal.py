@@ -22,7 +22,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,11 +30,11 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
-from greeter.erasure_records import Erasure, erasable, former_addresses
-from greeter.errors import ClaimedNowError, JournalError, NotAllMovedError
+from greeter.errors import JournalError, NotAllMovedError
 from greeter.journal_access import sealed, why_read_only, why_unreadable
 from greeter.journal_lock import IDENTITY_NOTICE, SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
+from greeter.journal_records import SqliteRecords
 from greeter.journal_schema import (
     KEY_WHERE,
     MIGRATIONS,
@@ -57,13 +57,11 @@ from greeter.journal_store import (
     CAP_STATES,
     INTERRUPTED_REASON,
     STATES,
-    Approver,
     ClaimRequest,
     JournalEntry,
     JournalKey,
     JournalStore,
     Notice,
-    Suppression,
     expired_why,
     is_baseline,
     planned_state,
@@ -198,7 +196,7 @@ def _merged_text(names: Sequence[str]) -> str:
     return json.dumps(list(names), ensure_ascii=False) if names else "[]"
 
 
-class Journal(SenderLock, Transitions, OptOuts):
+class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
     """The SQLite journal (stdlib ``sqlite3``, WAL). Construct with :meth:`open`."""
 
     #: One sender at a time (:meth:`lock_sender`).
@@ -668,178 +666,3 @@ class Journal(SenderLock, Transitions, OptOuts):
         with self._db() as db:
             rows = db.execute("SELECT state, occasion, COUNT(*) FROM greetings GROUP BY state, occasion")
             return {(r[0], r[1]): int(r[2]) for r in rows}
-
-    # --- approvals (review: required) -----------------------------------------
-
-    def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
-        """Record that ``by`` approved each draft's exact content (its hash); returns how many.
-
-        Approving again replaces the old hash: the newest reviewed content is
-        the one allowed out.
-        """
-        rows = [(*key_params(k).values(), h, by, db_time(now)) for k, h in drafts]
-        with self._db(write=True) as db:
-            db.executemany(
-                "INSERT INTO approvals (contact_id, occasion, occasion_date, content_hash, approved_by,"
-                " approved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id, occasion, occasion_date)"
-                " DO UPDATE SET content_hash = excluded.content_hash, approved_by = excluded.approved_by,"
-                " approved_at = excluded.approved_at",
-                rows,
-            )
-        return len(rows)
-
-    def approvals(self, since: date) -> dict[JournalKey, str]:
-        """Approved content hashes of greetings whose occasion is on or after ``since``."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT contact_id, occasion, occasion_date, content_hash FROM approvals"
-                " WHERE occasion_date >= ?",
-                (since.isoformat(),),
-            ).fetchall()
-        return {(r[0], r[1], date.fromisoformat(r[2])): r[3] for r in rows}
-
-    def approvers(self, since: date) -> dict[JournalKey, Approver]:
-        """Who approved each draft of an occasion on or after ``since``, and when."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT contact_id, occasion, occasion_date, approved_by, approved_at FROM approvals"
-                " WHERE occasion_date >= ?",
-                (since.isoformat(),),
-            ).fetchall()
-        return {
-            (r[0], r[1], date.fromisoformat(r[2])): Approver(r[3], datetime.fromisoformat(r[4])) for r in rows
-        }
-
-    # --- occasions and since when they exist ----------------------------------
-
-    def known_occasions(self) -> dict[str, datetime | None]:
-        with self._db() as db:
-            return {r[0]: parse_time(r[1]) for r in db.execute("SELECT name, since FROM occasions")}
-
-    def occasion_names(self) -> set[str]:
-        with self._db() as db:
-            rows = db.execute("SELECT occasion FROM greetings UNION SELECT name FROM occasions")
-            return {r[0] for r in rows}
-
-    def record_occasions(self, since: Mapping[str, datetime | None]) -> None:
-        rows = [(name, None if at is None else db_time(at)) for name, at in since.items()]
-        with self._db(write=True) as db:
-            db.executemany(
-                "INSERT INTO occasions (name, since) VALUES (?, ?) ON CONFLICT (name) DO UPDATE"
-                " SET since = excluded.since WHERE excluded.since < occasions.since",
-                rows,
-            )
-
-    # --- what was last said of a standing matter --------------------------------
-
-    def _can_write(self) -> bool:
-        return self.read_only is None
-
-    def notice(self, name: str) -> Notice | None:
-        with self._db() as db:
-            row = db.execute("SELECT fingerprint, said_at FROM notices WHERE name = ?", (name,)).fetchone()
-        return None if row is None else Notice(row["fingerprint"], datetime.fromisoformat(row["said_at"]))
-
-    def record_notice(self, name: str, fingerprint: str, now: datetime) -> None:
-        with self._db(write=True) as db:
-            db.execute(
-                "INSERT INTO notices (name, fingerprint, said_at) VALUES (?, ?, ?) ON CONFLICT (name)"
-                " DO UPDATE SET fingerprint = excluded.fingerprint, said_at = excluded.said_at",
-                (name, fingerprint, db_time(now)),
-            )
-
-    # --- the do-not-contact list ----------------------------------------------
-
-    def suppressed(self) -> set[str]:
-        """The whole list, case-folded, for the planner to take as plain data."""
-        with self._db() as db:
-            return {r[0] for r in db.execute("SELECT email FROM suppression")}
-
-    def suppression_list(self) -> list[Suppression]:
-        with self._db() as db:
-            rows = db.execute("SELECT email, reason, created_at FROM suppression").fetchall()
-        return sorted(
-            (Suppression(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows),
-            key=lambda s: (s.created_at, s.email),
-        )
-
-    def is_suppressed(self, email: str) -> bool:
-        with self._db() as db:
-            row = db.execute("SELECT 1 FROM suppression WHERE email = ?", (email_key(email),)).fetchone()
-        return row is not None
-
-    def suppress_dated(
-        self,
-        entries: Iterable[Suppression],
-        *,
-        channel: str = "import",
-        by: str | None = None,
-        now: datetime | None = None,
-    ) -> int:
-        """Add addresses each with its own reason and date; returns how many were new. Each new one's
-        ``added`` event (:mod:`greeter.journal_optout_events`) is written before it, in its transaction."""
-        rows: dict[str, Suppression] = {}
-        for e in entries:
-            if e.email.strip():
-                rows.setdefault(email_key(e.email), e)  # the first of each wins, as INSERT OR IGNORE did
-        statements: list[tuple[str, Mapping[str, Any]]] = []
-        listing = (
-            "INSERT OR IGNORE INTO suppression (email, reason, created_at) VALUES (:email, :reason, :since)"
-        )
-        for key, e in rows.items():
-            event = self._event_params(
-                "added", now or e.created_at, email=key, channel=channel, reason=e.reason, by=by,
-                since=e.created_at,
-            )  # fmt: skip
-            listed = {"email": key, "reason": e.reason, "since": db_time(e.created_at)}
-            statements += [(self._event_insert(self._unlisted()), event), (listing, listed)]
-        return sum(self._change_all(statements)[1::2]) if statements else 0
-
-    # --- erasure requests (greeter forget) --------------------------------------
-
-    def _erasure(self, db: sqlite3.Connection, email: str, contact_ids: Collection[str]) -> Erasure:
-        """What :meth:`forget` erases, read on ``db`` (inside its transaction when it forgets).
-
-        Every row with an address is read and compared in Python, as the list
-        compares (SQLite's ``lower`` folds ASCII only: ``Иван@Пример.РФ``).
-        """
-        rows = [
-            (r[0], r[1], date.fromisoformat(r[2]), r[3], r[4])
-            for r in db.execute("SELECT contact_id, occasion, occasion_date, email, state FROM greetings")
-        ]
-        found, ids = erasable(rows, email, contact_ids)
-        marks = ", ".join("?" * len(ids))
-        approvals = db.execute(f"SELECT count(*) FROM approvals WHERE contact_id IN ({marks})", sorted(ids))
-        listed = db.execute(
-            "SELECT email, reason, created_at FROM suppression WHERE email = ?", (email_key(email),)
-        ).fetchone()
-        claimed = [key for key, state in found if state == "claimed"]
-        return Erasure(
-            email=email_key(email),
-            greetings=tuple(key for key, _ in found),
-            states=tuple(state for _, state in found),
-            approvals=int(approvals.fetchone()[0]),
-            listed=None
-            if listed is None
-            else Suppression(listed[0], listed[1], datetime.fromisoformat(listed[2])),
-            # A claim is live only while a sender holds the lock; without one it was left by a crash.
-            claimed=tuple(claimed) if claimed and self.sender_active() else (),
-            contact_ids=tuple(sorted(ids)),
-            former=former_addresses(rows, email, (key for key, _ in found)),
-        )
-
-    def erasure(self, email: str, contact_ids: Collection[str] = ()) -> Erasure:
-        with self._db() as db:
-            return self._erasure(db, email, contact_ids)
-
-    def forget(
-        self, email: str, now: datetime, contact_ids: Collection[str] = (), *, by: str | None = None
-    ) -> Erasure:
-        """:meth:`JournalStore.forget`: one ``BEGIN IMMEDIATE`` transaction, so no claim slips in between."""
-        with self._db(write=True) as db:
-            found = self._erasure(db, email, contact_ids)
-            if found.claimed:
-                raise ClaimedNowError(found.email, found.claimed)
-            for statement, params in self._forget_writes(found, now, by):
-                db.executemany(statement, params)
-        return found

@@ -39,6 +39,7 @@ from greeter.journal_pg_schema import row_to_entry as to_entry
 from greeter.journal_store import (
     CAP_STATES,
     STATES,
+    Approvals,
     Approver,
     JournalEntry,
     JournalKey,
@@ -610,26 +611,21 @@ class PgJournalBase:
         self._run(op)
         return len(rows)
 
-    def approvals(self, since: date) -> dict[JournalKey, str]:
-        """Approved content hashes of greetings whose occasion is on or after ``since``."""
+    def approvals_since(self, since: date) -> Approvals:
+        """Approved content hashes of greetings whose occasion is on or after ``since``, who approved
+        each and when: one query."""
         rows = self._read(
-            "SELECT contact_id, occasion, occasion_date, content_hash FROM approvals"
-            " WHERE occasion_date >= %s",
+            "SELECT contact_id, occasion, occasion_date, content_hash, approved_by, approved_at"
+            " FROM approvals WHERE occasion_date >= %s",
             (since,),
         )
-        return {(r["contact_id"], r["occasion"], r["occasion_date"]): r["content_hash"] for r in rows}
-
-    def approvers(self, since: date) -> dict[JournalKey, Approver]:
-        """Who approved each draft of an occasion on or after ``since``, and when."""
-        rows = self._read(
-            "SELECT contact_id, occasion, occasion_date, approved_by, approved_at FROM approvals"
-            " WHERE occasion_date >= %s",
-            (since,),
-        )
-        return {
-            (r["contact_id"], r["occasion"], r["occasion_date"]): Approver(r["approved_by"], r["approved_at"])
-            for r in rows
-        }
+        hashes: dict[JournalKey, str] = {}
+        approvers: dict[JournalKey, Approver] = {}
+        for r in rows:
+            key = (r["contact_id"], r["occasion"], r["occasion_date"])
+            hashes[key] = r["content_hash"]
+            approvers[key] = Approver(r["approved_by"], r["approved_at"])
+        return Approvals(hashes, approvers)
 
     # --- occasions and since when they exist ------------------------------------------------------
 

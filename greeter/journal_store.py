@@ -349,6 +349,19 @@ class Approver:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Approvals:
+    """The approvals table as one read of it gives it (``review: required``).
+
+    ``hashes``: the approved content hash of each draft, what the review gate compares a
+    rendered letter with; ``approvers``: who approved it and when, what preview, the gallery
+    and ``history`` show beside its state. Both have the same keys.
+    """
+
+    hashes: dict[JournalKey, str]
+    approvers: dict[JournalKey, Approver]
+
+
 class JournalStore(Protocol):
     """What the delivery engine, planner and CLI need from any journal backend.
 
@@ -585,11 +598,9 @@ class JournalStore(Protocol):
     def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
         """Record approval of each draft's content hash (``review: required``)."""
 
-    def approvals(self, since: date) -> dict[JournalKey, str]:
-        """Approved content hashes for occasions on or after ``since``."""
-
-    def approvers(self, since: date) -> dict[JournalKey, Approver]:
-        """Who approved each draft of an occasion on or after ``since``, and when (its newest approval)."""
+    def approvals_since(self, since: date) -> Approvals:
+        """Each draft of an occasion on or after ``since`` that is approved: its approved content hash,
+        who approved it and when (its newest approval), in one read of the approvals table."""
 
     def known_occasions(self) -> dict[str, datetime | None]:
         """Each occasion name a sender has planned with, and since when (None: from the start)."""

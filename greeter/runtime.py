@@ -74,10 +74,18 @@ class Inputs:
     #: ``review: required``: who approved each approved draft, and when (``approve --by``): shown beside
     #: a draft's state by preview's JSON and the gallery's letter page.
     approvers: dict[JournalKey, Approver] = field(default_factory=dict)
-    #: Keep the loaded contacts in memory while the source file is unchanged (opt-in).
-    #: For the daemon, which plans every few minutes: re-reading and re-validating a
-    #: large export each time costs more than all the planning. Off by default, because
-    #: a one-shot command reads the file once anyway and should not hold it in memory.
+    #: Opt-in: :meth:`contacts` of a file source (CSV, XLSX…) reads the whole file once, keeps
+    #: every contact and what loading them reported (counts, problems, rejections), and serves
+    #: later calls from memory — the report replayed — while the source settings and the file's
+    #: (size, mtime, inode) are unchanged; a changed file or setting is read again. A file that
+    #: changed while it was read is not kept; an SQL source, or a file that cannot be looked at,
+    #: is streamed every time. Its cost: the first call (even :meth:`contact` of one id) reads
+    #: the whole file, and the contacts stay in memory as long as these inputs do.
+    #: Who sets it: one-shot commands that read the contacts twice, a ``--contact`` NAME looked
+    #: up in the whole file and then planned from (``preview``, ``test-send``, ``approve``,
+    #: ``calendar``), and the ten-year simulation's runs. Not the daemon (``greeter run``): its
+    #: inputs (:func:`~greeter.daemon_inputs.load_valid_inputs`) leave it off, and each run reads the
+    #: file again.
     keep_contacts: bool = False
     _snapshot: _ContactsSnapshot | None = field(default=None, init=False, repr=False, compare=False)
     _renderer: Renderer | None = field(default=None, init=False, repr=False, compare=False)
@@ -365,8 +373,8 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
         since = start - timedelta(days=plan_reach(settings))
-        inputs.approvals = journal.approvals(since)
-        inputs.approvers = journal.approvers(since)
+        approved = journal.approvals_since(since)  # one read of the approvals table for both
+        inputs.approvals, inputs.approvers = approved.hashes, approved.approvers
 
 
 def existing_journal(inputs: Inputs, now: datetime, *, adopt: bool = False) -> JournalStore | None:
@@ -410,7 +418,7 @@ def load_inputs(config_file: Path, *, today: date, keep_contacts: bool = False) 
     """The validated settings; journal state is read separately (:func:`load_planning_state`).
 
     ``today``: see :func:`~greeter.config_loader.parse_settings`. ``keep_contacts``:
-    see :attr:`Inputs.keep_contacts` (the daemon's choice).
+    see :attr:`Inputs.keep_contacts` (a ``--contact`` NAME's choice; not the daemon's).
     """
     settings = load_settings(config_file, today=today)
     return Inputs(settings=settings, config_file=config_file, keep_contacts=keep_contacts)

@@ -42,6 +42,7 @@ from greeter.journal_store import (
     CAP_STATES,
     INTERRUPTED_REASON,
     STATES,
+    Approvals,
     Approver,
     ClaimRequest,
     JournalStore,
@@ -644,17 +645,22 @@ def test_approvals_replace_older_ones_and_filter_by_date(journal: JournalStore) 
     old = ("c-1", "new_year", date(2025, 1, 1))
     assert journal.approve([(KEY, "h1"), (old, "h0")], "olga", NOW) == 2
     assert journal.approve([(KEY, "h2")], "ivan", NOW + timedelta(hours=1)) == 1
-    assert journal.approvals(since=date(2025, 3, 1)) == {KEY: "h2"}
-    assert journal.approvals(since=date(2024, 12, 31)) == {KEY: "h2", old: "h0"}
+    assert journal.approvals_since(date(2025, 3, 1)).hashes == {KEY: "h2"}
+    assert journal.approvals_since(date(2024, 12, 31)).hashes == {KEY: "h2", old: "h0"}
 
 
-def test_approvers_say_who_approved_each_draft_last_and_when(journal: JournalStore) -> None:
-    """``approve --by`` was stored and never shown: preview and the gallery now read it from here."""
+def test_one_read_says_each_approved_hash_and_who_approved_it_last_and_when(journal: JournalStore) -> None:
+    """``review: required`` read the approvals table twice a plan, once for the hashes the gate
+    compares and once for who approved (preview, the gallery): one read gives both now."""
     old = ("c-1", "new_year", date(2025, 1, 1))
     journal.approve([(KEY, "h1"), (old, "h0")], "olga", NOW)
     journal.approve([(KEY, "h2")], "ivan", NOW + timedelta(hours=1))
-    assert journal.approvers(since=date(2025, 3, 1)) == {KEY: Approver("ivan", NOW + timedelta(hours=1))}
-    assert journal.approvers(since=date(2024, 12, 31))[old] == Approver("olga", NOW)
+    assert journal.approvals_since(date(2025, 3, 1)) == Approvals(
+        {KEY: "h2"}, {KEY: Approver("ivan", NOW + timedelta(hours=1))}
+    )
+    both = journal.approvals_since(date(2024, 12, 31))
+    assert both.hashes == {KEY: "h2", old: "h0"} and set(both.approvers) == set(both.hashes)
+    assert both.approvers[old] == Approver("olga", NOW)
 
 
 def test_counts_by_occasion_and_the_contact_lock(journal: JournalStore) -> None:

@@ -357,3 +357,21 @@ def test_example_config_documents_the_settings() -> None:
     """config.example.yaml shows the new settings (commented), as it does every other one."""
     text = (Path(__file__).parent.parent / "config.example.yaml").read_text(encoding="utf-8")
     assert "merge: false" in text and "merge_max_days_late" in text
+
+
+@pytest.mark.parametrize(
+    ("occasion", "key"), [("new_year", "merge_max_days_late"), ("womens_day", "merge_max_days_early")]
+)
+def test_each_merge_bound_is_a_commented_key_of_the_example_that_works_uncommented(
+    occasion: str, key: str
+) -> None:
+    """Each bound is shown on an occasion, commented, as docs/config.md's examples set it: the
+    early one was only named in the occasions' header comment, never shown on an occasion."""
+    root = Path(__file__).parent.parent
+    text = (root / "config.example.yaml").read_text(encoding="utf-8")
+    line = f"    # {key}: 3 "
+    assert text.count(line) == 1, f"{key} is not shown commented on an occasion"
+    settings = parse_settings(text.replace(line, f"    {key}: 3 # "), "greeter.yaml", root, today=TODAY)
+    (found,) = [o for o in settings.occasions if getattr(o, key) is not None]
+    assert found.name == occasion and getattr(found, key) == 3
+    assert key in (root / "docs" / "config.md").read_text(encoding="utf-8")

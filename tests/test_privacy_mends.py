@@ -187,7 +187,7 @@ def test_forget_erases_the_approval_of_a_draft_not_sent_yet(journal: JournalStor
     done = journal.forget("Client02@example.com", MOMENT, {"1002"})
 
     assert planned == done and done.approvals == 1 and done.contact_ids == ("1002",)
-    assert journal.approvals(date(2020, 1, 1)) == {other: "v2:bb"}
+    assert journal.approvals_since(date(2020, 1, 1)).hashes == {other: "v2:bb"}
     assert journal.is_suppressed("client02@example.com")
     assert "1 approval(s)" in describe(done, [], done=True, on=MOMENT.date())[0]
 

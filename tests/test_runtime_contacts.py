@@ -1,4 +1,4 @@
-"""``Inputs(keep_contacts=True)``: the daemon's contacts stay in memory while the file is unchanged.
+"""``Inputs(keep_contacts=True)``: the contacts stay in memory while the file is unchanged (``--contact`` NAME).
 
 The kept contacts must be indistinguishable from a fresh read: the same
 contacts, and the same :class:`~greeter.sources.LoadReport` (counts and
