@@ -330,6 +330,33 @@ def contact_hits(
     yield from OccasionTable(settings, start, end, fixed=fixed, report_from=report_from).hits(contact, today)
 
 
+#: The last :func:`shared_table`: what it was built from (settings, range, fixed dates) and the table.
+_shared: tuple[Settings, tuple[date, date, date], dict[str, list[date]], OccasionTable] | None = None
+
+
+def shared_table(
+    settings: Settings, start: date, end: date, *, fixed: dict[str, list[date]], report_from: date
+) -> OccasionTable:
+    """The :class:`OccasionTable` of these inputs: the one the last call made, when they are the same.
+
+    The daemon plans every few minutes, and all the runs of a day plan the same
+    range: a table of its own for each run worked out every contact date's
+    anniversaries again (a third of a quiet run's hits). A table's answers depend
+    only on what it is built from — the settings (the same object: a reload makes
+    new ones), the range, the day bad dates are reported on and the fixed dates —
+    and its memos grow only up to :data:`_MEMO_LIMIT`, so the next run with the
+    same inputs asks the same table. One table is kept, the last one asked for.
+    """
+    global _shared
+    range_ = (start, end, report_from)
+    last = _shared
+    if last is not None and last[0] is settings and last[1] == range_ and last[2] == fixed:
+        return last[3]
+    table = OccasionTable(settings, start, end, fixed=fixed, report_from=report_from)
+    _shared = (settings, range_, {name: list(days) for name, days in fixed.items()}, table)
+    return table
+
+
 def fixed_days(
     settings: Settings, start: date, end: date, dated: Mapping[str, Collection[date]] | None = None
 ) -> dict[str, list[date]]:

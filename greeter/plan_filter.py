@@ -53,10 +53,11 @@ class HitFilter:
         """False only if ``contact`` provably has no hit in the window."""
         if self.everyone:
             return True
+        bad_dates, dates = contact.bad_dates, contact.dates
         for name, month_days in self.fields:
-            if name in contact.bad_dates:
+            if bad_dates and name in bad_dates:  # (most contacts have none: no look-up)
                 return True
-            original = contact.dates.get(name)
+            original = dates.get(name)
             if original is not None and (original.month, original.day) in month_days:
                 return True
         return self.abroad is not None and self.abroad(contact.country)

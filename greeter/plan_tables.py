@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from greeter.audience import AudienceRule, AudienceVerdicts
 from greeter.calendar_rules import DaySlots, WorkCalendar, day_slots, greeting_day, next_window_open
 from greeter.config import Occasion, Settings
-from greeter.occasions import OccasionTable
+from greeter.occasions import shared_table
 from greeter.slots_init import slots_init
 
 #: A greeting day's inputs: (holidays' country, region, weekend's country, set week, day, limit).
@@ -151,7 +151,7 @@ class PlanTables:
         self._now = now
         self._since = since
         #: The hits of a contact: simulated from ``sim_start``, bad dates reported at ``start``.
-        self.hits = OccasionTable(settings, sim_start, end, fixed=fixed, report_from=start)
+        self.hits = shared_table(settings, sim_start, end, fixed=fixed, report_from=start)
         self.occasions: dict[str, OccasionPlan] = {}
         for occ in settings.occasions:
             rule = AudienceRule.for_occasion(occ, settings.defaults.country, settings.defaults.locale)

@@ -334,18 +334,18 @@ def journal_history(
     """
     history: dict[str, list[PastGreeting]] = defaultdict(list)
     by_email: dict[str, list[PastGreeting]] = defaultdict(list)
-    forms: dict[str, set[str]] = {}  # a non-ASCII key: it and its ASCII form (validated once)
+    # Address as stored → the keys its rows are filed under: its email_key, and a non-ASCII key's
+    # ASCII form too. Worked out once per address (a client's rows share one), not once per row.
+    filed: dict[str, tuple[str, ...]] = {}
     for past in journal.greeted_dates(since_day, states=STATES):
         history[past.contact_id].append(past)
         if past.email:
-            key = email_key(past.email)
-            if key.isascii():
+            keys = filed.get(past.email)
+            if keys is None:
+                key = email_key(past.email)
+                keys = filed[past.email] = (key,) if key.isascii() else tuple(with_ascii_forms({key}))
+            for key in keys:
                 by_email[key].append(past)
-                continue
-            if key not in forms:
-                forms[key] = with_ascii_forms({key})
-            for form in forms[key]:
-                by_email[form].append(past)
     return history, by_email
 
 

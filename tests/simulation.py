@@ -54,6 +54,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -339,6 +340,10 @@ class IndexedJournal:
     def _reload(self) -> None:
         self._by_contact: dict[str, dict[JournalKey, PastGreeting]] = defaultdict(dict)
         self._sorted: dict[str, list[PastGreeting]] = {}  # per contact, by day; rebuilt when touched
+        self._order: list[str] = []  # the contacts, sorted
+        #: Per contact, what greeted_dates answered for ``_asked`` (since, states); dropped when touched.
+        self._answers: dict[str, list[PastGreeting]] = {}
+        self._asked: tuple[date, frozenset[str]] | None = None
         for row in self._db.execute(self._SELECT):
             self._store(row)
         self._dirty.clear()
@@ -358,9 +363,15 @@ class IndexedJournal:
             )  # fmt: skip
             self._by_contact[row[0]][key] = past
             self._sorted.pop(row[0], None)
+            self._answers.pop(row[0], None)
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
-        """What :meth:`Journal.greeted_dates` returns (ties in (contact, day) may come in another order)."""
+        """What :meth:`Journal.greeted_dates` returns (ties in (contact, day) may come in another order).
+
+        Each contact's answer is kept until a write touches one of its rows or
+        another ``since`` (or states) is asked: the runs of a day ask the same,
+        and a run writes the rows of a few contacts.
+        """
         for key in self._dirty:
             row = self._db.execute(
                 f"{self._SELECT} WHERE contact_id = ? AND occasion = ? AND occasion_date = ?",
@@ -368,6 +379,7 @@ class IndexedJournal:
             ).fetchone()
             self._by_contact[key[0]].pop(key, None)
             self._sorted.pop(key[0], None)
+            self._answers.pop(key[0], None)
             if row is not None:
                 self._store(row)
         self._dirty.clear()
@@ -375,19 +387,31 @@ class IndexedJournal:
         if since < self._floor:
             raise AssertionError(f"greeted_dates({since}) after rows before {self._floor} were dropped")
         self._floor = self._since = since
-        wanted = set(states)
-        for contact_id in sorted(self._by_contact):
-            rows = self._sorted.get(contact_id)
-            if rows is None:
-                rows = self._sorted[contact_id] = sorted(self._by_contact[contact_id].values(), key=_day)
-            if rows and rows[0].day < self._floor:  # forget what has fallen out of every look-back
-                keep = bisect.bisect_left(rows, self._floor, key=_day)
-                for old in rows[:keep]:
-                    del self._by_contact[contact_id][(old.contact_id, old.occasion, old.occasion_date)]
-                rows = self._sorted[contact_id] = rows[keep:]
-            for past in rows[bisect.bisect_left(rows, since, key=_day) :]:
-                if past.state in wanted:
-                    yield past
+        wanted = frozenset(states)
+        if (since, wanted) != self._asked:
+            self._asked = (since, wanted)
+            self._answers.clear()
+        if len(self._order) != len(self._by_contact):  # (contacts are never removed, only added)
+            self._order = sorted(self._by_contact)
+        answers = []
+        for contact_id in self._order:
+            found = self._answers.get(contact_id)
+            if found is None:
+                found = self._answers[contact_id] = self._answer(contact_id, since, wanted)
+            answers.append(found)
+        return chain.from_iterable(answers)
+
+    def _answer(self, contact_id: str, since: date, wanted: frozenset[str]) -> list[PastGreeting]:
+        """One contact's rows from ``since`` on in the ``wanted`` states, by day; older rows forgotten."""
+        rows = self._sorted.get(contact_id)
+        if rows is None:
+            rows = self._sorted[contact_id] = sorted(self._by_contact[contact_id].values(), key=_day)
+        if rows and rows[0].day < self._floor:  # forget what has fallen out of every look-back
+            keep = bisect.bisect_left(rows, self._floor, key=_day)
+            for old in rows[:keep]:
+                del self._by_contact[contact_id][(old.contact_id, old.occasion, old.occasion_date)]
+            rows = self._sorted[contact_id] = rows[keep:]
+        return [past for past in rows[bisect.bisect_left(rows, since, key=_day) :] if past.state in wanted]
 
     def sent_times(self, since: datetime) -> list[datetime]:
         """:meth:`Journal.sent_times`, using the ``send_day`` index.
