@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -58,13 +59,24 @@ class GroupCommit(Generic[Req, Res]):
 
     def __init__(self, commit: Callable[[list[Req]], Sequence[Res | BaseException]]) -> None:
         self._commit = commit
-        self._pending: list[tuple[Req, asyncio.Future[Res] | Callable[[Res | BaseException], None]]] = []
-        self._task: asyncio.Future[None] | None = None
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="greeter-journal")
+        self._pending: list[tuple[Req, _Target[Res]]] = []
+        #: A round is with the thread, or about to go (this turn of the event loop): the requests
+        #: queued meanwhile wait for it to be answered.
+        self._busy = False
+        self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._inbox: queue.SimpleQueue[list[tuple[Req, _Target[Res]]] | None] = queue.SimpleQueue()
+        #: Started with the first round, not here: the build workers fork after the batch began
+        #: (:func:`~greeter.build_pool.can_fork` forks only a process running no other thread).
+        self._thread: threading.Thread | None = None
+        self._idle: asyncio.Future[None] | None = None
 
     def close(self) -> None:
-        """End the thread once the commit in progress (if any) is done."""
-        self._thread.shutdown(wait=True)
+        """End the thread once the commit in progress (if any) is done; later requests are refused."""
+        self._closed = True
+        if self._thread is not None:
+            self._inbox.put(None)
+            self._thread.join()
 
     def submit(self, request: Req) -> asyncio.Future[Res]:
         """Queue ``request`` for the next commit; await the future for its result.
@@ -83,48 +95,83 @@ class GroupCommit(Generic[Req, Res]):
         For a request nobody needs to wait for (a letter's verdict): no future, and
         no wake-up of the worker's task when the round is done — the event loop's
         thread paid a task step a letter for it. ``done`` runs on the event loop,
-        in the order the requests were queued; a commit cut off by cancellation
-        hands it :class:`asyncio.CancelledError`. :meth:`drain` waits for every one.
+        in the order the requests were queued. :meth:`drain` waits for every one.
         """
         self._queue(request, done)
 
-    def _queue(
-        self, request: Req, target: asyncio.Future[Res] | Callable[[Res | BaseException], None]
-    ) -> None:
+    def _queue(self, request: Req, target: _Target[Res]) -> None:
         self._pending.append((request, target))
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._flush())
+        if not self._busy:
+            # At the end of this turn of the event loop: the requests made in it go together.
+            self._busy = True
+            asyncio.get_running_loop().call_soon(self._hand_over)
+
+    def _hand_over(self) -> None:
+        """The requests queued so far go to the thread as one round (on the event loop)."""
+        batch, self._pending = self._pending, []
+        if self._closed:
+            self._busy = False
+            refused = RuntimeError("the batch's journal rounds are closed")
+            for _, target in batch:
+                _answer(target, refused)
+            self._wake_drain()
+            return
+        if self._thread is None:
+            self._loop = asyncio.get_running_loop()
+            self._thread = threading.Thread(target=self._rounds, name="greeter-journal", daemon=True)
+            self._thread.start()
+        self._inbox.put(batch)
+
+    def _rounds(self) -> None:
+        """The thread: each round committed in turn, its answers handed to the event loop at once.
+
+        One ``call_soon_threadsafe`` a round: ``run_in_executor`` cost the event loop's
+        thread an executor future, an asyncio future chained to it and a task step a round.
+        """
+        assert self._loop is not None
+        while (batch := self._inbox.get()) is not None:
+            results: Sequence[Res | BaseException]
+            try:
+                results = self._commit([r for r, _ in batch])
+            except Exception as exc:  # handed to every request of this round
+                results = [exc] * len(batch)
+            try:
+                self._loop.call_soon_threadsafe(self._answered, batch, results)
+            except RuntimeError:  # the event loop is closed: nobody waits any more
+                return
+
+    def _answered(
+        self, batch: list[tuple[Req, _Target[Res]]], results: Sequence[Res | BaseException]
+    ) -> None:
+        """A round is committed (on the event loop): answer it, and hand over what queued meanwhile
+        (a request made while it is answered, too: still busy, it waits for this hand-over)."""
+        try:
+            for (_, target), result in zip(batch, results, strict=True):
+                _answer(target, result)
+        finally:
+            if self._pending:
+                self._hand_over()
+            else:
+                self._busy = False
+                self._wake_drain()
+
+    def _wake_drain(self) -> None:
+        if self._idle is not None and not self._idle.done():
+            self._idle.set_result(None)
 
     async def drain(self) -> None:
         """Wait until every request queued so far is committed and answered."""
-        while self._task is not None and not self._task.done():
-            await asyncio.shield(self._task)
-
-    async def _flush(self) -> None:
-        batch: list[tuple[Req, asyncio.Future[Res] | Callable[[Res | BaseException], None]]] = []
-        try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    results: Sequence[Res | BaseException] = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, self._commit, [r for r, _ in batch]
-                    )
-                except Exception as exc:  # handed to every worker waiting on this commit
-                    results = [exc] * len(batch)
-                done, batch = batch, []
-                for (_, target), result in zip(done, results, strict=True):
-                    _answer(target, result)
-        finally:  # cancelled mid-commit: nobody may wait forever
-            for _, target in [*batch, *self._pending]:
-                if isinstance(target, asyncio.Future):
-                    target.cancel()
-                else:
-                    target(asyncio.CancelledError())
+        while self._busy:
+            if self._idle is None or self._idle.done():
+                self._idle = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._idle)
 
 
-def _answer(
-    target: asyncio.Future[Res] | Callable[[Res | BaseException], None], result: Res | BaseException
-) -> None:
+#: Who waits for a request: a worker's future, or a function called with the result.
+_Target = asyncio.Future[Res] | Callable[[Res | BaseException], None]
+
+
+def _answer(target: _Target[Res], result: Res | BaseException) -> None:
     """Hand one request's result (or its own failure) to whoever waits for it."""
     if not isinstance(target, asyncio.Future):
         target(result)
