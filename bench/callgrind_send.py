@@ -68,7 +68,7 @@ def command(config: Path) -> list[str]:
     ]
 
 
-def counted(cmd: list[str], env: dict[str, str]) -> list[int]:
+def counted(cmd: list[str], env: dict[str, str], keep: Path | None = None) -> list[int]:
     """Each process's own instructions under callgrind: the one started first, then each forked one.
 
     A forked child's ``Collected`` total includes what its parent had executed
@@ -90,6 +90,10 @@ def counted(cmd: list[str], env: dict[str, str]) -> list[int]:
             totals[pid] = totals.get(pid, 0) + sum(
                 map(int, re.findall(r"^totals: (\d+)", path.read_text(), re.M))
             )
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            for path in Path(out_dir).iterdir():
+                shutil.copy(path, keep / path.name)
     return [int(collected[pids[0]]), *(totals[pid] for pid in pids[1:])]
 
 
@@ -138,6 +142,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="delivery.build_processes")
     parser.add_argument("--transport", choices=("smtp", "file"), default="smtp")
     parser.add_argument("--cpu", action="store_true", help="CPU seconds without valgrind, not instructions")
+    parser.add_argument(
+        "--keep", type=Path, help="copy callgrind's output files (cg.<pid>[.<part>]) into this folder"
+    )
     args = parser.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "greeter")], check=True)
     # Under valgrind a letter renders ~50× slower: past the sandbox's 2 s limit (template_limits).
@@ -165,7 +172,7 @@ def main() -> None:
                 print(f"  build worker {n}   {seconds:8.3f}")
             print(f"  all              {total:8.3f}")
             return
-        counts = counted(command(config), env)
+        counts = counted(command(config), env, args.keep)
         print(f"{what}: M instructions")
         print(f"  sending process  {counts[0] / 1e6:10.1f}")
         for n, count in enumerate(counts[1:], 1):

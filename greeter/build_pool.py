@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from greeter.delivery import Deliverer, Prepared, Ready
@@ -118,7 +118,7 @@ def _chunks(total: int) -> Iterator[tuple[int, int]]:
 
 async def built_letters(
     deliverer: Deliverer, items: Sequence[PlanItem], processes: int
-) -> AsyncIterator[Ready]:
+) -> AsyncGenerator[Ready, None]:
     """The letters of ``items`` in order, built by ``processes`` forked workers (0: in-process)."""
     if processes <= 0 or not can_fork():
         for ready in deliverer.letters(items):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -58,13 +59,24 @@ class GroupCommit(Generic[Req, Res]):
 
     def __init__(self, commit: Callable[[list[Req]], Sequence[Res | BaseException]]) -> None:
         self._commit = commit
-        self._pending: list[tuple[Req, asyncio.Future[Res]]] = []
-        self._task: asyncio.Future[None] | None = None
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="greeter-journal")
+        self._pending: list[tuple[Req, _Target[Res]]] = []
+        #: A round is with the thread, or about to go (this turn of the event loop): the requests
+        #: queued meanwhile wait for it to be answered.
+        self._busy = False
+        self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._inbox: queue.SimpleQueue[list[tuple[Req, _Target[Res]]] | None] = queue.SimpleQueue()
+        #: Started with the first round, not here: the build workers fork after the batch began
+        #: (:func:`~greeter.build_pool.can_fork` forks only a process running no other thread).
+        self._thread: threading.Thread | None = None
+        self._idle: asyncio.Future[None] | None = None
 
     def close(self) -> None:
-        """End the thread once the commit in progress (if any) is done."""
-        self._thread.shutdown(wait=True)
+        """End the thread once the commit in progress (if any) is done; later requests are refused."""
+        self._closed = True
+        if self._thread is not None:
+            self._inbox.put(None)
+            self._thread.join()
 
     def submit(self, request: Req) -> asyncio.Future[Res]:
         """Queue ``request`` for the next commit; await the future for its result.
@@ -74,36 +86,101 @@ class GroupCommit(Generic[Req, Res]):
         loop's thread a frame per request for nothing.
         """
         future: asyncio.Future[Res] = asyncio.get_running_loop().create_future()
-        self._pending.append((request, future))
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._flush())
+        self._queue(request, future)
         return future
 
-    async def _flush(self) -> None:
-        batch: list[tuple[Req, asyncio.Future[Res]]] = []
+    def submit_then(self, request: Req, done: Callable[[Res | BaseException], None]) -> None:
+        """Queue ``request`` for the next commit; ``done`` gets its result (or error) once committed.
+
+        For a request nobody needs to wait for (a letter's verdict): no future, and
+        no wake-up of the worker's task when the round is done — the event loop's
+        thread paid a task step a letter for it. ``done`` runs on the event loop,
+        in the order the requests were queued. :meth:`drain` waits for every one.
+        """
+        self._queue(request, done)
+
+    def _queue(self, request: Req, target: _Target[Res]) -> None:
+        self._pending.append((request, target))
+        if not self._busy:
+            # At the end of this turn of the event loop: the requests made in it go together.
+            self._busy = True
+            asyncio.get_running_loop().call_soon(self._hand_over)
+
+    def _hand_over(self) -> None:
+        """The requests queued so far go to the thread as one round (on the event loop)."""
+        batch, self._pending = self._pending, []
+        if self._closed:
+            self._busy = False
+            refused = RuntimeError("the batch's journal rounds are closed")
+            for _, target in batch:
+                _answer(target, refused)
+            self._wake_drain()
+            return
+        if self._thread is None:
+            self._loop = asyncio.get_running_loop()
+            self._thread = threading.Thread(target=self._rounds, name="greeter-journal", daemon=True)
+            self._thread.start()
+        self._inbox.put(batch)
+
+    def _rounds(self) -> None:
+        """The thread: each round committed in turn, its answers handed to the event loop at once.
+
+        One ``call_soon_threadsafe`` a round: ``run_in_executor`` cost the event loop's
+        thread an executor future, an asyncio future chained to it and a task step a round.
+        """
+        assert self._loop is not None
+        while (batch := self._inbox.get()) is not None:
+            results: Sequence[Res | BaseException]
+            try:
+                results = self._commit([r for r, _ in batch])
+            except Exception as exc:  # handed to every request of this round
+                results = [exc] * len(batch)
+            try:
+                self._loop.call_soon_threadsafe(self._answered, batch, results)
+            except RuntimeError:  # the event loop is closed: nobody waits any more
+                return
+
+    def _answered(
+        self, batch: list[tuple[Req, _Target[Res]]], results: Sequence[Res | BaseException]
+    ) -> None:
+        """A round is committed (on the event loop): answer it, and hand over what queued meanwhile
+        (a request made while it is answered, too: still busy, it waits for this hand-over)."""
         try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                try:
-                    results = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, self._commit, [r for r, _ in batch]
-                    )
-                except Exception as exc:  # handed to every worker waiting on this commit
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
-                for (_, future), result in zip(batch, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):  # this request's own failure
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:  # cancelled mid-commit: nobody may wait forever
-            for _, future in [*batch, *self._pending]:
-                if not future.done():
-                    future.cancel()
+            for (_, target), result in zip(batch, results, strict=True):
+                _answer(target, result)
+        finally:
+            if self._pending:
+                self._hand_over()
+            else:
+                self._busy = False
+                self._wake_drain()
+
+    def _wake_drain(self) -> None:
+        if self._idle is not None and not self._idle.done():
+            self._idle.set_result(None)
+
+    async def drain(self) -> None:
+        """Wait until every request queued so far is committed and answered."""
+        while self._busy:
+            if self._idle is None or self._idle.done():
+                self._idle = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._idle)
+
+
+#: Who waits for a request: a worker's future, or a function called with the result.
+_Target = asyncio.Future[Res] | Callable[[Res | BaseException], None]
+
+
+def _answer(target: _Target[Res], result: Res | BaseException) -> None:
+    """Hand one request's result (or its own failure) to whoever waits for it."""
+    if not isinstance(target, asyncio.Future):
+        target(result)
+    elif target.done():
+        return
+    elif isinstance(result, BaseException):  # this request's own failure
+        target.set_exception(result)
+    else:
+        target.set_result(result)
 
 
 def letter_facts(due: list[PlanItem], retries: list[tuple[JournalEntry, bytes]]) -> LetterFacts:
@@ -135,11 +212,11 @@ def retry_letters(
         yield Ready(Outgoing(entry.key, sender, entry.email, data), request)
 
 
-async def all_letters(
+def all_letters(
     deliverer: Deliverer,
     due: list[PlanItem],
     retries: list[tuple[JournalEntry, bytes]],
-    fresh: AsyncIterator[Ready] | None,
+    fresh: AsyncGenerator[Ready, None] | None,
     sender: str,
     rank: Callable[[JournalKey], Rank] | None = None,
 ) -> AsyncGenerator[Ready, None]:
@@ -147,36 +224,41 @@ async def all_letters(
 
     With ``rank`` (a daily quota: both lists already in its order, :mod:`greeter.quota_plan`)
     each retry goes before the first fresh letter ranked after it: retries last let the quota
-    run out on letters that could still leave tomorrow.
+    run out on letters that could still leave tomorrow. Without retries the fresh letters
+    come as they are built, through no generator layer of their own (one a letter, for nothing).
     """
+    built = _aiter(deliverer.letters(due)) if fresh is None else fresh
+    if not retries:
+        return built
+    return _with_retries(deliverer, built, retries, sender, rank)
+
+
+async def _with_retries(
+    deliverer: Deliverer,
+    built: AsyncGenerator[Ready, None],
+    retries: list[tuple[JournalEntry, bytes]],
+    sender: str,
+    rank: Callable[[JournalKey], Rank] | None,
+) -> AsyncGenerator[Ready, None]:
+    """:func:`all_letters` with retries: the fresh ones, each retry placed by ``rank`` if given."""
     waiting = retry_letters(deliverer, retries, sender)
     retry = next(waiting, None) if rank is not None else None
-    built = _aiter(deliverer.letters(due)) if fresh is None else fresh
-    async for ready in built:
-        while retry is not None and rank is not None and rank(retry.request.key) < rank(ready.request.key):
-            yield retry
-            retry = next(waiting, None)
-        yield ready
+    async with contextlib.aclosing(built):  # its build workers stop with this generator
+        async for ready in built:
+            while (
+                retry is not None and rank is not None and rank(retry.request.key) < rank(ready.request.key)
+            ):
+                yield retry
+                retry = next(waiting, None)
+            yield ready
     if retry is not None:
         yield retry
     for ready in waiting:
         yield ready
 
 
-async def _aiter(letters: Iterator[Ready]) -> AsyncIterator[Ready]:
+async def _aiter(letters: Iterator[Ready]) -> AsyncGenerator[Ready, None]:
     for ready in letters:
-        yield ready
-
-
-async def handed_out(
-    letters: AsyncIterator[Ready], breaker: Breaker, deliverer: Deliverer
-) -> AsyncGenerator[Ready, None]:
-    """The letters for the sending workers, until the breaker opens (or a shutdown)."""
-    while breaker.why is None and not deliverer.stopping:
-        try:
-            ready = await anext(letters)
-        except StopAsyncIteration:
-            return
         yield ready
 
 
@@ -327,6 +409,12 @@ class Batch:
         # the journal's four pooled connections (journal_pg.POOL_SIZE) while verdicts need one.
         self.shared = deliverer.journal.shared
         self.contact_turn = asyncio.Semaphore(2)
+        #: A verdict the journal refused (:meth:`recorded`): raised by the next :meth:`send`.
+        self.failure: Exception | None = None
+
+    def more(self) -> bool:
+        """Whether the sending workers take another letter: not once the breaker opened, nor after a stop."""
+        return self.breaker.why is None and not self.deliverer.stopping
 
     def verdict_of(self, result: SendResult) -> Verdict:
         """The server's answer with what the journal needs to record it (:func:`letter_facts`)."""
@@ -393,6 +481,8 @@ class Batch:
         server had and refused returns its result (:attr:`~greeter.transport.SendResult.refused`):
         its daily slot is given back, as the next run counts only the journal's sent letters.
         """
+        if self.failure is not None:  # a verdict the journal refused: the batch stops (run_batch)
+            raise self.failure
         if self.deliverer.cutting_off:
             return False  # built but not yet claimed: it stays for the next run
         why = await self.breaker.admit()
@@ -402,6 +492,7 @@ class Batch:
         handover = Handover(self, ready)
         item = ready.outgoing
         result: SendResult | None = None
+        recording = False
         try:
             try:
                 result = await self.transport.send(
@@ -409,21 +500,25 @@ class Batch:
                 )
             finally:
                 self.breaker.done(result)
-            await self.answered(handover, result)
+            recording = await self.answered(handover, result)
             if result is not None and result.throttled:
-                self.deliverer.provider_throttled(result.reply)  # its own letter is recorded first
+                self.deliverer.provider_throttled(result.reply)  # its own letter's verdict is queued first
         finally:
-            if handover.held:
+            if handover.held and not recording:
                 self.in_hand.release()
         # Not claimed (a stop, another sender's claim, its window closed), its connection never
         # opened, or refused before DATA for the login: the server never had it.
         had = handover.taken and result is not None and result.halt_kind is None
         return result if had and result is not None and result.refused else had
 
-    async def answered(self, handover: Handover, result: SendResult | None) -> SendResult | None:
-        """What the server's answer means for a letter handed over: recorded, unsent, or a halt."""
+    async def answered(self, handover: Handover, result: SendResult | None) -> bool:
+        """What the server's answer means for a letter handed over: recorded, unsent, or a halt.
+
+        True: its verdict is queued for the next journal round, and the letter stays in hand
+        (:class:`InHand`) until the round has recorded it (:meth:`recorded`).
+        """
         if result is None:
-            return None  # its claim was lost, or a shutdown began: nothing was sent
+            return False  # its claim was lost, or a shutdown began: nothing was sent
         ready = handover.ready
         if result.halt_kind is not None:
             # A setting no retry gets past: a login refused at AUTH, demanded at MAIL FROM (530)
@@ -434,15 +529,31 @@ class Batch:
             if handover.taken:
                 await asyncio.to_thread(self.deliverer.release, ready)
                 self.tally.given_back += 1
-            return None
+            return False
         if not handover.taken:
-            return await self.unsent(ready, result)  # its connection never opened (or a bad address)
-        # Record the verdict in the same worker, before it pulls (and claims) the next
-        # letter: a crash then leaves at most `concurrency` claims without a verdict.
-        # The verdict rides in the next shared journal round; it comes back as its summary count.
-        count = await self.rounds.submit(self.verdict_of(result))
-        assert isinstance(count, str)
-        return self.counted(result, count)
+            await self.unsent(ready, result)  # its connection never opened (or a bad address)
+            return False
+        # The verdict is queued in the same worker, before it pulls (and claims) the next letter:
+        # rounds commit in order, so the verdict is durable no later than that next claim, and a
+        # crash leaves at most `concurrency` claims without a verdict. Not awaited: the round
+        # counts it (:meth:`recorded`), and the worker goes on to its next letter meanwhile.
+        self.rounds.submit_then(self.verdict_of(result), lambda count: self.recorded(result, count))
+        return True
+
+    def recorded(self, result: SendResult, count: bool | str | BaseException) -> None:
+        """A journal round recorded a letter's verdict (``count``, its summary count) or refused it.
+
+        A refusal (a :class:`~greeter.errors.JournalStateError`: the row is no longer
+        ``claimed``, or the journal failed) stops the batch as it did when the worker awaited
+        it: the next letter a worker takes raises it, and so does :meth:`run` at the end.
+        """
+        try:
+            if isinstance(count, str):
+                self.counted(result, count)
+            elif not isinstance(count, asyncio.CancelledError) and self.failure is None:
+                self.failure = count if isinstance(count, Exception) else RuntimeError(count)
+        finally:
+            self.in_hand.release()
 
     async def leave_unsent(self, letters: AsyncIterator[Ready], why: str) -> None:
         """The breaker opened: every letter not handed over goes to ``retry``, many to a journal round."""
@@ -460,22 +571,29 @@ class Batch:
         self,
         due: list[PlanItem],
         retries: list[tuple[JournalEntry, bytes]],
-        fresh: AsyncIterator[Ready] | None,
+        fresh: AsyncGenerator[Ready, None] | None,
     ) -> None:
         """The sending workers over every letter; once the breaker opens, the rest go to ``retry``."""
         everything = all_letters(self.deliverer, due, retries, fresh, self.sender, self.rank)
         async with contextlib.aclosing(everything) as letters:  # stops build workers on any exit
-            handed = handed_out(letters, self.breaker, self.deliverer)
-            async for _ in run_batch(self.send, handed, concurrency=self.concurrency, limiter=self.limiter):
-                pass
-            if self.breaker.why is not None:
-                await self.leave_unsent(letters, self.breaker.why)
+            batch = run_batch(
+                self.send, letters, concurrency=self.concurrency, limiter=self.limiter, more=self.more
+            )
+            try:
+                async for _ in batch:
+                    pass
+                if self.breaker.why is not None and self.failure is None:
+                    await self.leave_unsent(letters, self.breaker.why)
+            finally:
+                await self.rounds.drain()  # every verdict queued is recorded and counted
+        if self.failure is not None:
+            raise self.failure
 
     async def send_all(
         self,
         due: list[PlanItem],
         retries: list[tuple[JournalEntry, bytes]],
-        fresh: AsyncIterator[Ready] | None,
+        fresh: AsyncGenerator[Ready, None] | None,
     ) -> None:
         """:meth:`run` until it ends or, after a stop, until no claimed letter is in flight.
 
@@ -548,7 +666,7 @@ async def send_batch(
     concurrency: int,
     limiter: RateLimiter | None,
     progress: Callable[[int], None] | None = None,
-    fresh: AsyncIterator[Ready] | None = None,
+    fresh: AsyncGenerator[Ready, None] | None = None,
     window_open: Callable[[str, datetime | None], bool] | None = None,
     rank: Callable[[JournalKey], Rank] | None = None,
 ) -> None:

@@ -61,6 +61,11 @@ class ReplyReader(asyncio.Protocol):
             raise SMTPServerDisconnected("Connection lost")
         self._transport.write(data)
 
+    def ready(self) -> SMTPResponse | None:
+        """The next reply if it has come already (pipelined replies often come together), else None:
+        no coroutine for it — ``ready() or await reply()``."""
+        return self._replies.popleft() if self._replies else None
+
     async def reply(self) -> SMTPResponse:
         """The next reply, in the order the commands were written."""
         while not self._replies:

@@ -35,6 +35,7 @@ import contextlib
 import re
 import socket
 import ssl
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -134,9 +135,9 @@ class SmtpTransport:
         self._return_path = return_path
         self._fqdn: asyncio.Future[str] | None = None
         self._all_slots = [_Slot() for _ in range(settings.pool_size)]
-        self._slots: asyncio.Queue[_Slot] = asyncio.Queue()  # the idle ones
-        for slot in self._all_slots:
-            self._slots.put_nowait(slot)
+        #: The idle connections, oldest first, and the sends waiting for one (see :meth:`_take_slot`).
+        self._idle: deque[_Slot] = deque(self._all_slots)
+        self._slot_waiters: deque[asyncio.Future[_Slot]] = deque()
         self.connections_opened = 0
         self._closing: list[SMTPProtocol] = []
         self._valid_senders: set[str] = set()  # envelope senders validate_address accepted
@@ -330,7 +331,7 @@ class SmtpTransport:
                 return SendResult(item.key, Outcome.PERMANENT, None, str(exc))
         self._valid_senders.add(envelope_from)  # the same for every letter: checked once
         payload = dot_stuffed(item.data)
-        slot = await self._slots.get()
+        slot = self._idle.popleft() if self._idle else await self._wait_for_slot()
         try:
             for attempt in (1, 2):
                 reused = slot.client is not None and slot.client.is_connected
@@ -342,11 +343,21 @@ class SmtpTransport:
                     if not await ready():
                         return None
                     ready = None  # claimed: a reopened connection carries the same claim
-                assert slot.client is not None
+                client = slot.client
+                assert client is not None
                 try:
-                    result = await self._transaction(slot, slot.client, item, payload)
+                    # The transaction's own frame (setup, exchange, reset) was one more coroutine
+                    # every reply of every letter passed through: its steps are here now.
+                    reader = self._reader(slot, client)
+                    try:
+                        result, reset = await self._exchange(slot.watchdog, client, reader, item, payload)
+                    finally:
+                        slot.watchdog.idle()
+                        reader.detach()
+                    if reset:
+                        result = await self._reset(client, result)
                 except _Stale as exc:
-                    self._discard(slot.client)
+                    self._discard(client)
                     if reused and attempt == 1:
                         continue  # an idle connection the server had closed: reopen once
                     throttled = str(exc).startswith("421 ")  # a fresh connection closed on us at MAIL
@@ -363,21 +374,44 @@ class SmtpTransport:
                 self._discard(slot.client)
             raise
         finally:
-            self._slots.put_nowait(slot)
+            self._give_back(slot)
 
-    async def _transaction(
-        self, slot: _Slot, client: aiosmtplib.SMTP, item: Outgoing, payload: bytes
-    ) -> SendResult:
-        """MAIL, RCPT, DATA on an open connection; RSET after a refusal so it stays usable.
+    async def _wait_for_slot(self) -> _Slot:
+        """Every connection is busy: the next one given back (first come, first served).
+
+        An ``asyncio.Queue`` did this, at the cost of four calls in and four out for every
+        letter though a connection is idle nearly always (one sending worker per connection).
+        """
+        waiter: asyncio.Future[_Slot] = asyncio.get_running_loop().create_future()
+        self._slot_waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._give_back(waiter.result())  # handed over as this send was cancelled: pass it on
+            else:
+                self._slot_waiters.remove(waiter)
+            raise
+
+    def _give_back(self, slot: _Slot) -> None:
+        """A send is done with ``slot``: to the first send waiting for one, else idle."""
+        while self._slot_waiters:
+            waiter = self._slot_waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(slot)
+                return
+        self._idle.append(slot)
+
+    def _reader(self, slot: _Slot, client: aiosmtplib.SMTP) -> ReplyReader:
+        """The transaction's reader (MAIL, RCPT, DATA on an open connection), attached; :class:`_Stale`
+        if the connection is gone already. :meth:`send` detaches it whatever happens.
 
         Each reply is awaited for ``timeout_seconds`` (the slot's
         :class:`~greeter.smtp_watchdog.Watchdog`); a timeout leaves the connection out of step, so it
         is dropped. The transaction runs on a :class:`ReplyReader` (so the
-        envelope can be pipelined); RSET goes back to aiosmtplib.
+        envelope can be pipelined); RSET after a refusal (:meth:`_reset`) goes back to aiosmtplib.
         """
-        watch = slot.watchdog
-        watch.fired = False
-        result: SendResult | None = None
+        slot.watchdog.fired = False
         try:
             if client.protocol is None:
                 raise aiosmtplib.SMTPServerDisconnected("Connection lost")
@@ -385,12 +419,7 @@ class SmtpTransport:
         except aiosmtplib.SMTPServerDisconnected as exc:
             raise _Stale(f"connection lost before the message was sent ({exc})") from exc
         reader.attach()
-        try:
-            result, reset = await self._exchange(watch, client, reader, item, payload)
-        finally:
-            watch.idle()
-            reader.detach()
-        return await self._reset(client, result) if reset else result
+        return reader
 
     async def _exchange(
         self, watch: Watchdog, client: aiosmtplib.SMTP, reader: ReplyReader, item: Outgoing, payload: bytes
@@ -420,7 +449,7 @@ class SmtpTransport:
                         break  # refused: the rest is not asked
                     reader.write(command)
                     watch.expect(client, limit)
-                reply = await reader.reply()
+                reply = reader.ready() or await reader.reply()
                 if not replies and (reply.code == 421 or not client.is_connected):
                     raise _Stale(f"{reply.code} {reply.message}")
                 replies.append(reply)

@@ -89,3 +89,51 @@ def test_submit_hands_back_the_future_itself() -> None:
             group.close()
 
     assert asyncio.run(run()) == 2
+
+
+def test_a_request_nobody_awaits_is_answered_in_order_and_drain_waits_for_it() -> None:
+    """A verdict's round answers a callback, not a future a worker's task wakes up for."""
+    answers: list[tuple[str, int | BaseException]] = []
+
+    def commit(batch: list[int]) -> list[int | BaseException]:
+        return [ValueError(f"refused {r}") if r == 3 else r * 10 for r in batch]
+
+    async def run() -> int:
+        group = GroupCommit[int, int](commit)
+        try:
+            group.submit_then(1, lambda got: answers.append(("a", got)))
+            waited = group.submit(2)
+            group.submit_then(3, lambda got: answers.append(("c", got)))
+            assert answers == [], "answered only once the round is committed"
+            await group.drain()
+            assert answers[0] == ("a", 10) and waited.result() == 20
+            return len(answers)
+        finally:
+            group.close()
+
+    assert asyncio.run(run()) == 2
+    assert answers[1][0] == "c" and isinstance(answers[1][1], ValueError), "its own failure, handed to it"
+
+
+def test_a_round_in_progress_when_closed_is_answered_and_later_requests_are_refused() -> None:
+    """``close`` waits for the commit in progress; nobody waits forever for one never made."""
+    started, release = threading.Event(), threading.Event()
+    answers: list[BaseException | int] = []
+
+    def commit(batch: list[int]) -> list[int]:
+        started.set()
+        assert release.wait(5)
+        return batch
+
+    async def run() -> None:
+        group = GroupCommit[int, int](commit)
+        group.submit_then(1, answers.append)
+        await asyncio.to_thread(started.wait, 5)
+        release.set()
+        group.close()  # after the round in progress is committed
+        await group.drain()
+        group.submit_then(2, answers.append)
+
+    asyncio.run(run())
+    assert answers[0] == 1
+    assert isinstance(answers[1], RuntimeError) and "closed" in str(answers[1])
