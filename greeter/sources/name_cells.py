@@ -123,6 +123,14 @@ GENDERS = {
         ("ч", "чол", "чоловік", "чоловіча", "чоловічий", "чоловіча стать", "пан"), Gender.MALE
     ),
     **dict.fromkeys(("жін", "жінка", "жіноча", "жіночий", "жіноча стать", "пані"), Gender.FEMALE),
+    # Belarusian, as a Minsk CRM writes the column «Пол»: муж/жан, мужчынскі/жаночы (пол is masculine),
+    # мужчына/жанчына, and the forms of address спадар/спадарыня; its м/ж/муж are Russian's.
+    **dict.fromkeys(
+        ("мужчынскі", "мужчынская", "мужчына", "спадар"), Gender.MALE
+    ),
+    **dict.fromkeys(
+        ("жан", "жаночы", "жаночая", "жанчына", "спадарыня"), Gender.FEMALE
+    ),
 }  # fmt: skip
 
 
