@@ -177,6 +177,7 @@ class Reach:
                 self._check_script(contact)
             elif contact.locale is not None:  # «Hurmatli Бекзод» in a Latin Uzbek letter
                 self.name_scripts.see(contact, locale)
+            self.name_scripts.see_belarusian(contact, locale)
             own = self.own_salutation is not None and self.own_salutation(locale)
             # A row whose gender column contradicts its patronymic is warned about at the row.
             if (

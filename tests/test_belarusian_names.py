@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
+from click.testing import CliRunner
 
 from greeter.addressing import gender_of, salutation
+from greeter.cli import main
 from greeter.contacts import Contact, Gender
 from greeter.names import cyrillic_word, lookalike_latin
 from greeter.sources.name_cells import gender_word
+from tests.conftest import MakeProject
+
+NOW = "2026-12-04T10:00+03:00"
 
 M, F, U = Gender.MALE, Gender.FEMALE, Gender.UNKNOWN
 
@@ -77,3 +86,78 @@ def test_belarusian_gender_column(cell: str, expected: Gender) -> None:
 def test_latin_lookalikes_in_a_cyrillic_word(word: str, latin: str, cyrillic: str) -> None:
     assert lookalike_latin(word) == latin
     assert cyrillic_word(word) == cyrillic
+
+
+def belarusian(first: str, patronymic: str, last: str = "", locale: str | None = "be") -> Contact:
+    return Contact(
+        id="2", email="b@example.by", first_name=first, patronymic=patronymic, last_name=last, locale=locale
+    )
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "be", None])
+@pytest.mark.parametrize(
+    ("contact", "written"),
+    [
+        (belarusian("Дар'я", "Уладзіміраўна"), "Дар'я Уладзіміраўна"),  # was «Дар'е Уладзіміраўні»
+        (belarusian("Мікола", "Пятровіч"), "Мікола Пятровіч"),  # was «Міколі Пятровічу»
+        (belarusian("Ірына", "", locale="ru"), "Ірына"),  # «і» beside «ы»: no Ukrainian word
+        (belarusian("Аляксандр", "Мiхайлавiч", locale=None), "Аляксандр Мiхайлавiч"),  # Latin «i»
+        (belarusian("Дар'я", "", locale="be"), "Дар'я"),  # «Дар'я» alone: the contact's language says it
+    ],
+)
+def test_a_belarusian_name_is_printed_as_written(
+    contact: Contact, written: str, language: str | None
+) -> None:
+    from greeter.addressing import decline
+
+    for case in ("dative", "genitive", "instrumental"):
+        assert decline(contact, case, language=language) == written
+
+
+@pytest.mark.parametrize(
+    ("contact", "dative"),
+    [
+        (belarusian("Александр", "Михайлович", locale="be"), "Александру Михайловичу"),  # Russian spelling
+        (belarusian("Олексій", "Юрійович", locale="uk"), "Олексію Юрійовичу"),  # Ukrainian: its own rules
+    ],
+)
+def test_russian_and_ukrainian_spelling_still_declines(contact: Contact, dative: str) -> None:
+    from greeter.addressing import decline
+
+    assert decline(contact, "dative", language="ru") == dative
+
+
+#: Minsk office rows in the example project's columns (:data:`tests.conftest.HEADER`).
+def by_row(cid: str, last: str, first: str, patronymic: str, language: str = "be", gender: str = "") -> str:
+    return (
+        f"{cid};c{cid}@example.by;{last};{first};{patronymic};{gender};;Europe/Minsk;{language};regular;;"
+        "10.12.1975;;;BY"
+    )
+
+
+def check_json(config: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", NOW, "--json"])
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def warnings(data: dict[str, Any]) -> list[str]:
+    """The messages of ``check --json``'s warnings, without the place they are at."""
+    return [p.partition(": warning: ")[2] for p in data["problems"] if ": warning: " in p]
+
+
+def test_check_says_a_belarusian_name_is_not_declined_in_a_russian_letter(make_project: MakeProject) -> None:
+    config = make_project(
+        [
+            by_row("1", "Лукашэвіч", "Дар'я", "Уладзіміраўна"),
+            by_row("2", "Зайцаў", "Мікола", "Пятровіч", language="ru"),
+            by_row("3", "Козлов", "Сергей", "Николаевич", language="ru"),
+        ]
+    )
+    said = [w for w in warnings(check_json(config)) if "Belarusian spelling" in w]
+    assert said == [
+        "2 contact(s) with names in Belarusian spelling get letters in 'ru' (1 Дар'я Уладзіміраўна Лукашэвіч,"
+        " 2 Мікола Пятровіч Зайцаў): a case asked of the name (name('dative')…) prints it as written (the"
+        " nominative), as in a letter in 'be': the declension has no Belarusian rules; word the sentence for"
+        " it, or drop the case"
+    ]
