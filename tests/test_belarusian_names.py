@@ -161,3 +161,26 @@ def test_check_says_a_belarusian_name_is_not_declined_in_a_russian_letter(make_p
         " nominative), as in a letter in 'be': the declension has no Belarusian rules; word the sentence for"
         " it, or drop the case"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "dative"),
+    [
+        ("ІП Шчарбакоў С. І.", "ІП Шчарбакоў С. І."),  # was «компании «ІП Шчарбакоў С. І.»»
+        ("Індывідуальны прадпрымальнік Шчарбакоў С. І.", "ІП Шчарбакоў С. І."),
+        ("ААТ «Гродна Азот»", "ААТ «Гродна Азот»"),  # was «компании ААТ «Гродна Азот»»
+        ("ЗАТ «Атлант»", "ЗАТ «Атлант»"),
+        ("СААТ «Белкард»", "СААТ «Белкард»"),
+        ("СООО «Мобильные ТелеСистемы»", "СООО «Мобильные ТелеСистемы»"),
+        ("ИООО «Эпам Системз»", "ИООО «Эпам Системз»"),
+        ("ЧТУП «Кравец и К»", "ЧТУП «Кравец и К»"),
+        ("ПУП «Мебель»", "ПУП «Мебель»"),
+        ("Таварыства з абмежаванай адказнасцю «Зорка»", "ТАА «Зорка»"),
+        ("Адкрытае акцыянернае таварыства Белшына", "ААТ «Белшына»"),
+        ('Закрытае акцыянернае таварыства "Атлант"', "ЗАТ «Атлант»"),
+    ],
+)
+def test_belarusian_company_forms(name: str, dative: str) -> None:
+    from greeter.company_names import company_in
+
+    assert company_in(name, "dative") == dative
