@@ -184,3 +184,48 @@ def test_belarusian_company_forms(name: str, dative: str) -> None:
     from greeter.company_names import company_in
 
     assert company_in(name, "dative") == dative
+
+
+#: A Minsk office's Belarusian letter and the helper file wording its salutation by the gender.
+BIRTHDAY_BE = """{% extends "_layout.html.j2" %}
+{% block subject %}{{ contact|name }}, з днём нараджэння!{% endblock %}
+{% block heading %}З днём нараджэння!{% endblock %}
+{% block message %}
+Прыміце нашы самыя цёплыя віншаванні з днём нараджэння!
+{% endblock %}
+"""
+HELPER_BE = """{% macro salutation(contact) -%}
+{%- if contact.gender == "male" -%}
+Паважаны {{ contact|name }}
+{%- elif contact.gender == "female" -%}
+Паважаная {{ contact|name }}
+{%- else -%}
+Добры дзень, {{ contact|name }}
+{%- endif -%}
+{%- endmacro %}
+{% set salutation_end = "!" %}
+{% set closing = "З павагай," %}
+"""
+
+
+def belarusian_project(make_project: MakeProject, rows: list[str]) -> Path:
+    config = make_project(rows)
+    (config.parent / "templates" / "birthday.be.j2").write_text(BIRTHDAY_BE, encoding="utf-8")
+    (config.parent / "templates" / "_be.j2").write_text(HELPER_BE, encoding="utf-8")
+    return config
+
+
+def test_check_counts_unknown_genders_under_the_users_own_salutation(make_project: MakeProject) -> None:
+    """«Добры дзень, Паўлюк!» for a contact the gender column would greet «Паважаны»: said, as for
+    greeter's own salutations, though _be.j2 words it."""
+    config = belarusian_project(
+        make_project,
+        [by_row("1", "Паўлюк", "Паўлюк", ""), by_row("2", "Караткевіч", "Вольга", "Іванаўна")],
+    )
+    said = [w for w in warnings(check_json(config)) if "gender is unknown" in w]
+    assert said == [
+        "1 contact(s) get letters that open with the salutation _be.j2 words for an unknown gender (its macro"
+        " reads contact.gender) because their gender is unknown (1 Паўлюк Паўлюк): neither the gender column,"
+        " a patronymic nor a first name greeter knows says it; fill their 'Пол' column"
+        " (contacts.columns.gender), or map the values it holds with contacts.gender_values"
+    ]
