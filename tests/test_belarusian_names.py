@@ -229,3 +229,11 @@ def test_check_counts_unknown_genders_under_the_users_own_salutation(make_projec
         " a patronymic nor a first name greeter knows says it; fill their 'Пол' column"
         " (contacts.columns.gender), or map the values it holds with contacts.gender_values"
     ]
+
+
+def test_a_helper_file_wording_its_letters_is_used(make_project: MakeProject) -> None:
+    """_be.j2 words every Belarusian letter's salutation and closing: not "never rendered"."""
+    config = belarusian_project(make_project, [by_row("1", "Караткевіч", "Вольга", "Іванаўна")])
+    data = check_json(config)
+    assert "_be.j2" not in data["unused_templates"]
+    assert not [p for p in data["problems"] if p.startswith("_be.j2")]
