@@ -237,3 +237,25 @@ def test_a_helper_file_wording_its_letters_is_used(make_project: MakeProject) ->
     data = check_json(config)
     assert "_be.j2" not in data["unused_templates"]
     assert not [p for p in data["problems"] if p.startswith("_be.j2")]
+
+
+def test_latin_lookalikes_in_a_cyrillic_name_are_a_row_warning(make_project: MakeProject) -> None:
+    """«Мiхайлавiч» (a Russian keyboard's Latin «i») and «Aлександр» (a Latin «A») were read in silence."""
+    config = make_project(
+        [
+            by_row("1", "Шушкевіч", "Аляксандр", "Мiхайлавiч"),
+            by_row("2", "Шушкевич", "Aлександр", "Михайлович", language="ru"),
+            by_row("3", "Караткевіч", "Вольга", "Іванаўна"),
+        ]
+    )
+    data = check_json(config)
+    said = [p.partition("contacts.csv:")[2] for p in data["problems"] if "look-alike" in p]
+    assert said == [
+        "row 2: Отчество: warning: has Latin look-alike letters among Cyrillic ones:"
+        " 'Мiхайлавiч' (i); read as the Cyrillic letters they show, printed as typed: retype them in"
+        " Cyrillic in the CRM",
+        "row 3: Имя: warning: has Latin look-alike letters among Cyrillic ones:"
+        " 'Aлександр' (A); read as the Cyrillic letters they show, printed as typed: retype them in"
+        " Cyrillic in the CRM",
+    ]
+    assert data["row_problems"] == {"has Latin look-alike letters among Cyrillic ones": 2}
