@@ -259,3 +259,21 @@ def test_latin_lookalikes_in_a_cyrillic_name_are_a_row_warning(make_project: Mak
         " Cyrillic in the CRM",
     ]
     assert data["row_problems"] == {"has Latin look-alike letters among Cyrillic ones": 2}
+
+
+def test_a_belarusian_holiday_may_be_named_in_russian() -> None:
+    """``holiday: "Радуница"`` (the library's Russian of «Радаўніца») was refused in a BY project."""
+    from datetime import date
+
+    from greeter.holiday_names import unknown_holiday
+    from greeter.occasions import holiday_dates
+
+    assert unknown_holiday("Радуница", "BY", [2026, 2027]) is None
+    assert holiday_dates("BY", "Радуница", 2027) == (date(2027, 5, 11),)
+    assert holiday_dates("BY", "День Независимости Республики Беларусь (День Республики)", 2027) == (
+        date(2027, 7, 3),
+    )
+    assert holiday_dates("BY", "Radunitsa (Day of Rejoicing)", 2027) == (date(2027, 5, 11),)
+    assert holiday_dates("BY", "Радаўніца", 2027) == (date(2027, 5, 11),)
+    refused = unknown_holiday("Радуниса", "BY", [2026, 2027])  # a misspelling is still told the one meant
+    assert refused is not None and refused.count("did you mean") == 1
