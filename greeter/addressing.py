@@ -27,6 +27,10 @@ a neutral form whenever the data does not settle the question:
   word spelled with letters Russian does not have (і, ї, є, ґ: "Олексій",
   "Юріївна") is read by the Ukrainian rules even in a Russian letter: its
   spelling says how it declines, and pytrovich misreads it ("Юріївне").
+* A name in Belarusian spelling («Дар'я Уладзіміраўна», «Мікола Пятровіч»:
+  :func:`belarusian_spelling`) is printed as written in every case: neither
+  rule set knows Belarusian, and each misread it («Дар'е Уладзіміраўні»,
+  «Міколі Пятровічу»). ``greeter check`` says so for the letters it reaches.
 * Names are data: anything without Cyrillic letters (John, "{{ 7*7 }}") is
   returned unchanged, and nothing here evaluates or formats contact text.
 * The salutation in every language a letter may be written in, with the mark
@@ -53,9 +57,18 @@ from pytrovich.maker import PetrovichDeclinationMaker
 from greeter.contacts import Contact, Gender, family_name_first, ordered_name
 from greeter.given_names import given_name_gender
 from greeter.letter_forms import salutation
-from greeter.names import gender_of, is_turkic, patronymic_gender
+from greeter.names import cyrillic_word, gender_of, is_turkic, patronymic_gender
 
-__all__ = ["CASES", "PARTS", "UNDECLINED_CASES", "canonical_case", "decline", "gender_of", "salutation"]
+__all__ = [
+    "CASES",
+    "PARTS",
+    "UNDECLINED_CASES",
+    "belarusian_spelling",
+    "canonical_case",
+    "decline",
+    "gender_of",
+    "salutation",
+]
 
 #: The six Russian grammatical cases, by their English names (the canonical spelling).
 CASES: Final[tuple[str, ...]] = (
@@ -114,6 +127,13 @@ UNDECLINED_CASES: Final[dict[str, str]] = {
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
 #: Letters of Ukrainian (and Belarusian) spelling that Russian does not have.
 _UKRAINIAN_SPELLING: Final = re.compile("[іїєґІЇЄҐ]")
+#: The letters of Belarusian spelling (with its apostrophes and the hyphen): a word with any other
+#: (и, щ, ъ, ї, є, ґ, Uzbek ў's қ, ғ, ҳ) is not written the Belarusian way.
+_BELARUSIAN_LETTERS: Final = frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя'’ʼ-")
+#: Letters Belarusian shares with Russian and Ukrainian lacks: with «і» or an apostrophe, Belarusian.
+_NOT_UKRAINIAN: Final = frozenset("ыэё")
+#: Belarusian patronymic endings no Russian or Ukrainian one has: Міхайлавіч, Ільінічна, Іванаўна.
+_BELARUSIAN_PATRONYMIC: Final = ("віч", "ічна", "ўна")
 
 # Cache keys below are plain strings, not enums: Enum.__hash__ is Python code
 # and would dominate the cost of a cache hit.
@@ -316,6 +336,30 @@ def _decline_name(first: str, patronymic: str, last: str, explicit: str | None, 
     return " ".join(_decline_part(text, part, basis, case) for text, part in chosen)
 
 
+@lru_cache(maxsize=16384)
+def belarusian_spelling(first: str, patronymic: str, last: str, locale: str | None = None) -> bool:
+    """Whether a name is written the Belarusian way: «Дар'я Уладзіміраўна», «Мікола Пятровіч», «Ірына».
+
+    A word of Belarusian letters only (:data:`_BELARUSIAN_LETTERS`) says so with «ў», with «і»
+    or an apostrophe beside «ы», «э» or «ё» (Ukrainian has none of these), or with a
+    Belarusian patronymic's ending (-віч, -ічна, -ўна); with «і» or an apostrophe alone
+    («Мікола», «Дар'я») only for a contact whose language is Belarusian (``locale``). A Latin
+    «i» typed for «і» counts as the «і» (:func:`greeter.names.cyrillic_word`). Pure.
+    """
+    belarusian = (locale or "").replace("-", "_").partition("_")[0].lower() == "be"
+    for text in (first, patronymic, last):
+        for word in text.lower().split():
+            word = cyrillic_word(word)
+            if not set(word) <= _BELARUSIAN_LETTERS or not _CYRILLIC.search(word):
+                continue
+            if "ў" in word or word.endswith(_BELARUSIAN_PATRONYMIC):
+                return True
+            marked = "і" in word or "'" in word or "’" in word or "ʼ" in word
+            if marked and (belarusian or not _NOT_UKRAINIAN.isdisjoint(word)):
+                return True
+    return False
+
+
 def decline(
     contact: Contact, case: str, *, parts: str = "first_patronymic", language: str | None = None
 ) -> str:
@@ -348,6 +392,10 @@ def decline(
     explicit = None if contact.gender is None else gender_of(contact).value
     if parts == "full" and family_name_first(written := contact.written_locale):  # "Kovács Béla", as greeted
         return ordered_name(contact.first_name, contact.patronymic, contact.last_name, written)
+    if key != "nominative" and belarusian_spelling(
+        contact.first_name, contact.patronymic, contact.last_name, contact.locale
+    ):  # no declension rules for it: «Дар'я Уладзіміраўна» as written, never «Дар'е Уладзіміраўні»
+        key = "nominative"
     if _is_ukrainian(contact.locale if language is None else language):
         return _decline_uk(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
     return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)

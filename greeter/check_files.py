@@ -26,10 +26,12 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from greeter.config import Settings
 from greeter.errors import Problem
+from greeter.i18n import letter_default
 from greeter.render import Renderer
 from greeter.template_breaks import eaten_breaks
 from greeter.template_env import syntax_tree
 from greeter.template_headers import HEADER_HOMES, mail_headers
+from greeter.template_hooks import helper_files
 from greeter.template_snapshot import SUFFIX, TemplateFiles
 
 __all__ = [
@@ -79,10 +81,24 @@ def _references(source: str, file: str) -> tuple[list[str], bool]:
 
 
 def _occasion_files(settings: Settings, renderer: Renderer, folder: Path) -> list[str]:
-    """Every occasion's template files that exist, default and variants, relative to ``folder``."""
+    """Every occasion's template files that exist, default and variants, relative to ``folder``;
+    and the helper file of each language they write letters in (``_be.j2`` beside ``birthday.be.j2``).
+
+    The renderer reads a language's helper file for every letter in it, whether or not a
+    letter imports it: its ``salutation`` and ``closing`` word the letter
+    (:mod:`greeter.template_hooks`). A Minsk office's ``_be.j2``, written for just that, was
+    warned of as "never rendered".
+    """
     files: list[str] = []
+    languages = {letter_default(settings.defaults.locale)}
     for name in dict.fromkeys(occ.template for occ in settings.occasions):
-        files.extend(path.relative_to(folder).as_posix() for path in renderer.template_files(name))
+        for path in renderer.template_files(name):
+            files.append(path.relative_to(folder).as_posix())
+            parts = path.name.removesuffix(SUFFIX).split(".")
+            if len(parts) == 2:
+                languages.add(parts[1])
+    for locale in sorted(languages):
+        files.extend(helper for helper in helper_files(locale) if (folder / helper).is_file())
     return files
 
 

@@ -28,7 +28,7 @@ from greeter.template_snapshot import SUFFIX
 if TYPE_CHECKING:
     from greeter.render import Renderer
 
-__all__ = ["language_form_problems", "own_salutation"]
+__all__ = ["gendered_salutation", "language_form_problems", "own_salutation"]
 
 #: The file holding the footer's unsubscribe line in every language (its ``unsubscribe_line``).
 UNSUBSCRIBE_FILE = "_unsubscribe.j2"
@@ -42,6 +42,40 @@ def own_salutation(renderer: Renderer) -> Callable[[str], bool]:
         return isinstance(forms, LanguageForms) and "salutation" in forms.names
 
     return own
+
+
+def gendered_salutation(renderer: Renderer, folder: Path) -> Callable[[str], str]:
+    """The helper file of a letter locale whose own ``salutation`` macro reads ``contact.gender``, or "".
+
+    Such a salutation words a contact of unknown gender its own neutral way («Добры дзень,
+    Вольга Іванаўна» for «Паважаная Вольга Іванаўна»): ``check`` counts those contacts as it
+    does for greeter's own forms (:attr:`Reach.own_gendered`). Read from the macro's syntax
+    tree, once per file; a file that does not read or parse is reported elsewhere: "".
+    """
+    from jinja2 import TemplateSyntaxError, nodes
+
+    from greeter.template_env import syntax_tree
+
+    said: dict[str, str] = {}
+
+    def gendered(locale: str) -> str:
+        forms = renderer.language_forms(locale)
+        if not isinstance(forms, LanguageForms) or "salutation" not in forms.names:
+            return ""
+        if forms.file not in said:
+            said[forms.file] = ""
+            try:
+                tree = syntax_tree((folder / forms.file).read_text(encoding="utf-8"), forms.file)
+            except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+                return ""
+            for macro in tree.find_all(nodes.Macro):
+                if macro.name == "salutation" and any(
+                    node.attr == "gender" for node in macro.find_all(nodes.Getattr)
+                ):
+                    said[forms.file] = forms.file
+        return said[forms.file]
+
+    return gendered
 
 
 def language_form_problems(

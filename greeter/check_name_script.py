@@ -53,6 +53,10 @@ class NameScripts:
     #: (letter locale, its script, the names' script) → how many contacts, and the first few.
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     named: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    #: Letter locale of a language whose names are declined (ru, uk) → how many contacts with a
+    #: name in Belarusian spelling get letters in it, and the first few (:meth:`see_belarusian`).
+    belarusian: Counter[str] = field(default_factory=Counter)
+    belarusian_named: dict[str, list[str]] = field(default_factory=dict)
 
     def see(self, contact: Contact, letter: str) -> None:
         """``contact`` (with a locale of their own) got a letter worded in the locale ``letter``."""
@@ -69,6 +73,23 @@ class NameScripts:
         key = (letter, shown, written)
         self.counts[key] += 1
         if len(listed := self.named.setdefault(key, [])) < _NAMED:
+            listed.append(f"{contact.id} {contact.display_name.strip()}")
+
+    def see_belarusian(self, contact: Contact, letter: str) -> None:
+        """``contact`` got a letter in ``letter``: counted when it declines names and this one is Belarusian.
+
+        Neither declension knows Belarusian: such a name is printed as written in every case
+        (:func:`greeter.addressing.belarusian_spelling`), as in a letter in ``be``.
+        """
+        from greeter.addressing import belarusian_spelling
+        from greeter.template_filters import declines
+
+        if not declines(letter, "name") or not belarusian_spelling(
+            contact.first_name, contact.patronymic, contact.last_name, contact.locale
+        ):
+            return
+        self.belarusian[letter] += 1
+        if len(listed := self.belarusian_named.setdefault(letter, [])) < _NAMED:
             listed.append(f"{contact.id} {contact.display_name.strip()}")
 
     def problems(self, config_file: Path, settings: Settings) -> list[Problem]:
@@ -96,4 +117,17 @@ class NameScripts:
             )
             field_name = ".".join(where)
             problems.append(Problem(str(config_file), field_name, message, line, col, severity="warning"))
+        for letter, count in sorted(self.belarusian.items()):
+            names = ", ".join(self.belarusian_named[letter])
+            rest = count - _NAMED
+            more = f" and {rest} more" if rest > 0 else ""
+            message = (
+                f"{count} contact(s) with names in Belarusian spelling get letters in {letter!r}"
+                f" ({names}{more}): a case asked of the name (name('dative')…) prints it as written"
+                " (the nominative), as in a letter in 'be': the declension has no Belarusian rules; word"
+                " the sentence for it, or drop the case"
+            )
+            problems.append(
+                Problem(str(config_file), ".".join(where), message, line, col, severity="warning")
+            )
         return problems

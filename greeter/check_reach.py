@@ -91,6 +91,13 @@ class Reach:
     #: Whether a letter locale's salutation is its helper file's (``_pl.j2``: :mod:`greeter.template_hooks`):
     #: the gender warnings, about greeter's own forms, then say nothing of it.
     own_salutation: Callable[[str], bool] | None = None
+    #: The helper file of a letter locale whose own salutation reads ``contact.gender`` (else ""):
+    #: its contacts of unknown gender get its neutral wording, counted in ``own_neutral``.
+    own_gendered: Callable[[str], str] | None = None
+    own_neutral: int = 0
+    own_neutral_named: list[str] = field(default_factory=list)
+    own_neutral_shared: int = 0
+    own_neutral_files: list[str] = field(default_factory=list)
     #: Contacts with a language of their own whose letter is in another script of it than their name.
     name_scripts: NameScripts = field(default_factory=NameScripts)
 
@@ -177,14 +184,29 @@ class Reach:
                 self._check_script(contact)
             elif contact.locale is not None:  # «Hurmatli Бекзод» in a Latin Uzbek letter
                 self.name_scripts.see(contact, locale)
+            self.name_scripts.see_belarusian(contact, locale)
             own = self.own_salutation is not None and self.own_salutation(locale)
             # A row whose gender column contradicts its patronymic is warned about at the row.
-            if (
-                gender_of(contact) is Gender.UNKNOWN
-                and not own
-                and audience_gender(contact).why != CONTRADICTED
-            ):
-                self._check_gender(contact, locale)
+            if gender_of(contact) is Gender.UNKNOWN and audience_gender(contact).why != CONTRADICTED:
+                if not own:
+                    self._check_gender(contact, locale)
+                elif self.own_gendered is not None and (file := self.own_gendered(locale)):
+                    self._own_neutral(contact, file)
+
+    def _own_neutral(self, contact: Contact, file: str) -> None:
+        """Count ``contact``, of unknown gender, whose letter opens with ``file``'s neutral salutation.
+
+        A Minsk office's ``_be.j2`` wrote «Паважаны»/«Паважаная» by ``contact.gender`` and
+        «Добры дзень» without one; once it defined the salutation, ``check`` stopped counting
+        the contacts who get the latter, though the gender column would still change their letter.
+        """
+        self.own_neutral += 1
+        if self._left_out:
+            self.own_neutral_shared += 1
+        elif len(self.own_neutral_named) < _NAMED:
+            self.own_neutral_named.append(f"{contact.id} {contact.display_name.strip()}")
+        if file not in self.own_neutral_files:
+            self.own_neutral_files.append(file)
 
     def _check_gender(self, contact: Contact, locale: str) -> None:
         """Count ``contact`` if its letter in ``locale`` opens without a name a gender would give it.
@@ -267,6 +289,15 @@ class Reach:
             + self.name_scripts.problems(config_file, self.settings)
             + _nameless_problems(self, config_file)
             + _informal_problems(self, config_file)
+            + _unknown_gender(
+                self,
+                config_file,
+                self.own_neutral,
+                self.own_neutral_named,
+                f"open with the salutation {' and '.join(self.own_neutral_files)} words for an unknown"
+                " gender (its macro reads contact.gender)",
+                self.own_neutral_shared,
+            )
         )
 
 

@@ -53,6 +53,13 @@ _DATE = re.compile(r"\s*\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _NUMBER = re.compile(r"(?<![\w+.])\d+(?![\w.])")
 
 
+def _value_dropped(found: re.Match[str]) -> str:
+    """ "" for a value quoted in a kind's words; a lone sign kept: "has '?' where letters were" is
+    about the «?» itself (the summary said "3 × has where letters were")."""
+    quoted = found.group().strip()
+    return found.group() if len(quoted) == 3 and not quoted[1].isalnum() and not quoted[1].isspace() else ""
+
+
 def problem_kind(message: str) -> str:
     """A row problem's kind, without the cell's value or the details: ``row_problems``' key in ``--json``.
 
@@ -70,7 +77,7 @@ def problem_kind(message: str) -> str:
     message = message[cell.end() if cell else 0 :]
     lead = _LEADING_VALUE.match(message)
     head = _DETAILS.split(message[lead.end() if lead else 0 :], maxsplit=1)[0]
-    head = _NUMBER.sub("N", _DATE.sub("", _POSITION.sub("", _QUOTED_VALUE.sub("", head))))
+    head = _NUMBER.sub("N", _DATE.sub("", _POSITION.sub("", _QUOTED_VALUE.sub(_value_dropped, head))))
     return " ".join(head.split())
 
 

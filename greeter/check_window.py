@@ -112,7 +112,8 @@ def undecreed_problems(
     from greeter.config_loader import locate
     from greeter.decreed_days import undecreed, undecreed_words
 
-    found = undecreed([settings.defaults.country, *countries], [today.year, today.year + 1], today)
+    given = {code: own.days for code, own in settings.send_window.regional_days_off.items()}
+    found = undecreed([settings.defaults.country, *countries], [today.year, today.year + 1], today, given)
     if not found:
         return []
     default = settings.defaults.country.partition("-")[0]

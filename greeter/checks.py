@@ -49,7 +49,7 @@ from greeter.check_files import (
 )
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
-from greeter.check_language import language_form_problems, own_salutation
+from greeter.check_language import gendered_salutation, language_form_problems, own_salutation
 from greeter.check_quota import quota_problems
 from greeter.check_reach import Reach, sender_locale_problems
 from greeter.check_render import (
@@ -248,7 +248,12 @@ def run_check(
     except ConfigError:  # an unreadable occasion calendar: reported above (check_occasion_calendars)
         dated = {}
     real_days = next_days(fixed_days(settings, today, today + timedelta(days=366), dated))
-    reach = Reach(settings, misread=misread, own_salutation=own_salutation(renderer))
+    reach = Reach(
+        settings,
+        misread=misread,
+        own_salutation=own_salutation(renderer),
+        own_gendered=gendered_salutation(renderer, Path(settings.templates_dir)),
+    )
     # Occasions of a template without a default file (none is needed): their letters reach only
     # audience.locales, and a client outside them would fail to render a letter they never get.
     own_locales = locale_only(settings, unneeded)

@@ -19,25 +19,40 @@ year or later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from greeter.holiday_tables import decreed_years, has_calendar
 
 
-def undecreed(countries: Iterable[str], years: Iterable[int], today: date) -> list[tuple[str, int]]:
+def undecreed(
+    countries: Iterable[str],
+    years: Iterable[int],
+    today: date,
+    given: Mapping[str, Iterable[date]] | None = None,
+) -> list[tuple[str, int]]:
     """(country, year) for each of ``years`` after the last one the library has ``country``'s moved
     days off for, of a country that still moves them by decree (some for ``today``'s year less
-    one, or later); a region ("RU-TA") counts as its country. In order, each once."""
+    one, or later); a region ("RU-TA") counts as its country. In order, each once.
+
+    ``given``: the days off the config gives each country itself (``send_window.regional_days_off``,
+    keyed by country): a year it gives one of is the decree typed in, as the warning asks —
+    a Minsk office added ``BY: {days: [08.01.2027]}`` and was told to add them still.
+    """
     found: dict[tuple[str, int], None] = {}
     wanted = sorted(set(years))
+    typed = {country: {day.year for day in days} for country, days in (given or {}).items()}
     for country in dict.fromkeys(code.partition("-")[0] for code in countries):
         if not has_calendar(country):
             continue
         known = decreed_years(country)
         if not known or known[-1] < today.year - 1:
             continue
-        found.update(((country, year), None) for year in wanted if year > known[-1])
+        found.update(
+            ((country, year), None)
+            for year in wanted
+            if year > known[-1] and year not in typed.get(country, ())
+        )
     return sorted(found, key=lambda pair: (pair[1], pair[0]))
 
 

@@ -54,9 +54,10 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: in the names: :func:`unmarked`; the sixth, which did not keep the years of each country's
 #: decreed moved days: :func:`decreed_years`; the seventh, which had only the public holidays, not
 #: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
-#: a day's names across languages by their place, not by what they translate: :func:`_paired`) is
-#: ignored and rewritten.
-_FORMAT = 9
+#: a day's names across languages by their place, not by what they translate: :func:`_paired`;
+#: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`)
+#: is ignored and rewritten.
+_FORMAT = 10
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -368,10 +369,53 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
         extra = tuple(h for h in others if not public & set(h.names))
         if extra:
             table[day] = (*table.get(day, ()), *extra)
-    table = dict(sorted(table.items()))
+    table = _in_russian(country, year, entity, dict(sorted(table.items())))
     if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
         table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+def _in_russian(
+    country: str, year: int, entity: Any, table: dict[date, tuple[Holiday, ...]]
+) -> dict[date, tuple[Holiday, ...]]:
+    """``table`` with each holiday also named in Russian, where Russian is an official language of the
+    country (CLDR's: Belarus, Kazakhstan, Kyrgyzstan) and the library translates the calendar into it.
+
+    A Minsk office typed ``holiday: "Радуница"``, the library's Russian for Belarus's
+    «Радаўніца», and was refused. Added after the English and the country's own names (which
+    stay first and second: the answers are given in them), and only where the day's names pair
+    up (:func:`_paired`). Not for a country where Russian is no official language (Latvia,
+    Tajikistan): its Russian «День матери» would make a Russian office's «День матери» —
+    Russia's own, which the library lacks — some country's holiday.
+    """
+    from babel.languages import get_official_languages
+
+    offered = tuple(getattr(entity, "supported_languages", ()) or ())
+    if "ru" not in offered or "ru" in _languages(entity):
+        return table
+    if "ru" not in get_official_languages(split_code(country)[0]):
+        return table
+    categories = tuple(
+        c for c in (getattr(entity, "supported_categories", ()) or ()) if c in _GREETED_CATEGORIES
+    )
+    english = _languages(entity)[0]
+    russian: dict[str, str] = {}  # an English name → its Russian one
+    for asked in ((), categories) if categories else ((),):
+        first = _entity(country, year=year, language=english, categories=asked)
+        other = _entity(country, year=year, language="ru", categories=asked)
+        for day in first:
+            pairs = _paired([first.get_list(day), other.get_list(day)], [first, other])
+            if len(pairs) == 2:
+                russian.update(zip(pairs[0], pairs[1], strict=True))
+    return {
+        day: tuple(
+            replace(h, names=tuple(dict.fromkeys([*h.names, russian[h.names[0]]])))
+            if h.names[0] in russian and not h.substitute and not h.estimated
+            else h
+            for h in on_day
+        )
+        for day, on_day in table.items()
+    }
 
 
 #: The library's categories besides ``public`` whose days are greeted (as no day off): ``workday``,

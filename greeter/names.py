@@ -33,12 +33,14 @@ __all__ = [
     "FullName",
     "NameParts",
     "audience_gender",
+    "cyrillic_word",
     "first_and_patronymic",
     "gender_of",
     "given_name_first",
     "initials_in",
     "is_turkic",
     "latin_foreign_name",
+    "lookalike_latin",
     "native_order",
     "patronymic_gender",
     "read_full_name",
@@ -70,8 +72,9 @@ _JOINED_TURKIC: Final = ("ұлы", "улы", "қызы", "кызы", "uly", "qyz
 #: ends so (Russian «акулы», «скулы»; "duly", "July").
 _JOINED_STEM: Final = 3
 _WORD_SEPARATORS: Final = re.compile(r"[\s\-]+")
-# -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна).
-_FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна")
+# -вна (Петровна), -чна (Ильинична, Кузьминична, Саввична), -шна (Лукинишна); Belarusian -ўна
+# (Іванаўна, Сяргееўна, Паўлаўна: a Minsk office's women were all of unknown gender) and -ічна.
+_FEMALE_PATRONYMIC_ENDINGS: Final = ("вна", "чна", "шна", "ўна")
 # -вич (Петрович) and -ич (Ильич, Кузьмич, Лукич); -іч is the Ukrainian Ілліч (Belarusian -віч).
 _MALE_PATRONYMIC_ENDINGS: Final = ("ич", "іч")
 
@@ -101,6 +104,12 @@ _TURKIC_APOSTROPHES: Final = str.maketrans("", "", "'‘’ʼʻ`")
 #: «а», as a keyboard switched mid-word types it): read as the Latin letters they show.
 _LOOKALIKES: Final = str.maketrans("аеорсхуіјѕһ", "aeopcxyijsh")
 _LATIN_LETTER: Final = re.compile(r"[a-zß-öø-ɏ]")
+#: Latin letters that look like Cyrillic ones, in a word otherwise Cyrillic: «Мiхайлавiч» with a Latin
+#: «i» (a Russian keyboard has no «і»: Belarusians and Ukrainians type the Latin one), «Aлександр»
+#: with a Latin «A». Read as the Cyrillic letters they show (:func:`cyrillic_word`).
+_CYRILLIC_LOOKALIKES: Final = str.maketrans("aeopcxyiAEOPCXYIKMHTB", "аеорсхуіАЕОРСХУІКМНТВ")
+_CYRILLIC_LETTER: Final = re.compile(r"[\u0400-\u04ff]")
+_ASCII_LETTER: Final = re.compile(r"[A-Za-z]")
 
 #: Anything but letters, spaces, hyphens, apostrophes and dots: text that is not a plain name
 #: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed.
@@ -536,7 +545,33 @@ def _surname_by_ending(word: str) -> bool:
 
 
 def _patronymic_words(patronymic: str) -> list[str]:
-    return [w for w in _WORD_SEPARATORS.split(patronymic.strip().lower()) if w]
+    return [cyrillic_word(w) for w in _WORD_SEPARATORS.split(patronymic.strip().lower()) if w]
+
+
+def lookalike_latin(word: str) -> str:
+    """The Latin look-alike letters of a word otherwise Cyrillic («Мiхайлавiч» → "i"), each once; "".
+
+    A word is "otherwise Cyrillic" when it has more Cyrillic letters than Latin ones and
+    every Latin one looks like a Cyrillic letter (:data:`_CYRILLIC_LOOKALIKES`): a keyboard
+    switched mid-word, or a Russian keyboard's Latin «i» standing for Belarusian «і».
+    """
+    if word.isascii() or not _ASCII_LETTER.search(word):
+        return ""
+    latin = _ASCII_LETTER.findall(word)
+    if len(_CYRILLIC_LETTER.findall(word)) <= len(latin):
+        return ""
+    if any(ch.translate(_CYRILLIC_LOOKALIKES) == ch for ch in latin):
+        return ""  # a Latin letter no Cyrillic one looks like: not a slip of the keyboard
+    return "".join(dict.fromkeys(latin))
+
+
+def cyrillic_word(word: str) -> str:
+    """``word``, its Latin look-alikes made Cyrillic when it is otherwise Cyrillic (:func:`lookalike_latin`).
+
+    «Мiхайлавiч» (Latin «i») → «Міхайлавіч», so its -віч says male as the typed «і» does;
+    a word of another make comes back unchanged. Pure.
+    """
+    return word.translate(_CYRILLIC_LOOKALIKES) if lookalike_latin(word) else word
 
 
 def is_turkic(patronymic: str) -> bool:

@@ -445,7 +445,9 @@ def run_preview(
         quota_days()
     for day in quota:
         print(f"note: {quota_day_words(day)}", file=sys.stderr)
-    for country, year in undecreed(pw.planned_countries(), range(pw.start.year, pw.end.year + 1), now.date()):
+    given = {code: own.days for code, own in settings.send_window.regional_days_off.items()}
+    years = range(pw.start.year, pw.end.year + 1)
+    for country, year in undecreed(pw.planned_countries(), years, now.date(), given):
         print(f"note: {undecreed_words(country, year)}", file=sys.stderr)
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):

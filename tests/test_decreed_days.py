@@ -83,3 +83,19 @@ def test_a_country_only_rows_name_is_warned_of_at_the_contacts_country_column(
         p for p in run_check(config, "2027-11-15T10:00").problems if "no moved days off of RU" in p.message
     ]
     assert [(p.field, p.message.split(" or extra_days_off", 1)[1]) for p in found] == [(field, said)]
+
+
+def test_the_days_typed_in_for_the_year_silence_it(make_project: MakeProject) -> None:
+    """A Minsk office added ``BY: {days: [08.01.2027]}`` as the warning said, and was told again."""
+    assert undecreed(["BY"], [2027], date(2026, 12, 7), {"BY": [date(2027, 1, 8)]}) == []
+    assert undecreed(["BY"], [2027], date(2026, 12, 7), {"BY": [date(2026, 1, 2)]}) == [("BY", 2027)]
+    assert undecreed(["BY"], [2027], date(2026, 12, 7), {"RU": [date(2027, 1, 8)]}) == [("BY", 2027)]
+    rows = [contact_row("1001", "ivan@example.by", country="BY", birthday="06.11.1980", tz="Europe/Minsk")]
+    for days, warned in (([], True), (["08.01.2027"], False)):
+        window = {"regional_days_off": {"BY": {"days": days}}} if days else {}
+        config = make_project(rows, defaults={"country": "BY"}, send_window=window)
+        check = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-07T10:00"])
+        assert ("no moved days off of BY for 2027" in check.stderr) is warned, check.output
+        args = ["--config", str(config), "preview", "--from", "2027-01-01", "--days", "14"]
+        preview = CliRunner().invoke(main, [*args, "--now", "2026-12-07T10:00"])
+        assert ("no moved days off of BY for 2027" in preview.stderr) is warned, preview.output

@@ -37,6 +37,7 @@ __all__ = [
     "gender_key",
     "gender_titles",
     "gender_word",
+    "lookalike_note",
     "order_to_check",
     "pictograph_note",
     "unknown_gender_warning",
@@ -123,6 +124,14 @@ GENDERS = {
         ("ч", "чол", "чоловік", "чоловіча", "чоловічий", "чоловіча стать", "пан"), Gender.MALE
     ),
     **dict.fromkeys(("жін", "жінка", "жіноча", "жіночий", "жіноча стать", "пані"), Gender.FEMALE),
+    # Belarusian, as a Minsk CRM writes the column «Пол»: муж/жан, мужчынскі/жаночы (пол is masculine),
+    # мужчына/жанчына, and the forms of address спадар/спадарыня; its м/ж/муж are Russian's.
+    **dict.fromkeys(
+        ("мужчынскі", "мужчынская", "мужчына", "спадар"), Gender.MALE
+    ),
+    **dict.fromkeys(
+        ("жан", "жаночы", "жаночая", "жанчына", "спадарыня"), Gender.FEMALE
+    ),
 }  # fmt: skip
 
 
@@ -344,6 +353,27 @@ def pictograph_note(text: str, name: str, removed: str) -> str:
         left_out = f"holds emoji or pictographs ({removed!r}), left out of the name"
         return f"{quoted(text)} {left_out}: read as {quoted(name)}"
     return f"{quoted(text)} {NO_NAME}"
+
+
+def lookalike_note(text: str) -> str:
+    """The warning for a name cell whose Cyrillic words hold Latin look-alike letters, or "".
+
+    «Мiхайлавiч» (a Russian keyboard's Latin «i» for Belarusian «і»), «Aлександр» (a Latin «A»):
+    the letter prints the name as typed, a search for it in the CRM misses it, and before greeter
+    read such a patronymic as no gender. Each word named with its Latin letters
+    (:func:`greeter.names.lookalike_latin`); gender and addressing read them as the Cyrillic
+    ones they show (:func:`greeter.names.cyrillic_word`).
+    """
+    from greeter.names import lookalike_latin
+
+    found = [(word, latin) for word in text.split() if (latin := lookalike_latin(word))]
+    if not found:
+        return ""
+    words = ", ".join(f"{quoted(word)} ({', '.join(latin)})" for word, latin in found)
+    return (
+        f"has Latin look-alike letters among Cyrillic ones: {words}; read as the Cyrillic letters they show,"
+        " printed as typed: retype them in Cyrillic in the CRM"
+    )
 
 
 def whole_name(first: str) -> bool:

@@ -35,6 +35,7 @@ from greeter.sources.name_cells import (
     full_name_note,
     gender_titles,
     gender_word,
+    lookalike_note,
     pictograph_note,
     unknown_gender_warning,
     whole_names_warning,
@@ -235,7 +236,9 @@ class RowNames:
         if name is None:
             text, removed = without_pictographs(raw)
             cased = normalise_case(" ".join(text.split()), locale)
-            if removed:
-                self._pictured[raw] = pictograph_note(raw, cased, removed)
+            # Latin look-alikes in a Cyrillic word («Мiхайлавiч»): said on the row as the emoji are.
+            notes = [pictograph_note(raw, cased, removed) if removed else "", lookalike_note(cased)]
+            if any(notes):
+                self._pictured[raw] = "; ".join(note for note in notes if note)
             name = remember(names, raw, cased)
         return name
