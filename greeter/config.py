@@ -33,7 +33,7 @@ from greeter.config_base import PATTERN_WORDS as PATTERN_WORDS
 from greeter.config_base import SELECTOR as SELECTOR
 from greeter.config_base import STORAGE_URL as STORAGE_URL
 from greeter.config_base import TEMPLATE_NAME as TEMPLATE_NAME
-from greeter.config_base import HeaderText, _Model, config_address
+from greeter.config_base import HeaderText, _Model, config_address, no_entries
 from greeter.config_contacts import ContactsSource
 from greeter.config_delivery import MAX_HEADER_VALUE as MAX_HEADER_VALUE
 from greeter.config_delivery import OWN_HEADER_PREFIXES as OWN_HEADER_PREFIXES
@@ -96,7 +96,7 @@ class Sender(_Model):
     )
     company: str = Field(default="", description="Available to templates as sender.company")
     by_locale: dict[Annotated[str, Field(pattern=LOCALE)], SenderInLanguage] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description="The sender's name, company and signature in letters of another language, by "
         "locale ({en: {name: Romashka LLC}}): the From: name and the signature of an English letter "
         "are not «ООО «Ромашка»». A letter whose language is not listed uses name and company.",
@@ -225,7 +225,8 @@ class Defaults(_Model):
     #: A locale without templates of its own → the language its letters are written in instead
     #: (``{cs: en, lt: en}``); unlisted, it gets ``locale``'s letter (the unsuffixed file).
     fallback_locales: dict[str, str] = Field(
-        default_factory=dict, description="Language of the letters of a locale without its own templates"
+        default_factory=no_entries,
+        description="Language of the letters of a locale without its own templates",
     )
 
     @field_validator("fallback_locales")
@@ -369,7 +370,7 @@ class Occasion(_Model):
         "(e.g. 'День рождения'), and in a letter it is merged into; the name if unset",
     )
     title_by_locale: dict[Annotated[str, Field(pattern=LOCALE)], _Title] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description="The title in letters of another language, by locale ({et: Eesti Vabariigi "
         "aastapäev}): a merged occasion is named in the letter's own words. A letter whose "
         "language is not listed uses title",

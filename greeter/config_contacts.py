@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, PositiveInt, WithJsonSchema, field_validator, model_validator
 
-from greeter.config_base import _Model
+from greeter.config_base import _Model, no_entries
 from greeter.config_delivery import env_var_name
 from greeter.config_types import DateFormat
 from greeter.errors import SettingError
@@ -130,7 +130,7 @@ class ContactsSource(_Model):
     )
     columns: Columns = Field(default_factory=Columns)
     gender_values: dict[str, Literal["male", "female"]] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description="What the CRM's own values in the gender column mean, read before greeter's words "
         "(м/ж, M/F, male/female, mees/naine, férfi/nő, männlich/weiblich…), any case: {N: female, M: male} "
         "for an Estonian CRM's mees/naine letters, {F: male, N: female} for a Hungarian one's férfi/nő",
@@ -142,7 +142,7 @@ class ContactsSource(_Model):
             {"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
         ),
     ] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description="Date fields: name used by occasions → column header; null: not in this export",
     )
 

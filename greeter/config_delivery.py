@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from greeter.config_base import DOMAIN, HTTPS_URL, SELECTOR, _Model, config_address
+from greeter.config_base import DOMAIN, HTTPS_URL, SELECTOR, _Model, config_address, no_entries, no_items
 from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import SettingError, UnsafeHeaderError
 
@@ -105,7 +105,7 @@ class Delivery(_Model):
         "unset: sender.email",
     )
     headers: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description="Extra fixed headers on every letter, e.g. {Feedback-ID: 'greet:romashka', "
         "X-Mailru-Msgtype: greet}; not the headers greeter writes itself",
     )
@@ -220,7 +220,7 @@ class Unsubscribe(_Model):
         BeforeValidator(_one_or_list),
         WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     ] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Env var(s) with secrets replaced by secret_env: links in letters already sent "
         "keep working; new ones are signed with secret_env",
     )
@@ -231,7 +231,7 @@ class Unsubscribe(_Model):
         BeforeValidator(_one_or_list),
         WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     ] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="File(s) holding secrets replaced by the current one (mounted secrets): links in "
         "letters already sent keep working; new ones are signed with the current one",
     )

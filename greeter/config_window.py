@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, model_validator
 
-from greeter.config_base import COUNTRY, _Model
+from greeter.config_base import COUNTRY, _Model, no_entries, no_items
 from greeter.config_types import Day, TimeOfDay, meant_time, minute_of_day, time_pair
 from greeter.errors import SettingError
 
@@ -122,7 +122,7 @@ class RegionalDaysOff(_Model):
     """A region's (or a country's) own days off, besides its public holidays
     (``send_window.regional_days_off``)."""
 
-    days: list[Day] = Field(default_factory=list, description="The region's own days off")
+    days: list[Day] = Field(default_factory=no_items, description="The region's own days off")
     ics: Path | None = Field(default=None, description="An .ics file of the region's days off")
     holidays_of: HolidaysOf | None = Field(
         default=None,
@@ -155,7 +155,7 @@ class SendWindow(_Model):
     #: Per contact country (their ``contacts.columns.country``, else ``defaults.country``): the
     #: working week there, over their country's own weekend and over ``working_days``.
     working_days_by_country: dict[Annotated[str, Field(pattern=COUNTRY)], list[Weekday]] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description=(
             "The working week of the clients in a country ({IL: [sun, mon, tue, wed, thu]}); a country "
             "not listed keeps working_days, or its own weekend from the holidays library while "
@@ -174,13 +174,13 @@ class SendWindow(_Model):
     )
     end_margin_minutes: int = Field(default=30, ge=0, le=240, description="Quiet before day's end")
     public_holidays: bool = Field(default=True, description="Public holidays are days off")
-    extra_days_off: list[Day] = Field(default_factory=list)
+    extra_days_off: list[Day] = Field(default_factory=no_items)
     days_off_ics: Path | None = Field(default=None, description="An .ics file of company days off")
     #: Per region (ISO 3166-2, "RU-TA") or country ("IE"): days off its clients have besides their
     #: country's public holidays — for the clients whose country cell (or ``defaults.country``)
     #: names that region only; a country's for all of its clients, its regions' too.
     regional_days_off: dict[Annotated[str, Field(pattern=COUNTRY)], RegionalDaysOff] = Field(
-        default_factory=dict,
+        default_factory=no_entries,
         description=(
             "Days off of a region's or a country's clients only ({RU-TA: {days: [2026-08-30], ics: "
             "tatarstan.ics}}): a contact whose country is RU-TA has RU's public holidays and these; "
