@@ -1,0 +1,83 @@
+"""The gallery on a phone and a tablet: a sales director approving greetings on the go.
+
+Measured in headless Chromium at a phone's width (390 px) and a tablet's (820 px), on a copy of
+the real page whose only change is a measuring script (the page's policy admits no other script):
+
+* the big gallery's table of days was 1,132 px wide in a scrolling box: two columns on a phone,
+  the approver's «ждёт одобрения» off a tablet's screen, the table's heading cut off with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from greeter.gallery import write_gallery
+from tests.test_gallery import NOW, START, TreeBuilder, parse, run_chromium
+from tests.test_gallery_review_days import reviewed_plan
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("phone") / "g"
+    write_gallery(reviewed_plan(), out, start=START, days=14, now=NOW, page_cards=4)
+    return out
+
+
+def probe(page: Path, script: str, width: int, height: int, profile: Path) -> dict[str, object]:
+    """What ``script`` (run on load; it sets ``body[data-probe]`` to JSON) finds on ``page`` at that size."""
+    html, policies = re.subn(
+        r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8")
+    )
+    assert policies == 1
+    copy = page.with_name("probe-" + page.name)
+    copy.write_text(html.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
+    try:
+        dom = TreeBuilder()
+        dom.feed(run_chromium(profile, f"--window-size={width},{height}", "--dump-dom", copy.as_uri()).stdout)
+    finally:
+        copy.unlink()
+    body = next(dom.root.find("body"))
+    assert "data-probe" in body.attrs, "the probe did not run"
+    found: dict[str, object] = json.loads(body.attrs["data-probe"])
+    return found
+
+
+#: Where each of the table's cells ends and whether its box scrolls sideways.
+TABLE = """addEventListener("load", function () {
+  var root = document.documentElement, box = document.querySelector(".days-wrap");
+  var waiting = Array.prototype.slice.call(document.querySelectorAll("td.n-awaiting_approval"))
+    .filter(function (td) { return td.textContent; })
+    .map(function (td) { return Math.round(td.getBoundingClientRect().right); });
+  var heading = document.querySelector(".days-caption, table.days caption").getBoundingClientRect();
+  document.body.setAttribute("data-probe", JSON.stringify({
+    client: root.clientWidth, page: root.scrollWidth, box: box.scrollWidth, shown: box.clientWidth,
+    waiting: waiting, heading: Math.round(heading.right)}));
+});"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (820, 1180), (1440, 900)])
+def test_the_days_fit_a_phone_and_a_tablet_waiting_counts_on_screen(
+    reviewed: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    found = probe(reviewed / "index.html", TABLE, width, height, tmp_path / "profile")
+    client = found["client"]
+    assert isinstance(client, int) and found["page"] == client, found
+    assert found["box"] == found["shown"], found  # nothing to scroll sideways to
+    assert found["waiting"] and all(right <= client for right in found["waiting"]), found  # type: ignore[attr-defined]
+    assert isinstance(found["heading"], int) and found["heading"] <= client, found
+
+
+def test_the_overview_has_no_column_of_blanks_and_says_each_cells_word(reviewed: Path) -> None:
+    index = parse(reviewed / "index.html")
+    heads = [th.all_text() for th in next(index.find("thead")).find("th")]
+    # no failed, pending, merged, skip or outside count on any day: no column of them
+    assert heads == ["День", "к отправке", "ждёт одобрения", "изменено после одобрения", "одобрено", "Части"]
+    assert list(index.find("caption")) == []  # a heading outside the scrolling box instead
+    (heading,) = index.find("h2", "days-caption")
+    assert next(index.find("table")).attrs["aria-labelledby"] == heading.attrs["id"]
+    row = next(next(index.find("tbody")).find("tr"))
+    assert [td.attrs["data-label"] for td in row.find("td")] == heads[1:]
