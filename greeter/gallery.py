@@ -499,12 +499,15 @@ def _toolbar(cards: Sequence[Card], folded: int, ui: Ui) -> str:
         labels = buttons_of((key, ui.label(label)) for key, (label, _) in APPROVAL_LABELS.items())
         group = escape(ui.say("toolbar.approval"))
         buttons += f'<div class="filters" role="group" aria-label="{group}">{labels}</div>'
-    return f"""<nav class="toolbar" aria-label="{escape(ui.say("toolbar.label"))}">
+    # On a phone the toolbar scrolls away with the page (the stylesheet unpins it there): a small
+    # fixed link leads back to it from deep in a day of 2,000 cards.
+    return f"""<nav class="toolbar" id="filters" aria-label="{escape(ui.say("toolbar.label"))}">
 {buttons}
 <label for="search" class="visually-hidden">{ui.say("toolbar.search_label")}</label>
 <input id="search" type="search" placeholder="{escape(ui.say("toolbar.search"))}" autocomplete="off">
 <span id="shown" class="shown" role="status" aria-live="polite"></span>
-</nav>"""
+</nav>
+<a class="to-filters" href="#filters">↑ {escape(ui.say("toolbar.label"))}</a>"""
 
 
 def _listing_page(

@@ -104,3 +104,24 @@ def test_a_day_of_many_cards_draws_only_those_near_the_screen(tmp_path: Path) ->
     write_gallery([letter(k, XMAS, k % 60) for k in range(80)], out, start=START, days=14, now=NOW)
     found = probe(out / "index.html", DRAWN, 820, 1180, tmp_path / "profile")
     assert found == {"first": True, "last": False, "n": 80}
+
+
+#: The link back to the filters: shown or not, and where it leads.
+BACK_TO_FILTERS = """addEventListener("load", function () {
+  var a = document.querySelector("a.to-filters"), box = a && a.getBoundingClientRect();
+  var target = a && document.getElementById(a.getAttribute("href").slice(1));
+  document.body.setAttribute("data-probe", JSON.stringify(a ? {
+    shown: getComputedStyle(a).display !== "none", fixed: getComputedStyle(a).position === "fixed",
+    height: Math.round(box.height), to: target ? target.className : null} : {}));
+});"""
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, True), (1440, False)])
+def test_a_phone_deep_in_a_day_has_a_way_back_to_the_filters(
+    reviewed: Path, tmp_path: Path, width: int, shown: bool
+) -> None:
+    """On a phone the toolbar scrolls away with the page; a fixed link leads back to it."""
+    found = probe(reviewed / "days" / "2026-12-25.html", BACK_TO_FILTERS, width, 844, tmp_path / "p")
+    assert found["to"] == "toolbar" and found["shown"] is shown, found
+    if shown:
+        assert found["fixed"] and isinstance(found["height"], int) and found["height"] >= 44, found
