@@ -125,3 +125,22 @@ def test_a_phone_deep_in_a_day_has_a_way_back_to_the_filters(
     assert found["to"] == "toolbar" and found["shown"] is shown, found
     if shown:
         assert found["fixed"] and isinstance(found["height"], int) and found["height"] >= 44, found
+
+
+#: The targets a finger taps smaller than 44 × 44 px (a link's width is its words').
+TARGETS = """addEventListener("load", function () {
+  var all = ".filters button, #search, a.open, nav.back a, .pager a, table.days th a, table.days td a, .alert a";
+  var small = Array.prototype.slice.call(document.querySelectorAll(all))
+    .map(function (e) { var r = e.getBoundingClientRect(); return [e.tagName + "." + e.className + " "
+      + (e.textContent || e.id).trim().slice(0, 20), Math.round(r.width), Math.round(r.height)]; })
+    .filter(function (t) { return t[2] > 0 && (t[2] < 44 || (/^A\\./.test(t[0]) && t[1] < 44)); });
+  document.body.setAttribute("data-probe", JSON.stringify({small: small}));
+});"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "days/2026-12-25.html", "days/2026-12-25-2.html"])
+def test_every_target_on_a_phone_is_44_px(reviewed: Path, tmp_path: Path, page: str) -> None:
+    """The filters were 32 px tall, the search 39, «Открыть письмо →» 20, «← Все дни» and a day's
+    link 16, a part's number 28 × 25."""
+    found = probe(reviewed / page, TARGETS, 390, 844, tmp_path / "profile")
+    assert found == {"small": []}
