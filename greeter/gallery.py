@@ -769,8 +769,9 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
 <dl class="meta">{meta}</dl>
 </header>
 <main class="versions">
-<section class="version"><h2>{text}</h2><pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
-<section class="version"><h2>HTML</h2>{html_part}</section>
+<section class="version version-text"><h2>{text}</h2>
+<pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
+<section class="version version-html"><h2>HTML</h2>{html_part}</section>
 </main>
 <script>{_script(_PAGE_JS, ui)}</script>
 </body>

@@ -144,3 +144,22 @@ def test_every_target_on_a_phone_is_44_px(reviewed: Path, tmp_path: Path, page: 
     link 16, a part's number 28 × 25."""
     found = probe(reviewed / page, TARGETS, 390, 844, tmp_path / "profile")
     assert found == {"small": []}
+
+
+#: Which of a letter page's versions comes first on screen.
+VERSIONS = """addEventListener("load", function () {
+  var top = function (s) { return document.querySelector(s).getBoundingClientRect().top; };
+  document.body.setAttribute("data-probe", JSON.stringify({
+    html_first: top(".version-html") < top(".version-text")}));
+});"""
+
+
+@pytest.mark.parametrize(("width", "html_first"), [(390, True), (820, True), (1440, False)])
+def test_a_letter_on_a_narrow_screen_shows_its_html_first(
+    reviewed: Path, tmp_path: Path, width: int, html_first: bool
+) -> None:
+    """One column below 960 px put «ТЕКСТ» first: the letter as the client sees it was screens down.
+    Side by side (1440 px) the text stays on the left."""
+    page = next((reviewed / "drafts" / "2026-12-25").glob("*.html"))
+    found = probe(page, VERSIONS, width, 1000, tmp_path / "profile")
+    assert found == {"html_first": html_first}
