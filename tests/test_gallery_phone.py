@@ -163,3 +163,17 @@ def test_a_letter_on_a_narrow_screen_shows_its_html_first(
     page = next((reviewed / "drafts" / "2026-12-25").glob("*.html"))
     found = probe(page, VERSIONS, width, 1000, tmp_path / "profile")
     assert found == {"html_first": html_first}
+
+
+SEARCH_FONT = """addEventListener("load", function () {
+  document.body.setAttribute("data-probe", JSON.stringify({
+    size: getComputedStyle(document.getElementById("search")).fontSize}));
+});"""
+
+
+@pytest.mark.parametrize(("width", "size"), [(390, "16px"), (1440, "14px")])
+def test_the_search_on_a_phone_is_16_px_so_ios_does_not_zoom_in(
+    reviewed: Path, tmp_path: Path, width: int, size: str
+) -> None:
+    found = probe(reviewed / "days" / "2026-12-25.html", SEARCH_FONT, width, 844, tmp_path / "profile")
+    assert found == {"size": size}
