@@ -177,3 +177,25 @@ def test_the_search_on_a_phone_is_16_px_so_ios_does_not_zoom_in(
 ) -> None:
     found = probe(reviewed / "days" / "2026-12-25.html", SEARCH_FONT, width, 844, tmp_path / "profile")
     assert found == {"size": size}
+
+
+def test_a_dark_palette_for_the_gallery_and_a_light_letter() -> None:
+    """A reader in a dark theme got a white page; the letter stays light: as its client sees it."""
+    from tests.test_gallery_a11y import CSS, contrast
+
+    light = dict(
+        re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS.split("@media (prefers-color-scheme")[0])
+    )
+    block = re.search(r"@media \(prefers-color-scheme: dark\) \{\s*:root \{([^}]*)\}", CSS)
+    assert block, "no dark palette"
+    dark = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", block[1]))
+    assert set(light) <= set(dark), set(light) - set(dark)  # no colour left light on a dark page
+    for word in ("text", "muted", "accent", "send", "sent", "merged", "cap", "skip", "error", "belated"):
+        assert contrast(dark[word], dark["surface"]) >= 4.5, word
+        assert contrast(dark[word], dark["bg"]) >= 4.5, word
+    for word in ("send", "sent", "merged", "cap", "skip", "error", "belated"):
+        assert contrast(dark[word], dark[f"{word}-bg"]) >= 4.5, word  # a badge's words on its pill
+    assert contrast(dark["on-accent"], dark["accent"]) >= 4.5  # a pressed filter, the current part
+    assert contrast(dark["on-accent"], dark["count-pressed-bg"]) >= 4.5
+    assert re.search(r"\n\.letter \{[^}]*color-scheme: light;", CSS)
+    assert "color-scheme: light dark;" in CSS.split("@media")[0]
