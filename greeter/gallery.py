@@ -406,8 +406,9 @@ def _stats(cards: Sequence[Card], ui: Ui) -> str:
     )
 
     def stat(cls: str, label: str, value: int, note: str) -> str:
+        zero = " stat-zero" if not value else ""  # a phone leaves it out: room for the letters
         return (
-            f'<div class="stat stat-{cls}" data-count="{cls}"><span class="stat-value">{value}</span>'
+            f'<div class="stat stat-{cls}{zero}" data-count="{cls}"><span class="stat-value">{value}</span>'
             f'<span class="stat-label">{label}</span><span class="stat-note">{note}</span></div>'
         )
 

@@ -199,3 +199,28 @@ def test_a_dark_palette_for_the_gallery_and_a_light_letter() -> None:
     assert contrast(dark["on-accent"], dark["count-pressed-bg"]) >= 4.5
     assert re.search(r"\n\.letter \{[^}]*color-scheme: light;", CSS)
     assert "color-scheme: light dark;" in CSS.split("@media")[0]
+
+
+#: The first screen of a phone: which tiles show, whether the skips' note does, where the first letter is.
+FIRST_SCREEN = """addEventListener("load", function () {
+  var shown = function (e) { return getComputedStyle(e).display !== "none"; };
+  var tiles = Array.prototype.slice.call(document.querySelectorAll(".stat")).filter(shown)
+    .map(function (e) { return e.getAttribute("data-count"); });
+  var note = document.querySelector(".stat-skip .stat-note");
+  document.body.setAttribute("data-probe", JSON.stringify({
+    tiles: tiles, note: shown(note) && note.textContent !== "", screen: innerHeight,
+    card: Math.round(document.querySelector(".card").getBoundingClientRect().top)}));
+});"""
+
+
+def test_a_phones_first_screen_shows_a_letter_and_no_tile_of_0(tmp_path: Path) -> None:
+    """Five tiles (three of them 0) and the filters pushed the first letter to 744 px on a 390 × 844
+    phone; the note of why letters were skipped was hidden there."""
+    from tests.test_gallery import sample
+
+    write_gallery(sample(), tmp_path / "g", start=START, days=14, now=NOW)
+    found = probe(tmp_path / "g" / "index.html", FIRST_SCREEN, 390, 844, tmp_path / "profile")
+    assert found["tiles"] == ["send", "merged", "skip", "error"], found  # nothing sent yet: no tile
+    assert found["note"] is True, found
+    card, screen = found["card"], found["screen"]
+    assert isinstance(card, int) and isinstance(screen, int) and card < screen - 100, found
