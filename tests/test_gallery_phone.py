@@ -184,9 +184,11 @@ def test_a_dark_palette_for_the_gallery_and_a_light_letter() -> None:
     from tests.test_gallery_a11y import CSS, contrast
 
     light = dict(
-        re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS.split("@media (prefers-color-scheme")[0])
+        re.findall(
+            r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS.split("@media screen and (prefers-color-scheme")[0]
+        )
     )
-    block = re.search(r"@media \(prefers-color-scheme: dark\) \{\s*:root \{([^}]*)\}", CSS)
+    block = re.search(r"@media screen and \(prefers-color-scheme: dark\) \{\s*:root \{([^}]*)\}", CSS)
     assert block, "no dark palette"
     dark = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", block[1]))
     assert set(light) <= set(dark), set(light) - set(dark)  # no colour left light on a dark page
@@ -224,3 +226,20 @@ def test_a_phones_first_screen_shows_a_letter_and_no_tile_of_0(tmp_path: Path) -
     assert found["note"] is True, found
     card, screen = found["card"], found["screen"]
     assert isinstance(card, int) and isinstance(screen, int) and card < screen - 100, found
+
+
+def test_a_printed_page_has_no_toolbar_and_breaks_no_card() -> None:
+    """There was no print style: the toolbar, «← Все дни» and «Открыть письмо →» on paper, cards cut
+    in two by page breaks."""
+    from tests.test_gallery_a11y import CSS
+
+    printed = CSS[CSS.index("@media print {") :]
+    hidden = re.search(r"\n  ([^{]*)\{ display: none !important; \}", printed)
+    assert hidden and {".toolbar", ".to-filters", ".back", ".open"} <= {
+        s.strip() for s in hidden[1].split(",")
+    }
+    kept = re.search(r"\n  ([^{]*)\{ break-inside: avoid; \}", printed)
+    assert kept and {".card", ".version", ".stat"} <= {s.strip() for s in kept[1].split(",")}
+    assert re.search(r"\.versions \{ display: block; \}", printed)  # the letter under its text
+    assert re.search(r"\.day, \.card \{ content-visibility: visible; \}", printed)  # every card on paper
+    assert "@media screen and (prefers-color-scheme: dark)" in CSS  # paper is white
