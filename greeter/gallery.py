@@ -52,6 +52,7 @@ from greeter.gallery_card_html import (
     approval_words,
     approver_words,
     badge,
+    breakable,
     card_html,
     lang_attr,
     occasion_line,
@@ -740,7 +741,12 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
     if said is not None:
         by = approver_words(data.get("approved_by"), data.get("approved_at"), ui)
         rows.append(("meta.approval", " — ".join(said) + by))
-    meta = "".join(f"<dt>{ui.say(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
+    # the contact's ID too: what the reviewer quotes to `greeter approve --contact`
+    addresses = ("meta.from", "meta.to")  # break after "@" and dots; a date's dot does not
+    meta = "".join(
+        f"<dt>{ui.say(k)}</dt><dd>{breakable(v) if k in addresses else escape(v)}</dd>" for k, v in rows if v
+    )
+    meta += f"<dt>ID</dt><dd>{escape(card.contact_id)}</dd>"
     letter_html = data["html"]
     if letter_html is None:
         html_part = f'<p class="empty">{ui.say("page.no_html")}</p>'

@@ -109,19 +109,22 @@ def overview_rows(
     that pushed «ждёт одобрения» off a 820 px tablet), nor are the parts when no day has two. The
     heading is outside the table's scrolling box, and each cell carries its column's word
     (``data-label``): on a phone the stylesheet shows a day as a card of "34 к отправке" pairs.
+
+    The skips outside an occasion's audience are counted with the day's skips, as the day's page
+    and the summary's tile count them (the tooltip says how many of them): they were a column of
+    their own beside an empty «пропущено», while the day's page said «пропущено: 8».
     """
     days = [(day, list(parts)) for day, parts in groupby(listings, key=lambda listing: listing.day)]
     kinds = {day: Counter(c.status for listing in of_day for c in listing.cards) for day, of_day in days}
     outside = {day: sum(len(f.cards) for listing in of_day for f in listing.folds) for day, of_day in days}
+    for day, _ in days:
+        kinds[day]["skip"] += outside[day]
     notes = tuple(key for key in DAY_NOTES if any(kinds[day][key] for day, _ in days))
-    with_outside = any(outside.values())
     with_parts = any(len(of_day) > 1 for _, of_day in days)
     columns = review_columns(day_review(listings))
     label: dict[str, str] = {key: escape(ui.say(f"day.{key}")) for key in notes}
     label |= {key: escape(ui.say(APPROVAL_LABELS[key][0])) for key in columns}
-    label["outside"] = escape(ui.say("overview.outside"))
     heads = [(f"n n-{key}", label[key]) for key in notes]
-    heads += [("n n-outside", label["outside"])] if with_outside else []
     heads += [(f"n n-{key}", label[key]) for key in columns]
     heads += [("parts", ui.say("overview.parts"))] if with_parts else []
     yield (
@@ -133,11 +136,12 @@ def overview_rows(
         + "</tr></thead><tbody>\n"
     )
     for day, of_day in days:
+        tip = f' title="{escape(ui.say("overview.outside"))}: {outside[day]}"' if outside[day] else ""
         cells = "".join(
-            f'<td class="n n-{key}" data-label="{label[key]}">{kinds[day][key] or ""}</td>' for key in notes
+            f'<td class="n n-{key}" data-label="{label[key]}"{tip if key == "skip" else ""}>'
+            f"{kinds[day][key] or ''}</td>"
+            for key in notes
         )
-        if with_outside:
-            cells += f'<td class="n n-outside" data-label="{label["outside"]}">{outside[day] or ""}</td>'
         review = day_review(of_day)
         cells += "".join(_review_cell(key, review[key], of_day, label[key]) for key in columns)
         if with_parts:

@@ -141,7 +141,7 @@ class Node:
 class TreeBuilder(HTMLParser):
     """Just enough DOM to ask structural questions (void elements handled, text un-escaped)."""
 
-    VOID = frozenset({"meta", "link", "input", "br", "img", "hr"})
+    VOID = frozenset({"meta", "link", "input", "br", "img", "hr", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -22,6 +22,7 @@ import pytest
 
 from greeter.gallery import write_gallery
 from tests.test_gallery import NOW, START, TreeBuilder, parse, run_chromium
+from tests.test_gallery import cards as cards_of
 from tests.test_gallery_pages import XMAS, letter
 from tests.test_gallery_review_days import reviewed_plan
 
@@ -243,3 +244,21 @@ def test_a_printed_page_has_no_toolbar_and_breaks_no_card() -> None:
     assert re.search(r"\.versions \{ display: block; \}", printed)  # the letter under its text
     assert re.search(r"\.day, \.card \{ content-visibility: visible; \}", printed)  # every card on paper
     assert "@media screen and (prefers-color-scheme: dark)" in CSS  # paper is white
+
+
+def test_an_address_breaks_after_its_at_and_dots_and_the_contact_id_is_shown(reviewed: Path) -> None:
+    """«greetings@romashka.examp|le» broke mid-word on a phone (overflow-wrap: anywhere); and the ID a
+    director quotes to ``greeter approve --contact`` was on neither the card nor the letter's page."""
+    index = parse(reviewed / "index.html")
+    day = parse(reviewed / "days" / "2026-12-26.html")
+    card = next(iter(cards_of(day).values()))
+    (email,) = card.find("p", "email")
+    assert email.all_text().endswith(" · ID L10")
+    page = reviewed / "days" / next(a.attrs["href"] for a in card.find("a"))
+    raw = page.read_text(encoding="utf-8")
+    assert "&lt;l10@<wbr>example.<wbr>ru&gt;</dd>" in raw  # Кому: Имя10 Фамилия10 <l10@example.ru>
+    assert "<dt>ID</dt><dd>L10</dd>" in raw
+    assert not list(index.find("p", "email"))  # the overview: no card
+    from tests.test_gallery_a11y import _rule
+
+    assert "overflow-wrap: break-word" in _rule(".meta dd")
