@@ -237,6 +237,7 @@ def write_gallery(
         span = _Span(start, days, now, by_day(over))
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
+        _link_neighbours(folder, out, _letter_runs(cards, page_cards))
         letters = sum(card.page is not None for card in cards)
         tally = folder.finish()
     _drop_empty_folders(out)
@@ -246,6 +247,50 @@ def write_gallery(
         f"or failed to render), to {index} (open it in a browser){tally.summary()}"
     )
     return errors
+
+
+#: Where a letter's page links the letters before and after it, once the gallery's order is known
+#: (:func:`_link_neighbours`). A comment no data can hold: it is escaped (``&lt;!--``).
+_NEIGHBOURS = "<!--neighbours-->"
+
+
+def _letter_runs(cards: Sequence[Card], limit: int = PAGE_CARDS) -> list[list[Card]]:
+    """The letters (cards with a page) in the order a page of the gallery shows them, a list per
+    page: the one index, or each day's page (each part of a day) of a big gallery."""
+    shown, folds = fold(c for c in cards if not c.contact_error)
+    listings = day_listings(shown, folds, limit)
+    if len(shown) > limit:
+        return [[c for c in listing.cards if c.page is not None] for listing in listings]
+    return [[c for listing in listings for c in listing.cards if c.page is not None]]
+
+
+def _neighbours_nav(before: Card | None, after: Card | None, up: str) -> str:
+    """The links to the letters before and after one, by their clients' names (rel prev / next)."""
+    links = [
+        f'<a rel="{rel}" href="{up}{escape(other.page or "")}">{arrow_before}'
+        f"<span>{escape(other.name or other.contact_id)}</span>{arrow_after}</a>"
+        for rel, other, arrow_before, arrow_after in (
+            ("prev", before, "←", ""),
+            ("next", after, "", "→"),
+        )
+        if other is not None
+    ]
+    return f'<nav class="letter-nav">{"".join(links)}</nav>' if links else ""
+
+
+def _link_neighbours(folder: OwnedFolder, out: Path, runs: Sequence[Sequence[Card]]) -> None:
+    """Each letter's page, written again with links to the letters before and after it on its page
+    of the gallery — known only now: the pages were written as the planner yielded them, contact by
+    contact, and the gallery's order is by day and send time. A director on a phone read a day's
+    letters one by one, each time back to a day of 2,000 cards and down to the next."""
+    for run in runs:
+        for k, card in enumerate(run):
+            if card.page is None:
+                continue
+            up = "../" * card.page.count("/")
+            nav = _neighbours_nav(run[k - 1] if k else None, run[k + 1] if k + 1 < len(run) else None, up)
+            page = (out / card.page).read_text(encoding="utf-8").replace(_NEIGHBOURS, nav)
+            folder.write(card.page, (page.encode(),))
 
 
 def _page_folders(out: Path) -> list[str]:
@@ -769,6 +814,7 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
         + f"""<body class="draft">
 <nav class="back"><a href="{up}index.html#card-{card.n}"
  data-card="{card.n}" data-up="{up}">{ui.say("nav.all_greetings")}</a></nav>
+{_NEIGHBOURS}
 <header class="draft-head">
 <div class="status">{badge(card, ui)}</div>
 <h1{lang_attr(lang)}>{escape(title)}</h1>
@@ -780,6 +826,7 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
 <pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
 <section class="version version-html"><h2>HTML</h2>{html_part}</section>
 </main>
+{_NEIGHBOURS}
 <script>{_script(_PAGE_JS, ui)}</script>
 </body>
 </html>

@@ -262,3 +262,20 @@ def test_an_address_breaks_after_its_at_and_dots_and_the_contact_id_is_shown(rev
     from tests.test_gallery_a11y import _rule
 
     assert "overflow-wrap: break-word" in _rule(".meta dd")
+
+
+def test_a_letter_links_the_letters_before_and_after_it_on_its_page_of_the_gallery(reviewed: Path) -> None:
+    """A director on a phone read a day's letters one by one, each time back to the day's page."""
+    for name in ("2026-12-25.html", "2026-12-25-2.html", "2026-12-25-3.html", "2026-12-26.html"):
+        day = parse(reviewed / "days" / name)
+        pages = [next(c.find("a")).attrs["href"].removeprefix("../") for c in cards_of(day).values()]
+        for k, page in enumerate(pages):
+            letter = parse(reviewed / page)
+            navs = list(letter.find("nav", "letter-nav"))
+            assert len(navs) == 2  # above the letter and under it
+            rel = {a.attrs["rel"]: a.attrs["href"].removeprefix("../../") for a in navs[0].find("a")}
+            expected = {"prev": pages[k - 1]} if k else {}
+            expected |= {"next": pages[k + 1]} if k + 1 < len(pages) else {}
+            assert rel == expected, (name, k)  # within the part: the order of its page
+    for page in (reviewed / "drafts").rglob("*.html"):
+        assert "<!--neighbours-->" not in page.read_text(encoding="utf-8")
