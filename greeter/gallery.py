@@ -52,6 +52,7 @@ from greeter.gallery_card_html import (
     approval_words,
     approver_words,
     badge,
+    breakable,
     card_html,
     lang_attr,
     occasion_line,
@@ -236,6 +237,7 @@ def write_gallery(
         span = _Span(start, days, now, by_day(over))
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
+        _link_neighbours(folder, out, _letter_runs(cards, page_cards))
         letters = sum(card.page is not None for card in cards)
         tally = folder.finish()
     _drop_empty_folders(out)
@@ -245,6 +247,50 @@ def write_gallery(
         f"or failed to render), to {index} (open it in a browser){tally.summary()}"
     )
     return errors
+
+
+#: Where a letter's page links the letters before and after it, once the gallery's order is known
+#: (:func:`_link_neighbours`). A comment no data can hold: it is escaped (``&lt;!--``).
+_NEIGHBOURS = "<!--neighbours-->"
+
+
+def _letter_runs(cards: Sequence[Card], limit: int = PAGE_CARDS) -> list[list[Card]]:
+    """The letters (cards with a page) in the order a page of the gallery shows them, a list per
+    page: the one index, or each day's page (each part of a day) of a big gallery."""
+    shown, folds = fold(c for c in cards if not c.contact_error)
+    listings = day_listings(shown, folds, limit)
+    if len(shown) > limit:
+        return [[c for c in listing.cards if c.page is not None] for listing in listings]
+    return [[c for listing in listings for c in listing.cards if c.page is not None]]
+
+
+def _neighbours_nav(before: Card | None, after: Card | None, up: str) -> str:
+    """The links to the letters before and after one, by their clients' names (rel prev / next)."""
+    links = [
+        f'<a rel="{rel}" href="{up}{escape(other.page or "")}">{arrow_before}'
+        f"<span>{escape(other.name or other.contact_id)}</span>{arrow_after}</a>"
+        for rel, other, arrow_before, arrow_after in (
+            ("prev", before, "←", ""),
+            ("next", after, "", "→"),
+        )
+        if other is not None
+    ]
+    return f'<nav class="letter-nav">{"".join(links)}</nav>' if links else ""
+
+
+def _link_neighbours(folder: OwnedFolder, out: Path, runs: Sequence[Sequence[Card]]) -> None:
+    """Each letter's page, written again with links to the letters before and after it on its page
+    of the gallery — known only now: the pages were written as the planner yielded them, contact by
+    contact, and the gallery's order is by day and send time. A director on a phone read a day's
+    letters one by one, each time back to a day of 2,000 cards and down to the next."""
+    for run in runs:
+        for k, card in enumerate(run):
+            if card.page is None:
+                continue
+            up = "../" * card.page.count("/")
+            nav = _neighbours_nav(run[k - 1] if k else None, run[k + 1] if k + 1 < len(run) else None, up)
+            page = (out / card.page).read_text(encoding="utf-8").replace(_NEIGHBOURS, nav)
+            folder.write(card.page, (page.encode(),))
 
 
 def _page_folders(out: Path) -> list[str]:
@@ -406,8 +452,9 @@ def _stats(cards: Sequence[Card], ui: Ui) -> str:
     )
 
     def stat(cls: str, label: str, value: int, note: str) -> str:
+        zero = " stat-zero" if not value else ""  # a phone leaves it out: room for the letters
         return (
-            f'<div class="stat stat-{cls}" data-count="{cls}"><span class="stat-value">{value}</span>'
+            f'<div class="stat stat-{cls}{zero}" data-count="{cls}"><span class="stat-value">{value}</span>'
             f'<span class="stat-label">{label}</span><span class="stat-note">{note}</span></div>'
         )
 
@@ -499,12 +546,15 @@ def _toolbar(cards: Sequence[Card], folded: int, ui: Ui) -> str:
         labels = buttons_of((key, ui.label(label)) for key, (label, _) in APPROVAL_LABELS.items())
         group = escape(ui.say("toolbar.approval"))
         buttons += f'<div class="filters" role="group" aria-label="{group}">{labels}</div>'
-    return f"""<nav class="toolbar" aria-label="{escape(ui.say("toolbar.label"))}">
+    # On a phone the toolbar scrolls away with the page (the stylesheet unpins it there): a small
+    # fixed link leads back to it from deep in a day of 2,000 cards.
+    return f"""<nav class="toolbar" id="filters" aria-label="{escape(ui.say("toolbar.label"))}">
 {buttons}
 <label for="search" class="visually-hidden">{ui.say("toolbar.search_label")}</label>
 <input id="search" type="search" placeholder="{escape(ui.say("toolbar.search"))}" autocomplete="off">
 <span id="shown" class="shown" role="status" aria-live="polite"></span>
-</nav>"""
+</nav>
+<a class="to-filters" href="#filters">↑ {escape(ui.say("toolbar.label"))}</a>"""
 
 
 def _listing_page(
@@ -736,7 +786,12 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
     if said is not None:
         by = approver_words(data.get("approved_by"), data.get("approved_at"), ui)
         rows.append(("meta.approval", " — ".join(said) + by))
-    meta = "".join(f"<dt>{ui.say(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows if v)
+    # the contact's ID too: what the reviewer quotes to `greeter approve --contact`
+    addresses = ("meta.from", "meta.to")  # break after "@" and dots; a date's dot does not
+    meta = "".join(
+        f"<dt>{ui.say(k)}</dt><dd>{breakable(v) if k in addresses else escape(v)}</dd>" for k, v in rows if v
+    )
+    meta += f"<dt>ID</dt><dd>{escape(card.contact_id)}</dd>"
     letter_html = data["html"]
     if letter_html is None:
         html_part = f'<p class="empty">{ui.say("page.no_html")}</p>'
@@ -759,6 +814,7 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
         + f"""<body class="draft">
 <nav class="back"><a href="{up}index.html#card-{card.n}"
  data-card="{card.n}" data-up="{up}">{ui.say("nav.all_greetings")}</a></nav>
+{_NEIGHBOURS}
 <header class="draft-head">
 <div class="status">{badge(card, ui)}</div>
 <h1{lang_attr(lang)}>{escape(title)}</h1>
@@ -766,9 +822,11 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
 <dl class="meta">{meta}</dl>
 </header>
 <main class="versions">
-<section class="version"><h2>{text}</h2><pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
-<section class="version"><h2>HTML</h2>{html_part}</section>
+<section class="version version-text"><h2>{text}</h2>
+<pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
+<section class="version version-html"><h2>HTML</h2>{html_part}</section>
 </main>
+{_NEIGHBOURS}
 <script>{_script(_PAGE_JS, ui)}</script>
 </body>
 </html>

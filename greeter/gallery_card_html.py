@@ -23,6 +23,7 @@ __all__ = [
     "approval_words",
     "approver_words",
     "badge",
+    "breakable",
     "card_html",
     "lang_attr",
     "occasion_line",
@@ -35,6 +36,15 @@ APPROVAL_LABELS: dict[str, tuple[str, str]] = {
     state: (f"approval.{state}", f"approval.{state}.means")
     for state in ("awaiting_approval", "changed_since_approval", "approval_outdated", "approved")
 }
+
+
+def breakable(text: str) -> str:
+    """``text`` escaped, a line allowed to break after each ``@`` and ``.`` (``<wbr>``): on a phone
+    «greetings@romashka.examp|le» broke wherever the line ended; now at «greetings@|romashka.|example».
+
+    Safe: :func:`html.escape` writes no ``@`` nor ``.`` of its own, so each one is the text's.
+    """
+    return escape(text).replace("@", "@<wbr>").replace(".", ".<wbr>")
 
 
 def lang_attr(tag: str) -> str:
@@ -159,7 +169,8 @@ def card_html(card: Card, ui: Ui, up: str = "") -> str:
  data-search="{escape(card.search_text)}">
 <div class="card-top">{when}{tz}</div>
 <h3 class="who">{escape(card.name or card.contact_id)}</h3>
-<p class="email">{escape(card.email) or f"<em>{ui.say('no_email')}</em>"}</p>
+<p class="email">{breakable(card.email) or f"<em>{ui.say('no_email')}</em>"}\
+<span class="cid"> · ID {escape(card.contact_id)}</span></p>
 {occasion_line(card, ui)}
 {subject_html}
 <div class="status">{badge(card, ui)}</div>

@@ -47,13 +47,13 @@ def review_columns(review: Counter[str]) -> tuple[str, ...]:
     return tuple(key for key in APPROVAL_LABELS if key in REVIEW_ALWAYS or review[key])
 
 
-def _review_cell(key: str, n: int, parts: Sequence[Listing]) -> str:
+def _review_cell(key: str, n: int, parts: Sequence[Listing], label: str) -> str:
     """A day's count of one review state, linking to the first of its parts holding such letters
     with that filter on (``#f=``: the gallery's script reads it as it opens the page)."""
     if not n:
-        return f'<td class="n n-{key}"></td>'
+        return f'<td class="n n-{key}" data-label="{label}"></td>'
     page = next(listing.name for listing in parts if any(c.approval == key for c in listing.cards))
-    return f'<td class="n n-{key}"><a href="{escape(page)}#f={key}">{n}</a></td>'
+    return f'<td class="n n-{key}" data-label="{label}"><a href="{escape(page)}#f={key}">{n}</a></td>'
 
 
 def _clients(n: int, ui: Ui) -> str:
@@ -104,32 +104,53 @@ def overview_rows(
     Under review, a column per review state too (:func:`review_columns`), each day's count a link to
     its letters in that state: a reviewer of 7,620 year-end letters saw the waiting ones counted only
     for the whole plan, and reached them by opening day after day.
+
+    A group no day has is no column (``failed``, ``pending`` and ``merged`` were columns of blanks
+    that pushed «ждёт одобрения» off a 820 px tablet), nor are the parts when no day has two. The
+    heading is outside the table's scrolling box, and each cell carries its column's word
+    (``data-label``): on a phone the stylesheet shows a day as a card of "34 к отправке" pairs.
+
+    The skips outside an occasion's audience are counted with the day's skips, as the day's page
+    and the summary's tile count them (the tooltip says how many of them): they were a column of
+    their own beside an empty «пропущено», while the day's page said «пропущено: 8».
     """
+    days = [(day, list(parts)) for day, parts in groupby(listings, key=lambda listing: listing.day)]
+    kinds = {day: Counter(c.status for listing in of_day for c in listing.cards) for day, of_day in days}
+    outside = {day: sum(len(f.cards) for listing in of_day for f in listing.folds) for day, of_day in days}
+    for day, _ in days:
+        kinds[day]["skip"] += outside[day]
+    notes = tuple(key for key in DAY_NOTES if any(kinds[day][key] for day, _ in days))
+    with_parts = any(len(of_day) > 1 for _, of_day in days)
     columns = review_columns(day_review(listings))
+    label: dict[str, str] = {key: escape(ui.say(f"day.{key}")) for key in notes}
+    label |= {key: escape(ui.say(APPROVAL_LABELS[key][0])) for key in columns}
+    heads = [(f"n n-{key}", label[key]) for key in notes]
+    heads += [(f"n n-{key}", label[key]) for key in columns]
+    heads += [("parts", ui.say("overview.parts"))] if with_parts else []
     yield (
-        f'<div class="days-wrap"><table class="days{" review" if columns else ""}">'
-        f"<caption>{ui.say('overview.caption')}"
-        f'</caption><thead><tr><th scope="col">{ui.say("overview.day")}</th>'
-        + "".join(f'<th scope="col" class="n n-{key}">{ui.say(f"day.{key}")}</th>' for key in DAY_NOTES)
-        + f'<th scope="col" class="n">{ui.say("overview.outside")}</th>'
-        + "".join(
-            f'<th scope="col" class="n n-{key}">{ui.say(APPROVAL_LABELS[key][0])}</th>' for key in columns
-        )
-        + f'<th scope="col">{ui.say("overview.parts")}</th></tr></thead><tbody>\n'
+        f'<h2 class="days-caption" id="days-caption">{ui.say("overview.caption")}</h2>\n'
+        f'<div class="days-wrap"><table class="days{" review" if columns else ""}"'
+        ' aria-labelledby="days-caption">'
+        f'<thead><tr><th scope="col">{ui.say("overview.day")}</th>'
+        + "".join(f'<th scope="col" class="{cls}">{word}</th>' for cls, word in heads)
+        + "</tr></thead><tbody>\n"
     )
-    for day, parts in groupby(listings, key=lambda listing: listing.day):
-        of_day = list(parts)
-        kinds = Counter(c.status for listing in of_day for c in listing.cards)
-        outside = sum(len(f.cards) for listing in of_day for f in listing.folds)
-        cells = "".join(f'<td class="n n-{key}">{kinds[key] or ""}</td>' for key in DAY_NOTES)
+    for day, of_day in days:
+        tip = f' title="{escape(ui.say("overview.outside"))}: {outside[day]}"' if outside[day] else ""
+        cells = "".join(
+            f'<td class="n n-{key}" data-label="{label[key]}"{tip if key == "skip" else ""}>'
+            f"{kinds[day][key] or ''}</td>"
+            for key in notes
+        )
         review = day_review(of_day)
-        checked = "".join(_review_cell(key, review[key], of_day) for key in columns)
-        more = _part_links([listing.name for listing in of_day], 0, "")
+        cells += "".join(_review_cell(key, review[key], of_day, label[key]) for key in columns)
+        if with_parts:
+            more = _part_links([listing.name for listing in of_day], 0, "")
+            cells += f'<td class="parts" data-label="{escape(ui.say("overview.parts"))}">{more}</td>'
         weekend = ' class="day-weekend"' if day.weekday() >= 5 else ""
         yield (
             f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a>'
-            f"{quota_note(day, quota or {}, ui)}</th>{cells}"
-            f'<td class="n">{outside or ""}</td>{checked}<td class="parts">{more}</td></tr>\n'
+            f"{quota_note(day, quota or {}, ui)}</th>{cells}</tr>\n"
         )
     yield "</tbody></table></div>\n"
 

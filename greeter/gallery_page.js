@@ -20,5 +20,9 @@
   if (m && a) {
     var back = a.getAttribute("data-up") + (m[2] || "index.html");
     a.setAttribute("href", back + "#" + m[1] + "&card=" + a.getAttribute("data-card"));
+    // the letters before and after keep the view too: their back links return to the same page
+    document.querySelectorAll("a[rel=prev], a[rel=next]").forEach(function (n) {
+      n.setAttribute("href", n.getAttribute("href").split("#")[0] + location.hash);
+    });
   }
 })();

@@ -194,6 +194,7 @@ class OwnedFolder:
         Returns False, writing nothing, when a file that is not ours is in the way.
         """
         base = PurePosixPath(name).name
+        again = name in self._now  # this run's own file, written again (a letter page's neighbours)
         with _folder_of(self.root, name, create=True) as fd:
             existed = _lstat(base, fd) is not None
             if existed and name not in self._now and not self._ours_or_free(fd, name):
@@ -213,7 +214,7 @@ class OwnedFolder:
                     digest.update(chunk)
                     f.write(chunk)
                 self._note(name, digest.hexdigest())
-        self._replaced += existed and name in self._before
+        self._replaced += existed and not again and name in self._before
         return True
 
     @_as_output_error

@@ -141,7 +141,7 @@ class Node:
 class TreeBuilder(HTMLParser):
     """Just enough DOM to ask structural questions (void elements handled, text un-escaped)."""
 
-    VOID = frozenset({"meta", "link", "input", "br", "img", "hr"})
+    VOID = frozenset({"meta", "link", "input", "br", "img", "hr", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -278,10 +278,15 @@ def test_card_contents(gallery: tuple[Path, int]) -> None:
 def test_every_link_points_to_an_existing_page(gallery: tuple[Path, int]) -> None:
     out = gallery[0]
     hrefs = {a.attrs["href"] for a in parse(out / "index.html").find("a")}
-    assert hrefs == {"drafts/2026-12-25/1.html", "drafts/2026-12-23/5.html"}
-    assert all((out / h).is_file() for h in hrefs)
+    # «↑ Фильтры» (a phone's way back to the toolbar, id="filters"), and the two letters
+    assert hrefs == {"#filters", "drafts/2026-12-25/1.html", "drafts/2026-12-23/5.html"}
+    assert 'id="filters"' in (out / "index.html").read_text(encoding="utf-8")
+    assert all((out / h).is_file() for h in hrefs - {"#filters"})
     page = parse(out / "drafts/2026-12-25/1.html")
-    assert [a.attrs["href"] for a in page.find("a")] == ["../../index.html#card-1"]
+    # back to the index, and (twice: above the letter and under it) the letter before it there
+    hrefs_of_page = [a.attrs["href"] for a in page.find("a")]
+    before = "../../drafts/2026-12-23/5.html"
+    assert hrefs_of_page == ["../../index.html#card-1", before, before]
     assert [link.attrs["href"] for link in page.find("link")] == ["../../gallery.css"]
 
 
