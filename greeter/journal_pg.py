@@ -19,7 +19,8 @@ in :mod:`greeter.journal_store`); what differs is who may send:
   history, decide the cap, claim" in it, and two daemons cannot both decide
   there is room for one more letter. (SQLite needs none: one sender per file.)
 
-Connections come from a small ``psycopg_pool`` pool. After a lost connection
+Connections come from a small ``psycopg_pool`` pool, which tries to connect again every second or
+two while the server is away (:data:`POOL_ROUND_SECONDS`). After a lost connection
 (server restart, failover) the pool is checked and the operation tried again
 — at once, then after short pauses while the connection is what keeps
 failing, for up to :data:`~greeter.journal_pg_base.RECONNECT_SECONDS` (a
@@ -85,6 +86,12 @@ __all__ = ["DEFAULT_LEASE", "PgJournal"]
 #: Connections per journal: the delivery loop uses one at a time, ``contact_lock`` holds a second.
 POOL_SIZE = 4
 CONNECT_TIMEOUT = 10
+#: One round of the pool's connect attempts after a failed one (psycopg_pool's ``reconnect_timeout``):
+#: pauses of about 1 and 2 s, then what is left of the round, then a new round at once
+#: (:func:`_connect_again`) — never more than about 2 s between attempts while the server is away,
+#: and one attempt at a time. psycopg_pool's own round (5 min) doubles the pause each time, 16, 32,
+#: 64 s…: after a minute's outage the daemon noticed the server back tens of seconds late.
+POOL_ROUND_SECONDS = 5.0
 
 #: The claim. ``NOT EXISTS`` only spares the row lock (and a WAL flush) when the row is plainly
 #: not claimable in the statement's snapshot — the common "another sender has it" case; the
@@ -221,6 +228,18 @@ def _guard_upgrade(conn: Conn, target: PgTarget, found: int | None) -> str | Non
     return guard_upgrade(conn, schema, target.shown, found, len(MIGRATIONS))
 
 
+def _connect_again(pool: ConnectionPool[Conn]) -> None:
+    """psycopg_pool's ``reconnect_failed``: a round of connect attempts ended (:data:`POOL_ROUND_SECONDS`)
+    with the server still away — begin another at once, its pauses short again.
+
+    ``check`` grows a pool short of connections by one attempt, unless one is already under way.
+    Without it the pool gave up on that connection until a caller next asked for one, and a
+    caller already waiting waited out its timeout with no attempt made meanwhile.
+    """
+    if not pool.closed:
+        pool.check()
+
+
 def _configure_marked(conn: Conn, schema: str | None, resolved: str) -> None:
     """Each pooled connection: :func:`~greeter.journal_pg_schema.configure`, then the schema mark a later
     greeter's upgrade looks for (:func:`~greeter.journal_pg_senders.mark_connection`)."""
@@ -321,6 +340,8 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             },
             configure=lambda c: _configure_marked(c, target.schema, schema_name),
             timeout=CONNECT_TIMEOUT,
+            reconnect_timeout=POOL_ROUND_SECONDS,
+            reconnect_failed=_connect_again,
             # A name of its own: what the pool last said of connecting is this journal's (_PoolLog).
             name=f"greeter-journal-{worker_id.rsplit('/', 1)[-1].split('@')[0]}",
             open=False,

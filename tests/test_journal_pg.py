@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,7 +25,9 @@ from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import Conn
 from greeter.journal_pg_schema import MIGRATIONS, TABLES
 from greeter.journal_store import INTERRUPTED_REASON, JournalKey
+from greeter.testing import TcpRelay
 from tests import databases
+from tests.test_stop_journal_down import _via
 
 NOW = datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
 PLANNED = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
@@ -223,6 +226,47 @@ def test_a_server_that_stays_away_fails_the_write_as_unavailable_in_bounded_time
         with pytest.raises(JournalUnavailableError):
             j.mark_sent(key(1), "250 ok", NOW)
         assert 1.0 <= time.monotonic() - started < 10
+
+
+#: How long the server stays away: past the pool's fourth attempt (about 15 s after the first failure
+#: by psycopg_pool's doubling pauses, 1 + 2 + 4 + 8) and well before its fifth (about 31 s).
+OUTAGE_SECONDS = 20.0
+#: The most a journal may take to answer again once its server does: a pause between attempts
+#: (about 2 s at most) and a connection, on a loaded machine.
+ANSWERS_AGAIN_WITHIN = 5.0
+
+
+def test_a_journal_answers_again_within_seconds_of_its_server_however_long_it_was_away() -> None:
+    """Before: psycopg_pool's pauses between connect attempts doubled for 5 minutes (1, 2, 4, 8, 16,
+    32 s…), so after 20 s of outage the journal answered again only some 10 s after the server did
+    — the daemon's put-off reload, its runs, ``/healthz`` all that much later. Now a round of
+    attempts lasts :data:`~greeter.journal_pg.POOL_ROUND_SECONDS` and the next begins at once."""
+    pg = urlsplit(databases.require_pg())
+    with (
+        databases.pg_schema() as (_, schema),
+        TcpRelay(pg.port or 5432) as relay,
+        PgJournal.open(_via(relay.port, schema), now=NOW) as j,
+    ):
+        assert claim(j, key(1))
+        j.reconnect_seconds = 1.0
+        port = relay.port
+        relay.stop()  # the server is gone: every connection refused from now on
+        gone = time.monotonic()
+        with pytest.raises(JournalUnavailableError):
+            j.counts_by_state()  # the pool's connection lost: it starts connecting again
+        time.sleep(max(0.0, gone + OUTAGE_SECONDS - time.monotonic()))  # the outage itself
+        relay.port = port
+        relay.start()  # the server answers again, on the same address
+        back = time.monotonic()
+        counts: dict[str, int] | None = None
+        while counts is None and time.monotonic() - back < 60:
+            try:
+                counts = j.counts_by_state()
+            except JournalUnavailableError:
+                continue  # the pool's timeout (10 s) ran out before it connected
+        answered = time.monotonic() - back
+    assert counts is not None and counts["claimed"] == 1, counts
+    assert answered < ANSWERS_AGAIN_WITHIN, f"the journal answered {answered:.1f} s after its server"
 
 
 def test_the_wait_for_a_server_is_at_most_half_a_lease() -> None:
