@@ -107,7 +107,11 @@ def _build(start: int, stop: int) -> tuple[list[Built], Summary]:
         if prepared is not None:
             data = prepared.outgoing.data
             digest = hashlib.sha256(data).hexdigest()
-            built.append((index, prepared.message_id, data, digest, is_clean(data), prepared.subject))
+            # build_message's CleanLetter was checked there (its header lines only); a signed
+            # letter is new bytes and scanned here. Plain bytes cross the pipe, as pickle writes
+            # them (a bytes subclass would be pickled as its class and arguments).
+            clean = type(data) is CleanLetter or is_clean(data)
+            built.append((index, prepared.message_id, bytes(data), digest, clean, prepared.subject))
     return built, deliverer.summary
 
 

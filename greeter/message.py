@@ -49,6 +49,7 @@ from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import UnsafeHeaderError
 from greeter.journal_store import MESSAGE_KEY_BYTES, JournalKey, JournalStore, new_message_key
 from greeter.plan_types import Rendered
+from greeter.transport import CleanLetter, is_clean
 from greeter.unsubscribe import mailto_href
 
 #: Control and line-break characters: none of them has a place in a header, and each can
@@ -398,6 +399,13 @@ def build_message(
     framing around them — part headers, boundary lines — is constant text that
     holds no contact data. The tree and the generator's dispatch were half the
     build time of a letter, in the process that builds every letter of a batch.
+
+    The bytes come back as :class:`~greeter.transport.CleanLetter` (they go into
+    SMTP DATA as they are) when the header lines are clean (:func:`~greeter.transport.is_clean`):
+    everything else is constant CRLF-terminated framing, the boundary (``=_g`` and hex
+    digits) and base64 lines, none of which has a bare CR or LF or starts with a dot,
+    so the headers decide for the whole letter. Scanning those ~1 KB rather than the
+    whole ~6.5 KB letter saved a build worker ~90 K instructions a letter.
     """
     headers = _headers(
         rendered,
@@ -414,14 +422,25 @@ def build_message(
     top = b"".join([fold(name, value) for name, value in headers])
     text = _base64_body(rendered.text)
     if rendered.html is None:
-        return _PLAIN_HEADERS + top + b"\r\n" + text
+        return _as_sent(top, _PLAIN_HEADERS + top + b"\r\n" + text)
     boundary = _boundary(message_id).encode("ascii")
-    return b"".join((
+    return _as_sent(top, b"".join((
         b'Content-Type: multipart/alternative; boundary="', boundary, b'"\r\nMIME-Version: 1.0\r\n',
         top, b"\r\n--", boundary, b"\r\n", _PLAIN_HEADERS, b"\r\n", text,
         b"\r\n--", boundary, b"\r\n", _HTML_HEADERS, b"\r\n", _base64_body(rendered.html),
         b"\r\n--", boundary, b"--\r\n",
-    ))  # fmt: skip
+    )))  # fmt: skip
+
+
+def _as_sent(top: bytes, data: bytes) -> bytes:
+    """``data``, a letter :func:`build_message` wrote around the header lines ``top``: as
+    :class:`~greeter.transport.CleanLetter` when ``top`` is clean, for then so is ``data``.
+
+    ``top`` is whole CRLF-terminated lines and stands between the constant framing's
+    CRLFs, so no line of ``data`` starts inside it but its own; one that is not clean
+    (never, with validated values) leaves ``data`` plain bytes, scanned where it is sent.
+    """
+    return CleanLetter(data) if is_clean(top) else data
 
 
 #: The headers compat32 writes for a text part (``MIMENonMultipart`` + C-T-E), in its order.
@@ -437,15 +456,19 @@ def _base64_body(text: str) -> bytes:
     RFC 2045 §6.8: a text part is encoded from its canonical form, with CRLF
     line breaks (``MIMEText`` encodes the bare LF Python's text has, and a
     reader that decodes it as RFC 2046 §4.1.1 says sees no line breaks at all).
-    Two ``str.replace`` passes in C: the body is the letter's largest value.
+    The line breaks are made CRLF in the UTF-8 bytes rather than in the text: UTF-8 writes a CR
+    or LF as that one byte and never has those bytes inside a longer character, so the result
+    is the same, and the bytes of a mostly ASCII HTML part are half the text's two-byte
+    characters (a Cyrillic letter's str): ~22 K fewer instructions a letter.
 
     The lines are cut by one ``struct.unpack`` ("76s76s…", the last line's length
     last) rather than a Python loop slicing 76 bytes at a time: an HTML part is
     a hundred lines, and the loop was a third of a letter's build bytecode.
     """
-    if "\r" in text:  # already CRLF somewhere: one form first, so no line ends in CR CR LF
-        text = text.replace("\r\n", "\n")
-    encoded = binascii.b2a_base64(text.replace("\n", "\r\n").encode("utf-8"), newline=False)
+    data = text.encode("utf-8")
+    if b"\r" in data:  # already CRLF somewhere: one form first, so no line ends in CR CR LF
+        data = data.replace(b"\r\n", b"\n")
+    encoded = binascii.b2a_base64(data.replace(b"\n", b"\r\n"), newline=False)
     if not encoded:
         return b""
     rows, rest = divmod(len(encoded), 76)

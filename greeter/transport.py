@@ -120,12 +120,14 @@ class SendResult:
 class CleanLetter(bytes):
     """A letter's bytes already known to need no rewriting for SMTP DATA: see :func:`is_clean`.
 
-    The build workers (:mod:`greeter.build_pool`) check each letter they build
-    and hand it over as this type, so the sending process — the one that is
-    the bottleneck of a large send — appends the final dot instead of scanning
-    6 KB four times for line endings and leading dots (~0.1 M instructions a
-    letter, an eighth of the send path). Anything else (a retry's stored
-    bytes, a letter built in-process) is plain ``bytes`` and checked on the way out.
+    :func:`~greeter.message.build_message` returns its letters as this type, judged
+    from their header lines (the rest it writes is clean by construction), and the
+    build workers (:mod:`greeter.build_pool`) hand them over as it, so the sending
+    process — the one that is the bottleneck of a large send — appends the final dot
+    instead of scanning 6 KB four times for line endings and leading dots (~0.1 M
+    instructions a letter, an eighth of the send path). Anything else (a retry's
+    stored bytes, a DKIM-signed letter built in-process) is plain ``bytes`` and
+    checked on the way out (a build worker checks a signed one with :func:`is_clean`).
     """
 
     __slots__ = ()

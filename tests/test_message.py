@@ -34,6 +34,7 @@ from greeter.message import (
 )
 from greeter.plan_types import Rendered
 from greeter.testing import parse
+from greeter.transport import CleanLetter, is_clean
 from tests.mime_oracle import _text_part, build_mime
 
 SENDER = Sender(name="ООО «Ромашка»", email="hello@romashka.example")
@@ -473,7 +474,9 @@ def test_the_direct_writer_makes_the_trees_bytes_for_long_letters(overrides: dic
     letter = Rendered(subject=LETTER.subject, text="строка\n" * 200 + "end", html="<p>" + "€" * 3000 + "</p>")
     kwargs: dict[str, object] = {"to_email": "ivan@example.com", "to_name": "Иван", "sender": SENDER,
                                  "message_id": MID, "date": WHEN, **overrides}  # fmt: skip
-    assert build_message(letter, **kwargs) == build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
+    built = build_message(letter, **kwargs)  # type: ignore[arg-type]
+    assert built == build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
+    assert type(built) is CleanLetter and is_clean(built)
 
 
 _SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=120)
@@ -500,7 +503,10 @@ def test_the_direct_writer_makes_the_bytes_of_the_email_package_tree(
                                  "message_id": MID, "date": WHEN, "unsubscribe_mailto": mailto,
                                  "unsubscribe_url": url}  # fmt: skip
     expected = build_mime(letter, **kwargs).as_bytes(policy=POLICY)  # type: ignore[arg-type]
-    assert build_message(letter, **kwargs) == expected  # type: ignore[arg-type]
+    built = build_message(letter, **kwargs)  # type: ignore[arg-type]
+    assert built == expected
+    # Judged clean from its header lines alone: the verdict of scanning the whole letter.
+    assert is_clean(expected) and type(built) is CleanLetter
 
 
 def test_the_from_name_follows_the_letters_language() -> None:
@@ -561,3 +567,14 @@ def test_the_letter_says_its_language_in_a_header(locale: str, header: str | Non
 @pytest.mark.parametrize("locale", ["ru\r\nBcc: x@evil.example", "ru;x", "r", "ru_" + "x" * 9])
 def test_a_locale_that_is_no_language_tag_writes_no_header(locale: str) -> None:
     assert content_language(locale) == ""
+
+
+def test_a_letter_whose_header_lines_are_not_clean_stays_plain_bytes_to_be_scanned() -> None:
+    """Only clean header lines make a CleanLetter (sent as it is): a line starting with a dot, a
+    bare LF, never with validated values, leave the letter to the sending side's scan and dot-stuffing."""
+    from greeter.message import _as_sent
+
+    body = b'Content-Type: text/plain; charset="utf-8"\r\n\r\nYQ==\r\n'
+    assert type(_as_sent(b"X-A: b\r\n", b"X-A: b\r\n" + body)) is CleanLetter
+    for top in (b"X-A: b\r\n.X-B: c\r\n", b"X-A: b\nX-B: c\r\n", b"X-A: b\r\rX-B: c\r\n", b"X-A: b"):
+        assert type(_as_sent(top, top + body)) is bytes

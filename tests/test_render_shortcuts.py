@@ -214,6 +214,19 @@ def test_base64_body_is_the_slicing_it_replaced(text: str) -> None:
     assert _base64_body(text) == _old_base64_body(text.replace("\n", "\r\n"))
 
 
+def _text_crlf_base64_body(text: str) -> bytes:
+    """What _base64_body was before it made the line breaks CRLF in the bytes: in the text."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return _old_base64_body(text.replace("\n", "\r\n"))
+
+
+@given(st.text(alphabet=st.sampled_from("aб€😀\n\r\x85\u2028"), max_size=400))
+def test_base64_body_makes_crlf_in_the_bytes_as_it_did_in_the_text(text: str) -> None:
+    """UTF-8 writes CR and LF as themselves and no other character with those bytes: same letter."""
+    assert _base64_body(text) == _text_crlf_base64_body(text)
+
+
 def test_base64_body_at_line_boundaries() -> None:
     for size in (0, 1, 56, 57, 58, 113, 114, 115, 171, 5_000):
         text = "x" * size
