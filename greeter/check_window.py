@@ -18,8 +18,9 @@ from pathlib import Path
 from greeter.calendar_rules import working_week
 from greeter.config import Settings
 from greeter.config_types import minute_of_day
-from greeter.config_window import Weekday
+from greeter.config_window import MONDAY_TO_FRIDAY, Weekday
 from greeter.errors import Problem
+from greeter.holiday_tables import weekend_of
 
 
 def _hhmm(minutes: int) -> str:
@@ -85,13 +86,75 @@ def other_weeks_note(settings: Settings, countries: Counter[str], year: int) -> 
     ]
 
 
+def everyones_week_problems(
+    settings: Settings, config_file: Path, countries: Counter[str], year: int
+) -> list[Problem]:
+    """A warning when a ``working_days`` other than Monday to Friday takes working days from clients.
+
+    Such a week is every client's (:meth:`~greeter.config_window.SendWindow.fixed_week`), where
+    ``working_days_by_country`` names no other: a Tel Aviv office that wrote ``[sun, mon, tue,
+    wed, thu]`` for itself gave it to its Moscow partners too — no letter on their Fridays, one
+    on their Sundays. Said per country of the contacts (``countries``: their own, else
+    ``defaults.country``, each with how many) whose own week (its weekend's in ``year``) has a
+    working day the configured week lacks; a week that only adds days (a company greeting on
+    Saturdays) takes none and is not warned. Pure but for the config file read for the line.
+    """
+    window = settings.send_window
+    configured = frozenset(day.number for day in window.working_days)
+    if configured == MONDAY_TO_FRIDAY:
+        return []
+    own = {c: frozenset(range(7)) - weekend_of(c, year) for c in countries if c}
+    losing = {
+        c: week for c, week in own.items() if window.fixed_week(c) == configured and not week <= configured
+    }
+    if not losing:
+        return []
+    from greeter.config_loader import locate
+
+    names = list(Weekday)
+
+    def days(numbers: frozenset[int]) -> str:
+        return ", ".join(names[d].value for d in sorted(numbers))
+
+    def said(country: str, week: frozenset[int]) -> str:
+        n = countries[country]
+        extra = f", letters on {days(configured - week)}" if configured - week else ""
+        return (
+            f"{n} contact{'' if n == 1 else 's'} in {country} (their week {week_words(week)}:"
+            f" none on {days(week - configured)}{extra})"
+        )
+
+    listed = "; ".join(
+        said(c, w) for c, w in sorted(losing.items(), key=lambda kv: (-countries[kv[0]], kv[0]))
+    )
+    mine = (
+        next((c for c, w in sorted(own.items()) if w == configured), None)
+        or settings.defaults.country
+        or "IL"
+    )
+    written = ", ".join(names[d].value for d in (_in_order(configured) if len(configured) < 7 else range(7)))
+    line, col = locate(config_file, ("send_window", "working_days"))
+    message = (
+        f"working_days {week_words(configured)} is the week of every client, not only this office's:"
+        f" {listed};"
+        f" for one country's week write working_days_by_country: {{{mine}: [{written}]}} and leave"
+        " working_days at mon–fri (each other client keeps their country's week)"
+    )
+    return [Problem(str(config_file), "send_window.working_days", message, line, col, severity="warning")]
+
+
+def _in_order(week: frozenset[int]) -> list[int]:
+    """A week's days (not all seven) from the day after a day off: Israel's from Sunday."""
+    first = next(d for d in sorted(week) if (d - 1) % 7 not in week)
+    return [(first + i) % 7 for i in range(7) if (first + i) % 7 in week]
+
+
 def week_words(week: frozenset[int]) -> str:
     """``sun–thu`` for Israel's week: from the day after a day off, a run written as its ends."""
     days = list(Weekday)
     if len(week) == len(days):
         return "mon–sun"
-    first = next(d for d in sorted(week) if (d - 1) % 7 not in week)
-    ordered = [(first + i) % 7 for i in range(7) if (first + i) % 7 in week]
+    ordered = _in_order(week)
     run = len(ordered) == 1 or all((b - a) % 7 == 1 for a, b in pairwise(ordered))
     if run and len(ordered) > 2:
         return f"{days[ordered[0]].value}–{days[ordered[-1]].value}"

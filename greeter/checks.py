@@ -88,7 +88,12 @@ from greeter.check_settings import (
     unserved_fallbacks,
 )
 from greeter.check_titles import TitleReach
-from greeter.check_window import ineffective_friday_cutoff, other_weeks_note, undecreed_problems
+from greeter.check_window import (
+    everyones_week_problems,
+    ineffective_friday_cutoff,
+    other_weeks_note,
+    undecreed_problems,
+)
 from greeter.config import Settings
 from greeter.contacts import Contact
 from greeter.db_checks import contacts_failure
@@ -384,6 +389,7 @@ def run_check(
         report.problems.extend(placeholders)
         report.notes.extend(placeholder_note)
         report.notes.extend(other_weeks_note(settings, reach.countries, today.year))
+        report.problems.extend(everyones_week_problems(settings, config_file, reach.countries, today.year))
         report.problems.extend(undecreed_problems(settings, config_file, reach.countries, today))
         report.problems.extend(quota_problems(inputs, config_file, now))  # the days over per_day
     report.notes[:0] = load.notes

@@ -174,6 +174,7 @@ def write_gallery(
     page_cards: int = PAGE_CARDS,
     locale: str | None = "ru",
     quota: Callable[[], Iterable[QuotaDay]] | None = None,
+    working_week: Callable[[str | None], Callable[[int], frozenset[int]]] | None = None,
 ) -> int:
     """Write ``out/index.html``, ``out/drafts/<day>/<n>.html`` and the stylesheet; return the render errors.
 
@@ -200,6 +201,10 @@ def write_gallery(
     (:func:`greeter.gallery_lang.ui_for`: its table, else English); the letters keep their own.
     ``quota``: the days over ``delivery.rate_limit.per_day``, asked once the stream is read
     (:func:`~greeter.quota_plan.over_quota`): their headings say so (:mod:`greeter.gallery_quota`).
+    ``working_week``: a contact's country → its working weekdays in a year (the planner's
+    calendar): a day is styled as a weekend when it is outside the week of every client filed
+    under it — an Israeli client's Sunday is a working day, Friday not; without it (or on a day
+    with no client), Saturday and Sunday.
     """
     ui = ui_for(locale)
     called = {name: ui.in_script(title) for name, title in (titles or {}).items()}  # sr-Latn: in Latin
@@ -219,10 +224,14 @@ def write_gallery(
 
         cards: list[Card] = []
         errors = 0
+        off: dict[date, bool] = {}  # a day → outside the working week of every client filed under it
         for n, draft in enumerate(stream, start=1):
             data = draft_json(draft, default_zone)
             lang = bcp47(draft.rendered.locale) if draft.rendered is not None else ""
             card = card_of(n, data, has_page=draft.rendered is not None, titles=called, ui=ui, lang=lang)
+            if working_week is not None and (day := card.day) is not None:
+                week = working_week(draft.item.hit.contact.country)(day.year)
+                off[day] = off.get(day, True) and day.weekday() not in week
             errors += card.status == "error"
             if card.page is not None:
                 # straight away: pages are many, and the index linking them comes last
@@ -234,7 +243,14 @@ def write_gallery(
         not_loaded = rows_of(rejected() if rejected is not None else (), contact_id)
         over = list(quota()) if quota is not None else []
         cards = _with_quota_held(cards, held_back(over))
-        span = _Span(start, days, now, by_day(over))
+        span = _Span(
+            start,
+            days,
+            now,
+            by_day(over),
+            frozenset(d for d, is_off in off.items() if is_off),
+            frozenset(off),
+        )
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
         _link_neighbours(folder, out, _letter_runs(cards, page_cards))
@@ -336,6 +352,14 @@ class _Span:
     now: datetime
     #: The days the daily quota cannot send whole (:mod:`greeter.gallery_quota`).
     quota: Mapping[date, DayNote] = field(default_factory=dict)
+    #: The days outside every one of their clients' working weeks, of the ``known`` ones.
+    off: frozenset[date] = frozenset()
+    #: The days whose clients' weeks are known; another is a weekend on Saturday and Sunday.
+    known: frozenset[date] = frozenset()
+
+    def weekend(self, day: date) -> bool:
+        """Whether ``day`` is styled as a weekend (``day-weekend``)."""
+        return day in self.off if day in self.known else day.weekday() >= 5
 
 
 def _pages(
@@ -357,12 +381,25 @@ def _pages(
         yield (
             "index.html",
             _listing_page(
-                "index.html", header, alert, listings, ui, contact_errors, rejected, quota=span.quota
+                "index.html",
+                header,
+                alert,
+                listings,
+                ui,
+                contact_errors,
+                rejected,
+                quota=span.quota,
+                weekend=span.weekend,
             ),
         )
     else:
         alert = _errors_below(len(contact_errors), len(rejected), _ERRORS_PAGE, ui)
-        yield "index.html", _overview_page(header, alert, listings, ui, nothing=not cards, quota=span.quota)
+        yield (
+            "index.html",
+            _overview_page(
+                header, alert, listings, ui, nothing=not cards, quota=span.quota, weekend=span.weekend
+            ),
+        )
         for listing in listings:
             same_day = [other.name for other in listings if other.day == listing.day]
             yield (
@@ -376,6 +413,7 @@ def _pages(
                     [listing],
                     ui,
                     quota=span.quota,
+                    weekend=span.weekend,
                 ),
             )
         if contact_errors or rejected:
@@ -567,6 +605,7 @@ def _listing_page(
     rejected: Sequence[Rejection] = (),
     *,
     quota: Mapping[date, DayNote] | None = None,
+    weekend: Callable[[date], bool] = lambda day: day.weekday() >= 5,
 ) -> Iterator[str]:
     """A page of cards — the one index, a day's page, the contact errors — in chunks, never one huge string.
 
@@ -595,10 +634,10 @@ def _listing_page(
         kinds["skip"] += sum(len(f.cards) for f in listing.folds)
         note = " · ".join(f"{ui.say(f'day.{key}')}: {kinds[key]}" for key in DAY_NOTES if kinds[key])
         day = listing.day
-        weekend = " day-weekend" if day.weekday() >= 5 else ""
+        styled = " day-weekend" if weekend(day) else ""
         has = _has(group, folded=bool(listing.folds))
         yield (
-            f'<section class="day{weekend}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
+            f'<section class="day{styled}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
             f'<h2><span class="day-name">{ui.long_day(day)}</span><span class="day-note">{note}</span>'
             f"{quota_note(day, quota or {}, ui)}</h2>"
             '<div class="cards">'
@@ -634,6 +673,7 @@ def _overview_page(
     *,
     nothing: bool,
     quota: Mapping[date, DayNote] | None = None,
+    weekend: Callable[[date], bool] = lambda day: day.weekday() >= 5,
 ) -> Iterator[str]:
     """A big gallery's ``index.html``: the plan's counts, its problems and a row per day — no card.
 
@@ -648,7 +688,7 @@ def _overview_page(
 {alert}"""
     if nothing:
         yield f'<p class="empty">{ui.say("nothing_planned")}</p>'
-    yield from overview_rows(listings, ui, quota or {})
+    yield from overview_rows(listings, ui, quota or {}, weekend)
     yield f"""</main>
 <footer class="page-foot">{ui.say("footer")}</footer>
 </body>
@@ -817,13 +857,13 @@ def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) ->
 {_NEIGHBOURS}
 <header class="draft-head">
 <div class="status">{badge(card, ui)}</div>
-<h1{lang_attr(lang)}>{escape(title)}</h1>
+<h1{lang_attr(lang)} dir="auto">{escape(title)}</h1>
 {occasion_line(card, ui)}
 <dl class="meta">{meta}</dl>
 </header>
 <main class="versions">
 <section class="version version-text"><h2>{text}</h2>
-<pre class="plain"{lang_attr(card.lang)}>{plain}</pre></section>
+<pre class="plain"{lang_attr(card.lang)} dir="auto">{plain}</pre></section>
 <section class="version version-html"><h2>HTML</h2>{html_part}</section>
 </main>
 {_NEIGHBOURS}

@@ -156,7 +156,11 @@ def card_html(card: Card, ui: Ui, up: str = "") -> str:
     linked = bool(card.page and card.subject)
     if linked:
         subject = f'<a href="{up}{escape(card.page or "")}">{subject}</a>'
-    subject_html = f'<p class="subject"{lang_attr(card.lang)}>{subject}</p>' if card.subject else ""
+    # dir="auto" on the client's words (subject, name): a Hebrew or Arabic one reads right to left,
+    # its "!" and "," at its own end, whatever the gallery's language.
+    subject_html = (
+        f'<p class="subject"{lang_attr(card.lang)} dir="auto">{subject}</p>' if card.subject else ""
+    )
     detail = f'<p class="detail">{escape(card.detail)}</p>' if card.detail else ""
     link = _open_link(card, linked, ui, up)
     tz = f'<span class="tz">{escape(card.timezone)}</span>' if card.timezone else ""
@@ -168,7 +172,7 @@ def card_html(card: Card, ui: Ui, up: str = "") -> str:
     return f"""<article class="card card-{card.status}" id="card-{card.n}" data-status="{card.status}"{review}
  data-search="{escape(card.search_text)}">
 <div class="card-top">{when}{tz}</div>
-<h3 class="who">{escape(card.name or card.contact_id)}</h3>
+<h3 class="who" dir="auto">{escape(card.name or card.contact_id)}</h3>
 <p class="email">{breakable(card.email) or f"<em>{ui.say('no_email')}</em>"}\
 <span class="cid"> · ID {escape(card.contact_id)}</span></p>
 {occasion_line(card, ui)}

@@ -12,7 +12,7 @@ the words are the team's language's (:class:`~greeter.gallery_lang.Ui`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from html import escape
 from itertools import groupby
@@ -96,7 +96,10 @@ def fold_line(fold: Fold, up: str, ui: Ui) -> str:
 
 
 def overview_rows(
-    listings: Sequence[Listing], ui: Ui, quota: Mapping[date, DayNote] | None = None
+    listings: Sequence[Listing],
+    ui: Ui,
+    quota: Mapping[date, DayNote] | None = None,
+    weekend: Callable[[date], bool] = lambda day: day.weekday() >= 5,
 ) -> Iterator[str]:
     """The overview's table: a row per day — its counts by group, the folded skips, links to its parts;
     under a day the daily quota cannot send whole, the quota's note (:mod:`greeter.gallery_quota`).
@@ -147,9 +150,9 @@ def overview_rows(
         if with_parts:
             more = _part_links([listing.name for listing in of_day], 0, "")
             cells += f'<td class="parts" data-label="{escape(ui.say("overview.parts"))}">{more}</td>'
-        weekend = ' class="day-weekend"' if day.weekday() >= 5 else ""
+        styled = ' class="day-weekend"' if weekend(day) else ""
         yield (
-            f'<tr{weekend}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a>'
+            f'<tr{styled}><th scope="row"><a href="{of_day[0].name}">{ui.long_day(day)}</a>'
             f"{quota_note(day, quota or {}, ui)}</th>{cells}</tr>\n"
         )
     yield "</tbody></table></div>\n"

@@ -55,9 +55,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: decreed moved days: :func:`decreed_years`; the seventh, which had only the public holidays, not
 #: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
 #: a day's names across languages by their place, not by what they translate: :func:`_paired`;
-#: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`)
-#: is ignored and rewritten.
-_FORMAT = 10
+#: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
+#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`) is ignored and rewritten.
+_FORMAT = 11
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -395,9 +395,7 @@ def _in_russian(
         return table
     if "ru" not in get_official_languages(split_code(country)[0]):
         return table
-    categories = tuple(
-        c for c in (getattr(entity, "supported_categories", ()) or ()) if c in _GREETED_CATEGORIES
-    )
+    categories = _greeted_categories(country, entity)
     english = _languages(entity)[0]
     russian: dict[str, str] = {}  # an English name → its Russian one
     for asked in ((), categories) if categories else ((),):
@@ -426,6 +424,18 @@ def _in_russian(
 #: (the USA's Valentine's Day made a Russian config's "Valentine's Day" some country's holiday).
 _GREETED_CATEGORIES: Final = frozenset({"workday"})
 
+#: A country's own further categories greeted so (as no day off): Israel's ``optional`` has its
+#: Remembrance Day (Yom HaZikaron) and Tisha B'Av — days an office must be able to name, to be
+#: warned of greeting them (:mod:`greeter.mourning_days`) and to make them days off
+#: (``holidays_of``) — besides Purim, Jerusalem Day and the intermediate days of Pesach and Sukkot.
+_GREETED_BY_COUNTRY: Final[Mapping[str, frozenset[str]]] = {"IL": frozenset({"optional"})}
+
+
+def _greeted_categories(country: str, entity: Any) -> tuple[str, ...]:
+    """The library's categories besides ``public`` whose days ``country``'s table has, as it offers them."""
+    wanted = _GREETED_CATEGORIES | _GREETED_BY_COUNTRY.get(split_code(country)[0], frozenset())
+    return tuple(c for c in (getattr(entity, "supported_categories", ()) or ()) if c in wanted)
+
 
 def _other_categories(
     country: str, year: int, entity: Any, languages: list[str | None]
@@ -435,8 +445,7 @@ def _other_categories(
     Moved days and estimates are read as in the public table; which of them a country has is
     the library's answer (``supported_categories``).
     """
-    offered = getattr(entity, "supported_categories", ()) or ()
-    categories = tuple(c for c in offered if c in _GREETED_CATEGORIES)
+    categories = _greeted_categories(country, entity)
     if not categories:
         return {}
     named = [_entity(country, year=year, language=lang, categories=categories) for lang in languages]
@@ -667,7 +676,7 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
     holiday = table[day][index]
     categories: tuple[str, ...] = ()
     if not holiday.day_off:  # another category's (Ukraine's workday): asked of those alone
-        categories = tuple(c for c in getattr(entity, "supported_categories", ()) if c in _GREETED_CATEGORIES)
+        categories = _greeted_categories(country, entity)
     first = _entity(country, year=year, language=_languages(entity)[0], categories=categories)
     listed = [str(n) for n in first.get_list(day)]
     index = next((i for i, n in enumerate(listed) if {n, unmarked(country, n)} & set(holiday.names)), -1)

@@ -251,6 +251,18 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-").strip("-")
 
 
+@lru_cache(maxsize=256)
+def text_direction(locale: str) -> str:
+    """``"rtl"`` for a locale whose script runs right to left (he, ar, fa, ur, yi), else ``"ltr"``.
+
+    Why: a Hebrew letter tagged only ``<html lang="he">`` is laid out left to
+    right — its lines flush left, its "!" and "," at the wrong end. CLDR's
+    ``character_order`` decides, not a hand list; an unknown locale is ``"ltr"``.
+    """
+    parsed = _parse(locale)
+    return "rtl" if parsed is not None and parsed.character_order == "right-to-left" else "ltr"
+
+
 def language_of(locale: str | None, default: str = "ru") -> str:
     """The bare language code (``"ru"`` for ``"ru-RU"``), for choosing wording."""
     return _locale(locale, default).language

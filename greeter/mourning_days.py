@@ -7,7 +7,8 @@ A greeting card on such a day is a blunder a client remembers. ``check`` warns a
 occasion that names one (:func:`greeter.check_holidays.holiday_problems`) and a
 starter never offers one (:func:`greeter.cli_init.holiday_names`). The table is
 small and kept here by hand, keyed by the library's English names (``en_US``, the
-first of a table's names), since no category of the library tells them apart.
+first of a table's names), since no category of the library tells them apart. Israel's Yom
+Kippur is no mourning but a solemn fast, and greeted as wrongly: it is in the table too.
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ MOURNING_DAYS: Final[Mapping[str, frozenset[str]]] = {
         {
             "Radunitsa (Day of Rejoicing)",  # the dead are remembered at their graves
             "Dzyady (All Souls' Day)",
+        }
+    ),
+    "IL": frozenset(
+        {
+            "Yom Kippur",  # the Day of Atonement, a solemn fast: "happy Yom Kippur" is a blunder
+            "Remembrance Day",  # Yom HaZikaron, the fallen soldiers and victims of terror (optional category)
+            "Tisha B'Av",  # the fast mourning the destruction of the Temples (optional category)
+            # Yom HaShoah (Holocaust Remembrance Day) is in none of the library's IL categories
+            # (holidays 0.x): no name to match; an occasion greeting it names a date, not a holiday.
         }
     ),
     "KG": frozenset({"Days of History and Commemoration of Ancestors"}),  # 7–8 November: Urkun (1916)

@@ -440,6 +440,7 @@ def run_preview(
             default_zone=settings.defaults.timezone,
             locale=settings.defaults.locale,  # the pages speak the team's language
             quota=quota_days,
+            working_week=lambda country: pw.calendar_for(country).week,
         )
     if fmt != "json":
         quota_days()

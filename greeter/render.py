@@ -151,6 +151,10 @@ Every template sees:
     ``locale`` as a BCP 47 tag (``"sr-Latn"``, ``"en-GB"``; :func:`greeter.i18n.bcp47`),
     for ``<html lang="…">``: a screen reader picks its voice by it, and the
     review gallery tags the same letter so.
+``dir``
+    The letter's writing direction: ``"rtl"`` for a right-to-left language
+    (Hebrew, Arabic, Persian, Urdu, Yiddish: CLDR's ``character_order``),
+    else ``"ltr"`` — for ``<html lang="…" dir="rtl">`` and right alignment.
 
 Filters (locale-aware ones use the letter's ``locale`` unless given one)::
 
@@ -245,7 +249,7 @@ from greeter.cache_dir import user_cache_dir
 from greeter.company_names import looks_up_words
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, TemplateLoadError
-from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale
+from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale, text_direction
 from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
 from greeter.occasion_kinds import occasion_kind
 from greeter.plan_types import PlanItem, Rendered
@@ -437,6 +441,7 @@ class Renderer:
             "locale": letter,
             "lang": variant.lang,
             "lang_tag": bcp47(letter),
+            "dir": text_direction(letter),
             "unsubscribe_url": self.unsubscribe_link(contact.email),
             "unsubscribe_mailto": self._unsubscribe_mailto,
         }

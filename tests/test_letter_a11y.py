@@ -88,5 +88,6 @@ def test_the_letter_and_the_gallery_give_it_one_language_tag(
     (subject,) = parse(tmp_path / "index.html").find("p", "subject")
     assert subject.attrs["lang"] == tag
     assert re.search(
-        rf'<pre class="plain" lang="{tag}">', next((tmp_path / "drafts").glob("*/1.html")).read_text("utf-8")
+        rf'<pre class="plain" lang="{tag}" dir="auto">',
+        next((tmp_path / "drafts").glob("*/1.html")).read_text("utf-8"),
     )

@@ -8,6 +8,7 @@ languages the starter has, not that ``--country AZ`` starts a Baku office's proj
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,69 @@ def test_a_language_without_letters_is_told_its_country_and_fallback_locales(
     assert f"for a project in {named} start with --country {country} (its holidays, Russian letters)" in said
     assert f"defaults.fallback_locales: {{{locale}: ru}} (or en)" in said
     assert not (tmp_path / "p").exists()
+
+
+def _il_project(tmp_path: Path, holiday: str, days_off: str = "") -> Path:
+    """A Tel Aviv office's starter with an occasion greeting IL's ``holiday`` (and ``days_off``, a
+    ``regional_days_off`` entry's text)."""
+    folder = tmp_path / "il"
+    done = CliRunner().invoke(main, ["init", str(folder), "--country", "IL"])
+    assert done.exit_code == 0, done.output
+    config = folder / "greeter.yaml"
+    text = config.read_text(encoding="utf-8")
+    occasion = f'  - name: il_day\n    title: Day\n    holiday: "{holiday}"\n    template: holiday\n    priority: 30\n\n'
+    assert "  # - name: defender_day\n" in text
+    text = text.replace("  # - name: defender_day\n", occasion + "  # - name: defender_day\n", 1)
+    if days_off:
+        assert "  # regional_days_off:\n" in text
+        text = text.replace("  # regional_days_off:\n", f"  regional_days_off:\n    {days_off}\n", 1)
+    config.write_text(text, "utf-8")
+    return config
+
+
+@pytest.mark.parametrize(
+    ("holiday", "day"),
+    [("Yom Kippur", "11.10"), ("Remembrance Day", "11.05"), ("Tisha B'Av", "12.08"), ("יום כיפור", "11.10")],
+)
+def test_check_warns_israels_solemn_days(tmp_path: Path, holiday: str, day: str) -> None:
+    """Yom Kippur (a solemn fast), Yom HaZikaron and Tisha B'Av passed ``check`` as holidays to greet;
+    the last two were not even names (the library keeps them in IL's ``optional`` category)."""
+    config = _il_project(tmp_path, holiday)
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "check", "--now", "2027-01-05T12:00:00+02:00"]
+    )
+    assert result.exit_code == 0, result.output
+    english = {"יום כיפור": "Yom Kippur"}.get(holiday, holiday)
+    assert f"in IL ({english}, {day}) is a day of mourning, not a holiday to greet" in result.stderr, (
+        result.stderr
+    )
+
+
+def test_an_israeli_holiday_to_greet_is_not_warned(tmp_path: Path) -> None:
+    config = _il_project(tmp_path, "Purim")
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "check", "--now", "2027-01-05T12:00:00+02:00"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "mourning" not in result.stderr, result.stderr
+
+
+def test_yom_hazikaron_can_be_a_day_off(tmp_path: Path) -> None:
+    """An office closed on Remembrance Day names it in ``holidays_of`` (IL's optional category)."""
+    from greeter.calendar_rules import borrowed_days_off
+
+    config = _il_project(tmp_path, "Purim", 'IL: {holidays_of: {country: IL, names: ["Remembrance Day"]}}')
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "check", "--now", "2027-01-05T12:00:00+02:00"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no holiday named" not in result.stderr, result.stderr
+    assert date(2027, 5, 11) in borrowed_days_off(("IL", ("Remembrance Day",)), 2027)
+
+
+def test_no_israeli_starter_offers_a_solemn_day() -> None:
+    from greeter.mourning_days import MOURNING_DAYS
+
+    offered = holiday_names("IL", 2027)
+    assert "Purim" in offered
+    assert not set(offered) & MOURNING_DAYS["IL"]

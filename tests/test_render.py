@@ -981,7 +981,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
     err = caught.value
     assert (err.template, err.line, err.contact_id) == ("birthday.j2", 4, "client-42")
     assert str(err) == (
-        "birthday.j2:4: undefined: 'nickname' is undefined (known: addressee, also, belated, closing, contact, early, lang,"
+        "birthday.j2:4: undefined: 'nickname' is undefined (known: addressee, also, belated, closing, contact, dir, early, lang,"
         " lang_tag, locale, occasion, occasion_date, occasion_kind, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender,"
         " unsubscribe_mailto, unsubscribe_url, years) (contact client-42)"
     )
@@ -1018,7 +1018,7 @@ def test_missing_variable_is_an_error_with_file_line_and_contact(tmp_path: Path)
         ("{{ yeras|plural('год|года|лет') }}", "'yeras' is undefined, did you mean 'years'?"),
         (
             "{{ years|plural(frms) }}",
-            "'frms' is undefined (known: addressee, also, belated, closing, contact, early, lang, lang_tag, locale, "
+            "'frms' is undefined (known: addressee, also, belated, closing, contact, dir, early, lang, lang_tag, locale, "
             "occasion, occasion_date, occasion_kind, occasion_moved, occasion_title, salutation, salutation_end, send_date, sender, "
             "unsubscribe_mailto, unsubscribe_url, years)",
         ),
