@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.simulation import KNOWN_BUGS, Scenario, check, report, simulate
+from tests.simulation import Scenario, simulate
+from tests.simulation_check import KNOWN_BUGS, check, report
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ contacts, the sample config, a real SQLite journal, and the daemon's own
 ``plan_cycle`` + ``deliver_cycle`` on an injected clock from 2027-01-01 to
 2036-12-31, with a two-day and a ten-day downtime and a config change in 2031
 (a new occasion, max_count 6 → 4). Each test below checks invariants that
-:func:`tests.simulation.check` re-derived from the journal's rows and the
+:func:`tests.simulation_check.check` re-derived from the journal's rows and the
 Message-IDs the transport was handed.
 
 ``CONTACTS`` is 1,000 here so the module stays within a few minutes on two
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.simulation import Downtime, Findings, Scenario, Simulation, check, journal_rows, report, simulate
+from tests.simulation import Downtime, Scenario, Simulation, simulate
+from tests.simulation_check import Findings, check, journal_rows, report
 
 pytestmark = pytest.mark.slow
 
