@@ -36,7 +36,7 @@ import re
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import base64mime
 from email.message import Message
 from email.policy import Compat32
@@ -323,21 +323,24 @@ _MAX_DATES = 64
 
 
 def _date_header(date: datetime) -> str:
-    """``format_datetime(date)``, once per second of wall-clock time and UTC offset.
+    """The Date header of the moment ``date``, written in UTC ("Wed, 14 Apr 2027 08:00:00 +0000"),
+    once per second of wall-clock time and UTC offset.
 
-    ``format_datetime`` writes exactly these two things ("Wed, 14 Apr 2027
-    11:00:00 +0300"), and a batch's letters are built moments apart, so they
-    are the key, never the aware datetime itself: two datetimes naming the same
-    instant in different zones are equal (and hash alike) but are written with
-    different clocks and offsets. Microseconds are not written, so the key
-    drops them and the letters of one second share one entry.
+    Always UTC, whichever zone the moment comes in: a sent letter is dated by the
+    deliverer's clock, a ``preview --format eml`` file by its planned send time in the
+    recipient's zone, ``send --now`` by the moment as typed; the same letter's files
+    must not differ in how they write the time, and UTC tells nobody where the
+    server or the recipient is. A batch's letters are built moments apart, so the
+    wall clock and offset given are the cache's key — cheap to read, no conversion
+    on a hit — and never the aware datetime itself. Microseconds are not written,
+    so the key drops them and the letters of one second share one entry.
     """
     key = (date.replace(microsecond=0, tzinfo=None), date.utcoffset())
     header = _DATES.get(key)
     if header is None:
         if len(_DATES) >= _MAX_DATES:
             _DATES.clear()  # the clock moves on: old seconds are not asked for again
-        header = _DATES[key] = format_datetime(date)
+        header = _DATES[key] = format_datetime(date.astimezone(UTC))
     return header
 
 

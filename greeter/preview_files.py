@@ -2,7 +2,7 @@
 
 Uses the same message builder and Message-ID as delivery, so opening the file
 in a mail client shows the letter exactly as the client will get it (only
-the Date header differs: it is stamped when the letter really leaves). The
+the Date header differs: it is stamped when the letter really leaves, in UTC as here). The
 Message-ID is made with the journal's own key (:class:`~greeter.message.MessageIds`),
 read and never made here: before the journal has one (nothing sent from it
 yet) the files carry sample Message-IDs, and the summary says so.

@@ -414,6 +414,12 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         ),
         HolidayExample("christmas", "Рождество Христово", "Orthodox Christmas Day", "ru"),  # 7 January
     ),
+    # By the library's English names (its Hebrew ones are accepted too). Rosh Hashanah is two
+    # days, one name: the letter goes for the first (the occasion greets a name's first day).
+    "IL": (
+        HolidayExample("il_rosh_hashanah", "Rosh Hashanah", "Rosh Hashanah", ru="Рош ха-Шана"),  # Sept/Oct
+        HolidayExample("il_pesach", "Pesach", "Pesach", ru="Песах"),  # March/April
+    ),
 }
 
 #: Russia's holidays a country keeps on their day as another holiday, by that one's name there

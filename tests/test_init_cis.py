@@ -106,7 +106,7 @@ def test_russias_holidays_kept_are_those_on_a_day_the_country_keeps() -> None:
     assert shared_holidays("RU", 2027) == {}
 
 
-@pytest.mark.parametrize(("country", "examples"), [("JP", False), ("KZ", True), ("UA", True)])
+@pytest.mark.parametrize(("country", "examples"), [("JP", False), ("KZ", True), ("UA", True), ("IL", True)])
 def test_the_notice_promises_a_greeted_example_only_where_one_follows(
     tmp_path: Path, country: str, examples: bool
 ) -> None:
@@ -140,3 +140,27 @@ def test_a_tajik_starter_greets_8_march_as_mother_s_day(tmp_path: Path) -> None:
     letters = [d for d in json.loads(done.stdout) if d["status"] == "send" and d["occasion"] == "mothers_day"]
     assert letters and all("Днём матери!" in d["subject"] for d in letters), letters
     assert not any("женским" in (d["subject"] or "") for d in json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(("locale", "rosh_hashanah"), [("ru", "Рош ха-Шана"), ("en", "Rosh Hashanah")])
+def test_an_israeli_starter_offers_rosh_hashanah_and_pesach(
+    tmp_path: Path, locale: str, rosh_hashanah: str
+) -> None:
+    """Persona test: ``init --country IL`` said "greeter has no example holiday for IL" though
+    ``init --help`` promises the country's own holidays as examples. Rosh Hashanah is greeted,
+    Pesach offered; both by the names the holidays library gives them, which check knows."""
+    init(tmp_path, "--country", "IL", "--locale", locale)
+    config = tmp_path / "greeter.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "no example holiday" not in text, text
+    assert "  # - name: il_pesach\n" in text
+    config.write_text(_all_uncommented(text, {"il_pesach"}), encoding="utf-8")
+    occasions = {o.name: o for o in load_settings(config, today=TODAY).occasions}
+    assert (occasions["il_rosh_hashanah"].title, occasions["il_rosh_hashanah"].holiday) == (
+        rosh_hashanah,
+        "Rosh Hashanah",
+    )
+    assert occasions["il_pesach"].holiday == "Pesach"
+    code, out, err = greeter(tmp_path, "check")
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("check: OK"), out + err
+    assert "greeter.yaml" not in without_decree_notes(err), err

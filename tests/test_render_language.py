@@ -229,3 +229,25 @@ def test_a_london_client_reads_the_day_before_the_month() -> None:
     assert out.text.splitlines()[2] == (
         "4 May marks 3 years since our first deal together, and we would like to say thank you."
     )
+
+
+@pytest.mark.parametrize(
+    ("contact", "expected"),
+    [
+        # Russian spelling: declined as Russian, as for a ru client.
+        (person("s", "Сергей", "Николаевич", "Козлов", locale="be"), "Сергею Николаевичу Козлову"),
+        # Belarusian spelling: printed as written (no rules greeter has decline it), as for a ru client.
+        (
+            person("d", "Дар'я", "Уладзіміраўна", "Лукашэвіч", locale="be"),
+            "Дар&#39;я Уладзіміраўна Лукашэвіч",
+        ),
+    ],
+)
+def test_a_russian_letter_to_a_belarusian_reader_has_the_name_line(contact: Contact, expected: str) -> None:
+    """A Belarusian client reading the Russian letter (no ``be`` file) had no name line over the card,
+    though their name is either declined as Russian or printed as written — never a wrong form."""
+    out = Renderer(TEMPLATES, SENDER).render(item(contact))
+    assert out.template_file == "birthday.j2" and out.html is not None
+    assert caption(out.html) == expected
+    same = replace(contact, locale="ru")  # what a ru client of the same name already read
+    assert caption(Renderer(TEMPLATES, SENDER).render(item(same)).html) == expected

@@ -127,27 +127,27 @@ def built_date(moment: datetime) -> str:
     return found.group(1).decode()
 
 
-def test_the_date_header_is_the_clock_and_offset_of_each_moment() -> None:
-    """The Date cache is keyed on wall-clock second and offset, not on the instant.
+def test_the_date_header_is_the_moment_in_utc_cached_by_clock_and_offset() -> None:
+    """The Date header writes each moment in UTC; its cache is keyed on wall-clock second and offset.
 
-    Fails with a cache keyed on the aware datetime (the same instant in
-    Moscow and in UTC is equal and hashes alike, but is written differently),
-    or on the wall clock alone (11:00 in Moscow and 11:00 in UTC are not the
-    same header).
+    Fails with a cache keyed on the wall clock alone (11:00 in Moscow and 11:00
+    in UTC are different moments), and with a header that keeps the moment's own
+    offset (a preview's ``+0300`` beside the sent letter's ``+0000``).
     """
     moscow = timezone(timedelta(hours=3))
     instant = datetime(2027, 4, 14, 11, 0, 0, tzinfo=moscow)
     same_instant_utc = instant.astimezone(UTC)
     same_clock_utc = instant.replace(tzinfo=UTC)
     for moment in (instant, same_instant_utc, same_clock_utc, instant, instant.replace(microsecond=999_999)):
-        assert built_date(moment) == format_datetime(moment)
-    assert built_date(instant) != built_date(same_instant_utc) != built_date(same_clock_utc)
-    # Odd offsets (seconds) are written as format_datetime writes them.
+        assert built_date(moment) == format_datetime(moment.astimezone(UTC))
+    assert built_date(instant) == built_date(same_instant_utc) == "Wed, 14 Apr 2027 08:00:00 +0000"
+    assert built_date(same_clock_utc) == "Wed, 14 Apr 2027 11:00:00 +0000"
+    # Odd offsets (seconds) are converted as astimezone converts them.
     odd = datetime(2027, 4, 14, 11, 0, 5, tzinfo=timezone(timedelta(hours=5, minutes=30, seconds=7)))
-    assert built_date(odd) == format_datetime(odd)
+    assert built_date(odd) == format_datetime(odd.astimezone(UTC))
     for second in range(70):  # past the cache's bound: old entries go, new ones are right
         moment = instant + timedelta(seconds=second, microseconds=second)
-        assert built_date(moment) == format_datetime(moment)
+        assert built_date(moment) == format_datetime(moment.astimezone(UTC))
 
 
 class _Html:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Final
 
 from greeter.contacts import Gender, title_words
 from greeter.names import (
@@ -38,6 +39,7 @@ __all__ = [
     "gender_titles",
     "gender_word",
     "lookalike_note",
+    "mixed_scripts_note",
     "order_to_check",
     "pictograph_note",
     "unknown_gender_warning",
@@ -373,6 +375,70 @@ def lookalike_note(text: str) -> str:
     return (
         f"has Latin look-alike letters among Cyrillic ones: {words}; read as the Cyrillic letters they show,"
         " printed as typed: retype them in Cyrillic in the CRM"
+    )
+
+
+#: The scripts names are written in whose mixing in one cell is told (:func:`mixed_scripts_note`),
+#: by code point range: (first, last, script). Letters of other scripts, and modifier letters
+#: (Uzbek «Oʻtkir»'s ʻ), belong to none and are not counted.
+_NAME_SCRIPT_RANGES: Final = (
+    (0x0041, 0x005A, "Latin"),
+    (0x0061, 0x007A, "Latin"),
+    (0x00C0, 0x024F, "Latin"),
+    (0x1E00, 0x1EFF, "Latin"),
+    (0x0370, 0x03FF, "Greek"),
+    (0x1F00, 0x1FFF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x1C80, 0x1C8F, "Cyrillic"),
+    (0x0530, 0x058F, "Armenian"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0750, 0x077F, "Arabic"),
+    (0x10A0, 0x10FF, "Georgian"),
+    (0x1C90, 0x1CBF, "Georgian"),
+)
+_SCRIPT_OF: Final[Mapping[str, str]] = {
+    chr(point): script
+    for lo, hi, script in _NAME_SCRIPT_RANGES
+    for point in range(lo, hi + 1)
+    if chr(point).isalpha()
+}
+
+
+_WORD_MARKS: Final = str.maketrans("", "", "-'’ʼ.")
+
+
+def _word_script(word: str) -> str:
+    """The script most of ``word``'s letters are in among :data:`_NAME_SCRIPT_RANGES`'s; "" if none,
+    or if the word is not one of letters (``%}Ы{%``: data, not a name's word)."""
+    if not word.strip(',()«»"').translate(_WORD_MARKS).isalpha():
+        return ""
+    counts: dict[str, int] = {}
+    for ch in word:
+        if script := _SCRIPT_OF.get(ch):
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
+
+
+def mixed_scripts_note(text: str) -> str:
+    """The warning for a name cell whose words are in two scripts or more («אבי Маркович»), or "".
+
+    Hebrew, Arabic, Greek, Georgian and Armenian as well as Cyrillic and Latin: a word
+    is in the script most of its letters are (a Cyrillic word with a Latin look-alike,
+    «Aлександр», is Cyrillic: :func:`lookalike_note` says that one), and the letter prints
+    the name as typed, half in a script its reader may not read. Each word named with its
+    script; a cell in one script (Latin-script Azerbaijani and Uzbek names, Georgian) is
+    never told. Pure; an ASCII cell costs one test.
+    """
+    if text.isascii():
+        return ""
+    found = [(word, script) for word in text.split() if (script := _word_script(word))]
+    if len({script for _, script in found}) < 2:
+        return ""
+    words = ", ".join(f"{quoted(word)} ({script})" for word, script in found)
+    return (
+        f"is written in two scripts or more: {words};"
+        " printed as typed: write the name in one script in the CRM"
     )
 
 

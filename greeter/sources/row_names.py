@@ -36,6 +36,7 @@ from greeter.sources.name_cells import (
     gender_titles,
     gender_word,
     lookalike_note,
+    mixed_scripts_note,
     pictograph_note,
     unknown_gender_warning,
     whole_names_warning,
@@ -237,7 +238,11 @@ class RowNames:
             text, removed = without_pictographs(raw)
             cased = normalise_case(" ".join(text.split()), locale)
             # Latin look-alikes in a Cyrillic word («Мiхайлавiч»): said on the row as the emoji are.
-            notes = [pictograph_note(raw, cased, removed) if removed else "", lookalike_note(cased)]
+            notes = [
+                pictograph_note(raw, cased, removed) if removed else "",
+                lookalike_note(cased),
+                mixed_scripts_note(cased),
+            ]
             if any(notes):
                 self._pictured[raw] = "; ".join(note for note in notes if note)
             name = remember(names, raw, cased)
