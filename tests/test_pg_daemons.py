@@ -77,7 +77,8 @@ from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, Event
 from tests.test_fault_matrix import need_smtp_sink
 
-pytestmark = pytest.mark.slow
+#: serial: a test restarts the PostgreSQL every other test file talks to (tests/parallel.py).
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2027, 4, 14, 11, 0, tzinfo=MSK)
