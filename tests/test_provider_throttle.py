@@ -11,8 +11,8 @@ the clock is ``--now``.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from greeter.transport import Outcome
 from tests import databases
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess
+from tests.test_daemon import finished_runs
 from tests.test_send_e2e import NOW, people, smtp
 from tests.test_sent_address import invoke
 from tests.test_stop_signals import LISTEN, journal_states
@@ -180,20 +181,33 @@ def test_a_per_letter_4xx_keeps_its_own_retry_and_the_batch_goes_on(make_project
 
 def test_the_daemon_does_not_wake_into_a_throttle_before_its_back_off(make_project: MakeProject) -> None:
     """At 600× a cron of */10 fires every real second, and the refused letter's retry wakes it too:
-    before, each run handed ``per_day − sent`` new letters to the refusing provider."""
+    before, each run handed ``per_day − sent`` new letters to the refusing provider.
+
+    Counted in runs, not real seconds (a loaded machine stretches a rehearsed minute): each run
+    starts no sooner than the back-off the one before it announced, and tries one letter."""
     with SmtpSink() as sink:
         config = project(make_project, sink.port, 8)
         sink.refuse_after(3, 451, RATE)
         with DaemonProcess(config, "--now", NOW, "--speed", "600", *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=30)
-            time.sleep(4)  # 40 rehearsed minutes
-            runs = daemon.finished_runs()
+            # Back-offs of 60 s, 120 s, 240 s rehearsed; the timeout only guards against a hang (a start
+            # at load 20 took over the 30 s a first run was given).
+            finished_runs(daemon, 4, timeout=300)
             assert daemon.stop() == 0
-        assert (run["sent"], run["retry"], run["throttle_unsent"]) == (3, 1, 4), run
-        assert run["throttled"] == f"451 {RATE}"
-        # Back-offs of 60 s, 120 s, 240 s … rehearsed: a handful of runs, one refusal each.
-        assert len(sink.refused) == len(runs) <= 7, runs
-        assert len(sink.messages) == 3
+        runs, every_run = daemon.finished_runs(), daemon.named("run")
+    first = runs[0]
+    assert (first["sent"], first["retry"], first["throttle_unsent"]) == (3, 1, 4), first
+    assert all(run["throttled"] == f"451 {RATE}" for run in runs), runs
+    assert all(run["sent"] == 0 and run["retry"] == 1 for run in runs[1:]), runs  # one letter tries
+    for before, after in itertools.pairwise(runs):
+        assert datetime.fromisoformat(after["now"]) >= datetime.fromisoformat(before["throttled_until"]), runs
+    backoffs = [
+        (datetime.fromisoformat(run["throttled_until"]) - datetime.fromisoformat(run["now"])).total_seconds()
+        for run in runs[:4]
+    ]
+    assert [round(b / 60) for b in backoffs] == [1, 2, 4, 8], backoffs  # delivery.retry: doubling
+    # Every refusal the provider gave is one run's one letter, a run cut off by the stop included.
+    assert len(sink.refused) == sum(run["retry"] for run in every_run), every_run
+    assert len(sink.messages) == 3
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

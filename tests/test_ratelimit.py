@@ -16,12 +16,15 @@ from greeter.testing import FakeClock
 async def count_until(
     limiter: RateLimiter, clock: FakeClock, horizon: float, senders: int = 1
 ) -> list[float]:
-    """Acquire with ``senders`` concurrent tasks until simulated ``horizon``; return grant times."""
+    """Acquire with ``senders`` concurrent tasks until simulated ``horizon``; return grant times.
+    Each letter's hand-over ends as its permit is granted (a letter still in flight holds its place)."""
     grants: list[float] = []
 
     async def sender() -> None:
         while True:
             await limiter.acquire()
+            if limiter.granted_at is not None:
+                limiter.handed_over(limiter.granted_at)
             if clock.now >= horizon:
                 return
             grants.append(clock.now)

@@ -67,6 +67,37 @@ def test_no_window_of_the_configured_length_holds_more_than_n(
     assert most_in_a_window(granted, window) <= most
 
 
+def test_a_letter_still_in_flight_holds_its_place_until_its_hand_over_ends() -> None:
+    """``per_second: 5``, the first letter's connection slow to open: it reaches the server 1.2 s
+    after its permit. Counted from its permit, it left the window at 1.001 s while still on its
+    way, and the sixth letter went then: the server had six within 1 s (a loaded machine's sink
+    saw six in 0.77 s)."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock, per_second=5)
+
+    async def run() -> list[float]:
+        await limiter.acquire()
+        slow = limiter.granted_at  # its hand-over goes on while the others are paced
+        assert slow is not None
+        arrived = await asyncio.gather(*(one_letter() for _ in range(4)))
+        arrived.append(await one_letter())  # the sixth permit, asked for while the first is in flight
+        clock.now = max(clock.now, 1.2)
+        limiter.handed_over(slow)  # the server has the first letter only now
+        arrived.append(clock.now)
+        arrived.extend([await one_letter() for _ in range(6)])
+        return arrived
+
+    async def one_letter() -> float:
+        await limiter.acquire()
+        granted = limiter.granted_at
+        assert granted is not None
+        limiter.handed_over(granted)  # a hand-over of no time: it arrives at its permit
+        return clock.now
+
+    arrived = asyncio.run(run())
+    assert most_in_a_window(arrived, 1.0) == 5, sorted(arrived)
+
+
 def test_still_paced_evenly_not_a_burst_of_n() -> None:
     clock = FakeClock()
     granted = grants(RateLimiter(clock, per_minute=20), clock, 5)

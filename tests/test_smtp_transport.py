@@ -178,11 +178,14 @@ def test_a_server_silent_before_data_times_out_as_temporary_and_the_next_letter_
 
 
 def test_the_timeout_is_per_reply_not_per_letter(sink: SmtpSink) -> None:
-    # Three slow replies of 0.2 s each (MAIL, RCPT, the final dot) fit in a 0.3 s timeout.
-    sink.stall("MAIL", 0.2)
-    sink.stall("RCPT", 0.2)
-    sink.delay(0.2)
-    (result,) = send_one_by_one(transport_for(sink, pool_size=1, timeout_seconds=0.3), [item(1)])
+    # Three slow replies of 0.4 s each (MAIL, RCPT, the final dot) fit in a 1 s timeout; the letter's
+    # 1.2 s would not. Each reply has 0.6 s to spare for a loaded machine's scheduling (0.2 s
+    # stalls in a 0.3 s timeout had 0.1 s, and timed out under load). Cannot pass by luck: the
+    # stalls are sleeps, which only ever last longer, so a timeout per letter always fails here.
+    sink.stall("MAIL", 0.4)
+    sink.stall("RCPT", 0.4)
+    sink.delay(0.4)
+    (result,) = send_one_by_one(transport_for(sink, pool_size=1, timeout_seconds=1.0), [item(1)])
     assert result.ok, result.text
 
 
