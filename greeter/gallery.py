@@ -33,17 +33,19 @@ words stay in the contact's language, tagged with it (``lang``).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from greeter.config import Sender
-from greeter.errors import OutputFolderError
+from greeter.errors import OutputError, OutputFolderError
 from greeter.gallery_cards import Card, card_of
-from greeter.gallery_head import CSS_NAME, INDEX_JS, page_csp, page_head
+from greeter.gallery_head import CSS_NAME, INDEX_JS, page_csp, page_head, stylesheet
 from greeter.gallery_lang import Ui, ui_for
 from greeter.gallery_layout import PAGE_CARDS, day_listings, fold
 from greeter.gallery_letter import NEIGHBOURS, draft_page, from_line, neighbours_nav
@@ -123,9 +125,11 @@ def write_gallery(
             f"{out}: {len(refused)} file(s) there that no earlier preview wrote ({shown}; see {MANIFEST}): "
             "greeter replaces only its own files; choose another --out, or move them away"
         )
-    with folder.undone_on_failure():  # a run that fails leaves the folder as it found it
-        css = resources.files("greeter").joinpath(CSS_NAME).read_text(encoding="utf-8")
-        folder.write(CSS_NAME, (css.encode(),))
+    # The letters' pages wait in an unnamed file on the gallery's disk (O_TMPFILE: gone however the
+    # run ends) until their neighbours are known, then each is written once (:func:`_write_letters`).
+    with folder.undone_on_failure(), _spool(out) as spool:  # a failed run leaves the folder as it was
+        folder.write(CSS_NAME, (stylesheet().encode(),))
+        spooled: dict[str, tuple[int, int]] = {}  # a letter's page → where its bytes are in the spool
 
         cards: list[Card] = []
         errors = 0
@@ -139,9 +143,9 @@ def write_gallery(
                 off[day] = off.get(day, True) and day.weekday() not in week
             errors += card.status == "error"
             if card.page is not None:
-                # straight away: pages are many, and the index linking them comes last
-                page = draft_page(card, data, from_line(draft, sender), ui)
-                folder.write(card.page, (page.encode(),))
+                # made straight away (the draft's letter is not kept), written once the order is known
+                page = draft_page(card, data, from_line(draft, sender), ui).encode()
+                spooled[card.page] = (_spooled(spool, page, out), len(page))
             cards.append(card)
         cards = _with_carriers(cards)
         index = out / "index.html"
@@ -158,7 +162,7 @@ def write_gallery(
         )
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
-        _link_neighbours(folder, out, _letter_runs(cards, page_cards))
+        _write_letters(folder, spool, spooled, _letter_runs(cards, page_cards), out)
         letters = sum(card.page is not None for card in cards)
         tally = folder.finish()
     _drop_empty_folders(out)
@@ -180,19 +184,61 @@ def _letter_runs(cards: Sequence[Card], limit: int = PAGE_CARDS) -> list[list[Ca
     return [[c for listing in listings for c in listing.cards if c.page is not None]]
 
 
-def _link_neighbours(folder: OwnedFolder, out: Path, runs: Sequence[Sequence[Card]]) -> None:
-    """Each letter's page, written again with links to the letters before and after it on its page
-    of the gallery — known only now: the pages were written as the planner yielded them, contact by
-    contact, and the gallery's order is by day and send time. A director on a phone read a day's
-    letters one by one, each time back to a day of 2,000 cards and down to the next."""
+@contextmanager
+def _spool(out: Path) -> Iterator[BinaryIO]:
+    """An unnamed temporary file in ``out`` (the gallery's own disk, not a RAM-backed /tmp: a big
+    plan's pages are gigabytes), for the letters' pages until their neighbours are known."""
+    try:
+        spool = tempfile.TemporaryFile(dir=out)  # noqa: SIM115 - closed below; only its opening is an OutputError
+    except OSError as exc:
+        raise OutputError.of(out, exc) from exc
+    with spool:
+        yield spool
+
+
+def _spooled(spool: BinaryIO, page: bytes, out: Path) -> int:
+    """Append ``page`` to the spool; return where it starts. A full disk is the gallery's
+    :class:`~greeter.errors.OutputError` (exit 75), as a page written straight away was."""
+    try:
+        at = spool.seek(0, os.SEEK_END)
+        spool.write(page)
+    except OSError as exc:
+        raise OutputError.of(out, exc) from exc
+    return at
+
+
+def _write_letters(
+    folder: OwnedFolder,
+    spool: BinaryIO,
+    spooled: Mapping[str, tuple[int, int]],
+    runs: Sequence[Sequence[Card]],
+    out: Path,
+) -> None:
+    """Write each letter's page once, with links to the letters before and after it on its page of
+    the gallery (:func:`neighbours_nav`).
+
+    Why only now: the pages are made as the planner yields the drafts, contact by contact, and the
+    gallery's order is by day and send time — known once the stream is read. A director on a phone
+    read a day's letters one by one, each time back to a day of 2,000 cards and down to the next.
+    Why a spool and not the pages written twice: the second pass read each page back and wrote it
+    again (~16 % of a gallery's cost); the letters themselves are not kept in memory (a plan may
+    hold a million). A page on no run of letters (none is, today) is written without links.
+    """
+    navs: dict[str, str] = {}
     for run in runs:
         for k, card in enumerate(run):
-            if card.page is None:
-                continue
-            up = "../" * card.page.count("/")
-            nav = neighbours_nav(run[k - 1] if k else None, run[k + 1] if k + 1 < len(run) else None, up)
-            page = (out / card.page).read_text(encoding="utf-8").replace(NEIGHBOURS, nav)
-            folder.write(card.page, (page.encode(),))
+            if card.page is not None:
+                up = "../" * card.page.count("/")
+                after = run[k + 1] if k + 1 < len(run) else None
+                navs[card.page] = neighbours_nav(run[k - 1] if k else None, after, up)
+    marker = NEIGHBOURS.encode()
+    for name, (at, size) in spooled.items():
+        try:
+            spool.seek(at)
+            page = spool.read(size)
+        except OSError as exc:
+            raise OutputError.of(out, exc) from exc
+        folder.write(name, (page.replace(marker, navs.get(name, "").encode()),))
 
 
 def _page_folders(out: Path) -> list[str]:

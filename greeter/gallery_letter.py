@@ -26,7 +26,7 @@ from greeter.plan_types import Draft
 from greeter.review import Envelope
 
 #: Where a letter's page links the letters before and after it, once the gallery's order is known
-#: (:func:`_link_neighbours`). A comment no data can hold: it is escaped (``&lt;!--``).
+#: (:func:`greeter.gallery._write_letters`). A comment no data can hold: it is escaped (``&lt;!--``).
 NEIGHBOURS = "<!--neighbours-->"
 
 
