@@ -85,9 +85,25 @@ def page_csp(script_name: str, ui: Ui, *, fonts: bool = False) -> str:
     )
 
 
-def page_head(title: str, css: str, csp: str, ui: Ui, lang: str = "", style: str = "") -> str:
+@cache
+def stylesheet() -> str:
+    """The gallery's stylesheet (``gallery.css``), as written beside the pages and inlined in the index."""
+    return resources.files("greeter").joinpath(CSS_NAME).read_text(encoding="utf-8")
+
+
+def page_head(
+    title: str, css: str, csp: str, ui: Ui, lang: str = "", style: str = "", *, whole: bool = False
+) -> str:
     """The page's head, the page in ``ui``'s language; ``lang``: the title's own language (a letter's
-    subject); ``style``: rules of this page alone (the index's filters)."""
+    subject); ``style``: rules of this page alone (the index's filters).
+
+    ``whole``: the stylesheet is in the page (``<style>``), not linked (``css``). Why for the
+    index alone: it is the page a reviewer forwards — attached to a mail, saved out of the folder —
+    and opened without ``gallery.css`` beside it, it was bare black-on-white text with the filters'
+    buttons in a row. The 25 KB are nothing beside an index's cards, but a letter's page (one per
+    letter, a million in a big plan) keeps the shared file the browser reads once.
+    """
+    sheet = f"<style>\n{stylesheet()}</style>" if whole else f'<link rel="stylesheet" href="{css}">'
     return f"""<!doctype html>
 <html lang="{ui.tag}">
 <head>
@@ -96,6 +112,6 @@ def page_head(title: str, css: str, csp: str, ui: Ui, lang: str = "", style: str
 <meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
 <meta name="referrer" content="no-referrer">
 <title{lang_attr(lang)}>{escape(title)}</title>
-<link rel="stylesheet" href="{css}">{f"{chr(10)}<style>{style}</style>" if style else ""}
+{sheet}{f"{chr(10)}<style>{style}</style>" if style else ""}
 </head>
 """

@@ -204,7 +204,14 @@ def listing_page(
         if not cards and not folded and not rejected
         else ""
     )
-    yield page_head(ui.say("page.title"), up + CSS_NAME, page_csp(INDEX_JS, ui), ui, style=_filter_rules())
+    yield page_head(
+        ui.say("page.title"),
+        up + CSS_NAME,
+        page_csp(INDEX_JS, ui),
+        ui,
+        style=_filter_rules(),
+        whole=name == "index.html",  # the page a reviewer forwards: styled when opened alone
+    )
     yield f"""<body class="index">
 {header}
 {_toolbar(cards, folded, ui)}
@@ -265,7 +272,9 @@ def overview_page(
     big CRM was 191,129 cards in one 207 MB page no browser could finish);
     each day's cards are a click away, on the day's own page.
     """
-    yield page_head(ui.say("page.title"), CSS_NAME, page_csp(INDEX_JS, ui), ui)
+    yield page_head(
+        ui.say("page.title"), CSS_NAME, page_csp(INDEX_JS, ui), ui, whole=True
+    )  # forwarded alone too
     yield f"""<body class="index overview">
 {header}
 <main data-page="index.html">
