@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from functools import cache
 from html import escape
 from importlib import resources
@@ -91,6 +92,14 @@ def stylesheet() -> str:
     return resources.files("greeter").joinpath(CSS_NAME).read_text(encoding="utf-8")
 
 
+@cache
+def _inlined() -> str:
+    """The stylesheet as the index carries it: without its comments — the why of a rule is the
+    file's to tell, and in the team's words (a Russian «Открыть письмо →») it would be the only
+    Russian in a Finnish team's English page."""
+    return re.sub(r"\n{2,}", "\n", re.sub(r"/\*.*?\*/", "", stylesheet(), flags=re.S))
+
+
 def page_head(
     title: str, css: str, csp: str, ui: Ui, lang: str = "", style: str = "", *, whole: bool = False
 ) -> str:
@@ -103,7 +112,10 @@ def page_head(
     buttons in a row. The 25 KB are nothing beside an index's cards, but a letter's page (one per
     letter, a million in a big plan) keeps the shared file the browser reads once.
     """
-    sheet = f"<style>\n{stylesheet()}</style>" if whole else f'<link rel="stylesheet" href="{css}">'
+    if whole:  # one <style>: the stylesheet, then this page's rules
+        sheet = f"<style>\n{_inlined()}{style}</style>"
+    else:
+        sheet = f'<link rel="stylesheet" href="{css}">' + (f"\n<style>{style}</style>" if style else "")
     return f"""<!doctype html>
 <html lang="{ui.tag}">
 <head>
@@ -112,6 +124,6 @@ def page_head(
 <meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
 <meta name="referrer" content="no-referrer">
 <title{lang_attr(lang)}>{escape(title)}</title>
-{sheet}{f"{chr(10)}<style>{style}</style>" if style else ""}
+{sheet}
 </head>
 """
