@@ -130,7 +130,7 @@ def test_a_phone_deep_in_a_day_has_a_way_back_to_the_filters(
 
 #: The targets a finger taps smaller than 44 × 44 px (a link's width is its words').
 TARGETS = """addEventListener("load", function () {
-  var all = ".filters button, #search, a.open, nav.back a, .pager a, table.days th a, table.days td a, .alert a";
+  var all = ".filters button, #search, a.open, .subject a, nav.back a, .pager a, table.days th a, table.days td a, .alert a";
   var small = Array.prototype.slice.call(document.querySelectorAll(all))
     .map(function (e) { var r = e.getBoundingClientRect(); return [e.tagName + "." + e.className + " "
       + (e.textContent || e.id).trim().slice(0, 20), Math.round(r.width), Math.round(r.height)]; })

@@ -52,7 +52,9 @@ def test_the_gallery_heads_a_day_over_the_quota_with_what_goes_and_what_is_lost(
         unlimited, "preview", "--days", "5", "--now", NOW, "--format", "html", "--out", str(plain)
     )  # type: ignore[arg-type]
     assert run.returncode == 0, run.stderr
-    assert "day-quota" not in (plain / "index.html").read_text()
+    assert (
+        'class="day-note day-quota"' not in (plain / "index.html").read_text()
+    )  # the stylesheet's rule is there
 
 
 def test_a_held_letter_is_told_on_the_day_it_was_first_held() -> None:
