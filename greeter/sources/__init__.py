@@ -332,11 +332,16 @@ def iter_contacts(
             contact, problems = parser.parse(cells, number)
             # An export's "Итого" line: not a contact, not an error. Only a row without an
             # e-mail can be one, so the million ordinary rows do not pay for the test.
-            totals = None if contact is not None and contact.email else parser.summary_row(cells, number)
-            if totals is not None:
+            if (contact is None or not contact.email) and (
+                totals := parser.summary_row(cells, number)
+            ) is not None:
                 report.problems.append(totals)
                 continue
             report.rows_read += 1
+            if contact is not None and not problems:  # the usual row
+                report.loaded += 1
+                yield contact
+                continue
             if contact is not None:
                 cid = contact.id
             else:

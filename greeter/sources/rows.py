@@ -319,13 +319,14 @@ class RowParser(RowNames, RowDates, RowCodes):
         """The contact (None if rejected) and the problems of this row."""
         problems: list[Problem] = []
         short: Problem | None = None
-        if len(row) < self.width:
-            short = short_row(row, line, self.header, self.width, self.source, self._csv)
-            if short is not None and short.severity == "error":
-                return None, [short]
-            row = [*row, *([""] * (self.width - len(row)))]
-        if len(row) > self.width and self._csv and any(map(str.strip, row[self.width :])):
-            return None, [long_row(row, line, self.header, self.width, self.source)]
+        if len(row) != self.width:  # one test for the usual row, as wide as the header
+            if len(row) < self.width:
+                short = short_row(row, line, self.header, self.width, self.source, self._csv)
+                if short is not None and short.severity == "error":
+                    return None, [short]
+                row = [*row, *([""] * (self.width - len(row)))]
+            elif self._csv and any(map(str.strip, row[self.width :])):
+                return None, [long_row(row, line, self.header, self.width, self.source)]
         cells = self._cells(row)
         whole = "".join(row)
         # Only a row that long can hold a cell that long: one len() for every other row.
@@ -404,7 +405,7 @@ class RowParser(RowNames, RowDates, RowCodes):
             listed: tuple[str, ...] | None
             # What read_email_cell says of a plain address, without four calls; a local part of ASCII
             # letters and digits is plain, so such an address is as plain as its domain (read once).
-            local, at, domain = email.partition("@")
+            local, at, domain = email.partition("@")  # a plain address has one "@": its domain is this
             if at and local.isascii() and local.isalnum():
                 domains = self._plain_domains
                 plain = (
@@ -438,7 +439,9 @@ class RowParser(RowNames, RowDates, RowCodes):
                 problems.append(self._warn(line, field, email_notes.local_part_not_ascii(email)))
                 email = None
             else:
-                domain = checked.rpartition("@")[2]  # a few domains in a million rows: read each once
+                if not plain:  # a cell read_email_cell made an address of: the domain it has
+                    domain = checked.rpartition("@")[2]
+                # A few domains in a million rows: each is read once.
                 typos = self._typos
                 meant = typos[domain] if domain in typos else remember(typos, domain, domain_typo(domain))
                 if meant is not None:
@@ -460,10 +463,11 @@ class RowParser(RowNames, RowDates, RowCodes):
         # (no code to check, no warning to give) no call at all.
         # The language first: a full name's order depends on it ("Kovács János"), and a Latin name's
         # case («QASIMOVA»: Qasımova for an Azerbaijani); its warnings stay where they were in the row's list.
-        locale_problems: list[Problem] = []
+        locale_problems: list[Problem] | None = None  # a list only for a code not read before
         locale: str | None = None
         # A code read before without a warning is a look-up; the rest (new, or unusable) :meth:`_locale`.
         if (raw := cells.get("locale", "")) and (locale := self._locales.get(raw)) is None:
+            locale_problems = []
             locale = self._locale(raw, line, locale_problems)
         language = locale or self._default_locale  # how a name of this contact is written
         names = self._turkic_names if language in self._turkic_languages else self._names
@@ -522,10 +526,9 @@ class RowParser(RowNames, RowDates, RowCodes):
         # The country before the zone (an unreadable zone's warning names the fallback), its
         # warnings after, where they always were.
         country: str | None = None
-        country_problems: list[Problem] | None = None
-        if raw := cells.get("country", ""):
-            country_problems = []
-            country, why = parse_country(raw)  # lru-cached; only a country with a warning calls _country
+        country_problems: list[Problem] | None = None  # a list only for a country with a warning
+        if country_cell := cells.get("country", ""):
+            country, why = parse_country(country_cell)  # lru-cached; only one with a warning calls _country
             if why:
                 # A region's name ("Bayern", "La Rioja") is read within the country of the row's zone,
                 # or with no zone cell the defaults' (greeter.countries.parse_country's within).
@@ -535,7 +538,8 @@ class RowParser(RowNames, RowDates, RowCodes):
                 else:
                     home = self.default_country or zone_country(self.default_zone)
                     within = (home, *self.region_countries)
-                country = self._country(raw, line, country_problems, within)
+                country_problems = []
+                country = self._country(country_cell, line, country_problems, within)
         tz: str | None = None
         if raw := cells.get("timezone", ""):
             tz, said, hint = _ZONES.get(raw) or zone_reading(raw)
@@ -552,12 +556,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         # country's longer holidays (greeter.planner.lookahead_end). Not from an offset ("UTC+3",
         # "МСК+7"): it names a clock, which Russia's zone of it only stands for, not a country.
         from_zone = False
-        if (
-            tz is not None
-            and country_problems is None
-            and "country" in cells
-            and not has_digit(cells["timezone"])
-        ):
+        if tz is not None and not country_cell and "country" in cells and not has_digit(cells["timezone"]):
             zones = self._zone_countries  # a handful of zones in a million rows
             country = (
                 zones[tz]
@@ -565,7 +564,8 @@ class RowParser(RowNames, RowDates, RowCodes):
                 else remember(zones, tz, inferred_country(tz, self.default_country, self.default_zone))
             )
             from_zone = country is not None
-        problems += locale_problems
+        if locale_problems:
+            problems += locale_problems
         if country_problems:
             problems += country_problems
         tags = (self._tags.get(raw) or self._tag_set(raw)) if (raw := cells.get("tags", "")) else NO_TAGS

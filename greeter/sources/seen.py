@@ -36,6 +36,8 @@ _MAX_RUN = _BUFFER * _FAN_IN
 #: without bisecting the runs (about 6 % false positives at a million keys).
 _BITS = 1 << 24
 _ROW_MASK = (1 << 32) - 1
+#: A hash's byte in the bitmap, from its bits 3 and up: ``(h & (_BITS - 1)) >> 3``, one operation fewer.
+_BYTE_MASK = _BITS // 8 - 1
 
 
 class SeenIndex:
@@ -76,17 +78,18 @@ class SeenIndex:
         key is new, and its clear bit answers at once.
         """
         h = hash(key)
-        bit = h & (_BITS - 1)
+        byte = h >> 3 & _BYTE_MASK  # the bit get and add use (the loader claims twice a row: kept short)
+        mask = 1 << (h & 7)
         bits = self._bits
-        mask = 1 << (bit & 7)
-        if bits[bit >> 3] & mask:
+        if (held := bits[byte]) & mask:
             found = self.get(key)
             if found is not None:
                 return found
         else:
-            bits[bit >> 3] |= mask
-        self._buffer[h] = row
-        if len(self._buffer) >= _BUFFER:
+            bits[byte] = held | mask
+        buffer = self._buffer
+        buffer[h] = row
+        if len(buffer) >= _BUFFER:
             self._flush()
         return None
 
@@ -156,12 +159,11 @@ class IdLog:
         self.size += 1
         recent = self._recent
         recent.append(contact_id)
-        if len(recent) < _ID_BLOCK:
-            return self._base + len(recent) - 1
-        self._blocks.append("\x00".join(recent))
-        recent.clear()
-        self._base += _ID_BLOCK
-        return self._base - 1
+        if len(recent) >= _ID_BLOCK:
+            self._blocks.append("\x00".join(recent))
+            recent.clear()
+            self._base += _ID_BLOCK
+        return self.size - 1
 
     def get(self, ordinal: int) -> str:
         block, at = divmod(ordinal, _ID_BLOCK)
