@@ -49,6 +49,9 @@ def load_valid_inputs(
     the rest is validated: the daemon takes its ``instance`` name there, so
     that a start refused for a missing secret says it under the project's
     name, not the config folder's.
+
+    The inputs returned keep a contacts file's contacts between runs (:attr:`Inputs.keep_contacts`):
+    a run reads the file again only when its content changed, and a reload makes new inputs.
     """
     inputs = load_inputs(config_file, today=today)
     settings = inputs.settings
@@ -62,6 +65,9 @@ def load_valid_inputs(
         errors = inputs.calendar_errors(today) or template_smoke(inputs, today)
     if errors:
         raise ConfigError(errors)
+    # From now on, not before: the smoke above read its few rows only. Each run plans every
+    # contact; an export unchanged since the last run is planned from memory (Inputs.keep_contacts).
+    inputs.keep_contacts = True
     return inputs
 
 

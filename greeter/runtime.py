@@ -6,11 +6,13 @@ it is the same everywhere, so it lives here once.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Generator, Iterable, Iterator
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,17 +30,26 @@ from greeter.sources import FileVersion, LoadReport, Rejection, date_occasions, 
 #: What identifies one version of a contacts file: the source settings, path, and its version.
 _FileKey = tuple[ContactsSource, Path, FileVersion]
 
+#: The most contacts :attr:`Inputs.keep_contacts` keeps in memory: some 0.8 KB each (150,000 rows of
+#: bench/gen_contacts.py's export took 115 MB), so at most ~160 MB beside a plan's own. A file with
+#: more is streamed at every call, as without the option: a million contacts kept (~800 MB) would
+#: be far over the memory a million-contact plan is allowed (300 MB peak).
+KEEP_AT_MOST = 200_000
+
 
 @dataclass(frozen=True)
 class _ContactsSnapshot:
     """The contacts of one version of the source file, and what loading them reported."""
 
     key: _FileKey
+    #: The SHA-256 of the file's bytes, taken before it was read (:func:`_content_digest`).
+    digest: bytes
     contacts: tuple[Contact, ...]
     rows_read: int
     loaded: int
     problems: tuple[Problem, ...]
     rejections: tuple[Rejection, ...]
+    notes: tuple[str, ...]
 
 
 def _file_key(cfg: ContactsSource) -> _FileKey | None:
@@ -47,6 +58,34 @@ def _file_key(cfg: ContactsSource) -> _FileKey | None:
     if version is None or cfg.path is None:
         return None  # loading will say what is wrong, every time
     return (cfg, Path(cfg.path), version)
+
+
+def _content_digest(path: Path, count_lines: bool) -> tuple[bytes, int] | None:
+    """The SHA-256 of the file's bytes and, when ``count_lines``, its line breaks (else 0); None: unreadable.
+
+    The digest is what tells a kept version from an edit the file's (size, mtime, inode) miss:
+    the same size written within the file system's mtime granularity (a few milliseconds), or
+    an mtime put back (``touch -d``, a copy keeping times). Some 30 ms of CPU for a 28 MB export
+    (150,000 rows), against the seconds reading it again costs. A CSV's line breaks bound its
+    rows: one with more than :data:`KEEP_AT_MOST` is not read into memory only to be dropped.
+    """
+    digest = hashlib.sha256()
+    lines = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                if count_lines:
+                    lines += chunk.count(b"\n")
+    except OSError:
+        return None  # loading will say what is wrong
+    return digest.digest(), lines
+
+
+def _then(head: Iterable[Contact], rest: Iterator[Contact]) -> Generator[Contact]:
+    """``head``'s contacts, then ``rest``'s (a generator: closing it closes ``rest``)."""
+    yield from head
+    yield from rest
 
 
 @dataclass
@@ -75,19 +114,25 @@ class Inputs:
     #: a draft's state by preview's JSON and the gallery's letter page.
     approvers: dict[JournalKey, Approver] = field(default_factory=dict)
     #: Opt-in: :meth:`contacts` of a file source (CSV, XLSX…) reads the whole file once, keeps
-    #: every contact and what loading them reported (counts, problems, rejections), and serves
-    #: later calls from memory — the report replayed — while the source settings and the file's
-    #: (size, mtime, inode) are unchanged; a changed file or setting is read again. A file that
-    #: changed while it was read is not kept; an SQL source, or a file that cannot be looked at,
-    #: is streamed every time. Its cost: the first call (even :meth:`contact` of one id) reads
-    #: the whole file, and the contacts stay in memory as long as these inputs do.
-    #: Who sets it: one-shot commands that read the contacts twice, a ``--contact`` NAME looked
-    #: up in the whole file and then planned from (``preview``, ``test-send``, ``approve``,
-    #: ``calendar``), and the ten-year simulation's runs. Not the daemon (``greeter run``): its
-    #: inputs (:func:`~greeter.daemon_inputs.load_valid_inputs`) leave it off, and each run reads the
-    #: file again.
+    #: every contact and what loading them reported (counts, problems, rejections, notes), and
+    #: serves later calls from memory — the report replayed — while the source settings, the
+    #: file's (size, mtime, inode) and the SHA-256 of its bytes are unchanged; a changed file or
+    #: setting is read again. A file that changed while it was read is not kept; an SQL source,
+    #: a file that cannot be looked at, or one of more than :data:`KEEP_AT_MOST` contacts is
+    #: streamed every time. Its cost: the first call (even :meth:`contact` of one id) reads the
+    #: whole file, each later one hashes it, and the contacts stay in memory as long as these
+    #: inputs do. Who sets it: one-shot commands that read the contacts twice, a ``--contact``
+    #: NAME looked up in the whole file and then planned from (``preview``, ``test-send``,
+    #: ``approve``, ``calendar``), the ten-year simulation's runs, and the daemon (``greeter
+    #: run``) once its inputs are validated (:func:`~greeter.daemon_inputs.load_valid_inputs`):
+    #: each run parsed an unchanged export again — 150,000 rows: 6.8 s of CPU a run, 1.9 s from
+    #: memory (bench/callgrind_tick.py), 144 runs a day at the default cron and more in the send
+    #: window — and now plans from memory until the export changes or a reload makes new inputs.
     keep_contacts: bool = False
     _snapshot: _ContactsSnapshot | None = field(default=None, init=False, repr=False, compare=False)
+    #: The version (key, digest) of a file found to hold more than :data:`KEEP_AT_MOST` contacts:
+    #: streamed while it is unchanged, not read into memory again only to be let go.
+    _unkept: tuple[_FileKey, bytes] | None = field(default=None, init=False, repr=False, compare=False)
     _renderer: Renderer | None = field(default=None, init=False, repr=False, compare=False)
 
     def renderer(self) -> Renderer:
@@ -107,8 +152,8 @@ class Inputs:
         """Stream the contacts (optionally one id); problems accumulate in ``report``.
 
         With :attr:`keep_contacts`, a file source whose (path, mtime, size,
-        inode) and contacts settings are unchanged since the last load is
-        served from memory and its load problems are replayed into
+        inode), content (SHA-256) and contacts settings are unchanged since the
+        last load is served from memory and its load problems are replayed into
         ``report``, so callers see the same contacts and the same report.
         """
         cfg = self.settings.contacts
@@ -192,34 +237,48 @@ class Inputs:
         return found
 
     def _kept_contacts(self, cfg: ContactsSource, report: LoadReport) -> Iterator[Contact] | None:
-        """The contacts from memory (loading them first if the file changed); None: stream instead."""
+        """The contacts from memory (loading them first if the file changed); None: stream instead.
+
+        A fresh load fills ``report`` itself as it reads; the snapshot is its share of it.
+        """
         key = _file_key(cfg)
         if key is None:
             return None
+        found = _content_digest(key[1], cfg.source == "csv")
+        if found is None:
+            return None
+        digest, lines = found
+        if lines > KEEP_AT_MOST or self._unkept == (key, digest):  # a CSV's rows are at most its lines
+            return None
         snapshot = self._snapshot
-        if snapshot is None or snapshot.key != key:
+        if snapshot is None or snapshot.key != key or snapshot.digest != digest:
             self._snapshot = None
-            loading = LoadReport(source=report.source)
+            counts = (len(report.problems), len(report.rejections), len(report.notes))
+            before = (report.rows_read, report.loaded)
             uses = date_occasions(self.settings.occasions)
             named = config_countries(self.settings)
-            contacts = tuple(
-                iter_contacts(cfg, self.settings.defaults, loading, uses, self.config_file, named)
-            )
-            snapshot = _ContactsSnapshot(
-                key,
-                contacts,
-                loading.rows_read,
-                loading.loaded,
-                tuple(loading.problems),
-                tuple(loading.rejections),
-            )
-            if loading.changed is None and _file_key(cfg) == key:  # one version, read whole: kept
-                self._snapshot = snapshot
-            report.changed = loading.changed  # rewritten while we read it: send plans nothing from it
+            stream = iter_contacts(cfg, self.settings.defaults, report, uses, self.config_file, named)
+            contacts = tuple(islice(stream, KEEP_AT_MOST + 1))
+            if len(contacts) > KEEP_AT_MOST:  # not a CSV: the rest streamed, and this version from now on
+                self._unkept = (key, digest)
+                return _then(contacts, stream)
+            if report.changed is None and _file_key(cfg) == key:  # one version, read whole: kept
+                self._snapshot = _ContactsSnapshot(
+                    key,
+                    digest,
+                    contacts,
+                    report.rows_read - before[0],
+                    report.loaded - before[1],
+                    tuple(report.problems[counts[0] :]),
+                    tuple(report.rejections[counts[1] :]),
+                    tuple(report.notes[counts[2] :]),
+                )
+            return iter(contacts)  # else rewritten while read: not kept, and a send plans nothing from it
         report.rows_read += snapshot.rows_read
         report.loaded += snapshot.loaded
         report.problems.extend(snapshot.problems)
         report.rejections.extend(snapshot.rejections)
+        report.notes.extend(snapshot.notes)
         return iter(snapshot.contacts)
 
     def new_report(self) -> LoadReport:
@@ -418,7 +477,7 @@ def load_inputs(config_file: Path, *, today: date, keep_contacts: bool = False) 
     """The validated settings; journal state is read separately (:func:`load_planning_state`).
 
     ``today``: see :func:`~greeter.config_loader.parse_settings`. ``keep_contacts``:
-    see :attr:`Inputs.keep_contacts` (a ``--contact`` NAME's choice; not the daemon's).
+    see :attr:`Inputs.keep_contacts` (a ``--contact`` NAME's choice; the daemon's once validated).
     """
     settings = load_settings(config_file, today=today)
     return Inputs(settings=settings, config_file=config_file, keep_contacts=keep_contacts)

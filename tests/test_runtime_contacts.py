@@ -20,7 +20,7 @@ from greeter.config_contacts import ContactsSource
 from greeter.contacts import Contact
 from greeter.runtime import Inputs, _file_key, load_inputs
 from greeter.sources import LoadReport
-from tests.conftest import TODAY, MakeProject, contact_row
+from tests.conftest import TODAY, MakeProject, contact_row, xlsx_contacts
 
 ROWS = [
     contact_row("1", "a@example.com", birthday="13.04.1980"),
@@ -177,3 +177,72 @@ def test_one_contact_is_looked_up_without_reading_the_rows_after_it(make_project
     assert inputs.contact("3") is not None and inputs.contact("3").email is None  # type: ignore[union-attr]
     assert inputs.contact("2") is None  # rejected
     assert inputs.contact("9") is None  # the broken row is reached: unreadable is None, not an error
+
+
+def test_an_edit_of_the_same_size_with_the_mtime_put_back_is_read_again(
+    make_project: MakeProject, reads: list[int]
+) -> None:
+    """(size, mtime, inode) all as before — an edit within the file system's mtime granularity, or
+    an mtime put back — and the content differs: the SHA-256 of the bytes tells, and it is read."""
+    config = make_project(ROWS)
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
+    run(inputs)
+    path = csv_of(config)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8-sig").replace("13.04.1980", "14.04.1980")
+    path.write_text(text, encoding="utf-8-sig")  # in place: the same inode, the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    contacts, _ = run(inputs)
+    assert contacts[0].dates["birthday"].day == 14
+    assert reads[0] == 2
+    run(inputs)
+    assert reads[0] == 2  # the new content is kept in its turn
+
+
+def test_kept_notes_are_those_of_a_fresh_read(make_project: MakeProject) -> None:
+    """``check``'s notes (1C's empty date 01.01.0001 read as no date) come with the kept report too."""
+    config = make_project([*ROWS, contact_row("4", "d@example.com", birthday="01.01.0001")])
+    fresh = run(load_inputs(config, today=TODAY))[1].notes
+    assert fresh  # the row gives a note
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
+    assert [run(inputs)[1].notes for _ in range(2)] == [fresh, fresh]
+
+
+def test_a_csv_of_more_lines_than_kept_is_streamed_each_time(
+    make_project: MakeProject, reads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(greeter.runtime, "KEEP_AT_MOST", 3)  # the header and three rows: four lines
+    config = make_project(ROWS)
+    fresh_contacts, fresh_report = run(load_inputs(config, today=TODAY))
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
+    for _ in range(2):
+        contacts, report = run(inputs)
+        assert contacts == fresh_contacts and summary(report) == summary(fresh_report)
+    assert reads[0] == 3 and inputs._snapshot is None
+
+
+def test_a_workbook_of_more_contacts_than_kept_is_streamed_whole_and_not_kept(
+    tmp_path: Path, make_project: MakeProject, reads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An .xlsx has no lines to count first: the contacts read past the most kept are let go, and the
+    rest of the file streams into the same report — the same contacts and report as a fresh read."""
+    monkeypatch.setattr(greeter.runtime, "KEEP_AT_MOST", 1)
+    book = xlsx_contacts(tmp_path / "contacts.xlsx", [row.split(";") for row in ROWS])
+    config = make_project([], contacts={"source": "xlsx", "path": str(book)})
+    fresh_contacts, fresh_report = run(load_inputs(config, today=TODAY))
+    inputs = load_inputs(config, today=TODAY, keep_contacts=True)
+    for _ in range(2):
+        contacts, report = run(inputs)
+        assert contacts == fresh_contacts and summary(report) == summary(fresh_report)
+    assert [c.id for c in fresh_contacts] == ["1", "3"]
+    assert reads[0] == 3 and inputs._snapshot is None
+    assert inputs._unkept is not None  # this version is streamed from now on, not gathered first
+    calls: list[int] = []
+    monkeypatch.setattr(greeter.runtime, "islice", lambda *args: calls.append(1) or [])
+    assert run(inputs)[0] == fresh_contacts and calls == []
