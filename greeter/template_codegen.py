@@ -160,7 +160,12 @@ class LetterTemplate(Template):
             if module is not None:
                 return module
             ctx = None
-        return super()._get_default_module(ctx)
+        module = super()._get_default_module(ctx)
+        if ctx is None:  # the cached module, made just now
+            made = getattr(self.environment, "module_made", None)
+            if made is not None:
+                made(self, module)
+        return module
 
 
 #: How Jinja's code generator finalizes a printed value (the source it writes around it).

@@ -57,6 +57,7 @@ from greeter.template_limits import (
     weight,
 )
 from greeter.template_markup import markup
+from greeter.template_memo import MacroMemo, pure_file
 from greeter.template_views import VIEW_FIELDS
 
 #: Largest integer a template may build with ``**`` or ``*``, in bits (about 1 200 decimal digits).
@@ -419,13 +420,20 @@ class Sandbox(ImmutableSandboxedEnvironment):
             # What Macro.__call__ does with positional arguments only (greeter's environments
             # are not async): the ones not given are ``missing`` (the macro applies its
             # defaults), and the text (a macro returns a str) is Markup when its template escapes.
+            # A pure helper macro's text for the same arguments is made once (template_memo).
+            key = __self._memo.key(__obj, args)
+            if key is not None and (done := __self._memo.get(key)) is not None:
+                return done
             count = __obj._argument_count
             text = (
                 __obj._func(*args, *(missing,) * (count - len(args)))
                 if len(args) < count
                 else __obj._func(*args)
             )
-            return markup(text) if __obj._default_autoescape else text
+            done = markup(text) if __obj._default_autoescape else text
+            if key is not None:
+                __self._memo.keep(key, done)
+            return done
         kwargs.pop("_block_vars", None)  # scope hints for context functions; these take none
         kwargs.pop("_loop_vars", None)
         return __obj(*args, **kwargs)
@@ -436,6 +444,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self._loaded: dict[str, Template] = {}
         #: Jinja's verdict on an attribute of a :data:`_PLAIN_TYPES` value by type and name (getattr).
         self._safe_attributes: dict[tuple[type, str], bool] = {}
+        #: The texts of helper macros that are functions of their arguments (:meth:`call`).
+        self._memo = MacroMemo()
+
+    def module_made(self, template: Template, module: TemplateModule) -> None:
+        """``template``'s cached module was made (:class:`~greeter.template_codegen.LetterTemplate`):
+        its macros' texts are kept from now on if its file is pure (:mod:`greeter.template_memo`)."""
+        try:
+            source = self.loader.get_source(self, template.name)[0] if self.loader and template.name else None
+            pure = source is not None and pure_file(syntax_tree(source, template.name))  # type: ignore[arg-type]
+        except Exception:  # unreadable or unparsable now: its macros are simply not kept
+            pure = False
+        self._memo.register(module, pure)
 
     def get_template(
         self,
