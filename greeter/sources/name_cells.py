@@ -41,6 +41,7 @@ __all__ = [
     "lookalike_note",
     "mixed_scripts_note",
     "order_to_check",
+    "other_script_note",
     "pictograph_note",
     "unknown_gender_warning",
     "whole_name",
@@ -439,6 +440,34 @@ def mixed_scripts_note(text: str) -> str:
     return (
         f"is written in two scripts or more: {words};"
         " printed as typed: write the name in one script in the CRM"
+    )
+
+
+def other_script_note(first: str, locale: str) -> str:
+    """The warning for a first name in Latin script whose contact's own language is written in
+    Cyrillic alone (``ru``, ``uk``, ``be``, ``bg``…), or "".
+
+    A Riga office's «Ivans Petrovs» (a Russian-speaking Latvian, in Latvian transliteration)
+    with the locale ``ru`` got «Здравствуйте, Ivans!»: the letter prints the name as typed, and
+    ``check`` warned of Latin names only for contacts without a language of their own. A
+    language written in Latin too (``sr``, ``uz``, ``az``: «Leyla») is not told, nor a name in
+    another script (one of two scripts is :func:`mixed_scripts_note`'s); the caller leaves out a row
+    with a patronymic, whose Latin ФИО is read as the Russian one. Pure; cached by the caller.
+    """
+    from greeter.check_name_script import language_scripts  # Babel: a Latin name of such a row only
+
+    language = locale.replace("-", "_").split("_")[0]
+    words = [script for word in first.split() if (script := _word_script(word))]
+    if not words or set(words) != {"Latin"} or language_scripts(language) != {"Cyrl"}:
+        return ""
+    from babel import Locale
+
+    named = Locale("en").languages.get(language, language)
+    return (
+        f"{quoted(first)} is in Latin script, but the contact's language {language!r} is written in"
+        f" Cyrillic: its letters print the name as typed («{first}» in a {named} letter);"
+        " write it in Cyrillic in the CRM, or give the contact a language written in Latin script (en)"
+        " for an English letter"
     )
 
 
