@@ -86,16 +86,20 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: from the name. A title after the form of address («Frau Dr.», «Herr Mag.») does not hide it, and
 #: is the contact's title too (:func:`gender_word`, :func:`gender_titles`).
 #: And the whole words of the languages greeter writes letters in, which say one gender in any
-#: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich, Polish
+#: language: Estonian mees/naine, Latvian vīrietis/sieviete (vīr./siev.), Lithuanian vyras/moteris
+#: (vyr./mot.), Hungarian férfi/nő, German männlich/weiblich, Polish
 #: mężczyzna/kobieta and Czech muž/žena; and Polish and Czech forms of address, pan/pani (paní).
 #: Polish K (kobieta) too: no language's K is a man, and its M is everyone's. Not their letters:
 #: Estonian's M/N and Hungarian's F/N (F is férfi, *male*) contradict English's F and each other, so a
 #: CRM that writes them says what they mean in ``contacts.gender_values`` (:func:`gender_word`).
+#: Nor Latvian's and Lithuanian's V (vīrietis, vyras: male), which is Dutch's female (vrouw, M/V),
+#: and Lithuanian's M (moteris), female; Latvian S (sieviete) is left with its V.
 GENDERS = {
     **dict.fromkeys(
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
          "m", "male", "man", "muški", "muško", "muski", "musko",
          "mees", "férfi", "ferfi", "männlich", "maennlich", "mannlich", "männl",
+         "vīrietis", "virietis", "vīr", "vyras", "vyr",
          "mężczyzna", "mezczyzna", "pan", "muž", "muz",
          "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
@@ -105,6 +109,7 @@ GENDERS = {
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
          "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
          "naine", "nő", "weiblich", "weibl",
+         "sieviete", "siev", "moteris", "mot",
          "kobieta", "k", "pani", "paní", "žena", "zena",
          "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
          "sra", "señora",
