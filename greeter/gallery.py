@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from greeter.config import Sender
+from greeter.contacts import readable_address
 from greeter.errors import OutputFolderError
 from greeter.gallery_card_html import (
     APPROVAL_LABELS,
@@ -807,9 +808,10 @@ def from_line(draft: Draft, sender: Sender | None) -> str | None:
     if sender is None or draft.rendered is None:
         return None
     envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
+    shown = readable_address(envelope.from_email)  # the header's ASCII domain, as people read it
     if not envelope.from_name:
-        return envelope.from_email  # the header is the bare address then, too
-    return f"{envelope.from_name} <{envelope.from_email}>"
+        return shown  # the header is the bare address then, too
+    return f"{envelope.from_name} <{shown}>"
 
 
 def _draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) -> str:
