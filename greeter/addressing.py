@@ -175,7 +175,8 @@ def _undeclined(case: str, real: str) -> str:
     if real == "vocative":
         return (
             f"{said}: a name in the vocative belongs in the salutation — greeter writes the Ukrainian one "
-            "there itself («Шановний Іване Петровичу», greeter/letter_forms.py); for another language "
+            "there itself («Шановний Іване Петровичу», greeter/letter_forms.py), and name('vocative') "
+            "gives it in a Ukrainian or Latvian letter; for another language "
             "write it in the salutation macro of the language's helper file (_pl.j2 for Polish: see "
             '"Adding a language" in docs/templates.md)'
         )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 from greeter.audience import AudienceRule
 from greeter.check_files import near_miss, stray_letter_files
 from greeter.check_name_script import NameScripts
+from greeter.check_signature import signature_problems
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
 from greeter.countries import RegionalGap, regional_days_off, regions_of
@@ -284,7 +285,7 @@ class Reach:
             + _locale_problems(self, config_file)
             + _region_problems(self, config_file, today)
             + _zone_problems(self, config_file)
-            + _signature_problems(self, config_file)
+            + signature_problems(self, config_file)
             + _script_problems(self, config_file)
             + self.name_scripts.problems(config_file, self.settings)
             + _nameless_problems(self, config_file)
@@ -490,58 +491,6 @@ def text_script(text: str) -> str:
         if ch.isalpha():
             counts[_SCRIPTS.get(unicodedata.name(ch, "").split(" ")[0], "")] += 1
     return counts.most_common(1)[0][0] if counts else ""
-
-
-def _signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
-    """Warn, once per language, where letters are signed in another script: «ООО «Ромашка»» under Hungarian.
-
-    A letter whose language ``sender.by_locale`` has no entry for (nor one of
-    the same language and script: ``hu_HU`` for ``hu``) is signed with
-    ``sender.name`` and ``sender.company``; in the default's language that is
-    right, in a language written in another script it is a slip the reader sees.
-    What an entry gives is not judged: a Latin "Romashka LLC" chosen for
-    Cyrillic Serbian letters is a decision, not a slip. A Serbian letter in Latin
-    script signs with the name transliterated (:mod:`greeter.serbian_script`):
-    «ООО «Ромашка»» reads "OOO «Romaška»" there, and only a name it cannot
-    transliterate whole (ы, я: «ООО «Юность»») is a slip.
-    """
-    from greeter.config_loader import locate
-    from greeter.i18n import script_of
-    from greeter.serbian_script import is_serbian_latin, to_latin
-
-    sender = reach.settings.sender
-    default = reach._letters_in.split("_")[0]  # hr, bs: the letters are Serbian
-    found: dict[str, tuple[int, list[str], str]] = {}
-    for locale, count in sorted(reach.letters.items()):
-        language = locale.split("_")[0]
-        if language == default:
-            continue
-        script = script_of(locale)
-        shown = to_latin if is_serbian_latin(locale) else str
-        entries = sender.entries(locale)  # a name by_locale gives is the marketer's choice
-        own = [
-            ("sender.name", sender.name, not any(e.name for e in entries)),
-            ("sender.company", sender.company, not any(e.company for e in entries)),
-        ]
-        wrong = [
-            f"{what} {text!r}"
-            for what, text, unset in own
-            if unset and text and script and text_script(shown(text)) not in ("", script)
-        ]
-        if wrong:
-            total, _, _ = found.get(language, (0, [], ""))
-            found[language] = (total + count, wrong, script)
-    problems: list[Problem] = []
-    where = ("sender", "by_locale") if sender.by_locale else ("sender", "name")
-    line, col = locate(config_file, where)
-    for language, (count, wrong, script) in found.items():
-        message = (
-            f"{count} contact(s) get letters in {language!r} (written in {script}) signed with "
-            f"{' and '.join(wrong)}: add sender.by_locale.{language} with the name and company as "
-            "these letters should say them"
-        )
-        problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
-    return problems
 
 
 def _zone_problems(reach: Reach, config_file: Path) -> list[Problem]:

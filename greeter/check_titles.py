@@ -4,7 +4,7 @@ An occasion's ``title`` names it where a letter has no words of its own for
 it: merged into another occasion's letter ("…and a happy Independence Day of
 Kazakhstan!"), or its own holiday letter. An Estonian letter naming
 «Годовщина сотрудничества» is the slip ``sender.by_locale``'s warning catches
-for the signature (:func:`greeter.check_reach._signature_problems`); this
+for the signature (:func:`greeter.check_signature.signature_problems`); this
 catches it for titles, once per occasion and language, at the config line to
 change. Only titles a rendered letter actually printed are warned about: an
 English letter names ``birthday`` in its own words whatever the title says.

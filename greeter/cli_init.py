@@ -33,8 +33,10 @@ country's (:mod:`greeter.starter_countries`): its zone and days off, titles in
 the language, its sample clients (``data/contacts.<lang>.csv``, written as
 ``data/contacts.csv``) under headers the config names, Russia's holidays
 commented out (but for a day the country keeps too) and the country's own offered.
-``--country CC`` names another; given alone it keeps the Russian project, but for ``UA``: a
-Kyiv office's is Ukrainian (:data:`~greeter.starter_countries.COUNTRY_LOCALES`).
+``--country CC`` names another; given alone the letters are in the country's language where the
+starter has it (a Kyiv office's Ukrainian, a Tallinn one's Estonian), Russian for a Russian-speaking
+office (KZ, BY…), else English — a Riga office's Latvian clients got Russian
+(:func:`~greeter.starter_countries.country_locale`); ``init`` says which.
 
 Importing this module registers the command on the ``greeter`` group; it
 imports neither the config machinery nor Jinja: it only copies files.
@@ -488,18 +490,33 @@ def _elsewhere(language: str) -> str:
 
     likely = str(get_global("likely_subtags").get(language, ""))
     country = likely.rsplit("_", 1)[-1] if likely.count("_") else ""
+    known = country.isalpha() and country.isupper() and bool(zones_of(country))
+    # The language --country starts (starter_countries.country_locale) first: {lv: ru} was offered first
+    # to a Riga office, whose Latvian clients a Russian letter harms; English where Russian is no one's.
+    letters = starter_countries.country_locale(country if known else None, "en")
+    other = "en" if letters == STARTER_LOCALE else STARTER_LOCALE
     fallback = (
         f"; {language} clients get letters in a starter language with"
-        f" defaults.fallback_locales: {{{language}: ru}} (or en)"
+        f" defaults.fallback_locales: {{{language}: {letters}}} (or {other})"
     )
-    if not country.isalpha() or not country.isupper() or not zones_of(country):
+    if not known:
         return fallback if likely else ""
     try:
         named = Locale("en").territories.get(country, country)
     except UnknownLocaleError:
         named = country
-    start = f"; for a project in {named} start with --country {country} (its holidays, Russian letters)"
+    start = (
+        f"; for a project in {named} start with --country {country}"
+        f" (its holidays, {language_name(letters)} letters)"
+    )
     return start + fallback
+
+
+def language_name(locale: str) -> str:
+    """``locale``'s language in English words (``lv`` → Latvian, ``sr_Latn`` → Serbian), for messages."""
+    from babel import Locale
+
+    return str(Locale("en").languages.get(locale.split("_")[0], locale))
 
 
 def in_the_way(target: Path, files: Sequence[StarterFile]) -> list[str]:
@@ -561,9 +578,18 @@ def write_starter(target: Path, files: Sequence[StarterFile]) -> list[PurePosixP
     return written
 
 
-def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, default_config: bool) -> str:
-    """Pure: what ``init`` wrote, and the commands to run next.
+def report(
+    target: Path,
+    written: Sequence[PurePosixPath],
+    *,
+    here: bool,
+    default_config: bool,
+    locale: str = STARTER_LOCALE,
+) -> str:
+    """Pure: what ``init`` wrote, the language its letters are in, and the commands to run next.
 
+    ``locale``: the config's ``defaults.locale``. A Riga office's ``init --country LV`` wrote
+    Russian letters and said nothing of it: the language is said, and how to start another.
     ``here``: ``target`` is the current folder (no ``cd`` to print).
     ``default_config``: neither ``-c`` nor ``$GREETER_CONFIG`` names another
     file, so a bare ``greeter check`` reads the ``greeter.yaml`` just written.
@@ -582,6 +608,8 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     lines += [
         f"then make {DEFAULT_CONFIG} yours (sender; contacts.path: your CRM export) and the letters",
         f"in {TEMPLATES}/; a send writes .eml files to data/outbox/ until delivery.transport says smtp",
+        f"the letters are in {language_name(locale)} (defaults.locale: {locale}) for clients without a"
+        " language of their own; another: greeter init --locale LANG",
     ]
     return "\n".join(lines)
 
@@ -602,7 +630,8 @@ def report(target: Path, written: Sequence[PurePosixPath], *, here: bool, defaul
     default=None,
     help="The language of the letters to clients without one of their own (defaults.locale): "
     "ru, et, en, de, hu, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config. "
-    "Default: ru (uk with --country UA).",
+    "Default: ru; with --country the country's language if one of these, ru for a Russian-speaking "
+    "office (KZ, BY, AZ…), else en.",
 )
 @click.option(
     "--country",
@@ -630,8 +659,10 @@ def init(state: State, directory: Path, locale: str | None, country: str | None)
     --locale LANG starts a project whose defaults.locale is LANG: the
     letters without a language in their name (birthday.j2) are in LANG,
     the Russian ones are birthday.ru.j2, and the Russian signature signs
-    the Russian letters only. Default: ru, the starter as it is (uk with
-    --country UA: a Ukrainian office writes in Ukrainian). The
+    the Russian letters only. Default: ru, the starter as it is; with
+    --country the country's language if the starter has it (uk for UA, et
+    for EE), ru for a Russian-speaking office (KZ, BY, AZ…), else en (LV,
+    LT, JP: never Russian letters to Latvians). init says which. The
     project is that language's country's: its time zone and days off
     (English: GB-ENG), occasion titles in LANG, sample contacts with LANG's
     headers, Russia's public holidays commented out (but for those on a
@@ -649,7 +680,7 @@ def init(state: State, directory: Path, locale: str | None, country: str | None)
       greeter init greetings --locale en --country US
     """
     root = starter_root()
-    if locale is None:  # --country UA alone: a Ukrainian project (starter_countries.COUNTRY_LOCALES)
+    if locale is None:  # --country LV alone: an English project, UA a Ukrainian one (country_locale)
         locale = starter_countries.country_locale(country, STARTER_LOCALE)
     language, written_locale, territory = requested_locale(locale, starter_locales(root))
     country = country if country is not None else territory
@@ -662,4 +693,5 @@ def init(state: State, directory: Path, locale: str | None, country: str | None)
     if taken:
         raise OutputError(refusal(shown, taken))
     written = write_starter(directory, files)
-    click.echo(report(shown, written, here=here, default_config=state.config == Path(DEFAULT_CONFIG)))
+    default_config = state.config == Path(DEFAULT_CONFIG)
+    click.echo(report(shown, written, here=here, default_config=default_config, locale=written_locale))

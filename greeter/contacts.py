@@ -46,6 +46,27 @@ ASCII_EMAIL = re.compile(
 ASCII_DOMAIN = re.compile(_ASCII_DOMAIN)
 
 
+def readable_address(address: str) -> str:
+    """``address`` as a person reads it: an ASCII (punycode) domain in its Unicode form
+    (``ilze@xn--brzii-iza47a.lv`` → ``ilze@bērziņi.lv``); as it is when it has none, or is no IDNA name.
+
+    greeter keeps an internationalised domain in the ASCII form every SMTP server takes
+    (:func:`valid_email`), and so it stays in headers, the envelope and JSON. But a Riga office's
+    letters closed «… · ilze.berzina@xn--rgas-sveicieni-ldc.lv» and its gallery said «Кому …
+    <ilze@xn--brzii-iza47a.lv>»: the letter's footer (:class:`~greeter.template_views.SenderView`)
+    and the gallery's From/To show this form. Pure; an address without ``xn--`` costs one test.
+    """
+    local, at, domain = address.rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return address
+    import idna  # email_validator's IDNA 2008: only for such an address
+
+    try:
+        return f"{local}@{idna.decode(domain)}"
+    except idna.IDNAError:
+        return address
+
+
 def valid_email(text: str) -> str | None:
     """The address as greeter uses it, or None if it is not a valid one; fast path for plain ASCII.
 

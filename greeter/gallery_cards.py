@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from greeter.contacts import readable_address
 from greeter.gallery_lang import Ui
 from greeter.journal_store import BASELINE, DISMISSED
 from greeter.plan_drafts import merged_into_failed
@@ -218,7 +219,7 @@ def card_of(
         when=when,
         timezone=data["timezone"] or "",
         name=data["name"] or "",
-        email=data["email"] or "",
+        email=readable_address(data["email"] or ""),  # as people read it: an IDN domain in Unicode
         contact_id=data["contact_id"],
         occasion=data["occasion"],
         merged_with=tuple(data["merged_with"]),

@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from greeter.config import Sender
+from greeter.contacts import readable_address
 from greeter.gallery_card_html import (
     approval_words,
     approver_words,
@@ -56,9 +57,10 @@ def from_line(draft: Draft, sender: Sender | None) -> str | None:
     if sender is None or draft.rendered is None:
         return None
     envelope = Envelope.of(draft.item.hit.contact, sender, draft.rendered.locale)
+    shown = readable_address(envelope.from_email)  # the header's ASCII domain, as people read it
     if not envelope.from_name:
-        return envelope.from_email  # the header is the bare address then, too
-    return f"{envelope.from_name} <{envelope.from_email}>"
+        return shown  # the header is the bare address then, too
+    return f"{envelope.from_name} <{shown}>"
 
 
 def draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) -> str:

@@ -47,6 +47,7 @@ from typing import NamedTuple
 
 from icalendar import Calendar, Event, Timezone
 
+from greeter.contacts import readable_address
 from greeter.gallery_card_html import APPROVAL_LABELS, approval_words, approver_words
 from greeter.gallery_lang import Ui, ui_for
 from greeter.i18n import format_date
@@ -242,6 +243,7 @@ def _letter_event(
     # a person's name in the events' script, as a letter in it writes it (Latin → Cyrillic too)
     who = " ".join(names_in_script((hit.contact.display_name,), ui.locale)) or hit.contact.id
     occasions = ", ".join(words(h) for h in by_day((hit, *item.also)))
+    email = hit.contact.email  # an IDN domain in Unicode: the calendar is read by people
     # the letter's own occasion first (its template), then those riding in it, by their days
     lines = [
         ui.say(
@@ -252,7 +254,7 @@ def _letter_event(
         ),
         ui.say("ics.occasion", occasion=words(hit)),
         *(ui.say("ics.also", occasion=words(h)) for h in by_day(item.also)),
-        ui.say("ics.to", who=who, email=hit.contact.email, id=hit.contact.id),
+        ui.say("ics.to", who=who, email=email and readable_address(email), id=hit.contact.id),
     ]
     if hit.contact.company:
         company = " ".join(names_in_script((hit.contact.company,), ui.locale, company=True))

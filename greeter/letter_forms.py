@@ -245,6 +245,31 @@ def uk_vocative_name(first: str, patronymic: str, gender: Gender | None, parts: 
     return declined if parts == "first_patronymic" else " ".join(declined.split()[: len(first.split())])
 
 
+#: A Latvian word, of Latin letters (ā č ē ģ ī ķ ļ ņ š ū ž among them): :func:`lv_vocative_name`'s.
+_LATVIAN_WORD: Final = re.compile(r"[A-Za-zĀ-ž]+")
+
+
+def lv_vocative_name(first: str, gender: Gender | None, parts: str) -> str:
+    """``{{ contact|name('vocative') }}`` in a Latvian letter: «Jāni» for Jānis, by the regular rule.
+
+    A Riga office writes «Cienījamais Jāni!» and hand-wrote a macro for it: a masculine name
+    drops its -s or -š (Jānis → Jāni, Kārlis → Kārli, Ģirts → Ģirt, Rūdolfs → Rūdolf), -us
+    gives -u (Ingus → Ingu), a feminine -a/-e name is unchanged (Līga, Ilze), and so is a woman's
+    name in -s (Agnes: ``gender`` female) and a word not in Latin letters (a Russian-speaking
+    client's «Иван»). Each word of a double name (Jānis Pēteris → Jāni Pēteri). A patronymic,
+    with ``parts`` "first_patronymic", is printed as written; a family name is not addressed so.
+    """
+    if parts not in ("first_patronymic", "first"):
+        raise ValueError(
+            f"name('vocative', {parts!r}): a Latvian letter addresses the first name in the vocative:"
+            " name('vocative') or name('vocative', 'first')"
+        )
+    words = first.split()
+    if gender is not Gender.FEMALE:
+        words = [w[:-1] if len(w) > 2 and w[-1] in "sš" and _LATVIAN_WORD.fullmatch(w) else w for w in words]
+    return " ".join(words)
+
+
 def _uk(p: Person) -> str:
     name = _uk_vocative(p.first, p.patronymic, _SHEVCHENKO_GENDER.get(p.gender)) if p.first else None
     if name is None:

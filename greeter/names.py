@@ -708,7 +708,7 @@ def gender_of(contact: Contact) -> Gender:
     derived = patronymic_gender(contact.patronymic)
     if derived is not Gender.UNKNOWN or contact.patronymic.strip() or not contact.first_name:
         return derived
-    return _first_name_gender(contact.first_name, contact.locale)
+    return _first_name_gender(contact.first_name, contact.locale, contact.country, contact.default_locale)
 
 
 #: Why :func:`audience_gender` found no gender for a men's or women's day (:class:`AudienceGender`).
@@ -795,12 +795,39 @@ _PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "
 _NAME_WORDED_LANGUAGES: Final = frozenset({"uk"})
 
 
+#: Languages (and their countries) whose first names say the gender by their ending: Latvian
+#: -s/-š (Jānis, Ģirts, Kārlis, Rūdolfs) and -a/-e (Līga, Ilze), Lithuanian -s (Jonas, Vytautas,
+#: Jurgis) and -a/-ė (Ona, Eglė). A Riga office's «Ģirts Ķēniņš» got the neutral opening; its
+#: ``_lv.j2`` words «Cienījamais Ģirt!» / «Cienījamā Līga!» by the gender.
+_BALTIC: Final = {"lv": "LV", "lt": "LT"}
+_BALTIC_MALE: Final = ("s", "š")
+_BALTIC_FEMALE: Final = ("a", "e", "ė")
+
+
 @lru_cache(maxsize=8192)
-def _first_name_gender(first: str, locale: str | None) -> Gender:
-    """The gender :func:`gender_of` reads from a first name alone; cached, as names repeat."""
+def _first_name_gender(
+    first: str, locale: str | None, country: str | None = None, default: str | None = None
+) -> Gender:
+    """The gender :func:`gender_of` reads from a first name alone; cached, as names repeat.
+
+    A contact of ``lv`` or ``lt`` — its own ``locale``, else the ``default`` its row falls
+    back to (``defaults.locale``), or in Latvia or Lithuania (``country``) without a language
+    of its own — is read by the first word's ending (:data:`_BALTIC`), a Latin one; another
+    by the lists.
+    """
     language = _language(locale) if locale is not None else None
     if language in _PATRONYMIC_LANGUAGES and language not in _NAME_WORDED_LANGUAGES:
         return Gender.UNKNOWN
+    if (language or (default and _language(default))) in _BALTIC or (
+        language is None and country is not None and country.split("-")[0] in _BALTIC.values()
+    ):
+        words = first.split()
+        word = words[0].casefold() if words else ""
+        if word.isalpha() and _NOT_LATIN_LETTER.search(word) is None:
+            if word.endswith(_BALTIC_MALE):
+                return Gender.MALE
+            if word.endswith(_BALTIC_FEMALE):
+                return Gender.FEMALE
     return _name_gender(first, locale is not None)
 
 

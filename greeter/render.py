@@ -248,6 +248,7 @@ from typing import TYPE_CHECKING, Any
 from greeter.cache_dir import user_cache_dir
 from greeter.company_names import looks_up_words
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
+from greeter.contacts import readable_address
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, TemplateLoadError
 from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale, text_direction
 from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
@@ -596,9 +597,9 @@ class Renderer:
             name, company = self._sender.in_locale(locale)
             # hr/bs: the sender's signature goes under the Serbian Latin letters the team writes
             signature = self._sender.signature_in(locale, letter_default(self._default_locale))
-            view = self._senders[locale] = SenderView(
-                name, self._sender.email, company, signature, self._sender.reply_to or ""
-            )
+            # The addresses as people read them: an IDN domain in Unicode (the headers keep ASCII).
+            email, reply = readable_address(self._sender.email), readable_address(self._sender.reply_to or "")
+            view = self._senders[locale] = SenderView(name, email, company, signature, reply)
         return view
 
     # ------------------------------------------------------------------ check

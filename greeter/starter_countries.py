@@ -429,21 +429,36 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
 #: Russia's name for it; ``mothers_day`` titled «День матери» says «с Днём матери».
 SHARED_AS: Final[Mapping[str, tuple[str, str]]] = {"Mother's Day": ("mothers_day", "День матери")}
 
-#: The starter language of a project made with ``init --country CC`` and no ``--locale``, where it is
-#: not Russian. Only Ukraine: a Kyiv office's clients are served in Ukrainian (the 2019 law on the
-#: state language makes it the language of service to consumers), and a Ukrainian team that ran
-#: ``init --country UA`` got Russian letters. The other countries keep the Russian project, as
-#: said in docs/commands.md: an Almaty, Tallinn or Belgrade office ``--country`` alone is asked of
-#: is a Russian-speaking team's (``--locale et``, ``sr`` … say otherwise).
-COUNTRY_LOCALES: Final[Mapping[str, str]] = {"UA": "uk"}
+#: Offices greeter starts Russian though Russian is no official language of their country: the CIS
+#: offices whose examples are titled in Russian (:data:`HOLIDAYS`: UZ, AZ; Tajikistan, whose
+#: 8 March is Mother's Day; Armenia's and Turkmenistan's calendars, listed), where Russian is the
+#: business language a team there writes in. Where it is official (RU, BY, KZ, KG) Babel says so.
+RUSSIAN_OFFICES: Final = frozenset({"UZ", "AZ", "TJ", "AM", "TM"})
 
 
 def country_locale(country: str | None, default: str) -> str:
-    """The starter language ``init`` takes when ``--locale`` is not given: ``country``'s
-    (:data:`COUNTRY_LOCALES`, a region by its country's: ``UA-30`` is UA), else ``default``."""
+    """The starter language ``init`` takes when ``--locale`` is not given: ``default`` without a
+    country; else the country's first official language the starter has letters in (CLDR's, as
+    Babel gives them, de facto: UA → uk, EE → et, AT → de, BY and KZ → ru, US → en; a region by its
+    country's: ``UA-30`` is UA), else Russian for :data:`RUSSIAN_OFFICES`, else English.
+
+    ``init --country LV`` wrote ``defaults.locale: ru``: a Riga office's Latvian clients were to
+    read «Jānis, с днём рождения!», which in Latvia does real harm, over Russian sample clients.
+    Only Ukraine had its own language then (a Kyiv office's clients are served in Ukrainian by
+    the 2019 law on the state language); Tallinn, Belgrade, Berlin got Russian too. A letter in
+    the country's language, or in English where the starter has none, harms no one; a
+    Russian-speaking team says ``--locale ru``, and ``init`` prints which language it wrote.
+    """
     if country is None:
         return default
-    return COUNTRY_LOCALES.get(country.strip().upper().replace("_", "-").split("-")[0], default)
+    from babel.languages import get_official_languages
+
+    code = country.strip().upper().replace("_", "-").split("-")[0]
+    for official in get_official_languages(code, de_facto=True):
+        language = official.split("_")[0]
+        if language in LANGUAGES:
+            return language
+    return "ru" if code in RUSSIAN_OFFICES else "en"
 
 
 _SECTION: Final = r"^{}:\n(?:(?:[ #][^\n]*)?\n)*"

@@ -45,7 +45,8 @@ from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
 from greeter.i18n_script import names_in_script
-from greeter.letter_forms import uk_vocative_name
+from greeter.letter_forms import lv_vocative_name, uk_vocative_name
+from greeter.names import gender_of
 from greeter.occasion_titles import hungarian_title, mid_sentence, title_in_case, with_s, with_z
 from greeter.sources.dates import is_yearless
 from greeter.template_limits import MAX_LENGTH, bounded, joined, percent_checked, text_of, too_long
@@ -120,10 +121,17 @@ def _declined_name(view: ContactView, case: str, parts: str) -> str:
     """The name in ``case``: declined in a letter whose language has the rules, else as written.
 
     The vocative only in a Ukrainian letter (:func:`greeter.letter_forms.uk_vocative_name`), whose
-    subject line is addressed in it; elsewhere it is refused as before (Russian has none)."""
-    if _is_vocative(case) and (view._language or "").replace("-", "_").partition("_")[0].lower() == "uk":
+    subject line is addressed in it, and a Latvian one («Cienījamais Jāni!»:
+    :func:`greeter.letter_forms.lv_vocative_name`); elsewhere it is refused as before (Russian has none)."""
+    if _is_vocative(case):
+        language = (view._language or "").replace("-", "_").partition("_")[0].lower()
         contact = view._contact
-        return uk_vocative_name(contact.first_name, contact.patronymic, contact.gender, parts)
+        if language == "uk":
+            return uk_vocative_name(contact.first_name, contact.patronymic, contact.gender, parts)
+        if language == "lv":
+            written = lv_vocative_name(contact.first_name, gender_of(contact), parts)
+            extra = contact.patronymic if parts == "first_patronymic" else ""
+            return " ".join(w for w in (written, extra) if w)
     known = case_named(case)
     if not declines(view._language, "name"):
         known = "nominative"

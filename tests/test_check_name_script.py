@@ -59,3 +59,28 @@ def test_latin_names_without_a_language_are_warned_about(make_project: MakeProje
 def test_no_warning_when_every_name_fits_or_has_a_language(make_project: MakeProject) -> None:
     rows = [row_without_language("1", "Иван", "Петров"), contact_row("2", "b@example.com", first="John")]
     assert check(make_project(rows)) == (0, [])
+
+
+def test_a_latin_name_with_a_cyrillic_language_of_its_own_is_a_row_warning(make_project: MakeProject) -> None:
+    """A Riga office's «Ivans Petrovs» (Latvian transliteration) with the locale ``ru`` got «Здравствуйте,
+    Ivans!» in silence: the check above skips contacts with a language of their own. A row warning
+    now names the row and column; Cyrillic names, and Latin ones of a Latin-script language, are not told."""
+    rows = [
+        contact_row("1", "ivans@example.lv", first="Ivans", last="Petrovs", patronymic=""),
+        contact_row("2", "ivan@example.lv", first="Иван", last="Петров", patronymic=""),
+        ";".join(
+            cell if i != 8 else "lv"
+            for i, cell in enumerate(row_without_language("3", "Jānis", "Kalniņš").split(";"))
+        ),
+    ]
+    config = make_project(rows)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2027-03-01T10:00"])
+    assert result.exit_code == 0, result.output
+    said = [
+        line.partition("contacts.csv:")[2] for line in result.stderr.splitlines() if "Latin script" in line
+    ]
+    assert said == [
+        "row 2: Имя: warning: 'Ivans' is in Latin script, but the contact's language 'ru' is written in"
+        " Cyrillic: its letters print the name as typed («Ivans» in a Russian letter); write it in Cyrillic"
+        " in the CRM, or give the contact a language written in Latin script (en) for an English letter"
+    ], result.stderr

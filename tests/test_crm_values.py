@@ -216,7 +216,12 @@ def test_latin_patronymics_give_the_gender_with_an_empty_gender_column(make_proj
         ee_row("5", "Mari", "", "Tamm", "", "ru"),
     ]
     contacts, problems = loaded(estonian_project(make_project, rows))
-    assert problems == []
+    # A Latin ФИО is read as the Russian one; a Latin first name alone in a Russian letter is told.
+    assert problems == [
+        "row 6: Eesnimi: 'Mari' is in Latin script, but the contact's language 'ru' is written in Cyrillic:"
+        " its letters print the name as typed («Mari» in a Russian letter); write it in Cyrillic in the CRM,"
+        " or give the contact a language written in Latin script (en) for an English letter"
+    ]
     assert [salutation(contacts[cid], "ru") for cid in "12345"] == [
         "Уважаемая Anna Petrovna",
         "Уважаемый Ivan Ivanovitš",
@@ -275,7 +280,11 @@ def test_the_language_column_reads_language_names(make_project: MakeProject) -> 
         "ru", "et", "et", "ru", "en", "ru", "hu", "sr_Latn", "ru",
     ]  # fmt: skip
     assert contacts["99"].locale is None and contacts["1"].country == "EE"
-    assert problems == [f"row {len(rows) + 1}: Keel: 'klingoni' is not a language code; the default applies"]
+    latin = [p.split(":")[0] for p in problems if "is in Latin script" in p]
+    assert latin == ["row 2", "row 5", "row 7", "row 10"]  # the Russian ones: «Здравствуйте, Mari»
+    assert [p for p in problems if "is in Latin script" not in p] == [
+        f"row {len(rows) + 1}: Keel: 'klingoni' is not a language code; the default applies"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -53,13 +53,13 @@ def _init(folder: Path, *args: str) -> str:
         ("UA-30", "uk"),  # Kyiv city: its country's
         ("ua_30", "uk"),
         ("KZ", "ru"),  # a Russian-speaking team's office
-        ("RS", "ru"),
-        ("EE", "ru"),
-        ("DE", "ru"),
-        ("JP", "ru"),
+        ("RS", "sr"),  # a starter language's country: its own (tests/test_init_no_starter_language.py)
+        ("EE", "et"),
+        ("DE", "de"),
+        ("JP", "en"),  # no starter language: English, never Russian letters unasked
     ],
 )
-def test_the_country_alone_picks_ukrainian_only_for_ukraine(country: str | None, expected: str) -> None:
+def test_the_country_alone_picks_ukrainian_for_ukraine(country: str | None, expected: str) -> None:
     assert country_locale(country, "ru") == expected
 
 

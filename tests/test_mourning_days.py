@@ -84,18 +84,24 @@ def test_the_table_names_days_the_library_has() -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "country", "named"),
-    [("az", "AZ", "Azerbaijan"), ("hy", "AM", "Armenia"), ("ka", "GE", "Georgia")],
+    ("locale", "country", "named", "letters"),
+    [
+        ("az", "AZ", "Azerbaijan", "ru"),
+        ("hy", "AM", "Armenia", "ru"),
+        ("ka", "GE", "Georgia", "en"),  # no Russian-speaking office's: English letters
+    ],
 )
 def test_a_language_without_letters_is_told_its_country_and_fallback_locales(
-    tmp_path: Path, locale: str, country: str, named: str
+    tmp_path: Path, locale: str, country: str, named: str, letters: str
 ) -> None:
     done = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--locale", locale])
     assert done.exit_code == 2
     said = " ".join(done.stderr.replace("│", "").split())
     assert f"'{locale}': the starter's letters are in ru, de, en, et, hu, sr, uk;" in said
-    assert f"for a project in {named} start with --country {country} (its holidays, Russian letters)" in said
-    assert f"defaults.fallback_locales: {{{locale}: ru}} (or en)" in said
+    language, other = ("Russian", "en") if letters == "ru" else ("English", "ru")
+    assert f"start with --country {country} (its holidays, {language} letters)" in said
+    assert f"for a project in {named}" in said
+    assert f"defaults.fallback_locales: {{{locale}: {letters}}} (or {other})" in said
     assert not (tmp_path / "p").exists()
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "lookalike_note",
     "mixed_scripts_note",
     "order_to_check",
+    "other_script_note",
     "pictograph_note",
     "unknown_gender_warning",
     "whole_name",
@@ -85,16 +86,20 @@ PERSON_NAME_FIELDS = ("first_name", "patronymic", "last_name", "full_name")
 #: from the name. A title after the form of address («Frau Dr.», «Herr Mag.») does not hide it, and
 #: is the contact's title too (:func:`gender_word`, :func:`gender_titles`).
 #: And the whole words of the languages greeter writes letters in, which say one gender in any
-#: language: Estonian mees/naine, Hungarian férfi/nő, German männlich/weiblich, Polish
+#: language: Estonian mees/naine, Latvian vīrietis/sieviete (vīr./siev.), Lithuanian vyras/moteris
+#: (vyr./mot.), Hungarian férfi/nő, German männlich/weiblich, Polish
 #: mężczyzna/kobieta and Czech muž/žena; and Polish and Czech forms of address, pan/pani (paní).
 #: Polish K (kobieta) too: no language's K is a man, and its M is everyone's. Not their letters:
 #: Estonian's M/N and Hungarian's F/N (F is férfi, *male*) contradict English's F and each other, so a
 #: CRM that writes them says what they mean in ``contacts.gender_values`` (:func:`gender_word`).
+#: Nor Latvian's and Lithuanian's V (vīrietis, vyras: male), which is Dutch's female (vrouw, M/V),
+#: and Lithuanian's M (moteris), female; Latvian S (sieviete) is left with its V.
 GENDERS = {
     **dict.fromkeys(
         ("м", "муж", "мужской", "мужчина", "мушки", "мушко",
          "m", "male", "man", "muški", "muško", "muski", "musko",
          "mees", "férfi", "ferfi", "männlich", "maennlich", "mannlich", "männl",
+         "vīrietis", "virietis", "vīr", "vyras", "vyr",
          "mężczyzna", "mezczyzna", "pan", "muž", "muz",
          "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
@@ -104,6 +109,7 @@ GENDERS = {
         ("ж", "жен", "женский", "женщина", "женски", "женско", "f", "female", "woman", "w",
          "ž", "žen", "ženski", "žensko", "z", "zen", "zenski", "zensko",
          "naine", "nő", "weiblich", "weibl",
+         "sieviete", "siev", "moteris", "mot",
          "kobieta", "k", "pani", "paní", "žena", "zena",
          "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
          "sra", "señora",
@@ -439,6 +445,34 @@ def mixed_scripts_note(text: str) -> str:
     return (
         f"is written in two scripts or more: {words};"
         " printed as typed: write the name in one script in the CRM"
+    )
+
+
+def other_script_note(first: str, locale: str) -> str:
+    """The warning for a first name in Latin script whose contact's own language is written in
+    Cyrillic alone (``ru``, ``uk``, ``be``, ``bg``…), or "".
+
+    A Riga office's «Ivans Petrovs» (a Russian-speaking Latvian, in Latvian transliteration)
+    with the locale ``ru`` got «Здравствуйте, Ivans!»: the letter prints the name as typed, and
+    ``check`` warned of Latin names only for contacts without a language of their own. A
+    language written in Latin too (``sr``, ``uz``, ``az``: «Leyla») is not told, nor a name in
+    another script (one of two scripts is :func:`mixed_scripts_note`'s); the caller leaves out a row
+    with a patronymic, whose Latin ФИО is read as the Russian one. Pure; cached by the caller.
+    """
+    from greeter.check_name_script import language_scripts  # Babel: a Latin name of such a row only
+
+    language = locale.replace("-", "_").split("_")[0]
+    words = [script for word in first.split() if (script := _word_script(word))]
+    if not words or set(words) != {"Latin"} or language_scripts(language) != {"Cyrl"}:
+        return ""
+    from babel import Locale
+
+    named = Locale("en").languages.get(language, language)
+    return (
+        f"{quoted(first)} is in Latin script, but the contact's language {language!r} is written in"
+        f" Cyrillic: its letters print the name as typed («{first}» in a {named} letter);"
+        " write it in Cyrillic in the CRM, or give the contact a language written in Latin script (en)"
+        " for an English letter"
     )
 
 

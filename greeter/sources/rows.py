@@ -77,6 +77,7 @@ from greeter.sources.name_cells import (
     gender_key,
     gender_titles,
     order_to_check,
+    other_script_note,
     whole_name,
 )
 from greeter.sources.quote import QUOTE_CHARS, quoted
@@ -188,6 +189,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: The name cells (raw) that held emoji or pictographs, and their warning (:meth:`_name` finds
         #: them once per distinct cell; :meth:`_pictograph_notes` says it on each of their rows).
         self._pictured: dict[str, str] = {}
+        self._other_scripts: dict[tuple[str, str], str] = {}  # (first name, locale) → other_script_note
         #: Whether contacts.query converts through latin1: a name of '?'s is then most likely its doing.
         query = " ".join((cfg.query or "").upper().split()) if cfg.source == "sql" else ""
         self._latin1_query = "USING LATIN1" in query
@@ -512,6 +514,17 @@ class RowParser(RowNames, RowDates, RowCodes):
                     self._whole_names += 1
                     if self._whole_sample is None:
                         self._whole_sample = (line, first)
+        # «Ivans» with the locale ru: «Здравствуйте, Ivans!». With a patronymic the Latin ФИО is one
+        # greeter reads as the Russian one (an Estonian CRM's «Anna Petrovna»: «Уважаемая Anna Petrovna»).
+        if locale is not None and first and not patronymic:
+            key = (first, locale)
+            other = self._other_scripts.get(key)
+            if other is None:
+                other = remember(self._other_scripts, key, other_script_note(first, locale))
+            if other:
+                problems.append(
+                    self._warn(line, "first_name" if "first_name" in self.pos else "full_name", other)
+                )
         # A name cell that held emoji was read without them (:meth:`_name`, once per distinct cell).
         pictured = self._pictograph_notes(cells, line, problems) if self._pictured else ""
         if not first and self._named and not noted:
