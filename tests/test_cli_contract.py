@@ -718,3 +718,33 @@ def test_preview_json_of_an_unreadable_source_writes_nothing_to_stdout(make_proj
     assert code == 2, out + err
     assert out == ""
     assert "Email" in err and "Traceback" not in err
+
+
+#: README's five separate mistakes in a copy of config.example.yaml, in the order its lines are
+#: printed there: each (the text as the example has it, once; the mistake).
+README_MISTAKES = [
+    ("\nfrequency_cap:", "\nfreqency_cap:"),  # `frequency_cap` misspelt
+    ("timezone: Europe/Moscow ", "timezone: Europe/Moskow "),  # `Europe/Moscow` misspelt
+    ('"Defender of the Fatherland Day"', '"Defender of Fatherland Day"'),  # a word left out
+    ("    title: Новый год\n", '    title: "Новый год\n'),  # a title's quote never closed
+    ("      tags: [23feb]\n", "      tags: 23feb, 8mar\n"),  # a list of tags without its brackets
+]
+
+
+def test_the_readme_config_mistakes_are_the_lines_check_prints_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's lines said 187:1, 51:3, 146:5… for an example that has grown since: each is now
+    made in a copy of the example and ``check`` run on it, so the lines cannot drift again."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("the line `greeter check` prints", 1)[1].split("```\n", 2)[1].splitlines()
+    example = Path(EXAMPLE).read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    printed = []
+    for was, mistake in README_MISTAKES:
+        assert example.count(was) == 1, was
+        (tmp_path / "greeter.yaml").write_text(example.replace(was, mistake), encoding="utf-8")
+        code, out, err = invoke("--config", "greeter.yaml", "check")
+        assert (code, out) == (2, ""), err
+        printed.extend(err.splitlines())
+    assert shown == printed
