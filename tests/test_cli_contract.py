@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -264,6 +265,36 @@ def test_help_of_every_command_is_complete() -> None:
         assert name in out
         sub_code, sub_out, _ = invoke(name, "--help")
         assert sub_code == 0 and len(sub_out.splitlines()) > 4, name
+
+
+def leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of ``group``'s tree that runs (a group's own commands, not the group), as
+    typed after ``greeter``: walked, so a command added later is held to the same help."""
+    found: list[tuple[str, ...]] = []
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        assert command is not None, name
+        if isinstance(command, click.Group):
+            found.extend(leaf_commands(command, (*path, name)))
+        else:
+            found.append((*path, name))
+    return found
+
+
+@pytest.mark.parametrize("command", leaf_commands(main), ids=" ".join)
+def test_every_commands_help_has_an_exit_codes_block_and_an_example(command: tuple[str, ...]) -> None:
+    """README: "greeter COMMAND --help gives one command's options, exit codes and examples";
+    schema had neither, check no example, and run, history, calendar… said their codes in prose."""
+    code, out, _ = invoke(*command, "--help")
+    assert code == 0, out
+    description = out.split("\nOptions:", 1)[0]
+    codes = re.search(r"^  Exit codes[^\n]*:\n((?:    .*\n)+)", description, re.MULTILINE)
+    assert codes is not None, f"{command}: no 'Exit codes:' block"
+    listed = re.findall(r"^    (\d+)\b", codes.group(1), re.MULTILINE)
+    assert "0" in listed and "2" in listed, (command, listed)  # at least success and a usage error
+    examples = re.search(r"^  Examples?\b[^\n]*:\n((?:    .*\n)+)", description, re.MULTILINE)
+    assert examples is not None, f"{command}: no example"
+    assert re.search(rf"greeter\b.*\b{' '.join(command)}\b", examples.group(1)), command  # its own
 
 
 def test_schema_prints_json() -> None:
@@ -708,16 +739,48 @@ def test_approve_help_says_what_the_approval_fingerprints() -> None:
     )
 
 
-def test_preview_json_of_an_unreadable_source_writes_nothing_to_stdout(make_project: MakeProject) -> None:
-    """A script parsing stdout gets nothing, not a lone ``[``, when the contacts cannot be read."""
+def test_preview_json_of_an_unreadable_source_writes_no_half_list_to_stdout(
+    make_project: MakeProject,
+) -> None:
+    """A script parsing stdout gets no lone ``[`` when the contacts cannot be read, but the reason as
+    JSON (``config_error``), as ``send --json`` and ``purge --json`` give it."""
     config = make_project([contact_row("1", "a@example.com")])
     contacts = config.parent / "data" / "contacts.csv"
     text = contacts.read_text(encoding="utf-8-sig")
     contacts.write_text(text.replace("Email;", "Почта;", 1), encoding="utf-8-sig")
     code, out, err = invoke("--config", str(config), "preview", "--format", "json")
     assert code == 2, out + err
-    assert out == ""
+    assert json.loads(out) == {"config_error": err.rstrip("\n")}
     assert "Email" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("preview", "--json"),
+        ("preview", "--format", "json"),
+        ("history", "--json"),
+        ("suppress", "--list", "--json"),
+        ("send", "--once", "--json"),
+        ("send", "--once", "--dry-run", "--json"),
+    ],
+    ids=" ".join,
+)
+def test_every_json_command_prints_a_config_error_as_json_on_stdout(
+    make_project: MakeProject, command: tuple[str, ...]
+) -> None:
+    """``preview --json`` with a broken config printed nothing on stdout (exit 2, one line on
+    stderr) while ``check --json`` printed its summary: a script's ``json.load(stdout)`` failed.
+    Now the reason is ``config_error``, the key ``send --json`` and ``purge --json`` give it by."""
+    config = make_project([contact_row("1", "a@example.com")])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("frequency_cap:", "freqency_cap:"), encoding="utf-8"
+    )
+    code, out, err = invoke("--config", str(config), *command)
+    assert code == 2, out + err
+    said = json.loads(out)
+    assert isinstance(said, dict) and said["config_error"] == err.rstrip("\n"), said
+    assert "freqency_cap: unknown key" in said["config_error"]
 
 
 #: README's five separate mistakes in a copy of config.example.yaml, in the order its lines are
