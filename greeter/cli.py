@@ -38,6 +38,7 @@ import click
 
 from greeter import __version__
 from greeter.check_options import all_drafts_option, progress_words
+from greeter.cli_options import JSON_ERRORS, json_error
 from greeter.cli_values import config_day, parse_day, parse_now, refuse_empty_now
 from greeter.errors import (
     EXIT_BUG,
@@ -99,12 +100,18 @@ def handles_errors(func: F) -> F:
             raise
         except GreeterError as exc:
             stop_bars()  # a progress bar still live would redraw itself after the message
+            if exc.exit_code == EXIT_USAGE and ctx.meta.get(JSON_ERRORS):  # nothing printed yet
+                click.echo(json_error(exc.hint()))
             click.echo(exc.hint(), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             stop_bars()
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except click.UsageError as exc:  # a value the command itself refused (an unknown --occasion)
+            if ctx.meta.get(JSON_ERRORS):
+                click.echo(json_error(exc.format_message()))
+            raise
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except BrokenPipeError as exc:
@@ -464,6 +471,13 @@ def check(state: State, strict: bool, as_json: bool, now: str | None, every: boo
       75  the only problem is a journal or contacts database that does not
           answer now (the rest is still checked and printed; without the
           contacts, no row or render)
+
+    \b
+    Examples:
+      greeter check
+      greeter check --strict              # warnings fail too (exit 1): for CI
+      greeter check --json > report.json  # the summary for a script
+      greeter check --now 2026-12-29T13:00 --all   # every draft of that day
     """
     from greeter.checks import refused_report, run_check
     from greeter.send_report import progress_factory
@@ -494,6 +508,19 @@ def schema() -> None:
 
     The schema is the same for every config: --config is taken, as by every
     command, and not read.
+
+    \b
+    Exit codes:
+      0   printed
+      2   usage error (an unknown option)
+      75  standard output cannot be written (a full disk, closed)
+
+    \b
+    Examples:
+      greeter schema > greeter.schema.json
+      # then, as the first line of greeter.yaml, for editors with the YAML
+      # language server (VS Code's YAML extension):
+      # yaml-language-server: $schema=greeter.schema.json
     """
     from greeter.config_loader import json_schema
 

@@ -141,21 +141,27 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     Only one daemon may send from a SQLite journal at a time.
 
     Everything it says is a log line (JSON under systemd), start-up errors
-    included (a cannot_start line), usage errors too. Exit 2: the config
-    (or the command line) is unusable — restarting cannot help: a config
-    or template error (a template that fails to render for the first
-    contacts too, as greeter check says), a missing SMTP
-    password or unsubscribe secret, an invalid storage.url, an HTTP address
-    that cannot be bound at all, an HTTP port another greeter project's
-    daemon or another program holds. Exit 75: try again later — the journal
-    cannot be written or reached (disk full, PostgreSQL down), another
-    greeter is sending from the same SQLite journal, the HTTP port is still
-    held by this project's previous daemon (or by a holder that does not
-    say who it is), a newer greeter upgraded the PostgreSQL journal
-    (upgrade greeter on this machine) or an older one still running on it
-    holds back its upgrade; the systemd unit restarts it until it can start.
-    A PostgreSQL journal upgraded by a newer greeter while it runs: it keeps
-    running, sends nothing (journal_newer, /healthz 503) until upgraded.
+    included (a cannot_start line), usage errors too. A PostgreSQL journal
+    upgraded by a newer greeter while it runs: it keeps running, sends
+    nothing (journal_newer, /healthz 503) until upgraded.
+
+    \b
+    Exit codes:
+      0   stopped by SIGTERM or SIGINT (below)
+      2   the config (or the command line) is unusable — restarting cannot
+          help: a config or template error (a template that fails to
+          render for the first contacts too, as greeter check says), a
+          missing SMTP password or unsubscribe secret, an invalid
+          storage.url, an HTTP address that cannot be bound at all, an
+          HTTP port another greeter project's daemon or another program
+          holds
+      75  try again later — the journal cannot be written or reached (disk
+          full, PostgreSQL down), another greeter is sending from the same
+          SQLite journal, the HTTP port is still held by this project's
+          previous daemon (or by a holder that does not say who it is), a
+          newer greeter upgraded the PostgreSQL journal (upgrade greeter on
+          this machine) or an older one still running on it holds back its
+          upgrade; the systemd unit restarts it until it can start
 
     Every log line names the project in "instance" (the config's instance
     setting, else its folder's name), as /healthz and /metrics do.

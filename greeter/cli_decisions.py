@@ -83,8 +83,15 @@ def uncertain(
     with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
     `pool_size` of them: `--all` decides them together. One past its catch-up
     period (`catch_up_days`) is not resent (it could only be recorded
-    expired): it is kept, to be dismissed. Each decision is printed; exit 1
-    if none matched or one was kept.
+    expired): it is kept, to be dismissed. Each decision is printed.
+
+    \b
+    Exit codes:
+      0   every greeting matched was decided
+      1   none matched, or one was kept (past its catch-up period)
+      2   usage or config error (an --occasion neither the config nor the
+          journal has: the name meant is said; no journal at all)
+      75  the journal cannot be written or reached now
 
     \b
     Examples:
@@ -140,8 +147,14 @@ def failed(
     address is on the do-not-contact list (a 550 "no such user" puts it
     there: correct it in the contacts source, or `greeter unsuppress` it if
     it is right, then resend), and one whose contact the contacts source no
-    longer has. Each decision is printed; exit 1 if none matched or one was
-    kept.
+    longer has. Each decision is printed.
+
+    \b
+    Exit codes:
+      0   every greeting matched was put back in line
+      1   none matched, or one was kept failed (saying why)
+      2   usage or config error
+      75  the journal cannot be written or reached now
 
     \b
     Examples:

@@ -132,9 +132,16 @@ def forget(
     needs --yes. The erasure is kept as dated opt-out events naming --by
     (default: the login name): `suppress --list --all` shows them. --now dates
     it as a rehearsal's clock would (the entry's date, the events, the day in
-    "erased on DATE"). Exit 0 when every address was erased, 1 when an argument was
-    not an address or a file could not be deleted, 2 when an address was
-    refused (a send running) or --yes is missing.
+    "erased on DATE").
+
+    \b
+    Exit codes:
+      0   every address was erased
+      1   an argument was not an address, an outbox file could not be
+          deleted, or the answer to its question was no
+      2   an address was refused (a send running), --yes is missing where
+          no terminal can ask, or a usage or config error
+      75  the journal cannot be written or reached now
 
     \b
     Examples:
@@ -276,9 +283,13 @@ def purge(
     its reader's; `greeter forget` finds an address's letters there all the
     same).
 
-    Exit 0 when done; 2 when no retention is set or it is too short, --now
-    is after the real clock, or the journal is missing or read-only (a dry
-    run reads a read-only one); 75 when the journal cannot be reached now.
+    \b
+    Exit codes:
+      0   done
+      2   no retention is set or it is too short, --now is after the real
+          clock, or the journal is missing or read-only (a dry run reads a
+          read-only one)
+      75  the journal cannot be reached now
 
     \b
     Examples:

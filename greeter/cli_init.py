@@ -673,6 +673,13 @@ def init(state: State, directory: Path, locale: str | None, country: str | None)
     has several, Europe/Kyiv for UA; check defaults.timezone).
 
     \b
+    Exit codes:
+      0   written
+      2   a file it would write is there already (named; nothing written),
+          a folder it cannot make or write, a --locale the starter has no
+          letters in or a --country it does not know
+
+    \b
     Examples:
       greeter init
       greeter init greetings && cd greetings && greeter check

@@ -218,6 +218,15 @@ def history(
     makes none.
 
     \b
+    Exit codes:
+      0   shown (no greeting matching is an empty answer, not an error)
+      2   usage or config error: no journal, a --contact name several
+          contacts have (they are listed), an --occasion neither the config
+          nor the journal has, an -o FILE that is greeter's own, has a
+          suffix it does not write or cannot be written
+      75  the journal cannot be reached now, or -o's disk is full
+
+    \b
     Examples:
       greeter history --contact 1001
       greeter history --email ivan@example.com --format json
@@ -513,9 +522,18 @@ def suppress(
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
-    are. Exit 0 if every address and report was good (or only not about
-    greeter's letters), 1 if some were rejected, 2 if the file or mailbox
-    cannot be read at all (nothing is stored then).
+    are.
+
+    \b
+    Exit codes:
+      0   every address and report was good (or only not about greeter's
+          letters)
+      1   some were rejected (an invalid address, a report it cannot
+          read), or --list EMAIL… named an address not on the list
+      2   the file or mailbox cannot be read at all (nothing is stored
+          then), a --contact no row and no greeting has (without --force)
+          or that several contacts' name is, or a usage or config error
+      75  the journal cannot be written or reached now
 
     \b
     Examples:
@@ -773,9 +791,22 @@ def unsuppress(
     Each removal is kept as a dated opt-out event with --by (default: the
     login name) and --reason: `suppress --list --all` shows it after the
     opt-out it lifts. An address or contact an erasure request (`greeter
-    forget`) listed is refused in one line, nothing removed, exit 2, unless
-    --force; the erasure's event stays on record either way. Exit 0 if
-    everything named was removed, 1 if something was not.
+    forget`) listed is refused in one line, nothing removed, unless
+    --force; the erasure's event stays on record either way.
+
+    \b
+    Exit codes:
+      0   everything named was removed
+      1   something was not (not on the list, or not an address)
+      2   an address or contact an erasure request listed (without
+          --force), no journal, or a usage or config error
+      75  the journal cannot be written or reached now
+
+    \b
+    Examples:
+      greeter unsuppress ivan@example.com --reason "asked to be greeted again"
+      greeter unsuppress --contact 1001   # the person's own opt-out only
+      greeter suppress --list --all ivan@example.com   # the record after it
     """
     from greeter.config_loader import load_settings
     from greeter.suppression_edits import erased_contacts, lift_contacts, remove

@@ -179,6 +179,22 @@ def check_occasion(
     raise click.BadParameter(f"no occasion {value!r} in {where}{hint}", param_hint=flag_hint("--occasion"))
 
 
+#: The click context's ``meta`` key :func:`json_option` sets when the command prints JSON: then
+#: :func:`greeter.cli.handles_errors` prints a usage or config error (exit 2) on stdout too.
+JSON_ERRORS = "greeter.json_errors"
+
+
+def json_error(message: str) -> str:
+    """The JSON a ``--json`` command prints on stdout when a usage or config error stops it (exit 2):
+    ``{"config_error": "<the line stderr shows>"}``, by the key ``send --json`` and ``purge --json``
+    give it in their summaries. An empty stdout made a script's ``json.load`` fail, while ``check
+    --json`` printed its summary; an object, never the command's list, so no reader takes it for
+    "nothing there"."""
+    import json
+
+    return json.dumps({"config_error": message}, ensure_ascii=False, indent=2)
+
+
 def json_option(help: str) -> Callable[[F], F]:
     """``--json``, the same as ``--format json`` — and refused beside another ``--format``.
 
@@ -200,6 +216,8 @@ def json_option(help: str) -> Callable[[F], F]:
                         " (--json is --format json)"
                     )
                 fmt = "json"
+            if fmt == "json":  # from here on, an error says itself on stdout too (handles_errors)
+                click.get_current_context().meta[JSON_ERRORS] = True
             return func(*args, fmt=fmt, **kwargs)
 
         return cast(F, click.option("--json", "json_flag", is_flag=True, help=help)(command))

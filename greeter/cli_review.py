@@ -224,8 +224,17 @@ def calendar(
 
     Each letter is rendered as preview renders it: a manager's calendar must
     not list a letter whose template fails and so will never leave. Those are
-    left out, each failure said on stderr with its file, line and contacts,
-    exit 1 as preview's render errors.
+    left out, each failure said on stderr with its file, line and contacts.
+
+    \b
+    Exit codes:
+      0   written
+      1   a letter does not render (left out, as said above) or a contact
+          row was rejected, as preview's
+      2   usage or config error (an unknown --occasion, a --contact no
+          contact has, an -o path that cannot be written)
+      75  the journal or the contacts database does not answer now, or
+          -o's disk is full
 
     \b
     Examples:

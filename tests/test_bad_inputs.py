@@ -200,6 +200,11 @@ CASES = [
       r"data/contacts\.csv:row 5: Часовой пояс: warning: unknown time zone '\.\./\.\./etc/passwd': letters to this contact are timed in Europe/Moscow \(defaults\.timezone\); use an IANA name like 'Europe/Moscow'",
       counts=(4, 0)),
     C("contacts", "jinja_in_names.csv", 0, counts=(3, 0)),
+    # RFC 2047 header syntax in a name: said as what it is, not as letters lost to '?' nor as a formula.
+    C("contacts", "encoded_word_names.csv", 1,
+      r"data/contacts\.csv:row 4: Фамилия: 'Ivanov =\?utf-8\?q\?=0D=0ABcc:_evil@x\.com\?=' contains a MIME encoded-word \(=\?…\?=, mail header syntax\), not a name; the row is not loaded: put the name itself in the CRM's field",
+      r"data/contacts\.csv:row 5: Имя: '=\?UTF-8\?B\?0JjQstCw0L0=\?=' contains a MIME encoded-word \(=\?…\?=, mail header syntax\), not a name; the row is not loaded: put the name itself in the CRM's field",
+      counts=(2, 2)),
     # 100,000 characters of surname: a pasted note, not a name — rejected at once, the rest load.
     C("contacts", "huge_name.csv", 1,
       r"data/contacts\.csv:row 4: Фамилия: 100,000 characters, more than the 500 any such field may have \(a note or a whole record pasted into it\?\): 'ЯЯЯ.*…'",

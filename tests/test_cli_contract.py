@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -264,6 +265,36 @@ def test_help_of_every_command_is_complete() -> None:
         assert name in out
         sub_code, sub_out, _ = invoke(name, "--help")
         assert sub_code == 0 and len(sub_out.splitlines()) > 4, name
+
+
+def leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of ``group``'s tree that runs (a group's own commands, not the group), as
+    typed after ``greeter``: walked, so a command added later is held to the same help."""
+    found: list[tuple[str, ...]] = []
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        assert command is not None, name
+        if isinstance(command, click.Group):
+            found.extend(leaf_commands(command, (*path, name)))
+        else:
+            found.append((*path, name))
+    return found
+
+
+@pytest.mark.parametrize("command", leaf_commands(main), ids=" ".join)
+def test_every_commands_help_has_an_exit_codes_block_and_an_example(command: tuple[str, ...]) -> None:
+    """README: "greeter COMMAND --help gives one command's options, exit codes and examples";
+    schema had neither, check no example, and run, history, calendar… said their codes in prose."""
+    code, out, _ = invoke(*command, "--help")
+    assert code == 0, out
+    description = out.split("\nOptions:", 1)[0]
+    codes = re.search(r"^  Exit codes[^\n]*:\n((?:    .*\n)+)", description, re.MULTILINE)
+    assert codes is not None, f"{command}: no 'Exit codes:' block"
+    listed = re.findall(r"^    (\d+)\b", codes.group(1), re.MULTILINE)
+    assert "0" in listed and "2" in listed, (command, listed)  # at least success and a usage error
+    examples = re.search(r"^  Examples?\b[^\n]*:\n((?:    .*\n)+)", description, re.MULTILINE)
+    assert examples is not None, f"{command}: no example"
+    assert re.search(rf"greeter\b.*\b{' '.join(command)}\b", examples.group(1)), command  # its own
 
 
 def test_schema_prints_json() -> None:
@@ -708,13 +739,75 @@ def test_approve_help_says_what_the_approval_fingerprints() -> None:
     )
 
 
-def test_preview_json_of_an_unreadable_source_writes_nothing_to_stdout(make_project: MakeProject) -> None:
-    """A script parsing stdout gets nothing, not a lone ``[``, when the contacts cannot be read."""
+def test_preview_json_of_an_unreadable_source_writes_no_half_list_to_stdout(
+    make_project: MakeProject,
+) -> None:
+    """A script parsing stdout gets no lone ``[`` when the contacts cannot be read, but the reason as
+    JSON (``config_error``), as ``send --json`` and ``purge --json`` give it."""
     config = make_project([contact_row("1", "a@example.com")])
     contacts = config.parent / "data" / "contacts.csv"
     text = contacts.read_text(encoding="utf-8-sig")
     contacts.write_text(text.replace("Email;", "Почта;", 1), encoding="utf-8-sig")
     code, out, err = invoke("--config", str(config), "preview", "--format", "json")
     assert code == 2, out + err
-    assert out == ""
+    assert json.loads(out) == {"config_error": err.rstrip("\n")}
     assert "Email" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("preview", "--json"),
+        ("preview", "--format", "json"),
+        ("history", "--json"),
+        ("suppress", "--list", "--json"),
+        ("send", "--once", "--json"),
+        ("send", "--once", "--dry-run", "--json"),
+    ],
+    ids=" ".join,
+)
+def test_every_json_command_prints_a_config_error_as_json_on_stdout(
+    make_project: MakeProject, command: tuple[str, ...]
+) -> None:
+    """``preview --json`` with a broken config printed nothing on stdout (exit 2, one line on
+    stderr) while ``check --json`` printed its summary: a script's ``json.load(stdout)`` failed.
+    Now the reason is ``config_error``, the key ``send --json`` and ``purge --json`` give it by."""
+    config = make_project([contact_row("1", "a@example.com")])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("frequency_cap:", "freqency_cap:"), encoding="utf-8"
+    )
+    code, out, err = invoke("--config", str(config), *command)
+    assert code == 2, out + err
+    said = json.loads(out)
+    assert isinstance(said, dict) and said["config_error"] == err.rstrip("\n"), said
+    assert "freqency_cap: unknown key" in said["config_error"]
+
+
+#: README's five separate mistakes in a copy of config.example.yaml, in the order its lines are
+#: printed there: each (the text as the example has it, once; the mistake).
+README_MISTAKES = [
+    ("\nfrequency_cap:", "\nfreqency_cap:"),  # `frequency_cap` misspelt
+    ("timezone: Europe/Moscow ", "timezone: Europe/Moskow "),  # `Europe/Moscow` misspelt
+    ('"Defender of the Fatherland Day"', '"Defender of Fatherland Day"'),  # a word left out
+    ("    title: Новый год\n", '    title: "Новый год\n'),  # a title's quote never closed
+    ("      tags: [23feb]\n", "      tags: 23feb, 8mar\n"),  # a list of tags without its brackets
+]
+
+
+def test_the_readme_config_mistakes_are_the_lines_check_prints_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's lines said 187:1, 51:3, 146:5… for an example that has grown since: each is now
+    made in a copy of the example and ``check`` run on it, so the lines cannot drift again."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("the line `greeter check` prints", 1)[1].split("```\n", 2)[1].splitlines()
+    example = Path(EXAMPLE).read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    printed = []
+    for was, mistake in README_MISTAKES:
+        assert example.count(was) == 1, was
+        (tmp_path / "greeter.yaml").write_text(example.replace(was, mistake), encoding="utf-8")
+        code, out, err = invoke("--config", "greeter.yaml", "check")
+        assert (code, out) == (2, ""), err
+        printed.extend(err.splitlines())
+    assert shown == printed

@@ -43,7 +43,7 @@ def greeter(config: Path, *args: str) -> Result:
 
 def listed(config: Path) -> dict[str, str]:
     result = greeter(config, "suppress", "--list", "--format", "json")
-    if result.exit_code == 2 and result.output.startswith("no journal at "):
+    if result.exit_code == 2 and result.stderr.startswith("no journal at "):
         return {}
     assert result.exit_code == 0, result.output
     return {row["email"]: row["reason"] for row in json.loads(result.stdout)}

@@ -6,6 +6,7 @@ letter an ``.eml`` in ``data/outbox``) and, for a journal deleted under it, a re
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -104,7 +105,12 @@ def test_preview_and_calendar_refuse_to_plan_from_a_lost_journal(
     args = [a if a != "upcoming.ics" else str(config.parent / a) for a in command]
     lost = greeter_process(config, *args, "--now", NOW)
     assert lost.returncode == 2, lost.stdout + lost.stderr
-    assert "is missing, but its lock file" in lost.stderr and lost.stdout == ""
+    assert "is missing, but its lock file" in lost.stderr
+    # preview --format json says it as JSON too (config_error), never as a list of nothing planned
+    said = {"config_error": lost.stderr.rstrip("\n")}
+    assert (json.loads(lost.stdout) if command[0] == "preview" else lost.stdout) == (
+        said if command[0] == "preview" else ""
+    )
     assert not journal_of(config).exists() and not (config.parent / "upcoming.ics").exists()
 
 
@@ -224,9 +230,13 @@ def test_reading_commands_never_make_a_journal(make_project: MakeProject, comman
     typo = config.parent / "data" / "journl.sqlite3"
     result = greeter_process(config, *command)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stdout == ""
     assert result.stderr.strip() == (
         f"no journal at {typo} (storage.url): nothing has been sent from this config yet, or the path is wrong"
+    )
+    # JSON asked for gets the reason as JSON (docs/commands.md), never an empty list
+    said = {"config_error": result.stderr.strip()}
+    assert (json.loads(result.stdout) if "json" in command else result.stdout) == (
+        said if "json" in command else ""
     )
     assert sorted(p.name for p in typo.parent.iterdir()) == ["contacts.csv"]
 

