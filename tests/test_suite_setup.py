@@ -1,4 +1,4 @@
-"""The suite's own file lock (tests/parallel.py): a serial file really runs alone, and is not starved."""
+"""The suite's own set-up (tests/parallel.py, conftest.py): a serial file really runs alone, is not starved, and greeter is compiled before its subprocesses start."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ def test_a_waiting_serial_file_is_not_overtaken_by_ordinary_ones(tmp_path: Path)
     serial.join()
     later.join()
     FileLock.release(later_held[0])
+
+
+def test_the_suite_compiled_greeter_before_its_subprocesses_start() -> None:
+    """conftest.pytest_configure: every module of greeter has an up-to-date ``.pyc`` to start from."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    stale = []
+    for source in (ROOT / "greeter").rglob("*.py"):
+        compiled = Path(importlib.util.cache_from_source(str(source)))
+        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+            stale.append(source.relative_to(ROOT))
+    assert stale == []
