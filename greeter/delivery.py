@@ -61,8 +61,9 @@ from greeter.unsubscribe import unsubscribe_url
 
 #: A server's verdict on one letter as the journal records it: result, attempt, the letter's
 #: deadline (no retry after it: :func:`~greeter.delivery_timing.deadline`; None unless the
-#: server put it off, the only verdict that needs one) and address (for suppression).
-Verdict = tuple[SendResult, int, datetime | None, str]
+#: server put it off, the only verdict that needs one), address (for suppression) and the
+#: moment of the answer (the deliverer's clock when it came, not when a journal round wrote it).
+Verdict = tuple[SendResult, int, datetime | None, str, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,16 +462,21 @@ class Deliverer:
             return None
         return self.record(*verdict)
 
-    def record(self, result: SendResult, attempts: int, until: datetime | None, email: str) -> str:
+    def record(
+        self, result: SendResult, attempts: int, until: datetime | None, email: str, at: datetime
+    ) -> str:
         """Write the server's verdict; classify by SMTP reply class (DESIGN.md §4).
 
         ``until``: the letter's :func:`~greeter.delivery_timing.deadline`, past which no retry is
-        planned (given for a temporary refusal). Journal only (it runs in a
-        worker thread); returns the summary count the letter falls under, for
-        :meth:`count` on the event loop.
+        planned (given for a temporary refusal). ``at``: the moment the answer came, the one the
+        run's rate limiter counts the letter from (:meth:`~greeter.ratelimit.RateLimiter.handed_over`).
+        WHY: read here, when a journal round got to the verdict (a second or two later on a loaded
+        machine), the journal's ``sent`` moment was later than the run's: the run announced the
+        daily quota's slot free at 11:00:00 and the next run, counting from the journal, 11:00:02.
+        Journal only (it runs in a worker thread); returns the summary count the letter falls
+        under, for :meth:`count` on the event loop.
         """
         key, reply = result.key, result.reply
-        at = self.clock()
         if result.outcome is Outcome.OK:
             try:
                 self.journal.mark_sent(key, reply, at)
@@ -566,7 +572,7 @@ class Deliverer:
 
         What :meth:`record` does for each, but one statement for all of them
         (:meth:`~greeter.journal_store.JournalStore.mark_all_sent`), each at its own
-        moment of the clock as before. Empty: the journal has no quicker way, each
+        answer's moment as before. Empty: the journal has no quicker way, each
         goes through :meth:`record`. If one of them is no longer ``claimed``, the
         round is rolled back (:class:`~greeter.errors.NotAllMovedError`) and made
         again without this, so :meth:`record` says which one (or records a lapsed
@@ -575,7 +581,7 @@ class Deliverer:
         sent = [t for t in trips if isinstance(t, tuple) and t[0].outcome is Outcome.OK]
         if len(sent) < 2:
             return set()
-        if not self.journal.mark_all_sent([(t[0].key, t[0].reply, self.clock()) for t in sent]):
+        if not self.journal.mark_all_sent([(t[0].key, t[0].reply, t[4]) for t in sent]):
             return set()
         return {id(t) for t in sent}
 

@@ -417,11 +417,13 @@ class Batch:
         return self.breaker.why is None and not self.deliverer.stopping
 
     def verdict_of(self, result: SendResult) -> Verdict:
-        """The server's answer with what the journal needs to record it (:func:`letter_facts`)."""
+        """The server's answer with what the journal needs to record it (:func:`letter_facts`),
+        stamped now: called as the answer comes, in the stretch without an ``await`` that ends
+        in the rate limiter's :meth:`~greeter.ratelimit.RateLimiter.handed_over`."""
         attempts, email = self.info[result.key]
         # Only a temporary refusal is bounded by the deadline: not worked out for every letter sent.
         until = self.deadline_of(result.key) if result.outcome is Outcome.TEMPORARY else None
-        return (result, attempts, until, email)
+        return (result, attempts, until, email, self.deliverer.clock())
 
     def counted(self, result: SendResult, count: str) -> SendResult:
         """A recorded verdict goes into the summary and moves the progress bar."""

@@ -513,7 +513,10 @@ async def deliver_cycle(
         since = now - timedelta(days=1)
         past = await _unless_stopping(deliverer, partial(journal.sent_times, since))
         if past is not None:  # None: stopped, so nothing will be sent and no limit is needed
-            limiter.record_past_sends((now - t).total_seconds() for t in past)
+            # Aged from this moment, read beside the limiter's own clock: from the run's ``now``
+            # they were as old as at its start, and each slot freed later by the run's time so far.
+            present = deliverer.clock()
+            limiter.record_past_sends((present - t).total_seconds() for t in past)
         # A provider that throttled an earlier run (another process) holds every letter back until
         # delivery.retry's back-off has passed; this run's throttle is recorded for the next ones.
         last = await _unless_stopping(deliverer, partial(read_throttle, journal))

@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 Event = dict[str, Any]
 
+#: How long a wait for the daemon may take before the test calls it hung: a guard, not a bound
+#: on speed. Generous, since it costs nothing when the event comes: a daemon's first run took
+#: over 30 s at a load of 20 (two xdist workers and their daemons on two cores). A test whose
+#: claim is a duration asserts that duration itself, not through this.
+HANG_GUARD = 240.0
+
 
 class DaemonProcess:
     """``greeter --config CONFIG run --log-format json …`` with its log events collected as dicts."""
@@ -65,7 +71,7 @@ class DaemonProcess:
                     self.events.append(event)
 
     def wait_for(
-        self, name: str, where: Callable[[Event], bool] = lambda e: True, timeout: float = 30
+        self, name: str, where: Callable[[Event], bool] = lambda e: True, timeout: float = HANG_GUARD
     ) -> Event:
         """The first event called ``name`` matching ``where`` (waiting for it), or AssertionError."""
         deadline = time.monotonic() + timeout
@@ -86,7 +92,7 @@ class DaemonProcess:
             time.sleep(0.05)
         raise AssertionError(f"no {name!r} event within {timeout}s:\n{self.output()}")
 
-    def _drain(self, timeout: float = 10) -> None:
+    def _drain(self, timeout: float = HANG_GUARD) -> None:
         """Wait for the reader to reach the end of an exited daemon's output: the process's exit
         comes before the reader's last lines, and counting events then raced it (a run's
         ``delivery_halted`` read without its ``run`` line)."""
@@ -118,7 +124,7 @@ class DaemonProcess:
         assert self.proc is not None
         self.proc.send_signal(sig)
 
-    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30) -> int:
+    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = HANG_GUARD) -> int:
         """Send ``sig`` and wait for the exit code (and for the reader to have every line logged)."""
         assert self.proc is not None
         if self.proc.poll() is None:
@@ -130,7 +136,7 @@ class DaemonProcess:
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=HANG_GUARD)
         self._drain()
 
     def __enter__(self) -> DaemonProcess:

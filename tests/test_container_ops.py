@@ -246,7 +246,7 @@ def test_a_run_that_recovers_a_dead_daemons_claims_logs_at_warning(make_project:
                     f"UPDATE {schema}.greetings SET lease_until = clock_timestamp() - interval '1 minute'"
                     " WHERE state = 'claimed'"
                 )
-            recovering = daemon.wait_for("run", lambda e: (e.get("recovered_uncertain") or 0) > 0, timeout=60)
+            recovering = daemon.wait_for("run", lambda e: (e.get("recovered_uncertain") or 0) > 0)
             assert daemon.stop() == 0
     assert recovering["recovered_uncertain"] == 1
     assert recovering["level"] == "warning", recovering

@@ -74,12 +74,12 @@ def test_a_config_map_update_is_reloaded_without_a_sighup_and_a_broken_one_keeps
     with DaemonProcess(config, "--now", NOW, "--listen", "127.0.0.1:0") as daemon:
         daemon.wait_for("run")
         _swap(folder, "..v2", "*/5 * * * *")
-        reloaded = daemon.wait_for("reloaded", timeout=20)
+        reloaded = daemon.wait_for("reloaded")
         assert reloaded["cron"] == "*/5 * * * *"
         assert len(daemon.named("config_changed")) == 1
         # A broken update: refused once — not again at every look — and the old config serves on.
         _swap(folder, "..v3", "*/5 * * *")
-        refused = daemon.wait_for("reload_failed_keeping_old_config", timeout=20)
+        refused = daemon.wait_for("reload_failed_keeping_old_config")
         assert "schedule.cron" in " ".join(refused["problems"])
         time.sleep(6)  # three more looks at the same broken files
         assert len(daemon.named("reload_failed_keeping_old_config")) == 1
@@ -87,7 +87,7 @@ def test_a_config_map_update_is_reloaded_without_a_sighup_and_a_broken_one_keeps
         assert re.search(r"^greeter_config_last_reload_successful 0\.0$", metrics, re.M), metrics
         # Fixed: taken, and the refusal is over.
         _swap(folder, "..v4", "*/2 * * * *")
-        daemon.wait_for("reloaded", lambda e: e["cron"] == "*/2 * * * *", timeout=20)
+        daemon.wait_for("reloaded", lambda e: e["cron"] == "*/2 * * * *")
         _, metrics = http(daemon.url("/metrics"))
         assert daemon.stop() == 0
     assert re.search(r"^greeter_config_last_reload_successful 1\.0$", metrics, re.M), metrics
@@ -107,8 +107,8 @@ def test_a_template_edited_in_place_is_reloaded_and_a_sighup_is_not_repeated_by_
         time.sleep(6)  # the watch looks meanwhile: the SIGHUP took these files
         assert len(daemon.named("reloaded")) == 1 and daemon.named("config_changed") == []
         template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        daemon.wait_for("config_changed", timeout=20)
-        daemon.wait_for("reloaded", lambda e: e is not sighup, timeout=20)
+        daemon.wait_for("config_changed")
+        daemon.wait_for("reloaded", lambda e: e is not sighup)
         assert daemon.stop() == 0
 
 

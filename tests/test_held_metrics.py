@@ -44,7 +44,7 @@ def test_a_throttle_shows_on_metrics_and_healthz_with_when_sending_resumes(make_
         config = project(make_project, sink.port, 8)
         sink.refuse_after(3, 451, RATE)
         with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=30)
+            run = daemon.wait_for("run")
             samples, body = scrape(daemon), health(daemon)
             assert daemon.stop() == 0
     until = datetime.fromisoformat(run["throttled_until"])
@@ -63,7 +63,7 @@ def test_a_spent_daily_quota_shows_on_metrics_and_healthz(make_project: MakeProj
         assert text != config.read_text()
         config.write_text(text)
         with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=30)
+            run = daemon.wait_for("run")
             samples, body = scrape(daemon), health(daemon)
             assert daemon.stop() == 0
     assert run["quota_unsent"] == 5, run

@@ -68,7 +68,7 @@ def test_a_daemon_throttled_and_over_the_quota_reports_the_later_moment(make_pro
         assert (code, first["sent"], first["throttle_unsent"]) == (75, 3, 4), first
         config.write_text(config.read_text().replace("per_day: 500", "per_day: 3"))  # and the quota is spent
         with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=30)
+            run = daemon.wait_for("run")
             samples, body = scrape(daemon), health(daemon)
             assert daemon.stop() == 0
     throttle_ends = datetime.fromisoformat(run["throttled_until"])
@@ -92,7 +92,7 @@ def test_metrics_show_a_throttle_still_holding_after_a_run_with_nothing_due(
         assert (code, first["sent"], first["retry"], first["throttle_unsent"]) == (75, 3, 1, 0), first
         until = datetime.fromisoformat(first["throttled_until"])
         with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=30)
+            run = daemon.wait_for("run")
             samples, body = scrape(daemon), health(daemon)
             assert daemon.stop() == 0
     assert run["due"] == 0, run  # the retry waits for its back-off

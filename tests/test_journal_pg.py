@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -218,14 +219,17 @@ def test_a_server_that_stays_away_fails_the_write_as_unavailable_in_bounded_time
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with PgJournal.open(pg_url, now=NOW) as j:
-        assert j.reconnect_seconds == 30  # the default lease (10 min) allows the full wait
+        default = j.reconnect_seconds
+        assert default == 30  # the default lease (10 min) allows the full wait
         assert claim(j, key(1))
         j.reconnect_seconds = 1.0
         EndedSessions(j, monkeypatch, float("inf"))
         started = time.monotonic()
         with pytest.raises(JournalUnavailableError):
             j.mark_sent(key(1), "250 ok", NOW)
-        assert 1.0 <= time.monotonic() - started < 10
+        took = time.monotonic() - started
+        # Its own second, not the default's thirty: the bound is that gap, not this machine's speed.
+        assert 1.0 <= took < default, f"{took:.1f} s"
 
 
 #: How long the server stays away: past the pool's fourth attempt (about 15 s after the first failure
@@ -415,18 +419,28 @@ def test_a_lock_held_by_another_session_fails_claims_and_reads_as_unavailable_in
     unavailable" (exit 75), once — not retried at once like a lost connection."""
     monkeypatch.setattr(journal_pg_schema, "LOCK_TIMEOUT", "300ms")
     with databases.pg_schema() as (url, schema), PgJournal.open(url, now=NOW) as j:
+        failed: list[BaseException] = []  # each failed try, as the journal weighs trying again
+        weigh = j._again_or_raise
+
+        def counted(tries: Any, exc: Any) -> None:
+            failed.append(exc)
+            weigh(tries, exc)
+
+        monkeypatch.setattr(j, "_again_or_raise", counted)
         with table_locked(schema):
             for work in (
                 lambda: claim(j, key(1)),
                 j.counts_by_state,
                 lambda: j.mark_sent(key(2), "250", NOW),
             ):
+                failed.clear()
                 started = time.monotonic()
                 error = _within(10, work)
                 took = time.monotonic() - started
                 assert isinstance(error, JournalUnavailableError), error
                 assert "lock timeout" in str(error) and "\n" not in str(error)
-                assert 0.3 <= took < 0.6 + 2, f"{took:.2f} s: tried more than once?"
+                assert len(failed) == 1, f"tried {len(failed)} times: {failed}"  # once, not again at once
+                assert took >= 0.3, f"{took:.2f} s: failed before the lock timeout"
         assert j.counts_by_state()["claimed"] == 0, "the timed-out claim was not made"
         assert claim(j, key(1)), "the lock released, the journal works again"
 

@@ -184,8 +184,8 @@ def test_the_daemons_daily_purge_runs_as_the_runtime_role(roles: Roles, make_pro
         storage={"url": roles.url(roles.app), "retention_days": 730},
     )
     with DaemonProcess(config, "--now", RETENTION_NOW.isoformat()) as daemon:
-        purged = daemon.wait_for("purged", timeout=60)
-        daemon.wait_for("run", timeout=60)
+        purged = daemon.wait_for("purged")
+        daemon.wait_for("run")
     assert (purged["greetings"], purged["approvals"]) == (4, 1), daemon.output()
     assert not daemon.named("purge_failed") and not daemon.named("run_failed"), daemon.output()
 

@@ -103,7 +103,7 @@ def test_a_journal_replaced_between_two_daemon_runs_fails_the_next_run(
         reader.close()
         replace(other, path)
         daemon.send_signal(signal.SIGHUP)  # the third run
-        failed = daemon.wait_for("run_failed", timeout=20)
+        failed = daemon.wait_for("run_failed")
         runs = len(daemon.finished_runs())
         assert daemon.stop() == 0
     assert first["sent"] == 2, first

@@ -187,7 +187,7 @@ def test_a_daemon_whose_journal_is_deleted_fails_its_runs_and_says_so(make_proje
         empty_outbox(config)
         journal_of(config).unlink()
         daemon.send_signal(signal.SIGHUP)  # a reload plans again at once: the next run
-        failed = daemon.wait_for("run_failed", timeout=20)
+        failed = daemon.wait_for("run_failed")
         assert (
             f"journal {journal_of(config)} was deleted or replaced while greeter was running"
             in failed["error"]

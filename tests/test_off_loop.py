@@ -64,17 +64,19 @@ def test_a_thread_whose_call_returned_never_keeps_the_build_workers_from_forking
 
 def test_a_call_still_running_still_keeps_the_fork_off_and_is_not_waited_for() -> None:
     """Forking beside a thread inside its call (an abandoned libpq connect) can copy a held lock."""
-    import time
-
     from greeter.build_pool import can_fork
 
     release = threading.Event()
+    returned = threading.Event()
 
-    async def scenario() -> tuple[bool, float, bool]:
-        running = off_loop(lambda: release.wait(10))
-        started = time.monotonic()
+    def call() -> None:
+        release.wait(60)  # set only after can_fork answered: it returns before only if waited for
+        returned.set()
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        running = off_loop(call)
         during = can_fork()
-        waited = time.monotonic() - started
+        waited = returned.is_set()
         release.set()
         await running
         await asyncio.sleep(0)
@@ -82,4 +84,4 @@ def test_a_call_still_running_still_keeps_the_fork_off_and_is_not_waited_for() -
 
     during, waited, after = asyncio.run(scenario())
     assert (during, after) == (False, True)
-    assert waited < 0.5, "a call that has not returned is not waited for"
+    assert not waited, "a call that has not returned is not waited for"

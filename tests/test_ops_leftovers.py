@@ -177,7 +177,7 @@ def test_a_daemon_whose_journal_is_copied_over_in_place_sends_nothing_more_and_s
         first = daemon.wait_for("run")
         shutil.copyfile(other, path)
         daemon.send_signal(signal.SIGHUP)  # a reload plans again at once: the next run
-        failed = daemon.wait_for("run_failed", timeout=20)
+        failed = daemon.wait_for("run_failed")
         status, body = http(daemon.url("/healthz"))
         assert daemon.stop() == 0
     assert first["sent"] == 2, first

@@ -27,10 +27,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from greeter.http_api import UNSUBSCRIBE_SECONDS
 from greeter.testing import SmtpSink, TcpRelay
 from tests import databases
 from tests.conftest import HEADER, MakeProject, contact_row
-from tests.daemon_harness import DaemonProcess
+from tests.daemon_harness import HANG_GUARD, DaemonProcess
 from tests.test_send_e2e import LATER, NOW, greeter_process, people, smtp
 from tests.test_stop_journal_down import _via
 
@@ -110,7 +111,7 @@ def test_probes_answer_at_once_without_a_journal_that_does_not_answer_and_a_stop
             held = relay.hold(COUNTS_QUERY)
             probing = threading.Thread(target=_get, args=(daemon.url("/metrics"),), daemon=True)
             probing.start()
-            assert held.wait(10), daemon.output()
+            assert held.wait(HANG_GUARD), daemon.output()
             assert daemon.proc is not None
             started = time.monotonic()
             daemon.proc.send_signal(signal.SIGTERM)
@@ -259,12 +260,18 @@ def test_one_click_unsubscribe_with_a_journal_that_does_not_answer_is_503_and_wr
             held = relay.hold(b"INSERT INTO suppression")
             url = daemon.url(f"/unsubscribe/{token}")
             with ThreadPoolExecutor(2) as pool:
-                posting = pool.submit(_post, url, one_click)
-                assert held.wait(10), daemon.output()
+                posting = pool.submit(_post, url, one_click, HANG_GUARD)
+                assert held.wait(HANG_GUARD), daemon.output()
                 health, _, probe_took = _get(daemon.url("/healthz"))  # the loop is free meanwhile
                 first, first_took = posting.result()
             assert health == 200 and probe_took < PROMPT, (health, probe_took, daemon.output())
-            assert first == 503 and 4.5 < first_took < 8, (first, first_took, daemon.output())
+            # 503 (not the client's timeout, status 0) after the daemon's own bound: it neither waited
+            # for the journal nor gave up before its bound. How much later it came is the machine's.
+            assert first == 503 and first_took >= UNSUBSCRIBE_SECONDS - 0.5, (
+                first,
+                first_took,
+                daemon.output(),
+            )
             # A retry while the write is stuck waits for that write: a second one would pass the relay.
             again, _ = _post(url, one_click)
             assert again == 503, daemon.output()

@@ -69,7 +69,7 @@ def test_a_failed_run_logs_the_run_fields_so_one_query_finds_every_run(make_proj
         with DaemonProcess(config, "--now", NOW, "--speed", "60") as daemon:  # a run every real second
             daemon.wait_for("run")
             (config.parent / "data" / "contacts.csv").unlink()  # the CRM export is gone: runs fail
-            failed = daemon.wait_for("run_failed", timeout=30)
+            failed = daemon.wait_for("run_failed")
             assert daemon.stop() == 0
     runs = [e for e in daemon.events if e["event"] in ("run", "run_failed")]  # README's jq query
     assert runs[0]["event"] == "run" and failed in runs

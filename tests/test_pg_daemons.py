@@ -264,7 +264,7 @@ def wait_until_settled(url: str, exp: Expected, timeout: float = 120) -> list[Jo
 def stop_all(fleet: Sequence[DaemonProcess]) -> None:
     """SIGTERM every live daemon; each must stop cleanly (exit 0) after a successful run."""
     for daemon in fleet:
-        daemon.wait_for("run", timeout=120)  # at least one complete run (after any failed one)
+        daemon.wait_for("run")  # at least one complete run (after any failed one)
     for daemon in fleet:
         assert daemon.stop() == 0, daemon.output()
 

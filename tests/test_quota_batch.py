@@ -80,7 +80,7 @@ def test_the_daemon_sends_the_quota_of_a_default_pool(make_project: MakeProject)
     with SmtpSink() as sink:
         config = make_project(people(5), **quota_only(sink.port, None))
         with DaemonProcess(config, "--now", NOW, "--speed", "600", *LISTEN) as daemon:
-            run = daemon.wait_for("run", timeout=QUICKLY)
+            run = daemon.wait_for("run")
             time.sleep(2)
             runs = daemon.finished_runs()
             assert daemon.stop() == 0

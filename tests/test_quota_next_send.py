@@ -10,11 +10,19 @@ Real CLI processes, a real SMTP server, a real SQLite journal.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
+
+from greeter.delivery import Deliverer
+from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
 from tests.test_day_quota import QUICKLY, per_day, send_json
+from tests.test_quota_batch import quota_only
 from tests.test_send_e2e import NOW, greeter, people
 
 
@@ -103,3 +111,49 @@ def test_a_dry_run_names_the_quota_slot_for_the_letters_it_leaves_unsent(
     assert real["next_send"] == real["quota_free_at"]
     # The send's slot is counted from its own sends, a moment after the dry run's ``now``.
     assert timedelta(0) <= _lag(real["next_send"], foreseen["next_send"]) <= timedelta(seconds=QUICKLY)
+
+
+#: A journal this much slower than the run (real seconds): a round's write, a read.
+SLOW = 1.2
+
+
+def _slowed(method: Callable[..., Any], when: Callable[..., bool] = lambda *args: True) -> Callable[..., Any]:
+    """``method``, taking :data:`SLOW` longer when ``when(*args)``: the journal's I/O is slow (a
+    loaded machine's fsync), not a synchronisation."""
+
+    def slow(*args: Any) -> Any:
+        if when(*args):
+            time.sleep(SLOW)
+        return method(*args)
+
+    return slow
+
+
+def _has_verdicts(_: Deliverer, trips: list[object]) -> bool:
+    return any(isinstance(trip, tuple) for trip in trips)
+
+
+@pytest.mark.parametrize("pool", [None, 1], ids=["four-workers", "one-worker"])
+def test_the_slot_a_run_names_is_the_one_the_next_run_reads_from_a_slow_journal(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, pool: int | None
+) -> None:
+    """A run names the daily quota's next slot from its own clock; the next run from the journal's
+    ``sent`` moments. They named different seconds (11:00:00, then 11:00:02) on a loaded machine:
+    the run counted its first letter from its permit, before the hand-over (four workers: the
+    fourth found the quota full while the three were with the server); the journal wrote the
+    letter's moment when a round got to it, after; and the next run aged those moments from its
+    start, not from when it read them. Each is made :data:`SLOW` long here (the server's answer,
+    the journal's write and read); each alone moved the slot a second or more."""
+    monkeypatch.setattr(Deliverer, "journal_round", _slowed(Deliverer.journal_round, _has_verdicts))
+    monkeypatch.setattr(Journal, "sent_times", _slowed(Journal.sent_times))
+    with SmtpSink() as sink:
+        sink.delay(SLOW)
+        config = make_project(people(5), **quota_only(sink.port, pool))
+        first = json.loads(greeter(config, "send", "--once", "--json", "--now", NOW).stdout)
+        assert (first["sent"], first["quota_unsent"]) == (3, 2), first
+        later = "2027-04-14T11:05:00+03:00"
+        again = json.loads(greeter(config, "send", "--once", "--json", "--now", later).stdout)
+        assert (again["sent"], again["quota_unsent"]) == (0, 2), again
+        assert len(sink.messages) == 3
+    assert again["quota_free_at"] == first["quota_free_at"], (first, again)
+    assert again["next_send"] == first["next_send"] == first["quota_free_at"], (first, again)

@@ -141,7 +141,7 @@ def test_a_valid_edit_met_by_a_journal_outage_is_taken_once_the_journal_answers(
             relay.port = port
             relay.start()  # the database answers again, on the same address
             back = time.monotonic()
-            reloaded = daemon.wait_for("reloaded", timeout=120)  # the file is not touched again
+            reloaded = daemon.wait_for("reloaded")  # the file is not touched again
             taken_after = time.monotonic() - back
             after = _config_health(daemon)
             assert daemon.stop() == 0, daemon.output()
@@ -174,7 +174,7 @@ def test_a_broken_edit_met_by_a_journal_outage_is_refused_once(make_project: Mak
             daemon.wait_for("run")
             relay.stop()
             config.write_text(broken, encoding="utf-8")
-            refused = daemon.wait_for("reload_failed_keeping_old_config", timeout=60)
+            refused = daemon.wait_for("reload_failed_keeping_old_config")
             time.sleep(3 * WATCH_SECONDS)  # the watch's looks: the refused files are not read again
             health = _config_health(daemon)
             assert daemon.stop() == 0, daemon.output()

@@ -26,7 +26,7 @@ import pytest
 from greeter.testing import SilentServer, SmtpSink, TcpRelay
 from tests import databases
 from tests.conftest import MakeProject
-from tests.daemon_harness import DaemonProcess
+from tests.daemon_harness import HANG_GUARD, DaemonProcess
 from tests.test_send_e2e import LATER, NOW, history, people, smtp
 from tests.test_stop_signals import wait_until
 
@@ -44,7 +44,7 @@ def _via(port: int, schema: str) -> str:
 def _stop(daemon: DaemonProcess) -> tuple[int, float]:
     """SIGTERM; the exit code and how long the daemon took to exit."""
     started = time.monotonic()
-    code = daemon.stop(signal.SIGTERM, timeout=30)
+    code = daemon.stop(signal.SIGTERM)
     return code, time.monotonic() - started
 
 
@@ -106,22 +106,21 @@ def test_a_stop_while_a_run_waits_for_the_journal_after_planning_ends_at_once(
         )
         with DaemonProcess(config, "--now", NOW, "--speed", "60") as daemon:
             daemon.wait_for("run")
-            held = relay.hold(query)  # the next run's statement never reaches the database…
-            assert held.wait(30), daemon.output()
-            time.sleep(0.3)  # …and the daemon waits for its answer
-            started = time.monotonic()
+            held = relay.hold(query)  # the next run's statement never reaches the database:
+            assert held.wait(HANG_GUARD), daemon.output()  # the daemon waits for its answer
             assert daemon.proc is not None
             daemon.proc.send_signal(signal.SIGTERM)
+            # The answer never comes while the relay holds it: a daemon that exits at all did not
+            # wait for it (no clock needed; one that waits hangs until the guard).
             try:
-                code = daemon.proc.wait(timeout=PROMPT)
+                code = daemon.proc.wait(timeout=HANG_GUARD)
             except subprocess.TimeoutExpired:
                 relay.release()  # the database answers at last
-                code = daemon.proc.wait(timeout=30)
-            took = time.monotonic() - started
+                raise AssertionError(f"the stop waited for the journal: {daemon.output()}") from None
             relay.release()
+            daemon.kill()  # the reader has every line
             names = [e["event"] for e in daemon.events]
     assert code == 0, daemon.output()
-    assert took < 1.5, f"took {took:.1f} s: {daemon.output()}"
     assert names[-1] == "stopped" and names.index("stopping") < names.index("stopped"), daemon.output()
     assert "run_failed" not in names and "cannot_start" not in names, daemon.output()
 
@@ -144,13 +143,12 @@ def test_a_stop_during_those_reads_loses_and_repeats_no_greeting(
         config = make_project(people(3), storage={"url": _via(relay.port, schema)}, **smtp(sink.port))
         held = relay.hold(query)  # the first run's read
         with DaemonProcess(config, "--now", NOW) as daemon:
-            assert held.wait(30), daemon.output()
-            time.sleep(0.3)
-            started = time.monotonic()
-            code = daemon.stop(signal.SIGTERM, timeout=30)
-            took = time.monotonic() - started
+            assert held.wait(HANG_GUARD), daemon.output()
+            # The relay holds the answer until after the exit: a stop that waited for it hangs
+            # (daemon.stop's hang guard), one that did not exits — however slow the machine.
+            code = daemon.stop(signal.SIGTERM)
         relay.release()
-        assert code == 0 and took < 1.5, f"exit {code} after {took:.1f} s: {daemon.output()}"
+        assert code == 0, f"exit {code}: {daemon.output()}"
         first = len(sink.messages)
         assert first == (0 if query.startswith(b"sent_at") else 3), daemon.output()
         with DaemonProcess(config, "--now", LATER) as again:

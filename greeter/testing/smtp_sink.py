@@ -48,6 +48,8 @@ class _Script:
     drops: int = 0
     delay: float = 0.0
     quit_delay: float = 0.0
+    #: ``delay_quit``'s ``until_waiting``: answer the QUITs once this many wait (0: after the delay).
+    quits_together: int = 0
     stalls: dict[str, deque[float]] = field(default_factory=dict)
     #: (accepted letters, code, text): every final dot after that many accepted gets this reply.
     quota: tuple[int, int, str] | None = None
@@ -140,10 +142,14 @@ class SmtpSink(Served):
             waiting = self._script.stalls.get(command)
             return waiting.popleft() if waiting else 0.0
 
-    def delay_quit(self, seconds: float) -> None:
-        """Wait this long before answering each QUIT (``most_quits_at_once`` shows the overlap)."""
+    def delay_quit(self, seconds: float, until_waiting: int = 0) -> None:
+        """Wait this long before answering each QUIT (``most_quits_at_once`` shows the overlap);
+        with ``until_waiting``, only until that many QUITs are waiting at once (``seconds`` is then
+        a guard): the overlap a client's QUITs sent together reach however slow the machine — a
+        fixed delay measured whether the last came within it."""
         with self._lock:
             self._script.quit_delay = seconds
+            self._script.quits_together = until_waiting
 
     def reset(self) -> None:
         """Forget scripted faults and everything received."""
@@ -229,11 +235,15 @@ class SmtpSink(Served):
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:
-            delay = self._script.quit_delay
+            delay, together = self._script.quit_delay, self._script.quits_together
             self._quits_waiting += 1
             self.most_quits_at_once = max(self.most_quits_at_once, self._quits_waiting)
         try:
-            if delay:
+            if together:
+                deadline = time.monotonic() + delay
+                while self.most_quits_at_once < together and time.monotonic() < deadline:
+                    await asyncio.sleep(0.01)
+            elif delay:
                 await asyncio.sleep(delay)
         finally:
             with self._lock:
