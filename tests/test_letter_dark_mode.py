@@ -99,7 +99,7 @@ def test_a_brand_without_a_dark_palette_says_light_only(shipped: Renderer, tmp_p
     brand = templates / "_brand.j2"
     text = brand.read_text(encoding="utf-8")
     start = text.index("{#- The same colours in a reader's dark mode")
-    end = text.index("} %}", start) + len("} %}")
+    end = text.index("{% endset %}", start) + len("{% endset %}")
     brand.write_text(text[:start] + text[end:], encoding="utf-8")
     html = Renderer(templates, SENDER).render(item(IVAN, "birthday", send_at=SEND_AT)).html
     assert html is not None
