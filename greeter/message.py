@@ -10,9 +10,7 @@ multipart boundary is fixed instead of invented and scanned for, and
 :func:`build_message` writes the headers the policy folds and the constant
 MIME framing straight into bytes instead of building a ``Message`` tree and
 walking it with the generator (216 → 79 µs a letter) — the tests check the
-bytes are identical to compat32's tree (``tests/mime_oracle.py``). The text
-part's lines are flowed first (:mod:`greeter.text_flowed`, RFC 3676): a
-paragraph of the text block is one line, and a plain-text reader got it so.
+bytes are identical to compat32's tree (``tests/mime_oracle.py``).
 
 The price is that compat32 does not guard header values: it raises on ASCII
 CR/LF only sometimes and silently wraps them inside non-ASCII encoded-words.
@@ -51,7 +49,6 @@ from greeter.contacts import UNSAFE_IN_HEADER
 from greeter.errors import UnsafeHeaderError
 from greeter.journal_store import MESSAGE_KEY_BYTES, JournalKey, JournalStore, new_message_key
 from greeter.plan_types import Rendered
-from greeter.text_flowed import CONTENT_TYPE_PARAMS, flowed
 from greeter.transport import CleanLetter, is_clean
 from greeter.unsubscribe import mailto_href
 
@@ -426,7 +423,7 @@ def build_message(
     )
     fold = POLICY.fold_binary
     top = b"".join([fold(name, value) for name, value in headers])
-    text = _base64_body(flowed(rendered.text))
+    text = _base64_body(rendered.text)
     if rendered.html is None:
         return _as_sent(top, _PLAIN_HEADERS + top + b"\r\n" + text)
     boundary = _boundary(message_id).encode("ascii")
@@ -450,13 +447,10 @@ def _as_sent(top: bytes, data: bytes) -> bytes:
 
 
 #: The headers compat32 writes for a text part (``MIMENonMultipart`` + C-T-E), in its order.
-_HTML_HEADERS = (
-    b'Content-Type: text/html; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n'
+_PLAIN_HEADERS = (
+    b'Content-Type: text/plain; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n'
 )
-#: The text part's: its lines are flowed (:mod:`greeter.text_flowed`), and say so.
-_PLAIN_HEADERS = _HTML_HEADERS.replace(
-    b'text/html; charset="utf-8"', b'text/plain; charset="utf-8"' + CONTENT_TYPE_PARAMS.encode("ascii")
-)
+_HTML_HEADERS = _PLAIN_HEADERS.replace(b"text/plain", b"text/html")
 
 
 def _base64_body(text: str) -> bytes:

@@ -21,15 +21,13 @@ from typing import cast
 from greeter.config import Sender
 from greeter.message import _boundary, _headers
 from greeter.plan_types import Rendered
-from greeter.text_flowed import flowed
 
 
-def _text_part(text: str, subtype: str, **params: str) -> MIMENonMultipart:
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     """A UTF-8, base64 text part — what ``MIMEText(text, subtype, "utf-8")`` makes, but with
     one C ``base64.b64encode`` instead of the email package's per-line Python loop, and
-    encoded from the text's canonical CRLF form (RFC 2045 §6.8), which ``MIMEText`` skips.
-    ``params``: more Content-Type parameters, after the charset."""
-    part = MIMENonMultipart("text", subtype, charset="utf-8", **params)
+    encoded from the text's canonical CRLF form (RFC 2045 §6.8), which ``MIMEText`` skips."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
     part["Content-Transfer-Encoding"] = "base64"
     canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
     encoded = base64.b64encode(canonical.encode("utf-8")).decode("ascii")
@@ -66,8 +64,7 @@ def build_mime(
         unsubscribe_mailto=unsubscribe_mailto,
         unsubscribe_url=unsubscribe_url,
     )
-    # RFC 3676 flowed lines, and the Content-Type saying so, as greeter.text_flowed cuts them.
-    text_part = _text_part(flowed(rendered.text), "plain", format="flowed", delsp="no")
+    text_part = _text_part(rendered.text, "plain")
     body = (
         text_part
         if rendered.html is None
@@ -82,19 +79,3 @@ def build_mime(
     for name, value in headers:
         msg[name] = value
     return msg
-
-
-def unflowed(text: str) -> str:
-    """A flowed text part (``\n`` or CRLF lines) as an RFC 3676 reader reads it (§4.2, §4.4, DelSp=no):
-    each line's stuffing space off, a line ending in a space run on into the next — the text
-    the renderer wrote, which :func:`greeter.text_flowed.flowed` cut."""
-    out: list[str] = []
-    soft = False
-    for line in text.replace("\r\n", "\n").split("\n"):
-        line = line.removeprefix(" ")
-        if soft:
-            out[-1] += line
-        else:
-            out.append(line)
-        soft = line.endswith(" ") and line != "-- "
-    return "\n".join(out)
