@@ -382,11 +382,14 @@ def make_app(ctx: ApiContext) -> web.Application:
         request: web.Request, kind: PageKind, status: int = 200, address: str | None = None
     ) -> web.Response:
         """The page of ``kind``, in the reader's language, else the contact's (``address``'s), else
-        the default (:func:`~greeter.unsubscribe.page_language`). The contacts are read only when
-        the request's own languages do not decide: a browser names its reader's."""
+        the default (:func:`~greeter.unsubscribe.page_language`). The contacts are read only for a
+        GET whose own languages do not decide (a browser names its reader's): a mail client's
+        one-click POST names none and nobody reads its answer, and reading a 150,000-row export
+        for each of a campaign's unsubscribes would cost seconds of CPU apiece."""
         accept = request.headers.get("Accept-Language")
         contact = None
-        if address is not None and ctx.contact_locale is not None and wanted_language(accept) is None:
+        reader_unknown = request.method == "GET" and wanted_language(accept) is None
+        if address is not None and ctx.contact_locale is not None and reader_unknown:
             contact = await asyncio.get_running_loop().run_in_executor(None, ctx.contact_locale, address)
         language = page_language(accept, ctx.default_locale, contact)
         return web.Response(
