@@ -108,9 +108,9 @@ an undeclined name reads as a name, a wrongly declined one as an error.
 The name after ИП is a person's, and is declined with greeter's own name
 declension (:func:`greeter.addressing.decline`) when it is a full «Фамилия Имя
 Отчество» whose patronymic gives the gender: «партнёром ИП Ковальчука Николая
-Ильича», «Вам и ИП Ковальчуку Николаю Ильичу». With initials, the surname is
+Ильича», «Вам и ИП Ковальчуку Николаю Ильичу». With initials, or alone, the surname is
 declined by the gender its ending tells («ИП Кузнецова Д. С.», «ИП Волковой
-М. А.»), and one that tells none (ИП Ким И. О., ИП Шевчук Т. Г.) is left as
+М. А.», «а ИП Козлову — процветания»), and one that tells none (ИП Ким И. О., ИП Шевчук Т. Г.) is left as
 registered, as is a name without a patronymic that says the gender. A
 Ukrainian ФОП and the other person forms are left as registered too: their
 names are in the letter's other language more often than not.
@@ -629,12 +629,21 @@ _NAME_WORD: Final = r"[А-ЯЁ][А-ЯЁа-яё]*(?:-[А-ЯЁ][А-ЯЁа-яё]*)*
 _SURNAME_INITIALS: Final = rf"(?P<last>{_NAME_WORD}) (?P<initials>[А-ЯЁ]\.(?: ?[А-ЯЁ]\.)?)"
 
 
+#: A surname alone whose ending says the gender (Козлов, Козлова, Петрова-Водкина, Вяземский): no
+#: initials after it say it is a person's, so only the endings of Russian surnames are declined —
+#: Шевчук, Ким, a word such as Ромашка stay as registered.
+_GENDERED_SURNAME: Final = (
+    r"(?:[А-ЯЁ][а-яё]*(?:[оеё]в|[иы]н|[сц]к(?:ий|ой))(?:а|ая)?-)?"
+    r"[А-ЯЁ][а-яё]*(?:[оеё]в|[иы]н)а?|[А-ЯЁ][а-яё]*[сц]к(?:ий|ой|ая)"
+)
+
+
 def _entrepreneur_in(name: str, case: str) -> str:
     """«Ковальчук Николай Ильич» in ``case`` (Ковальчуку Николаю Ильичу), or as registered.
 
     Declined by :func:`greeter.addressing.decline` as a full «Фамилия Имя
-    Отчество» whose patronymic gives the gender; or, with initials, the surname
-    alone, by the gender its own ending tells (pytrovich's detector: Кузнецов,
+    Отчество» whose patronymic gives the gender; or, with initials or none (ИП
+    Козлов), the surname alone, by the gender its own ending tells (pytrovich's detector: Кузнецов,
     Волкова) — «команду ИП Кузнецова Д. С.», «Вам и ИП Волковой М. А.», as
     Russian declines a person's name after «ИП» (Грамота.ру: «договор с ИП
     Ивановым»); a surname whose ending tells no gender and declines differently
@@ -648,6 +657,8 @@ def _entrepreneur_in(name: str, case: str) -> str:
     if initials is not None:
         person = Contact(id="", email=None, last_name=initials["last"])
         return f"{decline(person, case, parts='last')} {initials['initials']}"
+    if re.fullmatch(_GENDERED_SURNAME, name):  # alone: «ИП Козлов» → «а ИП Козлову — процветания»
+        return decline(Contact(id="", email=None, last_name=name), case, parts="last")
     words = name.split()
     if len(words) != 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
         return name

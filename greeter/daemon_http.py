@@ -74,6 +74,20 @@ async def start_http(
             return None
         return found[email_key(address)]
 
+    def contact_locale(address: str) -> str | None:
+        """The locale the contacts source (the config in force) gives ``address``'s contacts, read
+        whole off the loop for a page request naming no language greeter has; None when they name
+        none or differ, or the source cannot be read (the page then speaks ``defaults.locale``)."""
+        from greeter.contacts import email_key
+        from greeter.erasure import address_book
+
+        book, unread = address_book(inputs(), unread_then="the unsubscribe page speaks defaults.locale")
+        if unread:
+            log.warning("unsubscribe_contacts_unread", error=unread)  # never the address
+        key = email_key(address)
+        found = {c.locale for c in book or () if c.email and email_key(c.email) == key}
+        return found.pop() if len(found) == 1 else None
+
     def sender_name(language: str) -> str:
         """The From name of a letter in the page's language, from the config in force (a reload's)."""
         return inputs().settings.sender.in_locale(language)[0]
@@ -91,6 +105,7 @@ async def start_http(
         sender_name=sender_name,
         journal_shown=journal_shown(settings.storage.url),
         holders=holders,
+        contact_locale=contact_locale,
     )
     setting = "--listen" if listen else "http.host, http.port"
     own = Path(stats.config_file) if stats.config_file else None  # a port it holds is its own, stopping

@@ -75,6 +75,7 @@ from greeter.unsubscribe import (
     refuse_unwritable,
     render_page,
     unsubscribe_person,
+    wanted_language,
 )
 
 log = get_logger(component="http")
@@ -109,6 +110,10 @@ class ApiContext:
     #: loop; None where it cannot be read. A one-click opt-out new on the list binds them after it
     #: is written (:func:`~greeter.unsubscribe.bind_holders`): None, it binds only those greeted.
     holders: Callable[[str], frozenset[str] | None] | None = None
+    #: The locale of the contact an address belongs to, read off the loop from the contacts source
+    #: (the config in force); None when it names none, or cannot be read. The page's language when
+    #: the request's ``Accept-Language`` names none greeter has (a mail client's one-click POST).
+    contact_locale: Callable[[str], str | None] | None = None
 
     def accepted_secrets(self) -> tuple[bytes, ...]:
         """Every key a link is honoured with: the current one, then those it replaced."""
@@ -373,21 +378,37 @@ def make_app(ctx: ApiContext) -> web.Application:
         data = render_metrics(counts, ctx.stats)
         return web.Response(body=data, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
-    def _page(request: web.Request, kind: PageKind, status: int = 200) -> web.Response:
-        language = page_language(request.headers.get("Accept-Language"), ctx.default_locale)
+    async def _page(
+        request: web.Request, kind: PageKind, status: int = 200, address: str | None = None
+    ) -> web.Response:
+        """The page of ``kind``, in the reader's language, else the contact's (``address``'s), else
+        the default (:func:`~greeter.unsubscribe.page_language`). The contacts are read only for a
+        GET whose own languages do not decide (a browser names its reader's): a mail client's
+        one-click POST names none and nobody reads its answer, and reading a 150,000-row export
+        for each of a campaign's unsubscribes would cost seconds of CPU apiece."""
+        accept = request.headers.get("Accept-Language")
+        contact = None
+        reader_unknown = request.method == "GET" and wanted_language(accept) is None
+        if address is not None and ctx.contact_locale is not None and reader_unknown:
+            contact = await asyncio.get_running_loop().run_in_executor(None, ctx.contact_locale, address)
+        language = page_language(accept, ctx.default_locale, contact)
         return web.Response(
             text=render_page(
                 kind,
                 language,
                 mailto=ctx.mailto,
                 sender=ctx.sender_name(language) if ctx.sender_name else None,
+                address=address,
             ),
             content_type="text/html",
             status=status,
-            headers={"Content-Language": language.replace("_", "-"), "Vary": "Accept-Language"},
+            headers={
+                "Content-Language": language.replace("_", "-"),
+                "Vary": "Accept-Language",
+            },
         )
 
-    def _address(request: web.Request) -> str | web.Response:
+    async def _address(request: web.Request) -> str | web.Response:
         """The address the link's token names, or the 404 page for a token not honoured (logged)."""
         token = request.match_info["token"]
         found = check_token(ctx.accepted_secrets(), token)
@@ -400,18 +421,18 @@ def make_app(ctx: ApiContext) -> web.Application:
         kind = "one-click" if request.method == "POST" else "page"
         why = rejected_why(found.reason, secret_file=ctx.read_secret is not None)
         log.warning("unsubscribe_rejected", request=kind, reason=found.reason, why=why)
-        return _page(request, "invalid", status=404)
+        return await _page(request, "invalid", status=404)
 
     async def unsubscribe_page(request: web.Request) -> web.Response:
-        address = _address(request)
+        address = await _address(request)
         if isinstance(address, web.Response):
             return address
         if await unsubscriber.refuses(ctx.journal, ctx.journal_shown):
-            return _page(request, "unrecorded", status=503)  # no button whose POST would be refused
-        return _page(request, "offer")
+            return await _page(request, "unrecorded", status=503, address=address)  # no button to refuse
+        return await _page(request, "offer", address=address)
 
     async def unsubscribe(request: web.Request) -> web.Response:
-        address = _address(request)
+        address = await _address(request)
         if isinstance(address, web.Response):
             return address
         try:
@@ -430,11 +451,12 @@ def make_app(ctx: ApiContext) -> web.Application:
         if unwritten is not None:
             # 503: the mail client's one-click tries again; the write may still land meanwhile, or
             # (unrecorded) once the operator has pointed the daemon at the live journal.
-            return _page(request, unwritten, status=503)
-        return _page(request, "done")
+            return await _page(request, unwritten, status=503, address=address)
+        return await _page(request, "done", address=address)
 
     app = web.Application()
     app.on_response_prepare.append(generic_server_header)  # no versions to look up
+    app.on_response_prepare.append(_private_page)
     app[BODY_SECONDS] = HEADER_SECONDS  # start_site sets the listener's own
     app.add_routes(
         [
@@ -446,6 +468,14 @@ def make_app(ctx: ApiContext) -> web.Application:
         ]
     )
     return app
+
+
+async def _private_page(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer under ``/unsubscribe/`` (the page, a 400, a 408) kept out of caches and search
+    indexes: its path holds a token naming an address."""
+    if request.path.startswith("/unsubscribe/"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
 
 
 async def _one_click(request: web.Request) -> NotOneClick | None:

@@ -18,7 +18,7 @@ found forges a working link for any address.
 
 The page's words live here, one table per language greeter writes letters in
 (:data:`PAGE_WORDS`); :func:`page_language` picks one from the request's
-``Accept-Language``.
+``Accept-Language``, else the language of the contact the link's address belongs to.
 """
 
 from __future__ import annotations
@@ -293,6 +293,12 @@ class PageWords:
     #: the nominative («ООО «Ромашка» больше не будет…»): a name is not declined.
     offer_from: str
     done_from: str
+    #: The done page's further lines: the address unsubscribed (``{address}``, the token's: a reader
+    #: with two mailboxes sees which one left), how to undo a click made by mistake, and that it
+    #: stops greetings only — a client must not fear their invoices stop too.
+    done_address: str
+    undo: str
+    business: str
 
 
 #: The page in each language greeter writes letters in (templates' ``_ru``, ``_en``, ``_sr`` and
@@ -316,6 +322,9 @@ PAGE_WORDS: dict[str, PageWords] = {
         reply_to="Чтобы отписаться, ответьте на наше письмо — и мы больше не будем Вам писать.",
         offer_from="Нажмите кнопку, и {sender} больше не будет присылать Вам поздравления.",
         done_from="Вы отписаны: {sender} больше не будет присылать Вам поздравления.",
+        done_address="Отписан адрес: {address}.",
+        undo="Отписались по ошибке? Ответьте на любое наше письмо — и мы снова будем Вас поздравлять.",
+        business="Это касается только поздравлений: счета и деловые письма будут приходить, как прежде.",
     ),
     "en": PageWords(
         html_lang="en",
@@ -335,6 +344,9 @@ PAGE_WORDS: dict[str, PageWords] = {
         reply_to="To unsubscribe, reply to our letter and we will not write to you again.",
         offer_from="Press the button to stop receiving greetings from {sender}.",
         done_from="You are unsubscribed. {sender} will not send you any more greetings.",
+        done_address="Unsubscribed address: {address}.",
+        undo="Unsubscribed by mistake? Reply to any of our letters and we will put you back on the list.",
+        business="This stops our greetings only: invoices and other business letters will still reach you.",
     ),
     "sr": PageWords(
         html_lang="sr",
@@ -353,6 +365,9 @@ PAGE_WORDS: dict[str, PageWords] = {
         reply_to="Да бисте се одјавили, одговорите на наше писмо и више Вам нећемо писати.",
         offer_from="Кликните на дугме и {sender} Вам више неће слати честитке.",
         done_from="Одјављени сте. {sender} Вам више неће слати честитке.",
+        done_address="Одјављена адреса: {address}.",
+        undo="Одјавили сте се грешком? Одговорите на било које наше писмо и поново ћемо Вам слати честитке.",
+        business="Ово се односи само на честитке: рачуни и пословна писма стизаће као и до сада.",
     ),
     "sr_Latn": PageWords(
         html_lang="sr-Latn",
@@ -371,6 +386,9 @@ PAGE_WORDS: dict[str, PageWords] = {
         reply_to="Da biste se odjavili, odgovorite na naše pismo i više Vam nećemo pisati.",
         offer_from="Kliknite na dugme i {sender} Vam više neće slati čestitke.",
         done_from="Odjavljeni ste. {sender} Vam više neće slati čestitke.",
+        done_address="Odjavljena adresa: {address}.",
+        undo="Odjavili ste se greškom? Odgovorite na bilo koje naše pismo i ponovo ćemo Vam slati čestitke.",
+        business="Ovo se odnosi samo na čestitke: računi i poslovna pisma stizaće kao i do sada.",
     ),
 }
 
@@ -395,13 +413,28 @@ def _words_key(locale: str) -> str | None:
     return language if language in PAGE_WORDS else None
 
 
-def page_language(accept_language: str | None, default_locale: str) -> str:
+def page_language(accept_language: str | None, default_locale: str, contact_locale: str | None = None) -> str:
     """The :data:`PAGE_WORDS` key to answer in: the reader's most wanted language greeter has words for.
 
     ``Accept-Language`` ranges are taken by their ``q`` (0 = not wanted), the
-    first listed first among equals; ``*`` or none that greeter has means the
-    config's ``defaults.locale`` (the language letters go out in), else English.
+    first listed first among equals (:func:`wanted_language`); ``*`` or none
+    that greeter has means the contact's language (``contact_locale``: the
+    locale of the contact the link's address belongs to), then the config's
+    ``defaults.locale`` (the language letters go out in), else English. The
+    reader's own languages come first: a browser names the language of the
+    person looking at the page; a mail client's one-click POST names none, and
+    the letter that link came in was in the contact's language.
     """
+    return (
+        wanted_language(accept_language)
+        or (_words_key(contact_locale) if contact_locale else None)
+        or _words_key(default_locale)
+        or FALLBACK_LANGUAGE
+    )
+
+
+def wanted_language(accept_language: str | None) -> str | None:
+    """The :data:`PAGE_WORDS` key of the first ``Accept-Language`` range greeter has words for, or None."""
     wanted: list[tuple[float, int, str]] = []
     ranges = (accept_language or "")[:_MAX_ACCEPT_CHARS].split(",")[:_MAX_ACCEPT_RANGES]
     for i, item in enumerate(ranges):
@@ -421,7 +454,7 @@ def page_language(accept_language: str | None, default_locale: str) -> str:
         key = _words_key(tag)
         if key is not None:
             return key
-    return _words_key(default_locale) or FALLBACK_LANGUAGE
+    return None
 
 
 PageKind = Literal["offer", "done", "later", "invalid", "unrecorded"]
@@ -443,7 +476,12 @@ def _mailto_link(mailto: str) -> str:
 
 
 def render_page(
-    kind: PageKind, language: str, *, mailto: str | None = None, sender: str | None = None
+    kind: PageKind,
+    language: str,
+    *,
+    mailto: str | None = None,
+    sender: str | None = None,
+    address: str | None = None,
 ) -> str:
     """The whole HTML page of one kind, in ``language`` (a :data:`PAGE_WORDS` key).
 
@@ -455,7 +493,8 @@ def render_page(
     refused to record it (:func:`unsubscribe_person`), and how else, as ``invalid``.
     ``sender`` (the From name in ``language``) is named on ``offer`` and
     ``done``: "greetings from us" did not tell a client of two brands on one
-    host which one they were leaving.
+    host which one they were leaving. ``done`` also names ``address`` (the
+    token's), says how to undo a mistaken click and that business mail still comes.
     """
     w = PAGE_WORDS.get(language, PAGE_WORDS[FALLBACK_LANGUAGE])
     esc = html.escape
@@ -468,7 +507,12 @@ def render_page(
             '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
             f"<button>{esc(w.button)}</button></form>",
         ),
-        "done": (w.done_title, f"<p>{esc(done.replace('{sender}', sender or ''))}</p>"),
+        "done": (
+            w.done_title,
+            f"<p>{esc(done.replace('{sender}', sender or ''))}</p>"
+            + (f"<p>{esc(w.done_address.replace('{address}', address))}</p>" if address else "")
+            + f"<p>{esc(w.business)}</p><p>{esc(w.undo)}</p>",
+        ),
         "later": (w.later_title, f"<p>{esc(w.later_text)}</p>"),
         "invalid": (w.invalid_title, f"<p>{esc(w.invalid_text)}</p><p>{elsewhere}</p>"),
         "unrecorded": (w.unrecorded_title, f"<p>{esc(w.unrecorded_text)}</p><p>{elsewhere}</p>"),

@@ -179,8 +179,21 @@ def assert_email_safe_html(html: str) -> None:
     assert "max-width:600px" in html
     assert 'role="presentation"' in html
     # no external resources and nothing that email clients strip or block
-    for forbidden in ("<link", "<script", "<img", "src=", "url(", "http://", "https://", "<style"):
+    for forbidden in ("<link", "<script", "<img", "src=", "url(", "http://", "https://", "@import"):
         assert forbidden not in html
+    # The one <style> is in <head> and only says the colour schemes and the dark palette's colours:
+    # everything else is inline, so a client that drops it shows the light letter as it was.
+    head, _, body = html.partition("</head>")
+    assert "<style" not in body
+    for sheet in re.findall(r"<style>(.*?)</style>", head, re.S):
+        properties = set(re.findall(r"([\w-]+)\s*:\s*[^;{}]+;", sheet))
+        assert properties <= {
+            "color",
+            "background-color",
+            "border-color",
+            "color-scheme",
+            "supported-color-schemes",
+        }
     parser = _TagBalance()
     parser.feed(html)
     assert parser.errors == [] and parser.stack == []
