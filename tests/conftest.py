@@ -106,6 +106,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if not under_xdist():
         compileall.compile_dir(ROOT / "greeter", quiet=1)
+    else:
+        # xdist gives its workers COLUMNS=80 and LINES=24 (what its own terminal had): greeter's
+        # table then fits 80 columns, where a run without xdist, writing to a pipe, is not cut
+        # to a width. The suite's expectations are the latter's, whatever the worker count.
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
