@@ -21,7 +21,6 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,39 +57,44 @@ def faked(config: Path, offset: str, *args: str) -> subprocess.CompletedProcess[
     )  # fmt: skip
 
 
+#: Monday 12 April 2027 08:00 in Moscow (faketime reads "@…" in the zone of the process: UTC here).
+MONDAY_8AM = "@2027-04-12 05:00:00"
+
+
 @NEEDS_FAKETIME
 def test_after_a_week_ahead_send_refuses_the_corrected_clock_until_told_and_puts_the_expired_back(
     make_project: MakeProject,
 ) -> None:
-    today = datetime.now(ZoneInfo("Europe/Moscow")).date()
-    config = make_project(people(3, day=f"{today:%d.%m}.1980"))
-    first = greeter_process(config, "send", "--once")  # the journal, and since when each occasion is planned
+    # Every step at a fixed moment (faketime "@…", the machine's zone UTC): Monday 12 April 2027,
+    # 08:00 Moscow time, before the send window, the birthdays on Tuesday. Run at the real time,
+    # the first send sent the day's letters whose moment had passed (a run at 12:30 Moscow time
+    # sent 2 of 3) and nothing was left for the clock ahead to record expired.
+    config = make_project(people(3, day="13.04.1980"))
+    first = faked(config, MONDAY_8AM, "send", "--once")  # the journal, and since when each is planned
     assert first.returncode in (0, 1), first.stderr
-    ahead = faked(config, "+7d", "send", "--once")
+    ahead = faked(config, "@2027-04-19 05:00:00", "send", "--once")  # a week ahead
     assert ahead.returncode == 1, ahead.stdout + ahead.stderr  # recorded expired: something for a person
     assert sorted(e["state"] for e in history(config)) == ["expired"] * 3
 
-    back = greeter_process(config, "send", "--once")
+    back = faked(config, MONDAY_8AM, "send", "--once")
     assert back.returncode == 75, back.stdout + back.stderr
     assert "the clock reads" in back.stderr and "fix the clock (NTP)" in back.stderr, back.stderr
     assert "greeter send --once --clock-is-right" in back.stderr
     assert sorted(e["state"] for e in history(config)) == ["expired"] * 3  # nothing written
 
-    check = greeter_process(config, "check")
+    check = faked(config, MONDAY_8AM, "check")
     assert "send refuses it: the clock reads" in check.stdout + check.stderr, check.stdout + check.stderr
     assert check.returncode == 0  # a warning: a rehearsed copy holds later times too
-    assert greeter_process(config, "check", "--strict").returncode == 1
+    assert faked(config, MONDAY_8AM, "check", "--strict").returncode == 1
 
-    rehearsal = greeter_process(
-        config, "send", "--once", "--dry-run"
-    )  # a dry run writes nothing: not refused
+    rehearsal = faked(config, MONDAY_8AM, "send", "--once", "--dry-run")  # writes nothing: not refused
     assert rehearsal.returncode != 75, rehearsal.stderr
 
-    accepted = greeter_process(config, "send", "--once", "--clock-is-right")
+    accepted = faked(config, MONDAY_8AM, "send", "--once", "--clock-is-right")
     assert accepted.returncode != 75, accepted.stdout + accepted.stderr
     assert "clock: 3 greetings recorded expired by a clock ahead put back" in accepted.stderr, accepted.stderr
     assert "expired" not in [e["state"] for e in history(config)]  # planned afresh at the right time
-    again = greeter_process(config, "send", "--once")
+    again = faked(config, MONDAY_8AM, "send", "--once")
     assert again.returncode != 75, again.stderr
 
 
