@@ -18,6 +18,9 @@ import pytest
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import greeter_process
 
+#: Among the suite's longest files (CI's --durations): handed out first under xdist (tests/parallel.py).
+pytestmark = pytest.mark.slow
+
 BLOCKS = "{%% block subject %%}S{%% endblock %%}{%% block text %%}%s{%% endblock %%}"
 
 

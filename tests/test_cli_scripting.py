@@ -28,6 +28,9 @@ from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import NOW, people
 from tests.test_start_refusals import cannot_start, greeter
 
+#: Among the suite's longest files (CI's --durations): handed out first under xdist (tests/parallel.py).
+pytestmark = pytest.mark.slow
+
 #: Each command that has ``--now``, with what else it needs to get as far as reading it.
 NOW_COMMANDS: dict[str, tuple[str, ...]] = {
     "check": ("check",),

@@ -27,6 +27,9 @@ from tests import databases
 from tests.conftest import MakeProject, contact_row
 from tests.test_send_e2e import LATER, NOW, greeter_process, smtp
 
+#: Among the suite's longest files (CI's --durations): handed out first under xdist (tests/parallel.py).
+pytestmark = pytest.mark.slow
+
 MOMENT = datetime.fromisoformat(NOW)
 SECRET = "s3cret-pw"
 APPROVED = ("6", "birthday", datetime.fromisoformat("2027-05-20T00:00:00+03:00").date())

@@ -35,6 +35,9 @@ from tests.conftest import MakeProject, contact_row
 from tests.daemon_harness import DaemonProcess, http
 from tests.test_send_e2e import NOW, greeter_process, history, people, smtp
 
+#: Among the suite's longest files (CI's --durations): handed out first under xdist (tests/parallel.py).
+pytestmark = pytest.mark.slow
+
 LISTEN = ("--listen", "127.0.0.1:0")
 
 

@@ -29,6 +29,9 @@ from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from tests.conftest import ROOT, MakeProject, contact_row
 from tests.faults import greeter
 
+#: Among the suite's longest files (CI's --durations): handed out first under xdist (tests/parallel.py).
+pytestmark = pytest.mark.slow
+
 TEMPLATES = ROOT / "templates"
 BELGRADE = ZoneInfo("Europe/Belgrade")
 #: The example config's sender: Russian, with the Latin name it gives Serbian letters.
