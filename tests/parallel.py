@@ -8,7 +8,8 @@ takes whole files (a module's fixtures are set up once, its tests keep their ord
   no other file runs: a worker holds a shared :class:`FileLock` for the file it is running (the
   module-scoped fixture in conftest.py), a serial file an exclusive one;
 * files marked ``slow`` are handed out first, so that the run does not end with one worker still
-  in the 6-minute simulation while the others wait.
+  in the 12-minute simulation while the others wait; ``serial`` ones last, when what they wait
+  for is the other worker's last, small file.
 
 Without xdist (``-n 0``) none of this does anything: nothing else runs beside the file. The lock
 files live in the run's base temporary folder, which pytest cleans up with its old runs.
@@ -60,5 +61,12 @@ class FileLock:
 
 
 def heavy_first(items: list[pytest.Item]) -> None:
-    """Reorder ``items`` in place: files marked ``slow`` first, each file's tests in their order."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Reorder ``items`` in place: files marked ``slow`` first, ``serial`` ones last, each file's
+    tests in their order. A serial file waits for the file the other worker is running: at the
+    start that is a heavy one (minutes, the simulation's 12), at the end a small one."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("serial") is not None,
+            item.get_closest_marker("slow") is None,
+        )
+    )
