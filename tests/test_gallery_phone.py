@@ -34,8 +34,12 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def probe(page: Path, script: str, width: int, height: int, profile: Path) -> dict[str, object]:
-    """What ``script`` (run on load; it sets ``body[data-probe]`` to JSON) finds on ``page`` at that size."""
+def probe(
+    page: Path, script: str, width: int, height: int, profile: Path, *flags: str, fragment: str = ""
+) -> dict[str, object]:
+    """What ``script`` (run on load; it sets ``body[data-probe]`` to JSON) finds on a copy of ``page``
+    beside it (its policy, which admits no other script, left out) at that size, Chromium run with
+    ``flags`` and the page opened at ``fragment``."""
     html, policies = re.subn(
         r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8")
     )
@@ -44,7 +48,11 @@ def probe(page: Path, script: str, width: int, height: int, profile: Path) -> di
     copy.write_text(html.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
     try:
         dom = TreeBuilder()
-        dom.feed(run_chromium(profile, f"--window-size={width},{height}", "--dump-dom", copy.as_uri()).stdout)
+        dom.feed(
+            run_chromium(
+                profile, *flags, f"--window-size={width},{height}", "--dump-dom", copy.as_uri() + fragment
+            ).stdout
+        )
     finally:
         copy.unlink()
     body = next(dom.root.find("body"))

@@ -7,7 +7,6 @@ dark one) and in headless Chromium on the pages the gallery writes (what a reade
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from greeter.gallery import write_gallery
 from greeter.gallery_head import stylesheet
 from tests.test_gallery import NOW, START, TreeBuilder, run_chromium, sample
+from tests.test_gallery_phone import probe
 from tests.test_gallery_review_days import reviewed_plan
 
 #: Properties that paint a colour (a shorthand's colour among its other values).
@@ -96,28 +96,8 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def probe(page: Path, script: str, profile: Path, *flags: str, fragment: str = "") -> dict[str, object]:
-    """What ``script`` (run on load; it sets ``body[data-probe]`` to JSON) finds on a copy of
-    ``page`` beside it (its policy, which admits no other script, left out), Chromium run with ``flags``."""
-    html, policies = re.subn(
-        r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8")
-    )
-    assert policies == 1
-    copy = page.with_name("probe-" + page.name)
-    copy.write_text(html.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
-    try:
-        dom = TreeBuilder()
-        dom.feed(
-            run_chromium(
-                profile, *flags, "--window-size=1280,900", "--dump-dom", copy.as_uri() + fragment
-            ).stdout
-        )
-    finally:
-        copy.unlink()
-    body = next(dom.root.find("body"))
-    assert "data-probe" in body.attrs, "the probe did not run"
-    found: dict[str, object] = json.loads(body.attrs["data-probe"])
-    return found
+#: The window the themes are looked at in (test_gallery_phone.probe's width and height).
+DESKTOP = (1280, 900)
 
 
 #: The colours a reader sees: the page, a card, a tile's number, a letter's frame; the toolbar's layout.
@@ -138,8 +118,8 @@ DARK = ("--force-dark-mode", "--blink-settings=preferredColorScheme=0")
 def test_a_dark_system_theme_darkens_the_pages_and_leaves_the_letter_white(
     small: Path, tmp_path: Path
 ) -> None:
-    index_light = probe(small / "index.html", PAINTED, tmp_path / "p")
-    index_dark = probe(small / "index.html", PAINTED, tmp_path / "p", *DARK)
+    index_light = probe(small / "index.html", PAINTED, *DESKTOP, tmp_path / "p")
+    index_dark = probe(small / "index.html", PAINTED, *DESKTOP, tmp_path / "p", *DARK)
     assert (index_light["page"], index_light["card"]) == ("rgb(245, 246, 250)", "rgb(255, 255, 255)")
     assert (index_dark["page"], index_dark["card"], index_dark["text"]) == (
         "rgb(18, 21, 28)",
@@ -147,7 +127,7 @@ def test_a_dark_system_theme_darkens_the_pages_and_leaves_the_letter_white(
         "rgb(230, 233, 240)",
     )
     letter = next((small / "drafts").glob("*/1.html"))
-    page_dark = probe(letter, PAINTED, tmp_path / "p", *DARK)
+    page_dark = probe(letter, PAINTED, *DESKTOP, tmp_path / "p", *DARK)
     assert page_dark["page"] == "rgb(18, 21, 28)"  # the letter's page links gallery.css: dark too
     assert page_dark["letter"] == "rgb(255, 255, 255)"  # the letter as its client sees it
 
@@ -163,11 +143,11 @@ def test_an_index_opened_alone_is_styled(
     alone = tmp_path / "forwarded"
     alone.mkdir()
     shutil.copy(out / "index.html", alone / "index.html")
-    found = probe(alone / "index.html", PAINTED, tmp_path / "p")
+    found = probe(alone / "index.html", PAINTED, *DESKTOP, tmp_path / "p")
     assert found["page"] == "rgb(245, 246, 250)"
     if gallery == "small":
         assert (found["radius"], found["toolbar"]) == ("12px", "flex")
-    dark = probe(alone / "index.html", PAINTED, tmp_path / "p", *DARK)
+    dark = probe(alone / "index.html", PAINTED, *DESKTOP, tmp_path / "p", *DARK)
     assert dark["page"] == "rgb(18, 21, 28)"
     letter = next((out / "drafts").glob("*/*.html")).read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="../../gallery.css">' in letter and "<style>" not in letter
@@ -201,7 +181,7 @@ def test_a_letter_opened_from_a_filtered_view_returns_to_it(
     """The index writes the view (filter, search, and a day page's name) into the letter's link as
     ``#from=``; the letter's back link returns there, to its card."""
     out: Path = request.getfixturevalue(gallery)
-    href = probe(out / page, CLICKED, tmp_path / "p", fragment="#" + view)["href"]
+    href = probe(out / page, CLICKED, *DESKTOP, tmp_path / "p", fragment="#" + view)["href"]
     assert isinstance(href, str)
     letter, _, fragment = href.partition("#")
     called = "" if page == "index.html" else f"&p={page}"
