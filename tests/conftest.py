@@ -168,6 +168,23 @@ def _no_declared_regions() -> Iterator[None]:
     declare_regions(())
 
 
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How often the contacts file is parsed (each call of the loader reads it whole): what the
+    tests of kept contacts (greeter.runtime.Inputs.keep_contacts) count."""
+    import greeter.runtime
+
+    count = [0]
+    real = greeter.runtime.iter_contacts
+
+    def counting(*args: Any) -> Any:
+        count[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(greeter.runtime, "iter_contacts", counting)
+    return count
+
+
 def skipped_greetings(output: str) -> list[str]:
     """``greeter check``'s row warnings that cost a contact greetings, after ``contacts.csv:``."""
     return [

@@ -13,17 +13,12 @@ import asyncio
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
-import greeter.runtime
 from greeter.clock import Clock
-from greeter.contacts import Contact
 from greeter.daemon import Daemon
 from tests.conftest import MakeProject, contact_row
 
@@ -35,20 +30,6 @@ ROWS = [
     contact_row("1", "a@example.com", birthday="15.04.1980"),  # tomorrow: nothing due today
     contact_row("2", "b@example.com", birthday="15.04.1981"),
 ]
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How often the contacts file is parsed (each call of the loader reads it whole)."""
-    count = [0]
-    real = greeter.runtime.iter_contacts
-
-    def counting(*args: Any) -> Iterator[Contact]:
-        count[0] += 1
-        return real(*args)
-
-    monkeypatch.setattr(greeter.runtime, "iter_contacts", counting)
-    return count
 
 
 def greetings(config: Path) -> dict[str, str]:

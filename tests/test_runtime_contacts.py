@@ -29,20 +29,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts how often the contacts file is actually read."""
-    count = [0]
-    real = greeter.runtime.iter_contacts
-
-    def counting(*args: Any) -> Iterator[Contact]:
-        count[0] += 1
-        return real(*args)
-
-    monkeypatch.setattr(greeter.runtime, "iter_contacts", counting)
-    return count
-
-
 def run(inputs: Inputs) -> tuple[list[Contact], LoadReport]:
     report = inputs.new_report()
     return list(inputs.contacts(report)), report
