@@ -185,6 +185,17 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return count
 
 
+def refused_stdout(fmt: str, stderr: str) -> str:
+    """What a command refused with exit 2 prints on stdout: nothing, or — under JSON output —
+    ``{"config_error": "<the line stderr shows>"}`` (docs/commands.md, "A usage or configuration
+    error under --json"), so a script's ``json.load`` reads the reason instead of an empty stdout.
+    ``stderr``'s last line is that reason (click puts "Error: " before a usage error's)."""
+    if fmt != "json":
+        return ""
+    said = stderr.rstrip("\n").splitlines()[-1].removeprefix("Error: ")
+    return json.dumps({"config_error": said}, ensure_ascii=False, indent=2) + "\n"
+
+
 def skipped_greetings(output: str) -> list[str]:
     """``greeter check``'s row warnings that cost a contact greetings, after ``contacts.csv:``."""
     return [

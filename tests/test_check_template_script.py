@@ -103,7 +103,11 @@ def test_the_starter_as_it_is_and_the_renamed_project_say_nothing(make_project: 
         shutil.copy(folder / f"{name}.et.j2", folder / f"{name}.j2")
     code, lines = check(config)
     assert code == 0, lines
-    assert not any("written in" in line or ("there is no" in line and "'ru'" in line) for line in lines)
+    # The Russian signature under Estonian letters is the signature check's own warning (check_signature).
+    about_templates = [line for line in lines if "sender.signature:" not in line]
+    assert not any(
+        "written in" in line or ("there is no" in line and "'ru'" in line) for line in about_templates
+    )
 
 
 def test_latin_prose_taken_as_russian_and_a_misnamed_variant(make_project: MakeProject) -> None:

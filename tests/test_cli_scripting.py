@@ -24,7 +24,7 @@ from greeter.cli import main
 from greeter.cli_values import config_day, parse_now
 from greeter.send_report import summary_json
 from greeter.timezones import suggest_zones, zone_hint
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, refused_stdout
 from tests.test_send_e2e import NOW, people
 from tests.test_start_refusals import cannot_start, greeter
 
@@ -310,7 +310,7 @@ def test_an_id_in_no_row_is_exit_2_for_preview_and_approve_and_makes_no_journal(
     said = "contacts.csv: no contact has id or name '9999' (--contact)"
     for fmt in ("json", "table"):
         code, out, err = invoke("--config", str(config), "preview", "--contact", "9999", "--format", fmt)
-        assert (code, out) == (2, ""), err
+        assert (code, out) == (2, refused_stdout(fmt, err)), err  # JSON: the reason, as on stderr
         assert err.rstrip().endswith(said) and err.count("\n") == 1, err
     code, out, err = invoke("--config", str(config), "approve", "--contact", "9999")
     assert (code, out) == (2, ""), out

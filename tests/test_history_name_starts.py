@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import contact_row
+from tests.conftest import contact_row, refused_stdout
 from tests.test_history_client_journal import MOSCOW, NOVOSIBIRSK, contacts, sent
 from tests.test_send_e2e import greeter, history
 
@@ -62,7 +62,10 @@ def test_whole_words_come_first_and_several_starts_are_listed_with_exit_2(sent: 
         )
     for text in ("Виногр", "вИноград"):
         shown = greeter(sent, "history", "--contact", text, "--format", "json")
-        assert (shown.returncode, shown.stdout) == (2, ""), (text, shown.stdout)
+        assert (shown.returncode, shown.stdout) == (2, refused_stdout("json", shown.stderr)), (
+            text,
+            shown.stdout,
+        )
         assert (
             f"--contact {text} is no contact id, and several contacts have a name that begins so: did you"
             f" mean --contact {VINOGRADOVA} or {petr}?"

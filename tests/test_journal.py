@@ -754,11 +754,11 @@ def test_a_journal_round_keeps_the_good_ones_when_one_row_moved_meanwhile(journa
     planned = datetime(2025, 3, 14, 11, 0, tzinfo=MOSCOW)
     new, taken = ("c-4", "birthday", KEY[2]), keys[0]
     trips = [
-        (SendResult(keys[0], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com"),
+        (SendResult(keys[0], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com", NOW),
         ClaimRequest(new, "d@example.com", "<d@x>", planned, payload=b"letter"),
-        (SendResult(keys[1], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com"),
+        (SendResult(keys[1], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com", NOW),
         ClaimRequest(taken, "x@example.com", "<e@x>", planned),  # already in the journal: not ours
-        (SendResult(keys[2], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com"),
+        (SendResult(keys[2], Outcome.OK, 250, "2.0.0 ok"), 1, None, "x@example.com", NOW),
     ]
     done = deliverer.journal_round(trips)
     assert done[0] == done[4] == "sent" and done[1] is True and done[3] is False

@@ -20,7 +20,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, refused_stdout
 from tests.faults import greeter
 from tests.test_send_e2e import LATER, NOW
 
@@ -87,7 +87,10 @@ def test_out_with_a_format_that_prints_is_a_usage_error(make_project: MakeProjec
     out = config.parent / "review"
     for fmt in ("table", "json"):
         run = greeter(config, "preview", *RANGE, "--format", fmt, "--out", str(out))
-        assert (run.returncode, run.stdout) == (2, ""), (fmt, run.stdout + run.stderr)
+        assert (run.returncode, run.stdout) == (2, refused_stdout(fmt, run.stderr)), (
+            fmt,
+            run.stdout + run.stderr,
+        )
         assert "--out goes with --format eml or html" in run.stderr, run.stderr
     assert not out.exists()
     default = greeter(config, "preview", *RANGE, "--out", str(out))  # --format table is the default
@@ -105,7 +108,7 @@ def test_an_unknown_contact_is_said_alone_and_touches_no_output(make_project: Ma
         where = ("--out", str(gallery)) if fmt == "html" else ("--out", str(config.parent / "eml"))
         run = greeter(config, "preview", *RANGE, "--contact", "99", "--format", fmt,
                       *(where if fmt in ("html", "eml") else ()))  # fmt: skip
-        assert (run.returncode, run.stdout) == (2, ""), (fmt, run.stdout)  # a usage error
+        assert (run.returncode, run.stdout) == (2, refused_stdout(fmt, run.stderr)), (fmt, run.stdout)
         assert said in run.stderr, (fmt, run.stderr)
     assert {p: p.read_bytes() for p in gallery.rglob("*") if p.is_file()} == before  # the gallery kept
     assert not (config.parent / "eml").exists()

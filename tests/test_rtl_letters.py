@@ -53,7 +53,7 @@ def test_a_hebrew_letter_is_right_to_left(renderer: Renderer) -> None:
     html = out.html or ""
     assert '<html lang="he-IL" dir="rtl">' in html
     # said again on the outer table (a webmail drops <html>), and the card aligns right
-    assert '<table role="presentation" dir="rtl" width="100%"' in html
+    assert '<table role="presentation" class="g-page" dir="rtl" width="100%"' in html
     assert html.count("text-align:right;") == 1
     assert "יום הולדת שמח!" in html
 

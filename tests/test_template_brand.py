@@ -97,7 +97,7 @@ def test_the_logo_is_absent_by_default_and_shown_with_its_alt_text_when_given(tm
     ) in out.html
     # above the heading, which then starts closer to it
     assert out.html.index("<img") < out.html.index("<h1")
-    assert '<td style="padding:16px 40px 8px 40px; font-family:Georgia' in out.html
+    assert '<td class="g-heading" style="padding:16px 40px 8px 40px; font-family:Georgia' in out.html
     assert out.text == shipped.text  # the text part has no logo
     balance = _TagBalance()
     balance.feed(out.html)
@@ -132,8 +132,8 @@ def test_a_link_reads_as_words_and_address_in_text_and_as_an_escaped_link_in_htm
     assert out.html is not None
     assert (
         '<p style="margin:0 0 16px 0;">See <a href="https://romashka.example/gift?id=7&amp;from=mail" '
-        'style="color:#2f5d8a; text-decoration:underline;">your &lt;gift&gt;</a> or '
-        '<a href="https://romashka.example" style="color:#2f5d8a; text-decoration:underline;">'
+        'class="g-link" style="color:#2f5d8a; text-decoration:underline;">your &lt;gift&gt;</a> or '
+        '<a href="https://romashka.example" class="g-link" style="color:#2f5d8a; text-decoration:underline;">'
         "https://romashka.example</a>.</p>"
     ) in out.html
     # the inbox preview (preheader) is the paragraph's words, never a tag cut at its 150th character
