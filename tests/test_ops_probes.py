@@ -37,8 +37,10 @@ from tests.test_stop_journal_down import _via
 
 #: The statement only ``/metrics`` and ``/healthz`` send (journal.counts_by_occasion).
 COUNTS_QUERY = b"GROUP BY state, occasion"
-#: Well above the probes' bound (1.5 s), well below libpq's connect timeout (10 s).
-PROMPT = 4.0
+#: Well above the probes' bound (1.5 s) — a loaded 2-core machine running the suite on both
+#: cores took 3–4 s to start a daemon's answer —, below libpq's connect timeout (10 s) that a
+#: probe waiting for the journal would take, and far below four such probes one after another.
+PROMPT = 7.0
 
 
 def _get(url: str, timeout: float = 8.0) -> tuple[int, str, float]:
