@@ -22,7 +22,7 @@ def _text(html: str) -> str:
     """The visible text of the HTML part's body (tags, the hidden preheader and entities' blanks out)."""
     body = html[html.index("<body") :]
     body = re.sub(r'<div style="display:none.*?</div>', "", body, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"<[^>]+>", " ", body).replace("\u00a0", " ")  # «ООО\u00a0«Ромашка»» (held together)
 
 
 def _ending(rendered: str, signature_start: str) -> str:
@@ -62,4 +62,4 @@ def test_a_signature_without_the_company_keeps_it_in_the_footer() -> None:
     out = Renderer(TEMPLATES, sender).render(item(person("r", "Иван", "Петрович", "Иванов", locale="ru")))
     assert out.text.endswith("С уважением,\nОльга Смирнова\n\nООО «Ромашка» · greetings@romashka.example")
     assert out.html is not None
-    assert '>ООО «Ромашка» · <a href="mailto:greetings@romashka.example"' in out.html
+    assert '>ООО\u00a0«Ромашка» · <a href="mailto:greetings@romashka.example"' in out.html
