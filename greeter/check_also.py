@@ -25,7 +25,9 @@ the answer unknowable: no warning then. A read in the test of an ``{% if %}``
 one of its branches: ``{% if also %}{# TODO #}{% endif %}`` prints nothing and
 is warned, ``{% if also %}И с годовщиной!{% endif %}`` is not. What a branch
 prints is not checked to be ``also`` itself: words about the merged occasion
-are a mention too.
+are a mention too. The subject does not count: the shipped subjects name the
+merged occasions (``also_subject``: «…с днём рождения и с Новым годом!»), and a
+letter whose message block dropped them still lost the greeting itself.
 
 Images. An ``<img>`` written without ``alt`` in any template file is a
 warning at its line, naming its ``src`` (two on one line are told apart); any
@@ -200,7 +202,8 @@ class _Reader:
         definitions: dict[str, list[nodes.Block]] = {}
         for tree in trees:
             for block in tree.find_all(nodes.Block):
-                definitions.setdefault(block.name, []).append(block)
+                if block.name != "subject":  # naming them in the subject line is no greeting
+                    definitions.setdefault(block.name, []).append(block)
         bodies: list[nodes.Node] = []
         for blocks in definitions.values():
             for block in blocks:

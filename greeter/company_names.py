@@ -138,6 +138,7 @@ __all__ = [
     "UZBEK_TRAILING_FORMS",
     "company_in",
     "company_name",
+    "held_together",
 ]
 
 
@@ -370,6 +371,42 @@ def company_name(name: str, language: str = "ru") -> str:
         return text if _foreign_script(text) else f"{opening}{text}{closing}"
     rest = text[form.end() :].strip()
     return f"{form.group()} {opening}{rest}{closing}" if rest else text
+
+
+#: Before an initial (Кузнецов Д. С., «А. Б. Групп»): a capital and its full stop, as a word.
+_BEFORE_INITIAL: Final = re.compile(r"(?<=\S) (?=[A-ZА-ЯЁ]\.(?:\s|$))")
+
+
+@lru_cache(maxsize=4096)
+def held_together(words: str) -> str:
+    """``words`` naming a company ("ООО «Ромашка»", "ИП Кузнецову Д. С.", "„Дунав“ д.о.о.",
+    "AS „Tallinna Vesi“") with a no-break space (U+00A0) where a line must not break: after a
+    leading legal form, before a trailing one, and before an initial; else as they are.
+
+    Why: Russian typography keeps the form with its name and a surname with its initials, and
+    a phone's narrow column wrapped «ООО» alone at a line's end. For the HTML part only (the
+    renderer's): the text part keeps plain spaces — it is what a mail client searches, quotes
+    in a reply and copies out (a search for «ООО Ромашка» missed the no-break space in some),
+    and a plain-text reader's client wraps it as it likes anyway. Pure.
+    """
+    form = _ORGANISATION.match(words) or _PERSON.match(words)
+    split = words.split(" ")
+    if form is not None:
+        end = form.end()
+    elif len(split) > 1 and (split[0] in _LEADING or split[0] in LATIN_LEADING_FORMS):
+        end = len(split[0])
+    else:
+        end = -1
+    if 0 < end < len(words) and words[end] == " ":
+        words = f"{words[:end]}\u00a0{words[end + 1 :]}"
+    for size in range(min(_LONGEST_LEGAL_FORM, len(split) - 1), 0, -1):
+        tail = " ".join(split[-size:])
+        if tail in LEGAL_FORMS or tail in UZBEK_TRAILING_FORMS:
+            cut = len(words) - len(tail) - 1
+            if words[cut] == " ":
+                words = f"{words[:cut]}\u00a0{tail}"
+            break
+    return _BEFORE_INITIAL.sub("\u00a0", words)
 
 
 #: Languages whose letters abbreviate a spelled-out legal form even where no case is asked:

@@ -246,7 +246,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greeter.cache_dir import user_cache_dir
-from greeter.company_names import looks_up_words
+from greeter.company_names import held_together, looks_up_words
 from greeter.config import Occasion, Sender, Settings, Unsubscribe
 from greeter.contacts import readable_address
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, TemplateLoadError
@@ -323,7 +323,7 @@ class Renderer:
         }
         self._titles_in: dict[tuple[str, str], str | None] = {}
         self._sender = sender
-        self._senders: dict[str, SenderView] = {}
+        self._senders: dict[tuple[str, bool], SenderView] = {}
         #: Whether the sender addresses clients formally, by letter locale (:meth:`_addressed`).
         self._formal: dict[str, bool] = {}
         #: ``unsubscribe.url`` and the secret its links are signed with (the ``List-Unsubscribe`` header's).
@@ -456,7 +456,8 @@ class Renderer:
             text = tidy_text(render_block(context, "text"))
             html = None
             if variant.html is not None:
-                html = render_block(block_context(variant.html, values), "html").strip()
+                held = {**values, "sender": self._sender_view(letter, html=True)}  # «ООО\u00a0«Ромашка»»
+                html = render_block(block_context(variant.html, held), "html").strip()
         except Exception as exc:
             if isinstance(exc, TemplateError):  # a helper file's forms, placed already (template_hooks)
                 error = TemplateError(exc.template, exc.line, exc.detail, contact.id)
@@ -590,16 +591,25 @@ class Renderer:
             self._titles_in[key] = localized.title_in(letter)
         return self._titles_in[key]
 
-    def _sender_view(self, locale: str) -> SenderView:
-        """``sender`` as a letter in ``locale`` signs: ``sender.by_locale``'s name, company and signature."""
-        view = self._senders.get(locale)
+    def _sender_view(self, locale: str, *, html: bool = False) -> SenderView:
+        """``sender`` as a letter in ``locale`` signs: ``sender.by_locale``'s name, company and signature.
+
+        ``html``: as the HTML part prints it, the name and the company held together by no-break
+        spaces (:func:`~greeter.company_names.held_together`: «ООО\u00a0«Ромашка»»), in the
+        signature too, so that the footer still finds the company the signature names.
+        """
+        view = self._senders.get((locale, html))
         if view is None:
             name, company = self._sender.in_locale(locale)
             # hr/bs: the sender's signature goes under the Serbian Latin letters the team writes
             signature = self._sender.signature_in(locale, letter_default(self._default_locale))
+            if html:
+                for words in {company, name} - {""}:
+                    signature = signature.replace(words, held_together(words))
+                name, company = held_together(name), held_together(company)
             # The addresses as people read them: an IDN domain in Unicode (the headers keep ASCII).
             email, reply = readable_address(self._sender.email), readable_address(self._sender.reply_to or "")
-            view = self._senders[locale] = SenderView(name, email, company, signature, reply)
+            view = self._senders[(locale, html)] = SenderView(name, email, company, signature, reply)
         return view
 
     # ------------------------------------------------------------------ check

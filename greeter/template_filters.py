@@ -40,7 +40,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape, soft_str
 
 from greeter.addressing import CASES, UNDECLINED_CASES, canonical_case, decline
-from greeter.company_names import company_in, company_name
+from greeter.company_names import company_in, company_name, held_together
 from greeter.hungarian import article as hu_article
 from greeter.hungarian import number_suffix as hu_number_suffix
 from greeter.i18n import DATE_FORMATS, format_date, ordinal, plural, years_phrase
@@ -179,7 +179,8 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
     back escaped, as Markup: returned as text, it was escaped again when
     printed («A &amp;amp; B»), and its ``&#34;`` hid typed quotes from the
     filter. A plain name comes back as text: escaped once where printed in
-    HTML, never in the text part.
+    HTML, never in the text part. In the HTML part the legal form and the name, a surname and
+    its initials, are held together by no-break spaces (:func:`~greeter.company_names.held_together`).
     """
     _defined(value, case)
     if not isinstance(value, str):
@@ -191,6 +192,8 @@ def _company_filter(context: Context, value: object, case: str | None = None) ->
         words = _company_words(name, known, locale)
     else:
         words = _company_text(name, known, locale)
+    if context.eval_ctx.autoescape:  # the HTML part: «ООО» not left alone at a line's end on a phone
+        words = held_together(words)
     return escape_html(words) if isinstance(value, Markup) else words
 
 

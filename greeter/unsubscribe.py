@@ -459,12 +459,23 @@ def wanted_language(accept_language: str | None) -> str | None:
 
 PageKind = Literal["offer", "done", "later", "invalid", "unrecorded"]
 
+#: The page, in the reader's colour scheme: the letters its link comes from wear a dark palette in
+#: dark mode (_brand.j2's), and a reader clicking "unsubscribe" in one met a glaring white page.
+#: Both schemes are declared and every colour set (text, links, the button, the ground), each
+#: readable on its own ground (WCAG AA, tests/test_unsubscribe_page_dark.py computes them); the
+#: dark ground is the letters' dark page.
 _PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<meta name="color-scheme" content="light dark">
 <title>{title}</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}}
-button{{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#8a3b12;color:#fff;
+<style>:root{{color-scheme:light dark}}
+body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222222;
+background-color:#ffffff}}
+a{{color:#1f5a94}}
+button{{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background-color:#8a3b12;color:#ffffff;
 cursor:pointer}}
+@media (prefers-color-scheme:dark){{body{{color:#e4ded5;background-color:#1b1916}}a{{color:#8fb8e3}}
+button{{background-color:#e0966a;color:#1b1916}}}}
 </style></head><body><h1>{title}</h1>{body}</body></html>"""
 
 

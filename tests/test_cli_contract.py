@@ -209,7 +209,7 @@ def test_preview_table_is_plain_when_piped_and_eml_html_calendar_write_files(
     # Piped, each row keeps to one line (grep finds it whole), not folded to an imagined 80 columns.
     (anna,) = [line for line in out.splitlines() if "Анна Ильинична Смирнова" in line and "send" in line]
     assert re.search(
-        r"Wed 30\.12\.2026 \d\d:\d\d MSK .* День рождения \+ Новый год .* Анна Ильинична, с наступающим днём рождения! .* send",
+        r"Wed 30\.12\.2026 \d\d:\d\d MSK .* День рождения \+ Новый год .* Анна Ильинична, с наступающим днём рождения и с Новым годом! .* send",
         anna,
     )
     assert invoke(*common, "--format", "eml", "--out", str(tmp_path / "eml"))[0] == 0

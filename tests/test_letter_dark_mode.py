@@ -99,9 +99,10 @@ def test_a_brand_without_a_dark_palette_says_light_only(shipped: Renderer, tmp_p
     brand = templates / "_brand.j2"
     text = brand.read_text(encoding="utf-8")
     start = text.index("{#- The same colours in a reader's dark mode")
-    end = text.index("{% endset %}", start) + len("{% endset %}")
+    end = text.index("{#- An optional logo", start)  # the palette, its rules and Outlook's
     brand.write_text(text[:start] + text[end:], encoding="utf-8")
     html = Renderer(templates, SENDER).render(item(IVAN, "birthday", send_at=SEND_AT)).html
     assert html is not None
     assert '<meta name="color-scheme" content="light only">' in html
     assert "prefers-color-scheme" not in html
+    assert "data-ogs" not in html

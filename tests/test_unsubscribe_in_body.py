@@ -247,7 +247,7 @@ def test_with_only_a_mailto_the_footer_links_to_it_and_with_neither_it_says_noth
     plain = Renderer.of(none).render(item(person("7", "Иван")))
     assert "отпишитесь" not in plain.text + (plain.html or "")
     reply = settings.sender.reply_to or settings.sender.email  # the footer's contact line closes it then
-    assert plain.text.endswith(f"ООО «Ромашка», +7 495 000-00-00\n\nООО «Ромашка» · {reply}")
+    assert plain.text.endswith(f"ООО «Ромашка», +7 495 000-00-00\n\n{reply}")  # the name once: signed
 
 
 # --------------------------------------------------------------------------- the footer's address

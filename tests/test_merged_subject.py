@@ -1,0 +1,124 @@
+"""A merged letter's subject names the occasions merged into it, not only its own.
+
+Found by a persona reading greeter's letters as their recipient: a birthday letter sent on 30
+December carried the New Year too («Пользуясь случаем, поздравляем Вас и с наступающим Новым
+годом!»), but its subject said «Анна Ильинична, с наступающим днём рождения!» — the inbox line
+promised one greeting and the letter held two. The Russian, Ukrainian and English starter letters
+now add the merged occasions to the subject (`also_subject` of _ru.j2, _uk.j2, _en.j2); a letter
+of one occasion keeps its subject as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from greeter.contacts import Contact
+from greeter.occasions import Hit
+from greeter.render import Renderer
+from tests.test_render import SENDER, TEMPLATES, item, person
+
+AT = datetime(2026, 12, 30, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))  # before the holidays
+BIRTHDAY = date(2027, 1, 2)
+NEW_YEAR = date(2026, 12, 31)
+
+ANNA = person("f", "Анна", "Ильинична", "Кузнецова", company="ООО «Ромашка Плюс»", locale="ru")
+OLENA = person("u", "Олена", "Іванівна", "Коваленко", locale="uk")
+JOHN = person("e", "John", "", "Smith", company="Acme Ltd", locale="en")
+
+#: template → (its occasion, day, years): the letter's own occasion on 2 January, greeted early.
+OWN = {
+    "birthday": ("birthday", BIRTHDAY, 46),
+    "company_anniversary": ("company_anniversary", BIRTHDAY, 15),
+    "first_deal": ("first_deal_anniversary", BIRTHDAY, 3),
+}
+
+CONTACTS = {"ru": ANNA, "uk": OLENA, "en": JOHN}
+
+#: (contact, template) → (subject alone, subject with the New Year merged into it)
+SUBJECTS = {
+    ("ru", "birthday"): (
+        "Анна Ильинична, с наступающим днём рождения!",
+        "Анна Ильинична, с наступающим днём рождения и с Новым годом!",
+    ),
+    ("ru", "company_anniversary"): (
+        "Анна Ильинична, с 15-летием ООО «Ромашка Плюс»!",
+        "Анна Ильинична, с 15-летием ООО «Ромашка Плюс» и с Новым годом!",
+    ),
+    ("ru", "first_deal"): (
+        "Анна Ильинична, спасибо за 3 года сотрудничества!",
+        "Анна Ильинична, спасибо за 3 года сотрудничества — и с Новым годом!",
+    ),
+    ("uk", "birthday"): (
+        "Олено Іванівно, з прийдешнім днем народження!",
+        "Олено Іванівно, з прийдешнім днем народження і з Новим роком!",
+    ),
+    ("uk", "first_deal"): (
+        "Олено Іванівно, дякуємо за 3 роки співпраці!",
+        "Олено Іванівно, дякуємо за 3 роки співпраці — і з Новим роком!",
+    ),
+    ("en", "birthday"): ("Early birthday wishes, John!", "Early birthday wishes and a happy New Year, John!"),
+    ("en", "company_anniversary"): (
+        "Congratulations on your company's 15th anniversary, John!",
+        "Congratulations on your company's 15th anniversary and a happy New Year, John!",
+    ),
+    ("en", "first_deal"): (
+        "John, thank you for 3 years of partnership!",
+        "John, thank you for 3 years of partnership — and a happy New Year!",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Renderer:
+    return Renderer(TEMPLATES, SENDER)
+
+
+def _subject(shipped: Renderer, contact: Contact, template: str, also: tuple[Hit, ...]) -> str:
+    occasion, day, years = OWN[template]
+    return shipped.render(
+        item(contact, template, occasion=occasion, day=day, years=years, send_at=AT, also=also)
+    ).subject
+
+
+@pytest.mark.parametrize(("language", "template"), list(SUBJECTS))
+def test_the_subject_names_the_merged_occasion_and_a_single_one_is_unchanged(
+    shipped: Renderer, language: str, template: str
+) -> None:
+    alone, merged = SUBJECTS[(language, template)]
+    contact = CONTACTS[language]
+    new_year = Hit(contact, "new_year", NEW_YEAR, None, 50, "new_year")
+    assert _subject(shipped, contact, template, ()) == alone
+    assert _subject(shipped, contact, template, (new_year,)) == merged
+    assert len(merged) <= 78  # an inbox line: short enough for typical data
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("ru", "Анна Ильинична, с наступающим Новым годом и с днём рождения!"),
+        ("uk", "Олено Іванівно, з Новим роком і з днем народження!"),
+        ("en", "Happy New Year and a happy birthday, John!"),
+    ],
+)
+def test_a_new_year_letter_names_the_birthday_merged_into_it(
+    shipped: Renderer, language: str, subject: str
+) -> None:
+    contact = CONTACTS[language]
+    birthday = Hit(contact, "birthday", BIRTHDAY, 46, 100, "birthday")
+    out = shipped.render(
+        item(contact, "new_year", occasion="new_year", day=NEW_YEAR, years=None, send_at=AT, also=(birthday,))
+    )
+    assert out.subject == subject
+
+
+def test_several_merged_occasions_are_listed_once_each(shipped: Renderer) -> None:
+    hits = (
+        Hit("en", "new_year", NEW_YEAR, None, 50, "new_year"),
+        Hit("en", "company_anniversary", BIRTHDAY, 15, 60, "company_anniversary"),
+    )
+    assert _subject(shipped, JOHN, "birthday", hits) == (
+        "Early birthday wishes, a happy New Year and a happy 15th anniversary of your company, John!"
+    )
