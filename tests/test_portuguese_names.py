@@ -13,7 +13,7 @@ import json
 import pytest
 
 from greeter.contacts import Gender
-from greeter.sources.name_cells import address_form, gender_word
+from greeter.sources.name_cells import address_form, gender_word, whole_name
 from tests.conftest import MakeProject
 from tests.faults import greeter
 
@@ -65,3 +65,19 @@ def test_the_crm_rows_are_read_by_their_form(make_project: MakeProject) -> None:
     assert (rows["7001"]["name"], rows["7002"]["name"]) == ("João Silva", "Andrea Souza")
     # the English letter (no pt templates here) by the gender the form said: Andrea is of either gender
     assert [rows[k]["text"].splitlines()[0] for k in ("7001", "7002")] == ["Dear Mr Silva,", "Dear Ms Souza,"]
+
+
+@pytest.mark.parametrize(
+    ("first", "whole"),
+    [
+        ("Maria da Conceição", False),  # a Brazilian compound given name
+        ("Maria das Graças", False),
+        ("María de la Luz", False),
+        ("José Maria da Silva", True),  # three names: as a whole ФИО's three words
+        ("Петрова Анна Сергеевна", True),
+        ("Анна Сергеевна", True),  # a patronymic after the first name
+        ("Анна Мария", False),
+    ],
+)
+def test_particles_of_a_compound_given_name_are_no_sign_of_a_whole_name(first: str, whole: bool) -> None:
+    assert whole_name(first) is whole

@@ -485,7 +485,8 @@ def other_script_note(first: str, locale: str) -> str:
 
 
 def whole_name(first: str) -> bool:
-    """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
+    """Whether a first-name cell holds a whole name: three words or more (:data:`_GIVEN_NAME_PARTICLES`
+    aside), or a patronymic after the first.
 
     A double first name ("Анна Мария") is two words without a patronymic, and
     stays a first name, as does a Latin second word ending as a patronymic does in
@@ -496,7 +497,16 @@ def whole_name(first: str) -> bool:
     words = first.split()
     if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
         return False
-    return len(words) > 2 or any(patronymic_gender(w, latin=False) is not Gender.UNKNOWN for w in words[1:])
+    named = [w for w in words if w not in _GIVEN_NAME_PARTICLES]  # «Maria da Conceição»: two names
+    return len(named) > 2 or any(patronymic_gender(w, latin=False) is not Gender.UNKNOWN for w in words[1:])
+
+
+#: The small words inside a Portuguese or Spanish compound given name — «Maria da Conceição», «Maria
+#: das Graças», «María de la Luz», «José e Silva» — lower-case as typed: no sign of a whole ФИО (a São
+#: Paulo export's «Maria da Conceição» was warned of as «Фамилия Имя Отчество»). Not counted as words.
+_GIVEN_NAME_PARTICLES: Final = frozenset(
+    {"da", "das", "de", "do", "dos", "e", "del", "la", "las", "los", "y"}
+)
 
 
 def whole_names_warning(
