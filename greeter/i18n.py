@@ -468,8 +468,10 @@ def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, def
     Any other number of forms is a :class:`ValueError` naming the forms the
     locale needs, whatever ``n`` is: "год|года" reads right for 1 and 3 and
     gives "46 года", so it must fail in ``greeter check``, not in a letter.
-    The locale's full list (Russian's fractional ``other`` as a fourth form)
-    is accepted too.
+    The locale's full list of CLDR categories is accepted too, and the error
+    names it: Russian's fractional ``other`` as a fourth form, and the
+    ``many`` of Portuguese, Spanish, French and Italian, the form of a
+    round million («1.000.000 de anos»: "ano|de anos|anos" is one|many|other).
     """
     items = _split_forms(forms)
     loc = _locale(locale, default)
@@ -483,9 +485,12 @@ def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, def
         hint = f", e.g. {example!r}" if example else ""
         # The language, not the locale ("Serbian", not "Serbian (Latin)"): sr, sr_Latn and sr_RS
         # contacts share the file and the rule, so check reports the mistake once for all of them.
+        # The full list is accepted too, so the message names it where it differs: Portuguese's
+        # "a|b|c|d" was told "needs 2 forms (one|other)", though 3 (one|many|other) were taken.
+        full = f", or {len(every)} ({'|'.join(every)})" if every != whole else ""
         raise ValueError(
             f"plural needs {len(whole)} form{'s' if len(whole) != 1 else ''} in "
-            f"{loc.get_language_name('en')} ({'|'.join(whole)}{hint}), "
+            f"{loc.get_language_name('en')} ({'|'.join(whole)}{hint}){full}, "
             f"got {len(items)}: {'|'.join(items)!r}"
         )
     category = loc.plural_form(n)
