@@ -336,11 +336,17 @@ _ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
     "et": {"other": "."},
     "de": {"other": "."},
     "sr": {"other": "."},
+    # The masculine ordinal indicator, as the nouns of an anniversary are (o aniversário, el
+    # aniversario): «40º aniversário», Spanish «40.º aniversario» (the RAE's point before it). A
+    # feminine noun takes ª, which a filter cannot see: such a template writes {{ years }}ª.
+    "pt": {"other": "º"},
+    "es": {"other": ".º"},
 }
 
 
 def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
-    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr.
+    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr;
+    "40º" in pt, "40.º" in es.
 
     Babel formats no ordinals, but CLDR's ordinal plural rules say which
     ending a number takes; only the endings are written here. A language
