@@ -367,7 +367,9 @@ def _fallback_fix(settings: Settings, folder: Path, template: str, language: str
 
     A Lithuanian client sent the Russian letter is a risk a marketer may rather
     take in English: ``; add it, or write them in en: defaults.fallback_locales: {lt: en}``
-    (English if the template has it, else its first language); an Uzbek, Kazakh, Tajik, Kyrgyz or
+    (English if the template has it; none where the default letter is English already — a
+    Brazilian client was offered German, the folder's first language — or the template has no
+    English file: no other language is more theirs than the default's); an Uzbek, Kazakh, Tajik, Kyrgyz or
     Turkmen client is offered Russian first where the project has Russian letters
     (:data:`READ_RUSSIAN`: ``{uz: ru}``, which says so and silences this). Where the setting
     already names a language the template has no file of, that is said instead;
@@ -392,10 +394,9 @@ def _fallback_fix(settings: Settings, folder: Path, template: str, language: str
         # A Tashkent client reads the Russian letter rather than an English one: offered first.
         other = f" (or in en: {{{language}: en}})" if "en" in own else ""
         return f"; add it, or write them in ru: defaults.fallback_locales: {{{language}: ru}}{other}"
-    if not own:
-        return ""
-    target = "en" if "en" in own else sorted(own)[0]
-    return f"; add it, or write them in {target}: defaults.fallback_locales: {{{language}: {target}}}"
+    if default == "en" or "en" not in own:
+        return ""  # they read English already, or no language is theirs more than another's
+    return f"; add it, or write them in en: defaults.fallback_locales: {{{language}: en}}"
 
 
 def _letter_written(default: str, language: str) -> str:

@@ -463,8 +463,16 @@ def requested_locale(asked: str, languages: Sequence[str]) -> tuple[str, str, st
                 f"locale {language}",
                 param_hint="'--locale'",
             )
+        # Where to go for the letters themselves: a São Paulo reseller refused «--locale pt» learnt
+        # which languages the starter has, not that Portuguese letters are files they may add.
+        own = (
+            f"; letters in {language} are files of your own: add birthday.{language}.j2, … and"
+            f' _{language}.j2 to such a project (docs/templates.md, "Adding a language")'
+            if canonical
+            else ""
+        )
         raise click.BadParameter(
-            f"{asked!r}: the starter's letters are in {', '.join(languages)}{_elsewhere(language)}",
+            f"{asked!r}: the starter's letters are in {', '.join(languages)}{_elsewhere(language)}{own}",
             param_hint="'--locale'",
         )
     written = one_subtag(canonical)
@@ -667,7 +675,8 @@ def init(state: State, directory: Path, locale: str | None, country: str | None)
     (English: GB-ENG), occasion titles in LANG, sample contacts with LANG's
     headers, Russia's public holidays commented out (but for those on a
     day the country keeps too: 8 March in KZ) and the country's own offered
-    as examples, the first greeted.
+    as examples, the first greeted (where greeter has none for a country,
+    JP, the names of its calendar are listed to pick from).
 
     --country CC makes it CC's instead (its time zone: its capital's where it
     has several, Europe/Kyiv for UA; check defaults.timezone).

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.ru_regions import region_zone
@@ -77,6 +78,43 @@ def zone_database_missing() -> bool:
     return False
 
 
+#: Brazil's states (ISO 3166-2:BR, after "BR-") → the IANA zone of their clients whose row names
+#: none. Why: a São Paulo office's clients in BR-SP, BR-MG, BR-BA were warned «have no time zone, and
+#: BR has several» and timed in defaults.timezone, though a state keeps one clock. From tzdata's
+#: zone1970.tab comments (America/Fortaleza "MA, PI, CE, RN, PB", America/Sao_Paulo "GO, DF, MG,
+#: ES, RJ, SP, PR, SC, RS", America/Maceio "Alagoas, Sergipe"…). Pará's two zones (Belem, Santarem)
+#: keep one clock: its capital's. Left out: Amazonas (AM), two clocks (Manaus UTC-4, Eirunepe
+#: UTC-5); Pernambuco's Fernando de Noronha (UTC-2) is a few thousand people beside Recife's millions.
+BR_STATE_ZONES: Final[Mapping[str, str]] = {
+    "AC": "America/Rio_Branco",
+    "AL": "America/Maceio",
+    "AP": "America/Belem",
+    "BA": "America/Bahia",
+    "CE": "America/Fortaleza",
+    "DF": "America/Sao_Paulo",
+    "ES": "America/Sao_Paulo",
+    "GO": "America/Sao_Paulo",
+    "MA": "America/Fortaleza",
+    "MG": "America/Sao_Paulo",
+    "MS": "America/Campo_Grande",
+    "MT": "America/Cuiaba",
+    "PA": "America/Belem",
+    "PB": "America/Fortaleza",
+    "PE": "America/Recife",
+    "PI": "America/Fortaleza",
+    "PR": "America/Sao_Paulo",
+    "RJ": "America/Sao_Paulo",
+    "RN": "America/Fortaleza",
+    "RO": "America/Porto_Velho",
+    "RR": "America/Boa_Vista",
+    "RS": "America/Sao_Paulo",
+    "SC": "America/Sao_Paulo",
+    "SE": "America/Maceio",
+    "SP": "America/Sao_Paulo",
+    "TO": "America/Araguaina",
+}
+
+
 @lru_cache(maxsize=512)
 def country_zone(country: str | None) -> str | None:
     """The IANA zone of a client in ``country`` (ISO code, a region too: "GB-ENG"), or None.
@@ -86,12 +124,15 @@ def country_zone(country: str | None) -> str | None:
     The zone is the country's main one: its capital's (:data:`_CAPITAL_ZONES`), else the first
     ``zone.tab`` lists for it; ``init --country`` writes the same (:func:`zones_of`'s first).
     A Russian region ("RU-BA", a contact's country cell where the config
-    declares its days off) has the zone of :data:`greeter.ru_regions.RU_REGION_ZONES`.
+    declares its days off) has the zone of :data:`greeter.ru_regions.RU_REGION_ZONES`, a
+    Brazilian state ("BR-SP") that of :data:`BR_STATE_ZONES`.
     """
     if not country:
         return None
     if country.startswith("RU-"):  # a declared region (Bashkortostan): its own clock, not Russia's eleven
         return region_zone(country)
+    if country.upper().startswith("BR-"):  # a state (BR-SP): its own clock, not Brazil's four
+        return BR_STATE_ZONES.get(country.upper()[3:])
     zones = zones_of(country)
     if not zones or not _same_time(zones):
         return None

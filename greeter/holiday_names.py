@@ -165,7 +165,7 @@ def unknown_holiday(name: str, country: str, years: Sequence[int]) -> str | None
         if covered.start <= min(years) and max(years) < covered.stop:
             # Said as it is: "covers UA from 1991 to 2100" under "no days in 2026–2027" contradicted itself.
             said = f"the holidays library lists no holiday of {country} in {span}"
-            return f"{said}, public or celebrated at work"
+            return f"{said}, public, optional or celebrated at work"
         return (
             f"{country}'s holiday calendar has no days in {span}: the holidays"
             f" library covers {country} from {covered.start} to {covered.stop - 1}"

@@ -56,8 +56,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
 #: a day's names across languages by their place, not by what they translate: :func:`_paired`;
 #: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
-#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`) is ignored and rewritten.
-_FORMAT = 11
+#: the tenth, which lacked Israel's optional days; the eleventh, which had Israel's alone, not
+#: Brazil's Carnival and every other country's: :data:`_GREETED_CATEGORIES`) is ignored and rewritten.
+_FORMAT = 12
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -422,19 +423,19 @@ def _in_russian(
 #: (``catholic``, ``orthodox``, ``islamic``: Montenegro's "Christmas" is 25 December for its
 #: Catholics and 7 January for the Orthodox, so the name would mean two days), nor ``unofficial``
 #: (the USA's Valentine's Day made a Russian config's "Valentine's Day" some country's holiday).
-_GREETED_CATEGORIES: Final = frozenset({"workday"})
-
-#: A country's own further categories greeted so (as no day off): Israel's ``optional`` has its
+#: And ``optional``, the days a country's own law lets offices close or not: Israel's has its
 #: Remembrance Day (Yom HaZikaron) and Tisha B'Av — days an office must be able to name, to be
 #: warned of greeting them (:mod:`greeter.mourning_days`) and to make them days off
-#: (``holidays_of``) — besides Purim, Jerusalem Day and the intermediate days of Pesach and Sukkot.
-_GREETED_BY_COUNTRY: Final[Mapping[str, frozenset[str]]] = {"IL": frozenset({"optional"})}
+#: (``holidays_of``) — besides Purim, Jerusalem Day and the intermediate days of Pesach and Sukkot;
+#: Brazil's has Carnival, Ash Wednesday and Corpus Christi (a São Paulo office's ``holiday:
+#: "Carnival"`` was refused, and it could not close on them), Portugal's Carnival and Saint
+#: Anthony's Day. They are the country's own days, each of one date, so any country's are read.
+_GREETED_CATEGORIES: Final = frozenset({"workday", "optional"})
 
 
 def _greeted_categories(country: str, entity: Any) -> tuple[str, ...]:
     """The library's categories besides ``public`` whose days ``country``'s table has, as it offers them."""
-    wanted = _GREETED_CATEGORIES | _GREETED_BY_COUNTRY.get(split_code(country)[0], frozenset())
-    return tuple(c for c in (getattr(entity, "supported_categories", ()) or ()) if c in wanted)
+    return tuple(c for c in (getattr(entity, "supported_categories", ()) or ()) if c in _GREETED_CATEGORIES)
 
 
 def _other_categories(

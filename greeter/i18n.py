@@ -336,11 +336,17 @@ _ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
     "et": {"other": "."},
     "de": {"other": "."},
     "sr": {"other": "."},
+    # The masculine ordinal indicator, as the nouns of an anniversary are (o aniversário, el
+    # aniversario): «40º aniversário», Spanish «40.º aniversario» (the RAE's point before it). A
+    # feminine noun takes ª, which a filter cannot see: such a template writes {{ years }}ª.
+    "pt": {"other": "º"},
+    "es": {"other": ".º"},
 }
 
 
 def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
-    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr.
+    """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr;
+    "40º" in pt, "40.º" in es.
 
     Babel formats no ordinals, but CLDR's ordinal plural rules say which
     ending a number takes; only the endings are written here. A language
@@ -468,8 +474,10 @@ def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, def
     Any other number of forms is a :class:`ValueError` naming the forms the
     locale needs, whatever ``n`` is: "год|года" reads right for 1 and 3 and
     gives "46 года", so it must fail in ``greeter check``, not in a letter.
-    The locale's full list (Russian's fractional ``other`` as a fourth form)
-    is accepted too.
+    The locale's full list of CLDR categories is accepted too, and the error
+    names it: Russian's fractional ``other`` as a fourth form, and the
+    ``many`` of Portuguese, Spanish, French and Italian, the form of a
+    round million («1.000.000 de anos»: "ano|de anos|anos" is one|many|other).
     """
     items = _split_forms(forms)
     loc = _locale(locale, default)
@@ -483,9 +491,12 @@ def plural(n: int, forms: str | Sequence[str], locale: str | None = "ru", *, def
         hint = f", e.g. {example!r}" if example else ""
         # The language, not the locale ("Serbian", not "Serbian (Latin)"): sr, sr_Latn and sr_RS
         # contacts share the file and the rule, so check reports the mistake once for all of them.
+        # The full list is accepted too, so the message names it where it differs: Portuguese's
+        # "a|b|c|d" was told "needs 2 forms (one|other)", though 3 (one|many|other) were taken.
+        full = f", or {len(every)} ({'|'.join(every)})" if every != whole else ""
         raise ValueError(
             f"plural needs {len(whole)} form{'s' if len(whole) != 1 else ''} in "
-            f"{loc.get_language_name('en')} ({'|'.join(whole)}{hint}), "
+            f"{loc.get_language_name('en')} ({'|'.join(whole)}{hint}){full}, "
             f"got {len(items)}: {'|'.join(items)!r}"
         )
     category = loc.plural_form(n)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from greeter.contacts import Contact, Gender, academic_titles
+from greeter.iberian_names import IBERIAN_COUNTRIES, IBERIAN_LANGUAGES, iberian_name_gender
 
 __all__ = [
     "CONTRADICTED",
@@ -813,7 +814,8 @@ def _first_name_gender(
     A contact of ``lv`` or ``lt`` — its own ``locale``, else the ``default`` its row falls
     back to (``defaults.locale``), or in Latvia or Lithuania (``country``) without a language
     of its own — is read by the first word's ending (:data:`_BALTIC`), a Latin one; another
-    by the lists.
+    by the lists. A Portuguese or Spanish one likewise (``pt``, ``es``, or in Brazil, Portugal,
+    Spain…): :func:`~greeter.iberian_names.iberian_name_gender`, whose silence falls to the lists.
     """
     language = _language(locale) if locale is not None else None
     if language in _PATRONYMIC_LANGUAGES and language not in _NAME_WORDED_LANGUAGES:
@@ -828,6 +830,12 @@ def _first_name_gender(
                 return Gender.MALE
             if word.endswith(_BALTIC_FEMALE):
                 return Gender.FEMALE
+    if (language or (default and _language(default))) in IBERIAN_LANGUAGES or (
+        language is None and country is not None and country.split("-")[0] in IBERIAN_COUNTRIES
+    ):
+        said = iberian_name_gender(academic_titles(first, "").first)
+        if said is not None:
+            return said
     return _name_gender(first, locale is not None)
 
 

@@ -175,7 +175,8 @@ Filters (locale-aware ones use the letter's ``locale`` unless given one)::
     {{ contact.company|full_stop }}             → "Acme Ltd." but "Acme Inc.", not "Acme Inc.."
                                                   (ends a sentence: no second point after an abbreviation)
     {{ years|years_phrase }}  {{ years|years }} → 15 лет, 21 год, 3 года
-    {{ years|ordinal }}                         → 21st (English); 25. (hu, et, de, sr); others: an error
+    {{ years|ordinal }}                         → 21st (English); 25. (hu, et, de, sr); 40º (pt)
+                                                  (40.º in es; another language: an error)
     {{ occasion_date|date('day_month') }}       → 15 декабря
                                                   (formats: long | medium | short | full | day_month | on_day:
                                                    «január 2-án» in Hungarian, day_month elsewhere)

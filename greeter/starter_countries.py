@@ -343,6 +343,26 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         ),
     ),
     "GB": (HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),),
+    # Brazil's and Portugal's by the library's English names (its Portuguese ones are accepted too):
+    # ``init --country BR`` said "greeter has no example holiday for BR" though its --help promised
+    # the country's own. Carnival is in the library's optional category: no day off, named all the same.
+    "BR": (
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),
+        HolidayExample("br_tiradentes", "Tiradentes' Day", "Tiradentes' Day", ru="День Тирадентиса"),
+        HolidayExample(
+            "br_independence", "Independence Day", "Independence Day", ru="День независимости Бразилии"
+        ),
+    ),
+    "PT": (
+        HolidayExample("christmas", "Christmas", "Christmas Day", before_new_year=True, ru="Рождество"),
+        HolidayExample("pt_freedom_day", "Freedom Day", "Freedom Day", ru="День свободы"),
+        HolidayExample(
+            "pt_portugal_day",
+            "Portugal Day",
+            "Day of Portugal, Camões, and the Portuguese Communities",
+            ru="День Португалии",
+        ),
+    ),
     # Countries a starter language is spoken in too (init --locale de --country AT).
     "AT": (
         HolidayExample("christmas", "Weihnachten", "Christtag", before_new_year=True, ru="Рождество"),

@@ -252,3 +252,16 @@ def test_the_daemon_starts_with_an_occasion_for_polish_clients_only(make_project
     config = polish_only(make_project, rows, ["pl"])
     inputs = load_valid_inputs(config, date(2026, 12, 1))  # raised ConfigError: template missing
     assert [o.template for o in inputs.settings.occasions] == ["imieniny"]
+
+
+def test_clients_who_get_the_english_letter_are_not_offered_another_language(
+    make_project: MakeProject,
+) -> None:
+    """A project of ``init --country BR``: the unsuffixed letters are English, German and other files
+    beside them. A Brazilian client was told «add it, or write them in de: defaults.fallback_locales:
+    {pt: de}» — the first language in the folder's order, though English is what they get already."""
+    config = make_project([in_locale("p1", "pt_BR")], defaults={"locale": "en"})
+    for english in config.parent.glob("templates/*.en.j2"):  # the unsuffixed letters in English, as init's
+        english.replace(english.with_name(english.name.replace(".en.j2", ".j2")))
+    warnings = [p.message for p in run_check(config, NOW).problems if "get birthday.j2" in p.message]
+    assert warnings == ["1 contact(s) with locale 'pt_BR' get birthday.j2 (en): there is no birthday.pt.j2"]

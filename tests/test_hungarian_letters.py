@@ -434,3 +434,9 @@ def test_ordinals_are_the_number_and_a_dot(locale: str) -> None:
 def test_russian_ordinals_are_still_refused() -> None:
     with pytest.raises(ValueError, match="no ordinal numbers for language 'ru'; known: en, hu, et, de, sr"):
         ordinal(21, "ru")
+
+
+def test_portuguese_and_spanish_ordinals_take_the_masculine_indicator() -> None:
+    """A São Paulo template's «{{ years|ordinal }} aniversário» was refused: no ordinals for 'pt'."""
+    assert [ordinal(n, "pt_BR") for n in (1, 40)] == ["1º", "40º"]
+    assert ordinal(40, "es") == "40.º"

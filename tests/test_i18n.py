@@ -101,12 +101,26 @@ def test_plural_forms(n: int, forms: str | list[str] | tuple[str, ...], locale: 
         (
             "год|года",
             "ru",
-            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), or 4 (one|few|many|other), got 2: 'год|года'",
         ),
-        ("лет", "ru", "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 1: 'лет'"),
+        (
+            "лет",
+            "ru",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), or 4 (one|few|many|other), got 1: 'лет'",
+        ),
         ("year", "en", "plural needs 2 forms in English (one|other, e.g. 'year|years'), got 1: 'year'"),
-        ("a|b|c|d|e", "ru", "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 5"),
-        ("rok|roky", "cs", "plural needs 3 forms in Czech (one|few|other), got 2: 'rok|roky'"),
+        (
+            "a|b|c|d|e",
+            "ru",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), or 4 (one|few|many|other), got 5",
+        ),
+        # Portuguese: one|other, or the full list with many (a round million): 3 were taken, 4 told «needs 2»
+        ("a|b|c|d", "pt_BR", "plural needs 2 forms in Portuguese (one|other), or 3 (one|many|other), got 4"),
+        (
+            "rok|roky",
+            "cs",
+            "plural needs 3 forms in Czech (one|few|other), or 4 (one|few|many|other), got 2: 'rok|roky'",
+        ),
     ],
 )
 def test_plural_with_the_wrong_number_of_forms_is_an_error_for_every_number(
@@ -253,3 +267,9 @@ def test_language_and_script(locale: str | None, expected: tuple[str, str | None
 def test_locale_hint_says_what_a_country_code_or_language_name_meant(value: str, hint: str) -> None:
     """From CLDR's territories, official languages and language names, not a hand list."""
     assert locale_hint(value) == hint
+
+
+def test_portuguese_takes_its_full_list_with_the_form_of_a_round_million() -> None:
+    """The contract the error names: one form per category of whole numbers, or the full CLDR list."""
+    assert [plural(n, "ano|anos", "pt_BR") for n in (1, 2, 1_000_000)] == ["ano", "anos", "anos"]
+    assert [plural(n, "ano|de anos|anos", "pt_BR") for n in (1, 2, 1_000_000)] == ["ano", "anos", "de anos"]

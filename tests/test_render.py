@@ -1080,7 +1080,7 @@ def test_a_misspelt_name_is_answered_with_the_name_meant(
         (
             8,
             "{{ 46|plural('год|года') }}",
-            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2: 'год|года'",
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), or 4 (one|few|many|other), got 2: 'год|года'",
         ),
     ],
 )
@@ -1111,7 +1111,7 @@ def test_plural_needs_the_forms_of_the_letters_language(tmp_path: Path) -> None:
             r.render(item(person("c", "Иван"), years=years))
         assert (caught.value.template, caught.value.line) == ("birthday.j2", 2)
         assert (
-            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), got 2"
+            "plural needs 3 forms in Russian (one|few|many, e.g. 'год|года|лет'), or 4 (one|few|many|other), got 2"
             in caught.value.detail
         )
     with pytest.raises(TemplateError, match=r"^birthday\.en\.j2:2: plural needs 2 forms in English "):

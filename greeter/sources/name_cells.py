@@ -101,7 +101,7 @@ GENDERS = {
          "mees", "férfi", "ferfi", "männlich", "maennlich", "mannlich", "männl",
          "vīrietis", "virietis", "vīr", "vyras", "vyr",
          "mężczyzna", "mezczyzna", "pan", "muž", "muz",
-         "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor",
+         "г-н", "г", "господин", "mr", "herr", "herrn", "hr", "monsieur", "m", "sr", "señor", "senhor",
          "gospodin", "g-din", "gdin", "г-дин", "гдин"),
         Gender.MALE,
     ),
@@ -112,7 +112,7 @@ GENDERS = {
          "sieviete", "siev", "moteris", "mot",
          "kobieta", "k", "pani", "paní", "žena", "zena",
          "г-жа", "госпожа", "mrs", "ms", "miss", "frau", "fr", "madame", "mme", "mademoiselle", "mlle",
-         "sra", "señora",
+         "sra", "señora", "srta", "señorita", "senhora", "senhorita", "doña", "dña", "dona",
          "gospođa", "gospodja", "gđa", "g-đa", "gospođica", "gospodjica", "gđica",
          "госпођа", "гђа", "г-ђа", "госпођица", "гђица"),
         Gender.FEMALE,
@@ -198,13 +198,21 @@ def gender_titles(text: str) -> str:
     return title_words(" ".join(words))
 
 
-#: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma».
-_FIRST_NAME_FORMS = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss"})
+#: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma»; Portuguese and
+#: Spanish «Sr. João», «Sra. Ana», «Srta.», «Dona Maria», «Dña. Carmen» (a São Paulo CRM's «Sr. João»
+#: kept it in the name, of unknown gender). Not «D.» (Dom or Dona in Portuguese) nor «Dr.»/«Dra.»,
+#: titles :func:`greeter.contacts.academic_titles` reads or leaves.
+_FIRST_NAME_FORMS = frozenset(
+    {"herr", "frau", "mr", "mrs", "ms", "miss"}
+    | {"sr", "sra", "srta", "senhor", "senhora", "senhorita", "dona"}
+    | {"señor", "señora", "señorita", "doña", "dña"}
+)
 
 
 def address_form(cell: str) -> tuple[Gender, str] | None:
     """«Herr DI Franz» → (male, "DI Franz"): a first-name cell that starts with Herr, Frau, Mr, Mrs,
-    Ms or Miss (with or without the dot), read as a gender cell would be, and the name after it; else
+    Ms or Miss, Sr., Sra. or Srta. (:data:`_FIRST_NAME_FORMS`; with or without the dot), read as a
+    gender cell would be, and the name after it; else
     None. Pure.
 
     A CRM whose form has no «Anrede» field gets it typed before the first
@@ -477,7 +485,8 @@ def other_script_note(first: str, locale: str) -> str:
 
 
 def whole_name(first: str) -> bool:
-    """Whether a first-name cell holds a whole name: three words or more, or a patronymic after the first.
+    """Whether a first-name cell holds a whole name: three words or more (:data:`_GIVEN_NAME_PARTICLES`
+    aside), or a patronymic after the first.
 
     A double first name ("Анна Мария") is two words without a patronymic, and
     stays a first name, as does a Latin second word ending as a patronymic does in
@@ -488,7 +497,16 @@ def whole_name(first: str) -> bool:
     words = first.split()
     if not all(w.replace("-", "").isalpha() for w in words):  # "{{ 7*7 }}" is data, not a name
         return False
-    return len(words) > 2 or any(patronymic_gender(w, latin=False) is not Gender.UNKNOWN for w in words[1:])
+    named = [w for w in words if w not in _GIVEN_NAME_PARTICLES]  # «Maria da Conceição»: two names
+    return len(named) > 2 or any(patronymic_gender(w, latin=False) is not Gender.UNKNOWN for w in words[1:])
+
+
+#: The small words inside a Portuguese or Spanish compound given name — «Maria da Conceição», «Maria
+#: das Graças», «María de la Luz», «José e Silva» — lower-case as typed: no sign of a whole ФИО (a São
+#: Paulo export's «Maria da Conceição» was warned of as «Фамилия Имя Отчество»). Not counted as words.
+_GIVEN_NAME_PARTICLES: Final = frozenset(
+    {"da", "das", "de", "do", "dos", "e", "del", "la", "las", "los", "y"}
+)
 
 
 def whole_names_warning(
