@@ -31,6 +31,7 @@ from prometheus_client.registry import Collector
 
 from greeter import __version__
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
+from greeter.failure_classes import FAILURE_CLASSES
 from greeter.journal_store import STATES
 from greeter.sending_hold import sending_hold
 
@@ -92,6 +93,18 @@ class RunStats:
     #: Its kind (:func:`error_kind`), as ``last_error``: the words are in the ``run_failed`` line.
     journal_problem: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
+    #: Letters recorded ``failed`` since start by class (:mod:`greeter.failure_classes`):
+    #: ``greeter_delivery_failures_total``.
+    failure_classes: dict[str, int] = field(default_factory=dict)
+    #: The server refuses our mail outright (:func:`~greeter.failure_classes.server_refusing`): the
+    #: class of its refusals (``policy``…), since when; None: the last run that had an answer got a
+    #: letter accepted, or refusals about single recipients only.
+    refusing: str | None = None
+    refusing_since: datetime | None = None
+    #: Drafts the last completed run left waiting for ``greeter approve`` (``review: required``):
+    #: ``greeter_drafts_awaiting_approval``, a gauge — the same drafts are counted again by every run
+    #: in ``greeter_run_outcomes_total{outcome="skipped_awaiting_approval"}``.
+    awaiting_approval: int = 0
     #: Reloads (SIGHUP) refused since start: the config or templates on disk were broken.
     reload_failures: int = 0
     #: When the last reload was refused, while no reload has taken effect since: the daemon runs
@@ -245,11 +258,36 @@ class GreeterCollector(Collector):
             value=0 if s.reload_failed_at is not None else 1,
         )
         outcomes = CounterMetricFamily(
-            "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
+            "greeter_run_outcomes",
+            "What this process's runs did since start, added up run by run: a letter put off to retry"
+            " counts once per attempt, and skipped_<reason> (awaiting_approval above all) counts the same"
+            " waiting greeting again at every run — greeter_greetings and greeter_drafts_awaiting_approval"
+            " say how many there are",
+            labels=["outcome"],
         )
         for outcome, n in sorted({**dict.fromkeys(RUN_OUTCOMES, 0), **s.outcomes}.items()):
             outcomes.add_metric([outcome], n)
         yield outcomes
+        failures = CounterMetricFamily(
+            "greeter_delivery_failures",
+            "Letters recorded failed since start, by the class of the server's reply: mailbox (5.1.x, 5.2.x),"
+            " policy (5.7.x, 521), content (5.6.x, 5.3.4), gave_up (a 4xx past the deadline), other",
+            labels=["class"],
+        )
+        for kind in FAILURE_CLASSES:
+            failures.add_metric([kind], s.failure_classes.get(kind, 0))
+        yield failures
+        yield GaugeMetricFamily(
+            "greeter_delivery_refusing",
+            "1 while the last run with answers got no letter accepted and refusals not about one recipient"
+            " (policy, content, other): the server refuses our mail",
+            value=1 if s.refusing is not None else 0,
+        )
+        yield GaugeMetricFamily(
+            "greeter_drafts_awaiting_approval",
+            "Letters the last run left waiting for greeter approve (review: required)",
+            value=s.awaiting_approval,
+        )
         for name, doc, moment in (
             ("greeter_last_success_timestamp_seconds", "The last successful run", s.last_success_at),
             (
