@@ -215,7 +215,11 @@ def see_the_log(s: RunStats, journal: str) -> str | None:
 
 def uncertain_in(counts: Counts | None) -> int | None:
     """How many greetings the journal holds ``uncertain`` (None: it was not read). Pure."""
-    return None if counts is None else sum(n for (state, _), n in counts.items() if state == "uncertain")
+    return (
+        None
+        if counts is None
+        else sum(t.greetings for (state, *_), t in counts.items() if state == "uncertain")
+    )
 
 
 def greetings_health(uncertain: int | None) -> dict[str, object]:

@@ -32,11 +32,20 @@ from prometheus_client.registry import Collector
 from greeter import __version__
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
 from greeter.failure_classes import FAILURE_CLASSES
-from greeter.journal_store import STATES
+from greeter.journal_store import DISMISSED, SKIP_REASON_CODES, STATES, Tally
 from greeter.sending_hold import sending_hold
 
-#: Greetings in the journal per (state, occasion).
-Counts = Mapping[tuple[str, str], int]
+#: Greetings in the journal per (state, occasion, skip reason) (:meth:`.JournalStore.tallies`).
+Counts = Mapping[tuple[str, str, str], Tally]
+
+#: The skip reasons ``greeter_greetings{state="skipped"}`` has for every occasion, at 0 until one is
+#: found: the planner's words, an operator's ``dismissed``, and ``other`` for a reason greeter did not
+#: write as one of those (an erasure, an older greeter's words). A fixed set: a bounded label.
+SKIP_REASONS: tuple[str, ...] = (*SKIP_REASON_CODES, DISMISSED, "other")
+
+#: The states whose oldest greeting ``greeter_oldest_greeting_timestamp_seconds`` gives: those that
+#: wait for something — a retry, a decision on an uncertain letter, a claim in flight.
+PENDING_STATES: tuple[str, ...] = ("claimed", "retry", "uncertain")
 
 #: The outcomes ``greeter_run_outcomes_total`` has from the start, at 0 until a run counts one: a
 #: series that appears only at the first letter is absent to an alert (``rate()`` of nothing, an
@@ -207,16 +216,7 @@ class GreeterCollector(Collector):
             value=0 if counts is None or self._stats.journal_problem is not None else 1,
         )
         if counts is not None:
-            greetings = GaugeMetricFamily(
-                "greeter_greetings",
-                "Greetings in the journal by state and occasion",
-                labels=["state", "occasion"],
-            )
-            occasions = sorted({occ for _, occ in counts})
-            for state in STATES:
-                for occ in occasions:
-                    greetings.add_metric([state, occ], counts.get((state, occ), 0))
-            yield greetings
+            yield from journal_metrics(counts)
         build = GaugeMetricFamily(
             "greeter_build_info",
             "Always 1: the greeter version this process runs and the project it runs, in its labels",
@@ -292,8 +292,9 @@ class GreeterCollector(Collector):
             ("greeter_last_success_timestamp_seconds", "The last successful run", s.last_success_at),
             (
                 "greeter_last_delivery_timestamp_seconds",
-                "The last run the server accepted letters in",
-                s.last_delivery_at,
+                "When the newest letter the journal holds as sent left (by any greeter sending from it),"
+                " else the last run of this process the server accepted letters in",
+                last_delivery(counts, s.last_delivery_at),
             ),
             ("greeter_next_send_timestamp_seconds", "The next planned send", s.next_send_at),
         ):
@@ -330,6 +331,50 @@ class GreeterCollector(Collector):
                 "How long the last run took",
                 value=s.last_duration_seconds,
             )
+
+
+def last_delivery(counts: Counts | None, in_process: datetime | None) -> datetime | None:
+    """``greeter_last_delivery_timestamp_seconds``: the journal's newest ``sent_at``, or this process's
+    last run with a letter accepted if later or the journal was not read. Pure.
+
+    Kept in the process alone, it vanished at every restart: "nothing delivered for two days"
+    read as absent (then ``greeter_start_time_seconds``) after a deploy, and each replica said
+    only its own letters. The journal's moment is the same in every replica and survives them.
+    """
+    moments = [t.newest_sent for t in (counts or {}).values() if t.newest_sent is not None]
+    if in_process is not None:
+        moments.append(in_process)
+    return max(moments, default=None)
+
+
+def journal_metrics(counts: Counts) -> Iterator[Metric]:
+    """The series read from the journal at this scrape: the greetings by state, occasion and (for a
+    skip) reason; the oldest greeting waiting in each pending state; the newest letter that left. Pure.
+    """
+    greetings = GaugeMetricFamily(
+        "greeter_greetings",
+        "Greetings in the journal by state and occasion; a skipped one by its reason too (reason is empty"
+        " for the other states)",
+        labels=["state", "occasion", "reason"],
+    )
+    occasions = sorted({occ for _, occ, _ in counts})
+    for state in STATES:
+        for reason in SKIP_REASONS if state == "skipped" else ("",):
+            for occ in occasions:
+                tally = counts.get((state, occ, reason))
+                greetings.add_metric([state, occ, reason], tally.greetings if tally is not None else 0)
+    yield greetings
+    oldest = GaugeMetricFamily(
+        "greeter_oldest_greeting_timestamp_seconds",
+        "When the oldest greeting in each waiting state was first recorded (absent while none waits):"
+        " alert on time() minus it",
+        labels=["state"],
+    )
+    for state in PENDING_STATES:
+        moments = [t.oldest for (s, _, _), t in counts.items() if s == state and t.greetings and t.oldest]
+        if moments:
+            oldest.add_metric([state], min(moments).timestamp())
+    yield oldest
 
 
 def render_metrics(counts: Counts | None, stats: RunStats) -> bytes:
