@@ -101,3 +101,18 @@ def test_refusing_is_kept_across_a_run_with_no_answer_and_cleared_by_an_accepted
     assert server_refusing({"failed": 1}, {("failed", "550 5.1.1 no such user"): 1}, "policy") == "policy"
     assert server_refusing({}, {}, "policy") == "policy"
     assert server_refusing({"sent": 1, "failed": 2}, spam, "policy") is None
+
+
+def test_log_level_warning_leaves_out_info_lines_and_keeps_a_refused_run(make_project: MakeProject) -> None:
+    """``GREETER_LOG_LEVEL`` (``--log-level``): an operator who wants only what needs attention. Before,
+    the level was fixed at info and the variable was not read: ``started`` came all the same."""
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 1)
+        sink.refuse_after(0, 554, SPAM)
+        with DaemonProcess(config, "--now", NOW, *LISTEN, env={"GREETER_LOG_LEVEL": "warning"}) as daemon:
+            run = daemon.wait_for("run")
+            assert daemon.stop() == 0
+    levels = {e["event"]: e["level"] for e in daemon.events}
+    assert "started" not in levels and "http_listening" not in levels, levels
+    assert set(levels.values()) <= {"warning", "error"}, levels
+    assert run["level"] == "warning" and run["failed"] == 1, run
