@@ -210,9 +210,12 @@ def run(
                                journal answers; 503 "unhealthy" if not, 503
                                "degraded" while letters due cannot reach the
                                mail server (readiness, alerts; not liveness:
-                               a restart mends no mail outage)
-      GET  /metrics            Prometheus text: greetings by state and
-                               occasion, runs
+                               a restart mends no mail outage); "refusing"
+                               in its body while the server refuses every
+                               letter (the status stays 200)
+      GET  /metrics            Prometheus text: greetings by state,
+                               occasion and skip reason, the oldest
+                               waiting, refusals by class, runs
       GET  /unsubscribe/TOKEN  a confirmation page with a button
       POST /unsubscribe/TOKEN  List-Unsubscribe=One-Click (RFC 8058):
                                suppress at once

@@ -14,8 +14,11 @@ as Prometheus's own ``target_info`` is meant to be used; the scraper's
 target labels tell the scrapes apart already. It is not called ``instance``:
 that is the label Prometheus gives every target (``host:port``), and an
 exposed one of that name is renamed ``exported_instance`` on the way in.
-Per-process facts (last run, its duration, the next planned send) are kept
-in :class:`RunStats` by the daemon.
+Per-process facts (last run, its duration, the next planned send, the refusals counted by
+class) are kept in :class:`RunStats` by the daemon. What the journal can say is read from it
+in one query per scrape (:meth:`~greeter.journal_store.JournalStore.tallies`): besides the
+counts, the skips' reasons, the oldest waiting greeting per state and the newest letter that
+left — so "stuck in retry for a day" and "nothing delivered for two days" survive a restart.
 """
 
 from __future__ import annotations
