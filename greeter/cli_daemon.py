@@ -6,6 +6,7 @@ this module registers the commands on the ``greeter`` group.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -56,6 +57,12 @@ def _host_port(value: str | None) -> tuple[str, int] | None:
 
 #: ``--log-format`` choices → ``configure_logging(json=…)``.
 _LOG_FORMATS: dict[str, bool | None] = {"auto": None, "json": True, "console": False}
+
+
+#: ``--log-level`` choices → the least level of greeter's own lines that is written.
+_LOG_LEVELS: dict[str, int] = {
+    "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR,
+}  # fmt: skip
 
 
 def _asked_log_format(args: Sequence[str]) -> bool | None:
@@ -121,6 +128,16 @@ class _DaemonCommand(click.Command):
     show_default=True,
     help="auto: readable on a terminal, JSON lines otherwise (systemd, containers).",
 )
+@click.option(
+    "--log-level",
+    type=Choice(list(_LOG_LEVELS)),
+    default="info",
+    show_default=True,
+    envvar="GREETER_LOG_LEVEL",
+    show_envvar=True,
+    help="The least level of greeter's own lines written: warning leaves out the info lines of runs"
+    " that went well; other libraries' lines are written from warning up whatever this says.",
+)
 @_now_option
 @click.option(
     "--speed",
@@ -132,7 +149,9 @@ class _DaemonCommand(click.Command):
 )
 @click.pass_obj
 @handles_errors
-def run(state: State, listen: str | None, log_format: str, now: str | None, speed: float) -> None:
+def run(
+    state: State, listen: str | None, log_format: str, log_level: str, now: str | None, speed: float
+) -> None:
     """Run the daemon: plan and deliver on the schedule until SIGTERM or SIGINT.
 
     Plans at every `schedule.cron` time and wakes up when a send window
@@ -148,7 +167,8 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     \b
     Exit codes:
       0   stopped by SIGTERM or SIGINT (below)
-      2   the config (or the command line) is unusable — restarting cannot
+      2   the config (or the command line, GREETER_LOG_LEVEL included) is
+          unusable — restarting cannot
           help: a config or template error (a template that fails to
           render for the first contacts too, as greeter check says), a
           missing SMTP password or unsubscribe secret, an invalid
@@ -190,9 +210,12 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
                                journal answers; 503 "unhealthy" if not, 503
                                "degraded" while letters due cannot reach the
                                mail server (readiness, alerts; not liveness:
-                               a restart mends no mail outage)
-      GET  /metrics            Prometheus text: greetings by state and
-                               occasion, runs
+                               a restart mends no mail outage); "refusing"
+                               in its body while the server refuses every
+                               letter (the status stays 200)
+      GET  /metrics            Prometheus text: greetings by state,
+                               occasion and skip reason, the oldest
+                               waiting, refusals by class, runs
       GET  /unsubscribe/TOKEN  a confirmation page with a button
       POST /unsubscribe/TOKEN  List-Unsubscribe=One-Click (RFC 8058):
                                suppress at once
@@ -201,6 +224,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     Examples:
       greeter run
       greeter run --listen 127.0.0.1:8025
+      greeter run --log-level warning   # or GREETER_LOG_LEVEL=warning
       greeter run --now 2027-01-01T08:00 --speed 60   # rehearse: an hour a minute
     """
     from greeter.signals import daemon_signals
@@ -216,7 +240,7 @@ def run(state: State, listen: str | None, log_format: str, now: str | None, spee
     from greeter.instance import instance_name
     from greeter.logs import configure_logging, name_instance
 
-    configure_logging(json=_LOG_FORMATS[log_format])
+    configure_logging(json=_LOG_FORMATS[log_format], level=_LOG_LEVELS[log_level])
     name_instance(instance_name(None, state.config))  # until the config is read: its folder's name
     if now is None and speed != 1.0:  # an empty --now never gets here (refuse_empty_now)
         raise click.UsageError("--speed needs --now (the moment the rehearsal clock starts at)")

@@ -30,6 +30,7 @@ from functools import partial
 from greeter.daemon_runs import JOURNAL_PATIENCE, count_outcomes, run_fields, run_status
 from greeter.delivery_health import delivery_problem
 from greeter.errors import Abandoned, GreeterError
+from greeter.failure_classes import server_refusing
 from greeter.first_run import first_run_json
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
@@ -144,6 +145,13 @@ class DaemonHealth:
         if wire.accepted:
             self.stats.last_delivery_at = now
         self.stats.delivery_problem = problem
+        refusing = server_refusing(summary.counts, summary.replies, self.stats.refusing)
+        if refusing is None:
+            self.stats.refusing_since = None
+        elif self.stats.refusing is None:
+            self.stats.refusing_since = now
+        self.stats.refusing = refusing
+        self.stats.awaiting_approval = summary.skipped.get("awaiting_approval", 0)
         # What holds sending now, letters waiting or not: a run with nothing due read "not held"
         # while the journal's throttle (or a spent quota) held the next letter back.
         self.stats.quota_unsent, self.stats.quota_free_at = summary.quota_unsent, cycle.quota_frees_at
@@ -190,8 +198,11 @@ class DaemonHealth:
         # A run that could not get anything out, or left letters unrendered or uncertain, is worth
         # a warning, not an info line among many; so is one that found letters a dead sender left
         # in flight (recovered_uncertain: a replica killed, a lease run out): they await a decision.
+        # A letter the server refused for good (failed) too: a provider refusing our content burned
+        # the day's greetings under info lines that read "delivery: ok".
         attention = (
             problem is not None
+            or summary.counts["failed"]
             or summary.counts["render_error"]
             or summary.counts["uncertain"]
             or cycle.recovered

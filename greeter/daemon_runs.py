@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from greeter.delivery_health import delivery_problem
 from greeter.errors import JournalMovedError, JournalNewerError
+from greeter.failure_classes import failed_by_class
 from greeter.journal_moved import daemon_step
 from greeter.logs import get_logger
 from greeter.metrics import RunStats, error_kind
@@ -82,6 +83,7 @@ def run_fields(
         "failed": counts.get("failed", 0),
         "uncertain": counts.get("uncertain", 0) + cut,
         "render_error": counts.get("render_error", 0),
+        "failed_by_class": failed_by_class(cycle.deliverer.summary.replies) if cycle is not None else {},
         "skipped": skipped,
         "replies": replies,
         "recovered_uncertain": recovered,
@@ -163,7 +165,8 @@ def halted_recipient(cycle: Cycle) -> str | None:
 
 
 def count_outcomes(stats: RunStats, cycle: Cycle, cut: int = 0) -> None:
-    """Add a run's outcomes to ``greeter_run_outcomes_total`` (``stats.outcomes``).
+    """Add a run's outcomes to ``greeter_run_outcomes_total`` (``stats.outcomes``), and its refused
+    letters to ``greeter_delivery_failures_total`` by class (:func:`~greeter.failure_classes.failure_class`).
 
     ``uncertain`` is every letter the run recorded uncertain: its batch's, those a stop cut off in
     flight (``cut``) and those a dead sender left claimed (``cycle.recovered``: a daemon killed
@@ -178,6 +181,8 @@ def count_outcomes(stats: RunStats, cycle: Cycle, cut: int = 0) -> None:
     for reason, n in summary.skipped.items():
         key = f"skipped_{reason}"
         stats.outcomes[key] = stats.outcomes.get(key, 0) + n
+    for kind, n in failed_by_class(summary.replies).items():  # by class, never the words
+        stats.failure_classes[kind] = stats.failure_classes.get(kind, 0) + n
 
 
 def say_journal_refused(stats: RunStats, exc: JournalMovedError | JournalNewerError) -> None:

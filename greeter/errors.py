@@ -280,6 +280,22 @@ class JournalError(GreeterError, OSError):
     exit_code = EXIT_USAGE
 
 
+class JournalMissingError(JournalError):
+    """The SQLite journal's file is not where ``storage.url`` says: never made here, or moved away or
+    deleted (its lock file or ``-wal`` show it existed). Its own class so that ``/healthz`` names
+    it (``journal_problem``: ``journal_missing``, :func:`~greeter.metrics.error_kind`), not ``journal``."""
+
+
+class JournalDamagedError(JournalError):
+    """The SQLite journal's file is there but must not be used: emptied to 0 bytes where its traces
+    show it held a journal, or reachable under more than one name (hard links). ``journal_damaged``."""
+
+
+class JournalReplacedError(JournalError):
+    """The SQLite journal's file was replaced while greeter ran (another file moved there, another
+    journal copied over it): this process's view is of the old one. ``journal_replaced``."""
+
+
 class JournalStateError(JournalError):
     """An outcome was recorded for a greeting in a state that cannot have it (a bug, not data)."""
 

@@ -39,13 +39,14 @@ from rich.text import Text
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import (
-    BASELINE,
     DISMISSED,
     FORMER_INTERRUPTED_REASON,
     INTERRUPTED_REASON,
+    SKIP_REASON_CODES,
     JournalEntry,
     JournalKey,
     JournalStore,
+    Tally,
     is_requeued,
 )
 from greeter.journal_transitions import merged_carrier
@@ -86,12 +87,6 @@ APPROVAL_FIELDS = ("approved_by", "approved_at")
 #: :data:`APPROVAL_FIELDS` last, later still.
 COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256", *APPROVAL_FIELDS)
 
-#: The planner's words for why an occasion was not greeted on its own (preview's ``reason``).
-#: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
-_REASON_CODES = (
-    "merged", "frequency_cap", "suppressed", "outside_audience", "no_email", "invalid_contact", BASELINE,
-)  # fmt: skip
-
 
 def reason_code(entry: JournalEntry) -> str | None:
     """A skipped or expired row's reason as preview's machine word (``merged``, ``frequency_cap``…).
@@ -111,7 +106,7 @@ def reason_code(entry: JournalEntry) -> str | None:
     if merged_carrier(entry.reason) is not None:
         return "merged"
     word = entry.reason.split(":", 1)[0].strip()
-    return word if word in _REASON_CODES else None
+    return word if word in SKIP_REASON_CODES else None
 
 
 def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> Iterator[JournalEntry]:
@@ -124,22 +119,28 @@ def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> Ite
     )
 
 
-def counts_as_found(journal: JournalStore) -> dict[tuple[str, str], int]:
-    """Greetings per (state, occasion) as ``greeter history`` shows them, for ``/metrics``.
+def counts_as_found(journal: JournalStore) -> dict[tuple[str, str, str], Tally]:
+    """Greetings per (state, occasion, skip reason) as ``greeter history`` shows them, for ``/metrics``
+    (:meth:`~greeter.journal_store.JournalStore.tallies`).
 
     A claim whose sender is gone (a dead daemon's, its lease run out) counts as
     ``uncertain`` at once, as history shows it, not as ``claimed`` until a
     sender's next run records it: an alert on uncertain greetings fires when
     the operator can already see them. The abandoned claims are read first,
     as :func:`read_history` does; a count never goes below zero if one is
-    recorded in between.
+    recorded in between. The uncertain ones' ``oldest`` then takes the claims'
+    oldest too: an abandoned claim is the oldest claim as a rule (a live one is
+    minutes old), and the query has no moment per row.
     """
     abandoned = journal.abandoned_claims()
-    counts = dict(journal.counts_by_occasion())
+    counts = dict(journal.tallies())
     for _, occasion, _ in abandoned:
-        if counts.get(("claimed", occasion), 0) > 0:
-            counts["claimed", occasion] -= 1
-            counts["uncertain", occasion] = counts.get(("uncertain", occasion), 0) + 1
+        claimed = counts.get(("claimed", occasion, ""))
+        if claimed is not None and claimed.greetings > 0:
+            counts["claimed", occasion, ""] = dataclasses.replace(claimed, greetings=claimed.greetings - 1)
+            was = counts.get(("uncertain", occasion, ""), Tally(0))
+            oldest = min((t for t in (was.oldest, claimed.oldest) if t is not None), default=None)
+            counts["uncertain", occasion, ""] = Tally(was.greetings + 1, oldest, was.newest_sent)
     return counts
 
 

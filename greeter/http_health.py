@@ -195,13 +195,31 @@ def journal_health(unreadable: str | None, run_failed_on: str | None) -> tuple[s
     return "ok", None
 
 
-#: ``/healthz``'s ``details`` while it names a problem or an error: where their words are.
-SEE_THE_LOG = "see the daemon's log (run_failed, journal_unreachable, reload_failed_keeping_old_config)"
+def see_the_log(s: RunStats, journal: str) -> str | None:
+    """``/healthz``'s ``details`` while it names a problem or an error: the log events whose lines
+    hold their words, only those of the problems it names; None when it names none. Pure.
+
+    One fixed sentence named ``run_failed``, ``journal_unreachable`` and
+    ``reload_failed_keeping_old_config`` for every problem, while a mail server
+    that cannot be reached or refuses everything is said in the ``run`` line
+    (``delivery_problem``, ``replies``): an operator grepping for what it named found nothing.
+    """
+    events = [
+        *(["run_failed"] if s.last_error is not None or journal == "failing" else []),
+        *(["journal_unreachable"] if journal == "unreachable" else []),
+        *(["run (delivery_problem, replies)"] if s.delivery_problem or s.refusing else []),
+        *(["reload_failed_keeping_old_config"] if s.reload_failed_at is not None else []),
+    ]
+    return f"see the daemon's log: {', '.join(events)}" if events else None
 
 
 def uncertain_in(counts: Counts | None) -> int | None:
     """How many greetings the journal holds ``uncertain`` (None: it was not read). Pure."""
-    return None if counts is None else sum(n for (state, _), n in counts.items() if state == "uncertain")
+    return (
+        None
+        if counts is None
+        else sum(t.greetings for (state, *_), t in counts.items() if state == "uncertain")
+    )
 
 
 def greetings_health(uncertain: int | None) -> dict[str, object]:
@@ -242,7 +260,7 @@ def health_body(
     ``details`` says the log has the words. ``delivery_problem`` is the mail
     server's reply (addresses masked by the caller): it quotes no file.
     """
-    named = s.last_error or journal_problem or s.delivery_problem or s.reload_failed_at
+    named = see_the_log(s, journal)
     held = held_by(s)
     return {
         "status": status,
@@ -251,6 +269,10 @@ def health_body(
         "delivery": "degraded" if s.delivery_problem is not None else "ok",
         "delivery_problem": s.delivery_problem,
         "degraded_since": _iso(s.degraded_since),
+        # The server answers, but refuses every letter for a reason not about one recipient (5.7.x
+        # spam, policy; greeter.failure_classes): the status stays 200, as for uncertain greetings.
+        "refusing": s.refusing,
+        "refusing_since": _iso(s.refusing_since),
         # Why nothing (or not all) goes out though nothing is broken: the provider's throttle or
         # the daily quota, until when, and how many due letters wait for it (the run line has the reply).
         "sending_held": held[0] if held else None,
@@ -263,7 +285,7 @@ def health_body(
         "last_success_at": _iso(s.last_success_at),
         "last_delivery_at": _iso(s.last_delivery_at),
         "last_error": s.last_error,
-        "details": SEE_THE_LOG if named else DECIDE_UNCERTAIN if uncertain else None,
+        "details": named or (DECIDE_UNCERTAIN if uncertain else None),
         "next_send_at": _iso(s.next_send_at, up=True),
         "runs": s.runs,
         "instance": s.instance,

@@ -62,6 +62,7 @@ from greeter.journal_store import (
     JournalKey,
     JournalStore,
     Notice,
+    Tally,
     expired_why,
     is_baseline,
     planned_state,
@@ -661,8 +662,8 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
             found = dict(db.execute("SELECT state, COUNT(*) FROM greetings GROUP BY state").fetchall())
         return {s: int(found.get(s, 0)) for s in STATES}
 
-    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
-        """How many greetings are in each (state, occasion) — what ``/metrics`` exports."""
+    def tallies(self) -> dict[tuple[str, str, str], Tally]:
+        """Greetings per (state, occasion, skip reason), their oldest and newest sent: ``/metrics``' read."""
         with self._db() as db:
-            rows = db.execute("SELECT state, occasion, COUNT(*) FROM greetings GROUP BY state, occasion")
-            return {(r[0], r[1]): int(r[2]) for r in rows}
+            rows = db.execute(journal_sql.TALLY_QUERY).fetchall()
+        return {(r[0], r[1], r[2]): Tally(int(r[3]), parse_time(r[4]), parse_time(r[5])) for r in rows}

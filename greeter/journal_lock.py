@@ -21,7 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from greeter.errors import JournalError, JournalLockedError
+from greeter.errors import (
+    JournalDamagedError,
+    JournalError,
+    JournalLockedError,
+    JournalMissingError,
+    JournalReplacedError,
+)
 from greeter.file_modes import share_with_group_if_folder_does
 from greeter.journal_schema import journal_error, lock_path, with_cause
 from greeter.journal_store import WAIT_FOR_SENDER
@@ -177,14 +183,14 @@ class SenderLock:
             raise journal_error(f"journal {self._path.absolute()}: {exc}", exc) from exc
         if found == self._identity:
             if not _still_sqlite(self._path):
-                raise JournalError(
+                raise JournalDamagedError(
                     f"journal {self._shown_path} was emptied while greeter was running (its file is 0 bytes"
                     " now); nothing more is claimed from it. Stop greeter, put the journal back (from a"
                     " backup) and start greeter again"
                 )
             if self._same_mark():
                 return
-            raise JournalError(
+            raise JournalReplacedError(
                 f"journal {self._shown_path} was overwritten in place while greeter was running (copied"
                 " over, cp OTHER.sqlite3 onto it?): the file holds another journal now, and this"
                 " process's view of it is the old one, whose next write would mix the two; nothing more"
@@ -192,7 +198,7 @@ class SenderLock:
                 " from (a restore is checked against its .sent note), or put the journal back from a backup"
             )
         what = "no file is there now" if found is None else "the file there now is another one"
-        raise JournalError(
+        raise (JournalMissingError if found is None else JournalReplacedError)(
             f"journal {self._shown_path} was deleted or replaced while greeter was running: {what};"
             " nothing more is claimed from it. Stop greeter, put the journal back (from a backup)"
             " and start greeter again"

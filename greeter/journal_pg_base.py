@@ -45,6 +45,7 @@ from greeter.journal_store import (
     JournalKey,
     Notice,
     Suppression,
+    Tally,
     expired_why,
     is_baseline,
     planned_state,
@@ -586,10 +587,13 @@ class PgJournalBase:
         }
         return {s: int(found.get(s, 0)) for s in STATES}
 
-    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
-        """How many greetings are in each (state, occasion) — what ``/metrics`` exports."""
-        rows = self._read("SELECT state, occasion, COUNT(*) AS n FROM greetings GROUP BY state, occasion")
-        return {(r["state"], r["occasion"]): int(r["n"]) for r in rows}
+    def tallies(self) -> dict[tuple[str, str, str], Tally]:
+        """Greetings per (state, occasion, skip reason), their oldest and newest sent: ``/metrics``' read."""
+        rows = self._read(journal_sql.TALLY_QUERY)
+        return {
+            (r["state"], r["occasion"], r["reason_code"]): Tally(int(r["n"]), r["oldest"], r["newest_sent"])
+            for r in rows
+        }
 
     # --- approvals (review: required) ---------------------------------------------------------
 

@@ -19,7 +19,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from greeter.errors import TEMPORARY_ERRNOS, JournalError, JournalUnavailableError
+from greeter.errors import (
+    TEMPORARY_ERRNOS,
+    JournalDamagedError,
+    JournalError,
+    JournalMissingError,
+    JournalUnavailableError,
+)
 from greeter.file_modes import make_group_folder, private_file_mode
 from greeter.journal_access import READ_ONLY_MOUNT as READ_ONLY_MOUNT  # re-exported: its home before
 from greeter.journal_access import sealed, unwritable_side_files, why_read_only
@@ -626,7 +632,7 @@ def journal_traces(path: Path) -> list[Path]:
     return [p for p in (lock_path(path), Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
 
 
-def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
+def lost_journal_error(path: Path, traces: list[Path]) -> JournalMissingError:
     """The refusal to make a new journal where ``traces`` show one existed (one line, saying what to do).
 
     A ``-wal`` or ``-shm`` left by the lost file must go before a backup is put
@@ -639,14 +645,14 @@ def lost_journal_error(path: Path, traces: list[Path]) -> JournalError:
     # Left, the note would have the fresh journal refused as one put back from an older copy.
     note = sent_note_path(path)
     also = f" and its note {note}" if note.exists() else ""
-    return JournalError(
+    return JournalMissingError(
         f"journal {path} is missing, but {shows} it existed: restore the journal from a backup{first};"
         f" or, if a fresh start is really meant (every greeting it recorded may then be sent again),"
         f" delete {names}{also}"
     )
 
 
-def emptied_journal_error(path: Path) -> JournalError | None:
+def emptied_journal_error(path: Path) -> JournalDamagedError | None:
     """The refusal to read a journal file emptied to 0 bytes where its traces show it held one; None
     when the file is not so.
 
@@ -666,7 +672,7 @@ def emptied_journal_error(path: Path) -> JournalError | None:
     if not traces:
         return None  # an empty file nobody's journal left (made by hand): SQLite makes it a journal
     names = ", ".join(str(p) for p in traces)
-    return JournalError(
+    return JournalDamagedError(
         f"journal {path} is empty (0 bytes), but {names} show(s) it held a journal: it was truncated"
         " (a crash while copying it, a > redirect): restore the journal from a backup; or, if a fresh"
         f" start is really meant (every greeting it recorded may then be sent again), delete {path}"
@@ -674,7 +680,7 @@ def emptied_journal_error(path: Path) -> JournalError | None:
     )
 
 
-def hard_linked_error(path: Path) -> JournalError | None:
+def hard_linked_error(path: Path) -> JournalDamagedError | None:
     """The refusal to open a journal file that has more than one name (hard links); None otherwise.
 
     SQLite keeps a database's ``-wal`` and ``-shm`` by the name it was opened
@@ -691,19 +697,19 @@ def hard_linked_error(path: Path) -> JournalError | None:
     links = st.st_nlink
     if links <= 1 or not stat.S_ISREG(st.st_mode):  # a folder has two names at least ("." too)
         return None
-    return JournalError(
+    return JournalDamagedError(
         f"journal {path} has {links} names (hard links): SQLite keeps its -wal and -shm by name, so"
         " what is written through one name is lost to the others (an opt-out, a letter sent); keep"
         f" one name and remove the others (find them: find / -xdev -samefile {path}), then run again"
     )
 
 
-def missing_journal_error(path: Path) -> JournalError:
+def missing_journal_error(path: Path) -> JournalMissingError:
     """Why a command that needs the journal at ``path`` (missing) stops: lost, or never made here."""
     traces = journal_traces(path)
     if traces:
         return lost_journal_error(path, traces)
-    return JournalError(
+    return JournalMissingError(
         f"no journal at {path} (storage.url): nothing has been sent from this config yet,"
         " or the path is wrong"
     )

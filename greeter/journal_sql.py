@@ -21,7 +21,17 @@ from typing import Any, Protocol, Self
 from greeter.erasure_records import ERASURE_REASON, Erasure, erased_reason
 from greeter.errors import JournalError
 from greeter.journal_project import PROJECT_TABLE, Project
-from greeter.journal_store import BASELINE, REQUEUED, STATES, JournalEntry, JournalStore, new_message_key
+from greeter.journal_store import (
+    BASELINE,
+    DISMISSED,
+    MERGED_INTO,
+    REQUEUED,
+    SKIP_REASON_CODES,
+    STATES,
+    JournalEntry,
+    JournalStore,
+    new_message_key,
+)
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
@@ -44,6 +54,38 @@ OCCASIONS_ALREADY_GREETED = "INSERT INTO occasions (name) SELECT DISTINCT occasi
 SECRETS_TABLE = "secrets"
 #: The row of :data:`SECRETS_TABLE` holding the key of every greeting's Message-ID.
 MESSAGE_KEY = "message_id"
+
+
+def _skip_reason_case() -> str:
+    """SQL for a ``skipped`` row's reason as its code — what :func:`~greeter.history_view.reason_code`
+    makes of it in Python: a row's reason is words ("frequency_cap: only 13 days from …"), and grouping
+    by them made a group per row. Only fixed words go in (no parameters, no ``%`` psycopg would read
+    as one): the same text on SQLite and PostgreSQL, ``substr`` rather than LIKE (whose ``_`` is any
+    character, and which SQLite compares without case)."""
+
+    def starts(words: str) -> str:
+        return f"substr(reason, 1, {len(words)}) = '{words}'"
+
+    codes = " ".join(
+        f"WHEN reason = '{code}' OR {starts(code + ':')} THEN '{code}'"
+        for code in SKIP_REASON_CODES
+        if code != "merged"
+    )
+    return (
+        f"CASE WHEN state <> 'skipped' THEN '' WHEN reason = '{DISMISSED}' THEN '{DISMISSED}'"
+        f" WHEN {starts(MERGED_INTO)} THEN 'merged' {codes} ELSE 'other' END"
+    )
+
+
+#: ``/metrics``' one read of the journal per scrape (:meth:`~greeter.journal_store.JournalStore.tallies`):
+#: greetings per state, occasion and skip reason, with the oldest ``created_at`` and newest ``sent_at``
+#: of each (fixed-width UTC text on SQLite: :func:`~greeter.journal_schema.db_time`, so MIN and MAX
+#: compare moments). It reads every row, as the count by state and occasion before it did.
+TALLY_QUERY = (
+    f"SELECT state, occasion, {_skip_reason_case()} AS reason_code, COUNT(*) AS n,"
+    " MIN(created_at) AS oldest, MAX(sent_at) AS newest_sent"
+    " FROM greetings GROUP BY state, occasion, reason_code"
+)
 
 
 def baseline_skips_only(states: Sequence[str]) -> str:

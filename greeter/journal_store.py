@@ -112,6 +112,32 @@ CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 BASELINE = "baseline"
 
 
+#: How :func:`~greeter.journal_transitions.merged_reason` starts: the one place that knows its words
+#: (:func:`~greeter.journal_transitions.merged_carrier`, the metrics' skip reason).
+MERGED_INTO = "merged into "
+
+#: The planner's words for why an occasion was not greeted on its own (preview's ``reason``), as a
+#: ``skipped`` row's reason starts (history's ``reason_code``, ``greeter_greetings``' ``reason``).
+#: ``baseline``: a greeting the tool before greeter sent (``greeter baseline``), never sent by greeter.
+SKIP_REASON_CODES: tuple[str, ...] = (
+    "merged", "frequency_cap", "suppressed", "outside_audience", "no_email", "invalid_contact", BASELINE,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Greetings of one (state, occasion, skip reason) in the journal (:meth:`JournalStore.tallies`).
+
+    ``oldest``: the earliest ``created_at`` among them (when the oldest was first
+    recorded: a retry stuck since then); ``newest_sent``: the latest ``sent_at``
+    (when the newest of them that left, left); None where none has one.
+    """
+
+    greetings: int
+    oldest: datetime | None = None
+    newest_sent: datetime | None = None
+
+
 #: What a row a letter known to have left may be put back from (:meth:`JournalStore.put_back_sent`):
 #: its claim or unfinished outcome in a restored backup, an expiry or a baseline record of it, or
 #: an operator's dismissal (which assumed it arrived). SQL, for both journals.
@@ -592,8 +618,11 @@ class JournalStore(Protocol):
 
     def counts_by_state(self) -> dict[str, int]: ...
 
-    def counts_by_occasion(self) -> dict[tuple[str, str], int]:
-        """Greetings per (state, occasion), for metrics."""
+    def tallies(self) -> dict[tuple[str, str, str], Tally]:
+        """Greetings per (state, occasion, skip reason) with their oldest ``created_at`` and newest
+        ``sent_at``: everything ``/metrics`` reads of the journal, in one query per scrape. The skip
+        reason is one of :data:`SKIP_REASON_CODES`, ``dismissed`` or ``other`` for a ``skipped``
+        row (:data:`~greeter.journal_sql.TALLY_QUERY`), "" for the other states."""
 
     def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
         """Record approval of each draft's content hash (``review: required``)."""

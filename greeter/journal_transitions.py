@@ -23,6 +23,7 @@ from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
 from greeter.journal_store import (
     EXPIRED_PREFIX,
+    MERGED_INTO,
     PUT_BACK_FROM,
     REQUEUED,
     JournalEntry,
@@ -63,20 +64,16 @@ class Move:
             raise JournalStateError(f"cannot make greeting {name} {self.to}: {found}")
 
 
-#: How :func:`merged_reason` starts: the one place that knows its words (:func:`merged_carrier`).
-_MERGED_INTO = "merged into "
-
-
 def merged_reason(occasion: str) -> str:
     """The reason of a ``skipped`` row whose occasion rides in ``occasion``'s letter."""
-    return f"{_MERGED_INTO}{occasion}"
+    return f"{MERGED_INTO}{occasion}"
 
 
 def merged_carrier(reason: str | None) -> str | None:
     """The occasion whose letter carries a row :func:`merged_reason` wrote, else None."""
-    if reason is None or not reason.startswith(_MERGED_INTO):
+    if reason is None or not reason.startswith(MERGED_INTO):
         return None
-    return reason[len(_MERGED_INTO) :] or None
+    return reason[len(MERGED_INTO) :] or None
 
 
 def merged_rows(carrier: JournalEntry, rows: Iterable[JournalEntry]) -> list[JournalKey]:

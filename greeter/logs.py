@@ -239,7 +239,7 @@ def configure_logging(
     for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(logging.WARNING)
+    root.setLevel(max(logging.WARNING, level))  # other libraries' "job executed" chatter is not news
     logging.captureWarnings(True)  # warnings.warn(...) → the "py.warnings" logger → a line like any other
     threading.excepthook = _log_thread_crash
 

@@ -14,8 +14,11 @@ as Prometheus's own ``target_info`` is meant to be used; the scraper's
 target labels tell the scrapes apart already. It is not called ``instance``:
 that is the label Prometheus gives every target (``host:port``), and an
 exposed one of that name is renamed ``exported_instance`` on the way in.
-Per-process facts (last run, its duration, the next planned send) are kept
-in :class:`RunStats` by the daemon.
+Per-process facts (last run, its duration, the next planned send, the refusals counted by
+class) are kept in :class:`RunStats` by the daemon. What the journal can say is read from it
+in one query per scrape (:meth:`~greeter.journal_store.JournalStore.tallies`): besides the
+counts, the skips' reasons, the oldest waiting greeting per state and the newest letter that
+left — so "stuck in retry for a day" and "nothing delivered for two days" survive a restart.
 """
 
 from __future__ import annotations
@@ -31,11 +34,21 @@ from prometheus_client.registry import Collector
 
 from greeter import __version__
 from greeter.errors import ConfigError, GreeterError, Problem, TemplateError
-from greeter.journal_store import STATES
+from greeter.failure_classes import FAILURE_CLASSES
+from greeter.journal_store import DISMISSED, SKIP_REASON_CODES, STATES, Tally
 from greeter.sending_hold import sending_hold
 
-#: Greetings in the journal per (state, occasion).
-Counts = Mapping[tuple[str, str], int]
+#: Greetings in the journal per (state, occasion, skip reason) (:meth:`.JournalStore.tallies`).
+Counts = Mapping[tuple[str, str, str], Tally]
+
+#: The skip reasons ``greeter_greetings{state="skipped"}`` has for every occasion, at 0 until one is
+#: found: the planner's words, an operator's ``dismissed``, and ``other`` for a reason greeter did not
+#: write as one of those (an erasure, an older greeter's words). A fixed set: a bounded label.
+SKIP_REASONS: tuple[str, ...] = (*SKIP_REASON_CODES, DISMISSED, "other")
+
+#: The states whose oldest greeting ``greeter_oldest_greeting_timestamp_seconds`` gives: those that
+#: wait for something — a retry, a decision on an uncertain letter, a claim in flight.
+PENDING_STATES: tuple[str, ...] = ("claimed", "retry", "uncertain")
 
 #: The outcomes ``greeter_run_outcomes_total`` has from the start, at 0 until a run counts one: a
 #: series that appears only at the first letter is absent to an alert (``rate()`` of nothing, an
@@ -92,6 +105,18 @@ class RunStats:
     #: Its kind (:func:`error_kind`), as ``last_error``: the words are in the ``run_failed`` line.
     journal_problem: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
+    #: Letters recorded ``failed`` since start by class (:mod:`greeter.failure_classes`):
+    #: ``greeter_delivery_failures_total``.
+    failure_classes: dict[str, int] = field(default_factory=dict)
+    #: The server refuses our mail outright (:func:`~greeter.failure_classes.server_refusing`): the
+    #: class of its refusals (``policy``…), since when; None: the last run that had an answer got a
+    #: letter accepted, or refusals about single recipients only.
+    refusing: str | None = None
+    refusing_since: datetime | None = None
+    #: Drafts the last completed run left waiting for ``greeter approve`` (``review: required``):
+    #: ``greeter_drafts_awaiting_approval``, a gauge — the same drafts are counted again by every run
+    #: in ``greeter_run_outcomes_total{outcome="skipped_awaiting_approval"}``.
+    awaiting_approval: int = 0
     #: Reloads (SIGHUP) refused since start: the config or templates on disk were broken.
     reload_failures: int = 0
     #: When the last reload was refused, while no reload has taken effect since: the daemon runs
@@ -194,16 +219,7 @@ class GreeterCollector(Collector):
             value=0 if counts is None or self._stats.journal_problem is not None else 1,
         )
         if counts is not None:
-            greetings = GaugeMetricFamily(
-                "greeter_greetings",
-                "Greetings in the journal by state and occasion",
-                labels=["state", "occasion"],
-            )
-            occasions = sorted({occ for _, occ in counts})
-            for state in STATES:
-                for occ in occasions:
-                    greetings.add_metric([state, occ], counts.get((state, occ), 0))
-            yield greetings
+            yield from journal_metrics(counts)
         build = GaugeMetricFamily(
             "greeter_build_info",
             "Always 1: the greeter version this process runs and the project it runs, in its labels",
@@ -245,17 +261,43 @@ class GreeterCollector(Collector):
             value=0 if s.reload_failed_at is not None else 1,
         )
         outcomes = CounterMetricFamily(
-            "greeter_run_outcomes", "Outcomes of this process's runs since start", labels=["outcome"]
+            "greeter_run_outcomes",
+            "What this process's runs did since start, added up run by run: a letter put off to retry"
+            " counts once per attempt, and skipped_<reason> (awaiting_approval above all) counts the same"
+            " waiting greeting again at every run — greeter_greetings and greeter_drafts_awaiting_approval"
+            " say how many there are",
+            labels=["outcome"],
         )
         for outcome, n in sorted({**dict.fromkeys(RUN_OUTCOMES, 0), **s.outcomes}.items()):
             outcomes.add_metric([outcome], n)
         yield outcomes
+        failures = CounterMetricFamily(
+            "greeter_delivery_failures",
+            "Letters recorded failed since start, by the class of the server's reply: mailbox (5.1.x, 5.2.x),"
+            " policy (5.7.x, 521), content (5.6.x, 5.3.4), gave_up (a 4xx past the deadline), other",
+            labels=["class"],
+        )
+        for kind in FAILURE_CLASSES:
+            failures.add_metric([kind], s.failure_classes.get(kind, 0))
+        yield failures
+        yield GaugeMetricFamily(
+            "greeter_delivery_refusing",
+            "1 while the last run with answers got no letter accepted and refusals not about one recipient"
+            " (policy, content, other): the server refuses our mail",
+            value=1 if s.refusing is not None else 0,
+        )
+        yield GaugeMetricFamily(
+            "greeter_drafts_awaiting_approval",
+            "Letters the last run left waiting for greeter approve (review: required)",
+            value=s.awaiting_approval,
+        )
         for name, doc, moment in (
             ("greeter_last_success_timestamp_seconds", "The last successful run", s.last_success_at),
             (
                 "greeter_last_delivery_timestamp_seconds",
-                "The last run the server accepted letters in",
-                s.last_delivery_at,
+                "When the newest letter the journal holds as sent left (by any greeter sending from it),"
+                " else the last run of this process the server accepted letters in",
+                last_delivery(counts, s.last_delivery_at),
             ),
             ("greeter_next_send_timestamp_seconds", "The next planned send", s.next_send_at),
         ):
@@ -292,6 +334,50 @@ class GreeterCollector(Collector):
                 "How long the last run took",
                 value=s.last_duration_seconds,
             )
+
+
+def last_delivery(counts: Counts | None, in_process: datetime | None) -> datetime | None:
+    """``greeter_last_delivery_timestamp_seconds``: the journal's newest ``sent_at``, or this process's
+    last run with a letter accepted if later or the journal was not read. Pure.
+
+    Kept in the process alone, it vanished at every restart: "nothing delivered for two days"
+    read as absent (then ``greeter_start_time_seconds``) after a deploy, and each replica said
+    only its own letters. The journal's moment is the same in every replica and survives them.
+    """
+    moments = [t.newest_sent for t in (counts or {}).values() if t.newest_sent is not None]
+    if in_process is not None:
+        moments.append(in_process)
+    return max(moments, default=None)
+
+
+def journal_metrics(counts: Counts) -> Iterator[Metric]:
+    """The series read from the journal at this scrape: the greetings by state, occasion and (for a
+    skip) reason; the oldest greeting waiting in each pending state; the newest letter that left. Pure.
+    """
+    greetings = GaugeMetricFamily(
+        "greeter_greetings",
+        "Greetings in the journal by state and occasion; a skipped one by its reason too (reason is empty"
+        " for the other states)",
+        labels=["state", "occasion", "reason"],
+    )
+    occasions = sorted({occ for _, occ, _ in counts})
+    for state in STATES:
+        for reason in SKIP_REASONS if state == "skipped" else ("",):
+            for occ in occasions:
+                tally = counts.get((state, occ, reason))
+                greetings.add_metric([state, occ, reason], tally.greetings if tally is not None else 0)
+    yield greetings
+    oldest = GaugeMetricFamily(
+        "greeter_oldest_greeting_timestamp_seconds",
+        "When the oldest greeting in each waiting state was first recorded (absent while none waits):"
+        " alert on time() minus it",
+        labels=["state"],
+    )
+    for state in PENDING_STATES:
+        moments = [t.oldest for (s, _, _), t in counts.items() if s == state and t.greetings and t.oldest]
+        if moments:
+            oldest.add_metric([state], min(moments).timestamp())
+    yield oldest
 
 
 def render_metrics(counts: Counts | None, stats: RunStats) -> bytes:

@@ -384,3 +384,17 @@ def test_the_containerfile_runs_options_the_cli_has_as_a_non_root_user_on_the_de
     assert "XDG_CACHE_HOME=/cache" in env and "PYTHONUNBUFFERED=1" in env
     assert found["WORKDIR"][-1] == "/var/lib/greeter"
     assert any("pip install --no-cache-dir ." in run for run in found["RUN"])
+
+
+def test_the_containerfile_advises_the_probes_the_operations_guide_does() -> None:
+    """It advised readiness on /healthz, which is 503 during a mail outage and took the pod — and
+    the one-click unsubscribe page its Service carries — out of service; docs/operations.md says
+    to probe /livez. A comment is all the image has of probes: it must say what the guide says."""
+    said = " ".join(
+        line.lstrip("# ").strip() for line in CONTAINERFILE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    )  # fmt: skip
+    assert "liveness and readiness GET /livez" in said
+    assert not re.search(r"readiness GET /healthz", said)
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "probe `/livez`" in guide

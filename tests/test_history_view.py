@@ -65,10 +65,17 @@ def test_metrics_count_a_dead_senders_claims_as_uncertain_as_history_shows_them(
                 key, email=f"c{n}@example.com", message_id=f"<m{n}@x>", planned_at=AT, now=AT
             )
         # No sender holds the journal: these claims were left by one that died.
-        assert counts_as_found(journal) == {("claimed", "birthday"): 0, ("uncertain", "birthday"): 2}
+        found = counts_as_found(journal)
+        assert {k: t.greetings for k, t in found.items()} == {
+            ("claimed", "birthday", ""): 0,
+            ("uncertain", "birthday", ""): 2,
+        }
+        assert found["uncertain", "birthday", ""].oldest == AT, "the claims' first moment"
         assert {e.state for e in read_history(journal)} == {"uncertain"}
         journal.lock_sender()  # a live sender's claims are claimed
-        assert counts_as_found(journal) == {("claimed", "birthday"): 2}
+        assert {k: t.greetings for k, t in counts_as_found(journal).items()} == {
+            ("claimed", "birthday", ""): 2
+        }
 
 
 def test_history_csv_and_json_carry_the_same_rows(capsys: pytest.CaptureFixture[str]) -> None:

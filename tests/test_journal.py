@@ -663,16 +663,20 @@ def test_one_read_says_each_approved_hash_and_who_approved_it_last_and_when(jour
     assert both.approvers[old] == Approver("olga", NOW)
 
 
-def test_counts_by_occasion_and_the_contact_lock(journal: JournalStore) -> None:
+def test_tallies_and_the_contact_lock(journal: JournalStore) -> None:
     for cid in ("c-1", "c-2"):
         assert claim(journal, (cid, "birthday", date(2025, 3, 14)))
-    journal.mark_sent(("c-1", "birthday", date(2025, 3, 14)), "250 ok", NOW)
+    sent_at = NOW + timedelta(minutes=5)
+    journal.mark_sent(("c-1", "birthday", date(2025, 3, 14)), "250 ok", sent_at)
     journal.mark_expired(("c-3", "new_year", date(2025, 1, 1)), NOW)
-    assert journal.counts_by_occasion() == {
-        ("sent", "birthday"): 1,
-        ("claimed", "birthday"): 1,
-        ("expired", "new_year"): 1,
+    assert {k: t.greetings for k, t in journal.tallies().items()} == {
+        ("sent", "birthday", ""): 1,
+        ("claimed", "birthday", ""): 1,
+        ("expired", "new_year", ""): 1,
     }
+    sent = journal.tallies()["sent", "birthday", ""]
+    assert sent.newest_sent == sent_at
+    assert journal.tallies()["claimed", "birthday", ""].newest_sent is None
     with journal.contact_lock("c-9"):  # decide-and-claim under the lock: the claim is committed inside
         assert claim(journal, ("c-9", "birthday", date(2025, 3, 14)))
     assert state(journal, ("c-9", "birthday", date(2025, 3, 14))) == "claimed"
@@ -976,3 +980,36 @@ def test_postgresql_claims_are_abandoned_once_their_lease_ran_out() -> None:
             time.sleep(0.05)
         assert reader.abandoned_claims() == {KEY}
         assert state(reader) == "claimed"  # read, not changed
+
+
+#: A skipped row's reason as the planner, the opt-outs, an operator and an older greeter wrote it.
+SKIP_REASONS_WRITTEN = (
+    "merged into birthday",
+    "frequency_cap: only 13 days from the greeting of 2026-12-16 (min_gap_days 14)",
+    "suppressed: ivan@example.com is on the do-not-contact list",
+    "outside_audience: not in audience.include",
+    "no_email",
+    "invalid_contact: no name",
+    "baseline: recorded as handled (2026-12-01)",
+    "dismissed",
+    "erasure request",
+    "something an older greeter wrote",
+    "no_emailing: a word that only starts like one",
+)
+
+
+def test_tallies_group_skips_by_the_reason_code_history_shows(journal: JournalStore) -> None:
+    """``greeter_greetings{state="skipped",reason=…}``: the SQL CASE says what history's reason_code
+    says, on both databases — one group per code, never one per sentence."""
+    from greeter.history_view import reason_code
+
+    for n, reason in enumerate(SKIP_REASONS_WRITTEN):
+        journal.record_handled((f"c-{n}", "birthday", date(2025, 3, 14)), reason, NOW, email=None)
+    entries = list(journal.history(state="skipped"))
+    expected: dict[str, int] = {}
+    for e in entries:
+        code = reason_code(e) or "other"
+        expected[code] = expected.get(code, 0) + 1
+    found = {reason: t.greetings for (state, _, reason), t in journal.tallies().items() if state == "skipped"}
+    assert found == expected
+    assert found["other"] == 3 and found["no_email"] == 1 and found["merged"] == 1

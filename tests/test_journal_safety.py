@@ -194,8 +194,9 @@ def test_a_daemon_whose_journal_is_deleted_fails_its_runs_and_says_so(make_proje
         )
         status, body = http(daemon.url("/healthz"))
         assert status == 503 and '"status": "unhealthy"' in body
-        # /healthz (public) has the kind of error; the words are the run_failed line's above.
-        assert '"journal": "unreachable"' in body and '"journal_problem": "journal"' in body, body
+        # /healthz (public) has the kind of error; the words are the run_failed line's above. The
+        # kind says which: it was a bare "journal", the same as any other fault of the journal.
+        assert '"journal": "unreachable"' in body and '"journal_problem": "journal_missing"' in body, body
         assert "was deleted or replaced" not in body, body
         assert daemon.stop() == 0
     assert letters(config) == 0

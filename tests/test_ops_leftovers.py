@@ -89,7 +89,9 @@ def test_a_crashs_uncertain_letters_show_on_healthz_without_a_503_and_in_the_out
     assert said["details"] is not None, body
     # Every letter this process recorded uncertain, the crash's it found at start too.
     assert _metric(metrics, 'greeter_run_outcomes_total{outcome="uncertain"}') == 1.0, metrics
-    assert _metric(metrics, 'greeter_greetings{occasion="birthday",state="uncertain"}') == 1.0, metrics
+    assert _metric(metrics, 'greeter_greetings{occasion="birthday",reason="",state="uncertain"}') == 1.0, (
+        metrics
+    )
     cleared = json.loads(after)
     assert (after_status, cleared["greetings"], cleared["uncertain_greetings"]) == (200, "ok", 0), after
 

@@ -18,6 +18,7 @@ import pytest
 
 from greeter.cron import cron_trigger, next_wake, retry_gather
 from greeter.journal import Journal, open_journal
+from greeter.journal_store import Tally
 from greeter.metrics import RunStats, render_metrics
 from greeter.runtime import load_inputs
 from greeter.send import deliver_cycle, plan_cycle
@@ -175,6 +176,6 @@ def test_metrics_are_served_while_the_journal_does_not_answer() -> None:
     assert re.search(r'^greeter_runs_total\{result="degraded"\} 1\.0$', text, re.M)
     start = re.search(r"^greeter_start_time_seconds (\S+)$", text, re.M)
     assert start is not None and float(start.group(1)) == T0.timestamp()
-    up = render_metrics({("sent", "birthday"): 2}, _stats()).decode()
+    up = render_metrics({("sent", "birthday", ""): Tally(2)}, _stats()).decode()
     assert re.search(r"^greeter_journal_up 1\.0$", up, re.M)
-    assert re.search(r'^greeter_greetings\{occasion="birthday",state="sent"\} 2\.0$', up, re.M)
+    assert re.search(r'^greeter_greetings\{occasion="birthday",reason="",state="sent"\} 2\.0$', up, re.M)
