@@ -98,6 +98,10 @@ def test_backup_of_a_damaged_journal_says_the_journal_is_damaged(
 def test_psycopg_cleanup_noise_is_a_debug_line_of_greeters_without_object_reprs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # The filter comes with the PostgreSQL journal's module, imported when a PostgreSQL journal
+    # opens: imported here, so the test does not depend on another test of its process having done it.
+    import greeter.journal_pg_base  # noqa: F401
+
     class Pipeline:
         def __repr__(self) -> str:
             return "<psycopg.Pipeline [BAD] at 0x7f00>"
