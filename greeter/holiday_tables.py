@@ -56,8 +56,9 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
 #: a day's names across languages by their place, not by what they translate: :func:`_paired`;
 #: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
-#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`) is ignored and rewritten.
-_FORMAT = 11
+#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`; the eleventh, which
+#: did not say which language each name is in: :attr:`Holiday.named`) is ignored and rewritten.
+_FORMAT = 12
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -78,6 +79,11 @@ class Holiday:
     #: (:data:`_GREETED_CATEGORIES`) — celebrated, greeted, but a working day: Ukraine's
     #: Independence Day while martial law lasts (holidays 0.10x keeps it in ``workday``).
     day_off: bool = True
+    #: (language, name) pairs: its name in each language the table asked the library in ("en",
+    #: "ka", and "ru" where :func:`_in_russian` adds it). Why: a letter names a holiday occasion
+    #: without a title in its own language (:func:`greeter.occasions.holiday_title`): a Georgian
+    #: letter «ქრისტეშობა», not None.
+    named: tuple[tuple[str, str], ...] = ()
 
 
 #: What the file holds: one table per "country:year" (day → its holidays), and the country
@@ -356,12 +362,13 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _estimate_marks[country] = tuple(dict.fromkeys(m for found in marks for m in found))
     _decreed[country] = _substituted_years(entity)
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
+    spoken = _spoken(_languages(entity))
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
-        table[day] = tuple(_holiday(names, moved, estimates) for names in zip(*lists, strict=True))
+        table[day] = tuple(_holiday(names, moved, estimates, spoken) for names in zip(*lists, strict=True))
     for day, others in _other_categories(
         country, year, entity, [lang for lang in _languages(entity)]
     ).items():
@@ -407,7 +414,11 @@ def _in_russian(
                 russian.update(zip(pairs[0], pairs[1], strict=True))
     return {
         day: tuple(
-            replace(h, names=tuple(dict.fromkeys([*h.names, russian[h.names[0]]])))
+            replace(
+                h,
+                names=tuple(dict.fromkeys([*h.names, russian[h.names[0]]])),
+                named=(*h.named, ("ru", russian[h.names[0]])),
+            )
             if h.names[0] in russian and not h.substitute and not h.estimated
             else h
             for h in on_day
@@ -451,11 +462,13 @@ def _other_categories(
     named = [_entity(country, year=year, language=lang, categories=categories) for lang in languages]
     labels = [_moved_labels(by_language) for by_language in named]
     marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
+    spoken = _spoken(languages)
     found: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         made = (
-            _holiday(names, labels[: len(lists)], marks[: len(lists)]) for names in zip(*lists, strict=True)
+            _holiday(names, labels[: len(lists)], marks[: len(lists)], spoken)
+            for names in zip(*lists, strict=True)
         )
         found[day] = tuple(replace(h, day_off=False) for h in made if not h.substitute)
     return found
@@ -524,23 +537,31 @@ def _meaning(entity: Any) -> Callable[[str], str]:
     return meaning
 
 
+def _spoken(languages: Sequence[str | None]) -> tuple[str, ...]:
+    """The languages the tables were asked in, as letters are keyed: ``en_US`` → ``en``; ``None`` (the
+    library's untranslated names, English) → ``en``."""
+    return tuple((lang or "en").replace("-", "_").split("_")[0] for lang in languages)
+
+
 def _holiday(
     names: tuple[str, ...],
     moved: list[tuple[tuple[str, str], ...]],
     estimates: list[tuple[tuple[str, str], ...]],
+    spoken: Sequence[str] = (),
 ) -> Holiday:
-    """One holiday from its names in each language and those languages' labels (moved, estimated)."""
+    """One holiday from its names in each language (``spoken``, in order) and those languages' labels
+    (moved, estimated)."""
     substitute = any(_is_label(name, label) for name, own in zip(names, moved, strict=True) for label in own)
     marked = [
         next((m for m in own if _is_label(n, m)), None) for n, own in zip(names, estimates, strict=True)
     ]
     if substitute or not any(marked):
-        return Holiday(tuple(dict.fromkeys(names)), substitute)
+        return Holiday(tuple(dict.fromkeys(names)), substitute, named=tuple(zip(spoken, names, strict=False)))
     bare = [
         name if mark is None else name[len(mark[0]) : len(name) - len(mark[1])].strip()
         for name, mark in zip(names, marked, strict=True)
     ]
-    return Holiday(tuple(dict.fromkeys(bare)), estimated=True)
+    return Holiday(tuple(dict.fromkeys(bare)), estimated=True, named=tuple(zip(spoken, bare, strict=False)))
 
 
 def decreed_years(country: str) -> tuple[int, ...]:
@@ -620,7 +641,7 @@ def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[H
         plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
         renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
     return {
-        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated) for h in on_day)
+        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated, named=h.named) for h in on_day)
         for day, on_day in table.items()
     }
 
@@ -802,6 +823,7 @@ def _read(path: Path) -> None:
                             bool(h.get("substitute", False)),
                             bool(h.get("estimated", False)),
                             not h.get("working", False),
+                            tuple((str(lang), str(n)) for lang, n in h.get("named", {}).items()),
                         )
                         for h in on_day
                     )
@@ -840,7 +862,8 @@ def _write(path: Path) -> None:
             "estimated": holiday.estimated,
             "working": not holiday.day_off,
         }
-        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}}
+        named = {"named": dict(holiday.named)} if holiday.named else {}
+        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}, **named}
 
     data = {
         "format": _FORMAT,
