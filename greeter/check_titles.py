@@ -303,7 +303,7 @@ class TitleReach:
 
     def _title_problems(self, config_file: Path) -> list[Problem]:
         from greeter.config_loader import locate
-        from greeter.i18n import keys_for, script_of
+        from greeter.i18n import keys_for, script_name, script_of
 
         problems: list[Problem] = []
         default = self.settings.defaults.locale.replace("-", "_").split("_")[0]
@@ -319,9 +319,10 @@ class TitleReach:
             served = keys_for(key, tuple(occ.title_by_locale))
             if served:  # uz_Cyrl letters print title_by_locale.uz, in Latin
                 message = (
-                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
-                    f"{occ.name} {occ.title_by_locale[served[-1]]!r} (title_by_locale.{served[-1]}, "
-                    f"{script}: there is no title_by_locale.{key}): add title_by_locale.{key}"
+                    f"{count} contact(s) get letters in {key!r} (written in {script_name(script_of(key))}) "
+                    f"that name {occ.name} {occ.title_by_locale[served[-1]]!r} "
+                    f"(title_by_locale.{served[-1]}, {script_name(script)}: there is no "
+                    f"title_by_locale.{key}): add title_by_locale.{key}"
                 )
             elif written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
                 message = (
@@ -332,8 +333,8 @@ class TitleReach:
                 )
             else:
                 message = (
-                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
-                    f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
+                    f"{count} contact(s) get letters in {key!r} (written in {script_name(script_of(key))}) "
+                    f"that name {occ.name} {occ.title!r} ({script_name(script)}): add title_by_locale.{key}"
                 )
             # Russian (ы, я, ь…): left whole in a Latin letter, Cyrillic among Latin — say so.
             if key.partition("_")[0] == "sr" and i in self.shown_cyrillic:

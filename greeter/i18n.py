@@ -302,6 +302,14 @@ def script_of(locale: str | None, default: str = "ru") -> str:
     return ""
 
 
+def script_name(script: str) -> str:
+    """A script's English name ("Latin", "Cyrillic", "Georgian") for a message, not its ISO 15924
+    code ("Latn"): people read the one, not the other. CLDR's (Babel); the code for one it does not name."""
+    from babel import Locale
+
+    return str(Locale("en").scripts.get(script, script))
+
+
 @lru_cache(maxsize=256)
 def regional_locale(locale: str, country: str | None) -> str:
     """An English letter's locale made regional by the client's country: ``en`` + ``GB`` → ``en_GB``.
