@@ -140,6 +140,11 @@ GENDERS = {
     **dict.fromkeys(
         ("жан", "жаночы", "жаночая", "жанчына", "спадарыня"), Gender.FEMALE
     ),
+    # Georgian, as a Tbilisi CRM writes it: კაცი/ქალი (man/woman) and their first letters კ/ქ (no
+    # other language's: the script is Georgian's alone), მამაკაცი, მამრობითი/მდედრობითი (male/
+    # female), and the forms of address ბატონი/ქალბატონი (Mr/Mrs).
+    **dict.fromkeys(("კაცი", "კ", "მამაკაცი", "მამრობითი", "ბატონი"), Gender.MALE),
+    **dict.fromkeys(("ქალი", "ქ", "მდედრობითი", "ქალბატონი"), Gender.FEMALE),
 }  # fmt: skip
 
 
@@ -199,13 +204,13 @@ def gender_titles(text: str) -> str:
 
 
 #: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma».
-_FIRST_NAME_FORMS = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss"})
+_FIRST_NAME_FORMS = frozenset({"herr", "frau", "mr", "mrs", "ms", "miss", "ბატონი", "ქალბატონი"})
 
 
 def address_form(cell: str) -> tuple[Gender, str] | None:
     """«Herr DI Franz» → (male, "DI Franz"): a first-name cell that starts with Herr, Frau, Mr, Mrs,
-    Ms or Miss (with or without the dot), read as a gender cell would be, and the name after it; else
-    None. Pure.
+    Ms or Miss (with or without the dot), or Georgian's ბატონი, ქალბატონი («ქალბატონი ნინო»), read as
+    a gender cell would be, and the name after it; else None. Pure.
 
     A CRM whose form has no «Anrede» field gets it typed before the first
     name, and the letter then said «Guten Tag Herr DI Franz Gruber». Only
