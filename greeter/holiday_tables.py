@@ -56,9 +56,10 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
 #: a day's names across languages by their place, not by what they translate: :func:`_paired`;
 #: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
-#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`; the eleventh, which
-#: did not say which language each name is in: :attr:`Holiday.named`) is ignored and rewritten.
-_FORMAT = 12
+#: the tenth, which lacked Israel's optional days: :data:`_GREETED_BY_COUNTRY`; the eleventh and
+#: twelfth, which did not say which language each name is in: :attr:`Holiday.named`, and a file
+#: whose holidays lack it is refused by :func:`_read` too) is ignored and rewritten.
+_FORMAT = 13
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -79,10 +80,8 @@ class Holiday:
     #: (:data:`_GREETED_CATEGORIES`) — celebrated, greeted, but a working day: Ukraine's
     #: Independence Day while martial law lasts (holidays 0.10x keeps it in ``workday``).
     day_off: bool = True
-    #: (language, name) pairs: its name in each language the table asked the library in ("en",
-    #: "ka", and "ru" where :func:`_in_russian` adds it). Why: a letter names a holiday occasion
-    #: without a title in its own language (:func:`greeter.occasions.holiday_title`): a Georgian
-    #: letter «ქრისტეშობა», not None.
+    #: (language, name): its name in each language the table asked ("en", "ka"; "ru" by :func:`_in_russian`),
+    #: for an untitled holiday occasion's letters (:func:`greeter.occasions.holiday_title`): «ქრისტეშობა».
     named: tuple[tuple[str, str], ...] = ()
 
 
@@ -538,9 +537,16 @@ def _meaning(entity: Any) -> Callable[[str], str]:
 
 
 def _spoken(languages: Sequence[str | None]) -> tuple[str, ...]:
-    """The languages the tables were asked in, as letters are keyed: ``en_US`` → ``en``; ``None`` (the
-    library's untranslated names, English) → ``en``."""
+    """The tables' languages as letters are keyed: ``en_US`` → ``en``; ``None`` (untranslated) → ``en``."""
     return tuple((lang or "en").replace("-", "_").split("_")[0] for lang in languages)
+
+
+def _by_language(spoken: Sequence[str], names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(language, name) pairs, the first name of each language (en_GB's and en_US's are both "en")."""
+    found: dict[str, str] = {}
+    for language, name in zip(spoken, names, strict=False):
+        found.setdefault(language, name)
+    return tuple(found.items())
 
 
 def _holiday(
@@ -556,12 +562,12 @@ def _holiday(
         next((m for m in own if _is_label(n, m)), None) for n, own in zip(names, estimates, strict=True)
     ]
     if substitute or not any(marked):
-        return Holiday(tuple(dict.fromkeys(names)), substitute, named=tuple(zip(spoken, names, strict=False)))
+        return Holiday(tuple(dict.fromkeys(names)), substitute, named=_by_language(spoken, names))
     bare = [
         name if mark is None else name[len(mark[0]) : len(name) - len(mark[1])].strip()
         for name, mark in zip(names, marked, strict=True)
     ]
-    return Holiday(tuple(dict.fromkeys(bare)), estimated=True, named=tuple(zip(spoken, bare, strict=False)))
+    return Holiday(tuple(dict.fromkeys(bare)), estimated=True, named=_by_language(spoken, bare))
 
 
 def decreed_years(country: str) -> tuple[int, ...]:
@@ -842,6 +848,8 @@ def _read(path: Path) -> None:
         countries = {key.rsplit(":", 1)[0] for key in tables}
         if set(weekends) != set(tables) or not countries <= set(marks) or not countries <= set(decreed):
             return  # a table without its weekend or its country's marks: compute, and write a good file
+        if tables and not any(h.named for table in tables.values() for days in table.values() for h in days):
+            return  # no holiday's names' languages: another layout's (every table computed here has them)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no file yet, or one we cannot use: compute, and write a good one
     for key, table in tables.items():

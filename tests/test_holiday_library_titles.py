@@ -121,3 +121,30 @@ def test_the_cache_file_keeps_each_names_language(tmp_path: Path) -> None:
         holiday_tables.forget()
     assert dict(fresh[0].named) == {"en": "Christmas Day", "ka": "ქრისტეშობა"}
     assert read == fresh
+
+
+def test_a_file_of_this_format_whose_holidays_lack_their_languages_is_not_trusted(tmp_path: Path) -> None:
+    """A file another layout of the same number wrote (its holidays without ``named``) was read as
+    good, and Georgian letters named no holiday again: it is recomputed and rewritten."""
+    import json
+
+    from greeter import holiday_tables
+
+    holiday_tables.forget()
+    try:
+        holiday_tables.warm(["GE"], [2027], tmp_path)
+        [path] = tmp_path.glob("holidays-*.json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for days in data["tables"].values():
+            for on_day in days.values():
+                for holiday in on_day:
+                    holiday.pop("named", None)
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        holiday_tables.forget()
+        holiday_tables.warm(["GE"], [2027], tmp_path)
+        read = holiday_tables.greeted_days_of("GE", 2027)[date(2027, 1, 7)]
+        rewritten = json.loads(path.read_text(encoding="utf-8"))
+    finally:
+        holiday_tables.forget()
+    assert dict(read[0].named)["ka"] == "ქრისტეშობა"
+    assert rewritten["tables"]["GE:2027"]["2027-01-07"][0]["named"]["ka"] == "ქრისტეშობა"
