@@ -31,7 +31,7 @@ def signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     """
     from greeter.check_reach import text_script
     from greeter.config_loader import locate
-    from greeter.i18n import script_of
+    from greeter.i18n import script_name, script_of
     from greeter.serbian_script import is_serbian_latin, to_latin
 
     sender = reach.settings.sender
@@ -61,7 +61,7 @@ def signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     line, col = locate(config_file, where)
     for language, (count, wrong, script) in found.items():
         message = (
-            f"{count} contact(s) get letters in {language!r} (written in {script}) signed with "
+            f"{count} contact(s) get letters in {language!r} (written in {script_name(script)}) signed with "
             f"{' and '.join(wrong)}: add sender.by_locale.{language} with the name and company as "
             "these letters should say them"
         )
@@ -81,7 +81,7 @@ def _own_signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
     """
     from greeter.check_reach import text_script
     from greeter.config_loader import locate
-    from greeter.i18n import script_of
+    from greeter.i18n import script_name, script_of
     from greeter.serbian_script import is_serbian_latin, to_latin
 
     sender = reach.settings.sender
@@ -107,10 +107,10 @@ def _own_signature_problems(reach: Reach, config_file: Path) -> list[Problem]:
         Problem(
             str(config_file),
             "sender.signature",
-            f"{count} contact(s) get letters in {language!r} (written in {script}) signed with "
-            f"sender.signature '{opening}…' ({written}): write it in the letters' language, or move it "
-            f"to sender.by_locale.<a language written in {written}>.signature (the {language!r} "
-            "letters then close with their language's words and the name)",
+            f"{count} contact(s) get letters in {language!r} (written in {script_name(script)}) signed with "
+            f"sender.signature '{opening}…' ({script_name(written)}): write it in the letters' language, or "
+            f"move it to sender.by_locale.<a language written in {script_name(written)}>.signature "
+            f"(the {language!r} letters then close with their language's words and the name)",
             line,
             col,
             severity="warning",

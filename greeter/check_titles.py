@@ -66,6 +66,10 @@ class TitleReach:
     countries: Counter[str] = field(default_factory=Counter)
     #: Occasions whose title a Serbian Latin letter printed in Cyrillic (Russian: no Latin spelling).
     shown_cyrillic: set[int] = field(default_factory=set)
+    #: (occasion index, letter language) → contacts whose letter of that holiday has no title to name
+    #: it by: none of its own there, and no name in the holidays library (a Russian letter of
+    #: Georgia's Mtskhetoba: «с наступающим праздником!», the feast unnamed).
+    untitled: Counter[tuple[int, str]] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         from greeter.check_reach import text_script
@@ -103,6 +107,16 @@ class TitleReach:
                 self._latin[i] = text_script(whole_to_latin(occ.title))
                 if _spelled_in_serbian(occ.title):
                     self._serbian.add(i)
+        from greeter.occasion_kinds import TEMPLATE_KINDS, occasion_kind
+
+        #: Holiday occasions the templates have no words of their own for: named by their title alone.
+        self._unworded = {
+            i
+            for i, occ in enumerate(self.settings.occasions)
+            if occ.holiday is not None
+            and occasion_kind(occ.name, occ.holiday, (occ.title, *occ.title_by_locale.values()))
+            not in TEMPLATE_KINDS
+        }
         self._contact: Contact | None = None
         #: The current contact's letters: locale → the occasions whose letters are in it.
         self._letters: dict[str, set[str]] = {}
@@ -118,16 +132,33 @@ class TitleReach:
     def sent(self, occasion: Occasion, locale: str) -> None:
         """The current contact's letter of ``occasion`` is in ``locale`` (noted if it reaches them)."""
         contact = self._contact
-        if contact is None or not self._titled:
+        i = self._index[occasion.name]
+        if contact is None or not (self._titled or i in self._unworded):
             return
         if occasion.field is not None and occasion.field not in contact.dates:
             return
-        i = self._index[occasion.name]
         if not self._rules[i].admits(contact, None):
+            return
+        if i in self._unworded and occasion.title_in(locale) is None:
+            self._note_untitled(i, occasion, contact, locale)
+        if not self._titled:
             return
         self._letters.setdefault(locale, set()).add(occasion.name)
         if i in self._titled:
             self._mine.append(i)
+
+    def _note_untitled(self, i: int, occasion: Occasion, contact: Contact, locale: str) -> None:
+        """Count ``contact`` if the holidays library has no name for ``occasion`` in ``locale``'s language."""
+        from greeter.occasions import holiday_title
+
+        default = self.settings.defaults.country
+        country = occasion.country or contact.country or default
+        day = self.days.get(occasion.name)
+        if day is None:  # no day within a year: no letter, and check says so of the holiday itself
+            return
+        language = locale.replace("-", "_").split("_")[0]
+        if holiday_title(occasion.holiday or "", country, default, day, language) is None:
+            self.untitled[(i, language)] += 1
 
     def letter(self, item: PlanItem, rendered: Rendered) -> None:
         """Note each titled occasion of ``item`` whose title ``rendered`` prints in a language or script
@@ -243,11 +274,36 @@ class TitleReach:
         """The warnings, each at the config line to change."""
         self._flush()
         self._contact = None
-        return self._title_problems(config_file) + self._country_key_problems(config_file)
+        return (
+            self._title_problems(config_file)
+            + self._untitled_problems(config_file)
+            + self._country_key_problems(config_file)
+        )
+
+    def _untitled_problems(self, config_file: Path) -> list[Problem]:
+        """A holiday some letters name by no title: its own letter says only «a holiday»."""
+        from greeter.config_loader import locate
+
+        problems: list[Problem] = []
+        for (i, language), count in sorted(self.untitled.items()):
+            occ = self.settings.occasions[i]
+            line, col = locate(config_file, ("occasions", i, "holiday"))
+            message = (
+                f"{count} contact(s) get letters in {language!r} that name {occ.name} by no title: it "
+                f"has no title for {language!r} and the holidays library no {language!r} name for "
+                f"{occ.holiday!r}, so they wish a happy holiday without saying which: add "
+                f"title_by_locale.{language}"
+            )
+            problems.append(
+                Problem(
+                    str(config_file), f"occasions.{i}.title_by_locale", message, line, col, severity="warning"
+                )
+            )
+        return problems
 
     def _title_problems(self, config_file: Path) -> list[Problem]:
         from greeter.config_loader import locate
-        from greeter.i18n import keys_for, script_of
+        from greeter.i18n import keys_for, script_name, script_of
 
         problems: list[Problem] = []
         default = self.settings.defaults.locale.replace("-", "_").split("_")[0]
@@ -263,9 +319,10 @@ class TitleReach:
             served = keys_for(key, tuple(occ.title_by_locale))
             if served:  # uz_Cyrl letters print title_by_locale.uz, in Latin
                 message = (
-                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
-                    f"{occ.name} {occ.title_by_locale[served[-1]]!r} (title_by_locale.{served[-1]}, "
-                    f"{script}: there is no title_by_locale.{key}): add title_by_locale.{key}"
+                    f"{count} contact(s) get letters in {key!r} (written in {script_name(script_of(key))}) "
+                    f"that name {occ.name} {occ.title_by_locale[served[-1]]!r} "
+                    f"(title_by_locale.{served[-1]}, {script_name(script)}: there is no "
+                    f"title_by_locale.{key}): add title_by_locale.{key}"
                 )
             elif written not in ("", key.split("_")[0]) and script_of(key) == script:  # else: as it says
                 message = (
@@ -276,8 +333,8 @@ class TitleReach:
                 )
             else:
                 message = (
-                    f"{count} contact(s) get letters in {key!r} (written in {script_of(key)}) that name "
-                    f"{occ.name} {occ.title!r} ({script}): add title_by_locale.{key}"
+                    f"{count} contact(s) get letters in {key!r} (written in {script_name(script_of(key))}) "
+                    f"that name {occ.name} {occ.title!r} ({script_name(script)}): add title_by_locale.{key}"
                 )
             # Russian (ы, я, ь…): left whole in a Latin letter, Cyrillic among Latin — say so.
             if key.partition("_")[0] == "sr" and i in self.shown_cyrillic:

@@ -296,7 +296,7 @@ def calendar(
         titles=settings.occasion_titles(),
         timezone=settings.defaults.timezone,
         exported_at=datetime.now(UTC),  # the file's own time, never the rehearsed --now
-        locale=settings.defaults.locale,  # the events speak the team's language
+        locale=settings.review_locale(),  # the events speak the team's language (team_language)
         per_day=per_day,
     )
     events = 0

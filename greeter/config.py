@@ -255,16 +255,21 @@ class Defaults(_Model):
         The renderer trusts the default: with an unknown one, letters lost the
         signature and contacts' fallbacks silently went nowhere.
         """
-        from greeter.i18n import locale_hint, normalize_locale  # Babel: paid only when validating
+        return _known_locale_code(v)
 
-        if not normalize_locale(v, ""):
-            hint = locale_hint(v)
-            raise ValueError(
-                f"{v!r} is not a language code Babel knows"
-                + (f" ({hint})" if hint else "")
-                + " — e.g. 'ru', 'en', 'sr_Latn'"
-            )
-        return v
+
+def _known_locale_code(v: str) -> str:
+    """``v`` if Babel knows it as a language code, else the error, with what it probably meant."""
+    from greeter.i18n import locale_hint, normalize_locale  # Babel: paid only when validating
+
+    if not normalize_locale(v, ""):
+        hint = locale_hint(v)
+        raise ValueError(
+            f"{v!r} is not a language code Babel knows"
+            + (f" ({hint})" if hint else "")
+            + " — e.g. 'ru', 'en', 'sr_Latn'"
+        )
+    return v
 
 
 def _id_text(value: object) -> object:
@@ -670,12 +675,45 @@ class Settings(_Model):
     schedule: Schedule = Field(default_factory=Schedule)
     http: Http = Field(default_factory=Http)
     review: Literal["none", "required"] = "none"
+    team_language: str | None = Field(
+        default=None,
+        pattern=LOCALE,
+        description="The language of the preview gallery and the calendar (the team reviewing the "
+        "letters), when it is not defaults.locale's (the clients'): ru, en, de, et, hu, sr, sr_Latn, "
+        "hr, bs, uk; unset: defaults.locale's",
+    )
     instance: str | None = Field(
         default=None,
         pattern=INSTANCE_NAME,
         description="The name this project's daemon goes by in its log lines, /healthz and /metrics "
         "(several projects on one host); unset: the name of the folder the config file is in",
     )
+
+    @field_validator("team_language")
+    @classmethod
+    def _team_language_has_words(cls, v: str | None) -> str | None:
+        """A code Babel does not know is refused as ``defaults.locale``'s is; so is a language the pages
+        have no words in (``ka``): they would be English, silently — what this setting is for.
+
+        Why a setting of its own: a Russian-speaking team in Tbilisi writes to Georgian clients
+        (``defaults.locale: ka``) and read an English gallery; ``defaults.locale: ru`` would
+        have sent Russian letters.
+        """
+        if v is None:
+            return v
+        _known_locale_code(v)
+        from greeter.gallery_lang import FALLBACK, spoken_languages, ui_for  # only with the setting written
+
+        if ui_for(v).tag == FALLBACK and not v.lower().startswith(FALLBACK):
+            raise ValueError(
+                f"the gallery and the calendar have no words in {v!r}: they speak "
+                + ", ".join(spoken_languages())
+            )
+        return v
+
+    def review_locale(self) -> str:
+        """The language the gallery and the calendar speak: ``team_language``, else ``defaults.locale``'s."""
+        return self.team_language or self.defaults.locale
 
     @field_validator("occasions")
     @classmethod

@@ -2,10 +2,11 @@
 
 Why: the gallery and ``greeter calendar`` were written in Russian whatever the
 config said, and an Estonian team (``defaults.locale: et``) got pages and
-events it could not read. They now speak the team's language, the language of
-``defaults.locale``: each language is one table of words (:data:`RUSSIAN`,
-:data:`ENGLISH` here; German, Estonian, Hungarian, Serbian and Ukrainian — the languages
-``greeter init --locale`` starts a team in — each in a module of its own,
+events it could not read. They now speak the team's language: ``team_language``, else the
+language of ``defaults.locale`` (:meth:`greeter.config.Settings.review_locale`; a Russian-speaking
+office writing to Georgian clients reads its gallery in Russian): each language is one table of
+words (:data:`RUSSIAN`, :data:`ENGLISH` here; German, Estonian, Hungarian, Serbian and
+Ukrainian — the languages ``greeter init --locale`` starts a team in — each in a module of its own,
 :mod:`greeter.gallery_lang_de` …; Croatian and Bosnian, whose clients greeter
 writes to, in :mod:`greeter.gallery_lang_hr`), and a locale with no table of its own gets
 English — one whole language, never a page half in one and half in another.
@@ -721,8 +722,14 @@ def _territory(locale: str) -> str:
 
 
 @lru_cache(maxsize=64)
+def spoken_languages() -> tuple[str, ...]:
+    """The codes a team's language may be written as to get a table of its own (``sr_Latn``: Latin)."""
+    return tuple(code.replace("-", "_") for code in TABLES)
+
+
 def ui_for(locale: str | None) -> Ui:
-    """The words for a team whose ``defaults.locale`` is ``locale``: its language's, else English.
+    """The words for a team whose language (``team_language``, else ``defaults.locale``) is ``locale``:
+    its language's, else English.
 
     ``ru``, ``ru_RU``, ``ru-RU`` → Russian; ``de_AT`` → German, ``hu_HU`` →
     Hungarian; ``fi``, ``en_GB``, a locale Babel does not know → English. A

@@ -57,8 +57,10 @@ from greeter.cache_dir import user_cache_dir, write_cache_file
 #: a day's names across languages by their place, not by what they translate: :func:`_paired`;
 #: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
 #: the tenth, which lacked Israel's optional days; the eleventh, which had Israel's alone, not
-#: Brazil's Carnival and every other country's: :data:`_GREETED_CATEGORIES`) is ignored and rewritten.
-_FORMAT = 12
+#: Brazil's Carnival and every other country's: :data:`_GREETED_CATEGORIES`; the twelfth and
+#: thirteenth, which did not say which language each name is in: :attr:`Holiday.named`, and a file
+#: whose holidays lack it is refused by :func:`_read` too) is ignored and rewritten.
+_FORMAT = 14
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
 
@@ -79,6 +81,9 @@ class Holiday:
     #: (:data:`_GREETED_CATEGORIES`) — celebrated, greeted, but a working day: Ukraine's
     #: Independence Day while martial law lasts (holidays 0.10x keeps it in ``workday``).
     day_off: bool = True
+    #: (language, name): its name in each language the table asked ("en", "ka"; "ru" by :func:`_in_russian`),
+    #: for an untitled holiday occasion's letters (:func:`greeter.occasions.holiday_title`): «ქრისტეშობა».
+    named: tuple[tuple[str, str], ...] = ()
 
 
 #: What the file holds: one table per "country:year" (day → its holidays), and the country
@@ -357,12 +362,13 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _estimate_marks[country] = tuple(dict.fromkeys(m for found in marks for m in found))
     _decreed[country] = _substituted_years(entity)
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
+    spoken = _spoken(_languages(entity))
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
-        table[day] = tuple(_holiday(names, moved, estimates) for names in zip(*lists, strict=True))
+        table[day] = tuple(_holiday(names, moved, estimates, spoken) for names in zip(*lists, strict=True))
     for day, others in _other_categories(
         country, year, entity, [lang for lang in _languages(entity)]
     ).items():
@@ -408,7 +414,11 @@ def _in_russian(
                 russian.update(zip(pairs[0], pairs[1], strict=True))
     return {
         day: tuple(
-            replace(h, names=tuple(dict.fromkeys([*h.names, russian[h.names[0]]])))
+            replace(
+                h,
+                names=tuple(dict.fromkeys([*h.names, russian[h.names[0]]])),
+                named=(*h.named, ("ru", russian[h.names[0]])),
+            )
             if h.names[0] in russian and not h.substitute and not h.estimated
             else h
             for h in on_day
@@ -452,11 +462,13 @@ def _other_categories(
     named = [_entity(country, year=year, language=lang, categories=categories) for lang in languages]
     labels = [_moved_labels(by_language) for by_language in named]
     marks = [_labels(by_language, ("estimated_label",)) for by_language in named]
+    spoken = _spoken(languages)
     found: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         made = (
-            _holiday(names, labels[: len(lists)], marks[: len(lists)]) for names in zip(*lists, strict=True)
+            _holiday(names, labels[: len(lists)], marks[: len(lists)], spoken)
+            for names in zip(*lists, strict=True)
         )
         found[day] = tuple(replace(h, day_off=False) for h in made if not h.substitute)
     return found
@@ -525,23 +537,38 @@ def _meaning(entity: Any) -> Callable[[str], str]:
     return meaning
 
 
+def _spoken(languages: Sequence[str | None]) -> tuple[str, ...]:
+    """The tables' languages as letters are keyed: ``en_US`` → ``en``; ``None`` (untranslated) → ``en``."""
+    return tuple((lang or "en").replace("-", "_").split("_")[0] for lang in languages)
+
+
+def _by_language(spoken: Sequence[str], names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(language, name) pairs, the first name of each language (en_GB's and en_US's are both "en")."""
+    found: dict[str, str] = {}
+    for language, name in zip(spoken, names, strict=False):
+        found.setdefault(language, name)
+    return tuple(found.items())
+
+
 def _holiday(
     names: tuple[str, ...],
     moved: list[tuple[tuple[str, str], ...]],
     estimates: list[tuple[tuple[str, str], ...]],
+    spoken: Sequence[str] = (),
 ) -> Holiday:
-    """One holiday from its names in each language and those languages' labels (moved, estimated)."""
+    """One holiday from its names in each language (``spoken``, in order) and those languages' labels
+    (moved, estimated)."""
     substitute = any(_is_label(name, label) for name, own in zip(names, moved, strict=True) for label in own)
     marked = [
         next((m for m in own if _is_label(n, m)), None) for n, own in zip(names, estimates, strict=True)
     ]
     if substitute or not any(marked):
-        return Holiday(tuple(dict.fromkeys(names)), substitute)
+        return Holiday(tuple(dict.fromkeys(names)), substitute, named=_by_language(spoken, names))
     bare = [
         name if mark is None else name[len(mark[0]) : len(name) - len(mark[1])].strip()
         for name, mark in zip(names, marked, strict=True)
     ]
-    return Holiday(tuple(dict.fromkeys(bare)), estimated=True)
+    return Holiday(tuple(dict.fromkeys(bare)), estimated=True, named=_by_language(spoken, bare))
 
 
 def decreed_years(country: str) -> tuple[int, ...]:
@@ -621,7 +648,7 @@ def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[H
         plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
         renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
     return {
-        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated) for h in on_day)
+        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated, named=h.named) for h in on_day)
         for day, on_day in table.items()
     }
 
@@ -803,6 +830,7 @@ def _read(path: Path) -> None:
                             bool(h.get("substitute", False)),
                             bool(h.get("estimated", False)),
                             not h.get("working", False),
+                            tuple((str(lang), str(n)) for lang, n in h.get("named", {}).items()),
                         )
                         for h in on_day
                     )
@@ -821,6 +849,8 @@ def _read(path: Path) -> None:
         countries = {key.rsplit(":", 1)[0] for key in tables}
         if set(weekends) != set(tables) or not countries <= set(marks) or not countries <= set(decreed):
             return  # a table without its weekend or its country's marks: compute, and write a good file
+        if tables and not any(h.named for table in tables.values() for days in table.values() for h in days):
+            return  # no holiday's names' languages: another layout's (every table computed here has them)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return  # no file yet, or one we cannot use: compute, and write a good one
     for key, table in tables.items():
@@ -841,7 +871,8 @@ def _write(path: Path) -> None:
             "estimated": holiday.estimated,
             "working": not holiday.day_off,
         }
-        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}}
+        named = {"named": dict(holiday.named)} if holiday.named else {}
+        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}, **named}
 
     data = {
         "format": _FORMAT,

@@ -302,6 +302,14 @@ def script_of(locale: str | None, default: str = "ru") -> str:
     return ""
 
 
+def script_name(script: str) -> str:
+    """A script's English name ("Latin", "Cyrillic", "Georgian") for a message, not its ISO 15924
+    code ("Latn"): people read the one, not the other. CLDR's (Babel); the code for one it does not name."""
+    from babel import Locale
+
+    return str(Locale("en").scripts.get(script, script))
+
+
 @lru_cache(maxsize=256)
 def regional_locale(locale: str, country: str | None) -> str:
     """An English letter's locale made regional by the client's country: ``en`` + ``GB`` → ``en_GB``.
@@ -346,7 +354,7 @@ _ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
 
 def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
     """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr;
-    "40º" in pt, "40.º" in es.
+    "40º" in pt, "40.º" in es; Georgian «პირველი» (1st), «მე-25-ე».
 
     Babel formats no ordinals, but CLDR's ordinal plural rules say which
     ending a number takes; only the endings are written here. A language
@@ -355,6 +363,8 @@ def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
     cannot see).
     """
     loc = _locale(locale, default)
+    if loc.language == "ka":  # a prefix, not an ending: «მე-25-ე წლისთავი»; the first a word of its own
+        return "პირველი" if n == 1 else f"მე-{n}-ე"
     suffixes = _ORDINAL_SUFFIX.get(loc.language)
     if suffixes is None:
         raise ValueError(
@@ -408,7 +418,8 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
     :func:`greeter.hungarian.on_day`, where CLDR's "január 2." would need its
     ending typed by hand and by ear); every other language says it with
     ``day_month`` and the template's own words ("on 15 December", "15 декабря"),
-    so there ``on_day`` is ``day_month``. Serbian (either script) writes a
+    so there ``on_day`` is ``day_month``. Georgian marks it on the month, its dative
+    (:func:`_ka_on_day`: «8 დეკემბერს», «28 აგვისტოს»). Serbian (either script) writes a
     day's month in the genitive, «12. децембра», «12. децембра 2026.», which
     CLDR lacks (:data:`SERBIAN_GENITIVE`). An unknown ``fmt`` is a
     :class:`ValueError` naming the valid ones (a template mistake, not data).
@@ -417,6 +428,8 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
     language = _locale(loc, default).language
     if fmt == "on_day" and language == "hu":
         return _hu_on_day(d, _babel_format_date(d, format="MMMM", locale=loc))
+    if fmt == "on_day" and language == "ka":
+        return _ka_on_day(_plain_spaces(_babel_format_skeleton("MMMMd", d, locale=loc)))
     if fmt in ("day_month", "on_day"):
         text = _babel_format_skeleton("MMMMd", d, locale=loc)
     elif fmt in DATE_FORMATS:
@@ -424,6 +437,13 @@ def format_date(d: date, locale: str | None = "ru", fmt: str = "long", *, defaul
     else:
         raise ValueError(f"unknown date format {fmt!r}; expected one of: {', '.join(DATE_FORMATS)}")
     return _plain_spaces(_serbian_genitive(text) if language == "sr" else text)
+
+
+def _ka_on_day(day_month: str) -> str:
+    """A Georgian day and month (CLDR's «8 დეკემბერი») as a sentence says something happens on it:
+    the month in the dative, its final -ი dropped and -ს added («8 დეკემბერს»); a month ending in
+    a vowel kept (აგვისტო → «28 აგვისტოს»)."""
+    return f"{day_month.removesuffix('ი')}ს"
 
 
 def _split_forms(forms: str | Sequence[str]) -> list[str]:

@@ -62,6 +62,10 @@ TURKIC_MALE: Final = frozenset(
 )
 TURKIC_FEMALE: Final = frozenset({"кызы", "қызы", "гызы", "ҡыҙы", "кизи", "қизи", "кзы", "духтари"})
 TURKIC_PARTICLES: Final = TURKIC_MALE | TURKIC_FEMALE
+#: Georgian's patronymic, the father's name in the genitive and a word of its own: ძე, son
+#: («შალვას ძე»), ასული, daughter («შალვას ასული»). Only as a separate word: -ძე joined is a
+#: surname's ending (ბერიძე).
+_GEORGIAN_PATRONYMIC: Final[dict[str, Gender]] = {"ძე": Gender.MALE, "ასული": Gender.FEMALE}
 #: The particles also written joined to the father's name, as one word: Kazakh Болатұлы,
 #: Маратулы, Нұрланқызы, Ерланкызы (and in Latin letters Bolatuly, Nurlanqyzy, Erlankyzy). Their
 #: gender is the particle's (:data:`TURKIC_MALE`, :data:`_LATIN_TURKIC_MALE`…). Such a word is a
@@ -614,6 +618,8 @@ def patronymic_gender(patronymic: str, *, latin: bool = True) -> Gender:
     if any(w in TURKIC_FEMALE for w in words):
         return Gender.FEMALE
     last = words[-1]
+    if len(words) > 1 and last in _GEORGIAN_PATRONYMIC:  # «შალვას ძე»: the father's name, then the word
+        return _GEORGIAN_PATRONYMIC[last]
     if last.endswith(_MALE_PATRONYMIC_ENDINGS):
         return Gender.MALE
     if last.endswith(_FEMALE_PATRONYMIC_ENDINGS):

@@ -192,6 +192,29 @@ def holiday_country(name: str, country: str, default_country: str, years: range)
     return default_country
 
 
+@derived
+@lru_cache(maxsize=1024)
+def holiday_title(name: str, country: str, default_country: str, day: date, language: str) -> str | None:
+    """What the holidays library calls holiday ``name`` (of ``day``'s year) in ``language`` (``ka``,
+    ``en``), for a client of ``country`` (dated as :func:`holiday_country` dates it); None where it
+    has no name there.
+
+    Why: an occasion ``holiday: "ქრისტეშობა"`` without a ``title`` rendered ``occasion_title`` as
+    None in every Georgian letter (a template printing it failed), though the library names
+    the day in Georgian. A letter's own title (``title_by_locale``, ``title``) comes first
+    (:meth:`greeter.render.Renderer.render`); this is what it falls back to.
+    """
+    whose = holiday_country(name, country, default_country, range(day.year, day.year + 1))
+    wanted = holiday_key(unmarked(whose, name))
+    table = greeted_days_of(whose, day.year)
+    # Its own day first; any day of the year names it alike (check renders every occasion on one day).
+    for on_day in (table.get(day, ()), *table.values()):
+        for holiday in on_day:
+            if not holiday.substitute and any(holiday_key(n) == wanted for n in holiday.names):
+                return dict(holiday.named).get(language)
+    return None
+
+
 def named_countries(settings: Settings) -> tuple[str, ...]:
     """The countries a config names — ``defaults.country``, each occasion's ``country:`` and
     ``audience.countries`` — in that order, each once (as ``check`` takes the config's)."""

@@ -438,7 +438,7 @@ def run_preview(
             rejected=lambda: report.rejections,
             contact_id=contact_id,
             default_zone=settings.defaults.timezone,
-            locale=settings.defaults.locale,  # the pages speak the team's language
+            locale=settings.review_locale(),  # the pages speak the team's language (team_language)
             quota=quota_days,
             working_week=lambda country: pw.calendar_for(country).week,
         )

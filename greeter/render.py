@@ -254,7 +254,7 @@ from greeter.errors import ConfigError, GreeterError, Problem, TemplateError, Te
 from greeter.i18n import bcp47, letter_default, normalize_locale, regional_locale, text_direction
 from greeter.letter_forms import SWISS_GERMAN, Person, addressed, forms_for, without_eszett
 from greeter.occasion_kinds import occasion_kind
-from greeter.plan_types import PlanItem, Rendered
+from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.secret_values import unsubscribe_secret
 from greeter.serbian_script import html_to_latin, is_serbian_latin, to_latin
 from greeter.template_blocks import block_context, one_line, render_block, tidy_text
@@ -317,6 +317,8 @@ class Renderer:
         #: Occasions with a ``title_by_locale``: their title depends on the letter's language.
         occasions = tuple(localized)
         self._localized = {o.name: o for o in occasions if o.title_by_locale}
+        #: Holiday occasions: one without a title in a letter's language takes the library's name there.
+        self._holidays = {o.name: o for o in occasions if o.holiday}
         #: What each occasion is for the wording (``occasion_kind``): :mod:`greeter.occasion_kinds`.
         self._kinds = {
             o.name: occasion_kind(o.name, o.holiday, (o.title, *o.title_by_locale.values()))
@@ -421,13 +423,13 @@ class Renderer:
             "send_date": send_date,
             "early": send_date < hit.date,
             "occasion_moved": hit.moved,
-            "occasion_title": self._title(hit.occasion, letter),
+            "occasion_title": self._title(hit.occasion, letter, hit),
             "occasion_kind": self._kinds.get(hit.occasion, hit.occasion),
             "also": [
                 AlsoView(
                     occasion=h.occasion,
                     kind=self._kinds.get(h.occasion, h.occasion),
-                    title=self._title(h.occasion, letter),
+                    title=self._title(h.occasion, letter, h),
                     date=h.date,
                     years=h.years,
                     belated=h.date < send_date,
@@ -582,15 +584,25 @@ class Renderer:
         self._last_own = (contact, letter, found)
         return found
 
-    def _title(self, occasion: str, letter: str) -> str | None:
-        """What a letter in the locale ``letter`` calls ``occasion``: ``title_by_locale``, else ``title``."""
+    def _title(self, occasion: str, letter: str, hit: Hit | None = None) -> str | None:
+        """What a letter in the locale ``letter`` calls ``occasion``: ``title_by_locale``, else ``title``,
+        else (a holiday's ``hit``) the holidays library's name in the letter's language."""
         localized = self._localized.get(occasion)
         if localized is None:
-            return self._titles.get(occasion)
-        key = (occasion, letter)
-        if key not in self._titles_in:
-            self._titles_in[key] = localized.title_in(letter)
-        return self._titles_in[key]
+            title = self._titles.get(occasion)
+        else:
+            key = (occasion, letter)
+            if key not in self._titles_in:
+                self._titles_in[key] = localized.title_in(letter)
+            title = self._titles_in[key]
+        holiday = self._holidays.get(occasion)
+        if title is not None or holiday is None or hit is None or holiday.holiday is None:
+            return title
+        from greeter.occasions import holiday_title  # the planner's world: only for an untitled holiday
+
+        default = self._default_country or ""
+        country = holiday.country or hit.contact.country or default
+        return holiday_title(holiday.holiday, country, default or country, hit.date, letter.split("_")[0])
 
     def _sender_view(self, locale: str, *, html: bool = False) -> SenderView:
         """``sender`` as a letter in ``locale`` signs: ``sender.by_locale``'s name, company and signature.

@@ -59,6 +59,9 @@ class HolidayExample:
     #: calendar (:func:`example_titles`): the Estonian and Serbian samples have Russian-speaking
     #: clients, whose letters named «Дан државности» in Serbian.
     ru: str | None = None
+    #: The language of ``title`` where no starter is written in it (Georgian, ``ka``): its
+    #: ``title_by_locale`` entry, the project's own language titling it (:func:`_examples`).
+    own: str | None = None
 
 
 #: The priority of a Christmas before New Year (:attr:`HolidayExample.before_new_year`): above
@@ -440,6 +443,25 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
         HolidayExample("il_rosh_hashanah", "Rosh Hashanah", "Rosh Hashanah", ru="Рош ха-Шана"),  # Sept/Oct
         HolidayExample("il_pesach", "Pesach", "Pesach", ru="Песах"),  # March/April
     ),
+    # Georgia's, titled in Georgian (no starter speaks it: title_by_locale.ka) and Russian, as a
+    # Russian company's Tbilisi office writes to both. The library names the calendar in English,
+    # Georgian and Ukrainian, not Russian: the Russian titles are ours.
+    "GE": (
+        HolidayExample(
+            "christmas", "ქრისტეშობა", "Christmas Day", ru="Рождество Христово", own="ka"
+        ),  # 7 Jan
+        HolidayExample(
+            "ge_independence",
+            "დამოუკიდებლობის დღე",
+            "Independence Day",
+            ru="День независимости Грузии",
+            own="ka",
+        ),  # 26 May
+        HolidayExample("easter", "აღდგომა", "Easter Sunday", ru="Пасха", own="ka"),  # Orthodox Easter
+        HolidayExample(
+            "ge_mtskhetoba", "მცხეთობა", "Holiday of Svetitskhovloba, Robe of Jesus", ru="Мцхетоба", own="ka"
+        ),  # 14 October
+    ),
 }
 
 #: Russia's holidays a country keeps on their day as another holiday, by that one's name there
@@ -671,11 +693,12 @@ def example_titles(
     others = [lang for lang in LANGUAGES if lang != locale]
     said: dict[str, dict[str, str]] = {}
     for example in examples_for(country, locale):
-        titles = dict(names_in(example.holiday, others))
+        asked = [*others, locale] if example.own is not None else others  # the project's title too
+        titles = dict(names_in(example.holiday, asked))
         if "ru" in others and "ru" not in titles and example.ru is not None:
             titles["ru"] = example.ru
         if titles:
-            said[example.name] = {lang: titles[lang] for lang in others if lang in titles}
+            said[example.name] = {lang: titles[lang] for lang in asked if lang in titles}
     return said
 
 
@@ -697,7 +720,8 @@ def _examples(
 
         names = textwrap.wrap(
             f"(greeter has no example holiday for {country}: `holiday:` takes a name of its calendar: "
-            + ", ".join(calendar)
+            # each quoted: "Holiday of Svetitskhovloba, Robe of Jesus" is one name, not two
+            + ", ".join(json.dumps(name, ensure_ascii=False) for name in calendar)
             + ")",
             width=96,
         )
@@ -712,7 +736,13 @@ def _examples(
     own = _language_of(country)
     for i, h in enumerate(found):
         title, titles = h.title, dict((translated or {}).get(h.name, {}))
-        if locale == "ru" and h.ru is not None:
+        if h.own is not None and h.own != locale:
+            # Titled in a language no starter speaks (Georgian): the project's own title is the
+            # library's name in its language (English), else ours in Russian; the Georgian one
+            # its title_by_locale entry.
+            title = titles.pop(locale, "") or (h.ru if locale == "ru" else None) or title
+            titles.setdefault(h.own, h.title)
+        elif locale == "ru" and h.ru is not None:
             # A Russian-speaking team's project: its letters name the day in Russian, the country's
             # language's by title_by_locale. A Kyiv office's Russian letters said «с праздником
             # День незалежності України», and check warned of a Ukrainian title in Russian letters.

@@ -84,3 +84,41 @@ def test_a_latin_name_with_a_cyrillic_language_of_its_own_is_a_row_warning(make_
         " Cyrillic: its letters print the name as typed («Ivans» in a Russian letter); write it in Cyrillic"
         " in the CRM, or give the contact a language written in Latin script (en) for an English letter"
     ], result.stderr
+
+
+def test_a_name_in_a_script_its_language_is_not_written_in_is_a_row_warning(
+    make_project: MakeProject,
+) -> None:
+    """A Tbilisi office: «Здравствуйте, გიორგი!» (locale ru) and «ბატონო Георгий» (ka) went out in
+    silence — the row warning knew only Latin names in Cyrillic-only languages. Script names, not
+    ISO codes. A Latin transliteration in a Georgian letter is told as «Ivans» in a Russian one;
+    a Cyrillic name in an English letter, and a Georgian one with its patronymic, are not."""
+
+    def row(cid: str, first: str, locale: str, patronymic: str = "") -> str:
+        cells = contact_row(cid, f"c{cid}@example.ge", first=first, last="Беридзе", patronymic=patronymic)
+        return cells.replace(";ru;", f";{locale};")
+
+    rows = [
+        row("1", "გიორგი", "ru"),
+        row("2", "Георгий", "ka"),
+        row("3", "Giorgi", "ka"),
+        row("4", "Георгий", "en"),
+        row("5", "გიორგი", "ka", patronymic="შალვას ძე"),
+        row("6", "Giorgi", "ru", patronymic="Shalvovich"),  # a Latin ФИО: read as the Russian one
+    ]
+    config = make_project(rows)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2027-03-01T10:00"])
+    said = [
+        line.partition("contacts.csv:")[2] for line in result.stderr.splitlines() if " script, but" in line
+    ]
+    assert said == [
+        "row 2: Имя: warning: 'გიორგი' is in Georgian script, but the contact's language 'ru' is written in"
+        " Cyrillic: its letters print the name as typed («გიორგი» in a Russian letter); write it in Cyrillic"
+        " in the CRM, or give the contact a language written in Georgian script (ka) for a Georgian letter",
+        "row 3: Имя: warning: 'Георгий' is in Cyrillic script, but the contact's language 'ka' is written in"
+        " Georgian: its letters print the name as typed («Георгий» in a Georgian letter); write it in"
+        " Georgian in the CRM",
+        "row 4: Имя: warning: 'Giorgi' is in Latin script, but the contact's language 'ka' is written in"
+        " Georgian: its letters print the name as typed («Giorgi» in a Georgian letter); write it in Georgian"
+        " in the CRM, or give the contact a language written in Latin script (en) for an English letter",
+    ], result.stderr

@@ -71,7 +71,7 @@ def test_a_title_an_estonian_letter_prints_in_cyrillic_is_a_located_warning(
     place = place_of(config, "title: Годовщина сотрудничества")
     assert (
         f"{config}:{place}: occasions.2.title_by_locale: warning: 2 contact(s) get letters in 'et' "
-        "(written in Latn) that name first_deal_anniversary 'Годовщина сотрудничества' (Cyrl): "
+        "(written in Latin) that name first_deal_anniversary 'Годовщина сотрудничества' (Cyrillic): "
         "add title_by_locale.et"
     ) in warnings
     # English letters name the shipped occasions in their own words, whatever the title: quiet
@@ -240,8 +240,8 @@ def test_a_title_counts_the_contacts_whose_letters_meet_its_day(
     config.write_text(text.replace(line + "\n", day + line + "\n", 1), encoding="utf-8")
     said = [w for w in title_warnings(config) if "company_day" in w]
     expected = [
-        f"{count} contact(s) get letters in 'et' (written in Latn) that name company_day 'День компании' "
-        "(Cyrl): add title_by_locale.et"
+        f"{count} contact(s) get letters in 'et' (written in Latin) that name company_day 'День компании' "
+        "(Cyrillic): add title_by_locale.et"
     ]
     assert [w.split(": warning: ", 1)[-1] for w in said] == (expected if count else []), said
 
@@ -264,8 +264,8 @@ def test_a_latin_uzbek_title_in_a_cyrillic_uzbek_letter_is_said_and_its_own_titl
     add_title_by_locale(config, ["title_by_locale: {uz: Hamkorlik yilligi}"])
     warnings = [w for w in title_warnings(config) if "first_deal_anniversary" in w]
     assert [w.split(": warning: ", 1)[1] for w in warnings] == [
-        "2 contact(s) get letters in 'uz_Cyrl' (written in Cyrl) that name first_deal_anniversary "
-        "'Hamkorlik yilligi' (title_by_locale.uz, Latn: there is no title_by_locale.uz_Cyrl): "
+        "2 contact(s) get letters in 'uz_Cyrl' (written in Cyrillic) that name first_deal_anniversary "
+        "'Hamkorlik yilligi' (title_by_locale.uz, Latin: there is no title_by_locale.uz_Cyrl): "
         "add title_by_locale.uz_Cyrl"
     ]
     config = make_project(rows)

@@ -230,7 +230,7 @@ def test_check_warns_where_letters_are_signed_in_another_script(make_project: Ma
     warnings = [line for line in result.stderr.splitlines() if "signed with" in line]
     assert len(warnings) == 1, result.stderr
     assert (
-        ": sender.by_locale: warning: 2 contact(s) get letters in 'hu' (written in Latn) signed with "
+        ": sender.by_locale: warning: 2 contact(s) get letters in 'hu' (written in Latin) signed with "
         "sender.name 'ООО «Ромашка»' and sender.company 'ООО «Ромашка»': add sender.by_locale.hu"
     ) in warnings[0]
     assert result.returncode == 0, result.stderr

@@ -186,7 +186,7 @@ def test_a_country_without_examples_lists_the_names_its_calendar_has(tmp_path: P
     init(tmp_path, "--locale", "en", "--country", "JP")
     text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
     assert (
-        "# (greeter has no example holiday for JP: `holiday:` takes a name of its calendar: New Year's"
+        "# (greeter has no example holiday for JP: `holiday:` takes a name of its calendar: \"New Year's"
         in text
     )
     code, out = greeter(tmp_path, "check")

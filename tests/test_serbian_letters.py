@@ -462,6 +462,6 @@ def test_check_judges_the_signature_latin_serbian_letters_show(make_project: Mak
     rows = [serbian_row("s2", "sr_Latn"), serbian_row("r1", "ru")]
     assert signature_warnings(without_by_locale(make_project(rows), "ООО «Ромашка»")) == []
     assert signature_warnings(without_by_locale(make_project(rows), "ООО «Юность»")) == [
-        "1 contact(s) get letters in 'sr' (written in Latn) signed with sender.name 'ООО «Юность»': "
+        "1 contact(s) get letters in 'sr' (written in Latin) signed with sender.name 'ООО «Юность»': "
         "add sender.by_locale.sr with the name and company as these letters should say them"
     ]

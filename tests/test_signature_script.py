@@ -40,8 +40,8 @@ def test_a_latin_signature_under_russian_letters_is_warned(make_project: MakePro
     warnings = _warnings(config)
     assert len(warnings) == 1, warnings
     assert (
-        "sender.signature: warning: 2 contact(s) get letters in 'ru' (written in Cyrl) signed with "
-        "sender.signature 'Ar cieņu, Ilze Bērziņa…' (Latn)"
+        "sender.signature: warning: 2 contact(s) get letters in 'ru' (written in Cyrillic) signed with "
+        "sender.signature 'Ar cieņu, Ilze Bērziņa…' (Latin)"
     ) in warnings[0], warnings
 
 
@@ -61,6 +61,6 @@ def test_a_cyrillic_signature_under_letters_in_a_latin_language_is_warned(tmp_pa
     warnings = _warnings(config)
     assert len(warnings) == 1, warnings
     assert (
-        "get letters in 'et' (written in Latn) signed with sender.signature 'С уважением, Ольга Петрова…' (Cyrl)"
+        "get letters in 'et' (written in Latin) signed with sender.signature 'С уважением, Ольга Петрова…' (Cyrillic)"
         in warnings[0]
     )

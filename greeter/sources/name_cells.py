@@ -140,6 +140,11 @@ GENDERS = {
     **dict.fromkeys(
         ("жан", "жаночы", "жаночая", "жанчына", "спадарыня"), Gender.FEMALE
     ),
+    # Georgian, as a Tbilisi CRM writes it: კაცი/ქალი (man/woman) and their first letters კ/ქ (no
+    # other language's: the script is Georgian's alone), მამაკაცი, მამრობითი/მდედრობითი (male/
+    # female), and the forms of address ბატონი/ქალბატონი (Mr/Mrs).
+    **dict.fromkeys(("კაცი", "კ", "მამაკაცი", "მამრობითი", "ბატონი"), Gender.MALE),
+    **dict.fromkeys(("ქალი", "ქ", "მდედრობითი", "ქალბატონი"), Gender.FEMALE),
 }  # fmt: skip
 
 
@@ -200,20 +205,21 @@ def gender_titles(text: str) -> str:
 
 #: The forms of address a first-name cell may start with: «Herr DI Franz», «Mrs Emma»; Portuguese and
 #: Spanish «Sr. João», «Sra. Ana», «Srta.», «Dona Maria», «Dña. Carmen» (a São Paulo CRM's «Sr. João»
-#: kept it in the name, of unknown gender). Not «D.» (Dom or Dona in Portuguese) nor «Dr.»/«Dra.»,
-#: titles :func:`greeter.contacts.academic_titles` reads or leaves.
+#: kept it in the name, of unknown gender); Georgian «ბატონი», «ქალბატონი». Not «D.» (Dom or Dona
+#: in Portuguese) nor «Dr.»/«Dra.», titles :func:`greeter.contacts.academic_titles` reads or leaves.
 _FIRST_NAME_FORMS = frozenset(
     {"herr", "frau", "mr", "mrs", "ms", "miss"}
     | {"sr", "sra", "srta", "senhor", "senhora", "senhorita", "dona"}
     | {"señor", "señora", "señorita", "doña", "dña"}
+    | {"ბატონი", "ქალბატონი"}
 )
 
 
 def address_form(cell: str) -> tuple[Gender, str] | None:
     """«Herr DI Franz» → (male, "DI Franz"): a first-name cell that starts with Herr, Frau, Mr, Mrs,
-    Ms or Miss, Sr., Sra. or Srta. (:data:`_FIRST_NAME_FORMS`; with or without the dot), read as a
-    gender cell would be, and the name after it; else
-    None. Pure.
+    Ms or Miss, Sr., Sra. or Srta., Georgian's ბატონი, ქალბატონი («ქალბატონი ნინო»)
+    (:data:`_FIRST_NAME_FORMS`; with or without the dot), read as a gender cell would be, and the
+    name after it; else None. Pure.
 
     A CRM whose form has no «Anrede» field gets it typed before the first
     name, and the letter then said «Guten Tag Herr DI Franz Gruber». Only
@@ -456,31 +462,72 @@ def mixed_scripts_note(text: str) -> str:
     )
 
 
-def other_script_note(first: str, locale: str) -> str:
-    """The warning for a first name in Latin script whose contact's own language is written in
-    Cyrillic alone (``ru``, ``uk``, ``be``, ``bg``…), or "".
+#: The ISO 15924 code of each script :data:`_NAME_SCRIPT_RANGES` names (CLDR names a language's scripts so).
+_SCRIPT_CODES: Final[Mapping[str, str]] = {
+    "Latin": "Latn",
+    "Greek": "Grek",
+    "Cyrillic": "Cyrl",
+    "Armenian": "Armn",
+    "Hebrew": "Hebr",
+    "Arabic": "Arab",
+    "Georgian": "Geor",
+}
+
+#: The language a name in a script of one language is most likely in: the letters to offer such a client.
+_SCRIPT_LANGUAGE: Final[Mapping[str, str]] = {
+    "Latin": "en",
+    "Greek": "el",
+    "Armenian": "hy",
+    "Hebrew": "he",
+    "Georgian": "ka",
+}
+
+
+def other_script_note(first: str, locale: str, patronymic: bool = False) -> str:
+    """The warning for a first name in a script its contact's own language is not written in, or "".
 
     A Riga office's «Ivans Petrovs» (a Russian-speaking Latvian, in Latvian transliteration)
-    with the locale ``ru`` got «Здравствуйте, Ivans!»: the letter prints the name as typed, and
-    ``check`` warned of Latin names only for contacts without a language of their own. A
-    language written in Latin too (``sr``, ``uz``, ``az``: «Leyla») is not told, nor a name in
-    another script (one of two scripts is :func:`mixed_scripts_note`'s); the caller leaves out a row
-    with a patronymic, whose Latin ФИО is read as the Russian one. Pure; cached by the caller.
+    with the locale ``ru`` got «Здравствуйте, Ivans!», a Tbilisi office's «გიორგი» «Здравствуйте,
+    გიორგი!» and its «Георгий» with the locale ``ka`` «ბატონო Георгий»: the letter prints the name
+    as typed. Which scripts a language is written in is CLDR's
+    (:func:`greeter.check_name_script.language_scripts`): a language written in Latin too
+    (``sr``, ``uz``, ``az``: «Leyla») is not told of a Latin name. A Latin transliteration in a
+    Georgian letter («ბატონო Giorgi») is told as «Ivans» in a Russian one is: the same slip,
+    one script inside another; a client who reads Latin better is given ``en``. Not told: a
+    language written in Latin (an English letter to «Иван»: a client abroad given English for
+    want of their own language, :meth:`greeter.check_reach.Reach._check_script` speaks of those),
+    a name in two scripts (:func:`mixed_scripts_note`'s), and a Latin name of a row with a
+    ``patronymic`` (its Latin ФИО is read as the Russian one: «Уважаемая Anna Petrovna»). Pure;
+    cached by the caller.
     """
-    from greeter.check_name_script import language_scripts  # Babel: a Latin name of such a row only
+    words = {script for word in first.split() if (script := _word_script(word))}
+    if len(words) != 1:
+        return ""
+    (written,) = words
+    if patronymic and written == "Latin":
+        return ""
+    from greeter.check_name_script import language_scripts  # Babel: a name of another script only
 
     language = locale.replace("-", "_").split("_")[0]
-    words = [script for word in first.split() if (script := _word_script(word))]
-    if not words or set(words) != {"Latin"} or language_scripts(language) != {"Cyrl"}:
+    scripts = language_scripts(language)
+    if not scripts or _SCRIPT_CODES[written] in scripts or "Latn" in scripts:
         return ""
     from babel import Locale
 
-    named = Locale("en").languages.get(language, language)
+    english = Locale("en")
+    named = english.languages.get(language, language)
+    shown = " or ".join(sorted(english.scripts.get(code, code) for code in scripts))
+    other = _SCRIPT_LANGUAGE.get(written)
+    offer = (
+        f", or give the contact a language written in {written} script ({other})"
+        f" for {'an' if other == 'en' else 'a'} {english.languages.get(other, other)} letter"
+        if other is not None
+        else ""
+    )
     return (
-        f"{quoted(first)} is in Latin script, but the contact's language {language!r} is written in"
-        f" Cyrillic: its letters print the name as typed («{first}» in a {named} letter);"
-        " write it in Cyrillic in the CRM, or give the contact a language written in Latin script (en)"
-        " for an English letter"
+        f"{quoted(first)} is in {written} script, but the contact's language {language!r} is written in"
+        f" {shown}: its letters print the name as typed («{first}» in a {named} letter);"
+        f" write it in {shown} in the CRM{offer}"
     )
 
 

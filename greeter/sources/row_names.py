@@ -56,7 +56,7 @@ class RowNames:
     _turkic_names: dict[str, str]
     _full_names: dict[tuple[str, str | None], tuple[FullName, str]]
     _pictured: dict[str, str]
-    _other_scripts: dict[tuple[str, str], str]
+    _other_scripts: dict[tuple[str, str, bool], str]
     _impersonal: dict[tuple[str | None, Gender | None, str, str], str]
     _gender_values: dict[str, Gender]
     _whole_names: int

@@ -189,7 +189,7 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: The name cells (raw) that held emoji or pictographs, and their warning (:meth:`_name` finds
         #: them once per distinct cell; :meth:`_pictograph_notes` says it on each of their rows).
         self._pictured: dict[str, str] = {}
-        self._other_scripts: dict[tuple[str, str], str] = {}  # (first name, locale) → other_script_note
+        self._other_scripts: dict[tuple[str, str, bool], str] = {}  # (first name, locale, patronymic) → note
         #: Whether contacts.query converts through latin1: a name of '?'s is then most likely its doing.
         query = " ".join((cfg.query or "").upper().split()) if cfg.source == "sql" else ""
         self._latin1_query = "USING LATIN1" in query
@@ -514,13 +514,14 @@ class RowParser(RowNames, RowDates, RowCodes):
                     self._whole_names += 1
                     if self._whole_sample is None:
                         self._whole_sample = (line, first)
-        # «Ivans» with the locale ru: «Здравствуйте, Ivans!». With a patronymic the Latin ФИО is one
-        # greeter reads as the Russian one (an Estonian CRM's «Anna Petrovna»: «Уважаемая Anna Petrovna»).
-        if locale is not None and first and not patronymic:
-            key = (first, locale)
+        # «Ivans» with the locale ru: «Здравствуйте, Ivans!»; «გიორგი» too. With a patronymic a Latin
+        # ФИО is one greeter reads as the Russian one (an Estonian CRM's «Anna Petrovna»: «Уважаемая Anna
+        # Petrovna»).
+        if locale is not None and first:
+            key = (first, locale, bool(patronymic))
             other = self._other_scripts.get(key)
             if other is None:
-                other = remember(self._other_scripts, key, other_script_note(first, locale))
+                other = remember(self._other_scripts, key, other_script_note(first, locale, bool(patronymic)))
             if other:
                 problems.append(
                     self._warn(line, "first_name" if "first_name" in self.pos else "full_name", other)
