@@ -545,12 +545,13 @@ def _each_alone(keys: Sequence[CandidateKey], min_gap: int, max_count: int, sepa
         return False
     if len(keys) == 1:
         return True
-    letters = 0
-    for k in keys:
-        if not k[6]:
-            letters += 1
-    if letters > max_count:
-        return False
+    if len(keys) > max_count:  # else the letters (the candidates not expired) cannot be more
+        letters = 0
+        for k in keys:
+            if not k[6]:
+                letters += 1
+        if letters > max_count:
+            return False
     gap = max(min_gap, 1)
     anchors = sorted([k[0] for k in keys])
     previous = anchors[0]
