@@ -425,12 +425,16 @@ def spread_keyed(slots: DaySlots, key: bytes, tz: ZoneInfo) -> datetime:
     digest.update(key)
     fraction = _from_bytes(digest.digest(), "big") * _TWO_TO_MINUS_64
     offset = int(fraction * slots.total)
-    if offset >= slots.lengths[0]:  # a later period (a day with a lunch break): spread() walks them
-        return spread(slots, fraction, tz)
-    epochs = slots.epochs  # the usual case: in the day's first period
-    if epochs is not None:
-        return _fromtimestamp(epochs[0] + offset, tz)
-    return (slots.starts[0] + timedelta(seconds=offset)).astimezone(tz)
+    lengths, epochs = slots.lengths, slots.epochs
+    if offset < lengths[0]:  # the usual case: in the day's first period
+        if epochs is not None:
+            return _fromtimestamp(epochs[0] + offset, tz)
+        return (slots.starts[0] + timedelta(seconds=offset)).astimezone(tz)
+    # After a lunch break: in the second period, as spread() finds it (a third of the letters of a
+    # day with a lunch break), without its call and its walk; further, or inexact, spread() walks.
+    if epochs is not None and len(lengths) > 1 and offset - lengths[0] < lengths[1]:
+        return _fromtimestamp(epochs[1] + (offset - lengths[0]), tz)
+    return spread(slots, fraction, tz)
 
 
 def send_time(day: date, tz: ZoneInfo, window: SendWindow, key: str, cal: WorkCalendar) -> datetime:

@@ -57,6 +57,12 @@ class ZoneView:
     _open_today: datetime | None = None
 
 
+#: Where a letter whose moment passed unsent goes (:meth:`PlanTables.missed`): (the next open
+#: window, its local day as an ordinal, whether that is past the catch-up period — expired —,
+#: whether it is after the occasion's day — belated —, and what an expired one's detail names:
+#: (that day, the day its catch-up counts from, whether a day off moved it there)).
+Missed = tuple[datetime, int, bool, bool, tuple[date, date, bool]]
+
 #: An ideal day's part of an :class:`OccasionDay` in one zone: (day, planned, due, expired, slots,
 #: ahead, behind) — see there.
 _Leaving = tuple[date, int, date, bool, "DaySlots | None", bool, bool]
@@ -89,6 +95,10 @@ class OccasionDay:
     behind: bool = False
     #: ``day`` is after the occasion's own (a greeting sent late: the letter may say "belated").
     belated: bool = False
+    #: ``behind``: where its letter goes instead (:meth:`PlanTables.missed`), the same for every
+    #: contact in the zone — a year's plan simulates such a day (the New Year before its range)
+    #: for every contact. None otherwise.
+    missed: Missed | None = None
 
 
 def _local_days(slots: DaySlots, tz: ZoneInfo) -> tuple[date, date]:
@@ -202,9 +212,26 @@ class PlanTables:
             leaving = zone.leaving.get((ideal, limit)) or self._leaving(ideal, limit, zone)
             day, planned, due, expired, slots, ahead, behind = leaving
             tail = spread_key_tail(occasion, when)
-            found = OccasionDay(day, planned, due, expired, slots, tail, ahead, behind, day > when)
+            missed = self.missed(zone, day, due, ideal, when) if behind else None
+            found = OccasionDay(day, planned, due, expired, slots, tail, ahead, behind, day > when, missed)
             zone.days[(occasion, when)] = found
         return found
+
+    def missed(self, zone: ZoneView, day: date, due: date, ideal: date, when: date) -> Missed:
+        """Where the letter of an occasion on ``when`` goes when its moment on ``day`` passed unsent
+        (downtime, or the cap said no then): the next open window in ``zone`` — on ``day`` still,
+        when that is today and a day off it was planned for (``on_day``: :meth:`next_open`).
+
+        Lateness counts from ``due``, the later of the occasion's day (less ``days_before``:
+        ``ideal``) and the day it was meant to leave (:attr:`OccasionDay.due`): with
+        ``day_off_policy: after``, a Saturday birthday meant for Monday is not "2 days late" on
+        Monday. A window past the catch-up period (the New Year holidays after a downtime on
+        29 December) is expired: a run on that day finds it so.
+        """
+        at = self.next_open(zone, day)
+        leaves = at.date()
+        expired = due < leaves - self.catch_up
+        return (at, leaves.toordinal(), expired, leaves > when, (leaves, due, due > ideal))
 
     def _leaving(self, ideal: date, limit: int | None, zone: ZoneView) -> _Leaving:
         """The calendar's part of :meth:`occasion_day` for a letter meant for ``ideal`` (``limit``:

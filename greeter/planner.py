@@ -439,27 +439,23 @@ def plan_contact(
             continue
         # A day already over (OccasionDay.behind) has no moment left to compute.
         if od.behind or (at := spread_keyed(od.slots, key_head + od.key_tail, tz)) < now:
-            # Its moment passed unsent (downtime, or the cap said no then): the next open window —
-            # on its own day still, when that is a day off it was planned for (``on_day``).
-            at = t.next_open(zone, od.day)
-            leaves = at.date()
-            # Lateness counts from the later of the occasion's day and the day it was meant to
-            # leave (OccasionDay.due): with day_off_policy "after", a Saturday birthday meant
-            # for Monday is not "2 days late" on Monday.
-            if od.due < leaves - t.catch_up:
-                # That window is past its catch-up period (the New Year holidays after a
-                # downtime on 29 December): a run on that day finds it expired, so say so now —
-                # unless the cap refused it on its own day (then that is the reason, as before).
-                keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, True))
+            # Its moment passed unsent: the next open window, worked out once per zone for a day
+            # already over (OccasionDay.missed) — expired when past the catch-up period, unless
+            # the cap refused it on its own day (then that is the reason, as before).
+            missed = od.missed or t.missed(zone, od.day, od.due, ideal, hit.date)
+            at, leaves_on, expired, belated, window = missed
+            if expired:
+                keys.append((planned, -hit.priority, hit.occasion, index, leaves_on, planned, True))
                 cands.append((hit, None, False, shown, None))
-                late[index] = (leaves, od.due, od.due > ideal)
+                late[index] = window
                 continue
-            keys.append((planned, -hit.priority, hit.occasion, index, leaves.toordinal(), planned, False))
+            keys.append((planned, -hit.priority, hit.occasion, index, leaves_on, planned, False))
+            cands.append((hit, at, belated, shown, None))
             plain = False
-        else:
-            leaves = at.date()
-            ordinal = leaves.toordinal()
-            keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
+            continue
+        leaves = at.date()
+        ordinal = leaves.toordinal()
+        keys.append((ordinal, -hit.priority, hit.occasion, index, ordinal, -1, False))
         cands.append((hit, at, leaves > hit.date, shown, None))
 
     if keys and plain and _each_alone(keys, t.cap.min_gap_days, t.cap.max_count, pw.separate):
@@ -549,12 +545,13 @@ def _each_alone(keys: Sequence[CandidateKey], min_gap: int, max_count: int, sepa
         return False
     if len(keys) == 1:
         return True
-    letters = 0
-    for k in keys:
-        if not k[6]:
-            letters += 1
-    if letters > max_count:
-        return False
+    if len(keys) > max_count:  # else the letters (the candidates not expired) cannot be more
+        letters = 0
+        for k in keys:
+            if not k[6]:
+                letters += 1
+        if letters > max_count:
+            return False
     gap = max(min_gap, 1)
     anchors = sorted([k[0] for k in keys])
     previous = anchors[0]

@@ -19,14 +19,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from greeter.calendar_rules import WorkCalendar, allowed_intervals, build_calendar, day_slots, spread
+from greeter.calendar_rules import (
+    WorkCalendar,
+    allowed_intervals,
+    build_calendar,
+    day_slots,
+    next_window_open,
+    spread,
+)
 from greeter.config import FrequencyCap
 from greeter.config_loader import parse_settings
 from greeter.config_window import SendWindow
 from greeter.contacts import Contact
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, PlanItem
-from greeter.planner import plan_contact, plan_window
+from greeter.planner import PlanWindow, plan_contact, plan_window
 from greeter.policy import Candidate, Verdict, apply_cap, cap_refusal
 from tests.conftest import TODAY
 from tests.test_planner import CONFIG as PLANNER_CONFIG
@@ -298,3 +305,46 @@ def test_apply_cap_and_cap_refusal_match_the_reference_algorithm() -> None:
             assert got == _reference_refusal(c.day, taken, cap), (c.day, taken, cap)
             checked_refusals += bool(got)
     assert checked_refusals > 1000  # the refusals themselves (and their messages) were compared
+
+
+#: A run after a downtime: 10:30 in Moscow (its window open), 17:30 in Vladivostok (the last half
+#: hour before 18:00 is closed: ``end_margin_minutes``), 03:30 in New York (not open yet).
+DOWNTIME_NOW = datetime(2027, 3, 24, 7, 30, tzinfo=UTC)
+DOWNTIME_ZONES = ["Europe/Moscow", "Asia/Vladivostok", "America/New_York"]
+
+
+@pytest.mark.parametrize("order", [DOWNTIME_ZONES, DOWNTIME_ZONES[::-1]])
+def test_a_letter_whose_day_is_over_leaves_at_its_own_zones_next_window(order: list[str]) -> None:
+    """A birthday two days back (within ``catch_up_days``) whose day passed unsent leaves at the
+    next open window of the contact's own zone: the plan works that out once per zone and day
+    (:attr:`~greeter.plan_tables.OccasionDay.missed`), and a shared window must answer each
+    zone as a fresh one does: kept by the day alone, every zone would get the window of the
+    zone asked first (Moscow's "now" for Vladivostok's contact, or the other way round)."""
+    settings = parse_settings(CONFIG, "g.yaml", today=TODAY)
+    shared = plan_window(settings, now=DOWNTIME_NOW, start=date(2027, 3, 20), days=14)
+
+    def planned(pw: PlanWindow, tz: str) -> PlanItem:
+        person = Contact(
+            id="7",
+            email="a@example.com",
+            timezone=tz,
+            dates=MappingProxyType({"birthday": date(1980, 3, 22)}),
+        )
+        (item,) = [i for i in plan_contact(person, pw) if i.hit.date == date(2027, 3, 22)]
+        return item
+
+    got = {tz: planned(shared, tz) for tz in order}
+    for tz in order:  # each answered through the zone's table: its day is over there
+        assert shared.tables.zone(tz).days[("birthday", date(2027, 3, 22))].missed is not None
+    for tz in order:
+        fresh = plan_window(settings, now=DOWNTIME_NOW, start=date(2027, 3, 20), days=14)
+        assert got[tz] == planned(fresh, tz), tz
+        opens = next_window_open(DOWNTIME_NOW, ZoneInfo(tz), settings.send_window, shared.calendar)
+        assert (got[tz].status, got[tz].belated, got[tz].send_at) == (
+            "send",
+            True,
+            opens.replace(microsecond=0),
+        )
+    assert got["Europe/Moscow"].send_at == DOWNTIME_NOW
+    assert got["Asia/Vladivostok"].send_at == datetime(2027, 3, 25, 10, tzinfo=ZoneInfo("Asia/Vladivostok"))
+    assert got["America/New_York"].send_at == datetime(2027, 3, 24, 10, tzinfo=ZoneInfo("America/New_York"))

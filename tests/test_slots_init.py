@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import inspect
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,10 +79,20 @@ def test_spread_fraction_of_encoded_parts_is_the_string_keys_fraction() -> None:
         assert spread_fraction(key) == int.from_bytes(digest, "big") / 2**64  # the old formula
 
 
-def test_spread_keyed_is_spread_of_the_keys_fraction() -> None:
+#: Send windows spread_keyed() must spread as spread() does: the default (a lunch break: two
+#: periods), hours with microseconds (no POSIX starts: spread() walks), one period (no lunch).
+SPREAD_WINDOWS = [
+    SendWindow(),
+    SendWindow.model_validate({"hours": {"start": time(9, 0, 0, 250_000), "end": time(18)}}),
+    SendWindow.model_validate({"lunch": None}),
+]
+
+
+@pytest.mark.parametrize("window", SPREAD_WINDOWS, ids=["lunch", "microseconds", "one_period"])
+def test_spread_keyed_is_spread_of_the_keys_fraction(window: SendWindow) -> None:
     """The planner's one-call spread gives every letter the very moment the two calls gave: working
-    days (two periods around lunch), Fridays (cut-off), days off (no period), DST days, 29 February."""
-    window = SendWindow()
+    days (two periods around lunch: either), Fridays (cut-off), days off (no period), DST days,
+    29 February."""
     rng = random.Random(5)
     for zone in ("Europe/Moscow", "Europe/Berlin", "America/New_York", "Asia/Vladivostok"):
         tz = ZoneInfo(zone)
