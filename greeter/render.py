@@ -483,7 +483,8 @@ class Renderer:
         elif letter in SWISS_GERMAN:  # no ß in Swiss Standard German: «Grüssen» (letter_forms)
             names = (contact.first_name, contact.last_name, contact.patronymic, contact.company)  # kept
             subject, text = without_eszett(subject, names), without_eszett(text, names)
-            html = without_eszett(html, names) if html is not None else None
+            if html is not None:  # where the HTML part prints the company with its no-break space
+                html = without_eszett(html, (*names, held_together(contact.company)))
         return Rendered(subject=subject, text=text, html=html, template_file=variant.file, locale=letter)
 
     def warm(self, items: Iterable[PlanItem]) -> list[tuple[PlanItem, Rendered]]:

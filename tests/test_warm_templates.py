@@ -86,7 +86,9 @@ def test_warm_compiles_what_a_first_letter_does_not_reach(tmp_path: Path, work: 
     (birthday.parent / "_merged.j2").write_text("Всё в одном письме.\n", encoding="utf-8")
     text = birthday.read_text(encoding="utf-8")
     birthday.write_text(
-        text.replace("{% if also %}", '{% if also %}{% include "_merged.j2" %}', 1), encoding="utf-8"
+        # the message's «{% if also %}» on a line of its own (the subject has one too, inline)
+        text.replace("\n{% if also %}\n", '\n{% if also %}{% include "_merged.j2" %}\n', 1),
+        encoding="utf-8",
     )
     renderer = Renderer(birthday.parent, SENDER)
     alone, merged = batch()[:2]

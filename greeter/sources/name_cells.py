@@ -520,15 +520,20 @@ def other_script_note(first: str, locale: str, patronymic: bool = False) -> str:
     other = _SCRIPT_LANGUAGE.get(written)
     offer = (
         f", or give the contact a language written in {written} script ({other})"
-        f" for {'an' if other == 'en' else 'a'} {english.languages.get(other, other)} letter"
+        f" for {_a_or_an(english.languages.get(other, other))} letter"
         if other is not None
         else ""
     )
     return (
         f"{quoted(first)} is in {written} script, but the contact's language {language!r} is written in"
-        f" {shown}: its letters print the name as typed («{first}» in a {named} letter);"
+        f" {shown}: its letters print the name as typed («{first}» in {_a_or_an(named)} letter);"
         f" write it in {shown} in the CRM{offer}"
     )
+
+
+def _a_or_an(word: str) -> str:
+    """``word`` after its English article: "an Armenian", "an English", "a Georgian"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def whole_name(first: str) -> bool:
