@@ -18,6 +18,7 @@ import pytest
 from hypothesis import settings
 from ruamel.yaml import YAML
 
+from greeter.cli_options import json_error
 from tests.parallel import FileLock, heavy_first, under_xdist
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,7 +194,23 @@ def refused_stdout(fmt: str, stderr: str) -> str:
     if fmt != "json":
         return ""
     said = stderr.rstrip("\n").splitlines()[-1].removeprefix("Error: ")
-    return json.dumps({"config_error": said}, ensure_ascii=False, indent=2) + "\n"
+    return json_error(said) + "\n"
+
+
+def edit_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """Rewrite ``path`` in place with ``old`` replaced by ``new`` (as long), its mtime put back:
+    (size, mtime, inode) all as before, as an edit within the mtime's granularity leaves them."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8-sig")
+    assert len(old) == len(new) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8-sig")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
 
 
 def skipped_greetings(output: str) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from greeter.clock import Clock
 from greeter.daemon import Daemon
-from tests.conftest import MakeProject, contact_row
+from tests.conftest import MakeProject, contact_row, edit_keeping_size_and_mtime
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 #: A Wednesday; the window is 10:00–11:30 (10:00–12:00 less its quiet half hour).
@@ -47,22 +46,6 @@ async def until(daemon: Daemon, clock: Clock, done: Any) -> None:
     while not (done() and not daemon.stats.running):
         assert clock.now() < CLOSES, f"not by {CLOSES:%H:%M}: {daemon.stats.runs} runs"
         await asyncio.sleep(0.01)
-
-
-def edit_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
-    """Rewrite ``path`` in place with ``old`` replaced by ``new`` (as long), its mtime put back:
-    (size, mtime, inode) all as before, as an edit within the mtime's granularity leaves them."""
-    before = path.stat()
-    text = path.read_text(encoding="utf-8-sig")
-    assert len(old) == len(new) and old in text
-    path.write_text(text.replace(old, new), encoding="utf-8-sig")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
-    )
 
 
 def test_runs_plan_an_unchanged_file_from_memory_and_an_edit_is_picked_up(

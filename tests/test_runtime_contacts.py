@@ -20,7 +20,7 @@ from greeter.config_contacts import ContactsSource
 from greeter.contacts import Contact
 from greeter.runtime import Inputs, _file_key, load_inputs
 from greeter.sources import LoadReport
-from tests.conftest import TODAY, MakeProject, contact_row, xlsx_contacts
+from tests.conftest import TODAY, MakeProject, contact_row, edit_keeping_size_and_mtime, xlsx_contacts
 
 ROWS = [
     contact_row("1", "a@example.com", birthday="13.04.1980"),
@@ -173,17 +173,7 @@ def test_an_edit_of_the_same_size_with_the_mtime_put_back_is_read_again(
     config = make_project(ROWS)
     inputs = load_inputs(config, today=TODAY, keep_contacts=True)
     run(inputs)
-    path = csv_of(config)
-    before = path.stat()
-    text = path.read_text(encoding="utf-8-sig").replace("13.04.1980", "14.04.1980")
-    path.write_text(text, encoding="utf-8-sig")  # in place: the same inode, the same size
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = path.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
-    )
+    edit_keeping_size_and_mtime(csv_of(config), "13.04.1980", "14.04.1980")  # in place, same inode and size
     contacts, _ = run(inputs)
     assert contacts[0].dates["birthday"].day == 14
     assert reads[0] == 2
