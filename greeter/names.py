@@ -826,9 +826,9 @@ def _first_name_gender(
     language = _language(locale) if locale is not None else None
     if language in _PATRONYMIC_LANGUAGES and language not in _NAME_WORDED_LANGUAGES:
         return Gender.UNKNOWN
-    if (language or (default and _language(default))) in _BALTIC or (
-        language is None and country is not None and country.split("-")[0] in _BALTIC.values()
-    ):
+    spoken = language or (default and _language(default))  # its own language, else the default's
+    region = country.split("-")[0] if language is None and country is not None else None
+    if spoken in _BALTIC or region in _BALTIC.values():
         words = first.split()
         word = words[0].casefold() if words else ""
         if word.isalpha() and _NOT_LATIN_LETTER.search(word) is None:
@@ -836,9 +836,7 @@ def _first_name_gender(
                 return Gender.MALE
             if word.endswith(_BALTIC_FEMALE):
                 return Gender.FEMALE
-    if (language or (default and _language(default))) in IBERIAN_LANGUAGES or (
-        language is None and country is not None and country.split("-")[0] in IBERIAN_COUNTRIES
-    ):
+    if spoken in IBERIAN_LANGUAGES or region in IBERIAN_COUNTRIES:
         said = iberian_name_gender(academic_titles(first, "").first)
         if said is not None:
             return said
