@@ -43,8 +43,11 @@ from greeter.holiday_naming import Holiday
 #: the eleventh, which had Israel's alone, not Brazil's Carnival and every other country's:
 #: :data:`~greeter.holiday_tables._GREETED_CATEGORIES`; the twelfth and thirteenth, which did not say which
 #: language each name is in: :attr:`~greeter.holiday_naming.Holiday.named`, and a file whose holidays lack it
-#: is refused by :func:`_read` too) is ignored and rewritten.
-_FORMAT = 14
+#: is refused by :func:`_read` too; the fourteenth, which had Japan's substitute days as holidays to greet:
+#: :func:`~greeter.holiday_tables._observed_only`, Georgia's «მცხეთობის» for «მცხეთობა»:
+#: :data:`~greeter.holiday_naming._MISNAMED`, and no Russian names of Kazakhstan's and Kyrgyzstan's
+#: calendars: :func:`~greeter.holiday_tables._in_russian`) is ignored and rewritten.
+_FORMAT = 15
 
 
 #: What the file holds: one table per "country:year" (day → its holidays), and the country

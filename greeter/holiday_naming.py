@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 #: Languages tried, in order, for the English names.
 _ENGLISH = ("en_US", "en_GB", "en")
@@ -239,3 +239,29 @@ def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[H
         day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated, named=h.named) for h in on_day)
         for day, on_day in table.items()
     }
+
+
+#: Names the library gives a holiday in its country's own language that are not the holiday's name,
+#: by country: the library's → the name. holidays 0.109 names Georgia's Mtskhetoba (14 October)
+#: «მცხეთობის», the genitive of «მცხეთობა» (as in «მცხეთობის დღესასწაული», "the feast of
+#: Mtskhetoba"), so a Georgian letter of it wished «გილოცავთ: მცხეთობის!» and a Tbilisi office's
+#: ``holiday: "მცხეთობა"`` was refused. The library's name stays a name of the holiday.
+_MISNAMED: Final[dict[str, dict[str, str]]] = {"GE": {"მცხეთობის": "მცხეთობა"}}
+
+
+def _renamed(country: str, table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[Holiday, ...]]:
+    """``table`` (``country``'s) with :data:`_MISNAMED`'s names corrected: the name where the library's
+    was (a letter says it), the library's after the others (a config may still write it)."""
+    fixed = _MISNAMED.get(country)
+    if not fixed:
+        return table
+
+    def corrected(h: Holiday) -> Holiday:
+        if not any(n in fixed for n in h.names):
+            return h
+        names = (*(fixed.get(n, n) for n in h.names), *(n for n in h.names if n in fixed))
+        return replace(
+            h, names=tuple(dict.fromkeys(names)), named=tuple((lang, fixed.get(n, n)) for lang, n in h.named)
+        )
+
+    return {day: tuple(corrected(h) for h in on_day) for day, on_day in table.items()}

@@ -50,6 +50,7 @@ from greeter.holiday_naming import (
     _languages,
     _moved_labels,
     _paired,
+    _renamed,
     _serbian_latin,
     _spoken,
 )
@@ -317,12 +318,14 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _decreed[country] = _substituted_years(entity)
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     spoken = _spoken(_languages(entity))
+    only_observed = _observed_only(country, year, _languages(entity)[0], named[0])
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
-        table[day] = tuple(_holiday(names, moved, estimates, spoken) for names in zip(*lists, strict=True))
+        made = ((names, _holiday(names, moved, estimates, spoken)) for names in zip(*lists, strict=True))
+        table[day] = tuple(replace(h, substitute=True) if n[0] in only_observed else h for n, h in made)
     for day, others in _other_categories(
         country, year, entity, [lang for lang in _languages(entity)]
     ).items():
@@ -330,17 +333,35 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
         extra = tuple(h for h in others if not public & set(h.names))
         if extra:
             table[day] = (*table.get(day, ()), *extra)
-    table = _in_russian(country, year, entity, dict(sorted(table.items())))
+    table = _in_russian(country, year, entity, _renamed(split_code(country)[0], dict(sorted(table.items()))))
     if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
         table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+def _observed_only(country: str, year: int, language: str | None, by_language: Any) -> frozenset[str]:
+    """The names ``by_language`` (``country``'s calendar of ``year`` in ``language``) gives only to the
+    days its observed rule adds: days off moved here under a name of their own, no holiday's.
+
+    Why: Japan's calendar labels no observed day ("%s"), so Japan's 振替休日 ("Substitute Holiday":
+    the Monday off for a holiday that fell on a Sunday) and 国民の休日 ("National Holiday": a
+    weekday between two holidays) were holidays to greet and to offer, named so in letters and
+    previews; so were Botswana's "Labour Day Holiday" and Vietnam's extra days of Tết. The
+    library adds them only when asked for observed days: a name its calendar without them lacks
+    is such a day's. A moved holiday keeping its own name (Argentina's) is not one.
+    """
+    plain = _entity(country, year=year, language=language, observed=False)
+    kept = {str(name) for day in plain for name in plain.get_list(day)}
+    return frozenset(str(n) for day in by_language for n in by_language.get_list(day) if str(n) not in kept)
 
 
 def _in_russian(
     country: str, year: int, entity: Any, table: dict[date, tuple[Holiday, ...]]
 ) -> dict[date, tuple[Holiday, ...]]:
     """``table`` with each holiday also named in Russian, where Russian is an official language of the
-    country (CLDR's: Belarus, Kazakhstan, Kyrgyzstan) and the library translates the calendar into it.
+    country (CLDR's: Belarus, Kazakhstan, Kyrgyzstan): as the library translates the calendar (``ru``,
+    Kyrgyzstan's ``ru_KG``), else as it names the holiday of that English name in the other such
+    countries' calendars (:func:`_russian_elsewhere`).
 
     A Minsk office typed ``holiday: "Радуница"``, the library's Russian for Belarus's
     «Радаўніца», and was refused. Added after the English and the country's own names (which
@@ -351,21 +372,9 @@ def _in_russian(
     """
     from babel.languages import get_official_languages
 
-    offered = tuple(getattr(entity, "supported_languages", ()) or ())
-    if "ru" not in offered or "ru" in _languages(entity):
+    if "ru" in _languages(entity) or "ru" not in get_official_languages(split_code(country)[0]):
         return table
-    if "ru" not in get_official_languages(split_code(country)[0]):
-        return table
-    categories = _greeted_categories(country, entity)
-    english = _languages(entity)[0]
-    russian: dict[str, str] = {}  # an English name → its Russian one
-    for asked in ((), categories) if categories else ((),):
-        first = _entity(country, year=year, language=english, categories=asked)
-        other = _entity(country, year=year, language="ru", categories=asked)
-        for day in first:
-            pairs = _paired([first.get_list(day), other.get_list(day)], [first, other])
-            if len(pairs) == 2:
-                russian.update(zip(pairs[0], pairs[1], strict=True))
+    russian = _russian_names(country, year, entity) or _russian_elsewhere(country, year)
     return {
         day: tuple(
             replace(
@@ -379,6 +388,49 @@ def _in_russian(
         )
         for day, on_day in table.items()
     }
+
+
+def _russian_names(country: str, year: int, entity: Any) -> dict[str, str]:
+    """Each English name of ``country``'s calendar of ``year`` → the library's Russian of it; {} when
+    the library has no Russian of the calendar (``ru``, or a country's own: Kyrgyzstan's ``ru_KG``)."""
+    offered = tuple(getattr(entity, "supported_languages", ()) or ())
+    language = next((lang for lang in offered if lang.replace("-", "_").split("_")[0] == "ru"), None)
+    if language is None:
+        return {}
+    categories = _greeted_categories(country, entity)
+    english = _languages(entity)[0]
+    russian: dict[str, str] = {}  # an English name → its Russian one
+    for asked in ((), categories) if categories else ((),):
+        first = _entity(country, year=year, language=english, categories=asked)
+        other = _entity(country, year=year, language=language, categories=asked)
+        for day in first:
+            pairs = _paired([first.get_list(day), other.get_list(day)], [first, other])
+            if len(pairs) == 2:
+                russian.update(zip(pairs[0], pairs[1], strict=True))
+    return russian
+
+
+def _russian_elsewhere(country: str, year: int) -> dict[str, str]:
+    """English name → Russian name, as the library names the holiday in the calendars of the other
+    countries where Russian is official (CLDR's) and that it translates into Russian: the names two
+    or more of them give one Russian name, and none another.
+
+    Why: holidays 0.109 names Kazakhstan's calendar in English, Kazakh and Ukrainian, not in
+    Russian, an official language there: a Russian letter of an untitled ``holiday:
+    "International Women's Day"`` named no feast, and an Almaty office's «Международный женский
+    день» was not Kazakhstan's holiday. The library's own Russian of the same English name (Russia's
+    and Kyrgyzstan's «Международный женский день», «День Победы») is the name. One calendar's alone
+    is not: Kyrgyzstan's "Independence Day" is «День независимости Кыргызской Республики».
+    """
+    from babel.languages import get_official_languages
+
+    found: dict[str, list[str]] = {}
+    for other in library_countries():
+        if other == split_code(country)[0] or "ru" not in get_official_languages(other):
+            continue
+        for english, russian in _russian_names(other, year, _entity(other)).items():
+            found.setdefault(english, []).append(russian)
+    return {english: said[0] for english, said in found.items() if len(said) > 1 and len(set(said)) == 1}
 
 
 #: The library's categories besides ``public`` whose days are greeted (as no day off): ``workday``,
@@ -485,17 +537,25 @@ def split_code(country: str) -> tuple[str, str | None]:
 
 
 def _entity(
-    country: str, *, year: int | None = None, language: str | None = None, categories: tuple[str, ...] = ()
+    country: str,
+    *,
+    year: int | None = None,
+    language: str | None = None,
+    categories: tuple[str, ...] = (),
+    observed: bool = True,
 ) -> Any:
     """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none.
 
-    Its public holidays, or those of ``categories`` (the library's other ones: ``workday``, …)."""
+    Its public holidays, or those of ``categories`` (the library's other ones: ``workday``, …);
+    ``observed`` False: without the days its observed rule adds (:func:`_observed_only`)."""
     import holidays  # only here: see the module's docstring
 
     code, region = split_code(_declared.get(country, country))
     with warnings.catch_warnings():  # "available only from 2001 to 2035": an empty year says it
         warnings.simplefilter("ignore", UserWarning)
         asked: dict[str, Any] = {"categories": categories} if categories else {}
+        if not observed:
+            asked["observed"] = False
         return holidays.country_holidays(
             code, subdiv=region, years=[] if year is None else year, language=language, **asked
         )
