@@ -51,8 +51,9 @@ class WorkCalendar:
     #: has, None: none.
     #: Part of what tells two calendars apart (with ``public_holidays`` off, ``country`` is None in both).
     region: str | None = None
-    #: Another country's holidays that are days off here (``holidays_of``): (country, names), or None.
-    borrowed: tuple[str, tuple[str, ...]] | None = None
+    #: A country's holidays that are days off here (``holidays_of``): (country, names, own), or None
+    #: (:meth:`greeter.config_window.SendWindow.borrowed_holidays`).
+    borrowed: tuple[str, tuple[str, ...], bool] | None = None
     _extra: dict[int, frozenset[date]] = field(default_factory=dict, compare=False, hash=False)
     _weeks: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, hash=False)
 
@@ -122,15 +123,19 @@ def _public_days_off(country: str | None, year: int) -> frozenset[date]:
 
 @derived
 @lru_cache(maxsize=256)
-def borrowed_days_off(borrowed: tuple[str, tuple[str, ...]] | None, year: int) -> frozenset[date]:
-    """The first day of each holiday ``borrowed`` names (country, names) in ``year``: a region's
-    ``holidays_of``. Names the config loader checked; one the calendar lacks in a year gives none."""
+def borrowed_days_off(borrowed: tuple[str, tuple[str, ...], bool] | None, year: int) -> frozenset[date]:
+    """The days off each holiday ``borrowed`` names (country, names, own) gives in ``year``: a region's
+    ``holidays_of``. Of its own country's calendar (``own``), every day of the holiday, as the country
+    keeps it (Brazil's Carnival, Monday and Tuesday); of another country's, its first day (Turkey's
+    three-day Eid is one day off in Kazan). Names the config loader checked; one the calendar lacks
+    in a year gives none."""
     if borrowed is None:
         return frozenset()
-    from greeter.occasions import holiday_dates  # occasions imports the planner's world: only here
+    from greeter.occasions import holiday_dates, holiday_days  # the planner's world: only here
 
-    country, names = borrowed
-    return frozenset(day for name in names for day in holiday_dates(country, name, year))
+    country, names, own = borrowed
+    days = holiday_days if own else holiday_dates
+    return frozenset(day for name in names for day in days(country, name, year))
 
 
 def build_calendar(

@@ -106,12 +106,15 @@ class TimeRange(_Model):
 
 
 class HolidaysOf(_Model):
-    """Another country's holidays that are a region's days off, year after year (``holidays_of``).
+    """A country's holidays that are a region's days off, year after year (``holidays_of``).
 
     For the movable ones a republic keeps and its country's calendar lacks: Tatarstan's and
     Bashkortostan's Uraza Bayram and Kurban Bayram, on Turkey's dates of Eid al-Fitr and Eid
-    al-Adha, so that no one types them in each year. Each holiday's first day only (as
-    :func:`~greeter.occasions.holiday_dates` greets one): Turkey's three-day Eid is one day off in Kazan.
+    al-Adha, so that no one types them in each year. Another country's holiday is its first day
+    only (as :func:`~greeter.occasions.holiday_dates` greets one): Turkey's three-day Eid is one
+    day off in Kazan. The region's own country's is every day of it
+    (:func:`~greeter.occasions.holiday_days`): an office closed for Brazil's Carnival is closed
+    Monday and Tuesday.
     """
 
     country: Annotated[str, Field(pattern=COUNTRY)]
@@ -127,8 +130,9 @@ class RegionalDaysOff(_Model):
     holidays_of: HolidaysOf | None = Field(
         default=None,
         description=(
-            "Another country's holidays that are days off here too, each on its first day "
-            '({country: TR, names: ["Eid al-Fitr", "Eid al-Adha"]}: Uraza and Kurban Bayram)'
+            "A country's holidays that are days off here too: another country's each on its first day "
+            '({country: TR, names: ["Eid al-Fitr", "Eid al-Adha"]}: Uraza and Kurban Bayram), '
+            'its own country\'s on every day ({country: BR, names: ["Carnival"]}: Monday and Tuesday)'
         ),
     )
 
@@ -308,14 +312,16 @@ class SendWindow(_Model):
         entries = (self.regional_days_off[code] for code in self.days_off_entries(country))
         return frozenset(day for entry in entries for day in entry.days)
 
-    def borrowed_holidays(self, country: str | None) -> tuple[str, tuple[str, ...]] | None:
-        """``(country, names)`` of the other country's holidays that are days off for clients of
-        ``country``: its ``regional_days_off`` entry's ``holidays_of``, else its country's
-        entry's (:meth:`days_off_entries`, the region's own first); None: none."""
+    def borrowed_holidays(self, country: str | None) -> tuple[str, tuple[str, ...], bool] | None:
+        """``(country, names, own)`` of the holidays that are days off for clients of ``country``: its
+        ``regional_days_off`` entry's ``holidays_of``, else its country's entry's
+        (:meth:`days_off_entries`, the region's own first); None: none. ``own``: they are the
+        entry's own country's (BR's for BR or BR-SP), so every day of each is off
+        (:func:`~greeter.calendar_rules.borrowed_days_off`)."""
         for code in reversed(self.days_off_entries(country)):
             found = self.regional_days_off[code].holidays_of
             if found is not None:
-                return found.country, tuple(found.names)
+                return found.country, tuple(found.names), found.country == code.partition("-")[0]
         return None
 
     def fixed_week(self, country: str | None) -> frozenset[int] | None:

@@ -117,7 +117,7 @@ def _months(country: str) -> dict[str, int]:
 
 def _in_language_of(typed: str, names: tuple[str, ...]) -> str:
     """English for a text in ASCII letters, else the country's own name (the second; Serbia's
-    holidays have their Latin spellings after it: :func:`greeter.holiday_tables._serbian_latin`)."""
+    holidays have their Latin spellings after it: :func:`greeter.holiday_naming._serbian_latin`)."""
     return names[0] if typed.isascii() or len(names) == 1 else names[1]
 
 

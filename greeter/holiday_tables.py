@@ -10,20 +10,9 @@ and read back next time in well under a millisecond; the library is imported
 only for a table the file does not have. The file is named for the library's
 version, so an upgrade starts afresh.
 
-Each holiday is named in English and in the country's own language (a
-Russian marketer writes "Международный женский день"). Both are asked for
-explicitly: left to itself the library names holidays in the language of the
-process's locale (``LANG``), so the same config would check under one
-terminal and fail under systemd, which sets no ``LANG``. Days the state moves
-a working day to ("Day off (substituted from …)") and days a holiday falling
-on a weekend is moved to ("Victory Day (observed)", "День Победы (выходной)")
-are days off, but marked: they are no occasion to greet. Both are recognised
-by the library's own labels for them, in each table's language. So is a date
-the library only estimates (the lunar holidays' years ahead: "Eid al-Adha
-(estimated)", «Құрбан айт (бағаланған)»): the holiday is named without the
-mark and flagged, so that a config's "Eid al-Adha" greets in every year, not
-only in those whose date is confirmed, and ``check`` can say which dates are
-estimates (:func:`unmarked` reads a name written with the mark).
+Each holiday is named in English and in the country's own language
+(:mod:`greeter.holiday_naming`); the tables are held, and kept on disk, by
+:mod:`greeter.holiday_cache`.
 
 The lookups (:func:`days_of`, :func:`has_calendar`) are pure from the
 caller's view: a table not loaded yet is computed in memory. Only
@@ -33,76 +22,42 @@ the file — and a cache that cannot be read or written is simply not used.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Protocol, TypeVar
 
-from greeter.cache_dir import user_cache_dir, write_cache_file
+from greeter.holiday_cache import (
+    _cache_file,
+    _decreed,
+    _estimate_marks,
+    _read,
+    _supported,
+    _tables,
+    _unsupported,
+    _weekends,
+    _write,
+)
+from greeter.holiday_cache import installed_version as installed_version
+from greeter.holiday_naming import (
+    Holiday,
+    _holiday,
+    _is_label,
+    _labels,
+    _languages,
+    _moved_labels,
+    _paired,
+    _renamed,
+    _serbian_latin,
+    _spoken,
+)
 
-#: The file's layout; a file of another layout (or of none: the first, whose names were in
-#: whatever language the locale chose; the second, which did not mark observed days; the
-#: third, which did not keep each country's weekend; the fourth, which named Serbia's holidays
-#: only in Cyrillic: :func:`_serbian_latin`; the fifth, which kept the library's "(estimated)"
-#: in the names: :func:`unmarked`; the sixth, which did not keep the years of each country's
-#: decreed moved days: :func:`decreed_years`; the seventh, which had only the public holidays, not
-#: the days of the library's other categories: :attr:`Holiday.day_off`; the eighth, which paired
-#: a day's names across languages by their place, not by what they translate: :func:`_paired`;
-#: the ninth, which had no Russian names of a calendar the library translates: :func:`_in_russian`;
-#: the tenth, which lacked Israel's optional days; the eleventh, which had Israel's alone, not
-#: Brazil's Carnival and every other country's: :data:`_GREETED_CATEGORIES`; the twelfth and
-#: thirteenth, which did not say which language each name is in: :attr:`Holiday.named`, and a file
-#: whose holidays lack it is refused by :func:`_read` too) is ignored and rewritten.
-_FORMAT = 14
-#: Languages tried, in order, for the English names.
-_ENGLISH = ("en_US", "en_GB", "en")
-
-
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    """One public holiday on one day."""
-
-    #: Its names: English first, then the country's own language where that differs.
-    names: tuple[str, ...]
-    #: A day off moved here — a working day ("Day off (substituted from 01/02/2027)") or a holiday
-    #: that fell on a weekend ("Victory Day (observed)"): a day off, not an occasion.
-    substitute: bool = False
-    #: The date is the library's estimate, not yet the official one (a lunar holiday's years ahead);
-    #: :attr:`names` are without the library's mark of it.
-    estimated: bool = False
-    #: A public holiday, a day off. False: a day of the library's ``workday`` category
-    #: (:data:`_GREETED_CATEGORIES`) — celebrated, greeted, but a working day: Ukraine's
-    #: Independence Day while martial law lasts (holidays 0.10x keeps it in ``workday``).
-    day_off: bool = True
-    #: (language, name): its name in each language the table asked ("en", "ka"; "ru" by :func:`_in_russian`),
-    #: for an untitled holiday occasion's letters (:func:`greeter.occasions.holiday_title`): «ქრისტეშობა».
-    named: tuple[tuple[str, str], ...] = ()
-
-
-#: What the file holds: one table per "country:year" (day → its holidays), and the country
-#: codes the library has no calendar for.
-_tables: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
-_unsupported: set[str] = set()
-_supported: set[str] = set()
 #: Tables computed only to find which countries have a holiday name (:func:`looked_up_days`): kept in
 #: memory for this run, never written to the file, which holds only the countries a config uses.
 _looked_up: dict[str, Mapping[date, tuple[Holiday, ...]]] = {}
-#: The weekend of each table's "country:year" (weekday numbers, Monday 0), kept with the tables: it
-#: is the library's answer too, and asking it means importing the library.
-_weekends: dict[str, frozenset[int]] = {}
-#: How each country's calendar marks an estimated date, in each of its tables' languages: the text
-#: around ``%s`` ("", " (estimated)"), ("", " (бағаланған)"). Kept with the tables, by country.
-_estimate_marks: dict[str, tuple[tuple[str, str], ...]] = {}
-#: The years for which the library lists days off a decree moved ("substituted" days: Russia's
-#: 1991–2027 in 0.109), by country: :func:`decreed_years`. Kept with the tables, by country.
-_decreed: dict[str, tuple[int, ...]] = {}
 
 
 #: Regions the config declares days off for (``send_window.regional_days_off``) that the library
@@ -363,12 +318,14 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
     _decreed[country] = _substituted_years(entity)
     _weekends[f"{country}:{year}"] = _weekend(named[0], year)
     spoken = _spoken(_languages(entity))
+    only_observed = _observed_only(country, year, _languages(entity)[0], named[0])
     table: dict[date, tuple[Holiday, ...]] = {}
     for day in sorted(named[0]):
         lists = _paired([by_language.get_list(day) for by_language in named], named)
         moved = labels[: len(lists)]
         estimates = marks[: len(lists)]
-        table[day] = tuple(_holiday(names, moved, estimates, spoken) for names in zip(*lists, strict=True))
+        made = ((names, _holiday(names, moved, estimates, spoken)) for names in zip(*lists, strict=True))
+        table[day] = tuple(replace(h, substitute=True) if n[0] in only_observed else h for n, h in made)
     for day, others in _other_categories(
         country, year, entity, [lang for lang in _languages(entity)]
     ).items():
@@ -376,17 +333,35 @@ def _compute(country: str, year: int) -> Mapping[date, tuple[Holiday, ...]]:
         extra = tuple(h for h in others if not public & set(h.names))
         if extra:
             table[day] = (*table.get(day, ()), *extra)
-    table = _in_russian(country, year, entity, dict(sorted(table.items())))
+    table = _in_russian(country, year, entity, _renamed(split_code(country)[0], dict(sorted(table.items()))))
     if getattr(named[-1], "default_language", None) == "sr":  # Serbia: named in Cyrillic Serbian
         table = _serbian_latin(table)
     return MappingProxyType(table)
+
+
+def _observed_only(country: str, year: int, language: str | None, by_language: Any) -> frozenset[str]:
+    """The names ``by_language`` (``country``'s calendar of ``year`` in ``language``) gives only to the
+    days its observed rule adds: days off moved here under a name of their own, no holiday's.
+
+    Why: Japan's calendar labels no observed day ("%s"), so Japan's 振替休日 ("Substitute Holiday":
+    the Monday off for a holiday that fell on a Sunday) and 国民の休日 ("National Holiday": a
+    weekday between two holidays) were holidays to greet and to offer, named so in letters and
+    previews; so were Botswana's "Labour Day Holiday" and Vietnam's extra days of Tết. The
+    library adds them only when asked for observed days: a name its calendar without them lacks
+    is such a day's. A moved holiday keeping its own name (Argentina's) is not one.
+    """
+    plain = _entity(country, year=year, language=language, observed=False)
+    kept = {str(name) for day in plain for name in plain.get_list(day)}
+    return frozenset(str(n) for day in by_language for n in by_language.get_list(day) if str(n) not in kept)
 
 
 def _in_russian(
     country: str, year: int, entity: Any, table: dict[date, tuple[Holiday, ...]]
 ) -> dict[date, tuple[Holiday, ...]]:
     """``table`` with each holiday also named in Russian, where Russian is an official language of the
-    country (CLDR's: Belarus, Kazakhstan, Kyrgyzstan) and the library translates the calendar into it.
+    country (CLDR's: Belarus, Kazakhstan, Kyrgyzstan): as the library translates the calendar (``ru``,
+    Kyrgyzstan's ``ru_KG``), else as it names the holiday of that English name in the other such
+    countries' calendars (:func:`_russian_elsewhere`).
 
     A Minsk office typed ``holiday: "Радуница"``, the library's Russian for Belarus's
     «Радаўніца», and was refused. Added after the English and the country's own names (which
@@ -397,21 +372,9 @@ def _in_russian(
     """
     from babel.languages import get_official_languages
 
-    offered = tuple(getattr(entity, "supported_languages", ()) or ())
-    if "ru" not in offered or "ru" in _languages(entity):
+    if "ru" in _languages(entity) or "ru" not in get_official_languages(split_code(country)[0]):
         return table
-    if "ru" not in get_official_languages(split_code(country)[0]):
-        return table
-    categories = _greeted_categories(country, entity)
-    english = _languages(entity)[0]
-    russian: dict[str, str] = {}  # an English name → its Russian one
-    for asked in ((), categories) if categories else ((),):
-        first = _entity(country, year=year, language=english, categories=asked)
-        other = _entity(country, year=year, language="ru", categories=asked)
-        for day in first:
-            pairs = _paired([first.get_list(day), other.get_list(day)], [first, other])
-            if len(pairs) == 2:
-                russian.update(zip(pairs[0], pairs[1], strict=True))
+    russian = _russian_names(country, year, entity) or _russian_elsewhere(country, year)
     return {
         day: tuple(
             replace(
@@ -425,6 +388,49 @@ def _in_russian(
         )
         for day, on_day in table.items()
     }
+
+
+def _russian_names(country: str, year: int, entity: Any) -> dict[str, str]:
+    """Each English name of ``country``'s calendar of ``year`` → the library's Russian of it; {} when
+    the library has no Russian of the calendar (``ru``, or a country's own: Kyrgyzstan's ``ru_KG``)."""
+    offered = tuple(getattr(entity, "supported_languages", ()) or ())
+    language = next((lang for lang in offered if lang.replace("-", "_").split("_")[0] == "ru"), None)
+    if language is None:
+        return {}
+    categories = _greeted_categories(country, entity)
+    english = _languages(entity)[0]
+    russian: dict[str, str] = {}  # an English name → its Russian one
+    for asked in ((), categories) if categories else ((),):
+        first = _entity(country, year=year, language=english, categories=asked)
+        other = _entity(country, year=year, language=language, categories=asked)
+        for day in first:
+            pairs = _paired([first.get_list(day), other.get_list(day)], [first, other])
+            if len(pairs) == 2:
+                russian.update(zip(pairs[0], pairs[1], strict=True))
+    return russian
+
+
+def _russian_elsewhere(country: str, year: int) -> dict[str, str]:
+    """English name → Russian name, as the library names the holiday in the calendars of the other
+    countries where Russian is official (CLDR's) and that it translates into Russian: the names two
+    or more of them give one Russian name, and none another.
+
+    Why: holidays 0.109 names Kazakhstan's calendar in English, Kazakh and Ukrainian, not in
+    Russian, an official language there: a Russian letter of an untitled ``holiday:
+    "International Women's Day"`` named no feast, and an Almaty office's «Международный женский
+    день» was not Kazakhstan's holiday. The library's own Russian of the same English name (Russia's
+    and Kyrgyzstan's «Международный женский день», «День Победы») is the name. One calendar's alone
+    is not: Kyrgyzstan's "Independence Day" is «День независимости Кыргызской Республики».
+    """
+    from babel.languages import get_official_languages
+
+    found: dict[str, list[str]] = {}
+    for other in library_countries():
+        if other == split_code(country)[0] or "ru" not in get_official_languages(other):
+            continue
+        for english, russian in _russian_names(other, year, _entity(other)).items():
+            found.setdefault(english, []).append(russian)
+    return {english: said[0] for english, said in found.items() if len(said) > 1 and len(set(said)) == 1}
 
 
 #: The library's categories besides ``public`` whose days are greeted (as no day off): ``workday``,
@@ -474,103 +480,6 @@ def _other_categories(
     return found
 
 
-def _paired(lists: Sequence[Sequence[str]], entities: Sequence[Any]) -> list[list[str]]:
-    """A day's names in each language (``lists``, from ``entities`` in order), each in the first's order.
-
-    The library sorts each language's names of a day by themselves, so when two holidays share a
-    day the same position names two holidays: Azerbaijan's 28 May 2026 is «Eid al-Adha,
-    Independence Day» in English and «Müstəqillik Günü, Qurban bayramı» in Azerbaijani, and the
-    starter titled Independence Day «Курбан-байрам» in Ukrainian. Names are matched by the
-    holiday each translates (:func:`_meaning`); a day whose names cannot all be matched so keeps
-    the first language's alone, unpaired.
-    """
-    first = [str(n) for n in lists[0]]
-    if any(len(names) != len(first) for names in lists):
-        return [first]  # the languages disagree on how many
-    if len(first) < 2:
-        return [[str(n) for n in names] for names in lists]
-    meant = _meaning(entities[0])
-    keys = [meant(name) for name in first]
-    if len(set(keys)) != len(keys):
-        return [first]
-    result = [first]
-    for names, entity in zip(lists[1:], entities[1:], strict=True):
-        means = _meaning(entity)
-        by_key = {means(str(name)): str(name) for name in names}
-        if set(by_key) != set(keys):
-            return [first]
-        result.append([by_key[key] for key in keys])
-    return result
-
-
-def _meaning(entity: Any) -> Callable[[str], str]:
-    """What a name of ``entity``'s language translates: the library's msgid (the name in its code).
-
-    The library names a holiday ``tr(msgid)`` through gettext, and a label around it
-    (``tr("%s (estimated)") % tr(name)``); this reads its catalogs backwards. A name no catalog
-    gives is its own msgid (the calendar's own language, untranslated).
-    """
-    catalogs: list[dict[Any, Any]] = []
-    translations = getattr(entity.tr, "__self__", None)  # gettext's own function: not translated
-    while translations is not None:
-        catalogs.append(getattr(translations, "_catalog", {}))
-        translations = getattr(translations, "_fallback", None)
-    back: dict[str, str] = {}
-    labels: list[tuple[re.Pattern[str], str]] = []
-    for catalog in reversed(catalogs):  # the entity's own last: it wins over its parent's
-        for msgid, msgstr in catalog.items():
-            if not isinstance(msgid, str) or not msgid or not isinstance(msgstr, str):
-                continue
-            back[msgstr] = msgid
-            if msgstr.count("%s") == 1:
-                labels.append((re.compile(re.escape(msgstr).replace("%s", "(.+)")), msgid))
-
-    def meaning(name: str) -> str:
-        if name in back:
-            return back[name]
-        for label, msgid in labels:
-            found = label.fullmatch(name)
-            if found is not None:
-                return msgid.replace("%s", back.get(found[1], found[1]))
-        return name
-
-    return meaning
-
-
-def _spoken(languages: Sequence[str | None]) -> tuple[str, ...]:
-    """The tables' languages as letters are keyed: ``en_US`` → ``en``; ``None`` (untranslated) → ``en``."""
-    return tuple((lang or "en").replace("-", "_").split("_")[0] for lang in languages)
-
-
-def _by_language(spoken: Sequence[str], names: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """(language, name) pairs, the first name of each language (en_GB's and en_US's are both "en")."""
-    found: dict[str, str] = {}
-    for language, name in zip(spoken, names, strict=False):
-        found.setdefault(language, name)
-    return tuple(found.items())
-
-
-def _holiday(
-    names: tuple[str, ...],
-    moved: list[tuple[tuple[str, str], ...]],
-    estimates: list[tuple[tuple[str, str], ...]],
-    spoken: Sequence[str] = (),
-) -> Holiday:
-    """One holiday from its names in each language (``spoken``, in order) and those languages' labels
-    (moved, estimated)."""
-    substitute = any(_is_label(name, label) for name, own in zip(names, moved, strict=True) for label in own)
-    marked = [
-        next((m for m in own if _is_label(n, m)), None) for n, own in zip(names, estimates, strict=True)
-    ]
-    if substitute or not any(marked):
-        return Holiday(tuple(dict.fromkeys(names)), substitute, named=_by_language(spoken, names))
-    bare = [
-        name if mark is None else name[len(mark[0]) : len(name) - len(mark[1])].strip()
-        for name, mark in zip(names, marked, strict=True)
-    ]
-    return Holiday(tuple(dict.fromkeys(bare)), estimated=True, named=_by_language(spoken, bare))
-
-
 def decreed_years(country: str) -> tuple[int, ...]:
     """The years, in order, for which the library lists days off that a decree moved in ``country``
     ("Day off (substituted from …)": Russia's working Saturdays and bridge days); () for a country
@@ -615,44 +524,6 @@ def _marks_of(country: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(m for marks in found for m in marks))
 
 
-def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[Holiday, ...]]:
-    """Serbia's table with each holiday also named as Serbians type it in Latin script.
-
-    The library names Serbia's holidays in English and Cyrillic («Божић»), but
-    Serbian is written in both scripts and a Belgrade team types «Božić», or
-    «Bozic» on a keyboard without diacritics. A Latin name is no typo to
-    refuse, nor — worse — another country's holiday to match: Montenegro's and
-    Croatia's calendars are named in Latin, so «Dan državnosti» greeted only the
-    Montenegrin clients on 13 July. So each Cyrillic name gets its Latin
-    transliteration, letter for letter (:func:`~greeter.serbian_script.to_latin`),
-    and that without diacritics (:func:`~greeter.serbian_script.to_ascii`) where
-    no other holiday of the year has the same one. «Дан државности Србије» is
-    also «Дан државности» («Statehood Day» in English): the country's name is
-    what one adds abroad. Added after the library's names: English stays the
-    first, the Cyrillic the second (:func:`greeter.holiday_names.meant_holiday`
-    answers in them).
-    """
-    from greeter.serbian_script import to_ascii, to_latin  # only here: Serbia's calendar
-
-    def spellings(names: tuple[str, ...]) -> list[str]:
-        own = [*names[1:], *(n.removesuffix(" Србије") for n in names[1:] if n.endswith(" Србије"))]
-        return [*own, *(to_latin(n) for n in own)]
-
-    holidays = {h.names: h for on_day in table.values() for h in on_day}
-    typed: dict[str, set[tuple[str, ...]]] = {}  # each name without diacritics → the holidays it names
-    for names in holidays:
-        for name in spellings(names):
-            typed.setdefault(to_ascii(to_latin(name)), set()).add(names)
-    renamed: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for names in holidays:
-        plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
-        renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
-    return {
-        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated, named=h.named) for h in on_day)
-        for day, on_day in table.items()
-    }
-
-
 def _weekend(entity: Any, year: int) -> frozenset[int]:
     """The weekdays of the library's weekend in ``year``'s last week (see :func:`weekend_of`)."""
     last_week = (date(year, 12, 31 - n) for n in range(7))
@@ -666,17 +537,25 @@ def split_code(country: str) -> tuple[str, str | None]:
 
 
 def _entity(
-    country: str, *, year: int | None = None, language: str | None = None, categories: tuple[str, ...] = ()
+    country: str,
+    *,
+    year: int | None = None,
+    language: str | None = None,
+    categories: tuple[str, ...] = (),
+    observed: bool = True,
 ) -> Any:
     """The library's calendar of a country or region (ISO 3166-2, "GB-ENG"); NotImplementedError if none.
 
-    Its public holidays, or those of ``categories`` (the library's other ones: ``workday``, …)."""
+    Its public holidays, or those of ``categories`` (the library's other ones: ``workday``, …);
+    ``observed`` False: without the days its observed rule adds (:func:`_observed_only`)."""
     import holidays  # only here: see the module's docstring
 
     code, region = split_code(_declared.get(country, country))
     with warnings.catch_warnings():  # "available only from 2001 to 2035": an empty year says it
         warnings.simplefilter("ignore", UserWarning)
         asked: dict[str, Any] = {"categories": categories} if categories else {}
+        if not observed:
+            asked["observed"] = False
         return holidays.country_holidays(
             code, subdiv=region, years=[] if year is None else year, language=language, **asked
         )
@@ -728,171 +607,3 @@ def covered_years(country: str) -> range:
     """The years the library has ``country``'s calendar for (Russia's: 1991–2100)."""
     entity = _entity(country)
     return range(entity.start_year, entity.end_year + 1)
-
-
-def _languages(entity: Any) -> list[str | None]:
-    """English, then the country's own language: always named, never left to the locale.
-
-    An entity the library does not translate (no supported languages) has
-    its names in English whatever the locale says; ``None`` asks for those.
-    """
-    supported = tuple(getattr(entity, "supported_languages", ()) or ())
-    if not supported:
-        return [None]
-    own = getattr(entity, "default_language", None)
-    english = next((lang for lang in _ENGLISH if lang in supported), None)
-    first = english or own
-    return [first, own] if own and own != first else [first]
-
-
-#: The library's labels for a day off moved onto a date: a working day moved here, and a
-#: holiday moved off a weekend (after it, before it, or an estimated date's).
-_MOVED_LABELS = (
-    "substituted_label",
-    "observed_label",
-    "observed_label_before",
-    "observed_estimated_label",
-)
-
-
-def _moved_labels(by_language: Any) -> tuple[tuple[str, str], ...]:
-    """The text around ``%s`` in the library's labels of moved days off, in that table's language.
-
-    "Day off (substituted from %s)", "%s (observed)", "%s (выходной)". A
-    label that is only ``%s`` (countries whose observed day keeps the
-    holiday's name) marks nothing: it would match every name.
-    """
-    return _labels(by_language, _MOVED_LABELS)
-
-
-def _labels(by_language: Any, attributes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The text around ``%s`` in the library's labels named ``attributes``, in that table's language;
-    none that is only ``%s``."""
-    found: dict[tuple[str, str], None] = {}
-    for attribute in attributes:
-        label = getattr(by_language, attribute, None)
-        if not isinstance(label, str) or not label:
-            continue
-        prefix, marker, suffix = by_language.tr(label).partition("%s")
-        if marker and (prefix or suffix):
-            found[(prefix, suffix)] = None
-    return tuple(found)
-
-
-def _is_label(name: str, label: tuple[str, str]) -> bool:
-    prefix, suffix = label
-    return name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix)
-
-
-def _cache_file(cache_dir: Path | None) -> Path | None:
-    version = installed_version("holidays")
-    if version is None:  # run from a source tree without metadata: no cache
-        return None
-    if cache_dir is None:
-        cache_dir = user_cache_dir()
-        if cache_dir is None:  # neither XDG_CACHE_HOME nor a home to keep it in: no cache
-            return None
-    # The layout is in the name too: a greeter of another layout (an older release after an
-    # upgrade and a downgrade, two installs sharing ~/.cache) reads its own file, not this one.
-    return cache_dir / f"holidays-{version}-v{_FORMAT}.json"
-
-
-def installed_version(name: str) -> str | None:
-    """The installed distribution's version, as :func:`importlib.metadata.version` gives it; None: none.
-
-    Read from the ``Version:`` line of its ``METADATA`` rather than through ``version()``, which
-    parses the whole file (holidays' runs to ~60 KB of description) with the :mod:`email`
-    package: 13.8 M of the 18.4 M instructions this lookup cost every command's start (callgrind).
-    """
-    try:
-        text = metadata.distribution(name).read_text("METADATA")
-    except metadata.PackageNotFoundError:
-        return None
-    found = _VERSION_LINE.search((text or "").partition("\n\n")[0])  # the headers, not the description
-    return found.group(1) if found else None
-
-
-#: The version field of a distribution's METADATA (core metadata: one ``Version:`` header).
-_VERSION_LINE: Final = re.compile(r"^Version:[ \t]*(\S+)[ \t]*$", re.M)
-
-
-def _read(path: Path) -> None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["format"] != _FORMAT:
-            return
-        tables = {
-            key: MappingProxyType(
-                {
-                    date.fromisoformat(day): tuple(
-                        Holiday(
-                            tuple(str(n) for n in h["names"]),
-                            bool(h.get("substitute", False)),
-                            bool(h.get("estimated", False)),
-                            not h.get("working", False),
-                            tuple((str(lang), str(n)) for lang, n in h.get("named", {}).items()),
-                        )
-                        for h in on_day
-                    )
-                    for day, on_day in days.items()
-                }
-            )
-            for key, days in data["tables"].items()
-        }
-        unsupported = {str(code) for code in data["unsupported"]}
-        weekends = {key: frozenset(int(n) for n in days) for key, days in data["weekends"].items()}
-        marks = {
-            str(code): tuple((str(prefix), str(suffix)) for prefix, suffix in found)
-            for code, found in data["estimate_marks"].items()
-        }
-        decreed = {str(code): tuple(int(y) for y in years) for code, years in data["decreed"].items()}
-        countries = {key.rsplit(":", 1)[0] for key in tables}
-        if set(weekends) != set(tables) or not countries <= set(marks) or not countries <= set(decreed):
-            return  # a table without its weekend or its country's marks: compute, and write a good file
-        if tables and not any(h.named for table in tables.values() for days in table.values() for h in days):
-            return  # no holiday's names' languages: another layout's (every table computed here has them)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return  # no file yet, or one we cannot use: compute, and write a good one
-    for key, table in tables.items():
-        _tables.setdefault(key, table)
-        _weekends.setdefault(key, weekends[key])
-        _supported.add(key.rsplit(":", 1)[0])
-    for code, found in marks.items():
-        _estimate_marks.setdefault(code, found)
-    for code, years in decreed.items():
-        _decreed.setdefault(code, years)
-    _unsupported.update(unsupported)
-
-
-def _write(path: Path) -> None:
-    def stored(holiday: Holiday) -> dict[str, Any]:
-        flags = {
-            "substitute": holiday.substitute,
-            "estimated": holiday.estimated,
-            "working": not holiday.day_off,
-        }
-        named = {"named": dict(holiday.named)} if holiday.named else {}
-        return {"names": list(holiday.names), **{flag: True for flag, on in flags.items() if on}, **named}
-
-    data = {
-        "format": _FORMAT,
-        "tables": {
-            key: {d.isoformat(): [stored(h) for h in hs] for d, hs in t.items()}
-            for key, t in sorted(_tables.items())
-        },
-        "unsupported": sorted(_unsupported),
-        "weekends": {key: sorted(_weekends[key]) for key in sorted(_tables) if key in _weekends},
-        "estimate_marks": {
-            code: [list(m) for m in found]
-            for code, found in sorted(_estimate_marks.items())
-            if code in {key.rsplit(":", 1)[0] for key in _tables}  # not a looked-up country's
-        },
-        "decreed": {
-            code: list(years)
-            for code, years in sorted(_decreed.items())
-            if code in {key.rsplit(":", 1)[0] for key in _tables}
-        },
-    }
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_cache_file(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())

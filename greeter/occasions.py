@@ -131,6 +131,18 @@ def holiday_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").replace("’", "'").replace("ʼ", "'").split())
 
 
+@derived
+@lru_cache(maxsize=256)
+def holiday_days(country: str, name: str, year: int) -> tuple[date, ...]:
+    """Every day in ``year`` of ``country``'s holiday called ``name`` (as :func:`holiday_dates` reads
+    the name), moved days off aside: Brazil's Carnival is its Monday and its Tuesday.
+
+    For the days off a region takes from its own country's calendar (``holidays_of``): an office
+    closed for Carnival is closed both days, though its letter is sent once.
+    """
+    return _observed_days(country, holiday_key(unmarked(country, name)), year)
+
+
 #: Days of one holiday closer than this are one holiday: Russia's New Year holidays (1–6 and 8
 #: January, Christmas on the 7th between them), Serbia's two days of Statehood Day.
 HOLIDAY_RUN_GAP = timedelta(days=7)
@@ -184,7 +196,7 @@ def holiday_country(name: str, country: str, default_country: str, years: range)
 
     "Christmas Day" is 25 December for a Hungarian client and 7 January for a
     Russian one. A holiday the client's country does not have by that name
-    (a Russian name, "День Победы", for a client in Kazakhstan) keeps the
+    (a Russian name, "День России", for a client in Kazakhstan) keeps the
     default country's date, as before countries were asked.
     """
     if country == default_country or has_holiday(country, name, years):

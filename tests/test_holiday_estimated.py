@@ -92,13 +92,13 @@ def test_no_word_when_the_missing_years_day_would_be_past_anyway(tmp_path: Path)
 
 def test_the_estimate_and_its_marks_are_kept_in_the_cache_file(tmp_path: Path) -> None:
     """A warm start reads the tables from the file, without the library: the flag and the marks too."""
-    from greeter import holiday_tables
+    from greeter import holiday_cache, holiday_tables
 
     holiday_tables.forget()
     holiday_tables.warm(["KZ"], [2025, 2027], tmp_path)
     holiday_tables.forget()
     holiday_tables.warm(["KZ"], [2025, 2027], tmp_path)  # read back from the file
-    assert ("", " (бағаланған)") in holiday_tables._estimate_marks["KZ"]
+    assert ("", " (бағаланған)") in holiday_cache._estimate_marks["KZ"]
     (kurban,) = holiday_tables.days_of("KZ", 2027)[date(2027, 5, 16)]
     assert kurban.estimated and kurban.names == ("Eid al-Adha", "Құрбан айт")
     assert holiday_dates("KZ", "Құрбан айт (бағаланған)", 2025) == (date(2025, 6, 6),)

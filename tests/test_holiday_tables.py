@@ -1,4 +1,5 @@
-"""Holiday tables kept on disk (greeter.holiday_tables): the library's answers, without its import cost."""
+"""Holiday tables kept on disk (greeter.holiday_tables, greeter.holiday_cache): the library's answers,
+without its import cost."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from greeter import holiday_tables
+from greeter import holiday_cache, holiday_tables
 from greeter.calendar_rules import build_calendar
 from greeter.config_window import SendWindow
 from greeter.countries import parse_country, regional_days_off, regions_of
@@ -31,7 +32,7 @@ def _fresh_memory() -> Iterator[None]:
 
 
 def _file(cache: Path) -> Path:
-    return cache / f"holidays-{metadata.version('holidays')}-v{holiday_tables._FORMAT}.json"
+    return cache / f"holidays-{metadata.version('holidays')}-v{holiday_cache._FORMAT}.json"
 
 
 @pytest.mark.parametrize(
@@ -242,7 +243,7 @@ def test_a_file_of_the_old_layout_is_not_trusted(tmp_path: Path) -> None:
     older.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     holiday_tables.warm(["RU"], [2027], tmp_path)
     assert holiday_tables.days_of("RU", 2027)[date(2027, 3, 8)][0].names[0] == "International Women's Day"
-    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == holiday_tables._FORMAT
+    assert json.loads(_file(tmp_path).read_text(encoding="utf-8"))["format"] == holiday_cache._FORMAT
     assert json.loads(older.read_text(encoding="utf-8")) == old
 
 
@@ -291,5 +292,5 @@ def test_no_installed_distribution_means_no_version(tmp_path: Path) -> None:
     """A source tree without metadata: no version, so no cache file (as before)."""
     assert holiday_tables.installed_version("no-such-distribution-here") is None
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(holiday_tables, "installed_version", lambda name: None)
-        assert holiday_tables._cache_file(tmp_path) is None
+        patch.setattr(holiday_cache, "installed_version", lambda name: None)
+        assert holiday_cache._cache_file(tmp_path) is None

@@ -191,7 +191,7 @@ def test_ukraines_workday_holidays_named_in_holidays_of_are_days_off(day: date, 
     window = parse_settings(MINIMAL + UA_DAYS_OFF, "greeter.yaml", today=TODAY).send_window
     assert build_calendar(window, "UA", range(2026, 2028)).is_working_day(day) is working
     assert build_calendar(window, "UA", range(2020, 2021)).is_working_day(day) is working  # outside
-    named = ("UA", ("Independence Day", "День захисників і захисниць України"))
+    named = ("UA", ("Independence Day", "День захисників і захисниць України"), True)
     assert (day in borrowed_days_off(named, 2027)) is not working
 
 

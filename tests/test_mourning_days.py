@@ -160,7 +160,7 @@ def test_yom_hazikaron_can_be_a_day_off(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "no holiday named" not in result.stderr, result.stderr
-    assert date(2027, 5, 11) in borrowed_days_off(("IL", ("Remembrance Day",)), 2027)
+    assert date(2027, 5, 11) in borrowed_days_off(("IL", ("Remembrance Day",), True), 2027)
 
 
 def test_no_israeli_starter_offers_a_solemn_day() -> None:
