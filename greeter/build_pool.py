@@ -42,6 +42,11 @@ from greeter.transport import CleanLetter, Outgoing, is_clean
 #: Letters per task: large enough that the pipe round trip is noise (~1 % of
 #: the build time), small enough that the first letter leaves soon.
 CHUNK = 32
+#: The first task's letters; each next one twice the last, up to :data:`CHUNK`. The sending
+#: process waits for the first task before its first letter leaves (and its first SMTP
+#: connection opens): a whole chunk there was 32 letters built (~25 ms on an idle core) while
+#: it sat idle, after the serial start-up; 4 are built in ~3 ms.
+FIRST_CHUNK = 4
 #: Fewer letters than this are built in-process: a fork and a pipe cost more.
 MIN_LETTERS = 256
 #: Chunks in flight per worker: the bytes built ahead and not yet sent.
@@ -116,8 +121,13 @@ def _build(start: int, stop: int) -> tuple[list[Built], Summary]:
 
 
 def _chunks(total: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, total, CHUNK):
-        yield start, min(start + CHUNK, total)
+    """The (start, stop) ranges of a batch of ``total`` letters, from :data:`FIRST_CHUNK` doubling to
+    :data:`CHUNK`, in order. Pure."""
+    start, size = 0, FIRST_CHUNK
+    while start < total:
+        stop = min(start + size, total)
+        yield start, stop
+        start, size = stop, min(size * 2, CHUNK)
 
 
 async def built_letters(

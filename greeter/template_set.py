@@ -103,6 +103,7 @@ class TemplateSet:
         self._plain = make_environment(self._loader, html=False, code=plain_code)
         self._html = make_environment(self._loader, html=True, code=html_code)
         self._shape_cache = ShapeCache(code_cache, self._plain) if code_cache is not None else None
+        self._plain.purity = self._html.purity = self._pure
         self._variants: dict[tuple[str, str], Variant | TemplateLoadError] = {}
         self._shapes: dict[str, Shape] = {}
         self._files: dict[str, dict[str, str]] = {}
@@ -348,6 +349,13 @@ class TemplateSet:
             if cache is not None and key is not None:
                 cache.store(key, shape)
         return shape
+
+    def _pure(self, file: str) -> bool:
+        """Whether ``file``'s macros are functions of their arguments, from its shape
+        (:attr:`Shape.pure`): from memory or the shape cache, parsed only when neither has it.
+        Raises :class:`TemplateLoadError` for a file that does not load, whose macros are then
+        not kept (:meth:`~greeter.template_env.Sandbox.module_made`)."""
+        return self._shape(file).pure
 
     @staticmethod
     def _compile(env: Sandbox, file: str) -> Template:

@@ -18,6 +18,8 @@ from typing import Final
 
 from jinja2 import nodes
 
+from greeter.template_memo import pure_file
+
 __all__ = [
     "TEXT_OUTSIDE",
     "BlockBody",
@@ -53,6 +55,10 @@ class Shape:
     bound: frozenset[str] = frozenset()
     #: The line of each ``{% block %}`` the file defines (a misnamed one is named at its line).
     block_lines: Mapping[str, int] = field(default_factory=dict)
+    #: Whether every macro of the file is a function of its arguments
+    #: (:func:`~greeter.template_memo.pure_file`): their texts are kept when it is imported. Here,
+    #: with the rest of what its tree says, so that a warm process does not parse the file for it.
+    pure: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +175,7 @@ def shape_of(ast: nodes.Template) -> Shape:
     return Shape(
         parent, blocks, tuple(problems), tuple(references), bodies, _filter_names(ast),
         _imports(ast), _exports(ast), _bound(ast), {block.name: block.lineno for block in found},
+        pure_file(ast),
     )  # fmt: skip
 
 

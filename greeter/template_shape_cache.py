@@ -39,14 +39,15 @@ from greeter.template_shape import BlockBody, Shape
 
 __all__ = ["KEEP", "ShapeCache", "shape_from_json", "shape_to_json"]
 
-#: Bumped when the file format changes (old files are then simply not found).
-FORMAT: Final = 1
+#: Bumped when the file format changes (old files are then simply not found). 2: ``pure``.
+FORMAT: Final = 2
 #: The modules whose source decides the shape a text gets (next to this one).
 SHAPE_MODULES: Final = (
     "template_shape.py",
     "template_env.py",
     "template_codegen.py",  # TIMED_LOOP: the filter name every parsed loop holds (Sandbox._parse)
     "template_shape_cache.py",
+    "template_memo.py",  # pure_file: which files' macro texts are kept (Shape.pure)
 )
 
 #: How many shapes are kept (``<key>.shape``, under 1 KB each): each edit of a template is a new
@@ -147,6 +148,7 @@ def shape_to_json(shape: Shape, key: str) -> bytes:
             "exports": sorted(shape.exports),
             "bound": sorted(shape.bound),
             "block_lines": [(line, name) for name, line in shape.block_lines.items()],
+            "pure": shape.pure,
         },
         ensure_ascii=False,
     ).encode("utf-8")
@@ -172,13 +174,14 @@ def shape_from_json(data: bytes, key: str) -> Shape:
         exports=frozenset(_tuple(doc["exports"], _str)),
         bound=frozenset(_tuple(doc["bound"], _str)),
         block_lines={name: line for line, name in _tuple(doc["block_lines"], _line_name)},
+        pure=_bool(doc["pure"]),
     )
 
 
 #: The fields of a stored shape, all required.
 _FIELDS: Final = frozenset(
     {"format", "key", "parent", "blocks", "problems", "references", "bodies", "names", "imports"}
-    | {"exports", "bound", "block_lines"}
+    | {"exports", "bound", "block_lines", "pure"}
 )
 
 

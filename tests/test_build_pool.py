@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from greeter.build_pool import CHUNK, MIN_LETTERS, can_fork, worker_count
+from greeter.build_pool import CHUNK, FIRST_CHUNK, MIN_LETTERS, _chunks, can_fork, worker_count
 from greeter.journal import Journal
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject, contact_row
@@ -45,6 +45,20 @@ def test_worker_count(
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     assert worker_count(setting, letters) == expected
+
+
+@pytest.mark.parametrize("total", [1, FIRST_CHUNK, FIRST_CHUNK + 1, 100, MIN_LETTERS, 2000])
+def test_the_first_task_is_small_and_the_next_ones_grow_to_a_chunk(total: int) -> None:
+    """The sender waits for the first task's letters before its first one leaves: 4 letters, not
+    32; then twice as many each time, up to CHUNK. Every letter once, in order."""
+    ranges = list(_chunks(total))
+    assert [i for start, stop in ranges for i in range(start, stop)] == list(range(total))
+    sizes = [stop - start for start, stop in ranges]
+    assert sizes[0] == min(FIRST_CHUNK, total)
+    full = sizes[:-1]  # the last one takes what is left
+    assert full == [min(FIRST_CHUNK * 2**n, CHUNK) for n in range(len(full))]
+    if total == 100:
+        assert ranges == [(0, 4), (4, 12), (12, 28), (28, 60), (60, 92), (92, 100)]
 
 
 def test_no_fork_while_other_threads_run() -> None:

@@ -16,11 +16,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
 from greeter.render import Renderer
-from greeter.template_code import TemplateCode, generator_digest
+from greeter.template_code import TemplateCode, generator_digest, relocated
 from greeter.template_env import Sandbox
 from tests.test_render import MALE, SENDER, TEMPLATES, item, person
 
@@ -101,12 +102,49 @@ def test_a_changed_template_is_compiled_again(templates: Path, tmp_path: Path, c
     assert letter.html is not None and "НОВОЕ С днём рождения" in letter.html
 
 
+def test_the_same_templates_in_another_folder_compile_nothing_and_name_their_own_files(
+    templates: Path, tmp_path: Path, compiles: list[str]
+) -> None:
+    """A project moved, copied, or made afresh from the same files (bench_send's folder of
+    each run) compiled every template again: the key held the folder's path. The code differs
+    only in the file name its code objects carry, and that is its own folder's."""
+    cache = tmp_path / "cache"
+    cold = renderer(templates, cache).render(item(MALE))
+    moved = tmp_path / "elsewhere" / "templates"
+    shutil.copytree(templates, moved)
+    compiles.clear()
+    made = renderer(moved, cache)
+    warm = made.render(item(MALE))
+    assert compiles == []
+    assert warm == cold
+    loaded = made._templates._plain.get_template("birthday.j2")
+    assert loaded.filename == str(moved / "birthday.j2")
+    names = set()
+    pending = [loaded.root_render_func.__code__]
+    while pending:
+        code = pending.pop()
+        names.add(code.co_filename)
+        pending += [c for c in code.co_consts if isinstance(c, CodeType)]
+    assert names == {str(moved / "birthday.j2")}
+
+
+def test_relocated_code_is_the_code_compiled_there(templates: Path) -> None:
+    env = Renderer(templates, SENDER)._templates._plain
+    for name in ("birthday.j2", "_layout.html.j2", "_ru.j2"):
+        source = (templates / name).read_text(encoding="utf-8")
+        here = env.compile(source, name, f"/here/{name}")
+        there = env.compile(source, name, f"/there/{name}")
+        assert relocated(here, f"/there/{name}") == there
+        assert relocated(here, f"/there/{name}").co_filename == f"/there/{name}"
+        assert relocated(there, f"/there/{name}") is there
+
+
 def test_the_key_holds_the_environment_jinja_and_greeters_generator() -> None:
     folder = Path("/nonexistent")
     plain, html = TemplateCode(folder, "plain"), TemplateCode(folder, "html")
-    assert plain.get_cache_key("birthday.j2", "/t/birthday.j2") != html.get_cache_key(
-        "birthday.j2", "/t/birthday.j2"
-    )
+    assert plain.key("birthday.j2", "abc") != html.key("birthday.j2", "abc")
+    assert plain.key("birthday.j2", "abc") != plain.key("birthday.j2", "abd"), "the text's checksum"
+    assert plain.key("birthday.j2", "abc") != plain.key("new_year.j2", "abc")
     sources = [
         (ROOT / "greeter" / name).read_bytes()
         for name in ("template_env.py", "template_codegen.py", "template_filters.py", "template_limits.py")

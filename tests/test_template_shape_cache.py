@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 from jinja2 import Environment
+from jinja2.environment import TemplateModule
 
 from greeter import template_code, template_shape_cache
 from greeter.errors import TemplateLoadError
 from greeter.render import Renderer
+from greeter.template_env import _tree_or_error as syntax_tree_memo
 from greeter.template_env import make_environment
+from greeter.template_memo import MacroMemo, pure_file
 from greeter.template_set import TemplateSet, Variant
 from greeter.template_shape import shape_of
 from greeter.template_shape_cache import ShapeCache, shape_from_json, shape_to_json
@@ -66,6 +69,32 @@ def test_a_second_process_parses_nothing_and_writes_the_same_letter(
     assert warm == cold == Renderer(templates, SENDER).render(item(MALE))
 
 
+def test_a_second_process_parses_no_helper_file_to_know_its_macros_are_pure(
+    templates: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    """Which helper files' macro texts are kept (greeter.template_memo) comes with their shapes:
+    a warm process parsed _ru.j2 and _brand.j2 (and _unsubscribe.j2) for it (~40 ms before a send's
+    first letter). The memo of trees (template_env.syntax_tree) is this test process's only, so
+    it is emptied as a new process starts without it."""
+    cache = tmp_path / "cache"
+    cold = Renderer(templates, SENDER, code_cache=cache).render(item(MALE))
+    syntax_tree_memo.cache_clear()
+    parses.clear()
+    made: list[tuple[str, int]] = []
+    register = MacroMemo.register
+
+    def registering(self: MacroMemo, module: TemplateModule, pure: bool) -> None:
+        made.append((module.__name__, pure))
+        register(self, module, pure)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MacroMemo, "register", registering)
+        warm = Renderer(templates, SENDER, code_cache=cache).render(item(MALE))
+    assert parses == [], "shapes, purity included, from the shape cache; code from the code cache"
+    assert ("_ru.j2", True) in made and ("_brand.j2", True) in made, made
+    assert warm == cold
+
+
 def test_a_stored_shape_is_the_shape_the_parse_gives(templates: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = make_environment(SnapshotLoader(TemplateFiles.read(templates)), html=False)
@@ -78,6 +107,7 @@ def test_a_stored_shape_is_the_shape_the_parse_gives(templates: Path, tmp_path: 
         assert shape_from_json(shape_to_json(shape, key), key) == shape
         shapes.store(key, shape)
         assert shapes.load(key) == shape
+        assert shape.pure == pure_file(env.parse(source)), path.name
         assert list(shape_from_json(shape_to_json(shape, key), key).bodies) == list(shape.bodies)
 
 
@@ -160,12 +190,13 @@ def test_a_shape_problem_is_stored_and_reported_the_same(templates: Path, tmp_pa
         lambda data, key: b"not json",
         lambda data, key: data[: len(data) // 2],
         lambda data, key: b"[]",
-        lambda data, key: data.replace(b'"format": 1', b'"format": 2'),
+        lambda data, key: data.replace(b'"format": 2', b'"format": 1'),
         lambda data, key: data.replace(key.encode(), b"0" * 64),
         lambda data, key: data.replace(b'"parent": "_layout.html.j2"', b'"parent": 7'),
         lambda data, key: data.replace(b'"problems": []', b'"problems": [[true, "x"]]'),
         lambda data, key: json.dumps({**json.loads(data), "blocks": "subject"}).encode(),
         lambda data, key: json.dumps({k: v for k, v in json.loads(data).items() if k != "bound"}).encode(),
+        lambda data, key: json.dumps({**json.loads(data), "pure": 1}).encode(),
     ],
 )
 def test_a_damaged_shape_file_is_ignored_and_the_file_parsed(
