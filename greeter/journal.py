@@ -459,7 +459,7 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
                     **key_params(r.key), "email": r.email, "mid": r.message_id,
                     "planned": db_time(r.planned_at), "send_day": r.planned_at.date().isoformat(),
                     "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-                    "merged": merged, "hash": r.content_hash, "payload": journal_sql.stored_letter(r.payload),
+                    "merged": merged, "hash": r.content_hash, "payload": r.payload,
                     "subject": r.subject, "now": at,
                     "email_key": email_key(r.email),
                 }  # fmt: skip
@@ -584,6 +584,12 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
             held = Notice(secrets.token_hex(16), datetime.now(UTC))  # said_at: for a person only
             self.record_notice(IDENTITY_NOTICE, held.fingerprint, held.said_at)
         return held.fingerprint
+
+    def payload(self, key: JournalKey) -> bytes | None:
+        """The letter's bytes stored at claim time (kept until the greeting is final)."""
+        with self._db() as db:
+            row = db.execute(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key)).fetchone()
+        return None if row is None else row["payload"]
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner.

@@ -78,7 +78,6 @@ from greeter.journal_pg_schema import (
     parse_target,
 )
 from greeter.journal_pg_senders import guard_upgrade, mark_connection
-from greeter.journal_sql import stored_letter
 from greeter.journal_store import INTERRUPTED_REASON, WAIT_FOR_SENDER, ClaimRequest, JournalKey, Suppression
 from greeter.journal_transitions import Move, Transitions, merged_reason, release_check, suppressed_reason
 
@@ -528,7 +527,7 @@ class PgJournal(PgJournalBase, Transitions, OptOuts):
             **key_params(r.key), "email": r.email, "mid": r.message_id, "planned": r.planned_at,
             "send_day": r.planned_at.date(),
             "offset": int(offset.total_seconds() // 60) if offset is not None else 0,
-            "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": stored_letter(r.payload),
+            "merged": Jsonb(list(r.merged)), "hash": r.content_hash, "payload": r.payload,
             "subject": r.subject,
             "me": self.worker_id, "token": uuid.uuid4().hex, "lease": self.lease, "now": now,
             "email_key": email_key(r.email), "retry": r.retry,

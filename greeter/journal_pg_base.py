@@ -532,6 +532,11 @@ class PgJournalBase:
 
         return self._run(op)
 
+    def payload(self, key: JournalKey) -> bytes | None:
+        """The letter's bytes stored at claim time (kept until the greeting is final)."""
+        rows = self._read(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key))
+        return bytes(rows[0]["payload"]) if rows and rows[0]["payload"] is not None else None
+
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:
         """Greetings whose local send day is ``since`` or later, as plain data for the planner."""
         rows = self._read(

@@ -11,7 +11,6 @@ the differences.
 
 from __future__ import annotations
 
-import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ from greeter.journal_store import (
     SKIP_REASON_CODES,
     STATES,
     JournalEntry,
-    JournalKey,
     JournalStore,
     new_message_key,
 )
@@ -49,39 +47,6 @@ NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
 #: inside its catch-up was then never sent, with no row, and the expiries before it were put
 #: down to "before this journal's first run".
 OCCASIONS_ALREADY_GREETED = "INSERT INTO occasions (name) SELECT DISTINCT occasion FROM greetings"
-
-
-#: What a letter the journal keeps compressed (:func:`stored_letter`) begins with. A letter itself
-#: begins with a header field's name, printable ASCII and never NUL, so a row written before the
-#: letters were compressed — its bytes as they are — can never be taken for one that was.
-COMPRESSED_LETTER = b"\x00zlib\x00"
-
-
-def stored_letter(data: bytes | None) -> bytes | None:
-    """``data`` as the journal keeps it until the greeting is final: zlib level 1 behind
-    :data:`COMPRESSED_LETTER`.
-
-    Why: a ~10 KB letter (text and HTML, base64) kept as it is spilled into
-    two overflow pages of SQLite's, and filled its row's page so that each
-    page held one row: a claim and its verdict (which frees the bytes,
-    zeroed by ``secure_delete``) wrote ~29 KB of ``-wal`` a letter. At ~4.5 KB
-    they write ~14 KB. Level 1: the higher levels save ~5 % more and cost
-    twice the CPU of the sending process, whose core is the one journaling.
-    """
-    return None if data is None else COMPRESSED_LETTER + zlib.compress(data, 1)
-
-
-def letter_from_store(stored: bytes, key: JournalKey) -> bytes:
-    """The exact bytes :func:`stored_letter` was given, or a row's written raw by an older greeter."""
-    if not stored.startswith(COMPRESSED_LETTER):
-        return stored
-    try:
-        return zlib.decompress(stored[len(COMPRESSED_LETTER) :])
-    except zlib.error as exc:
-        raise JournalError(
-            f"the stored letter of {key[0]}'s {key[1]} ({key[2].isoformat()}) is damaged ({exc}):"
-            " it cannot be sent again; greeter history shows the greeting"
-        ) from exc
 
 
 #: The journal's own secret keys (SQLite migration 7, PostgreSQL 4): one row per key, by name.
@@ -424,14 +389,6 @@ class JournalSql(JournalStore, ABC):
         """SQL selecting one greeting by the parameters ``cid``, ``occ`` and ``day``."""
         p = self._p
         return f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
-
-    def payload(self, key: JournalKey) -> bytes | None:
-        """The letter's bytes stored at claim time (kept until the greeting is final), as they were."""
-        params = {"cid": key[0], "occ": key[1], "day": self._day(key[2])}
-        rows = self._fetch(f"SELECT payload FROM greetings WHERE {self._key_where()}", params)
-        if not rows or rows[0][0] is None:
-            return None
-        return letter_from_store(bytes(rows[0][0]), key)
 
     def _forget_writes(
         self, found: Erasure, now: datetime, by: str | None = None

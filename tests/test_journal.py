@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import random
 import re
 import socket
 import sqlite3
@@ -810,10 +809,8 @@ def test_a_full_journal_is_an_operational_failure_not_a_config_error(tmp_path: P
         )
         j._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full now
         # more than the pages left free inside the file (a new journal has a few: migration 11 rebuilt greetings)
-        # random bytes: the journal keeps a letter compressed, and b"x" * n would fit in the free pages
-        letter = random.Random(3).randbytes(20_000 + free * size)
         with pytest.raises(JournalUnavailableError, match="database or disk is full") as info:
-            claim(j, ("c-2", "birthday", date(2025, 3, 14)), payload=letter)
+            claim(j, ("c-2", "birthday", date(2025, 3, 14)), payload=b"x" * (20_000 + free * size))
         assert info.value.exit_code == EXIT_TEMPFAIL == 75
         assert isinstance(info.value, JournalError)  # callers catching JournalError still do
         assert state(j) == "claimed"  # reading goes on; the failed claim left nothing behind
