@@ -37,6 +37,7 @@ from greeter.errors import JournalError, JournalNewerError
 from greeter.journal_optout_events import EVENTS_TABLE
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
+    METRICS_INDEXES,
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
     Migration,
@@ -176,6 +177,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             " channel text NOT NULL, reason text NOT NULL, actor text, since timestamptz)",
             f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
+    ),
+    Migration(
+        9, "indexes for /metrics' read of the journal and the daemon's refusals at start", METRICS_INDEXES
     ),
 )
 
