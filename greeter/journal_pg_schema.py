@@ -37,9 +37,9 @@ from greeter.errors import JournalError, JournalNewerError
 from greeter.journal_optout_events import EVENTS_TABLE
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
-    METRICS_INDEXES,
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
+    VERDICT_INDEX,
     Migration,
     entry_from_row,
     run_migrations,
@@ -178,9 +178,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
     ),
-    Migration(
-        9, "indexes for /metrics' read of the journal and the daemon's refusals at start", METRICS_INDEXES
-    ),
+    Migration(9, "an index for the daemon's read of the server's refusals at start", (VERDICT_INDEX,)),
 )
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"

@@ -114,7 +114,8 @@ class RunStats:
     failure_classes: dict[str, int] = field(default_factory=dict)
     #: The server refuses our mail outright (:func:`~greeter.failure_classes.server_refusing`): the
     #: class of its refusals (``policy``…), since when; None: the last run that had an answer got a
-    #: letter accepted, or refusals about single recipients only.
+    #: letter accepted, or refusals about single recipients only. Read from the journal at start
+    #: (:func:`~greeter.failure_classes.refusing_at_start`), so a restart does not clear it.
     refusing: str | None = None
     refusing_since: datetime | None = None
     #: Drafts the last completed run left waiting for ``greeter approve`` (``review: required``):
@@ -292,7 +293,8 @@ class GreeterCollector(Collector):
         yield GaugeMetricFamily(
             "greeter_delivery_refusing",
             "1 while the last run with answers got no letter accepted and refusals not about one recipient"
-            " (policy, content, other): the server refuses our mail",
+            " (policy, content, other): the server refuses our mail; at start, as the journal's refusals"
+            " since the newest letter that left say",
             value=1 if s.refusing is not None else 0,
         )
         yield GaugeMetricFamily(
