@@ -249,6 +249,7 @@ class Daemon(DaemonReloads, DaemonHealth):
                 log.warning("interrupted_claims_now_uncertain", count=recovered)
                 self._recovered_at_start = recovered
             with self.clock.working():
+                await self._recall_refusing(journal)
                 runner = await self._start_http()
                 if not self._stopping:
                     await self._start_scheduler()

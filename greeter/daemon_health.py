@@ -28,9 +28,9 @@ from datetime import datetime
 from functools import partial
 
 from greeter.daemon_runs import JOURNAL_PATIENCE, count_outcomes, run_fields, run_status
-from greeter.delivery_health import delivery_problem
+from greeter.delivery_health import delivery_problem, run_result
 from greeter.errors import Abandoned, GreeterError
-from greeter.failure_classes import server_refusing
+from greeter.failure_classes import refusing_at_start, server_refusing
 from greeter.first_run import first_run_json
 from greeter.journal_store import JournalStore
 from greeter.logs import get_logger, problem_for_log
@@ -109,6 +109,21 @@ class DaemonHealth:
             return failure.why
         return f"cannot connect to the mail server: {failure.why}"
 
+    async def _recall_refusing(self, journal: JournalStore) -> None:
+        """At start, ``refusing`` (``/healthz``, ``greeter_delivery_refusing``) as the journal's verdicts
+        since the newest letter that left say (:func:`~greeter.failure_classes.refusing_at_start`).
+
+        As the last delivery is read from the journal rather than kept in the process: the server
+        refusing before a restart refuses after it, and the runs after one have nothing to be refused.
+        One indexed read, waited for at most :data:`JOURNAL_PATIENCE`; a journal that does not answer
+        then leaves it unknown (None) until a run's verdicts say, as before.
+        """
+        try:
+            refusals = await within(JOURNAL_PATIENCE, off_loop(journal.recent_refusals), stop=self._stop)
+        except (Abandoned, GreeterError):
+            return
+        self.stats.refusing, self.stats.refusing_since = refusing_at_start(refusals)
+
     async def _probe_recipient(self) -> str | None:
         """The halted batch's recipient for the probe's RCPT TO — unless it is on the do-not-contact list
         now (``greeter forget``, an unsubscribe since): such an address never goes to a server again,
@@ -135,13 +150,15 @@ class DaemonHealth:
             problem = probed  # nothing was due: the probe's answer is the news
         if wire.attempted:
             self._probe_can_clear = wire.server_unreachable
-        if problem is None:
+        result = run_result(summary, problem)
+        if result == "ok":
             self.stats.ok_runs += 1
             self.stats.last_success_at = now
-            self.stats.degraded_since = None
+        elif result == "refused":  # the server's verdict, not an outage: not degraded, not a success
+            self.stats.refused_runs += 1
         else:
             self.stats.degraded_runs += 1
-            self.stats.degraded_since = self.stats.degraded_since or now
+        self.stats.degraded_since = None if problem is None else self.stats.degraded_since or now
         if wire.accepted:
             self.stats.last_delivery_at = now
         self.stats.delivery_problem = problem

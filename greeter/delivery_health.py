@@ -62,6 +62,23 @@ def delivery_problem(summary: Summary, before: str | None = None) -> str | None:
     return before
 
 
+def run_result(summary: Summary, problem: str | None) -> str:
+    """``greeter_runs_total``'s ``result`` of a run that completed, given its :func:`delivery_problem`. Pure.
+
+    * ``degraded``: ``problem`` — nothing got out and the letters wait (``send --once`` exits 75);
+    * ``refused``: letters were answered, none accepted, and at least one refused for good
+      (``failed``: a 5xx, or a 4xx past the catch-up deadline) — ``send --once`` exits 1 for the
+      same run, every letter it tried failed. Counted ``ok`` before, it left an alert on failed
+      runs silent while a provider refused every letter;
+    * ``ok``: it delivered, had nothing to deliver, or got letters accepted beside its refusals
+      (those are in ``greeter_delivery_failures_total``).
+    """
+    if problem is not None:
+        return "degraded"
+    counts = summary.counts
+    return "refused" if counts["failed"] and not counts["sent"] else "ok"
+
+
 def unauthenticated_problem(summary: Summary) -> str | None:
     """What to fix when a letter of this run went to ``retry`` refused as unauthenticated, or None. Pure.
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Final
 
 from greeter.reply_classes import HOST_REFUSES_MAIL, NO_MAILBOX_TEXTS
@@ -91,3 +92,20 @@ def server_refusing(
     if server:
         return max(server, key=lambda kind: (server[kind], kind))
     return before
+
+
+def refusing_at_start(refusals: Sequence[tuple[str, datetime]]) -> tuple[str | None, datetime | None]:
+    """``refusing`` and ``refusing_since`` as the journal leaves them: from its refusals since the newest
+    letter that left (:meth:`~greeter.journal_store.JournalStore.recent_refusals`). Pure.
+
+    Kept in the process alone, both read "not refusing" after every restart (a deploy, a crash, a
+    pod moved) while the server refused as before: the runs after it have nothing due to be refused
+    (the refused letters are ``failed`` for good), so nothing set it again until tomorrow's letters.
+    The rule is :func:`server_refusing`'s over those refusals — none of them accepted, some not about
+    one recipient — and ``since`` the oldest of those (within the read's bound), as a run sets it.
+    """
+    replies = Counter(("failed", reply) for reply, _ in refusals)
+    refusing = server_refusing({"failed": len(refusals)}, replies, None)
+    if refusing is None:
+        return None, None
+    return refusing, min(moment for reply, moment in refusals if failure_class(reply) in SERVER_CLASSES)

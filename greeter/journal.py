@@ -667,3 +667,9 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
         with self._db() as db:
             rows = db.execute(journal_sql.TALLY_QUERY).fetchall()
         return {(r[0], r[1], r[2]): Tally(int(r[3]), parse_time(r[4]), parse_time(r[5])) for r in rows}
+
+    def recent_refusals(self) -> list[tuple[str, datetime]]:
+        """The refusals since the newest letter that left, newest first: the daemon's read at start."""
+        with self._db() as db:
+            rows = db.execute(journal_sql.recent_refusals_query("''")).fetchall()
+        return [(str(r[0] or ""), moment) for r in rows if (moment := parse_time(r[1])) is not None]

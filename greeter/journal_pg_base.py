@@ -595,6 +595,11 @@ class PgJournalBase:
             for r in rows
         }
 
+    def recent_refusals(self) -> list[tuple[str, datetime]]:
+        """The refusals since the newest letter that left, newest first: the daemon's read at start."""
+        rows = self._read(journal_sql.recent_refusals_query("'-infinity'::timestamptz"))
+        return [(str(r["last_reply"] or ""), r["updated_at"]) for r in rows]
+
     # --- approvals (review: required) ---------------------------------------------------------
 
     def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:

@@ -39,6 +39,7 @@ from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
+    VERDICT_INDEX,
     Migration,
     entry_from_row,
     run_migrations,
@@ -177,6 +178,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
     ),
+    Migration(9, "an index for the daemon's read of the server's refusals at start", (VERDICT_INDEX,)),
 )
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"

@@ -32,6 +32,7 @@ from greeter.journal_access import sealed, unwritable_side_files, why_read_only
 from greeter.journal_optout_events import EVENTS_TABLE
 from greeter.journal_project import PROJECT_TABLE
 from greeter.journal_sql import (
+    METRICS_INDEXES,
     OCCASIONS_ALREADY_GREETED,
     SECRETS_TABLE,
     current_version,
@@ -242,6 +243,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
             f"CREATE INDEX optout_events_by_email ON {EVENTS_TABLE} (email)",
         ),
+    ),
+    Migration(
+        13, "indexes for /metrics' read of the journal and the daemon's refusals at start", METRICS_INDEXES
     ),
 )
 

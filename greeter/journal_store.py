@@ -624,6 +624,12 @@ class JournalStore(Protocol):
         reason is one of :data:`SKIP_REASON_CODES`, ``dismissed`` or ``other`` for a ``skipped``
         row (:data:`~greeter.journal_sql.TALLY_QUERY`), "" for the other states."""
 
+    def recent_refusals(self) -> list[tuple[str, datetime]]:
+        """The replies of the letters refused for good (``failed``) since the newest letter that left,
+        with when, newest first — at most :data:`~greeter.journal_sql.RECENT_REFUSALS`, by an index:
+        the daemon's one read at start for ``refusing``
+        (:func:`~greeter.failure_classes.refusing_at_start`)."""
+
     def approve(self, drafts: Iterable[tuple[JournalKey, str]], by: str, now: datetime) -> int:
         """Record approval of each draft's content hash (``review: required``)."""
 

@@ -61,14 +61,16 @@ class RunStats:
     """What the daemon knows about its own runs (for /metrics and /healthz).
 
     ``last_success_at`` is the last run that did its job: it completed *and*
-    delivered — or had nothing to deliver, or the server gave its verdict (a
-    5xx refusal is the server's answer, not an outage). A run that attempted
-    letters and got none accepted, all put off to retry (the server could not
-    be reached, or answered 4xx to every one: :func:`~greeter.delivery_health.delivery_problem`),
-    completed without error but is not a success: it sets ``delivery_problem``
-    (health "degraded") and leaves ``last_success_at`` where it was, so an
-    alert on its age fires when nothing gets out, as an operator expects of
-    "last success".
+    delivered — or had nothing to deliver, or got letters accepted beside
+    refusals. A run that attempted letters and got none accepted is not a
+    success (:func:`~greeter.delivery_health.run_result`): all put off to retry
+    (the server could not be reached, or answered 4xx to every one:
+    :func:`~greeter.delivery_health.delivery_problem`), it sets ``delivery_problem``
+    (health "degraded"); every letter refused for good (``send --once`` exits 1
+    for it), it is counted ``refused`` — the server's verdict, not an outage, so
+    health stays "ok" and ``refusing`` says whether it is about us. Either leaves
+    ``last_success_at`` where it was, so an alert on its age fires when nothing
+    gets out, as an operator expects of "last success".
 
     The run counts are counted when a run *ends*, by its result: a
     Prometheus counter never goes down, so a run cannot be "ok" while it is
@@ -81,8 +83,10 @@ class RunStats:
     #: Runs that ended and did their job.
     ok_runs: int = 0
     failed_runs: int = 0
-    #: Runs that completed but got no letter through (see above).
+    #: Runs that completed but got no letter through, the letters waiting in retry (see above).
     degraded_runs: int = 0
+    #: Runs that completed with letters answered, none accepted and some refused for good (see above).
+    refused_runs: int = 0
     #: A run is in progress now.
     running: bool = False
     last_run_at: datetime | None = None
@@ -110,7 +114,8 @@ class RunStats:
     failure_classes: dict[str, int] = field(default_factory=dict)
     #: The server refuses our mail outright (:func:`~greeter.failure_classes.server_refusing`): the
     #: class of its refusals (``policy``…), since when; None: the last run that had an answer got a
-    #: letter accepted, or refusals about single recipients only.
+    #: letter accepted, or refusals about single recipients only. Read from the journal at start
+    #: (:func:`~greeter.failure_classes.refusing_at_start`), so a restart does not clear it.
     refusing: str | None = None
     refusing_since: datetime | None = None
     #: Drafts the last completed run left waiting for ``greeter approve`` (``review: required``):
@@ -234,11 +239,16 @@ class GreeterCollector(Collector):
             value=s.started_at.timestamp(),
         )
         runs = CounterMetricFamily(
-            "greeter_runs", "Plan-and-deliver runs since start, counted when they end", labels=["result"]
+            "greeter_runs",
+            "Plan-and-deliver runs since start, counted when they end: ok; error (the run failed); degraded"
+            " (letters due, none could be handed over: they wait in retry); refused (letters answered, none"
+            " accepted, some refused for good)",
+            labels=["result"],
         )
         runs.add_metric(["ok"], s.ok_runs)
         runs.add_metric(["error"], s.failed_runs)
         runs.add_metric(["degraded"], s.degraded_runs)
+        runs.add_metric(["refused"], s.refused_runs)
         yield runs
         yield GaugeMetricFamily(
             "greeter_run_in_progress", "1 while a plan-and-deliver run is in progress", value=int(s.running)
@@ -283,7 +293,8 @@ class GreeterCollector(Collector):
         yield GaugeMetricFamily(
             "greeter_delivery_refusing",
             "1 while the last run with answers got no letter accepted and refusals not about one recipient"
-            " (policy, content, other): the server refuses our mail",
+            " (policy, content, other): the server refuses our mail; at start, as the journal's refusals"
+            " since the newest letter that left say",
             value=1 if s.refusing is not None else 0,
         )
         yield GaugeMetricFamily(

@@ -9,10 +9,11 @@ real SMTP sink, a real SQLite journal; the clock is ``--now``.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from greeter.failure_classes import FAILURE_CLASSES, failure_class, server_refusing
+from greeter.failure_classes import FAILURE_CLASSES, failure_class, refusing_at_start, server_refusing
 from greeter.testing import SmtpSink
 from tests.conftest import MakeProject
 from tests.daemon_harness import DaemonProcess, http
@@ -42,9 +43,13 @@ def test_a_server_refusing_every_letter_at_data_is_a_warning_a_counter_and_a_hea
             run = daemon.wait_for("run")
             failures = labelled(daemon, "greeter_delivery_failures_total")
             _, text = http(daemon.url("/metrics"))
+            runs = labelled(daemon, "greeter_runs_total")
             body = health(daemon)
             assert daemon.stop() == 0
     assert (run["failed"], run["sent"]) == (3, 0), run
+    # send --once exits 1 for this run: it is no success, and not an outage (degraded) either
+    assert runs == {"ok": 0, "error": 0, "degraded": 0, "refused": 1}, runs
+    assert body["last_success_at"] is None, body
     assert run["level"] == "warning", run
     assert run["failed_by_class"] == {"policy": 3}, run
     assert failures == {"mailbox": 0, "policy": 3, "content": 0, "gave_up": 0, "other": 0}
@@ -64,12 +69,52 @@ def test_one_unknown_mailbox_is_a_warning_but_not_a_server_refusing_everything(
         with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
             run = daemon.wait_for("run")
             failures = labelled(daemon, "greeter_delivery_failures_total")
+            runs = labelled(daemon, "greeter_runs_total")
             body = health(daemon)
             assert daemon.stop() == 0
     assert (run["failed"], run["level"], run["failed_by_class"]) == (1, "warning", {"mailbox": 1}), run
     assert failures["mailbox"] == 1
+    assert runs["refused"] == 1 and runs["ok"] == 0, "its one letter was refused: send --once exits 1"
     assert body["refusing"] is None, "a single bad address says nothing about the server"
     assert body["details"] is None, body
+
+
+def test_a_restart_keeps_refusing_as_the_journal_says(
+    make_project: MakeProject,
+) -> None:
+    """Before, ``refusing`` lived in the process: a restart (a deploy, a pod moved) read "not refusing",
+    ``greeter_delivery_refusing 0``, while the server refused as before — the refused letters are
+    ``failed`` for good, so the runs after the restart had nothing the server could refuse again."""
+    with SmtpSink() as sink:
+        config = project(make_project, sink.port, 2)
+        sink.refuse_after(0, 554, SPAM)
+        with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
+            assert daemon.wait_for("run")["failed"] == 2
+            before = health(daemon)
+            assert daemon.stop() == 0
+        with DaemonProcess(config, "--now", NOW, *LISTEN) as daemon:
+            run = daemon.wait_for("run")
+            _, text = http(daemon.url("/metrics"))
+            after = health(daemon)
+            assert daemon.stop() == 0
+    assert (run["due"], run["failed"]) == (0, 0), "nothing left to refuse after the restart"
+    assert "greeter_delivery_refusing 1.0" in text.splitlines(), text
+    assert after["refusing"] == "policy", after
+    # since the first refusal the journal holds: the first daemon's run (its clock too started at NOW)
+    since, first = (
+        datetime.fromisoformat(b[k]) for b, k in ((after, "refusing_since"), (before, "refusing_since"))
+    )
+    assert first <= since <= first + timedelta(minutes=1), (after, before)
+    assert after["details"] == "see the daemon's log: run (delivery_problem, replies)", after
+
+
+def test_refusing_at_start_reads_the_refusals_since_the_last_letter_that_left() -> None:
+    at = [datetime(2026, 12, 7, 9, n, tzinfo=UTC) for n in range(4)]
+    mailbox = "550 5.1.1 <***@example.com>: Recipient address rejected: User unknown"
+    assert refusing_at_start([]) == (None, None)
+    assert refusing_at_start([(mailbox, at[1])]) == (None, None), "one bad address is not the server"
+    newest_first = [(f"554 {SPAM}", at[3]), (mailbox, at[2]), (f"554 {SPAM}", at[1]), ("554 5.6.0 no", at[0])]
+    assert refusing_at_start(newest_first) == ("policy", at[0])
 
 
 @pytest.mark.parametrize(

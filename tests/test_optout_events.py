@@ -264,7 +264,7 @@ def test_a_sqlite_journal_of_schema_11_is_upgraded_and_records_from_then_on(tmp_
             ("lifted", "old@example.com", "olga")
         ]
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(MIGRATIONS) == 12
+        assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(MIGRATIONS) >= 12
 
 
 def test_a_postgresql_journal_of_schema_7_is_upgraded_and_records_from_then_on() -> None:
@@ -282,7 +282,7 @@ def test_a_postgresql_journal_of_schema_7_is_upgraded_and_records_from_then_on()
             assert journal.unsuppress(["old@example.com"], MOMENT, by="olga") == 1
             assert [(e.event, e.by) for e in journal.optout_events()] == [("lifted", "olga")]
         versions = conn.execute(f"SELECT max(version) FROM {name}.schema_version").fetchone()
-        assert versions is not None and versions[0] == len(migrations) == 8
+        assert versions is not None and versions[0] == len(migrations) >= 8
 
 
 def test_an_events_file_is_not_taken_for_a_list(make_project: MakeProject) -> None:
