@@ -42,6 +42,7 @@ from greeter.journal_store import (
     DISMISSED,
     FORMER_INTERRUPTED_REASON,
     INTERRUPTED_REASON,
+    MERGED_INTO,
     SKIP_REASON_CODES,
     JournalEntry,
     JournalKey,
@@ -377,15 +378,22 @@ def subject_text(entry: JournalEntry) -> str:
     return NO_SUBJECT if entry.message_id else ""
 
 
-def why(entry: JournalEntry) -> str:
+def why(entry: JournalEntry, title: Callable[[str], str] = str) -> str:
     """The table's "server said / why" for ``entry``: the server's last reply, else the reason.
 
     Except where that hides what happened since: a dismissed greeting kept the
     reply that made it uncertain ("connection lost … it may have been
     delivered"), which read as if it were still waiting for a decision; it
     says the operator's decision first, when it was recorded (the row's last
-    change: nothing moves a ``skipped`` row again), then that reply.
+    change: nothing moves a ``skipped`` row again), then that reply. An
+    occasion merged into another's letter names that occasion by ``title``
+    (:meth:`~greeter.history_people.People.title`: «merged into Годовщина
+    сотрудничества»), as the occasion column does — its machine name
+    (``first_deal_anniversary``) was the one such word in the table.
     """
+    carrier = merged_carrier(entry.reason) if entry.state == "skipped" and not entry.last_reply else None
+    if carrier is not None:
+        return f"{MERGED_INTO}{title(carrier)}"
     if entry.reason == INTERRUPTED:
         return entry.reason
     if entry.state == "expired":
@@ -446,10 +454,12 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
     """One row of the table (pure): every cell of data plain text, never rich markup.
 
     A row journaled under a former id is shown as the contact it belongs to now
-    (:meth:`~greeter.history_people.People.current_id`): ``3010 (as contact 2010)``.
+    (:meth:`~greeter.history_people.People.current_id`), the journal's id after it, said as the
+    journal's: ``3010 (journal: contact 2010)`` — "3010 (as contact 2010)" read as if 3010 were
+    the journal's id and 2010 the client's now.
     """
     marked = people.current_id(entry, asked)
-    who = f"{marked} (as contact {entry.contact_id})" if marked else entry.contact_id
+    who = f"{marked} (journal: contact {entry.contact_id})" if marked else entry.contact_id
     contact = people.contact(entry, marked)
     if contact is not None and contact.display_name:
         who = f"{who} {contact.display_name}"
@@ -459,7 +469,7 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
         plain(people.occasions(entry)), entry.occasion_date.isoformat(),
         Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
         local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)),
-        plain(approver_text(entry, people)), plain(why(entry)),
+        plain(approver_text(entry, people)), plain(why(entry, people.title)),
     )  # fmt: skip
 
 

@@ -139,7 +139,7 @@ def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_conta
 
     table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
-    assert "5001 (as contact 1)" in table.stdout and "no greeting" not in table.stderr
+    assert "5001 (journal: contact 1)" in table.stdout and "no greeting" not in table.stderr
     rows = json.loads(greeter(config, "history", "--contact", "5001", "--format", "json").stdout)
     assert [(r["contact_id"], r["current_contact_id"], r["state"]) for r in rows] == [("1", "5001", "sent")]
     # The other contact's letter is not this one's; a contact's own rows are not marked.
@@ -168,7 +168,7 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
 
     table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
-    assert "5001 (as contact 1)" in table.stdout
+    assert "5001 (journal: contact 1)" in table.stdout
 
 
 def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
