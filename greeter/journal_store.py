@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINE",
+    "BOUNCED",
     "CAP_STATES",
     "DISMISSED",
     "MESSAGE_KEY_BYTES",
@@ -181,6 +182,11 @@ def is_baseline(state: str, reason: str | None) -> bool:
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
 DISMISSED = "dismissed"
+
+#: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
+#: bounce report read by ``greeter bounces``): the planner's words say it bounced
+#: (:func:`~greeter.policy.bounced_words`), not that the client asked.
+BOUNCED = "bounced:"
 
 #: How an ``expired`` row's reason starts before the sender's why (:meth:`mark_expired`'s).
 EXPIRED_PREFIX = "expired: "
