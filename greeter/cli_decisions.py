@@ -30,7 +30,7 @@ from greeter.cli_options import (
     contact_option,
     occasion_by_title,
 )
-from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed, who
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 from greeter.own_journal import Use, open_own_journal
 
@@ -61,6 +61,12 @@ def _filters(function: Callable[..., None]) -> Callable[..., None]:
 @_config_option
 @click.argument("action", type=Choice(["resend", "dismiss"]))
 @_filters
+@click.option(
+    "--by",
+    default=None,
+    metavar="NAME",
+    help="dismiss: who decides (kept; history names them) [default: $USER].",
+)
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
 )
@@ -73,6 +79,7 @@ def uncertain(
     occasion: str | None,
     occasion_date: str | None,
     every: bool,
+    by: str | None,
     now: str | None,
 ) -> None:
     """Decide about `uncertain` greetings: resend them, or dismiss them for good.
@@ -83,7 +90,9 @@ def uncertain(
     with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
     `pool_size` of them: `--all` decides them together. One past its catch-up
     period (`catch_up_days`) is not resent (it could only be recorded
-    expired): it is kept, to be dismissed. Each decision is printed.
+    expired): it is kept, to be dismissed. Each decision is printed. A
+    dismissal keeps who made it (--by, default: the login name, as suppress
+    --by): history says "dismissed by ivan at …".
 
     \b
     Exit codes:
@@ -98,14 +107,20 @@ def uncertain(
       greeter history --state uncertain
       greeter uncertain resend --contact 1001 --occasion birthday \\
           --date 2027-01-07
-      greeter uncertain dismiss --all --date 2027-01-07
+      greeter uncertain dismiss --all --date 2027-01-07 --by ivan
     """
+    if by is not None and action == "resend":
+        raise click.UsageError("--by names who dismisses: a resent greeting's row is its letter's from then")
+    operator = who(by) if action == "dismiss" else None
 
     def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
         name = _name(entry)
         if action == "resend" and (late := standing.too_late(entry)):
             return f"kept uncertain: {name}: {late}; it can only be dismissed now"
-        (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
+        if action == "resend":
+            journal.resend(entry.key, moment)
+        else:
+            journal.dismiss(entry.key, moment, by=operator)
         # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
         if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
             return f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)"

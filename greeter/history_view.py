@@ -48,6 +48,8 @@ from greeter.journal_store import (
     JournalKey,
     JournalStore,
     Tally,
+    dismissed_by,
+    is_dismissed,
     is_requeued,
 )
 from greeter.journal_transitions import merged_carrier
@@ -102,7 +104,7 @@ def reason_code(entry: JournalEntry) -> str | None:
         return "expired"
     if entry.state != "skipped" or not entry.reason:
         return None
-    if entry.reason == DISMISSED:  # an operator's decision: what history --state dismissed finds
+    if is_dismissed(entry.reason):  # an operator's decision: what history --state dismissed finds
         return DISMISSED
     if merged_carrier(entry.reason) is not None:
         return "merged"
@@ -193,7 +195,7 @@ def read_history(
 def _read(journal: JournalStore, state: str | None, filters: dict[str, Any]) -> Iterator[JournalEntry]:
     """:func:`read_history` for one form of the address (the abandoned claims read now, the rows lazily)."""
     if state == DISMISSED:
-        return (e for e in journal.iter_history(state="skipped", **filters) if e.reason == DISMISSED)
+        return (e for e in journal.iter_history(state="skipped", **filters) if is_dismissed(e.reason))
     abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
     if state == "uncertain" and abandoned:
         # The interrupted claims are few (a crashed sender's letters in flight); the uncertain
@@ -402,8 +404,9 @@ def why(entry: JournalEntry, title: Callable[[str], str] = str) -> str:
     if is_requeued(entry):  # its reply alone read as a refusal still standing
         said = f"put back in line by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
-    if entry.state == "skipped" and entry.reason == DISMISSED:
-        said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if entry.state == "skipped" and is_dismissed(entry.reason):
+        whom = dismissed_by(entry.reason) or "an operator"  # uncertain dismiss --by
+        said = f"dismissed by {whom} at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if entry.last_reply == INTERRUPTED_RECORDED:  # no reply recorded: the journal's own words
             return f"{said}; {entry.last_reply}"
         if entry.last_reply == FORMER_INTERRUPTED_REASON:  # the same, in an older greeter's words

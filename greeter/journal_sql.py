@@ -24,6 +24,7 @@ from greeter.journal_project import PROJECT_TABLE, Project
 from greeter.journal_store import (
     BASELINE,
     DISMISSED,
+    DISMISSED_BY,
     MERGED_INTO,
     REQUEUED,
     SKIP_REASON_CODES,
@@ -72,7 +73,8 @@ def _skip_reason_case() -> str:
         if code != "merged"
     )
     return (
-        f"CASE WHEN state <> 'skipped' THEN '' WHEN reason = '{DISMISSED}' THEN '{DISMISSED}'"
+        f"CASE WHEN state <> 'skipped' THEN ''"
+        f" WHEN reason = '{DISMISSED}' OR {starts(DISMISSED_BY)} THEN '{DISMISSED}'"
         f" WHEN {starts(MERGED_INTO)} THEN 'merged' {codes} ELSE 'other' END"
     )
 

@@ -50,6 +50,7 @@ __all__ = [
     "BOUNCED",
     "CAP_STATES",
     "DISMISSED",
+    "DISMISSED_BY",
     "MESSAGE_KEY_BYTES",
     "REQUEUED",
     "STATES",
@@ -144,7 +145,8 @@ class Tally:
 #: an operator's dismissal (which assumed it arrived). SQL, for both journals.
 PUT_BACK_FROM = (
     "(state IN ('claimed', 'uncertain', 'retry', 'failed', 'expired')"
-    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed')))"
+    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed'"
+    " OR substr(reason, 1, 13) = 'dismissed by ')))"
 )  # no LIKE: psycopg reads a % as a placeholder's
 
 
@@ -155,7 +157,7 @@ def may_put_back(state: str, reason: str | None) -> bool:
     return (
         state == "skipped"
         and reason is not None
-        and (reason.startswith(f"{BASELINE}:") or reason == "dismissed")
+        and (reason.startswith(f"{BASELINE}:") or is_dismissed(reason))
     )
 
 
@@ -182,6 +184,26 @@ def is_baseline(state: str, reason: str | None) -> bool:
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
 DISMISSED = "dismissed"
+
+#: How the reason of a dismissal starts that names its operator (``uncertain dismiss --by``):
+#: ``dismissed by ivan``; a dismissal of an older greeter, or by nobody named, is :data:`DISMISSED`.
+DISMISSED_BY = f"{DISMISSED} by "
+
+
+def dismissed_reason(by: str | None) -> str:
+    """The reason ``uncertain dismiss`` records: :data:`DISMISSED`, with the operator when named."""
+    return f"{DISMISSED_BY}{by}" if by else DISMISSED
+
+
+def is_dismissed(reason: str | None) -> bool:
+    """Whether a ``skipped`` row's reason is an operator's dismissal (:func:`dismissed_reason`)."""
+    return reason is not None and (reason == DISMISSED or reason.startswith(DISMISSED_BY))
+
+
+def dismissed_by(reason: str | None) -> str | None:
+    """Who dismissed a greeting (:func:`dismissed_reason`); None: nobody named, or no dismissal."""
+    return reason[len(DISMISSED_BY) :] or None if reason and reason.startswith(DISMISSED_BY) else None
+
 
 #: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
 #: bounce report read by ``greeter bounces``): the planner's words say it bounced
@@ -554,7 +576,7 @@ class JournalStore(Protocol):
 
     def resend(self, key: JournalKey, now: datetime) -> None: ...
 
-    def dismiss(self, key: JournalKey, now: datetime) -> None: ...
+    def dismiss(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None: ...
 
     def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
         """Operator's decision on a ``failed`` greeting: plan, write and send it afresh (:data:`REQUEUED`).

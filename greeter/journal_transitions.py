@@ -29,6 +29,7 @@ from greeter.journal_store import (
     JournalEntry,
     JournalKey,
     SentLetter,
+    dismissed_reason,
 )
 
 
@@ -263,15 +264,16 @@ class Transitions(JournalSql):
         sets += ", reason = 'resend'"
         self._apply(Move(key, "retry", ("uncertain",), now, sets))
 
-    def dismiss(self, key: JournalKey, now: datetime) -> None:
+    def dismiss(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None:
         """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it.
 
-        The reason is the decision now; what made it uncertain moves to
+        The reason is the decision now, naming who made it (``by``: ``dismissed by ivan``,
+        :func:`~greeter.journal_store.dismissed_reason`); what made it uncertain moves to
         ``last_reply`` when no reply was kept (a claim interrupted before the
         server answered has only its reason), so history can still say it.
         """
-        sets = ", last_reply = COALESCE(last_reply, reason), reason = 'dismissed', payload = NULL"
-        self._apply(Move(key, "skipped", ("uncertain",), now, sets))
+        sets = f", last_reply = COALESCE(last_reply, reason), reason = {self._p('decision')}, payload = NULL"
+        self._apply(Move(key, "skipped", ("uncertain",), now, sets, {"decision": dismissed_reason(by)}))
 
     def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
         """Operator's decision on a ``failed`` greeting: plan, write and send it afresh, due now.

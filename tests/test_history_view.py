@@ -190,7 +190,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (lost,) = history(config, "--state", "uncertain")
     assert lost["last_reply"]
     before = datetime.now(UTC).replace(second=0, microsecond=0)
-    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"])
+    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"], "--by", "ivan")
     assert decided.returncode == 0, decided.stderr
     after = datetime.now(UTC)
 
@@ -199,7 +199,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (row,) = [line for line in table.stdout.splitlines() if "skipped" in line]
     cells = [cell.strip() for cell in row.strip("│ ").split("│")]
     assert (cells[0].split()[0], cells[5]) == (lost["contact_id"], "skipped")  # the id, then the name
-    found = re.fullmatch(r"dismissed by an operator at (.{16}) UTC; the server had said: (.*)", cells[-1])
+    found = re.fullmatch(r"dismissed by ivan at (.{16}) UTC; the server had said: (.*)", cells[-1])
     assert found is not None, row
     at = datetime.strptime(found[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     assert before <= at <= after
@@ -210,7 +210,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (only,) = [line for line in filtered.stdout.splitlines() if "│" in line]
     assert [cell.strip() for cell in only.strip("│ ").split("│")] == cells
     assert [(r["contact_id"], r["state"], r["reason"]) for r in history(config, "--state", "dismissed")] == [
-        (lost["contact_id"], "skipped", "dismissed")
+        (lost["contact_id"], "skipped", "dismissed by ivan")
     ]
     assert [r["state"] for r in history(config, "--state", "skipped")] == ["skipped"]
 
