@@ -12,14 +12,17 @@ The real CLI in-process on a copy of config.example.yaml, a real SQLite journal.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from greeter.cli import main
 from greeter.journal import open_journal
-from greeter.journal_store import dismissed_by, dismissed_reason, is_dismissed, may_put_back
+from greeter.journal_store import JournalStore, dismissed_by, dismissed_reason, is_dismissed, may_put_back
+from tests import databases
 from tests.conftest import MakeProject, contact_row
 
 NOW = datetime.fromisoformat("2026-12-30T12:00+03:00")
@@ -83,3 +86,24 @@ def test_the_reason_s_words() -> None:
     assert is_dismissed("dismissed by ivan") and is_dismissed("dismissed") and not is_dismissed("dismissedx")
     assert dismissed_by("dismissed by ivan") == "ivan" and dismissed_by("dismissed") is None
     assert may_put_back("skipped", "dismissed by ivan")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JournalStore]:
+    with databases.journal_on(request.param, tmp_path / "data" / "journal.sqlite3", now=NOW) as journal:
+        yield journal
+
+
+def test_both_journals_keep_the_operator_and_count_it_a_dismissal(journal: JournalStore) -> None:
+    """The SQL that knows a dismissal by its reason (metrics' tallies) on SQLite and PostgreSQL."""
+    key = ("1", "birthday", BIRTHDAY)
+    journal.claim(key, email="one@example.com", message_id="<1@x>", planned_at=NOW, merged=[], now=NOW)
+    journal.mark_uncertain(key, "connection lost after DATA", NOW)
+    journal.dismiss(key, NOW, by="ivan")
+    (row,) = journal.history(contact_id="1")
+    assert (row.state, row.reason, row.last_reply) == (
+        "skipped",
+        "dismissed by ivan",
+        "connection lost after DATA",
+    )
+    assert ("skipped", "birthday", "dismissed") in journal.tallies()
