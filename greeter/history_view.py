@@ -43,14 +43,16 @@ from greeter.journal_store import (
     FORMER_INTERRUPTED_REASON,
     INTERRUPTED_REASON,
     MERGED_INTO,
+    RESEND,
     SKIP_REASON_CODES,
     JournalEntry,
     JournalKey,
     JournalStore,
     Tally,
-    dismissed_by,
+    is_decision,
     is_dismissed,
     is_requeued,
+    operator_of,
 )
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
@@ -380,6 +382,11 @@ def subject_text(entry: JournalEntry) -> str:
     return NO_SUBJECT if entry.message_id else ""
 
 
+def _utc(moment: datetime) -> str:
+    """An operator's decision's moment as the table says it (UTC, to the minute)."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def why(entry: JournalEntry, title: Callable[[str], str] = str) -> str:
     """The table's "server said / why" for ``entry``: the server's last reply, else the reason.
 
@@ -402,10 +409,14 @@ def why(entry: JournalEntry, title: Callable[[str], str] = str) -> str:
         words = reason_words(entry) or ""
         return words + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if is_requeued(entry):  # its reply alone read as a refusal still standing
-        said = f"put back in line by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        whom = operator_of(entry.reason) or "an operator"  # failed resend --by
+        said = f"put back in line by {whom} at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
+    if entry.state == "retry" and is_decision(entry.reason, RESEND):  # uncertain resend: due again
+        said = f"resend decided by {operator_of(entry.reason) or 'an operator'} at {_utc(entry.updated_at)}"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if entry.state == "skipped" and is_dismissed(entry.reason):
-        whom = dismissed_by(entry.reason) or "an operator"  # uncertain dismiss --by
+        whom = operator_of(entry.reason) or "an operator"  # uncertain dismiss --by
         said = f"dismissed by {whom} at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if entry.last_reply == INTERRUPTED_RECORDED:  # no reply recorded: the journal's own words
             return f"{said}; {entry.last_reply}"

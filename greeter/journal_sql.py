@@ -27,6 +27,7 @@ from greeter.journal_store import (
     DISMISSED_BY,
     MERGED_INTO,
     REQUEUED,
+    REQUEUED_BY,
     SKIP_REASON_CODES,
     STATES,
     JournalEntry,
@@ -37,7 +38,10 @@ from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
 #: which the planner must plan afresh — not hold as already greeted, nor count against the cap.
-NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
+NOT_REQUEUED = (
+    f"(state <> 'retry' OR reason IS NULL"
+    f" OR (reason <> '{REQUEUED}' AND substr(reason, 1, {len(REQUEUED_BY)}) <> '{REQUEUED_BY}'))"
+)
 
 
 #: SQL, the second step of the migration that made ``occasions`` (SQLite 5, PostgreSQL 2):

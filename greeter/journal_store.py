@@ -53,6 +53,8 @@ __all__ = [
     "DISMISSED_BY",
     "MESSAGE_KEY_BYTES",
     "REQUEUED",
+    "REQUEUED_BY",
+    "RESEND",
     "STATES",
     "ClaimRequest",
     "JournalEntry",
@@ -62,10 +64,14 @@ __all__ = [
     "OptOutEvent",
     "PersonOptOut",
     "Suppression",
+    "decision_reason",
     "is_baseline",
+    "is_decision",
     "is_requeued",
     "new_message_key",
+    "operator_of",
     "planned_state",
+    "requeued_reason",
     "skipped_why",
     "stored_states",
 ]
@@ -200,11 +206,6 @@ def is_dismissed(reason: str | None) -> bool:
     return reason is not None and (reason == DISMISSED or reason.startswith(DISMISSED_BY))
 
 
-def dismissed_by(reason: str | None) -> str | None:
-    """Who dismissed a greeting (:func:`dismissed_reason`); None: nobody named, or no dismissal."""
-    return reason[len(DISMISSED_BY) :] or None if reason and reason.startswith(DISMISSED_BY) else None
-
-
 #: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
 #: bounce report read by ``greeter bounces``): the planner's words say it bounced
 #: (:func:`~greeter.policy.bounced_words`), not that the client asked.
@@ -247,10 +248,48 @@ def stored_states(states: Sequence[str]) -> list[str]:
 #: being planned nor counts against the frequency cap (:func:`is_requeued`).
 REQUEUED = "requeued"
 
+#: The reason of a ``retry`` row an operator sent again after it went uncertain
+#: (:meth:`JournalStore.resend`), ``resend by ivan`` when the operator is named (``--by``).
+RESEND = "resend"
+
+#: How the reason of a requeue that names its operator starts (``failed resend --by``):
+#: ``requeued by ivan``; one of an older greeter, or by nobody named, is :data:`REQUEUED`.
+REQUEUED_BY = f"{REQUEUED} by "
+
+
+def requeued_reason(by: str | None) -> str:
+    """The reason ``failed resend`` records: :data:`REQUEUED`, with the operator when named."""
+    return f"{REQUEUED_BY}{by}" if by else REQUEUED
+
 
 def is_requeued(entry: JournalEntry) -> bool:
     """Whether ``entry`` is a failed greeting put back in line, to be planned anew (:data:`REQUEUED`)."""
-    return entry.state == "retry" and entry.reason == REQUEUED
+    reason = entry.reason
+    return (
+        entry.state == "retry"
+        and reason is not None
+        and (reason == REQUEUED or reason.startswith(REQUEUED_BY))
+    )
+
+
+def decision_reason(decision: str, by: str | None) -> str:
+    """The reason an operator's decision records (:data:`DISMISSED`, :data:`REQUEUED`,
+    :data:`RESEND`), ``… by NAME`` when the operator is named (``--by``)."""
+    return f"{decision} by {by}" if by else decision
+
+
+def is_decision(reason: str | None, decision: str) -> bool:
+    """Whether ``reason`` records ``decision`` (:func:`decision_reason`), by whomever."""
+    return reason is not None and (reason == decision or reason.startswith(f"{decision} by "))
+
+
+def operator_of(reason: str | None) -> str | None:
+    """Who made an operator's decision a row's reason records (``dismissed by ivan``, ``requeued by
+    ivan``, ``resend by ivan``: :func:`decision_reason`); None: nobody named."""
+    for opening in (DISMISSED_BY, REQUEUED_BY, f"{RESEND} by "):
+        if reason and reason.startswith(opening):
+            return reason[len(opening) :] or None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,11 +613,13 @@ class JournalStore(Protocol):
         interrupted, ``uncertain`` as soon as a sender records it.
         """
 
-    def resend(self, key: JournalKey, now: datetime) -> None: ...
+    def resend(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None: ...
 
     def dismiss(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None: ...
 
-    def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+    def requeue(
+        self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = (), by: str | None = None
+    ) -> None:
         """Operator's decision on a ``failed`` greeting: plan, write and send it afresh (:data:`REQUEUED`).
 
         ``merged``: the ``skipped`` rows of the occasions that rode in the

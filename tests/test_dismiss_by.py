@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from greeter.cli import main
 from greeter.journal import open_journal
-from greeter.journal_store import JournalStore, dismissed_by, dismissed_reason, is_dismissed, may_put_back
+from greeter.journal_store import JournalStore, dismissed_reason, is_dismissed, may_put_back, operator_of
 from tests import databases
 from tests.conftest import MakeProject, contact_row
 
@@ -75,16 +75,19 @@ def test_history_says_who_dismissed(make_project: MakeProject) -> None:
     assert "skip: dismissed" in out, out
 
 
-def test_resend_takes_no_by(make_project: MakeProject) -> None:
+def test_a_resend_keeps_who_decided_until_its_next_attempt(make_project: MakeProject) -> None:
     config = uncertain(make_project)
     code, _, err = invoke(config, "uncertain", "resend", "--contact", "1", "--by", "ivan", *WHEN)
-    assert code == 2 and "--by" in err, err
+    assert code == 0, err
+    code, out, err = invoke(config, "history", "--state", "retry")
+    assert code == 0, err
+    assert "resend decided by ivan at 2026-12-30 09:05 UTC; the server had said: connection lost" in out, out
 
 
 def test_the_reason_s_words() -> None:
     assert dismissed_reason("ivan") == "dismissed by ivan" and dismissed_reason(None) == "dismissed"
     assert is_dismissed("dismissed by ivan") and is_dismissed("dismissed") and not is_dismissed("dismissedx")
-    assert dismissed_by("dismissed by ivan") == "ivan" and dismissed_by("dismissed") is None
+    assert operator_of("dismissed by ivan") == "ivan" and operator_of("dismissed") is None
     assert may_put_back("skipped", "dismissed by ivan")
 
 
