@@ -71,7 +71,6 @@ __all__ = [
     "new_message_key",
     "operator_of",
     "planned_state",
-    "requeued_reason",
     "skipped_why",
     "stored_states",
 ]
@@ -195,15 +194,13 @@ DISMISSED = "dismissed"
 #: ``dismissed by ivan``; a dismissal of an older greeter, or by nobody named, is :data:`DISMISSED`.
 DISMISSED_BY = f"{DISMISSED} by "
 
-
-def dismissed_reason(by: str | None) -> str:
-    """The reason ``uncertain dismiss`` records: :data:`DISMISSED`, with the operator when named."""
-    return f"{DISMISSED_BY}{by}" if by else DISMISSED
+#: What joins a decision and its operator in the reason (:func:`decision_reason`).
+_BY = " by "
 
 
 def is_dismissed(reason: str | None) -> bool:
-    """Whether a ``skipped`` row's reason is an operator's dismissal (:func:`dismissed_reason`)."""
-    return reason is not None and (reason == DISMISSED or reason.startswith(DISMISSED_BY))
+    """Whether a ``skipped`` row's reason is an operator's dismissal (:func:`decision_reason`)."""
+    return is_decision(reason, DISMISSED)
 
 
 #: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
@@ -257,37 +254,27 @@ RESEND = "resend"
 REQUEUED_BY = f"{REQUEUED} by "
 
 
-def requeued_reason(by: str | None) -> str:
-    """The reason ``failed resend`` records: :data:`REQUEUED`, with the operator when named."""
-    return f"{REQUEUED_BY}{by}" if by else REQUEUED
-
-
 def is_requeued(entry: JournalEntry) -> bool:
     """Whether ``entry`` is a failed greeting put back in line, to be planned anew (:data:`REQUEUED`)."""
-    reason = entry.reason
-    return (
-        entry.state == "retry"
-        and reason is not None
-        and (reason == REQUEUED or reason.startswith(REQUEUED_BY))
-    )
+    return entry.state == "retry" and is_decision(entry.reason, REQUEUED)
 
 
 def decision_reason(decision: str, by: str | None) -> str:
     """The reason an operator's decision records (:data:`DISMISSED`, :data:`REQUEUED`,
     :data:`RESEND`), ``… by NAME`` when the operator is named (``--by``)."""
-    return f"{decision} by {by}" if by else decision
+    return f"{decision}{_BY}{by}" if by else decision
 
 
 def is_decision(reason: str | None, decision: str) -> bool:
     """Whether ``reason`` records ``decision`` (:func:`decision_reason`), by whomever."""
-    return reason is not None and (reason == decision or reason.startswith(f"{decision} by "))
+    return reason is not None and (reason == decision or reason.startswith(f"{decision}{_BY}"))
 
 
 def operator_of(reason: str | None) -> str | None:
     """Who made an operator's decision a row's reason records (``dismissed by ivan``, ``requeued by
     ivan``, ``resend by ivan``: :func:`decision_reason`); None: nobody named."""
-    for opening in (DISMISSED_BY, REQUEUED_BY, f"{RESEND} by "):
-        if reason and reason.startswith(opening):
+    for decision in (DISMISSED, REQUEUED, RESEND):
+        if reason and reason.startswith(opening := f"{decision}{_BY}"):
             return reason[len(opening) :] or None
     return None
 

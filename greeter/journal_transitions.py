@@ -22,16 +22,16 @@ from typing import Any
 from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
 from greeter.journal_store import (
+    DISMISSED,
     EXPIRED_PREFIX,
     MERGED_INTO,
     PUT_BACK_FROM,
+    REQUEUED,
     RESEND,
     JournalEntry,
     JournalKey,
     SentLetter,
     decision_reason,
-    dismissed_reason,
-    requeued_reason,
 )
 
 
@@ -271,18 +271,20 @@ class Transitions(JournalSql):
         """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it.
 
         The reason is the decision now, naming who made it (``by``: ``dismissed by ivan``,
-        :func:`~greeter.journal_store.dismissed_reason`); what made it uncertain moves to
+        :func:`~greeter.journal_store.decision_reason`); what made it uncertain moves to
         ``last_reply`` when no reply was kept (a claim interrupted before the
         server answered has only its reason), so history can still say it.
         """
         sets = f", last_reply = COALESCE(last_reply, reason), reason = {self._p('decision')}, payload = NULL"
-        self._apply(Move(key, "skipped", ("uncertain",), now, sets, {"decision": dismissed_reason(by)}))
+        self._apply(
+            Move(key, "skipped", ("uncertain",), now, sets, {"decision": decision_reason(DISMISSED, by)})
+        )
 
     def requeue(
         self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = (), by: str | None = None
     ) -> None:
         """Operator's decision on a ``failed`` greeting: plan, write and send it afresh, due now —
-        its reason naming who decided (``by``: ``requeued by ivan``, :func:`requeued_reason`).
+        its reason naming who decided (``by``: ``requeued by ivan``, :func:`decision_reason`).
 
         Unlike :meth:`resend` no stored letter goes: a failed one kept none,
         and what made the server refuse it (a template, the sender, a DKIM
@@ -292,7 +294,7 @@ class Transitions(JournalSql):
         sends the new letter without them, never one of them alone.
         """
         sets = f", next_attempt_at = {self._p('now')}, reason = {self._p('decision')}, payload = NULL"
-        self._apply(Move(key, "retry", ("failed",), now, sets, {"decision": requeued_reason(by)}))
+        self._apply(Move(key, "retry", ("failed",), now, sets, {"decision": decision_reason(REQUEUED, by)}))
         if merged:
             p = self._p
             where = f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"

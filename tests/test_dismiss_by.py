@@ -21,7 +21,14 @@ from click.testing import CliRunner
 
 from greeter.cli import main
 from greeter.journal import open_journal
-from greeter.journal_store import JournalStore, dismissed_reason, is_dismissed, may_put_back, operator_of
+from greeter.journal_store import (
+    DISMISSED,
+    JournalStore,
+    decision_reason,
+    is_dismissed,
+    may_put_back,
+    operator_of,
+)
 from tests import databases
 from tests.conftest import MakeProject, contact_row
 
@@ -85,7 +92,10 @@ def test_a_resend_keeps_who_decided_until_its_next_attempt(make_project: MakePro
 
 
 def test_the_reason_s_words() -> None:
-    assert dismissed_reason("ivan") == "dismissed by ivan" and dismissed_reason(None) == "dismissed"
+    assert (
+        decision_reason(DISMISSED, "ivan") == "dismissed by ivan"
+        and decision_reason(DISMISSED, None) == "dismissed"
+    )
     assert is_dismissed("dismissed by ivan") and is_dismissed("dismissed") and not is_dismissed("dismissedx")
     assert operator_of("dismissed by ivan") == "ivan" and operator_of("dismissed") is None
     assert may_put_back("skipped", "dismissed by ivan")
