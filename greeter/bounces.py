@@ -53,7 +53,7 @@ from pathlib import Path
 
 from greeter.contacts import email_key, valid_email
 from greeter.errors import ContactsError, ContactsUnavailableError, Problem
-from greeter.journal_store import JournalEntry, JournalKey
+from greeter.journal_store import BOUNCED, JournalEntry, JournalKey
 from greeter.reply_classes import classify_reply
 from greeter.suppression import Intake
 
@@ -272,7 +272,7 @@ def _recipient(
         tally.refused += 1
         return None
     text, since = evidence
-    tally.bounces.append(Bounce(recipient, f"bounced: {code} {reply} ({text})", since, original, name))
+    tally.bounces.append(Bounce(recipient, f"{BOUNCED} {code} {reply} ({text})", since, original, name))
     return None
 
 

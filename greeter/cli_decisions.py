@@ -30,7 +30,7 @@ from greeter.cli_options import (
     contact_option,
     occasion_by_title,
 )
-from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed
+from greeter.cli_values import Choice, config_day, parse_day, parse_now, trimmed, who
 from greeter.errors import EXIT_PROBLEMS, JournalLockedError
 from greeter.own_journal import Use, open_own_journal
 
@@ -61,6 +61,12 @@ def _filters(function: Callable[..., None]) -> Callable[..., None]:
 @_config_option
 @click.argument("action", type=Choice(["resend", "dismiss"]))
 @_filters
+@click.option(
+    "--by",
+    default=None,
+    metavar="NAME",
+    help="Who decides (kept; history names them) [default: $USER].",
+)
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
 )
@@ -73,6 +79,7 @@ def uncertain(
     occasion: str | None,
     occasion_date: str | None,
     every: bool,
+    by: str | None,
     now: str | None,
 ) -> None:
     """Decide about `uncertain` greetings: resend them, or dismiss them for good.
@@ -83,7 +90,10 @@ def uncertain(
     with the same Message-ID) or dismiss. A server lost mid-batch leaves up to
     `pool_size` of them: `--all` decides them together. One past its catch-up
     period (`catch_up_days`) is not resent (it could only be recorded
-    expired): it is kept, to be dismissed. Each decision is printed.
+    expired): it is kept, to be dismissed. Each decision is printed, and who
+    made it is kept (--by, default: the login name, as suppress --by):
+    history says "dismissed by ivan at …", "resend decided by ivan at …"
+    (until the letter's next attempt).
 
     \b
     Exit codes:
@@ -98,14 +108,18 @@ def uncertain(
       greeter history --state uncertain
       greeter uncertain resend --contact 1001 --occasion birthday \\
           --date 2027-01-07
-      greeter uncertain dismiss --all --date 2027-01-07
+      greeter uncertain dismiss --all --date 2027-01-07 --by ivan
     """
+    operator = who(by)
 
     def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
         name = _name(entry)
         if action == "resend" and (late := standing.too_late(entry)):
             return f"kept uncertain: {name}: {late}; it can only be dismissed now"
-        (journal.resend if action == "resend" else journal.dismiss)(entry.key, moment)
+        if action == "resend":
+            journal.resend(entry.key, moment, by=operator)
+        else:
+            journal.dismiss(entry.key, moment, by=operator)
         # The do-not-contact list outranks the operator's resend: never sent, recorded as skipped.
         if action == "resend" and entry.email and journal.skip_suppressed(entry.key, entry.email, moment):
             return f"skipped: {name} ({entry.email} is on the do-not-contact list, so not resent)"
@@ -118,6 +132,9 @@ def uncertain(
 @_config_option
 @click.argument("action", type=Choice(["resend"]))
 @_filters
+@click.option(
+    "--by", default=None, metavar="NAME", help="Who decides (kept; history names them) [default: $USER]."
+)
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (due from then)"
 )
@@ -130,6 +147,7 @@ def failed(
     occasion: str | None,
     occasion_date: str | None,
     every: bool,
+    by: str | None,
     now: str | None,
 ) -> None:
     """Put `failed` greetings back in line: the next send writes and sends them afresh.
@@ -147,7 +165,9 @@ def failed(
     address is on the do-not-contact list (a 550 "no such user" puts it
     there: correct it in the contacts source, or `greeter unsuppress` it if
     it is right, then resend), and one whose contact the contacts source no
-    longer has. Each decision is printed.
+    longer has. Each decision is printed. Who decided is kept (--by, default:
+    the login name, as suppress --by): history says "put back in line by
+    ivan at …" until the letter's next attempt.
 
     \b
     Exit codes:
@@ -160,9 +180,11 @@ def failed(
     Examples:
       greeter history --state failed
       greeter failed resend --contact 1001 --occasion birthday --date 2027-01-07
-      greeter failed resend --all --date 2027-01-07
+      greeter failed resend --all --date 2027-01-07 --by ivan
     """
     from greeter.contacts import email_key
+
+    operator = who(by)
     from greeter.journal_transitions import merged_rows
 
     def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
@@ -178,7 +200,7 @@ def failed(
                 " address in the contacts source, or greeter unsuppress it if it is right, then resend)"
             )
         riders = merged_rows(entry, journal.history(contact_id=entry.contact_id, state="skipped"))
-        journal.requeue(entry.key, moment, merged=riders)
+        journal.requeue(entry.key, moment, merged=riders, by=operator)
         said = f"resend: {name}" + (f" (with {', '.join(o for _, o, _ in riders)})" if riders else "")
         if address and entry.email and email_key(address) != email_key(entry.email):
             said += f", to {address}: the client's address now (it failed to {entry.email})"

@@ -29,7 +29,7 @@ from greeter.errors import EXIT_PROBLEMS, EXIT_USAGE, Problem
 from greeter.own_journal import Use, open_own_journal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from greeter.contacts import Contact
     from greeter.journal_store import JournalEntry, JournalStore
@@ -515,10 +515,12 @@ def suppress(
     opens with created_at_utc as YYYY-MM-DD HH:MM:SS, .json, .txt).
 
     --list --all shows the record instead: every opt-out event, oldest
-    first, lifted ones too — when greeter recorded it, added or lifted, the
-    address and contact id, the channel (link, import, manual, erasure,
-    bounce), the reason and --by (who; default: the login name). --list
-    --all EMAIL… only those addresses' events.
+    first, lifted ones too — when greeter recorded it (UTC), added or lifted,
+    the address and the contact ids it bound (one row per act), the channel
+    (link, import, manual, erasure, bounce), the reason and --by (who;
+    default: the login name). --list --all EMAIL… only those addresses'
+    events. --list [--all] --contact ID|NAME only that client's: its own
+    opt-out and its addresses' entries (and their events).
 
     An invalid address (an argument or a line of the file) is reported as
     `argument N: …` or `FILE:row N: column: …` and not stored; the others
@@ -545,6 +547,7 @@ def suppress(
       greeter suppress --list --format csv > do-not-contact.csv
       greeter suppress --list -o do-not-contact.xlsx     # for Excel
       greeter suppress --list ivan@example.com
+      greeter suppress --list --all --contact Егорова   # lifted ones too
       greeter suppress --list --json
       greeter suppress --from-csv do-not-contact.csv  # a new journal, dates kept
       greeter suppress --from-bounces /var/mail/bounces/Maildir
@@ -558,13 +561,13 @@ def suppress(
     from greeter.suppression_edits import listed, store
 
     if show:
-        if csv_file or bounces_path or reason or address_only or contacts or force or by:
+        if csv_file or bounces_path or reason or address_only or force or by:
             raise click.UsageError(
-                "--list shows the list; give --from-csv, --from-bounces, --contact, --force, --reason,"
+                "--list shows the list; give --from-csv, --from-bounces, --force, --reason,"
                 " --by or --address-only without it"
             )
         if show_all:
-            _show_events(state, emails, fmt, out, now)
+            _show_events(state, emails, fmt, out, now, contacts)
             return
         from greeter.history_out import chosen_format
         from greeter.journal_project import journal_shown
@@ -581,6 +584,7 @@ def suppress(
             entries = journal.suppression_list()
             persons = journal.opted_out_contacts()
             bindings = bound_by_address(persons)
+            ids, keys = _clients(state, journal, contacts, now) if contacts else (set(), set())
         finally:
             journal.close()
         missing: list[Problem] = []
@@ -589,12 +593,18 @@ def suppress(
         # The opt-outs the address rows do not carry (--contact's): rows of their own, so that a
         # list moved with --from-csv keeps every client who said no (not a note on stderr).
         own = [] if emails else person_rows(entries, persons)
+        if contacts:  # the clients' addresses' entries, and their own opt-outs
+            keys |= {persons[i].email for i in ids if i in persons}
+            entries = [e for e in entries if e.email in keys]
+            own = [o for o in own if o.contact_id in ids]
         for problem in missing:
             click.echo(str(problem), err=True)
         if entries or own or fmt != "table" or out is not None:
             show_list(entries, bindings, own, fmt, out, journal_shown(settings.storage.url))
         else:  # not an empty table under a title that wrapped: the answer in words
-            click.echo("none of these is on the list" if emails else "the do-not-contact list is empty")
+            empty = "the do-not-contact list is empty"
+            none = "none of these is on the list" if emails else empty
+            click.echo("not on the list now (--list --all: every opt-out event)" if contacts else none)
         sys.exit(EXIT_PROBLEMS if any(p.severity == "error" for p in missing) else 0)
     if fmt or out or show_all:
         shown = "--format and --json go" if fmt else "-o goes" if out else "--all goes"
@@ -681,12 +691,28 @@ def suppress(
     sys.exit(EXIT_PROBLEMS if rejected else 0)
 
 
+def _clients(
+    state: State, journal: JournalStore, texts: Sequence[str], now: str | None
+) -> tuple[set[str], set[str]]:
+    """``suppress --list [--all] --contact``'s clients: their ids and address keys
+    (:func:`~greeter.history_client.client_keys`), the contacts read for them only."""
+    from greeter.history_client import client_keys
+    from greeter.runtime import load_inputs
+
+    return client_keys(load_inputs(state.config, today=config_day(now)), journal, texts)
+
+
 def _show_events(
-    state: State, emails: tuple[str, ...], fmt: str | None, out: Path | None, now: str | None
+    state: State,
+    emails: tuple[str, ...],
+    fmt: str | None,
+    out: Path | None,
+    now: str | None,
+    contacts: Sequence[str] = (),
 ) -> None:
-    """``suppress --list --all``: every opt-out event (or ``emails``' own), oldest first, as --list
-    shows the list (table, JSON, CSV, ``-o FILE``). An address with none is said on stderr, exit 1:
-    "never opted out" must not read as an empty table that might be a typo."""
+    """``suppress --list --all``: every opt-out event (or ``emails``' own, or the ``contacts``'),
+    oldest first, as --list shows the list (table, JSON, CSV, ``-o FILE``). An address with none is
+    said on stderr, exit 1: "never opted out" must not read as an empty table that might be a typo."""
     from greeter.config_loader import load_settings
     from greeter.history_out import chosen_format
     from greeter.journal_project import journal_shown
@@ -699,15 +725,19 @@ def _show_events(
     journal = open_own_journal(settings, state.config, parse_now(now, settings.defaults.timezone), Use.READ)
     try:
         found = journal.optout_events()
+        ids, keys = _clients(state, journal, contacts, now) if contacts else (set(), set())
     finally:
         journal.close()
     found, missing = events_of(found, emails)
+    if contacts:  # the clients' own events, and those of the addresses they have or opted out from
+        keys |= {e.email for e in found if e.contact_id in ids}
+        found = [e for e in found if e.contact_id in ids or (e.contact_id is None and e.email in keys)]
     for problem in missing:
         click.echo(str(problem), err=True)
     if found or fmt != "table" or out is not None:
         show_events(found, fmt, out, journal_shown(settings.storage.url))
     else:
-        click.echo("none of these ever opted out" if emails else "no opt-out was ever recorded")
+        click.echo("none of these ever opted out" if emails or contacts else "no opt-out was ever recorded")
     sys.exit(EXIT_PROBLEMS if missing else 0)
 
 

@@ -92,7 +92,8 @@ def preview(
     words, and every skipped occasion with its reason (frequency_cap, merged,
     suppressed, no_email, invalid_contact, already_sent, expired,
     outside_audience, render_error). A letter the journal says left is
-    listed as sent, at the moment it left. A day whose letters exceed
+    listed as sent, at the moment it left; one it holds but did not deliver
+    by what became of it (skip: failed, uncertain, dismissed…). A day whose letters exceed
     delivery.rate_limit.per_day gets a note on stderr (how many go, how many
     go later or expire; `quota_held` in the JSON), and each letter it holds
     back is "held by quota (later)" or "(expires)" in the table, not "send".

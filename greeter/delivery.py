@@ -34,6 +34,7 @@ from greeter.delivery_summary import Summary
 from greeter.delivery_timing import backoff, letter_deadline
 from greeter.errors import GreeterError, JournalStateError, NotAllMovedError
 from greeter.journal_store import (
+    BOUNCED,
     CAP_STATES,
     ClaimRequest,
     JournalKey,
@@ -498,7 +499,7 @@ class Deliverer:
             return "retry"
         self.journal.mark_failed(key, reply, at)
         if result.unknown_user:
-            self.journal.suppress([email], f"bounced: {reply}", at, channel="bounce")
+            self.journal.suppress([email], f"{BOUNCED} {reply}", at, channel="bounce")
         return "failed"
 
     def _sent_after_lapse(self, key: JournalKey, reply: str, at: datetime) -> None:

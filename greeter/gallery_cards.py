@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from greeter.contacts import readable_address
 from greeter.gallery_lang import Ui
-from greeter.journal_store import BASELINE, DISMISSED
+from greeter.journal_store import BASELINE, is_dismissed
 from greeter.plan_drafts import merged_into_failed
 from greeter.planner import BASELINE_WORDS, recorded_skip
 
@@ -300,7 +300,7 @@ def _skip_why(why: str, ui: Ui) -> str:
     the badge's business), or an operator's dismissal (:data:`~greeter.journal_store.DISMISSED`),
     which says the letter may well have arrived. A reason it cannot read is shown as written.
     """
-    if why == DISMISSED:
+    if is_dismissed(why):
         return ui.say("journal.dismissed.detail")
     code, sep, sentence = why.partition(": ")
     said = ui.detail(sentence, {}) if sep and ui.get(f"reason.{code}") is not None else None

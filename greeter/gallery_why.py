@@ -95,6 +95,11 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         # the journal and the do-not-contact list (greeter.planner, greeter.suppression)
         ("journal", r"the journal already has this greeting \((?P<state>\w+)\)(?:[: ].*)?"),
         ("crm_do_not_contact", r"the CRM marks this contact do-not-contact \(column «(?P<column>.*)»\)"),
+        (
+            "bounced",
+            rf"(?P<who>\S+) bounced on (?P<date>{_DATE}) \(the server said: (?P<reply>.*)\);"
+            r" it is not written to again",
+        ),
         ("do_not_contact", r"(?P<who>.*) is on the do-not-contact list"),
         ("no_email", r"the contact has no e-mail address"),
         # the frequency cap and merging (greeter.policy)
@@ -169,6 +174,10 @@ GERMAN: Final[Mapping[str, str]] = {
     "min_years": "{years} – weniger als {n} (min_years)",
     "journal": "dieser Glückwunsch steht bereits im Versandprotokoll ({state})",
     "crm_do_not_contact": "laut CRM darf der Kontakt nicht angeschrieben werden (Spalte „{column}“)",
+    "bounced": (
+        "{who}: Zustellung am {date} gescheitert (der Server antwortete: {reply});"
+        " an diese Adresse wird nicht mehr geschrieben"
+    ),
     "do_not_contact": "{who} steht auf der Sperrliste",
     "no_email": "der Kontakt hat keine E-Mail-Adresse",
     "too_close": "nur {days} Abstand zum Glückwunsch vom {date} (min_gap_days {gap})",
@@ -237,6 +246,9 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "min_years": "{years} – vähem kui {n} (min_years)",
     "journal": "see õnnitlus on juba saatmislogis ({state})",
     "crm_do_not_contact": "CRM-i järgi ei tohi kontaktile kirjutada (veerg „{column}“)",
+    "bounced": (
+        "{who}: kiri tuli {date} tagasi (server vastas: {reply}); sellele aadressile enam ei kirjutata"
+    ),
     "do_not_contact": "{who} on keelunimekirjas",
     "no_email": "kontaktil pole e-posti aadressi",
     "too_close": "vahe õnnitlusega {date} on vaid {days} (min_gap_days {gap})",
@@ -300,6 +312,9 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "min_years": "{years} – kevesebb mint {n} (min_years)",
     "journal": "ez az üdvözlet már szerepel a küldési naplóban ({state})",
     "crm_do_not_contact": "a CRM szerint az ügyfélnek nem szabad írni („{column}” oszlop)",
+    "bounced": (
+        "{who}: a levél {date} visszapattant (a szerver válasza: {reply}); erre a címre többé nem írunk"
+    ),
     "do_not_contact": "{who} a tiltólistán van",
     "no_email": "az ügyfélnek nincs e-mail-címe",
     "too_close": "csak {days} választja el egy másik üdvözlettől ({date}; min_gap_days {gap})",
@@ -367,6 +382,7 @@ SERBIAN: Final[Mapping[str, str]] = {
     "min_years": "{years} – мање од {n} (min_years)",
     "journal": "ова честитка је већ у дневнику слања ({state})",
     "crm_do_not_contact": "према CRM-у контакту се не сме писати (колона „{column}“)",
+    "bounced": "{who}: писмо се {date} вратило (сервер је одговорио: {reply}); на ову адресу се више не пише",
     "do_not_contact": "{who} је на листи искључених",
     "no_email": "контакт нема адресу е-поште",
     "too_close": "само {days} размака од честитке {date} (min_gap_days {gap})",
@@ -429,6 +445,9 @@ CROATIAN: Final[Mapping[str, str]] = {
     "min_years": "{years} – manje od {n} (min_years)",
     "journal": "ova je čestitka već u dnevniku slanja ({state})",
     "crm_do_not_contact": "prema CRM-u kontaktu se ne smije pisati (stupac „{column}”)",
+    "bounced": (
+        "{who}: pismo se {date} vratilo (poslužitelj je odgovorio: {reply}); na ovu adresu se više ne piše"
+    ),
     "do_not_contact": "{who} je na popisu isključenih",
     "no_email": "kontakt nema adresu e-pošte",
     "too_close": "samo {days} razmaka od čestitke {date} (min_gap_days {gap})",

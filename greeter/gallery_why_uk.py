@@ -43,6 +43,7 @@ _PLANNER: Final[Mapping[str, str]] = {
     "min_years": "{years} — менше ніж {n} (min_years)",
     "journal": "у журналі вже є це привітання ({state})",
     "crm_do_not_contact": "у CRM контакту не пишуть: позначка в стовпці «{column}»",
+    "bounced": "{who}: лист повернувся {date} (сервер відповів: {reply}); на цю адресу більше не пишемо",
     "do_not_contact": "{who} у стоп-листі",
     "no_email": "у контакту немає адреси e-mail",
     "too_close": "лише {days} від привітання {date} (min_gap_days {gap})",

@@ -355,6 +355,15 @@ _RULES: list[_Rule] = [
         lambda m, t: f"в журнале уже есть это поздравление ({_STATES.get(m[1], m[1])})",
     ),
     (
+        re.compile(
+            r"(\S+) bounced on (\d{4})-(\d\d)-(\d\d) \(the server said: (.*)\); it is not written to again"
+        ),
+        lambda m, t: (
+            f"{m[1]}: письмо вернулось {m[4]}.{m[3]}.{m[2]} (сервер ответил: {m[5]});"
+            " на этот адрес больше не пишем"
+        ),
+    ),
+    (
         re.compile(r"(.*) is on the do-not-contact list"),
         lambda m, t: f"{m[1]} в стоп-листе",
     ),

@@ -12,6 +12,8 @@ former addresses are.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from greeter.errors import UnknownContactError
@@ -156,18 +158,20 @@ def client_notes(
     (``client``: its contact now, by that id or at that address; None: the source has none).
 
     Why greetings stopped (:func:`~greeter.history_people.stop_notes`: the
-    do-not-contact list, the person's opt-out, an erasure, the CRM's column),
+    do-not-contact list, the person's opt-out, an erasure, the CRM's column), the opt-outs
+    lifted since (:func:`~greeter.history_people.lifted_notes`),
     and — for an address the contacts give a contact who was greeted at other
     addresses (the CRM changed it) — where those greetings are.
     """
     from greeter.contacts import email_key
-    from greeter.history_people import address_forms, stop_notes
+    from greeter.history_people import address_forms, lifted_notes, stop_notes
     from greeter.history_view import read_history
 
     addresses = address_forms(email) if email else ()
     notes = stop_notes(
         contact_id, client, addresses, journal.suppression_list(), journal.opted_out_contacts()
     )
+    notes += lifted_notes(contact_id, client, addresses, journal.optout_events())
     if email and contact_id is None and client is not None:
         keys = {email_key(a) for a in addresses}
         elsewhere = sum(
@@ -179,3 +183,23 @@ def client_notes(
                 f" greeter history --contact {client.id}"
             )
     return notes
+
+
+def client_keys(inputs: Inputs, journal: JournalStore, texts: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The contact ids and address keys (:func:`~greeter.contacts.email_key`) of the clients
+    ``suppress --list --contact`` names, each read as every ``--contact`` is (:func:`by_name`: an id
+    or a name; an unknown one a usage error naming the closest): its own opt-out and its addresses'
+    entries are what the list shows of it. A manager knows Егорова, not client17@example.com."""
+    from greeter.contacts import Contact, email_key
+
+    ids: set[str] = set()
+    keys: set[str] = set()
+    for text in texts:
+        cid, said = by_name(inputs, journal, text, known=True)
+        if said:
+            print(said, file=sys.stderr)
+        ids.add(cid)
+        row = source_row(inputs, cid)
+        if isinstance(row, Contact):
+            keys.update(email_key(a) for a in row.addresses)
+    return ids, keys

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from greeter.contacts import Contact, email_key
 from greeter.erasure_records import erasure_day
 from greeter.given_names import APOSTROPHES_AS_ONE
-from greeter.journal_store import Approver, JournalEntry, JournalKey, PersonOptOut, Suppression
+from greeter.journal_store import Approver, JournalEntry, JournalKey, OptOutEvent, PersonOptOut, Suppression
 from greeter.policy import crm_opt_out, opted_out_words
 from greeter.zone_label import iso_seconds, local_time
 
@@ -439,6 +439,47 @@ def stop_notes(
     if contact is not None and (why := crm_opt_out(contact)) is not None:
         notes.append(why)
     return [f"greetings stopped: {note}" for note in notes]
+
+
+def lifted_notes(
+    contact_id: str | None, contact: Contact | None, addresses: Collection[str], events: Iterable[OptOutEvent]
+) -> list[str]:
+    """The client's opt-outs lifted since (``unsuppress``), one line each, oldest first (pure).
+
+    ``history --contact Егорова`` said nothing of the week in March she was on the list: the
+    manager asked why no 8 March letter came could not answer from history. Whose events are
+    asked as :func:`stop_notes` asks (the client's addresses, its contact id); an address's
+    entry and the person's binding lifted in the same act are one line. Moments in UTC, as
+    ``suppress --list --all`` shows them.
+    """
+    keys = {email_key(a) for a in (*addresses, *(contact.addresses if contact else ()))}
+    cid = contact.id if contact is not None else contact_id
+    mine = [e for e in events if (e.contact_id is None and e.email in keys) or (cid and e.contact_id == cid)]
+    added: dict[tuple[str, str | None], OptOutEvent] = {}
+    notes: dict[tuple[datetime, str], str] = {}
+    for e in sorted(mine, key=lambda e: e.recorded_at):
+        if e.event != "lifted":
+            added[(e.email, e.contact_id)] = e
+            continue
+        start = added.pop((e.email, e.contact_id), None)
+        who = e.email or f"contact {e.contact_id}"
+        since = f" from {_utc(start.since or start.recorded_at)}{_said(start)}" if start else ""
+        said = f"opt-out lifted: {who} was on the do-not-contact list{since}"
+        notes.setdefault(
+            (e.recorded_at, e.email), f"{said} until {_utc(e.recorded_at)}{_said(e, 'lifted by ')}"
+        )
+    return list(notes.values())
+
+
+def _utc(moment: datetime) -> str:
+    """A moment as ``suppress --list --all`` shows it (UTC, to the minute), its zone said."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _said(event: OptOutEvent, opening: str = "") -> str:
+    """Who and why of an opt-out event, in brackets (``(olga: позвонила…)``); "" when neither is kept."""
+    words = ": ".join(part for part in (event.by, event.reason) if part)
+    return f" ({opening}{words})" if words else ""
 
 
 def _listed_words(entry: Suppression) -> str:

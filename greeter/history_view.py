@@ -42,12 +42,17 @@ from greeter.journal_store import (
     DISMISSED,
     FORMER_INTERRUPTED_REASON,
     INTERRUPTED_REASON,
+    MERGED_INTO,
+    RESEND,
     SKIP_REASON_CODES,
     JournalEntry,
     JournalKey,
     JournalStore,
     Tally,
+    is_decision,
+    is_dismissed,
     is_requeued,
+    operator_of,
 )
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
@@ -101,7 +106,7 @@ def reason_code(entry: JournalEntry) -> str | None:
         return "expired"
     if entry.state != "skipped" or not entry.reason:
         return None
-    if entry.reason == DISMISSED:  # an operator's decision: what history --state dismissed finds
+    if is_dismissed(entry.reason):  # an operator's decision: what history --state dismissed finds
         return DISMISSED
     if merged_carrier(entry.reason) is not None:
         return "merged"
@@ -192,7 +197,7 @@ def read_history(
 def _read(journal: JournalStore, state: str | None, filters: dict[str, Any]) -> Iterator[JournalEntry]:
     """:func:`read_history` for one form of the address (the abandoned claims read now, the rows lazily)."""
     if state == DISMISSED:
-        return (e for e in journal.iter_history(state="skipped", **filters) if e.reason == DISMISSED)
+        return (e for e in journal.iter_history(state="skipped", **filters) if is_dismissed(e.reason))
     abandoned = journal.abandoned_claims() if state in (None, "claimed", "uncertain") else set()
     if state == "uncertain" and abandoned:
         # The interrupted claims are few (a crashed sender's letters in flight); the uncertain
@@ -377,25 +382,42 @@ def subject_text(entry: JournalEntry) -> str:
     return NO_SUBJECT if entry.message_id else ""
 
 
-def why(entry: JournalEntry) -> str:
+def _utc(moment: datetime) -> str:
+    """An operator's decision's moment as the table says it (UTC, to the minute)."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def why(entry: JournalEntry, title: Callable[[str], str] = str) -> str:
     """The table's "server said / why" for ``entry``: the server's last reply, else the reason.
 
     Except where that hides what happened since: a dismissed greeting kept the
     reply that made it uncertain ("connection lost … it may have been
     delivered"), which read as if it were still waiting for a decision; it
     says the operator's decision first, when it was recorded (the row's last
-    change: nothing moves a ``skipped`` row again), then that reply.
+    change: nothing moves a ``skipped`` row again), then that reply. An
+    occasion merged into another's letter names that occasion by ``title``
+    (:meth:`~greeter.history_people.People.title`: «merged into Годовщина
+    сотрудничества»), as the occasion column does — its machine name
+    (``first_deal_anniversary``) was the one such word in the table.
     """
+    carrier = merged_carrier(entry.reason) if entry.state == "skipped" and not entry.last_reply else None
+    if carrier is not None:
+        return f"{MERGED_INTO}{title(carrier)}"
     if entry.reason == INTERRUPTED:
         return entry.reason
     if entry.state == "expired":
         words = reason_words(entry) or ""
         return words + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
     if is_requeued(entry):  # its reply alone read as a refusal still standing
-        said = f"put back in line by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        whom = operator_of(entry.reason) or "an operator"  # failed resend --by
+        said = f"put back in line by {whom} at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
-    if entry.state == "skipped" and entry.reason == DISMISSED:
-        said = f"dismissed by an operator at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if entry.state == "retry" and is_decision(entry.reason, RESEND):  # uncertain resend: due again
+        said = f"resend decided by {operator_of(entry.reason) or 'an operator'} at {_utc(entry.updated_at)}"
+        return said + (f"; the server had said: {entry.last_reply}" if entry.last_reply else "")
+    if entry.state == "skipped" and is_dismissed(entry.reason):
+        whom = operator_of(entry.reason) or "an operator"  # uncertain dismiss --by
+        said = f"dismissed by {whom} at {entry.updated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if entry.last_reply == INTERRUPTED_RECORDED:  # no reply recorded: the journal's own words
             return f"{said}; {entry.last_reply}"
         if entry.last_reply == FORMER_INTERRUPTED_REASON:  # the same, in an older greeter's words
@@ -446,10 +468,12 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
     """One row of the table (pure): every cell of data plain text, never rich markup.
 
     A row journaled under a former id is shown as the contact it belongs to now
-    (:meth:`~greeter.history_people.People.current_id`): ``3010 (as contact 2010)``.
+    (:meth:`~greeter.history_people.People.current_id`), the journal's id after it, said as the
+    journal's: ``3010 (journal: contact 2010)`` — "3010 (as contact 2010)" read as if 3010 were
+    the journal's id and 2010 the client's now.
     """
     marked = people.current_id(entry, asked)
-    who = f"{marked} (as contact {entry.contact_id})" if marked else entry.contact_id
+    who = f"{marked} (journal: contact {entry.contact_id})" if marked else entry.contact_id
     contact = people.contact(entry, marked)
     if contact is not None and contact.display_name:
         who = f"{who} {contact.display_name}"
@@ -459,7 +483,7 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
         plain(people.occasions(entry)), entry.occasion_date.isoformat(),
         Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
         local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)),
-        plain(approver_text(entry, people)), plain(why(entry)),
+        plain(approver_text(entry, people)), plain(why(entry, people.title)),
     )  # fmt: skip
 
 

@@ -24,8 +24,10 @@ from greeter.journal_project import PROJECT_TABLE, Project
 from greeter.journal_store import (
     BASELINE,
     DISMISSED,
+    DISMISSED_BY,
     MERGED_INTO,
     REQUEUED,
+    REQUEUED_BY,
     SKIP_REASON_CODES,
     STATES,
     JournalEntry,
@@ -36,7 +38,10 @@ from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
 #: which the planner must plan afresh — not hold as already greeted, nor count against the cap.
-NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR reason <> '{REQUEUED}')"
+NOT_REQUEUED = (
+    f"(state <> 'retry' OR reason IS NULL"
+    f" OR (reason <> '{REQUEUED}' AND substr(reason, 1, {len(REQUEUED_BY)}) <> '{REQUEUED_BY}'))"
+)
 
 
 #: SQL, the second step of the migration that made ``occasions`` (SQLite 5, PostgreSQL 2):
@@ -72,7 +77,8 @@ def _skip_reason_case() -> str:
         if code != "merged"
     )
     return (
-        f"CASE WHEN state <> 'skipped' THEN '' WHEN reason = '{DISMISSED}' THEN '{DISMISSED}'"
+        f"CASE WHEN state <> 'skipped' THEN ''"
+        f" WHEN reason = '{DISMISSED}' OR {starts(DISMISSED_BY)} THEN '{DISMISSED}'"
         f" WHEN {starts(MERGED_INTO)} THEN 'merged' {codes} ELSE 'other' END"
     )
 

@@ -47,10 +47,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASELINE",
+    "BOUNCED",
     "CAP_STATES",
     "DISMISSED",
+    "DISMISSED_BY",
     "MESSAGE_KEY_BYTES",
     "REQUEUED",
+    "REQUEUED_BY",
+    "RESEND",
     "STATES",
     "ClaimRequest",
     "JournalEntry",
@@ -60,9 +64,12 @@ __all__ = [
     "OptOutEvent",
     "PersonOptOut",
     "Suppression",
+    "decision_reason",
     "is_baseline",
+    "is_decision",
     "is_requeued",
     "new_message_key",
+    "operator_of",
     "planned_state",
     "skipped_why",
     "stored_states",
@@ -143,7 +150,8 @@ class Tally:
 #: an operator's dismissal (which assumed it arrived). SQL, for both journals.
 PUT_BACK_FROM = (
     "(state IN ('claimed', 'uncertain', 'retry', 'failed', 'expired')"
-    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed')))"
+    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed'"
+    " OR substr(reason, 1, 13) = 'dismissed by ')))"
 )  # no LIKE: psycopg reads a % as a placeholder's
 
 
@@ -154,7 +162,7 @@ def may_put_back(state: str, reason: str | None) -> bool:
     return (
         state == "skipped"
         and reason is not None
-        and (reason.startswith(f"{BASELINE}:") or reason == "dismissed")
+        and (reason.startswith(f"{BASELINE}:") or is_dismissed(reason))
     )
 
 
@@ -181,6 +189,24 @@ def is_baseline(state: str, reason: str | None) -> bool:
 #: The reason ``greeter uncertain dismiss`` records (a ``skipped`` row), and the ``--state`` that
 #: finds those rows: the journal has no state of its own for an operator's decision.
 DISMISSED = "dismissed"
+
+#: How the reason of a dismissal starts that names its operator (``uncertain dismiss --by``):
+#: ``dismissed by ivan``; a dismissal of an older greeter, or by nobody named, is :data:`DISMISSED`.
+DISMISSED_BY = f"{DISMISSED} by "
+
+#: What joins a decision and its operator in the reason (:func:`decision_reason`).
+_BY = " by "
+
+
+def is_dismissed(reason: str | None) -> bool:
+    """Whether a ``skipped`` row's reason is an operator's dismissal (:func:`decision_reason`)."""
+    return is_decision(reason, DISMISSED)
+
+
+#: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
+#: bounce report read by ``greeter bounces``): the planner's words say it bounced
+#: (:func:`~greeter.policy.bounced_words`), not that the client asked.
+BOUNCED = "bounced:"
 
 #: How an ``expired`` row's reason starts before the sender's why (:meth:`mark_expired`'s).
 EXPIRED_PREFIX = "expired: "
@@ -219,10 +245,38 @@ def stored_states(states: Sequence[str]) -> list[str]:
 #: being planned nor counts against the frequency cap (:func:`is_requeued`).
 REQUEUED = "requeued"
 
+#: The reason of a ``retry`` row an operator sent again after it went uncertain
+#: (:meth:`JournalStore.resend`), ``resend by ivan`` when the operator is named (``--by``).
+RESEND = "resend"
+
+#: How the reason of a requeue that names its operator starts (``failed resend --by``):
+#: ``requeued by ivan``; one of an older greeter, or by nobody named, is :data:`REQUEUED`.
+REQUEUED_BY = f"{REQUEUED} by "
+
 
 def is_requeued(entry: JournalEntry) -> bool:
     """Whether ``entry`` is a failed greeting put back in line, to be planned anew (:data:`REQUEUED`)."""
-    return entry.state == "retry" and entry.reason == REQUEUED
+    return entry.state == "retry" and is_decision(entry.reason, REQUEUED)
+
+
+def decision_reason(decision: str, by: str | None) -> str:
+    """The reason an operator's decision records (:data:`DISMISSED`, :data:`REQUEUED`,
+    :data:`RESEND`), ``… by NAME`` when the operator is named (``--by``)."""
+    return f"{decision}{_BY}{by}" if by else decision
+
+
+def is_decision(reason: str | None, decision: str) -> bool:
+    """Whether ``reason`` records ``decision`` (:func:`decision_reason`), by whomever."""
+    return reason is not None and (reason == decision or reason.startswith(f"{decision}{_BY}"))
+
+
+def operator_of(reason: str | None) -> str | None:
+    """Who made an operator's decision a row's reason records (``dismissed by ivan``, ``requeued by
+    ivan``, ``resend by ivan``: :func:`decision_reason`); None: nobody named."""
+    for decision in (DISMISSED, REQUEUED, RESEND):
+        if reason and reason.startswith(opening := f"{decision}{_BY}"):
+            return reason[len(opening) :] or None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,11 +600,13 @@ class JournalStore(Protocol):
         interrupted, ``uncertain`` as soon as a sender records it.
         """
 
-    def resend(self, key: JournalKey, now: datetime) -> None: ...
+    def resend(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None: ...
 
-    def dismiss(self, key: JournalKey, now: datetime) -> None: ...
+    def dismiss(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None: ...
 
-    def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
+    def requeue(
+        self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = (), by: str | None = None
+    ) -> None:
         """Operator's decision on a ``failed`` greeting: plan, write and send it afresh (:data:`REQUEUED`).
 
         ``merged``: the ``skipped`` rows of the occasions that rode in the

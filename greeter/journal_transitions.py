@@ -22,13 +22,16 @@ from typing import Any
 from greeter.errors import JournalStateError
 from greeter.journal_sql import JournalSql
 from greeter.journal_store import (
+    DISMISSED,
     EXPIRED_PREFIX,
     MERGED_INTO,
     PUT_BACK_FROM,
     REQUEUED,
+    RESEND,
     JournalEntry,
     JournalKey,
     SentLetter,
+    decision_reason,
 )
 
 
@@ -252,29 +255,36 @@ class Transitions(JournalSql):
         inserted, moved = self._change_all([(insert, values), (update, values)])
         return bool(inserted or moved)
 
-    def resend(self, key: JournalKey, now: datetime) -> None:
-        """Operator's decision on an ``uncertain`` greeting: send it again, due now.
+    def resend(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None:
+        """Operator's decision on an ``uncertain`` greeting: send it again, due now — its reason
+        naming who decided (``by``: ``resend by ivan``, :func:`decision_reason`).
 
         As in :meth:`dismiss`, what made it uncertain moves to ``last_reply``
         when no reply was kept (an interrupted claim has only its reason): the
         ``resend`` reason alone left history unable to say why it was resent.
         """
         sets = f", next_attempt_at = {self._p('now')}, last_reply = COALESCE(last_reply, reason)"
-        sets += ", reason = 'resend'"
-        self._apply(Move(key, "retry", ("uncertain",), now, sets))
+        sets += f", reason = {self._p('decision')}"
+        self._apply(Move(key, "retry", ("uncertain",), now, sets, {"decision": decision_reason(RESEND, by)}))
 
-    def dismiss(self, key: JournalKey, now: datetime) -> None:
+    def dismiss(self, key: JournalKey, now: datetime, *, by: str | None = None) -> None:
         """Operator's decision on an ``uncertain`` greeting: assume it arrived, never send it.
 
-        The reason is the decision now; what made it uncertain moves to
+        The reason is the decision now, naming who made it (``by``: ``dismissed by ivan``,
+        :func:`~greeter.journal_store.decision_reason`); what made it uncertain moves to
         ``last_reply`` when no reply was kept (a claim interrupted before the
         server answered has only its reason), so history can still say it.
         """
-        sets = ", last_reply = COALESCE(last_reply, reason), reason = 'dismissed', payload = NULL"
-        self._apply(Move(key, "skipped", ("uncertain",), now, sets))
+        sets = f", last_reply = COALESCE(last_reply, reason), reason = {self._p('decision')}, payload = NULL"
+        self._apply(
+            Move(key, "skipped", ("uncertain",), now, sets, {"decision": decision_reason(DISMISSED, by)})
+        )
 
-    def requeue(self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = ()) -> None:
-        """Operator's decision on a ``failed`` greeting: plan, write and send it afresh, due now.
+    def requeue(
+        self, key: JournalKey, now: datetime, *, merged: Sequence[JournalKey] = (), by: str | None = None
+    ) -> None:
+        """Operator's decision on a ``failed`` greeting: plan, write and send it afresh, due now —
+        its reason naming who decided (``by``: ``requeued by ivan``, :func:`decision_reason`).
 
         Unlike :meth:`resend` no stored letter goes: a failed one kept none,
         and what made the server refuse it (a template, the sender, a DKIM
@@ -283,8 +293,8 @@ class Transitions(JournalSql):
         back afterwards, in a transaction of their own: a crash between the two
         sends the new letter without them, never one of them alone.
         """
-        sets = f", next_attempt_at = {self._p('now')}, reason = '{REQUEUED}', payload = NULL"
-        self._apply(Move(key, "retry", ("failed",), now, sets))
+        sets = f", next_attempt_at = {self._p('now')}, reason = {self._p('decision')}, payload = NULL"
+        self._apply(Move(key, "retry", ("failed",), now, sets, {"decision": decision_reason(REQUEUED, by)}))
         if merged:
             p = self._p
             where = f"contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"

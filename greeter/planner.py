@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
-from greeter.journal_store import BASELINE, PersonOptOut
+from greeter.journal_store import (
+    BASELINE,
+    DISMISSED,
+    SKIP_REASON_CODES,
+    PersonOptOut,
+    Suppression,
+    is_dismissed,
+)
 from greeter.occasions import fixed_days
 from greeter.plan_filter import hit_filter
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
@@ -415,9 +422,9 @@ def plan_contact(
                 else:
                     state = held.state if held is not None else None
                     to = held.email if held is not None else None
-                    code = None
+                    code = journal_code(held) if held is not None else None
                     if held is not None and held.baseline:  # as history says it: skipped, baseline
-                        state, code = "skipped", BASELINE
+                        state = "skipped"
                     items.append(
                         PlanItem(
                             hit, "skip", refusal[0], None, (), None, False, refusal[1], (), state, to, code
@@ -621,6 +628,26 @@ def _rode_along(hit: Hit, held: PastGreeting, past: Sequence[PastGreeting], tz: 
     )
 
 
+def journal_code(held: PastGreeting) -> str:
+    """The machine word for a greeting the journal holds but did not send (``already_sent``'s
+    ``reason_code``; the preview table's "skip: …"): what became of it, as ``history`` says it.
+
+    "skip: already_sent" beside "the journal already has this greeting (failed)" read to a manager
+    as "we sent it" — of a letter the server refused, one that bounced, one an operator dismissed.
+    The row's state (``failed``, ``uncertain``, ``retry``, ``claimed``, ``expired``); for a
+    ``skipped`` row, history's word: ``dismissed`` (an operator's decision), ``baseline``, or the
+    sender's skip reason (``suppressed``, ``frequency_cap``…; ``skipped`` when it kept none).
+    """
+    if held.baseline:
+        return BASELINE
+    if held.state != "skipped":
+        return held.state
+    if is_dismissed(held.skipped_why):
+        return DISMISSED
+    word = (held.skipped_why or "").split(":", 1)[0].strip()
+    return word if word in SKIP_REASON_CODES else "skipped"
+
+
 def _as_known(past: PastGreeting, contact: Contact) -> str:
     """How the journal holds a greeting, for ``already_sent``'s detail: its state, and whom it was to
     when that was another contact id with this contact's address."""
@@ -663,6 +690,7 @@ def plan(
     *,
     by_email: Mapping[str, Sequence[PastGreeting]] | None = None,
     opted_out: Mapping[str, PersonOptOut] | None = None,
+    bounced: Mapping[str, Suppression] | None = None,
 ) -> Iterator[PlanItem]:
     """Stream the plan contact by contact (a million contacts never sit in memory as drafts).
 
@@ -675,7 +703,8 @@ def plan(
     one person twice. ``suppressed`` is the do-not-contact list's addresses, checked against
     every address a contact's cell lists; ``opted_out`` the person-level opt-outs by contact id
     (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`), which skip a contact
-    whatever its address now (:func:`~greeter.policy.do_not_contact`).
+    whatever its address now (:func:`~greeter.policy.do_not_contact`); ``bounced`` the list's
+    entries listed because mail to them bounced, by address, whose skip says so.
     """
     history = history or {}
     opted_out = opted_out or {}
@@ -688,7 +717,8 @@ def plan(
             continue
         email = email_key(contact.email) if by_address and contact.email else ""
         past = journal_past(contact, email, history, by_email) if history or by_email else ()
-        refused = do_not_contact(contact, email, suppressed, opted_out) if suppressed or opted_out else False
+        listed = suppressed or opted_out
+        refused = do_not_contact(contact, email, suppressed, opted_out, bounced) if listed else False
         yield from plan_contact(contact, pw, past, suppressed=refused)
 
 

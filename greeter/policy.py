@@ -20,7 +20,7 @@ from greeter.audience import AudienceRule
 from greeter.config import Audience, FrequencyCap
 from greeter.contacts import Contact, email_key
 from greeter.i18n import plural
-from greeter.journal_store import CAP_STATES, PersonOptOut
+from greeter.journal_store import BOUNCED, CAP_STATES, PersonOptOut, Suppression
 from greeter.plan_types import Hit, MergeRule, PastGreeting, Reason, bounds, outside
 
 #: What becomes of a greeting the journal holds in a state that is not final (``already_sent``'s
@@ -211,12 +211,25 @@ def on_the_list(address: str | None) -> str:
     return f"{address} is on the do-not-contact list"
 
 
+def bounced_words(address: str | None, entry: Suppression) -> str:
+    """The ``suppressed`` detail of an address listed because mail to it bounced (its reason
+    ``bounced: …``): "is on the do-not-contact list" read to a manager as the client's own wish."""
+    reply = entry.reason.removeprefix(BOUNCED).strip() or "no reply kept"
+    said = f"{address} bounced on {entry.created_at:%Y-%m-%d} (the server said: {reply})"
+    return f"{said}; it is not written to again"
+
+
 def do_not_contact(
-    contact: Contact, key: str, listed: Collection[str], opted_out: Mapping[str, PersonOptOut]
+    contact: Contact,
+    key: str,
+    listed: Collection[str],
+    opted_out: Mapping[str, PersonOptOut],
+    bounced: Mapping[str, Suppression] | None = None,
 ) -> bool | str:
     """Whether the journal's lists keep ``contact`` from being greeted: True for its address on the
-    do-not-contact list (``key``: its :func:`~greeter.contacts.email_key`, "" when not asked),
-    else the words for one of the person's other ways onto it, else False.
+    do-not-contact list (``key``: its :func:`~greeter.contacts.email_key`, "" when not asked) — or
+    :func:`bounced_words` when it is there because mail to it bounced (``bounced``: those
+    entries by address) —, else the words for one of the person's other ways onto it, else False.
 
     Another address its e-mail cell lists (:attr:`~greeter.contacts.Contact.other_emails`) on the
     list is the same person's objection, whichever address the CRM puts first. A person-level
@@ -226,7 +239,8 @@ def do_not_contact(
     reviewer sees why a new address is skipped and how to lift it.
     """
     if key and key in listed:
-        return True
+        bounce = bounced.get(key) if bounced else None
+        return bounced_words(contact.email, bounce) if bounce is not None else True
     if listed and contact.other_emails:
         for other in contact.other_emails:
             if email_key(other) in listed:

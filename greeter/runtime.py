@@ -21,7 +21,15 @@ from greeter.config_contacts import ContactsSource
 from greeter.config_loader import load_settings
 from greeter.contacts import Contact, email_key, with_ascii_forms
 from greeter.errors import ConfigError, ContactNotLoadedError, GreeterError, Problem, UnknownContactError
-from greeter.journal_store import STATES, Approver, JournalKey, JournalStore, PersonOptOut
+from greeter.journal_store import (
+    BOUNCED,
+    STATES,
+    Approver,
+    JournalKey,
+    JournalStore,
+    PersonOptOut,
+    Suppression,
+)
 from greeter.plan_types import PastGreeting, PlanItem
 from greeter.planner import PlanWindow, history_reach, occasion_starts, plan, plan_reach, plan_window
 from greeter.render import Renderer
@@ -100,6 +108,9 @@ class Inputs:
     suppressed: set[str] = field(default_factory=set)
     #: Person-level opt-outs by contact id (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`).
     opted_out: dict[str, PersonOptOut] = field(default_factory=dict)
+    #: The do-not-contact list's entries listed because mail to them bounced, by address: a skip
+    #: says the address bounced, not that the client asked (:func:`~greeter.policy.bounced_words`).
+    bounced: dict[str, Suppression] = field(default_factory=dict)
     #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
     occasion_since: dict[str, datetime | None] = field(default_factory=dict)
     #: The journal had planned nothing before (new, or none yet): this is its first plan, whose
@@ -308,6 +319,7 @@ class Inputs:
             self.suppressed,
             by_email=self.history_by_email,
             opted_out=self.opted_out,
+            bounced=self.bounced,
         )
 
     def extra_days_off(self, start: date, days: int) -> set[date]:
@@ -429,6 +441,7 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     inputs.history, inputs.history_by_email = journal_history(journal, first - timedelta(days=lookback))
     inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
     inputs.opted_out = journal.opted_out_contacts()
+    inputs.bounced = {e.email: e for e in journal.suppression_list() if e.reason.startswith(BOUNCED)}
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
         since = start - timedelta(days=plan_reach(settings))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from greeter.journal_store import RESEND, is_decision
 from greeter.zone_label import iso_seconds, local_time
 
 #: The holds a dry run lists a letter under (:data:`~greeter.sending_hold.HoldReason`).
@@ -72,7 +73,7 @@ class DueLetter:
             entry.contact_id,
             entry.email,
             (entry.occasion, *entry.merged),
-            kind="resend" if entry.reason == "resend" else "retry",
+            kind="resend" if is_decision(entry.reason, RESEND) else "retry",
             attempt=entry.attempts + 1,
             last_reply=entry.last_reply,
         )

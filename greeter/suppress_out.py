@@ -274,14 +274,31 @@ def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journ
     from rich.cells import cell_len
     from rich.table import Table
 
-    title = f"opt-out events in journal {journal}: {len(events)}"
+    acts = one_per_act(events)
+    title = f"opt-out events in journal {journal}: {len(acts)}"
     table = Table(title=title, min_width=cell_len(title))
     for name in ("when (UTC)", "event", "e-mail", "contact", "channel", "reason", "by"):
         table.add_column(name, overflow="fold")
-    for e in events:
+    for e, contacts in acts:
         table.add_row(
-            _since(e.recorded_at), e.event, plain(e.email), plain(e.contact_id or ""), e.channel,
+            _since(e.recorded_at), e.event, plain(e.email), plain(contacts), e.channel,
             plain(e.reason), plain(e.by or ""),
         )  # fmt: skip
     table_console(None if stream is sys.stdout else stream).print(table)
-    return len(events)
+    return len(acts)
+
+
+def one_per_act(events: Sequence[OptOutEvent]) -> list[tuple[OptOutEvent, str]]:
+    """The table's rows: each act once, with the contact ids it bound (pure).
+
+    ``suppress ADDRESS`` records the address's entry and each holder's binding as events of their
+    own (what ``--from-csv`` of the JSON or CSV restores, which keep them so); the table showed
+    the same act twice, an address row and a person row. Events of one moment, kind, address,
+    channel, reason and author are one row, the contact column listing the ids bound."""
+    rows: dict[tuple[object, ...], tuple[OptOutEvent, list[str]]] = {}
+    for e in events:
+        key = (e.recorded_at, e.event, e.email, e.channel, e.reason, e.by)
+        ids = rows.setdefault(key, (e, []))[1]
+        if e.contact_id:
+            ids.append(e.contact_id)
+    return [(e, ", ".join(ids)) for e, ids in rows.values()]

@@ -116,13 +116,18 @@ def _refused_once(make_project: MakeProject, sink: SmtpSink) -> Path:
 def test_a_failed_greeting_put_back_is_written_afresh_and_sent_once(make_project: MakeProject) -> None:
     with SmtpSink() as sink:
         config = _refused_once(make_project, sink)
-        asked = greeter(config, "failed", "resend", "--contact", "1", "--now", LATER)
+        asked = greeter(config, "failed", "resend", "--contact", "1", "--by", "ivan", "--now", LATER)
         assert asked.returncode == 0, asked.stderr
         assert asked.stdout == "resend: 1 birthday 2027-04-13\n"
         (row,) = history(config, "--contact", "1")
-        assert (row["state"], row["reason"], row["last_reply"]) == ("retry", REQUEUED, f"554 {SPAM}")
+        # who put it back is kept (failed resend --by), and the row is still a requeued one
+        assert (row["state"], row["reason"], row["last_reply"]) == (
+            "retry",
+            f"{REQUEUED} by ivan",
+            f"554 {SPAM}",
+        )
         table = greeter(config, "history", "--contact", "1").stdout
-        assert "put back in line by an operator at 2027-04-14 08:05 UTC; the server had said: 554" in table
+        assert "put back in line by ivan at 2027-04-14 08:05 UTC; the server had said: 554" in table
         sink.reset()  # the server takes it now
         sent = greeter(config, "send", "--once", "--now", LATER)
         assert "due 1;" in sent.stdout and "sent: 1" in sent.stdout, sent.stdout + sent.stderr

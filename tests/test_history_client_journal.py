@@ -74,7 +74,7 @@ def test_the_whole_listing_shows_a_renumbered_clients_old_rows_as_its_current_co
     assert table.returncode == 0 and table.stderr == "", table.stderr
     rows = rows_of(table.stdout)
     assert [r[:2] for r in rows] == [
-        ["3010 (as contact 1) Алексей Игоревич Морозов", "ООО «Тест»"],
+        ["3010 (journal: contact 1) Алексей Игоревич Морозов", "ООО «Тест»"],
         ["2 Людмила Борисовна Виноградова", "ООО «Тест»"],
     ]
     assert rows[0][7] == "2027-04-13 16:00 +07"  # the client's clock, not the default zone's 12:00 MSK

@@ -139,7 +139,7 @@ def test_history_of_a_renumbered_contact_shows_what_went_to_its_address_as_conta
 
     table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
-    assert "5001 (as contact 1)" in table.stdout and "no greeting" not in table.stderr
+    assert "5001 (journal: contact 1)" in table.stdout and "no greeting" not in table.stderr
     rows = json.loads(greeter(config, "history", "--contact", "5001", "--format", "json").stdout)
     assert [(r["contact_id"], r["current_contact_id"], r["state"]) for r in rows] == [("1", "5001", "sent")]
     # The other contact's letter is not this one's; a contact's own rows are not marked.
@@ -168,7 +168,7 @@ def test_history_of_a_contact_reads_the_contacts_only_up_to_its_row(make_project
 
     table = greeter(config, "history", "--contact", "5001")
     assert table.returncode == 0, table.stderr
-    assert "5001 (as contact 1)" in table.stdout
+    assert "5001 (journal: contact 1)" in table.stdout
 
 
 def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
@@ -190,7 +190,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (lost,) = history(config, "--state", "uncertain")
     assert lost["last_reply"]
     before = datetime.now(UTC).replace(second=0, microsecond=0)
-    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"])
+    decided = greeter(config, "uncertain", "dismiss", "--contact", lost["contact_id"], "--by", "ivan")
     assert decided.returncode == 0, decided.stderr
     after = datetime.now(UTC)
 
@@ -199,7 +199,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (row,) = [line for line in table.stdout.splitlines() if "skipped" in line]
     cells = [cell.strip() for cell in row.strip("│ ").split("│")]
     assert (cells[0].split()[0], cells[5]) == (lost["contact_id"], "skipped")  # the id, then the name
-    found = re.fullmatch(r"dismissed by an operator at (.{16}) UTC; the server had said: (.*)", cells[-1])
+    found = re.fullmatch(r"dismissed by ivan at (.{16}) UTC; the server had said: (.*)", cells[-1])
     assert found is not None, row
     at = datetime.strptime(found[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     assert before <= at <= after
@@ -210,7 +210,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     (only,) = [line for line in filtered.stdout.splitlines() if "│" in line]
     assert [cell.strip() for cell in only.strip("│ ").split("│")] == cells
     assert [(r["contact_id"], r["state"], r["reason"]) for r in history(config, "--state", "dismissed")] == [
-        (lost["contact_id"], "skipped", "dismissed")
+        (lost["contact_id"], "skipped", "dismissed by ivan")
     ]
     assert [r["state"] for r in history(config, "--state", "skipped")] == ["skipped"]
 
