@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,11 +47,15 @@ from greeter.check_files import (
     unused_template_problems,
     unused_templates,
 )
+from greeter.check_first_names import first_name_contradiction
 from greeter.check_forms import SAMPLE_CONTACTS, letter_forms, next_days
 from greeter.check_holidays import holiday_collisions, holiday_problems
 from greeter.check_language import gendered_salutation, language_form_problems, own_salutation
+from greeter.check_namesakes import BIRTHDAY, Namesakes
+from greeter.check_open_letters import OpenLetters, open_letter_problems, read_open_letters
 from greeter.check_quota import quota_problems
 from greeter.check_reach import Reach, sender_locale_problems
+from greeter.check_reappeared import Reappeared
 from greeter.check_render import (
     MAX_NAMED_CONTACTS,
     MAX_RENDER_PROBLEMS,
@@ -109,13 +113,14 @@ from greeter.plan_types import Hit, PlanItem
 from greeter.planner import LONGEST_DAYS_OFF
 from greeter.render import Renderer
 from greeter.retention import minimum_retention_days
-from greeter.runtime import load_inputs
+from greeter.runtime import Inputs, load_inputs
 from greeter.sources import placed_at_contact
 from greeter.sources.dates import is_yearless
 from greeter.template_cases import ignored_case_problems
 from greeter.unsubscribe import mailto_href
 
 if TYPE_CHECKING:
+    from greeter.journal_store import JournalEntry
     from greeter.send_report import ProgressStart
 
 #: What other modules and tests import from here: the checks moved to ``check_*`` modules keep
@@ -175,6 +180,8 @@ def run_check(
     if (slip := system_folder_slip(settings.storage.url, config_file)) is not None:
         report.problems.append(slip)
     check_journal_state(report, settings.storage.url, now)
+    read = _journal_letters(report, settings, now)
+    open_letters, birthday_letters = read if read is not None else (None, [])
     check_journal_project(report, settings, config_file, now)
     check_delivery(report, settings)
     check_secrets(report, settings)
@@ -267,6 +274,13 @@ def run_check(
         (occ.field, occ.max_years, occ.min_years) for occ in settings.occasions if occ.field is not None
     ]
     date_columns = settings.contacts.dates
+    # One client on two rows (the same full name and birthday): two letters, said at the later row.
+    namesakes = Namesakes(settings.contacts.source, date_columns.get(BIRTHDAY, BIRTHDAY))
+    # The rows of the contacts of uncertain letters: whether each can still be resent is in their zone.
+    undecided = open_letters.contact_ids() if open_letters is not None else set()
+    undecided_contacts: dict[str, Contact] = {}
+    # A greeted client gone, and one with their birthday and name new: an id and address changed together.
+    reappeared = Reappeared(birthday_letters, settings.contacts.source, date_columns.get(BIRTHDAY, BIRTHDAY))
     contacts: Iterable[Contact] = inputs.contacts(load)
     bar = progress(None, 0) if progress is not None else None
     if bar is not None:
@@ -277,6 +291,12 @@ def run_check(
         for contact in _while_readable(contacts, report, crm_url):
             link = renderer.unsubscribe_link(contact.email)  # its letters' List-Unsubscribe link
             reach.see(contact)
+            namesakes.see(contact)
+            reappeared.see(contact)
+            if contact.id in undecided:
+                undecided_contacts[contact.id] = contact
+            if contact.gender is not None and (wrong := first_name_contradiction(contact, settings)):
+                report.problems.append(wrong)  # «Mr Miller» to Anna: the column wins, silently
             titles.see(contact)
             if contact.country_from_zone and contact.country is not None:
                 report.countries_from_zone[contact.country] += 1
@@ -374,6 +394,8 @@ def run_check(
     report.problems.extend(markup_problems(markup, renderer))
     report.problems.extend(unsubscribe_problems(no_unsubscribe))
     if not report.contacts_unread():  # lost mid-read: "no contact has tag X" may be untrue
+        report.problems.extend(namesakes.problems())
+        report.problems.extend(reappeared.problems())
         report.problems.extend(reach.problems(config_file, load.source, load.loaded, today))
         report.unknown_gender = reach.unknown_gender()
         if no_folder is None:  # letters in a language whose salutation and closing are English
@@ -392,12 +414,42 @@ def run_check(
         report.problems.extend(everyones_week_problems(settings, config_file, reach.countries, today.year))
         report.problems.extend(undecreed_problems(settings, config_file, reach.countries, today))
         report.problems.extend(quota_problems(inputs, config_file, now))  # the days over per_day
+    if open_letters is not None:
+        report.problems.extend(_open_letter_problems(open_letters, inputs, now, undecided_contacts))
     report.notes[:0] = load.notes
     report.rows_read = load.rows_read
     report.contacts_loaded = load.loaded
     report.rows_rejected = load.rejected
     report.problems[:0] = load.problems
     return report
+
+
+def _journal_letters(
+    report: CheckReport, settings: Settings, now: datetime
+) -> tuple[OpenLetters, list[JournalEntry]] | None:
+    """The journal's uncertain and recently failed letters, and its birthday letters of a year, when
+    it opens as send opens it (of the current schema: an older one is said at its line)."""
+    status = next((d for d in report.databases if d.role == "journal"), None)
+    if status is None or not status.ok or status.schema_version != status.latest_version:
+        return None
+    birthdays = [occ.name for occ in settings.occasions if occ.field == BIRTHDAY]
+    return read_open_letters(settings.storage.url, now, status.url, birthdays)
+
+
+def _open_letter_problems(
+    found: OpenLetters, inputs: Inputs, now: datetime, contacts: dict[str, Contact]
+) -> list[Problem]:
+    """:func:`open_letter_problems`, each uncertain letter's resend tested as ``greeter uncertain
+    resend`` tests it (:class:`~greeter.decision_facts.Standing`), over the contacts read."""
+    from greeter.decision_facts import Standing
+
+    if not found.uncertain:
+        return open_letter_problems(found, lambda entry: None)
+    standing = Standing(inputs, now, found.uncertain, known=contacts)
+    try:
+        return open_letter_problems(found, standing.too_late)
+    except ConfigError:  # an unreadable calendar (said above): counted, not tested
+        return open_letter_problems(found, lambda entry: None)
 
 
 def _while_readable(contacts: Iterable[Contact], report: CheckReport, url: str | None) -> Iterator[Contact]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from greeter.contacts import Contact, Gender, academic_titles
 from greeter.iberian_names import IBERIAN_COUNTRIES, IBERIAN_LANGUAGES, iberian_name_gender
@@ -715,6 +715,33 @@ def gender_of(contact: Contact) -> Gender:
     derived = patronymic_gender(contact.patronymic)
     if derived is not Gender.UNKNOWN or contact.patronymic.strip() or not contact.first_name:
         return derived
+    return _first_name_gender(contact.first_name, contact.locale, contact.country, contact.default_locale)
+
+
+#: What :func:`gender_source` names as where a letter's gender came from.
+GenderSource = Literal["column", "patronymic", "first_name", "contradicted", "none"]
+
+
+def gender_source(contact: Contact) -> tuple[Gender, GenderSource]:
+    """:func:`gender_of`'s gender and which cell said it, for ``preview``'s JSON and ``check``.
+
+    A wrong «m» in the CRM reads as a right one in a letter's «Mr Miller»: the
+    reviewer sees the salutation, not why. ``contradicted``: the column and a
+    plain -вич/-вна disagree, and the letter takes no gender from either.
+    """
+    gender = gender_of(contact)
+    if contact.gender is not None:
+        return gender, "contradicted" if gender is not contact.gender else "column"
+    if gender is Gender.UNKNOWN:
+        return gender, "none"
+    return gender, "first_name" if not contact.patronymic.strip() else "patronymic"
+
+
+def first_name_says(contact: Contact) -> Gender:
+    """The gender ``contact``'s first name alone says by the lists letters use, as :func:`gender_of`
+    reads it with no column and no patronymic (``UNKNOWN`` where it would not read it)."""
+    if not contact.first_name:
+        return Gender.UNKNOWN
     return _first_name_gender(contact.first_name, contact.locale, contact.country, contact.default_locale)
 
 

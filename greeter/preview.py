@@ -22,11 +22,12 @@ from rich.text import Text
 
 from greeter.config import Sender
 from greeter.console import plain, table_console
-from greeter.contacts import email_key
+from greeter.contacts import Gender, email_key
 from greeter.decreed_days import undecreed, undecreed_words
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateError, UnsafeHeaderError
 from greeter.journal_store import Approver, JournalKey
 from greeter.message import validate_header_value
+from greeter.names import gender_source
 from greeter.own_files import own_files, refusal
 from greeter.plan_drafts import drafts
 from greeter.plan_journal import journal_letters
@@ -59,11 +60,15 @@ def draft_json(draft: Draft, default_zone: str | None = None) -> dict[str, Any]:
     if draft.error is not None:
         status, reason = "skip", "render_error"
     r = draft.rendered
+    # The gender the letter was worded by and the cell that said it: «Mr Miller» to an Anna is explained.
+    gender, said_by = gender_source(hit.contact)
     return {
         "contact_id": hit.contact.id,
         # A letter the journal holds went to its address, whatever the CRM says now (moved_addresses).
         "email": item.sent_to or hit.contact.email,
         "name": hit.contact.display_name,
+        "gender": None if gender is Gender.UNKNOWN else gender.value,
+        "gender_source": said_by,
         "occasion": hit.occasion,
         "occasion_date": hit.date.isoformat() if hit.dated else None,
         "years": hit.years,

@@ -37,8 +37,12 @@ def load(tmp_path: Path, dates: list[str], **defaults: str) -> tuple[list, LoadR
 
 
 def every_fourth(n: int) -> list[str]:
-    """``n`` birthdays, every fourth written ``d/m/1975`` (as a second CRM's import left them)."""
-    return [f"{i % 28 + 1}/3/1975" if i % 4 == 0 else f"{i % 28 + 1:02d}.03.1980" for i in range(n)]
+    """``n`` birthdays, every fourth written ``d/m/1975`` (as a second CRM's import left them); each
+    another day (a later year after 28), as the same name and birthday twice is a warning of its own."""
+    return [
+        f"{i % 28 + 1}/3/{1975 + i // 28}" if i % 4 == 0 else f"{i % 28 + 1:02d}.03.{1980 + i // 28}"
+        for i in range(n)
+    ]
 
 
 # --------------------------------------------------------------------------- the column's summary
