@@ -225,7 +225,7 @@ class DaemonHealth:
             or cycle.recovered
         )
         (log.warning if attention else log.info)(
-            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped,
+            "run", now=now.isoformat(), seconds=round(seconds, 3), **stopped, result=result,
             **run_fields(cycle, problem, reload_failed_at=self.stats.reload_failed_at,
                          planning=self._planning_seconds, gathered=gathered),
         )  # fmt: skip

@@ -49,6 +49,8 @@ def test_a_server_refusing_every_letter_at_data_is_a_warning_a_counter_and_a_hea
     assert (run["failed"], run["sent"]) == (3, 0), run
     # send --once exits 1 for this run: it is no success, and not an outage (degraded) either
     assert runs == {"ok": 0, "error": 0, "degraded": 0, "refused": 1}, runs
+    # the run line says the counter's label: the wire worked (delivery ok), the letters were refused
+    assert (run["result"], run["delivery"]) == ("refused", "ok"), run
     assert body["last_success_at"] is None, body
     assert run["level"] == "warning", run
     assert run["failed_by_class"] == {"policy": 3}, run
