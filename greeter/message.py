@@ -491,8 +491,8 @@ def _part(text: str, boundary: bytes, html: bool) -> tuple[bytes, bytes, bool]:
     would triple a Cyrillic letter. Line breaks are CRLF (RFC 2045 §6.8's canonical form, as
     the base64 path encodes), and the body ends in one, so a letter of one part ends in CRLF.
     """
-    data = text.encode("utf-8")
-    if data.isascii() and b"\0" not in data:
+    if text.isascii() and "\0" not in text:  # on the str: a Cyrillic letter is not encoded twice
+        data = text.encode("ascii")
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n")
         if b"\r" not in data and _LONG_LINE.search(data) is None and (not boundary or boundary not in data):
