@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greeter.errors import UnsafeHeaderError
-from greeter.message import _boundary
+from greeter.message import _boundary, _has_long_line
 from greeter.plan_types import Rendered
 from greeter.smtp_transport import dot_stuffed
 from greeter.transport import CleanLetter, is_clean
@@ -124,3 +124,20 @@ def test_every_ascii_letter_is_wire_safe_and_clean_or_left_to_be_stuffed(text: s
     assert (type(data) is CleanLetter) == is_clean(data)
     # What the receiver un-stuffs is the letter, exactly.
     assert dot_stuffed(data)[: -len(b".\r\n")].replace(b"\r\n..", b"\r\n.") == data
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=1200), min_size=1, max_size=8),
+)
+def test_the_block_scan_finds_exactly_the_lines_over_998_octets(lengths: list[int]) -> None:
+    data = b"\n".join(b"x" * n for n in lengths)
+    assert _has_long_line(data) == (max(lengths) > 998)
+
+
+@pytest.mark.parametrize("before", [0, 1, 498, 499, 500, 997, 998, 999, 1500])
+@pytest.mark.parametrize("length", [998, 999])
+def test_a_long_line_is_found_wherever_it_starts(before: int, length: int) -> None:
+    data = b"a" * max(before - 1, 0) + (b"\n" if before else b"") + b"x" * length + b"\nend\n"
+    if before - 1 > 998:  # the leading line itself is too long then
+        return
+    assert _has_long_line(data) == (length > 998)
