@@ -366,7 +366,8 @@ def _shortened(src: str) -> str:
 
 
 def _logo_problems(raw: bytes) -> list[Problem]:
-    """A warning when ``_brand.j2`` sets ``logo_url`` to an address and ``logo_alt`` to nothing."""
+    """A warning when ``_brand.j2`` sets ``logo_url`` to an address and ``logo_alt`` to nothing, and
+    one when that address is plain ``http://`` (the file's comment asks for https://)."""
     try:
         tree = syntax_tree(raw.decode("utf-8"), BRAND)
     except (UnicodeDecodeError, TemplateSyntaxError):
@@ -383,11 +384,21 @@ def _logo_problems(raw: bytes) -> list[Problem]:
     alt = values.get("logo_alt")
     if url is None or not (isinstance(url[0], str) and url[0].strip()):
         return []
+    problems: list[Problem] = []
+    if url[0].strip().lower().startswith("http://"):
+        # The brand file's comment asks for https://, as the unsubscribe link must be: a plain-http
+        # image is "not secure" content in webmail (Gmail proxies it, others block it or warn),
+        # and an address anyone on the path can swap the logo of.
+        message = (
+            f"the logo (logo_url) is a plain http:// address ({_shortened(url[0].strip())}): "
+            "mail clients block or flag images not served over https, so serve it over https://"
+        )
+        problems.append(Problem(BRAND, "", message, url[1], kind="template", severity="warning"))
     if alt is not None and isinstance(alt[0], str) and alt[0].strip():
-        return []
+        return problems
     line = alt[1] if alt is not None else url[1]
     message = (
         "the logo (logo_url) has no alt text: most mail clients block images until the reader "
         "asks and show logo_alt instead, so set it to what the logo says (the company's name)"
     )
-    return [Problem(BRAND, "", message, line, kind="template", severity="warning")]
+    return [*problems, Problem(BRAND, "", message, line, kind="template", severity="warning")]

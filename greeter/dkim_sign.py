@@ -17,15 +17,21 @@ from greeter.errors import ConfigError, Problem
 
 #: The smallest RSA key receivers verify: RFC 8301 3.2 makes them refuse a signature by a shorter one.
 MIN_KEY_BITS = 1024
+#: The size to use: RFC 8301 §3.2 asks signers for at least 2048 bits, as M3AAWG's DKIM key
+#: practice does, and a 1024-bit key is within reach of a well-funded forger. ``check`` warns below it.
+RECOMMENDED_KEY_BITS = 2048
 
 #: Headers covered by the signature: what a forger would want to change. Each is
 #: signed once more than it occurs (oversigning, RFC 6376 §8.15 and M3AAWG's DKIM
 #: practice): the extra entry signs the *absence* of another one, so a replayer who
 #: adds a second Subject, From or List-Unsubscribe above ours — the one many
-#: clients show — breaks the signature. A header a letter lacks (Reply-To) is
-#: signed as absent, so it cannot be added either.
-SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
-                  b"list-unsubscribe-post", b"mime-version", b"content-type")  # fmt: skip
+#: clients show — breaks the signature. A header a letter lacks (Reply-To; Cc, Sender,
+#: In-Reply-To and References, which greeter never writes) is signed as absent, so it
+#: cannot be added either: a replayer cannot copy in more recipients, an "on behalf of"
+#: sender, or thread the greeting into a conversation it was never part of.
+SIGNED_HEADERS = (b"from", b"to", b"cc", b"sender", b"subject", b"date", b"message-id", b"reply-to",
+                  b"in-reply-to", b"references", b"list-unsubscribe", b"list-unsubscribe-post",
+                  b"mime-version", b"content-type")  # fmt: skip
 #: Top-level headers of a letter that are not signed: a relay may rewrite the transfer encoding.
 UNSIGNED_HEADERS = frozenset({b"content-transfer-encoding"})
 
@@ -76,19 +82,47 @@ def key_problem(key: bytes) -> str | None:
     Never the key's content in the answer (nor dkimpy's words, which may quote
     its bytes): the message goes to a terminal and to logs.
     """
+    bits = key_bits(key)
+    if bits is None:
+        return (
+            "not an RSA private key dkimpy can read: an unencrypted PEM file "
+            "(BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY), as `openssl genrsa -out dkim.pem 2048` writes"
+        )
+    if bits < MIN_KEY_BITS:
+        return f"the RSA key has {bits} bits: receivers ignore DKIM signatures of keys under {MIN_KEY_BITS}"
+    return None
+
+
+def key_bits(key: bytes) -> int | None:
+    """The size in bits of the PEM RSA ``key``'s modulus, or None when dkimpy's parser cannot read it."""
     from dkim.crypto import UnparsableKeyError, parse_pem_private_key
 
     try:
         parsed = parse_pem_private_key(key)
     except (UnparsableKeyError, ValueError, IndexError, TypeError):  # bad base64 is binascii.Error
-        return (
-            "not an RSA private key dkimpy can read: an unencrypted PEM file "
-            "(BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY), as `openssl genrsa -out dkim.pem 2048` writes"
-        )
-    bits = int(parsed["modulus"]).bit_length()
-    if bits < MIN_KEY_BITS:
-        return f"the RSA key has {bits} bits: receivers ignore DKIM signatures of keys under {MIN_KEY_BITS}"
-    return None
+        return None
+    return int(parsed["modulus"]).bit_length()
+
+
+def short_key_warning(settings: DkimSettings | None) -> str | None:
+    """Why the configured key, usable, is short (under :data:`RECOMMENDED_KEY_BITS` bits), or None.
+
+    A key that cannot be read or used at all is :func:`load_signer`'s error, not this.
+    """
+    if settings is None:
+        return None
+    try:
+        key = Path(settings.key_file).read_bytes().replace(b"\r\n", b"\n")
+    except OSError:
+        return None
+    bits = key_bits(key)
+    if bits is None or bits < MIN_KEY_BITS or bits >= RECOMMENDED_KEY_BITS:
+        return None
+    return (
+        f"the DKIM key has {bits} bits: RFC 8301 and M3AAWG ask for at least {RECOMMENDED_KEY_BITS}, "
+        f"and some receivers treat shorter signatures as weak; make a new one "
+        f"(`openssl genrsa -out dkim.pem {RECOMMENDED_KEY_BITS}`) under a new selector and publish its record"
+    )
 
 
 def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | None:

@@ -1,8 +1,13 @@
-"""``greeter preview --format eml``: one RFC 5322 file per draft, byte-identical to what would be sent.
+"""``greeter preview --format eml``: one RFC 5322 file per draft, built as the letter that would be sent.
 
 Uses the same message builder and Message-ID as delivery, so opening the file
 in a mail client shows the letter exactly as the client will get it (only
-the Date header differs: it is stamped when the letter really leaves, in UTC as here). The
+the Date header differs: it is stamped when the letter really leaves, in UTC as here).
+The files are never DKIM-signed, even when ``delivery.dkim`` is set: the key is a secret
+only greeter's user may read (``check`` warns otherwise), not the reviewers who run a
+preview, and a signed file passed around for review is a letter anyone holding it could
+replay as the domain's for the signature's life. The signature covers the Date, which
+differs anyway; ``greeter test-send`` sends a signed letter to check DKIM with. The
 Message-ID is made with the journal's own key (:class:`~greeter.message.MessageIds`),
 read and never made here: before the journal has one (nothing sent from it
 yet) the files carry sample Message-IDs, and the summary says so.
@@ -86,6 +91,12 @@ def write_eml(
             written += 1
         tally = folder.finish()
     print(f"wrote {written} .eml file(s) to {out}{_already_left(left)}{tally.summary()}")
+    if written and settings.delivery.dkim is not None:
+        print(
+            "note: the files carry no DKIM-Signature (the key stays with the sender); the letters sent"
+            " are signed: `greeter test-send` sends one to check it",
+            file=sys.stderr,
+        )
     if written and ids.sample:
         print(
             "note: the journal has no Message-ID key yet (the first send makes it): the files'"

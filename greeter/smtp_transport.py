@@ -95,7 +95,7 @@ def dot_stuffed(data: bytes) -> bytes:
         data = _LINE_ENDINGS.sub(b"\r\n", data)
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
-    if data.startswith(b".") or b"\n." in data:  # base64 bodies never have a line starting with "."
+    if data.startswith(b".") or b"\n." in data:  # a 7bit body's line may start with "."
         data = _LEADING_DOT.sub(b"..", data)
     return data + b".\r\n"
 

@@ -38,6 +38,30 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
+def _fits_7bit(canonical: str, boundary: str) -> bool:
+    """RFC 2045 §2.7 7bit data, judged line by line: ASCII, no NUL, CR and LF only as CRLF, lines of
+    at most 998 octets, and no multipart delimiter inside (RFC 2046 §5.1.1)."""
+    lines = canonical.split("\r\n")
+    return (
+        canonical.isascii()
+        and "\0" not in canonical
+        and not any("\r" in line or "\n" in line or len(line) > 998 for line in lines)
+        and (not boundary or boundary not in canonical)
+    )
+
+
+def _chosen_part(text: str, subtype: str, boundary: str) -> MIMENonMultipart:
+    """The part as a mail client writes it: 7bit when the text is 7bit data (ending in a line
+    break), else base64 (:func:`_text_part`)."""
+    canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if not _fits_7bit(canonical, boundary):
+        return _text_part(text, subtype)
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part["Content-Transfer-Encoding"] = "7bit"
+    part.set_payload(canonical if not canonical or canonical.endswith("\r\n") else canonical + "\r\n")
+    return part
+
+
 def build_mime(
     rendered: Rendered,
     *,
@@ -64,16 +88,18 @@ def build_mime(
         unsubscribe_mailto=unsubscribe_mailto,
         unsubscribe_url=unsubscribe_url,
     )
-    text_part = _text_part(rendered.text, "plain")
-    body = (
-        text_part
-        if rendered.html is None
-        else MIMEMultipart(
+    if rendered.html is None:
+        body: Message[str, str] = _chosen_part(rendered.text, "plain", "")
+    else:
+        boundary = _boundary(message_id)
+        body = MIMEMultipart(
             "alternative",
-            boundary=_boundary(message_id),
-            _subparts=[text_part, _text_part(rendered.html, "html")],
+            boundary=boundary,
+            _subparts=[
+                _chosen_part(rendered.text, "plain", boundary),
+                _chosen_part(rendered.html, "html", boundary),
+            ],
         )
-    )
     # The stubs only allow str header values; compat32 takes Header objects too.
     msg = cast("Message[str, Header | str]", body)
     for name, value in headers:

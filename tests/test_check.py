@@ -7,6 +7,7 @@ checked in-process with :func:`greeter.checks.run_check` or through the CLI.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -277,6 +278,32 @@ def test_an_unreadable_dkim_key_is_an_error_as_for_send_and_run(
     assert any(
         "delivery.dkim.key_file" in str(p) and "cannot read the DKIM key" in str(p) for p in report.problems
     )
+
+
+@pytest.mark.parametrize(("bits", "warned"), [(1024, True), (2048, False)])
+def test_a_1024_bit_dkim_key_is_a_warning_suggesting_2048(
+    make_project: MakeProject, tmp_path: Path, bits: int, warned: bool
+) -> None:
+    """512 bits is refused; 1024 passed check silently though RFC 8301 and M3AAWG ask for 2048."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), str(bits)], check=True, capture_output=True)
+    key.chmod(0o600)
+    config = make_project(
+        russians(1),
+        delivery={"dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(key)}},
+    )
+    report = run_check(config, NOW)
+    assert report.secret_errors == 0
+    said = [str(p) for p in report.problems if p.field == "delivery.dkim.key_file"]
+    if not warned:
+        assert said == []
+        return
+    (warning,) = said
+    assert re.fullmatch(
+        rf"{re.escape(str(config))}:\d+:\d+: delivery\.dkim\.key_file: warning: the DKIM key has 1024 bits: "
+        r"RFC 8301 and M3AAWG ask for at least 2048, .*`openssl genrsa -out dkim\.pem 2048`.*",
+        warning,
+    ), warning
 
 
 #: The other fix a fallback warning names: the language to write them in (defaults.fallback_locales).

@@ -167,3 +167,22 @@ def test_a_logo_without_alt_text_is_a_warning_at_the_brand_file(make_project: Ma
     ]
     brand.write_text(with_logo.replace('logo_alt = ""', 'logo_alt = "ООО «Ромашка»"'), encoding="utf-8")
     assert warnings(config, "logo") == []
+
+
+def test_a_plain_http_logo_is_a_warning_at_its_line(make_project: MakeProject) -> None:
+    """The brand file's comment asks for an https:// logo; an http:// one went out unwarned."""
+    config = make_project([row("1")])
+    brand = templates(config) / "_brand.j2"
+    text = brand.read_text(encoding="utf-8")
+    with_logo = text.replace(
+        '{% set logo_url = "" %}', '{% set logo_url = "http://cdn.romashka.example/logo.png" %}'
+    ).replace('{% set logo_alt = "" %}', '{% set logo_alt = "ООО «Ромашка»" %}')
+    brand.write_text(with_logo, encoding="utf-8")
+    line = line_of(brand, "{% set logo_url = ")
+    assert warnings(config, "logo") == [
+        f"_brand.j2:{line}:1: warning: the logo (logo_url) is a plain http:// address "
+        "(http://cdn.romashka.example/logo.png): mail clients block or flag images not served over https, "
+        "so serve it over https://"
+    ]
+    brand.write_text(with_logo.replace("http://", "https://"), encoding="utf-8")
+    assert warnings(config, "logo") == []

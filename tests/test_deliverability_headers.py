@@ -238,6 +238,32 @@ def test_the_signature_oversigns_so_a_header_added_later_breaks_it(keypair: tupl
         assert not dkim.verify(replayed, dnsfunc=dns), added
 
 
+@pytest.mark.parametrize(
+    "added",
+    [
+        b"Cc: many@victims.example",
+        b"Sender: support@romashka-help.example",
+        b"In-Reply-To: <thread@bank.example>",
+        b"References: <thread@bank.example>",
+    ],
+)
+def test_headers_greeter_never_writes_are_signed_as_absent(keypair: tuple[Path, bytes], added: bytes) -> None:
+    """Cc, Sender, In-Reply-To and References are oversigned like Reply-To: prepended, each breaks the signature."""
+    key, der = keypair
+    signer = load_signer(DkimSettings(domain="romashka.example", selector="greet", key_file=key))
+    assert signer is not None
+    signed = signer(letter(Sender(name="Romashka", email="hello@romashka.example"), {}))
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(der)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        return record
+
+    assert dkim.verify(signed, dnsfunc=dns)
+    assert not dkim.verify(added + b"\r\n" + signed, dnsfunc=dns)
+    head, _, rest = signed.partition(b"\r\nFrom:")
+    assert not dkim.verify(head + b"\r\n" + added + b"\r\nFrom:" + rest, dnsfunc=dns)
+
+
 def test_check_warns_when_one_click_is_advertised_but_not_served(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
