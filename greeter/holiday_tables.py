@@ -1,14 +1,8 @@
 """Public holidays by country and year: the ``holidays`` library's answers, kept on disk between runs.
 
-Why: asking the library for one country imports all of its ~250 country
-modules (``holidays/countries/__init__.py`` imports every one), about 55 ms
-of every command's start-up — a tenth of ``greeter preview`` and of a
-2,000-letter ``send --once``. For one version of the library the answers
-never change, so the tables a run needs are kept in a small JSON file in the
-user's cache directory (``$XDG_CACHE_HOME/greeter``, else ``~/.cache/greeter``)
-and read back next time in well under a millisecond; the library is imported
-only for a table the file does not have. The file is named for the library's
-version, so an upgrade starts afresh.
+Why on disk: asking the library for one country imports all of its ~250
+country modules, some 55 ms of every command's start-up; the answers never
+change for one version of it (:mod:`greeter.holiday_cache` says how they are kept).
 
 Each holiday is named in English and in the country's own language
 (:mod:`greeter.holiday_naming`); the tables are held, and kept on disk, by
