@@ -119,7 +119,7 @@ def test_a_birthday_letter_to_a_man_a_woman_and_one_of_no_known_gender(
     assert out.subject == "Boldog születésnapot!"
     assert out.text == (
         f"{salutation}\n\n"
-        "Születésnapja alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa nevében!\n\n"
+        "Születésnapja alkalmából szívből köszöntjük Önt egész csapatunk nevében!\n\n"
         f"Jó egészséget, boldogságot és sok sikert kívánunk Önnek minden tervéhez{wishes}. Köszönjük, hogy "
         f"minket választott: öröm számunkra az Önnel való együttműködés.{SIGNED}"
     )
@@ -231,7 +231,7 @@ def test_a_new_year_letter_carries_a_past_birthday_and_a_coming_anniversary(rend
     out = letter(renderer, PETER, "new_year", date(2026, 12, 29), also=also)
     assert out.subject == "Boldog új évet!"
     assert body(out) == [
-        "A Romashka Kft. valamennyi munkatársa nevében boldog új évet kívánunk Önnek!",
+        "Egész csapatunk nevében boldog új évet kívánunk Önnek!",
         "Köszönjük bizalmát és az idei évben végzett közös munkánkat: megtiszteltetés számunkra, hogy "
         f"a {DUNA} partnere lehetünk. 2027-ben is kívánunk Önnek új sikereket, érdekes projekteket és "
         "magabiztosságot, szeretteinek pedig jó egészséget, szeretetet és örömöt.",
@@ -262,7 +262,7 @@ def test_holidays_the_config_greets(renderer: Renderer) -> None:
     womens = letter(renderer, EVA, "holiday", date(2027, 3, 8), occasion="womens_day")
     assert womens.subject == "Boldog nőnapot!"
     assert body(womens) == [
-        "A nemzetközi nőnap alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa nevében!",
+        "A nemzetközi nőnap alkalmából szívből köszöntjük Önt egész csapatunk nevében!",
         "Tavaszi jókedvet, melegséget, ihletet és sok örömöt kívánunk Önnek minden napra. Köszönjük bizalmát "
         "és együttműködését.",
     ]
@@ -270,8 +270,7 @@ def test_holidays_the_config_greets(renderer: Renderer) -> None:
     defender = letter(renderer, PETER, "holiday", date(2027, 2, 23), occasion="defender_day")
     assert defender.subject == "Jókívánságaink a haza védelmezőjének napja alkalmából"
     assert body(defender) == [
-        "A haza védelmezőjének napja alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa "
-        "nevében!",
+        "A haza védelmezőjének napja alkalmából szívből köszöntjük Önt egész csapatunk nevében!",
         f"Jó egészséget, magabiztosságot és megbízható partnereket kívánunk Önnek, a {DUNA} számára pedig "
         "újabb győzelmeket. Köszönjük bizalmát és együttműködését.",
     ]
@@ -304,7 +303,7 @@ def test_a_cyrillic_sender_company_stays_out_of_the_message() -> None:
                                                       "send"))  # fmt: skip
     message = out.text.split("\n\nTisztelettel:\n")[0]
     assert not CYRILLIC.search(message), message
-    assert "Születésnapja alkalmából szívből köszöntjük Önt!" in message
+    assert "Születésnapja alkalmából szívből köszöntjük Önt egész csapatunk nevében!" in message
 
 
 # --------------------------------------------------------------------------- the CLI
