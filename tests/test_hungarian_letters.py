@@ -93,7 +93,7 @@ def test_the_proof_readers_letter_is_hungarian(renderer: Renderer) -> None:
     """Péter's 2 January birthday, sent on 29 December with the New Year: no «с наступающим»."""
     new_year = Hit(PETER, "new_year", date(2026, 12, 29), None, 60, "new_year")
     out = letter(renderer, PETER, "birthday", date(2027, 1, 2), 47, sent=date(2026, 12, 29), also=(new_year,))
-    assert out.subject == "Előre is boldog születésnapot!"
+    assert out.subject == "Előre is boldog születésnapot és boldog új évet!"  # the New Year it carries too
     assert out.text.startswith("Tisztelt Nagy Péter!\n\n")
     assert body(out) == [
         "Január 2-án ünnepli születésnapját, és szeretnénk az elsők között köszönteni Önt!",
@@ -229,7 +229,10 @@ def test_a_new_year_letter_carries_a_past_birthday_and_a_coming_anniversary(rend
         Hit(PETER, "first_deal_anniversary", date(2027, 1, 8), 1, 70, "first_deal"),
     )
     out = letter(renderer, PETER, "new_year", date(2026, 12, 29), also=also)
-    assert out.subject == "Boldog új évet!"
+    assert out.subject == (  # the merged ones named too (test_merged_subject), the past one «utólag is»
+        "Boldog új évet és utólag is boldog születésnapot, valamint jókívánságaink cége fennállásának 25. "
+        "évfordulója és együttműködésünk első évfordulója alkalmából!"
+    )
     assert body(out) == [
         "Egész csapatunk nevében boldog új évet kívánunk Önnek!",
         "Köszönjük bizalmát és az idei évben végzett közös munkánkat: megtiszteltetés számunkra, hogy "
