@@ -122,7 +122,9 @@ def test_a_merged_name_day_is_the_clients_own(renderer: Renderer, occasion: str)
         out.text.split("\n\n")[3]
         == "Egyúttal közelgő névnapja és az újév alkalmából is szívből köszöntjük Önt!"
     )
-    assert out.subject == "Kellemes karácsonyi ünnepeket és boldog új évet!"
+    assert (
+        out.subject == "Kellemes karácsonyi ünnepeket, boldog névnapot és boldog új évet!"
+    )  # hers, as a wish
 
 
 def test_the_starters_national_days_in_a_hungarian_project(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
     new_year = Hit(marko, "new_year", date(2026, 12, 29), None, 60, "new_year")
     out = letter(marko, "birthday", day=date(2027, 1, 2), years=57, sent=date(2026, 12, 31), also=(new_year,))
     assert out.template_file == "birthday.sr.j2" and out.locale == "sr_Latn"
-    assert out.subject == "Unapred srećan rođendan!"
+    assert out.subject == "Unapred srećan rođendan i čestitke za Novu godinu!"  # «и» in Latin: «i»
     assert out.text == (
         "Poštovani gospodine Nikoliću,\n\n"
         "Vaš rođendan je 2. januara, i želimo da Vam među prvima čestitamo!\n\n"
@@ -114,7 +114,7 @@ def test_a_latin_serbian_client_reads_the_cyrillic_letter_in_latin_throughout() 
         "greetings@romashka.example"  # the footer's contact line, as the HTML's (signed: the name once)
     )
     assert out.html is not None
-    assert "<title>Unapred srećan rođendan!</title>" in out.html
+    assert "<title>Unapred srećan rođendan i čestitke za Novu godinu!</title>" in out.html
     assert '<p style="margin:0 0 16px 0;">Vaš rođendan je 2. januara, i želimo' in out.html
 
 
