@@ -404,10 +404,15 @@ class Titled(NamedTuple):
 #: Dr.-Ing. and the other hyphenated doctorates, Diplom degrees (Dipl.-Ing., Dipl.-Kfm.), Priv.-Doz.;
 #: and Austria's (Austria's federal portal oesterreich.gv.at, «Akademische Grade»; BMBWF, «Führung
 #: akademischer Grade»): Mag., its female Mag.a, MMag., DDr., Dr.in, DI (Diplom-Ingenieur, written
-#: without a dot), Dkfm., Ing. (the engineer's qualification), Univ.-Prof., Hon.-Prof.
+#: without a dot), Dkfm., Ing. (the engineer's qualification), Univ.-Prof., Hon.-Prof.; and the
+#: Portuguese and Spanish ones a Brazilian, Portuguese or Spanish-speaking CRM types before the first
+#: name: Dra. (a doctor, a lawyer, a PhD), Profa. or Prof.ª, Eng., Enga. or Eng.ª, Arq., Arqa.;
+#: Spanish Ing., Lic., Licda., Licdo. («Dra. Ana» was the first name «Dra. Ana»: a Portuguese
+#: salutation said «Prezada Sra. Dra. Ana», with two titles, where a Brazilian writes «Prezada Dra. Ana»).
 _TITLE_HEAD: Final = re.compile(
     r"(?:[Pp]rof|[Dd]r|DR|PROF|DDr)\.(?:-[A-Z][a-z]+\.)?(?:in)?|(?:Univ|Hon)\.-Prof\.(?:in)?"
     r"|Dipl\.-[^\W\d_]+\.|Priv\.-Doz\.|M?Mag\.a?|Ing\.|Dkfm\.|DI"
+    r"|Dra\.|Profa\.|Prof\.ª|Enga?\.|Eng\.[ªº]|Arqa?\.|Lic(?:d[ao])?\."
 )
 #: The doctorate and the professorship as British English types them, without the full stop
 #: («Dr Emma», «Prof Tom»), and «Professor» written out: titles only before another name word
@@ -460,12 +465,13 @@ def title_words(text: str) -> str:
 
 
 def _title_key(title: str) -> str:
-    """What makes two title words the same title: «Dr.», «dr.», «Dr.-Ing.» are a doctorate, «Univ.-Prof.»
-    a professorship, «DI» and «Dipl.-Ing.» one degree; so are «Dr», «Prof», «Professor» without the dot."""
+    """What makes two title words the same title: «Dr.», «dr.», «Dr.-Ing.», «Dra.» are a doctorate,
+    «Univ.-Prof.», «Profa.» a professorship, «DI» and «Dipl.-Ing.» one degree; so are «Dr», «Prof»,
+    «Professor» without the dot."""
     word = title.casefold()
-    if "prof." in word or word in ("prof", "professor"):
+    if "prof." in word or word in ("prof", "professor", "profa."):
         return "prof"
-    if word.startswith(("dr.", "ddr.")) or word == "dr":
+    if word.startswith(("dr.", "ddr.")) or word in ("dr", "dra."):
         return "dr"
     if word == "di" or word.startswith("dipl.-ing"):
         return "di"

@@ -230,7 +230,10 @@ def test_estonian_new_year_with_merged_occasions(shipped: Renderer) -> None:
         Hit(JAAN, "first_deal_anniversary", new_year, 1, 70, "first_deal"),
     )
     out = letter(shipped, JAAN, "new_year", day=new_year, also=also)
-    assert out.subject == "Head uut aastat!"
+    assert out.subject == (  # the merged ones named too (test_merged_subject), the one past last
+        "Head uut aastat, head Teie ettevõtte 25. aastapäeva ja head meie koostöö 1. aastapäeva ning "
+        "hilinenud õnnitlused sünnipäeva puhul!"
+    )
     assert paragraphs(out)[1:4] == [
         "Soovime Teile kogu meie meeskonna nimel head uut 2028. aastat!",
         "Täname Teid usalduse ja koostöö eest lõppeval aastal – meil on suur au olla ettevõtte "
@@ -421,7 +424,10 @@ def test_german_new_year_with_merged_occasions(shipped: Renderer) -> None:
         Hit(JOERG, "first_deal_anniversary", new_year, 1, 70, "first_deal"),
     )
     out = letter(shipped, JOERG, "new_year", day=new_year, also=also)
-    assert out.subject == "Alles Gute für das neue Jahr!"
+    assert out.subject == (  # the merged ones named too (test_merged_subject), the one past last
+        "Alles Gute für das neue Jahr, zum 25. Jubiläum Ihres Unternehmens, zum ersten Jahrestag unserer "
+        "Zusammenarbeit und nachträglich zum Geburtstag!"
+    )
     assert paragraphs(out)[1:4] == [
         "im Namen unseres ganzen Teams wünschen wir Ihnen ein gutes und erfolgreiches neues Jahr 2028!",
         "Vielen Dank für Ihr Vertrauen und die Zusammenarbeit im zu Ende gehenden Jahr – es ist uns eine "
@@ -601,8 +607,8 @@ def test_greeter_sends_estonian_and_german_letters_and_check_is_quiet_about_them
     sent = {(d["contact_id"], d["occasion"]): d for d in json.loads(run.stdout) if d["status"] == "send"}
     birthday = sent[("e1", "birthday")]
     assert birthday["template_file"] == "birthday.et.j2"
-    assert birthday["subject"] == "Palju õnne sünnipäeva puhul!"
     # the VIP's 25th company anniversary on 20 April merged into the 15 April birthday letter
+    assert birthday["subject"] == "Palju õnne sünnipäeva ja Teie ettevõtte 25. aastapäeva puhul!"
     assert (
         "\n\nÜhtlasi õnnitleme Teid ka Teie ettevõtte eelseisva 25. aastapäeva puhul!\n\n" in birthday["text"]
     )

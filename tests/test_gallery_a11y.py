@@ -18,6 +18,7 @@ import pytest
 from greeter.gallery import write_gallery
 from greeter.i18n import bcp47
 from greeter.plan_types import Draft, PlanItem, Rendered
+from tests.colour import contrast
 from tests.test_gallery import MSK, NOW, START, TreeBuilder, contact, hit, parse, run_chromium
 
 CSS = resources.files("greeter").joinpath("gallery.css").read_text(encoding="utf-8")
@@ -108,20 +109,6 @@ def _rule(selector: str) -> str:
     m = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", CSS)
     assert m, selector
     return m[1]
-
-
-def _luminance(colour: str) -> float:
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def _colour(value: str) -> str:

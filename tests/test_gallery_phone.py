@@ -197,7 +197,8 @@ def test_the_search_on_a_phone_is_16_px_so_ios_does_not_zoom_in(
 
 def test_a_dark_palette_for_the_gallery_and_a_light_letter() -> None:
     """A reader in a dark theme got a white page; the letter stays light: as its client sees it."""
-    from tests.test_gallery_a11y import CSS, contrast
+    from tests.colour import contrast
+    from tests.test_gallery_a11y import CSS
 
     light = dict(
         re.findall(

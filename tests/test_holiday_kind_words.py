@@ -145,7 +145,7 @@ def test_estonian_writes_a_holidays_name_in_lower_case_mid_sentence(shipped: Ren
         shipped, jaan, "ee_victory", date(2027, 6, 23), date(2027, 6, 22),
         also=(("midsummer", date(2027, 6, 24)),),
     )  # fmt: skip
-    assert out.subject == "Head eelseisvat võidupüha!", out.subject
+    assert out.subject == "Head eelseisvat võidupüha ja head jaanipäeva!", out.subject  # merged: named too
     assert "eelseisva võidupüha puhul" in message(out), message(out)
     assert "eelseisva jaanipäeva puhul" in message(out), message(out)
     assert "Jaanipäeva" not in out.text and "Võidupüha" not in out.text

@@ -105,8 +105,7 @@ def test_23_october_is_a_day_of_remembrance(renderer: Renderer) -> None:
     out = holiday(renderer, "hu_national_day", date(2027, 10, 23), date(2027, 10, 22))
     assert out.subject == "Az 1956-os forradalom és szabadságharc emlékére"
     assert out.text.split("\n\n")[1:3] == [
-        "A közelgő október 23-i nemzeti ünnep alkalmából tisztelettel köszöntjük Önt a Romashka Kft. "
-        "valamennyi munkatársa nevében.",
+        "A közelgő október 23-i nemzeti ünnep alkalmából tisztelettel köszöntjük Önt egész csapatunk nevében.",
         "Ezen a napon főhajtással emlékezünk az 1956-os forradalom és szabadságharc hőseire és "
         f"áldozataira. Önnek és szeretteinek jó egészséget kívánunk, a {DUNA} számára pedig további "
         "sikereket. Köszönjük bizalmát és együttműködését.",
@@ -123,7 +122,9 @@ def test_a_merged_name_day_is_the_clients_own(renderer: Renderer, occasion: str)
         out.text.split("\n\n")[3]
         == "Egyúttal közelgő névnapja és az újév alkalmából is szívből köszöntjük Önt!"
     )
-    assert out.subject == "Kellemes karácsonyi ünnepeket és boldog új évet!"
+    assert (
+        out.subject == "Kellemes karácsonyi ünnepeket, boldog névnapot és boldog új évet!"
+    )  # hers, as a wish
 
 
 def test_the_starters_national_days_in_a_hungarian_project(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def test_the_proof_readers_letter_is_hungarian(renderer: Renderer) -> None:
     """Péter's 2 January birthday, sent on 29 December with the New Year: no «с наступающим»."""
     new_year = Hit(PETER, "new_year", date(2026, 12, 29), None, 60, "new_year")
     out = letter(renderer, PETER, "birthday", date(2027, 1, 2), 47, sent=date(2026, 12, 29), also=(new_year,))
-    assert out.subject == "Előre is boldog születésnapot!"
+    assert out.subject == "Előre is boldog születésnapot és boldog új évet!"  # the New Year it carries too
     assert out.text.startswith("Tisztelt Nagy Péter!\n\n")
     assert body(out) == [
         "Január 2-án ünnepli születésnapját, és szeretnénk az elsők között köszönteni Önt!",
@@ -119,7 +119,7 @@ def test_a_birthday_letter_to_a_man_a_woman_and_one_of_no_known_gender(
     assert out.subject == "Boldog születésnapot!"
     assert out.text == (
         f"{salutation}\n\n"
-        "Születésnapja alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa nevében!\n\n"
+        "Születésnapja alkalmából szívből köszöntjük Önt egész csapatunk nevében!\n\n"
         f"Jó egészséget, boldogságot és sok sikert kívánunk Önnek minden tervéhez{wishes}. Köszönjük, hogy "
         f"minket választott: öröm számunkra az Önnel való együttműködés.{SIGNED}"
     )
@@ -229,9 +229,12 @@ def test_a_new_year_letter_carries_a_past_birthday_and_a_coming_anniversary(rend
         Hit(PETER, "first_deal_anniversary", date(2027, 1, 8), 1, 70, "first_deal"),
     )
     out = letter(renderer, PETER, "new_year", date(2026, 12, 29), also=also)
-    assert out.subject == "Boldog új évet!"
+    assert out.subject == (  # the merged ones named too (test_merged_subject), the past one «utólag is»
+        "Boldog új évet és utólag is boldog születésnapot, valamint jókívánságaink cége fennállásának 25. "
+        "évfordulója és együttműködésünk első évfordulója alkalmából!"
+    )
     assert body(out) == [
-        "A Romashka Kft. valamennyi munkatársa nevében boldog új évet kívánunk Önnek!",
+        "Egész csapatunk nevében boldog új évet kívánunk Önnek!",
         "Köszönjük bizalmát és az idei évben végzett közös munkánkat: megtiszteltetés számunkra, hogy "
         f"a {DUNA} partnere lehetünk. 2027-ben is kívánunk Önnek új sikereket, érdekes projekteket és "
         "magabiztosságot, szeretteinek pedig jó egészséget, szeretetet és örömöt.",
@@ -262,7 +265,7 @@ def test_holidays_the_config_greets(renderer: Renderer) -> None:
     womens = letter(renderer, EVA, "holiday", date(2027, 3, 8), occasion="womens_day")
     assert womens.subject == "Boldog nőnapot!"
     assert body(womens) == [
-        "A nemzetközi nőnap alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa nevében!",
+        "A nemzetközi nőnap alkalmából szívből köszöntjük Önt egész csapatunk nevében!",
         "Tavaszi jókedvet, melegséget, ihletet és sok örömöt kívánunk Önnek minden napra. Köszönjük bizalmát "
         "és együttműködését.",
     ]
@@ -270,8 +273,7 @@ def test_holidays_the_config_greets(renderer: Renderer) -> None:
     defender = letter(renderer, PETER, "holiday", date(2027, 2, 23), occasion="defender_day")
     assert defender.subject == "Jókívánságaink a haza védelmezőjének napja alkalmából"
     assert body(defender) == [
-        "A haza védelmezőjének napja alkalmából szívből köszöntjük Önt a Romashka Kft. valamennyi munkatársa "
-        "nevében!",
+        "A haza védelmezőjének napja alkalmából szívből köszöntjük Önt egész csapatunk nevében!",
         f"Jó egészséget, magabiztosságot és megbízható partnereket kívánunk Önnek, a {DUNA} számára pedig "
         "újabb győzelmeket. Köszönjük bizalmát és együttműködését.",
     ]
@@ -304,7 +306,7 @@ def test_a_cyrillic_sender_company_stays_out_of_the_message() -> None:
                                                       "send"))  # fmt: skip
     message = out.text.split("\n\nTisztelettel:\n")[0]
     assert not CYRILLIC.search(message), message
-    assert "Születésnapja alkalmából szívből köszöntjük Önt!" in message
+    assert "Születésnapja alkalmából szívből köszöntjük Önt egész csapatunk nevében!" in message
 
 
 # --------------------------------------------------------------------------- the CLI

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from greeter.render import Renderer
+from tests.colour import contrast
 from tests.test_gallery import Node
 from tests.test_letter_a11y import IVAN, JOHN, SEND_AT, tree
 from tests.test_render import SENDER, TEMPLATES, item
@@ -37,17 +38,6 @@ def dark_rules(html: str) -> dict[str, dict[str, str]]:
         for selector in selectors.split(","):
             rules.setdefault(selector.strip(), {}).update(declared)
     return rules
-
-
-def luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one: str, other: str) -> float:
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def walk(node: Node, above: frozenset[str]) -> Iterator[tuple[Node, frozenset[str]]]:

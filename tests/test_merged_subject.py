@@ -5,7 +5,10 @@ December carried the New Year too («Пользуясь случаем, позд
 годом!»), but its subject said «Анна Ильинична, с наступающим днём рождения!» — the inbox line
 promised one greeting and the letter held two. The Russian, Ukrainian and English starter letters
 now add the merged occasions to the subject (`also_subject` of _ru.j2, _uk.j2, _en.j2); a letter
-of one occasion keeps its subject as it was.
+of one occasion keeps its subject as it was. The German, Estonian, Hungarian and Serbian letters
+(Cyrillic and Latin) named only their own occasion a session longer: they do too now, each in its
+own grammar (`also_subject` of _de.j2, _et.j2, _hu.j2, _sr.j2: «und», «ja» before «puhul», «és»,
+«и»/«i» by script).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ NEW_YEAR = date(2026, 12, 31)
 ANNA = person("f", "Анна", "Ильинична", "Кузнецова", company="ООО «Ромашка Плюс»", locale="ru")
 OLENA = person("u", "Олена", "Іванівна", "Коваленко", locale="uk")
 JOHN = person("e", "John", "", "Smith", company="Acme Ltd", locale="en")
+#: The four starter languages whose subjects named their own occasion only (Serbian in both scripts).
+OTHERS = {
+    lang: person(f"o-{lang}", "Mila", "", "Test", company="Acme GmbH", locale=lang)
+    for lang in ("de", "et", "hu", "sr", "sr_Latn")
+}
 
 #: template → (its occasion, day, years): the letter's own occasion on 2 January, greeted early.
 OWN = {
@@ -35,7 +43,7 @@ OWN = {
     "first_deal": ("first_deal_anniversary", BIRTHDAY, 3),
 }
 
-CONTACTS = {"ru": ANNA, "uk": OLENA, "en": JOHN}
+CONTACTS = {"ru": ANNA, "uk": OLENA, "en": JOHN, **OTHERS}
 
 #: (contact, template) → (subject alone, subject with the New Year merged into it)
 SUBJECTS = {
@@ -67,6 +75,63 @@ SUBJECTS = {
     ("en", "first_deal"): (
         "John, thank you for 3 years of partnership!",
         "John, thank you for 3 years of partnership — and a happy New Year!",
+    ),
+    ("de", "birthday"): (
+        "Vorab herzliche Glückwünsche zum Geburtstag!",
+        "Vorab herzliche Glückwünsche zum Geburtstag und zum neuen Jahr!",
+    ),
+    ("de", "company_anniversary"): (
+        "Herzlichen Glückwunsch zum 15. Firmenjubiläum!",
+        "Herzlichen Glückwunsch zum 15. Firmenjubiläum und zum neuen Jahr!",
+    ),
+    ("de", "first_deal"): (
+        "Vielen Dank für 3 Jahre Partnerschaft!",
+        "Vielen Dank für 3 Jahre Partnerschaft – und alles Gute zum neuen Jahr!",
+    ),
+    ("et", "birthday"): (
+        "Palju õnne eelseisva sünnipäeva puhul!",
+        "Palju õnne eelseisva sünnipäeva ja uue aasta puhul!",
+    ),
+    ("et", "company_anniversary"): (
+        "Palju õnne Teie ettevõtte 15. aastapäeva puhul!",
+        "Palju õnne Teie ettevõtte 15. aastapäeva ja uue aasta puhul!",
+    ),
+    ("et", "first_deal"): (
+        "Aitäh 3 aastat kestnud koostöö eest!",
+        "Aitäh 3 aastat kestnud koostöö eest — ja palju õnne uue aasta puhul!",
+    ),
+    ("hu", "birthday"): (
+        "Előre is boldog születésnapot!",
+        "Előre is boldog születésnapot és boldog új évet!",
+    ),
+    ("hu", "company_anniversary"): (
+        "Gratulálunk az Acme GmbH 15. évfordulójához!",
+        "Gratulálunk az Acme GmbH 15. évfordulójához és boldog új évet!",
+    ),
+    ("hu", "first_deal"): (
+        "Köszönjük az együtt töltött 3 évet!",
+        "Köszönjük az együtt töltött 3 évet – és boldog új évet!",
+    ),
+    ("sr", "birthday"): ("Унапред срећан рођендан!", "Унапред срећан рођендан и честитке за Нову годину!"),
+    ("sr", "company_anniversary"): (
+        "Честитамо 15. годишњицу компаније „Acme“ GmbH!",
+        "Честитамо 15. годишњицу компаније „Acme“ GmbH и Нову годину!",
+    ),
+    ("sr", "first_deal"): (
+        "3. годишњица наше сарадње — хвала Вам!",
+        "3. годишњица наше сарадње — хвала Вам и честитке за Нову годину!",
+    ),
+    ("sr_Latn", "birthday"): (
+        "Unapred srećan rođendan!",
+        "Unapred srećan rođendan i čestitke za Novu godinu!",
+    ),
+    ("sr_Latn", "company_anniversary"): (
+        "Čestitamo 15. godišnjicu kompanije „Acme“ GmbH!",
+        "Čestitamo 15. godišnjicu kompanije „Acme“ GmbH i Novu godinu!",
+    ),
+    ("sr_Latn", "first_deal"): (
+        "3. godišnjica naše saradnje — hvala Vam!",
+        "3. godišnjica naše saradnje — hvala Vam i čestitke za Novu godinu!",
     ),
 }
 
@@ -101,6 +166,11 @@ def test_the_subject_names_the_merged_occasion_and_a_single_one_is_unchanged(
         ("ru", "Анна Ильинична, с наступающим Новым годом и с днём рождения!"),
         ("uk", "Олено Іванівно, з Новим роком і з днем народження!"),
         ("en", "Happy New Year and a happy birthday, John!"),
+        ("de", "Alles Gute für das neue Jahr und zum Geburtstag!"),
+        ("et", "Head uut aastat ja head sünnipäeva!"),
+        ("hu", "Boldog új évet és boldog születésnapot!"),
+        ("sr", "Срећна Нова 2027. година и честитке за рођендан!"),
+        ("sr_Latn", "Srećna Nova 2027. godina i čestitke za rođendan!"),
     ],
 )
 def test_a_new_year_letter_names_the_birthday_merged_into_it(
@@ -122,3 +192,42 @@ def test_several_merged_occasions_are_listed_once_each(shipped: Renderer) -> Non
     assert _subject(shipped, JOHN, "birthday", hits) == (
         "Early birthday wishes, a happy New Year and a happy 15th anniversary of your company, John!"
     )
+
+
+#: language → the letter of 30 December for Christmas on 7 January (Serbia's) with the New Year, the
+#: birthday of 2 January and a company anniversary past on 28 December merged into it: the ones
+#: past last, said so once («ja» inside a group of Estonian wishes, «ning» between groups).
+CHRISTMAS_SUBJECTS = {
+    "de": "Vorab alles Gute zu Weihnachten, zum neuen Jahr, zum Geburtstag und nachträglich zum 15. Jubiläum "
+    "Ihres Unternehmens!",
+    "et": "Häid eelseisvaid jõule, head uut aastat ja head sünnipäeva ning hilinenud õnnitlused Teie ettevõtte "
+    "15. aastapäeva puhul!",
+    "hu": "Kellemes karácsonyi ünnepeket, boldog új évet és boldog születésnapot, valamint jókívánságaink cége "
+    "fennállásának nemrég elmúlt 15. évfordulója alkalmából!",
+    "sr": "Честитамо Божић, Нову годину и рођендан, а са закашњењем и 15. годишњицу Ваше компаније!",
+    "sr_Latn": "Čestitamo Božić, Novu godinu i rođendan, a sa zakašnjenjem i 15. godišnjicu Vaše kompanije!",
+}
+
+
+@pytest.mark.parametrize("language", list(CHRISTMAS_SUBJECTS))
+def test_several_merged_occasions_in_each_language_the_past_ones_last(
+    shipped: Renderer, language: str
+) -> None:
+    contact = CONTACTS[language]
+    hits = (
+        Hit(contact, "new_year", NEW_YEAR, None, 50, "new_year"),
+        Hit(contact, "birthday", BIRTHDAY, 46, 100, "birthday"),
+        Hit(contact, "company_anniversary", date(2026, 12, 28), 15, 60, "company_anniversary"),
+    )
+    out = shipped.render(
+        item(
+            contact,
+            "holiday",
+            occasion="christmas",
+            day=date(2026, 12, 31),
+            years=None,
+            send_at=AT,
+            also=hits,
+        )
+    )
+    assert out.subject == CHRISTMAS_SUBJECTS[language]

@@ -680,12 +680,14 @@ def test_a_letter_in_another_language_is_signed_with_the_senders_name_in_it() ->
     out = renderer.render(item(john, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
     assert out.locale == "en_GB"
     assert out.text.endswith("Kind regards,\nRomashka LLC\n\ngreetings@romashka.example")  # the name once
-    assert "On behalf of everyone at Romashka LLC," in out.text
+    assert (
+        "On behalf of all of us, we wish you" in out.text
+    )  # the body does not sign (test_letter_signs_once)
     assert out.html is not None and "Kind regards,<br>\nRomashka\u00a0LLC" in out.html  # held together
     assert ">Romashka LLC · <a href" not in out.html  # the footer: the address alone, signed above
     assert "Ромашка" not in out.text + out.html
     ivan = renderer.render(item(MALE, "new_year", occasion="new_year", day=date(2026, 12, 29), years=None))
-    assert ivan.locale == "ru" and "От всей команды ООО «Ромашка»" in ivan.text
+    assert ivan.locale == "ru" and "От всей нашей команды поздравляем" in ivan.text
     assert "Romashka" not in ivan.text
 
 

@@ -28,6 +28,7 @@ from greeter.config_loader import load_settings
 from greeter.plan_types import Rendered
 from greeter.render import Renderer
 from greeter.unsubscribe import unsubscribe_url
+from tests.colour import contrast
 from tests.conftest import MakeProject
 from tests.test_render import item, person
 from tests.test_send_e2e import NOW, greeter, people
@@ -264,19 +265,6 @@ def test_the_footer_address_is_where_replies_go(make_project: MakeProject) -> No
 
 
 # --------------------------------------------------------------------------- contrast
-
-
-def _luminance(colour: str) -> float:
-    """WCAG 2.x relative luminance of ``#rrggbb``."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(foreground: str, background: str) -> float:
-    """WCAG 2.x contrast ratio, (L1 + 0.05) / (L2 + 0.05) with L1 the lighter."""
-    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def test_the_wcag_formula_is_the_one_of_the_reviewers_figures() -> None:

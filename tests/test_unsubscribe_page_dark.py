@@ -14,7 +14,8 @@ import re
 import pytest
 
 from greeter.unsubscribe import PAGE_WORDS, render_page
-from tests.test_letter_dark_mode import RULE, contrast
+from tests.colour import contrast
+from tests.test_letter_dark_mode import RULE
 
 STYLE = re.compile(r"<style>(.*)</style>", re.S)
 DARK = re.compile(r"@media \(prefers-color-scheme: ?dark\) ?\{((?:[^{}]*\{[^{}]*\})*)\s*\}")
