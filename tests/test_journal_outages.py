@@ -270,11 +270,11 @@ def test_deciding_uncertain_greetings_takes_in_a_dead_senders_claims(make_projec
     config = make_project(people(2))
     assert greeter(config, "send", "--once", "--dry-run", "--now", NOW).returncode == 0
     claim_and_die(config, "1")
-    decided = greeter(config, "uncertain", "dismiss", "--all")
+    decided = greeter(config, "uncertain", "dismiss", "--all", "--by", "ops")
     assert decided.returncode == 0, decided.stderr
     assert "recorded 1 interrupted claim(s) as uncertain" in decided.stderr
     assert "dismiss: 1 birthday 2027-04-13" in decided.stdout
-    assert [(r["state"], r["reason"]) for r in history(config)] == [("skipped", "dismissed")]
+    assert [(r["state"], r["reason"]) for r in history(config)] == [("skipped", "dismissed by ops")]
 
 
 def test_send_behind_a_lock_on_its_postgresql_journal_exits_75_in_bounded_time(
