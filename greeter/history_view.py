@@ -44,7 +44,6 @@ from greeter.journal_store import (
     INTERRUPTED_REASON,
     MERGED_INTO,
     RESEND,
-    SKIP_REASON_CODES,
     JournalEntry,
     JournalKey,
     JournalStore,
@@ -53,6 +52,7 @@ from greeter.journal_store import (
     is_dismissed,
     is_requeued,
     operator_of,
+    skipped_code,
 )
 from greeter.journal_transitions import merged_carrier
 from greeter.table_fit import Column, Layout, Measure, fit
@@ -106,12 +106,9 @@ def reason_code(entry: JournalEntry) -> str | None:
         return "expired"
     if entry.state != "skipped" or not entry.reason:
         return None
-    if is_dismissed(entry.reason):  # an operator's decision: what history --state dismissed finds
-        return DISMISSED
     if merged_carrier(entry.reason) is not None:
         return "merged"
-    word = entry.reason.split(":", 1)[0].strip()
-    return word if word in SKIP_REASON_CODES else None
+    return skipped_code(entry.reason)  # dismissed (what history --state dismissed finds), or the sender's
 
 
 def as_found(entries: Iterable[JournalEntry], abandoned: set[JournalKey]) -> Iterator[JournalEntry]:

@@ -24,24 +24,20 @@ from greeter.journal_project import PROJECT_TABLE, Project
 from greeter.journal_store import (
     BASELINE,
     DISMISSED,
-    DISMISSED_BY,
     MERGED_INTO,
     REQUEUED,
-    REQUEUED_BY,
     SKIP_REASON_CODES,
     STATES,
     JournalEntry,
     JournalStore,
+    decision_sql,
     new_message_key,
 )
 from greeter.retention import FINISHED, Purge
 
 #: SQL: the row is no failed greeting put back in line (:data:`~greeter.journal_store.REQUEUED`),
 #: which the planner must plan afresh — not hold as already greeted, nor count against the cap.
-NOT_REQUEUED = (
-    f"(state <> 'retry' OR reason IS NULL"
-    f" OR (reason <> '{REQUEUED}' AND substr(reason, 1, {len(REQUEUED_BY)}) <> '{REQUEUED_BY}'))"
-)
+NOT_REQUEUED = f"(state <> 'retry' OR reason IS NULL OR NOT {decision_sql(REQUEUED)})"
 
 
 #: SQL, the second step of the migration that made ``occasions`` (SQLite 5, PostgreSQL 2):
@@ -78,7 +74,7 @@ def _skip_reason_case() -> str:
     )
     return (
         f"CASE WHEN state <> 'skipped' THEN ''"
-        f" WHEN reason = '{DISMISSED}' OR {starts(DISMISSED_BY)} THEN '{DISMISSED}'"
+        f" WHEN {decision_sql(DISMISSED)} THEN '{DISMISSED}'"
         f" WHEN {starts(MERGED_INTO)} THEN 'merged' {codes} ELSE 'other' END"
     )
 

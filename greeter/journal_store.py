@@ -50,10 +50,8 @@ __all__ = [
     "BOUNCED",
     "CAP_STATES",
     "DISMISSED",
-    "DISMISSED_BY",
     "MESSAGE_KEY_BYTES",
     "REQUEUED",
-    "REQUEUED_BY",
     "RESEND",
     "STATES",
     "ClaimRequest",
@@ -65,12 +63,14 @@ __all__ = [
     "PersonOptOut",
     "Suppression",
     "decision_reason",
+    "decision_sql",
     "is_baseline",
     "is_decision",
     "is_requeued",
     "new_message_key",
     "operator_of",
     "planned_state",
+    "skipped_code",
     "skipped_why",
     "stored_states",
 ]
@@ -145,27 +145,6 @@ class Tally:
     newest_sent: datetime | None = None
 
 
-#: What a row a letter known to have left may be put back from (:meth:`JournalStore.put_back_sent`):
-#: its claim or unfinished outcome in a restored backup, an expiry or a baseline record of it, or
-#: an operator's dismissal (which assumed it arrived). SQL, for both journals.
-PUT_BACK_FROM = (
-    "(state IN ('claimed', 'uncertain', 'retry', 'failed', 'expired')"
-    " OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR reason = 'dismissed'"
-    " OR substr(reason, 1, 13) = 'dismissed by ')))"
-)  # no LIKE: psycopg reads a % as a placeholder's
-
-
-def may_put_back(state: str, reason: str | None) -> bool:
-    """Pure: :data:`PUT_BACK_FROM` as Python, for a dry run's list (the same rows the UPDATE takes)."""
-    if state in ("claimed", "uncertain", "retry", "failed", "expired"):
-        return True
-    return (
-        state == "skipped"
-        and reason is not None
-        and (reason.startswith(f"{BASELINE}:") or is_dismissed(reason))
-    )
-
-
 def planned_state(state: str, reason: str | None) -> str:
     """The state the planner and the frequency cap read a row by: its own, but ``sent`` for a
     greeting handled before greeter (:data:`BASELINE`).
@@ -190,10 +169,6 @@ def is_baseline(state: str, reason: str | None) -> bool:
 #: finds those rows: the journal has no state of its own for an operator's decision.
 DISMISSED = "dismissed"
 
-#: How the reason of a dismissal starts that names its operator (``uncertain dismiss --by``):
-#: ``dismissed by ivan``; a dismissal of an older greeter, or by nobody named, is :data:`DISMISSED`.
-DISMISSED_BY = f"{DISMISSED} by "
-
 #: What joins a decision and its operator in the reason (:func:`decision_reason`).
 _BY = " by "
 
@@ -201,6 +176,16 @@ _BY = " by "
 def is_dismissed(reason: str | None) -> bool:
     """Whether a ``skipped`` row's reason is an operator's dismissal (:func:`decision_reason`)."""
     return is_decision(reason, DISMISSED)
+
+
+def skipped_code(reason: str | None) -> str | None:
+    """A ``skipped`` row's reason words as their machine word: :data:`DISMISSED` for an operator's
+    dismissal, else the sender's skip reason ("frequency_cap: only 13 days…" → ``frequency_cap``,
+    one of :data:`SKIP_REASON_CODES`); None for other words. History's and the planner's one reading."""
+    if is_dismissed(reason):
+        return DISMISSED
+    word = (reason or "").split(":", 1)[0].strip()
+    return word if word in SKIP_REASON_CODES else None
 
 
 #: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
@@ -249,10 +234,6 @@ REQUEUED = "requeued"
 #: (:meth:`JournalStore.resend`), ``resend by ivan`` when the operator is named (``--by``).
 RESEND = "resend"
 
-#: How the reason of a requeue that names its operator starts (``failed resend --by``):
-#: ``requeued by ivan``; one of an older greeter, or by nobody named, is :data:`REQUEUED`.
-REQUEUED_BY = f"{REQUEUED} by "
-
 
 def is_requeued(entry: JournalEntry) -> bool:
     """Whether ``entry`` is a failed greeting put back in line, to be planned anew (:data:`REQUEUED`)."""
@@ -268,6 +249,33 @@ def decision_reason(decision: str, by: str | None) -> str:
 def is_decision(reason: str | None, decision: str) -> bool:
     """Whether ``reason`` records ``decision`` (:func:`decision_reason`), by whomever."""
     return reason is not None and (reason == decision or reason.startswith(f"{decision}{_BY}"))
+
+
+def decision_sql(decision: str) -> str:
+    """SQL for :func:`is_decision` of the row's ``reason``, for both journals: fixed words only, and
+    ``substr`` rather than LIKE (psycopg reads a ``%`` as a placeholder's; ``_`` is any character)."""
+    opening = f"{decision}{_BY}"
+    return f"(reason = '{decision}' OR substr(reason, 1, {len(opening)}) = '{opening}')"
+
+
+#: What a row a letter known to have left may be put back from (:meth:`JournalStore.put_back_sent`):
+#: its claim or unfinished outcome in a restored backup, an expiry or a baseline record of it, or
+#: an operator's dismissal (which assumed it arrived). SQL, for both journals.
+PUT_BACK_FROM = (
+    "(state IN ('claimed', 'uncertain', 'retry', 'failed', 'expired')"
+    f" OR (state = 'skipped' AND (substr(reason, 1, 9) = 'baseline:' OR {decision_sql(DISMISSED)})))"
+)
+
+
+def may_put_back(state: str, reason: str | None) -> bool:
+    """Pure: :data:`PUT_BACK_FROM` as Python, for a dry run's list (the same rows the UPDATE takes)."""
+    if state in ("claimed", "uncertain", "retry", "failed", "expired"):
+        return True
+    return (
+        state == "skipped"
+        and reason is not None
+        and (reason.startswith(f"{BASELINE}:") or is_dismissed(reason))
+    )
 
 
 def operator_of(reason: str | None) -> str | None:

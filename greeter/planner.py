@@ -18,14 +18,7 @@ from zoneinfo import ZoneInfo
 from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
-from greeter.journal_store import (
-    BASELINE,
-    DISMISSED,
-    SKIP_REASON_CODES,
-    PersonOptOut,
-    Suppression,
-    is_dismissed,
-)
+from greeter.journal_store import BASELINE, PersonOptOut, Suppression, skipped_code
 from greeter.occasions import fixed_days
 from greeter.plan_filter import hit_filter
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
@@ -642,10 +635,7 @@ def journal_code(held: PastGreeting) -> str:
         return BASELINE
     if held.state != "skipped":
         return held.state
-    if is_dismissed(held.skipped_why):
-        return DISMISSED
-    word = (held.skipped_why or "").split(":", 1)[0].strip()
-    return word if word in SKIP_REASON_CODES else "skipped"
+    return skipped_code(held.skipped_why) or "skipped"
 
 
 def _as_known(past: PastGreeting, contact: Contact) -> str:
