@@ -439,9 +439,10 @@ def read_journal_state(inputs: Inputs, journal: JournalStore, *, start: date, no
     first = min(start, today - timedelta(days=plan_reach(settings)))
     lookback = history_reach(settings) + settings.catch_up_days + 2
     inputs.history, inputs.history_by_email = journal_history(journal, first - timedelta(days=lookback))
-    inputs.suppressed = with_ascii_forms(journal.suppressed())  # as contacts' addresses now are
+    listed = journal.suppression_list()  # one read: the addresses, and why (bounced) for the skip's words
+    inputs.suppressed = with_ascii_forms({e.email for e in listed})  # as contacts' addresses now are
     inputs.opted_out = journal.opted_out_contacts()
-    inputs.bounced = {e.email: e for e in journal.suppression_list() if e.reason.startswith(BOUNCED)}
+    inputs.bounced = {e.email: e for e in listed if e.reason.startswith(BOUNCED)}
     if settings.review == "required":
         # A letter leaving in the range may be for an occasion as far back as a plan looks.
         since = start - timedelta(days=plan_reach(settings))
