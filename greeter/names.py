@@ -713,9 +713,9 @@ def gender_of(contact: Contact) -> Gender:
             return Gender.UNKNOWN  # «Иван Петрович», Пол «ж»: one is a typo; neither gender is sure
         return column
     derived = patronymic_gender(contact.patronymic)
-    if derived is not Gender.UNKNOWN or contact.patronymic.strip() or not contact.first_name:
+    if derived is not Gender.UNKNOWN or contact.patronymic.strip():
         return derived
-    return _first_name_gender(contact.first_name, contact.locale, contact.country, contact.default_locale)
+    return first_name_says(contact)
 
 
 #: What :func:`gender_source` names as where a letter's gender came from.
