@@ -49,6 +49,11 @@ _FILTERS = (
     click.option("--all", "every", is_flag=True, help="Every such greeting (the filters above narrow it)."),
 )
 
+#: Who decides, the same for every decision: kept in the row's reason, named by history.
+_by_option = click.option(
+    "--by", default=None, metavar="NAME", help="Who decides (kept; history names them) [default: $USER]."
+)
+
 
 def _filters(function: Callable[..., None]) -> Callable[..., None]:
     """Add :data:`_FILTERS` to a command, shown in ``--help`` in their order."""
@@ -61,12 +66,7 @@ def _filters(function: Callable[..., None]) -> Callable[..., None]:
 @_config_option
 @click.argument("action", type=Choice(["resend", "dismiss"]))
 @_filters
-@click.option(
-    "--by",
-    default=None,
-    metavar="NAME",
-    help="Who decides (kept; history names them) [default: $USER].",
-)
+@_by_option
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (a resend is due from then)"
 )
@@ -132,9 +132,7 @@ def uncertain(
 @_config_option
 @click.argument("action", type=Choice(["resend"]))
 @_filters
-@click.option(
-    "--by", default=None, metavar="NAME", help="Who decides (kept; history names them) [default: $USER]."
-)
+@_by_option
 @_now_writing_option(
     "The decision is recorded in the config's own journal as made at that moment (due from then)"
 )
@@ -183,9 +181,9 @@ def failed(
       greeter failed resend --all --date 2027-01-07 --by ivan
     """
     from greeter.contacts import email_key
+    from greeter.journal_transitions import merged_rows
 
     operator = who(by)
-    from greeter.journal_transitions import merged_rows
 
     def decide(journal: JournalStore, entry: JournalEntry, moment: datetime, standing: Standing) -> str:
         name = _name(entry)
