@@ -17,7 +17,7 @@ import pytest
 from greeter.calendar_rules import build_calendar
 from greeter.config_loader import parse_settings
 from greeter.holiday_names import unknown_holiday
-from greeter.holiday_tables import days_of, greeted_days_of
+from greeter.holiday_tables import days_of, greeted_days_of, names_in
 from greeter.occasions import holiday_dates, holiday_near, holiday_title, known_holidays
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_config import MINIMAL
@@ -84,6 +84,21 @@ def test_kyrgyzstans_calendar_is_named_in_its_russian() -> None:
     """The library translates Kyrgyzstan's calendar into ``ru_KG``, not ``ru``: it was not asked."""
     (womens_day,) = greeted_days_of("KG", 2027)[date(2027, 3, 8)]
     assert dict(womens_day.named)["ru"] == "Международный женский день"
+
+
+def test_names_in_gives_the_tables_russian_where_the_library_has_no_russian_of_the_calendar() -> None:
+    """``names_in`` (``init``'s example titles in the other languages) asked the library alone, which
+    has no ``ru`` of Kazakhstan's calendar and names Kyrgyzstan's ``ru_KG``: the Russian names the
+    tables carry (and letters use, :func:`holiday_title`) were never offered where Russian was asked."""
+    womens_day = "Международный женский день"
+    assert names_in("KZ", "International Women's Day", 2027, ["ru"]) == {"ru": womens_day}
+    assert names_in("KZ", womens_day, 2027, ["en", "ru"]) == {
+        "en": "International Women's Day",
+        "ru": womens_day,
+    }
+    assert names_in("KG", "International Women's Day", 2027, ["ru"]) == {"ru": womens_day}
+    assert names_in("KZ", "Independence Day", 2027, ["ru"]) == {}  # the tables take no Russian of it
+    assert names_in("RS", "Дан државности", 2027, ["en", "ru"]) == {"en": "Statehood Day"}  # none there
 
 
 #: A Russian holiday letter that names the holiday by its title.
