@@ -165,3 +165,26 @@ def test_an_office_closed_for_its_own_carnival_is_closed_both_days(day: date) ->
 def test_carnival_is_greeted_once() -> None:
     """The letter of a two-day holiday leaves once, on its first day (as Russia's New Year holidays)."""
     assert holiday_dates("BR", "Carnival", 2027) == (date(2027, 2, 8),)
+
+
+# --------------------------------------------------------------------------- Serbia's Latin names
+
+
+def test_serbias_latin_names_keep_each_holidays_day_off_flag() -> None:
+    """``_serbian_latin`` rebuilt each holiday from its names, substitute and estimate flags alone:
+    ``day_off`` fell back to its default, so a day Serbia celebrates at work (a ``workday``
+    category's, as Ukraine's are) would have become a day off the send window skips. Serbia's days
+    off stay days off, whatever script a config names them in."""
+    from greeter.holiday_naming import Holiday, _serbian_latin
+
+    at_work = Holiday(("Some Day", "Неки дан"), day_off=False, named=(("en", "Some Day"), ("sr", "Неки дан")))
+    off = Holiday(("Orthodox Christmas Day", "Божић"), named=(("en", "Orthodox Christmas Day"),))
+    table = _serbian_latin({date(2027, 1, 7): (off,), date(2027, 6, 1): (at_work,)})
+    assert [h.day_off for h in table[date(2027, 6, 1)]] == [False]
+    assert [(h.day_off, h.named) for h in table[date(2027, 1, 7)]] == [(True, off.named)]
+    assert "Neki dan" in table[date(2027, 6, 1)][0].names
+    christmas = date(2027, 1, 7)
+    assert christmas in days_of("RS", 2027)
+    window = parse_settings(MINIMAL, "greeter.yaml", today=TODAY).send_window
+    assert not build_calendar(window, "RS", [2027]).is_working_day(christmas)
+    assert holiday_dates("RS", "Božić", 2027) == holiday_dates("RS", "Божић", 2027) == (christmas,)
