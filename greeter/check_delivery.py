@@ -215,18 +215,26 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     the words are theirs (the values are never shown) — and so is the exit
     code, 2. The SMTP password is :func:`check_smtp`'s, which needs it to log in.
     """
+    from greeter.dkim_sign import read_key
     from greeter.send_transport import missing_secrets
 
-    problems = missing_secrets(settings, report.config_file, smtp=False)
+    problems = missing_secrets(settings, report.config_file, smtp=False, dkim=False)
+    key: bytes | None = None  # read once, for send's refusal and for the warning (it was read twice)
+    if settings.delivery.dkim is not None:
+        try:
+            key = read_key(settings.delivery.dkim)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
     report.fatal |= bool(problems)  # send and run exit 2 for them: a configuration error
     report.problems.extend(loose_secret_files(settings, report.config_file))
-    report.problems.extend(short_dkim_key(settings, report.config_file))
+    report.problems.extend(short_dkim_key(key, report.config_file))
 
 
-def short_dkim_key(settings: Settings, config_file: Path) -> list[Problem]:
-    """A warning for a DKIM key that signs but is shorter than 2048 bits (1024: usable, not advised).
+def short_dkim_key(key: bytes | None, config_file: Path) -> list[Problem]:
+    """A warning for a DKIM ``key`` (the configured one, read; None: none, or unusable) that signs but
+    is shorter than 2048 bits (1024: usable, not advised).
 
     One under 1024 bits is refused (:func:`~greeter.dkim_sign.key_problem`); a 1024-bit one
     passed silently, though RFC 8301 and M3AAWG ask signers for 2048. Letters still verify,
@@ -234,7 +242,7 @@ def short_dkim_key(settings: Settings, config_file: Path) -> list[Problem]:
     """
     from greeter.dkim_sign import short_key_warning
 
-    message = short_key_warning(settings.delivery.dkim)
+    message = short_key_warning(key) if key is not None else None
     if message is None:
         return []
     from greeter.config_loader import locate
