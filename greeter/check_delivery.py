@@ -13,6 +13,8 @@ import contextlib
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,18 +217,26 @@ def check_secrets(report: CheckReport, settings: Settings) -> None:
     the words are theirs (the values are never shown) — and so is the exit
     code, 2. The SMTP password is :func:`check_smtp`'s, which needs it to log in.
     """
+    from greeter.dkim_sign import read_key
     from greeter.send_transport import missing_secrets
 
-    problems = missing_secrets(settings, report.config_file, smtp=False)
+    problems = missing_secrets(settings, report.config_file, smtp=False, dkim=False)
+    key: bytes | None = None  # read once, for send's refusal and for the warning (it was read twice)
+    if settings.delivery.dkim is not None:
+        try:
+            key = read_key(settings.delivery.dkim)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     report.problems.extend(problems)
     report.secret_errors += len(problems)
     report.fatal |= bool(problems)  # send and run exit 2 for them: a configuration error
     report.problems.extend(loose_secret_files(settings, report.config_file))
-    report.problems.extend(short_dkim_key(settings, report.config_file))
+    report.problems.extend(short_dkim_key(key, report.config_file))
 
 
-def short_dkim_key(settings: Settings, config_file: Path) -> list[Problem]:
-    """A warning for a DKIM key that signs but is shorter than 2048 bits (1024: usable, not advised).
+def short_dkim_key(key: bytes | None, config_file: Path) -> list[Problem]:
+    """A warning for a DKIM ``key`` (the configured one, read; None: none, or unusable) that signs but
+    is shorter than 2048 bits (1024: usable, not advised).
 
     One under 1024 bits is refused (:func:`~greeter.dkim_sign.key_problem`); a 1024-bit one
     passed silently, though RFC 8301 and M3AAWG ask signers for 2048. Letters still verify,
@@ -234,7 +244,7 @@ def short_dkim_key(settings: Settings, config_file: Path) -> list[Problem]:
     """
     from greeter.dkim_sign import short_key_warning
 
-    message = short_key_warning(settings.delivery.dkim)
+    message = short_key_warning(key) if key is not None else None
     if message is None:
         return []
     from greeter.config_loader import locate
@@ -479,10 +489,46 @@ def system_folder_slip(storage_url: str, config_file: Path) -> Problem | None:
     return Problem(str(config_file), "storage.url", message, line, col, severity="warning")
 
 
-def check_journal_state(report: CheckReport, storage_url: str, now: datetime) -> None:
+@contextmanager
+def checked_journal(report: CheckReport, storage_url: str, now: datetime) -> Iterator[JournalStore | None]:
+    """The journal, opened once for check's reads of it (:func:`check_journal_state`, the open letters,
+    :func:`check_journal_project`) and closed after them; None when it is not to be read.
+
+    As send opens it when it is at this greeter's schema; an older one read-only, never upgraded
+    (:func:`_read_unmigrated`). None when :func:`check_databases` found it unusable, or when it is
+    damaged (said here: a SQLite journal's pages, ``PRAGMA quick_check``), or when it cannot be
+    opened (its status line says why). Each reader opened it anew: three opens of one journal,
+    three connection pools of a PostgreSQL one, in every check.
+    """
+    from greeter.journal import open_existing_journal
+
+    status = next((d for d in report.databases if d.role == "journal"), None)
+    if status is None or not status.ok:
+        yield None  # check_databases said why
+        return
+    if storage_url.startswith("sqlite") and (damage := sqlite_damage(storage_url)) is not None:
+        report.problems.append(Problem(status.url, "storage.url", damage))
+        # Its own line too: "journal schema version 7 of 7" read as a journal that works.
+        report.databases[report.databases.index(status)] = replace(status, reachable=False, detail="damaged")
+        report.fatal = True  # send and run exit 2 for it
+        yield None
+        return
+    older = status.schema_version != status.latest_version  # opened as send opens it, it would be upgraded
+    try:
+        journal = _read_unmigrated(storage_url) if older else open_existing_journal(storage_url, now=now)
+    except (GreeterError, sqlite3.Error):
+        journal = None  # the journal's status line already says how it is
+    try:
+        yield journal
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def check_journal_state(report: CheckReport, journal: JournalStore | None, now: datetime) -> None:
     """What ``send`` would refuse in a journal that opens: damaged pages, times later than the clock.
 
-    After :func:`check_databases` found it reachable. A SQLite journal whose
+    ``journal``: :func:`checked_journal`'s, which also says the damage. A SQLite journal whose
     header is whole but whose inner pages are damaged passed as OK, and send
     and history then stopped at "database disk image is malformed": SQLite's
     ``PRAGMA quick_check`` reads every page (0.14 s for 60,000 greetings;
@@ -499,33 +545,21 @@ def check_journal_state(report: CheckReport, storage_url: str, now: datetime) ->
     journal as not usable now, and exits 75 when nothing else is wrong, as for a server down.
     """
     from greeter.errors import journal_clock_problem
-    from greeter.journal import open_existing_journal
+    from greeter.journal import Journal
     from greeter.journal_mark import journal_rewound
     from greeter.send import on_real_clock
 
     status = next((d for d in report.databases if d.role == "journal"), None)
-    if status is None or not status.ok:
-        return  # check_databases said why
-    if storage_url.startswith("sqlite") and (damage := sqlite_damage(storage_url)) is not None:
-        report.problems.append(Problem(status.url, "storage.url", damage))
-        # Its own line too: "journal schema version 7 of 7" read as a journal that works.
-        report.databases[report.databases.index(status)] = replace(status, reachable=False, detail="damaged")
-        report.fatal = True  # send and run exit 2 for it
+    if status is None or journal is None:
         return
+    sqlite_journal = isinstance(journal, Journal)
     real = on_real_clock(now, datetime.now(UTC))  # a rehearsal's moment is meant to differ from the clock
-    if not real and not storage_url.startswith("sqlite"):
+    if not real and not sqlite_journal:
         return  # only a SQLite journal has a note to be compared with at any moment
-    older = status.schema_version != status.latest_version  # opened as send opens it, it would be upgraded
     try:
-        journal = _read_unmigrated(storage_url) if older else open_existing_journal(storage_url, now=now)
-        if journal is None:
-            return
-        try:
-            skew = None if storage_url.startswith("sqlite") or not real else _server_clock_skew(journal, now)
-            problem = journal_clock_problem(now, journal.newest_change()) if real else None
-            rewound = journal_rewound(journal)  # any moment: a restore is no matter of the clock
-        finally:
-            journal.close()
+        skew = None if sqlite_journal or not real else _server_clock_skew(journal, now)
+        problem = journal_clock_problem(now, journal.newest_change()) if real else None
+        rewound = journal_rewound(journal)  # any moment: a restore is no matter of the clock
     except (GreeterError, sqlite3.Error):
         return  # the journal's status line already says how it is
     if rewound is not None:  # a warning, as the dry run says it: a person decides (baseline, the note)
@@ -556,30 +590,26 @@ def _read_unmigrated(storage_url: str) -> JournalStore | None:
     return Journal(open_read_only(path), path, read_only="check only reads it")
 
 
-def check_journal_project(report: CheckReport, settings: Settings, config_file: Path, now: datetime) -> None:
+def check_journal_project(
+    report: CheckReport, settings: Settings, config_file: Path, journal: JournalStore | None
+) -> None:
     """An error when the journal belongs to another project's config (:mod:`greeter.journal_project`):
     ``send`` and ``run`` refuse it (exit 2), so check says it too, naming both projects.
 
-    Only reads, and only a journal :func:`check_databases` found usable; one from before the
-    record was kept (an older schema, read-only here) has none, and nothing is said.
+    Only reads ``journal`` (:func:`checked_journal`'s), and only one :func:`check_databases` found
+    usable; one from before the record was kept (an older schema, read-only here) has none, and
+    nothing is said.
     """
-    from greeter.journal import open_existing_journal
     from greeter.journal_moved import moved, moved_message
     from greeter.journal_project import foreign_project_message, journal_shown, project_of
 
     status = next((d for d in report.databases if d.role == "journal"), None)
-    if status is None or not status.ok or status.schema_version != status.latest_version:
+    if journal is None or status is None or not status.ok or status.schema_version != status.latest_version:
         return
     current = project_of(settings, config_file)
     try:
-        journal = open_existing_journal(settings.storage.url, now=now)
-        if journal is None:
-            return
-        try:
-            recorded = journal.project()
-            mark = moved(journal)
-        finally:
-            journal.close()
+        recorded = journal.project()
+        mark = moved(journal)
     except GreeterError:
         return  # the journal's status line already says how it is
     if mark is not None:  # send and run refuse it: said as a problem, its line says why

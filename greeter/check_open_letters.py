@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from greeter.errors import GreeterError, Problem
-from greeter.journal_store import JournalEntry
+from greeter.journal_store import JournalEntry, JournalStore
 
 #: How far back (by occasion date) a ``failed`` letter counts as recent: a month's worth, the
 #: failures an operator can still mend (an older one's occasion is past any catch-up).
@@ -47,27 +47,20 @@ class OpenLetters:
 
 
 def read_open_letters(
-    storage_url: str, now: datetime, where: str, birthdays: Sequence[str]
+    journal: JournalStore, now: datetime, where: str, birthdays: Sequence[str]
 ) -> tuple[OpenLetters, list[JournalEntry]] | None:
     """The journal's open letters, and its letters of the ``birthdays`` occasions of the last
     :data:`~greeter.check_reappeared.HORIZON_DAYS` days (:class:`~greeter.check_reappeared.Reappeared`);
-    None when there is no journal, or it cannot be read now
-    (:func:`~greeter.check_delivery.check_journal_state` and the database line say why)."""
+    None when it cannot be read now (:func:`~greeter.check_delivery.check_journal_state` and the
+    database line say why). ``journal``: :func:`~greeter.check_delivery.checked_journal`'s."""
     from greeter.check_reappeared import HORIZON_DAYS
-    from greeter.journal import open_existing_journal
 
     since = now.date() - timedelta(days=RECENT_FAILED_DAYS)
     try:
-        journal = open_existing_journal(storage_url, now=now)
-        if journal is None:
-            return None
-        try:
-            uncertain = list(journal.iter_history(state="uncertain"))
-            failed = list(journal.iter_history(state="failed", since=since))
-            year = now.date() - timedelta(days=HORIZON_DAYS)
-            letters = [e for name in birthdays for e in journal.iter_history(occasion=name, since=year)]
-        finally:
-            journal.close()
+        uncertain = list(journal.iter_history(state="uncertain"))
+        failed = list(journal.iter_history(state="failed", since=since))
+        year = now.date() - timedelta(days=HORIZON_DAYS)
+        letters = [e for name in birthdays for e in journal.iter_history(occasion=name, since=year)]
     except (GreeterError, sqlite3.Error):
         return None
     return OpenLetters(where, since, uncertain, failed), letters

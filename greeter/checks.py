@@ -33,6 +33,7 @@ from greeter.check_delivery import (
     check_journal_state,
     check_secrets,
     check_smtp,
+    checked_journal,
     contacts_database,
     contacts_query_refused,
     dkim_alignment,
@@ -120,7 +121,7 @@ from greeter.template_cases import ignored_case_problems
 from greeter.unsubscribe import mailto_href
 
 if TYPE_CHECKING:
-    from greeter.journal_store import JournalEntry
+    from greeter.journal_store import JournalEntry, JournalStore
     from greeter.send_report import ProgressStart
 
 #: What other modules and tests import from here: the checks moved to ``check_*`` modules keep
@@ -179,10 +180,11 @@ def run_check(
     check_databases(report, settings.storage.url, crm_url, settings.contacts.password_env)
     if (slip := system_folder_slip(settings.storage.url, config_file)) is not None:
         report.problems.append(slip)
-    check_journal_state(report, settings.storage.url, now)
-    read = _journal_letters(report, settings, now)
+    with checked_journal(report, settings.storage.url, now) as journal:  # opened once for the three
+        check_journal_state(report, journal, now)
+        read = _journal_letters(report, settings, journal, now)
+        check_journal_project(report, settings, config_file, journal)
     open_letters, birthday_letters = read if read is not None else (None, [])
-    check_journal_project(report, settings, config_file, now)
     check_delivery(report, settings)
     check_secrets(report, settings)
     report.problems.extend(full_name_overlap(settings, config_file))
@@ -425,15 +427,15 @@ def run_check(
 
 
 def _journal_letters(
-    report: CheckReport, settings: Settings, now: datetime
+    report: CheckReport, settings: Settings, journal: JournalStore | None, now: datetime
 ) -> tuple[OpenLetters, list[JournalEntry]] | None:
     """The journal's uncertain and recently failed letters, and its birthday letters of a year, when
     it opens as send opens it (of the current schema: an older one is said at its line)."""
     status = next((d for d in report.databases if d.role == "journal"), None)
-    if status is None or not status.ok or status.schema_version != status.latest_version:
+    if journal is None or status is None or not status.ok or status.schema_version != status.latest_version:
         return None
     birthdays = [occ.name for occ in settings.occasions if occ.field == BIRTHDAY]
-    return read_open_letters(settings.storage.url, now, status.url, birthdays)
+    return read_open_letters(journal, now, status.url, birthdays)
 
 
 def _open_letter_problems(

@@ -243,7 +243,7 @@ def _pg_journal_access(conn: Any, schema: str | None, latest: int) -> tuple[int 
     Only queries: ``has_*_privilege`` and the version, nothing is tried.
     """
     from greeter.journal_pg_grants import grants_problem, read_grants
-    from greeter.journal_pg_schema import TABLES, inspect
+    from greeter.journal_pg_schema import TABLES, changed_tables, inspect
 
     if schema is None:
         row = conn.execute("SELECT current_schema()").fetchone()
@@ -256,7 +256,7 @@ def _pg_journal_access(conn: Any, schema: str | None, latest: int) -> tuple[int 
     grants = read_grants(conn, schema, (*TABLES, "schema_version"))
     readable = grants.usage and "SELECT" in grants.tables.get("schema_version", {"SELECT"})
     found = inspect(conn, schema) if grants.schema_exists and readable else None
-    return found, grants_problem(grants, version=found, latest=latest)
+    return found, grants_problem(grants, version=found, latest=latest, changes=changed_tables(found))
 
 
 def contacts_status(url: str, password_env: str | None = None) -> DatabaseStatus:

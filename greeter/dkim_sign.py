@@ -104,17 +104,13 @@ def key_bits(key: bytes) -> int | None:
     return int(parsed["modulus"]).bit_length()
 
 
-def short_key_warning(settings: DkimSettings | None) -> str | None:
-    """Why the configured key, usable, is short (under :data:`RECOMMENDED_KEY_BITS` bits), or None.
+def short_key_warning(key: bytes) -> str | None:
+    """Why ``key`` (the configured one, as :func:`read_key` read it), usable, is short (under
+    :data:`RECOMMENDED_KEY_BITS` bits), or None.
 
-    A key that cannot be read or used at all is :func:`load_signer`'s error, not this.
+    Pure: given the bytes ``check`` read once for both this and :func:`read_key`'s refusals (it
+    read the file twice). A key that cannot be used at all is :func:`read_key`'s error, not this.
     """
-    if settings is None:
-        return None
-    try:
-        key = Path(settings.key_file).read_bytes().replace(b"\r\n", b"\n")
-    except OSError:
-        return None
     bits = key_bits(key)
     if bits is None or bits < MIN_KEY_BITS or bits >= RECOMMENDED_KEY_BITS:
         return None
@@ -125,10 +121,8 @@ def short_key_warning(settings: DkimSettings | None) -> str | None:
     )
 
 
-def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | None:
-    """A ``bytes → bytes`` signer, or None when DKIM is not configured."""
-    if settings is None:
-        return None
+def read_key(settings: DkimSettings) -> bytes:
+    """The configured key file's PEM key, as dkimpy takes it; ConfigError when it cannot be read or used."""
     key_file = Path(settings.key_file)
     try:
         key = key_file.read_bytes()
@@ -142,6 +136,14 @@ def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | Non
     problem = key_problem(key)
     if problem is not None:
         raise ConfigError([Problem(str(key_file), "delivery.dkim.key_file", problem)])
+    return key
+
+
+def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | None:
+    """A ``bytes → bytes`` signer, or None when DKIM is not configured (:func:`read_key`'s refusals)."""
+    if settings is None:
+        return None
+    key = read_key(settings)
 
     def signer(message: bytes) -> bytes:
         return sign(message, selector=settings.selector, domain=settings.domain, private_key=key)

@@ -236,7 +236,7 @@ def _serbian_latin(table: dict[date, tuple[Holiday, ...]]) -> dict[date, tuple[H
         plain = [a for n in spellings(names) if len(typed[a := to_ascii(to_latin(n))]) == 1]
         renamed[names] = tuple(dict.fromkeys([*names, *spellings(names), *plain]))
     return {
-        day: tuple(Holiday(renamed[h.names], h.substitute, h.estimated, named=h.named) for h in on_day)
+        day: tuple(replace(h, names=renamed[h.names]) for h in on_day)  # every other field kept: day_off
         for day, on_day in table.items()
     }
 

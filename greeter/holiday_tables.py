@@ -560,7 +560,9 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
     first day, named in each of ``languages`` the library translates the calendar into: a starter
     language → its name there (``{"en": "Statehood Day"}`` for Serbia's «Дан државности»; no
     ``ru``: the library has no Russian of Serbia's calendar). English is ``en_GB``'s where the
-    calendar has it, else ``en_US``'s. Empty when no holiday is called so.
+    calendar has it, else ``en_US``'s. A language the library does not translate the calendar into
+    is named as the table names it (:attr:`Holiday.named`, as letters are: Kazakhstan's and
+    Kyrgyzstan's Russian, :func:`_in_russian`). Empty when no holiday is called so.
 
     Why: a letter in another language than the occasion's title named the holiday in the
     title's — «с праздником Дан државности» to a Russian-speaking client of a Serbian project.
@@ -583,12 +585,15 @@ def names_in(country: str, name: str, year: int, languages: Sequence[str]) -> di
     index = next((i for i, n in enumerate(listed) if {n, unmarked(country, n)} & set(holiday.names)), -1)
     if index < 0:
         return {}
+    tables = dict(holiday.named)  # the names letters use (occasions.holiday_title): Kazakhstan's Russian
     said: dict[str, str] = {}
     for language in languages:
         asked = next(
             (lang for lang in (f"{language}_GB", f"{language}_US", language) if lang in offered), None
         )
-        if asked is None:
+        if asked is None:  # no such translation of the calendar (KZ's ru; KG's is ru_KG): the table's
+            if language in tables:
+                said[language] = tables[language]
             continue
         named = _entity(country, year=year, language=asked, categories=categories)
         names = _paired([listed, named.get_list(day)], [first, named])

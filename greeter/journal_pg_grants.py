@@ -9,12 +9,15 @@ no ``TRUNCATE``, no temporary table, and advisory locks need no privilege.
 What it does need is read here (:func:`read_grants`, by OID so that a
 schema without ``USAGE`` is still judged, not refused) and judged by a pure
 function (:func:`grants_problem`), for ``greeter check`` and for the words of
-an open that was refused.
+an open that was refused. A migration that changes a table it does not
+create (an index on ``greetings``) is the table owner's alone: PostgreSQL has
+no privilege to grant for it, CREATE on the schema included.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -39,6 +42,10 @@ class Grants:
     create: bool  # CREATE on the schema: only needed while a migration is due
     #: The journal's tables that exist (``schema_version`` too), each with the privileges held.
     tables: dict[str, frozenset[str]]
+    #: Each of those tables' owner (a role name).
+    owners: dict[str, str] = field(default_factory=dict)
+    #: Those the role may change (``ALTER``, ``CREATE INDEX``): it owns them, or is a member of their owner.
+    owned: frozenset[str] = frozenset()
 
 
 _FACTS = """
@@ -59,6 +66,12 @@ SELECT c.relname, NULL FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnames
 WHERE n.nspname = %(schema)s AND c.relname = ANY(%(tables)s)
 """
 
+_OWNERS = """
+SELECT c.relname, pg_get_userbyid(c.relowner), pg_has_role(c.relowner, 'USAGE')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND c.relname = ANY(%(tables)s)
+"""
+
 
 def read_grants(conn: psycopg.Connection[Any], schema: str, tables: tuple[str, ...]) -> Grants:
     """The role's privileges on ``schema`` and on those of ``tables`` that exist there.
@@ -74,6 +87,7 @@ def read_grants(conn: psycopg.Connection[Any], schema: str, tables: tuple[str, .
         held.setdefault(str(name), set())
         if privilege is not None:
             held[str(name)].add(str(privilege))
+    owners = conn.execute(_OWNERS, {"schema": schema, "tables": list(tables)}).fetchall()
     return Grants(
         role=str(row[0]),
         database=str(row[1]),
@@ -83,6 +97,8 @@ def read_grants(conn: psycopg.Connection[Any], schema: str, tables: tuple[str, .
         usage=bool(row[4]),
         create=bool(row[5]),
         tables={name: frozenset(p) for name, p in held.items()},
+        owners={str(name): str(owner) for name, owner, _ in owners},
+        owned=frozenset(str(name) for name, _, may in owners if may),
     )
 
 
@@ -97,14 +113,21 @@ def _ledger(due: bool) -> tuple[str, ...]:
     return ("SELECT", "INSERT") if due else ("SELECT",)
 
 
-def grants_problem(grants: Grants, *, version: int | None, latest: int) -> str | None:
+def grants_problem(
+    grants: Grants, *, version: int | None, latest: int, changes: Collection[str] = ()
+) -> str | None:
     """Why the role cannot use the journal as greeter would, with the GRANT that fixes it; None: it can.
 
     Pure. ``version``: the journal's schema version (None: no journal yet);
-    ``latest``: this greeter's. Only what this open needs is asked for: CREATE
-    on the database only while the schema is missing, CREATE on the schema
-    only while a migration is due — a runtime role at the current version
-    needs ``USAGE`` and DML alone.
+    ``latest``: this greeter's; ``changes``: the tables the due migrations change rather than
+    create (:func:`greeter.journal_pg_schema.changed_tables`). Only what this open needs is asked
+    for: CREATE on the database only while the schema is missing, CREATE on the schema only while
+    a migration is due, and the tables' ownership only while a due migration changes one of them
+    — a runtime role at the current version needs ``USAGE`` and DML alone.
+
+    Why ownership: schema 9 adds an index on ``greetings``, which PostgreSQL lets its owner alone
+    add. The advice was ``GRANT CREATE ON SCHEMA``; given it, check said OK and send was refused
+    with "must be owner of table greetings".
     """
     role, schema, database = _ident(grants.role), _ident(grants.schema), _ident(grants.database)
     if not grants.schema_exists:
@@ -127,6 +150,15 @@ def grants_problem(grants: Grants, *, version: int | None, latest: int) -> str |
             f" INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}"
         )
     due = version is None or version < latest
+    foreign = sorted(t for t in changes if t in grants.tables and t not in grants.owned) if due else []
+    if foreign:
+        whose = sorted({grants.owners.get(t, "?") for t in foreign})
+        owner = f"role {whose[0]}, the owner" if len(whose) == 1 else f"the owners ({', '.join(whose)})"
+        return (
+            f"the journal needs an upgrade from schema version {version} to {latest}, which changes"
+            f" {', '.join(foreign)} in schema {grants.schema}, and only a table's owner may (CREATE on"
+            f" the schema is not enough): run greeter history once as {owner} of {', '.join(foreign)}"
+        )
     if due and not grants.create:
         if version is None:
             what, run = "to be created", "greeter send"

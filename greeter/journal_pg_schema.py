@@ -24,6 +24,7 @@ works too).
 from __future__ import annotations
 
 import hashlib
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ __all__ = [
     "TABLES",
     "PgTarget",
     "advisory_key",
+    "changed_tables",
     "configure",
     "inspect",
     "migrate",
@@ -182,6 +184,20 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "versions are 1..n"
+
+#: A statement that changes a table rather than creating it: PostgreSQL lets the table's owner alone run it.
+_CHANGES_A_TABLE = re.compile(
+    r"\s*(?:ALTER TABLE|CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?\w+ ON)\s+(\w+)", re.IGNORECASE
+)
+
+
+def changed_tables(version: int | None, migrations: tuple[Migration, ...] = MIGRATIONS) -> frozenset[str]:
+    """The tables the migrations after ``version`` change (``ALTER TABLE``, ``CREATE INDEX … ON``),
+    for :func:`~greeter.journal_pg_grants.grants_problem`: such a migration is run by their owner,
+    not by a role with CREATE on the schema (schema 9's index on ``greetings``)."""
+    statements = (s for m in migrations[version or 0 :] for s in m.statements)
+    return frozenset(found[1] for s in statements if (found := _CHANGES_A_TABLE.match(s)))
+
 
 #: The migrations' own ledger in this backend's types (applied by :func:`greeter.journal_sql.run_migrations`).
 _VERSION_TABLE = (
@@ -346,7 +362,9 @@ def _refused(conn: psycopg.Connection[Any], schema: str, exc: psycopg.Error) -> 
         grants = read_grants(conn, schema, (*TABLES, "schema_version"))
         readable = grants.usage and "SELECT" in grants.tables.get("schema_version", frozenset())
         version = _version(conn, schema) if readable else None
-        problem = grants_problem(grants, version=version, latest=len(MIGRATIONS))
+        problem = grants_problem(
+            grants, version=version, latest=len(MIGRATIONS), changes=changed_tables(version)
+        )
         if problem is not None:
             said += f": {problem}"
     return JournalError(said)

@@ -20,14 +20,17 @@ from greeter.transport import FileTransport, OnReady, Outcome, SendResult, Trans
 from greeter.unsubscribe import signing_key
 
 
-def missing_secrets(settings: Settings, config_file: Path, *, smtp: bool = True) -> list[Problem]:
+def missing_secrets(
+    settings: Settings, config_file: Path, *, smtp: bool = True, dkim: bool = True
+) -> list[Problem]:
     """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
 
     The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
     for a dry run that connects to nothing), the unsubscribe secret and the
     previous ones links already sent are checked with, and the DKIM key
-    file: what a send would stop at, found before anything is planned
-    or sent (a daemon that started without them failed every run). The values
+    file (``dkim=False`` leaves it out, for check, which reads it once for its own
+    warnings too: :func:`greeter.dkim_sign.read_key`): what a send would stop at,
+    found before anything is planned or sent (a daemon that started without them failed every run). The values
     read are dropped here, never returned or shown. A file's problem is shown
     at the line of ``config_file`` naming it (:func:`at_setting`).
     """
@@ -59,7 +62,8 @@ def missing_secrets(settings: Settings, config_file: Path, *, smtp: bool = True)
         except ConfigError as exc:
             problems.extend(exc.problems if env else at_setting(exc.problems, config_file, loc))
     try:
-        load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
+        if dkim:
+            load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
     except ConfigError as exc:
         problems.extend(exc.problems)
     return problems

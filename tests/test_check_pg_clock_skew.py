@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from greeter.check_delivery import _server_clock_skew, check_databases, check_journal_state
+from greeter.check_delivery import _server_clock_skew, check_databases, check_journal_state, checked_journal
 from greeter.check_report import CheckReport
 from greeter.journal_pg import PgJournal
 from tests import databases
@@ -36,7 +36,8 @@ def test_the_skew_is_told_as_send_refuses_it_and_not_within_the_tolerance() -> N
         PgJournal.open(url, now=real).close()  # the journal exists, as after a first send
         report = CheckReport(config_file=Path("greeter.yaml"), occasions=[])
         check_databases(report, url, None, None)
-        check_journal_state(report, url, real)  # this machine's clock: the server's
+        with checked_journal(report, url, real) as opened:
+            check_journal_state(report, opened, real)  # this machine's clock: the server's
         with PgJournal.open(url, now=real) as journal:
             ahead = _server_clock_skew(journal, real + timedelta(minutes=10))  # the clock injected
 

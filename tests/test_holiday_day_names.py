@@ -17,7 +17,7 @@ import pytest
 from greeter.calendar_rules import build_calendar
 from greeter.config_loader import parse_settings
 from greeter.holiday_names import unknown_holiday
-from greeter.holiday_tables import days_of, greeted_days_of
+from greeter.holiday_tables import days_of, greeted_days_of, names_in
 from greeter.occasions import holiday_dates, holiday_near, holiday_title, known_holidays
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_config import MINIMAL
@@ -86,6 +86,21 @@ def test_kyrgyzstans_calendar_is_named_in_its_russian() -> None:
     assert dict(womens_day.named)["ru"] == "Международный женский день"
 
 
+def test_names_in_gives_the_tables_russian_where_the_library_has_no_russian_of_the_calendar() -> None:
+    """``names_in`` (``init``'s example titles in the other languages) asked the library alone, which
+    has no ``ru`` of Kazakhstan's calendar and names Kyrgyzstan's ``ru_KG``: the Russian names the
+    tables carry (and letters use, :func:`holiday_title`) were never offered where Russian was asked."""
+    womens_day = "Международный женский день"
+    assert names_in("KZ", "International Women's Day", 2027, ["ru"]) == {"ru": womens_day}
+    assert names_in("KZ", womens_day, 2027, ["en", "ru"]) == {
+        "en": "International Women's Day",
+        "ru": womens_day,
+    }
+    assert names_in("KG", "International Women's Day", 2027, ["ru"]) == {"ru": womens_day}
+    assert names_in("KZ", "Independence Day", 2027, ["ru"]) == {}  # the tables take no Russian of it
+    assert names_in("RS", "Дан државности", 2027, ["en", "ru"]) == {"en": "Statehood Day"}  # none there
+
+
 #: A Russian holiday letter that names the holiday by its title.
 HOLIDAY_RU = """\
 {% extends "_layout.html.j2" %}
@@ -150,3 +165,26 @@ def test_an_office_closed_for_its_own_carnival_is_closed_both_days(day: date) ->
 def test_carnival_is_greeted_once() -> None:
     """The letter of a two-day holiday leaves once, on its first day (as Russia's New Year holidays)."""
     assert holiday_dates("BR", "Carnival", 2027) == (date(2027, 2, 8),)
+
+
+# --------------------------------------------------------------------------- Serbia's Latin names
+
+
+def test_serbias_latin_names_keep_each_holidays_day_off_flag() -> None:
+    """``_serbian_latin`` rebuilt each holiday from its names, substitute and estimate flags alone:
+    ``day_off`` fell back to its default, so a day Serbia celebrates at work (a ``workday``
+    category's, as Ukraine's are) would have become a day off the send window skips. Serbia's days
+    off stay days off, whatever script a config names them in."""
+    from greeter.holiday_naming import Holiday, _serbian_latin
+
+    at_work = Holiday(("Some Day", "Неки дан"), day_off=False, named=(("en", "Some Day"), ("sr", "Неки дан")))
+    off = Holiday(("Orthodox Christmas Day", "Божић"), named=(("en", "Orthodox Christmas Day"),))
+    table = _serbian_latin({date(2027, 1, 7): (off,), date(2027, 6, 1): (at_work,)})
+    assert [h.day_off for h in table[date(2027, 6, 1)]] == [False]
+    assert [(h.day_off, h.named) for h in table[date(2027, 1, 7)]] == [(True, off.named)]
+    assert "Neki dan" in table[date(2027, 6, 1)][0].names
+    christmas = date(2027, 1, 7)
+    assert christmas in days_of("RS", 2027)
+    window = parse_settings(MINIMAL, "greeter.yaml", today=TODAY).send_window
+    assert not build_calendar(window, "RS", [2027]).is_working_day(christmas)
+    assert holiday_dates("RS", "Božić", 2027) == holiday_dates("RS", "Божић", 2027) == (christmas,)

@@ -225,15 +225,43 @@ def test_check_names_the_grant_a_runtime_role_lacks(roles: Roles) -> None:
     assert refused(roles.url(roles.owner)) == ""
 
 
-def test_check_says_a_due_migration_needs_the_owner_or_create_on_the_schema(roles: Roles) -> None:
+def test_a_due_index_on_the_owners_table_needs_the_owner_not_create_on_the_schema(roles: Roles) -> None:
+    """Schema 9 adds an index on ``greetings``: PostgreSQL lets only the table's owner do it. The
+    advice was ``GRANT CREATE ON SCHEMA … TO`` the runtime role; given it, check said OK and
+    send was refused with the server's "must be owner of table greetings" alone."""
     owner_and_runtime(roles, migrations=len(MIGRATIONS) - 1)
+    run_as_owner = f"run greeter history once as role {roles.owner}, the owner of greetings"
     said = refused(roles.url(roles.app))
     assert f"an upgrade from schema version {len(MIGRATIONS) - 1} to {len(MIGRATIONS)}" in said, said
-    assert f"GRANT CREATE ON SCHEMA {roles.schema} TO {roles.app}" in said, said
-    with pytest.raises(JournalError, match=f"GRANT CREATE ON SCHEMA {roles.schema} TO {roles.app}"):
+    assert run_as_owner in said and "GRANT CREATE" not in said, said
+    admin(f"GRANT CREATE ON SCHEMA {roles.schema} TO {roles.app}")  # not enough: check says so still
+    assert run_as_owner in refused(roles.url(roles.app))
+    with pytest.raises(JournalError, match=f"must be owner of table greetings: .*{run_as_owner}"):
         PgJournal.open(roles.url(roles.app), now=TODAY)  # send says the same
     PgJournal.open(roles.url(roles.owner), now=TODAY).close()  # the owner migrates
     assert refused(roles.url(roles.app)) == ""
+
+
+def test_a_due_migration_that_only_adds_tables_takes_create_on_the_schema_as_advised(roles: Roles) -> None:
+    """Schema 8 adds ``optout_events`` (and its index) and changes no existing table: to a greeter
+    whose last migration it is, CREATE on the schema is all the runtime role lacks, and given it,
+    the role migrates the journal itself. Schema 9's index on ``greetings`` is the owner's still."""
+    from greeter.journal_pg_grants import grants_problem, read_grants
+    from greeter.journal_pg_schema import changed_tables
+
+    owner_and_runtime(roles, migrations=7)
+    with databases.pg_admin() as conn:  # the runtime role's privileges, as read for check
+        conn.execute(f"SET ROLE {roles.app}")
+        grants = read_grants(conn, roles.schema, (*TABLES, "schema_version"))
+    said = grants_problem(grants, version=7, latest=8, changes=changed_tables(7, MIGRATIONS[:8]))
+    assert said is not None and f"or GRANT CREATE ON SCHEMA {roles.schema} TO {roles.app}" in said, said
+    admin(f"GRANT CREATE ON SCHEMA {roles.schema} TO {roles.app}")
+    with databases.pg_admin() as conn:  # as the advice says: the runtime role, CREATE on the schema
+        conn.execute(f"SET ROLE {roles.app}")
+        conn.execute(f"SET search_path TO {roles.schema}")
+        assert migrate(conn, schema=roles.schema, now=TODAY, migrations=MIGRATIONS[:8]) == 8
+    said = refused(roles.url(roles.app))  # this greeter's schema 9: an index on greetings
+    assert f"run greeter history once as role {roles.owner}, the owner of greetings" in said, said
 
 
 # --- 4. backup: the pg_dump line as libpq takes it ---------------------------------------------------
