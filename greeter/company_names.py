@@ -287,6 +287,7 @@ LOCALE_QUOTES: Final = {
     "hu": ("„", "”"),
     "et": ("„", "“"),
     "de": ("„", "“"),
+    "ka": ("„", "“"),
 }
 #: Of those, the languages that put a company's own name in quotes (the form outside): Serbian.
 #: Hungarian, German and Estonian write it bare (the module docstring says why).
