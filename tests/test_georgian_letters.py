@@ -122,6 +122,9 @@ def test_a_georgian_company_is_the_subject_of_its_sentence_as_written(shipped: R
     out = shipped.render(item(GIORGI, "company_anniversary", years=25))
     assert out.subject == "ბატონო გიორგი, გილოცავთ კომპანიის დაარსების 25 წლისთავს!"
     assert "15 დეკემბერს შპს „მთის წყარო“ 25 წლის ხდება." in out.text
+    # the HTML part holds the legal form to its name (a phone's column left «შპს» at a line's end)
+    assert "15 დეკემბერს შპს\u00a0„მთის წყარო“ 25 წლის ხდება." in out.html
+    assert "შპს\u00a0" not in out.text  # the text part keeps the plain space a search finds
     out = shipped.render(item(NINO, "company_anniversary", years=1, belated=True))
     assert out.subject == "ქალბატონო ნინო, დაგვიანებით გილოცავთ კომპანიის დაარსების პირველ წლისთავს!"
     assert "15 დეკემბერს კომპანია „ოქროს საწმისი“ 1 წლის გახდა." in out.text
