@@ -275,7 +275,7 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     Reads clients from a CRM export, finds birthdays, company and first-deal
     anniversaries and holidays, and greets each client by name, in the
     client's language (the starter's letters: Russian, English, German,
-    Estonian, Hungarian, Serbian, Ukrainian; a Russian client by name and
+    Estonian, Hungarian, Serbian, Ukrainian, Georgian; a Russian client by name and
     patronymic, a Ukrainian one too),
     inside their own working hours, at most a few times a year.
 

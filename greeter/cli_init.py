@@ -637,7 +637,7 @@ def report(
     metavar="LANG",
     default=None,
     help="The language of the letters to clients without one of their own (defaults.locale): "
-    "ru, et, en, de, hu, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config. "
+    "ru, et, en, de, hu, ka, sr or uk; a territory or script (de_AT, sr_Latn) is kept in the config. "
     "Default: ru; with --country the country's language if one of these, ru for a Russian-speaking "
     "office (KZ, BY, AZ…), else en.",
 )
@@ -647,7 +647,7 @@ def report(
     metavar="CC",
     default=None,
     help="The clients' usual country (defaults.country, and its time zone): "
-    "default the language's: RU, EE, GB-ENG, DE, HU, RS or UA.",
+    "default the language's: RU, EE, GB-ENG, DE, HU, GE, RS or UA.",
 )
 @click.pass_obj
 @handles_errors

@@ -287,6 +287,7 @@ LOCALE_QUOTES: Final = {
     "hu": ("„", "”"),
     "et": ("„", "“"),
     "de": ("„", "“"),
+    "ka": ("„", "“"),
 }
 #: Of those, the languages that put a company's own name in quotes (the form outside): Serbian.
 #: Hungarian, German and Estonian write it bare (the module docstring says why).
@@ -332,11 +333,16 @@ LEGAL_FORMS: Final[dict[str, bool]] = {
     # English, as CRMs everywhere have them
     **dict.fromkeys(("LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "Inc", "Inc.", "INC"), True),
     **dict.fromkeys(("Corp", "Corp.", "PLC", "plc", "LLP"), True),
+    # Georgian, written before the name: შეზღუდული პასუხისმგებლობის საზოგადოება (LLC),
+    # სააქციო საზოგადოება (JSC), სოლიდარული and კომანდიტური საზოგადოება, ააიპ (a non-profit)
+    **dict.fromkeys(("შპს", "სს", "სპს", "კს", "ააიპ"), True),
+    **dict.fromkeys(("ი/მ", "ი.მ."), False),  # ინდივიდუალური მეწარმე, a sole trader
 }
-#: The forms also written before the name: ДОО „Дунав“, JKP „Beograd“, AS „Tallinna Vesi“.
+#: The forms also written before the name: ДОО „Дунав“, JKP „Beograd“, AS „Tallinna Vesi“,
+#: შპს „მთის წყარო“ (Georgian's always).
 _LEADING: Final = frozenset(
     ("ДОО", "АД", "АДО", "ЈП", "ЈКП", "DOO", "AD", "ADO", "JP", "JKP", "AS", "OÜ", "MTÜ", "SA")
-)
+) | frozenset(("შპს", "სს", "სპს", "კს", "ააიპ", "ი/მ", "ი.მ."))
 _LONGEST_LEGAL_FORM: Final = max(len(f.split()) for f in LEGAL_FORMS)
 #: Double quotes of any language; single ones are apostrophes as often (McDonald's), and stay.
 _DOUBLE_QUOTES: Final = frozenset('«»"“”„')

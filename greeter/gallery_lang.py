@@ -5,8 +5,9 @@ config said, and an Estonian team (``defaults.locale: et``) got pages and
 events it could not read. They now speak the team's language: ``team_language``, else the
 language of ``defaults.locale`` (:meth:`greeter.config.Settings.review_locale`; a Russian-speaking
 office writing to Georgian clients reads its gallery in Russian): each language is one table of
-words (:data:`RUSSIAN`, :data:`ENGLISH` here; German, Estonian, Hungarian, Serbian and
-Ukrainian — the languages ``greeter init --locale`` starts a team in — each in a module of its own,
+words (:data:`RUSSIAN`, :data:`ENGLISH` here; German, Estonian, Hungarian, Serbian,
+Ukrainian and Georgian — the languages ``greeter init --locale`` starts a team in — each in a
+module of its own,
 :mod:`greeter.gallery_lang_de` …; Croatian and Bosnian, whose clients greeter
 writes to, in :mod:`greeter.gallery_lang_hr`), and a locale with no table of its own gets
 English — one whole language, never a page half in one and half in another.
@@ -52,6 +53,7 @@ from greeter.gallery_lang_de import GERMAN
 from greeter.gallery_lang_et import ESTONIAN
 from greeter.gallery_lang_hr import BOSNIAN, CROATIAN
 from greeter.gallery_lang_hu import HUNGARIAN
+from greeter.gallery_lang_ka import GEORGIAN
 from greeter.gallery_lang_sr import SERBIAN, SERBIAN_LATIN
 from greeter.gallery_lang_uk import UKRAINIAN
 from greeter.gallery_why import table_detail
@@ -65,6 +67,7 @@ __all__ = [
     "ENGLISH",
     "ESTONIAN",
     "FALLBACK",
+    "GEORGIAN",
     "GERMAN",
     "HUNGARIAN",
     "RUSSIAN",
@@ -513,6 +516,7 @@ TABLES: Final[Mapping[str, Words]] = {
     "hr": CROATIAN,
     "bs": BOSNIAN,
     "uk": UKRAINIAN,
+    "ka": GEORGIAN,
 }
 
 #: Serbian written in Latin: the table of a team whose Serbian locale is written in it.
@@ -542,7 +546,16 @@ def _day(d: date, pattern: str, locale: str) -> str:
     "dec. 25., P"), which stays lower case, in a tooltip's "(dec. 25.)" too.
     """
     text = _babel_format_date(d, pattern, locale=locale)
-    return text[:1].upper() + text[1:] if pattern[:1] in _WEEKDAY_FIELDS else text
+    return _capital(text) if pattern[:1] in _WEEKDAY_FIELDS else text
+
+
+def _capital(text: str) -> str:
+    """``text`` with its first letter a capital: its title case, which Georgian has none of.
+
+    Not :meth:`str.upper`: since Unicode 11 it turns Georgian's Mkhedruli into Mtavruli
+    («Პარასკევი»), an all-caps display style, never a sentence's or a heading's first letter.
+    """
+    return text[:1].title() + text[1:]
 
 
 #: A weekday field of a Babel pattern (``EEE``, ``cccc``), or a quoted literal (kept as it is).
@@ -629,8 +642,7 @@ class Ui:
         Not :meth:`str.capitalize`, which lowers the rest: a German button read
         "Nach freigabe geändert" (nouns keep their capital in German).
         """
-        text = self.words[key]
-        return text[:1].upper() + text[1:]
+        return _capital(self.words[key])
 
     def get(self, key: str) -> str | None:
         """The words of ``key``, None when the language has none (a machine word with no label)."""

@@ -97,6 +97,24 @@ katrin kersti merike maarja laura eliise mia emma hanna grete kaisa evelin marju
 helgi kairi riina marika liina
 """
 _ESTONIAN: Final = _ESTONIAN_MALE + _ESTONIAN_FEMALE
+#: Georgian, in the Georgian script, as a passport writes them (დავით, ზურაბ, not the nominative
+#: დავითი), with the short forms CRMs keep (გოგი, დათო, ნიკა). For the gender only, of a Georgian
+#: letter's «ბატონო» / «ქალბატონო» (:func:`greeter.letter_forms._ka`): no installed library lists
+#: Georgian names, so these are common ones chosen by hand, not a census. Latin spellings are
+#: left out: «Nino» is a woman in Tbilisi and a man in Italy.
+_GEORGIAN_MALE: Final = """
+გიორგი დავით ლევან ირაკლი ნიკოლოზ ალექსანდრე ზურაბ გოგი გელა გია ვახტანგ ზაზა თამაზ მამუკა
+მერაბ მიხეილ ნიკა ლაშა ლუკა საბა სანდრო შოთა ვლადიმერ თენგიზ რევაზ ბესიკ გურამ ბადრი კახა
+კობა ოთარ რეზო ჯემალ ნოდარ დიმიტრი ილია ბექა გივი შალვა ვასილ ბაჩანა გიგა ტარიელ ავთანდილ
+ემზარ ზვიად თორნიკე ვაჟა ზურა ბიძინა გოდერძი ერეკლე დემეტრე ანდრია არჩილ თემურ ლადო დათო
+ნიკოლოზი დავითი ლევანი ზურაბი ვახტანგი თამაზი გურამი მიხეილი
+"""
+_GEORGIAN_FEMALE: Final = """
+ნინო მარიამ თამარ ეკატერინე ანა ნათია ქეთევან მაია ნანა ლალი მანანა ხათუნა ნატო თეონა სალომე
+ელენე ლიკა ნინი მაკა თეა ეკა ირმა ლია ნანული მზია ციური ლეილა ნათელა ქეთი თინათინ რუსუდან
+სოფიო ანი ლელა ნესტან მარინა ნონა შორენა ია ხატია თამთა ბარბარე ლიზი ნუცა თაკო გვანცა ლუიზა
+დარეჯან მედეა ციცინო მარიამი თამარი
+"""
 #: Bosnian, in Latin (a Bosnian client is written to in Serbian Latin: :func:`greeter.i18n.kindred_locale`).
 #: For the gender only: their order in a name cell is not read by them.
 _BOSNIAN_MALE: Final = """
@@ -234,6 +252,7 @@ _NAMES: Final = (
     | _serbian_latin(_SERBIAN)
     | frozenset(_ESTONIAN.split())
     | frozenset(_KAZAKH.split())
+    | frozenset((_GEORGIAN_MALE + _GEORGIAN_FEMALE).split())
 )
 
 
@@ -283,16 +302,18 @@ def _without_umlauts(names: str) -> frozenset[str]:
 _PATRONYMIC_MALE: Final = frozenset(_MALE.split()) | frozenset(_KAZAKH_MALE.split())
 _PATRONYMIC_FEMALE: Final = frozenset(_FEMALE.split()) | frozenset(_KAZAKH_FEMALE.split())
 #: Names of people who have none (Serbian in both scripts, Bosnian, both also without diacritics;
-#: Estonian; German, also without umlauts; English).
+#: Estonian; Georgian, whose patronymic is a document's; German, also without umlauts; English).
 _OTHER_MALE: Final = (
     _with_ascii(_serbian_latin(_SERBIAN_MALE) | frozenset(_BOSNIAN_MALE.split()))
     | frozenset(_ESTONIAN_MALE.split())
+    | frozenset(_GEORGIAN_MALE.split())
     | _without_umlauts(_GERMAN_MALE)
     | frozenset(_ENGLISH_MALE.split())
 )
 _OTHER_FEMALE: Final = (
     _with_ascii(_serbian_latin(_SERBIAN_FEMALE) | frozenset(_BOSNIAN_FEMALE.split()))
     | frozenset(_ESTONIAN_FEMALE.split())
+    | frozenset(_GEORGIAN_FEMALE.split())
     | _without_umlauts(_GERMAN_FEMALE)
     | frozenset(_ENGLISH_FEMALE.split())
 )
@@ -375,7 +396,7 @@ def _ukrainian() -> frozenset[str]:
 def is_first_name(word: str) -> bool:
     """Whether ``word`` is a common first name (any case; "Анна-Мария": each part is one).
 
-    Russian, Ukrainian, Serbian (either script), Estonian or Kazakh.
+    Russian, Ukrainian, Serbian (either script), Estonian, Kazakh or Georgian.
     """
     parts = word.lower().split("-")
     return all(part in _NAMES or part in _ukrainian() for part in parts)

@@ -98,6 +98,24 @@ The forms chosen, and why (the sources are the languages' own style guides):
     without a gender, "Dear Sir or Madam" without a name; the shipped
     subjects name the client the same way (:func:`english_name` cites the
     guides). Mark ",", closing "Kind regards,".
+``ka``
+    "პატივცემულო ბატონო გიორგი" / "პატივცემულო ქალბატონო ნინო": ბატონი (Mr)
+    and ქალბატონი (Ms) in the vocative (-ო), then the first name — the formula
+    of Georgian business letters, the surname without a first name less often
+    ("ბატონო ბერიძე"). The name itself is written as the CRM has it, never in
+    the vocative: with a proper name the vocative -ო sounds condescending
+    («Zurab», not «*Zurabo»; Wikipedia, "Georgian grammar", the vocative
+    case; "Batoni (title)": the title goes in the vocative and precedes the
+    first name, more often, or the surname), and the form a passport writes
+    («დავით», «ზურაბ», «გიორგი») is the one said after ბატონო. Georgian
+    has no grammatical gender: პატივცემულო (respected) suits anyone, only the
+    title needs one, so with the gender unknown "პატივცემულო გიორგი
+    ბერიძე" (the full name, as Estonian's "Lugupeetud Mari Tamm"); a first
+    name alone "გამარჯობათ, გიორგი" (the polite hello, as Russian's
+    "Здравствуйте, Иван"); nothing: "გამარჯობათ". A patronymic (შალვას ძე)
+    is a document's, never an address's: left out. Subjects name the client
+    as "ბატონო გიორგი" (``name``), or not at all without a gender. Mark ",",
+    closing "პატივისცემით,".
 
 Names are data: nothing here formats or evaluates contact text; a name the
 rules do not recognise is left out or left as typed, never altered.
@@ -165,6 +183,9 @@ class LetterForms:
     end: str
     #: The complimentary close, on the line above the sender's name.
     closing: str
+    #: How a subject names the client (``addressee``), where the language has its own way:
+    #: Georgian's title and first name, «ბატონო გიორგი». None: the first name.
+    name: Callable[[Person], str] | None = None
 
 
 M, F = Gender.MALE, Gender.FEMALE
@@ -358,6 +379,22 @@ def _et(p: Person) -> str:
     return f"Tere, {p.first}" if p.first else "Tere"
 
 
+def _ka_named(p: Person) -> str:
+    """ "ბატონო გიორგი" / "ქალბატონო ნინო" (the surname without a first name); "" without a gender."""
+    title = {M: "ბატონო", F: "ქალბატონო"}.get(p.gender)
+    name = p.first or p.last
+    return f"{title} {name}" if title and name else ""
+
+
+def _ka(p: Person) -> str:
+    named = _ka_named(p)
+    if named:
+        return f"პატივცემულო {named}"
+    if p.first and p.last:
+        return f"პატივცემულო {p.first} {p.last}"  # no title without a gender: the full name
+    return f"გამარჯობათ, {p.first}" if p.first else "გამარჯობათ"
+
+
 def _german(*, austria: bool) -> Callable[[Person], str]:
     """German salutations; ``austria``: with the degrees Austrians name («Herr DI Gruber»)."""
 
@@ -457,6 +494,7 @@ FORMS: Final[dict[str, LetterForms]] = {
     "de": LetterForms(_german(austria=False), ",", "Mit freundlichen Grüßen"),
     "de_AT": LetterForms(_german(austria=True), ",", "Mit freundlichen Grüßen"),
     "en": LetterForms(_en, ",", "Kind regards,"),
+    "ka": LetterForms(_ka, ",", "პატივისცემით,", name=_ka_named),
 }
 #: The row for a language :data:`FORMS` lacks (a ``fr`` letter): English, the lingua franca.
 FALLBACK: Final = "en"
@@ -505,16 +543,19 @@ def addressed(person: Person, locale: str | None, *, formal: bool = False) -> tu
     ``addressing``): ("Dear Jane", "Jane") or ("Dear Ms Smith", "Ms Smith")
     — :func:`english_name`. Every other language's salutation is its row's,
     and the name its first name without titles, as subjects wrote it before;
-    their own subjects decline it (``contact|name``).
+    their own subjects decline it (``contact|name``) — but where the row has a
+    ``name`` of its own: Georgian's «ბატონო გიორგი», "" without a gender.
     """
     forms = forms_for(locale)
     if forms is FORMS[FALLBACK]:
         return english_salutation(person, locale, formal=formal), english_name(person, locale, formal=formal)
+    if forms.name is not None:  # Georgian: «ბატონო გიორგი»
+        return forms.address(person), forms.name(person)
     return forms.address(person), academic_titles(person.first, person.last).first
 
 
 def salutation_end(locale: str | None = "ru") -> str:
-    """The mark after the salutation: "!" (ru, uk, hu, et) or "," (sr, de, en)."""
+    """The mark after the salutation: "!" (ru, uk, hu, et) or "," (sr, de, en, ka)."""
     return forms_for(locale).end
 
 

@@ -825,8 +825,10 @@ _PATRONYMIC_LANGUAGES: Final = _DOCUMENTED_ORDER - _FAMILY_NAME_FIRST - {"sr", "
 #: Languages of :data:`_PATRONYMIC_LANGUAGES` whose letter without a patronymic is still worded by
 #: the gender, so :func:`gender_of` reads their first name: Ukrainian, «Шановний пане Олеже!» /
 #: «Шановна пані Олено!» (:func:`greeter.letter_forms._uk`). Without it a Kyiv office's «Олег»
-#: got «Добрий день!» with no name (his vocative, Олеже or Олего, needs the gender).
-_NAME_WORDED_LANGUAGES: Final = frozenset({"uk"})
+#: got «Добрий день!» with no name (his vocative, Олеже or Олего, needs the gender). Georgian,
+#: «პატივცემულო ბატონო გიორგი» / «ქალბატონო ნინო»: its patronymic (შალვას ძე) is a document's,
+#: a CRM rarely has it, and the title needs the gender.
+_NAME_WORDED_LANGUAGES: Final = frozenset({"uk", "ka"})
 
 
 #: Languages (and their countries) whose first names say the gender by their ending: Latvian

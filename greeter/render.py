@@ -127,7 +127,9 @@ Every template sees:
     template's own: in English letters the first name ("Jane"), or with
     ``sender.by_locale``'s ``addressing: formal`` "Ms Smith", "Mr. Doe"
     (en_US), "Dr Carter", "Jane Smith" (no gender); ``""`` when there is no
-    name to use. In other languages the first name without titles.
+    name to use. In other languages the first name without titles; in
+    Georgian the title and the first name, "ბატონო გიორგი", "" without a
+    gender (:mod:`greeter.letter_forms`).
 ``salutation_end``
     The mark the letter's language puts after the salutation: "!" (ru, uk,
     hu, et) or "," (sr, de, en): ``{{ salutation }}{{ salutation_end }}``.

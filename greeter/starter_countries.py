@@ -276,6 +276,33 @@ LANGUAGES: Final[Mapping[str, StarterLanguage]] = {
             "Перша угода",
         ),
     ),
+    "ka": StarterLanguage(
+        "GE",
+        "Asia/Tbilisi",
+        {
+            "birthday": "დაბადების დღე",
+            "company_anniversary": "კომპანიის წლისთავი",
+            "first_deal_anniversary": "თანამშრომლობის წლისთავი",
+            "new_year": "ახალი წელი",
+        },
+        _columns(
+            "ID",
+            "ელფოსტა",
+            "სახელი",
+            None,  # a Georgian patronymic (შალვას ძე) is a document's, not a CRM's
+            "გვარი",
+            "სქესი",
+            "კომპანია",
+            "დროის სარტყელი",
+            "ენა",
+            "ქვეყანა",
+            "კატეგორია",
+            "ტეგები",
+            "დაბადების თარიღი",
+            "კომპანიის დაარსების თარიღი",
+            "პირველი გარიგება",
+        ),
+    ),
     "sr": StarterLanguage(
         "RS",
         "Europe/Belgrade",
@@ -741,7 +768,9 @@ def _examples(
             # library's name in its language (English), else ours in Russian; the Georgian one
             # its title_by_locale entry.
             title = titles.pop(locale, "") or (h.ru if locale == "ru" else None) or title
-            titles.setdefault(h.own, h.title)
+            titles[h.own] = h.title  # ours, by hand: the library has «მცხეთობის», a genitive
+        elif h.own is not None:  # the project speaks it (Georgian): the title is its own, once
+            titles.pop(locale, None)  # the library's «მცხეთობის» (a genitive) was offered beside it
         elif locale == "ru" and h.ru is not None:
             # A Russian-speaking team's project: its letters name the day in Russian, the country's
             # language's by title_by_locale. A Kyiv office's Russian letters said «с праздником

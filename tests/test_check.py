@@ -97,7 +97,7 @@ def test_a_sender_name_for_a_language_no_template_is_written_in_is_a_warning(
     line, text = next((i, t) for i, t in enumerate(lines, 1) if t.strip().startswith("fr:"))
     assert problems == [
         f"{config}:{line}:{text.index('fr:') + 1}: sender.by_locale.fr: warning: no template is "
-        "written in 'fr' (the letters are in de, en, et, hu, ru, sr, uk): this name is never used"
+        "written in 'fr' (the letters are in de, en, et, hu, ka, ru, sr, uk): this name is never used"
     ]
     assert report.errors == 0
 
@@ -403,8 +403,8 @@ def test_a_template_with_only_a_locale_variant_says_what_the_default_file_is_for
     (problem,) = [p for p in report.problems if p.severity == "error"]
     assert str(problem) == (
         f"{config}:{place_of(config, 'template: birthday')}: occasions.0.template: template missing: "
-        "only birthday.de.j2 and birthday.en.j2 and birthday.et.j2 and birthday.hu.j2 and birthday.sr.j2 "
-        "and birthday.uk.j2 exist; "
+        "only birthday.de.j2 and birthday.en.j2 and birthday.et.j2 and birthday.hu.j2 and birthday.ka.j2 "
+        "and birthday.sr.j2 and birthday.uk.j2 exist; "
         f"add {templates / 'birthday.j2'}, the letter for ru "
         "and for every locale without its own file"
     )

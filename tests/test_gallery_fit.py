@@ -74,10 +74,10 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return under_review(tmp_path_factory.mktemp("fit") / "g")
 
 
-@pytest.fixture(scope="module", params=["de", "hu", "sr"])
+@pytest.fixture(scope="module", params=["de", "hu", "sr", "ka"])
 def long_words(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same gallery in the languages with the longest labels: «Zusammengeführt», «Jóváhagyás után
-    módosult», and Serbian's spaced dates, «Пет 25. 12. 08:30»."""
+    módosult», Serbian's spaced dates, «Пет 25. 12. 08:30», and Georgian's «გაერთიანებული»."""
     return under_review(tmp_path_factory.mktemp(f"fit-{request.param}") / "g", request.param)
 
 
@@ -178,7 +178,9 @@ def test_long_words_fit_their_buttons_tiles_and_badges(long_words: Path, tmp_pat
     assert [o for o in found["out"] if not (clipped and o.startswith("search: "))] == [], found
     said = {"de": ["zum Versand", "versendet", "zusammengeführt", "übersprungen", "Vorlagenfehler"],
             "hu": ["küldendő", "elküldve", "összevonva", "kihagyva", "sablonhiba"],
-            "sr": ["за слање", "послато", "спојено", "прескочено", "грешка у шаблону"]}  # fmt: skip
+            "sr": ["за слање", "послато", "спојено", "прескочено", "грешка у шаблону"],
+            # Georgian has no capitals: none made of Mtavruli by a text-transform
+            "ka": ["გასაგზავნი", "გაგზავნილი", "გაერთიანებული", "გამოტოვებული", "შაბლონის შეცდომა"]}  # fmt: skip
     assert found["labels"] == said[language], found
 
 

@@ -90,6 +90,7 @@ def test_serbian_latin_is_the_cyrillic_table_transliterated() -> None:
     [("ru", "ru"), ("ru_RU", "ru"), ("ru-RU", "ru"),
      ("de", "de"), ("de_AT", "de"), ("de-CH", "de"), ("et", "et"), ("et_EE", "et"),
      ("hu", "hu"), ("hu_HU", "hu"), ("uk", "uk"), ("uk_UA", "uk"), ("uk-UA", "uk"),
+     ("ka", "ka"), ("ka_GE", "ka"), ("ka-GE", "ka"),
      # Serbian by its script, as its letters are written (greeter.serbian_script.is_serbian_latin)
      ("sr", "sr"), ("sr_RS", "sr"), ("sr_Cyrl", "sr"), ("sr_Cyrl_ME", "sr"), ("sr_BA", "sr"),
      ("sr_Latn", "sr-Latn"), ("sr-Latn", "sr-Latn"), ("sr_Latn_RS", "sr-Latn"), ("sr_ME", "sr-Latn"),
@@ -367,6 +368,12 @@ GALLERIES = {
               ["Усі 6", "До надсилання 3", "Надіслано 0", "Об’єднано 1", "Пропущено 1", "Помилки 1"],
               "Вівторок, 22 грудня 2026", "Пт 25.12 08:30", "50 років", "Відкрити лист →",
               "пропуск: об’єднано", "помилка шаблону", '"Показано "'),
+    # Georgian had none: a Tbilisi office read its plan in English. No capitals: «სამშაბათი», not
+    # Mtavruli's «Სამშაბათი», which str.upper made of a heading's weekday
+    "ka_GE": ("ka", "მილოცვები წინასწარი ნახვა",
+              ["ყველა 6", "გასაგზავნი 3", "გაგზავნილი 0", "გაერთიანებული 1", "გამოტოვებული 1", "შეცდომები 1"],
+              "სამშაბათი, 22 დეკემბერი 2026", "პარ 25.12 08:30", "50 წელი", "წერილის გახსნა →",
+              "გამოტოვება: გაერთიანებულია", "შაბლონის შეცდომა", '"ნაჩვენებია "'),
     # Croatian and Bosnian had no table: their teams read English. Months are CLDR's (hr «prosinca»)
     "hr_HR": ("hr", "Čestitke pregled",
               ["Sve 6", "Za slanje 3", "Poslano 0", "Spojeno 1", "Preskočeno 1", "Pogreške 1"],

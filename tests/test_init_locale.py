@@ -61,7 +61,7 @@ def greeter(config: Path, *args: str) -> tuple[int, str]:
 
 
 def test_the_starter_offers_russian_and_each_language_every_letter_has() -> None:
-    assert starter_locales(starter_root()) == ["ru", "de", "en", "et", "hu", "sr", "uk"]
+    assert starter_locales(starter_root()) == ["ru", "de", "en", "et", "hu", "ka", "sr", "uk"]
 
 
 def test_init_locale_et_writes_estonian_letters_unsuffixed_and_russian_ones_as_ru(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_locale_ru_is_the_starter_byte_for_byte(tmp_path: Path) -> None:
 def test_a_language_the_starter_has_no_letters_in_is_refused_naming_those_it_has(tmp_path: Path) -> None:
     done = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--locale", "fi"])
     assert done.exit_code == 2
-    assert "'fi': the starter's letters are in ru, de, en, et, hu, sr" in done.stderr
+    assert "'fi': the starter's letters are in ru, de, en, et, hu, ka, sr" in done.stderr
     assert not (tmp_path / "p").exists()
 
 

@@ -178,7 +178,7 @@ def test_the_locale_picks_its_row(locale: str | None, row: str) -> None:
 
 def test_the_table_covers_the_languages_of_the_product() -> None:
     # The seed books' languages (ru, sr, et, hu), Serbian in both scripts, and uk, de (Austria's own), en.
-    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "de_AT", "en"}
+    assert set(FORMS) == {"ru", "uk", "sr", "sr_Latn", "hu", "et", "de", "de_AT", "en", "ka"}
 
 
 def test_addressing_still_exports_salutation_and_gender_of() -> None:

@@ -88,7 +88,7 @@ def test_the_table_names_days_the_library_has() -> None:
     [
         ("az", "AZ", "Azerbaijan", "ru"),
         ("hy", "AM", "Armenia", "ru"),
-        ("ka", "GE", "Georgia", "en"),  # no Russian-speaking office's: English letters
+        ("lv", "LV", "Latvia", "en"),  # no Russian-speaking office's: English letters (ka has its own now)
     ],
 )
 def test_a_language_without_letters_is_told_its_country_and_fallback_locales(
@@ -97,7 +97,7 @@ def test_a_language_without_letters_is_told_its_country_and_fallback_locales(
     done = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--locale", locale])
     assert done.exit_code == 2
     said = " ".join(done.stderr.replace("│", "").split())
-    assert f"'{locale}': the starter's letters are in ru, de, en, et, hu, sr, uk;" in said
+    assert f"'{locale}': the starter's letters are in ru, de, en, et, hu, ka, sr, uk;" in said
     language, other = ("Russian", "en") if letters == "ru" else ("English", "ru")
     assert f"start with --country {country} (its holidays, {language} letters)" in said
     assert f"for a project in {named}" in said

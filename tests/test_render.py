@@ -1291,6 +1291,7 @@ def test_check_is_clean_for_the_shipped_templates(shipped: Renderer) -> None:
             f"{template}.en.j2",
             f"{template}.et.j2",
             f"{template}.hu.j2",
+            f"{template}.ka.j2",
         ] + ([f"{template}.sr.j2"] if template in serbian else []) + [f"{template}.uk.j2"]
 
 

@@ -55,19 +55,19 @@ def test_unset_the_team_reads_defaults_locale(make_project: MakeProject) -> None
 
 
 def test_a_language_the_pages_have_no_words_in_is_refused_at_its_line(make_project: MakeProject) -> None:
-    """«ka» would be an English gallery, silently — the very thing the setting is for; a typo of the
+    """«hy» would be an English gallery, silently — the very thing the setting is for; a typo of the
     key gets the loader's did-you-mean, as every key does."""
-    config = finnish_project(make_project, team_language="ka")
+    config = finnish_project(make_project, team_language="hy")
     result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-20T12:00"])
     line = next(
         n for n, text in enumerate(config.read_text().splitlines(), 1) if text.startswith("team_language")
     )
     assert (
-        f"{config}:{line}:1: team_language: the gallery and the calendar have no words in 'ka': they speak "
-        "ru, en, de, et, hu, sr, sr_Latn, hr, bs, uk"
+        f"{config}:{line}:1: team_language: the gallery and the calendar have no words in 'hy': they speak "
+        "ru, en, de, et, hu, sr, sr_Latn, hr, bs, uk, ka"
     ) in result.output + result.stderr
     assert result.exit_code != 0
-    text = config.read_text().replace("team_language: ka", "team_langage: ru")
+    text = config.read_text().replace("team_language: hy", "team_langage: ru")
     config.write_text(text)
     result = CliRunner().invoke(main, ["--config", str(config), "check", "--now", "2026-12-20T12:00"])
     assert "team_langage: unknown key, did you mean `team_language`?" in result.output + result.stderr

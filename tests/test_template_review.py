@@ -212,6 +212,7 @@ def test_a_template_name_typo_in_config_is_pointed_at_the_setting_not_at_the_goo
             "birthday.et.j2",
             "birthday.hu.j2",
             "birthday.j2",
+            "birthday.ka.j2",
             "birthday.sr.j2",
             "birthday.uk.j2",
         )
