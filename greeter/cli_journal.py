@@ -28,8 +28,10 @@ from greeter.own_journal import Use, open_own_journal
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from greeter.cap_seen import CapView
     from greeter.contacts import Contact
-    from greeter.journal_store import JournalEntry
+    from greeter.journal_store import JournalEntry, JournalStore
+    from greeter.runtime import Inputs
 
 
 #: What ``history --state`` takes: every journal state, and ``dismissed``.
@@ -145,6 +147,14 @@ def history(
     a letter sent before the journal kept subjects, none for a greeting
     that rode in another occasion's letter). A source that cannot be read
     is said once on stderr; the journal is shown all the same.
+
+    With --contact, each letter says what the frequency cap saw (the table's
+    "cap" column; JSON and CSV: cap_counted, cap_gap_days, cap_window_count):
+    whether it counts, the days since the client's previous letter that
+    counted (calendar days on the client's clock, as min_gap_days counts
+    them) and how many counted in the window_days ending on its day ("36 days
+    after the last; 2 of 6 in 365 days"). Every letter of the client counts,
+    whatever the other filters leave out of the listing.
 
     --since (or --from) and --until bound the occasion date, both days
     included: the day greeted, not the day the letter left (a 7 January
@@ -270,6 +280,8 @@ def history(
         people = look_up(inputs, found.contact_ids, asked, rows=found.rows, email=email)
         if found.count:  # who approved each letter (review: required); a belated one's day is earlier
             people = dataclasses.replace(people, approvers=journal.approvals_since(date.min).approvers)
+        if found.count and contact_id:  # what the cap saw: every letter of the client, whatever is shown
+            people = dataclasses.replace(people, cap=_cap_view(journal, inputs, contact_id))
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))
@@ -309,3 +321,14 @@ def history(
                 f" audience…): greeter preview --contact {contact_id} --from DATE --days N",
                 err=True,
             )
+
+
+def _cap_view(journal: JournalStore, inputs: Inputs, contact_id: str) -> CapView:
+    """What the frequency cap saw of ``contact_id``'s letters: read from all of its rows and those
+    to its address under former ids (the planner counts them), not from the filtered listing — a
+    letter ``--occasion`` leaves out still took its slot."""
+    from greeter.cap_seen import cap_seen
+    from greeter.history_view import read_history, with_former_ids
+
+    rows, _ = with_former_ids(journal, inputs, contact_id, list(read_history(journal, contact_id=contact_id)))
+    return cap_seen(rows, inputs.settings.frequency_cap)
