@@ -281,7 +281,7 @@ def history(
         if found.count:  # who approved each letter (review: required); a belated one's day is earlier
             people = dataclasses.replace(people, approvers=journal.approvals_since(date.min).approvers)
         if found.count and contact_id:  # what the cap saw: every letter of the client, whatever is shown
-            people = dataclasses.replace(people, cap=_cap_view(journal, inputs, contact_id))
+            people = dataclasses.replace(people, cap=_cap_view(journal, inputs, contact_id, address))
         if people.missing and found.count:
             click.echo(people.missing, err=True)
         show(entries, fmt, asked, people, out, journal_shown(settings.storage.url))
@@ -323,12 +323,14 @@ def history(
             )
 
 
-def _cap_view(journal: JournalStore, inputs: Inputs, contact_id: str) -> CapView:
+def _cap_view(journal: JournalStore, inputs: Inputs, contact_id: str, address: str | None) -> CapView:
     """What the frequency cap saw of ``contact_id``'s letters: read from all of its rows and those
     to its address under former ids (the planner counts them), not from the filtered listing — a
-    letter ``--occasion`` leaves out still took its slot."""
+    letter ``--occasion`` leaves out still took its slot. ``address``: the contact's, when the
+    listing looked it up already (the contacts are not read again for it)."""
     from greeter.cap_seen import cap_seen
     from greeter.history_view import read_history, with_former_ids
 
-    rows, _ = with_former_ids(journal, inputs, contact_id, list(read_history(journal, contact_id=contact_id)))
+    own = list(read_history(journal, contact_id=contact_id))
+    rows, _ = with_former_ids(journal, inputs, contact_id, own, address=address)
     return cap_seen(rows, inputs.settings.frequency_cap)

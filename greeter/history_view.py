@@ -270,12 +270,14 @@ def with_former_ids(
     own: list[JournalEntry],
     *,
     state: str | None = None,
+    address: str | None = None,
     **filters: Any,
 ) -> tuple[list[JournalEntry], str | None]:
     """``own`` (the rows of ``contact_id``) and those journaled to its current address under
     other ids — a CRM renumbered the client, and the planner counts them as this contact's
-    (``by_email``) — in the journal's history order; and that address (None: unknown)."""
-    address = current_email(inputs, contact_id)
+    (``by_email``) — in the journal's history order; and that address (None: unknown).
+    ``address``: that address when the caller has it already (None: looked up in the contacts)."""
+    address = address or current_email(inputs, contact_id)
     if not address:
         return own, None
     others = [

@@ -88,3 +88,24 @@ def test_json_of_a_contact_keeps_the_fields_documented(sent: Path) -> None:
     for name in CAP_FIELDS:
         assert f"`{name}`" in doc
     assert json.loads(greeter(sent, "history", "--contact", "1", "--json").stdout)[0]["cap_counted"] is True
+
+
+def test_a_letter_under_the_clients_former_id_counts_as_the_planner_counts_it(
+    make_project: MakeProject,
+) -> None:
+    """The CRM renumbered the client (1 → 7) between its two letters: the birthday letter, journaled
+    under 1 to the same address, is the first of the two the cap counted for contact 7."""
+    config = make_project(ROWS)
+    run = greeter(config, "send", "--once", "--now", "2027-04-14T11:00:00+03:00")
+    assert "sent: 2" in run.stdout, run.stdout + run.stderr
+    contacts = config.parent / "data" / "contacts.csv"
+    contacts.write_text(
+        contacts.read_text(encoding="utf-8-sig").replace("\n1;one@", "\n7;one@"), encoding="utf-8-sig"
+    )
+    run = greeter(config, "send", "--once", "--now", "2027-05-20T15:00:00+03:00")
+    assert "sent: 1" in run.stdout, run.stdout + run.stderr
+    rows = history(config, "--contact", "7")
+    assert [(r["contact_id"], r["current_contact_id"], r["occasion"]) for r in rows] == [
+        ("1", "7", "birthday"), ("7", None, "first_deal_anniversary"),
+    ]  # fmt: skip
+    assert [cap(r) for r in rows] == [(True, None, 1), (True, 36, 2)]
