@@ -11,9 +11,9 @@ This module holds the group, the options and helpers the commands share, and
 command line (``--now``, the dates) are read by :mod:`greeter.cli_values`, and
 the other commands live in modules named for what they do
 (:mod:`greeter.cli_send`, :mod:`greeter.cli_review`, :mod:`greeter.cli_journal`,
-:mod:`greeter.cli_daemon`, :mod:`greeter.cli_trial`…), each imported only when one of its
-commands is asked for (:data:`LAZY_COMMANDS`), which registers them on the group. Each command
-imports what only it needs inside its body, so ``send``
+:mod:`greeter.cli_suppress`, :mod:`greeter.cli_daemon`, :mod:`greeter.cli_trial`…), each imported
+only when one of its commands is asked for (:data:`LAZY_COMMANDS`), which registers them on the
+group. Each command imports what only it needs inside its body, so ``send``
 never loads the gallery, iCalendar, openpyxl, the SQL source, psycopg or the
 HTTP server, and the group itself loads no config machinery (pydantic,
 ruamel): ``greeter --help`` and ``--version`` answer without it.
@@ -195,8 +195,8 @@ LAZY_COMMANDS: Final[dict[str, str]] = {
     "purge": "greeter.cli_erase",
     "init": "greeter.cli_init",
     "history": "greeter.cli_journal",
-    "suppress": "greeter.cli_journal",
-    "unsuppress": "greeter.cli_journal",
+    "suppress": "greeter.cli_suppress",
+    "unsuppress": "greeter.cli_suppress",
     "calendar": "greeter.cli_review",
     "preview": "greeter.cli_review",
     "send": "greeter.cli_send",

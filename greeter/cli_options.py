@@ -39,6 +39,7 @@ __all__ = [
     "occasion_by_title",
     "occasion_in_config",
     "occasion_option",
+    "out_option",
 ]
 
 #: ``--contact``'s metavar in every command that takes it: an id, else a name.
@@ -223,3 +224,27 @@ def json_option(help: str) -> Callable[[F], F]:
         return cast(F, click.option("--json", "json_flag", is_flag=True, help=help)(command))
 
     return decorate
+
+
+def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -``, ``-o /dev/stdout``: standard output, as ``calendar -o -`` means it — not a file named
+    ``-``, nor a symbolic link refused (:func:`greeter.out_file.is_stdout`)."""
+    from greeter.out_file import is_stdout
+
+    return None if is_stdout(value) else value
+
+
+def out_option(help_text: str) -> Callable[[F], F]:
+    """``-o/--out/--output FILE`` as history and ``suppress --list`` take it (one writer, one option)."""
+    from pathlib import Path
+
+    return click.option(
+        "-o",
+        "--out",
+        "--output",
+        "out",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_dash_is_stdout,
+        help=help_text,
+    )

@@ -108,6 +108,13 @@ def preview(
     `day_off_policy: after` or past `max_days_early`). `greeter send --once --dry-run --now
     DATETIME` lists exactly what is due at a moment.
 
+    A range in the past shows what became of its letters (sent, failed,
+    expired…). Days before greeter planned an occasion (its journal's first
+    run, less catch_up_days, or the day the occasion came into the config)
+    show none: greeter was not running, nothing was missed; a note on stderr
+    names them and the `greeter history --since … --until …` that lists what
+    the journal holds.
+
     --occasion NAME shows the letters `greeter approve --occasion NAME`
     approves (NAME's own) and NAME's skips, the occasions merged into its
     letters, and a letter of another occasion that NAME is merged into:

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from greeter.calendar_rules import WorkCalendar
+from greeter.cap_seen import cap_day
 from greeter.clock import Clock
 from greeter.config import Settings
 from greeter.delivery_summary import Summary
@@ -35,12 +36,10 @@ from greeter.delivery_timing import backoff, letter_deadline
 from greeter.errors import GreeterError, JournalStateError, NotAllMovedError
 from greeter.journal_store import (
     BOUNCED,
-    CAP_STATES,
     ClaimRequest,
     JournalKey,
     JournalStore,
     is_requeued,
-    planned_state,
 )
 from greeter.journal_transitions import merged_reason
 from greeter.masking import mask_addresses
@@ -441,8 +440,7 @@ class Deliverer:
             if key in known:
                 self.summary.skipped["already_sent"] += 1
                 return False
-            counted = (r for r in rows if planned_state(r.state, r.reason) in CAP_STATES)  # baseline rows too
-            taken = sorted(r.send_day or r.occasion_date for r in counted)
+            taken = sorted(d for r in rows if (d := cap_day(r)) is not None)  # baseline rows too
             if cap_refusal(ready.request.planned_at.date(), taken, self.settings.frequency_cap):
                 self.summary.skipped["frequency_cap"] += 1  # another sender greeted this contact meanwhile
                 return False

@@ -270,13 +270,16 @@ _UTC_FIELDS = ("planned_at", "sent_at", "updated_at", "approved_at")
 
 def _history_columns() -> tuple[str, ...]:
     # Imported here: suppress --list writes through this module without the journal's views.
+    from greeter.cap_seen import CAP_FIELDS
     from greeter.history_view import APPROVAL_FIELDS, COLUMNS
 
     def shown(names: Iterable[str]) -> tuple[str, ...]:
         return tuple(f"{name}_utc" if name in _UTC_FIELDS else name for name in names)
 
-    # The approvals' columns came after sent_day_local: each earlier column stays where it was.
-    return (*shown(n for n in COLUMNS if n not in APPROVAL_FIELDS), "sent_day_local", *shown(APPROVAL_FIELDS))
+    # The approvals' columns came after sent_day_local, the cap's after them: each earlier column
+    # stays where it was.
+    later = (*APPROVAL_FIELDS, *CAP_FIELDS)
+    return (*shown(n for n in COLUMNS if n not in later), "sent_day_local", *shown(later))
 
 
 #: What is wide in a history row: words, addresses, a server's reply.
@@ -284,7 +287,8 @@ _HISTORY_WIDTHS = {
     "contact_id": 12, "occasion": 24, "occasion_date": 14, "state": 11, "email": 32, "attempts": 10,
     "last_reply": 50, "reason": 40, "reason_code": 16, "merged": 18, "message_id": 30,
     "current_contact_id": 20, "name": 34, "company": 28, "occasion_title": 28, "timezone": 18,
-    "sent_day_local": 16, "subject": 48, "approved_by": 20,
+    "sent_day_local": 16, "subject": 48, "approved_by": 20, "cap_counted": 12, "cap_gap_days": 13,
+    "cap_window_count": 17,
 }  # fmt: skip
 
 
@@ -292,7 +296,8 @@ def history_sheet() -> Sheet:
     """``history -o`` as a spreadsheet: the columns of ``--format csv`` in their order, the three
     journal timestamps renamed ``…_utc`` (still UTC), ``when_local`` on the client's clock (the
     zone in ``timezone`` beside it), ``sent_day_local`` after them: the day the client got it, and
-    last who approved the letter (``approved_by``, ``approved_at_utc``)."""
+    then who approved the letter (``approved_by``, ``approved_at_utc``) and, last, what the frequency
+    cap saw of it (``history --contact``: :data:`~greeter.cap_seen.CAP_FIELDS`)."""
     return Sheet(_history_columns(), "history", _HISTORY_WIDTHS)
 
 

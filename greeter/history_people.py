@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from greeter.cap_seen import CapView
 from greeter.contacts import Contact, email_key
 from greeter.erasure_records import erasure_day
 from greeter.given_names import APOSTROPHES_AS_ONE
@@ -74,6 +75,10 @@ class People:
     #: Who approved each greeting's draft and when (``approve --by``, ``review: required``): history's
     #: JSON says it beside a row whose letter was approved.
     approvers: Mapping[JournalKey, Approver] = field(default_factory=dict)
+    #: What the frequency cap saw of the ``--contact`` client's letters (:mod:`greeter.cap_seen`):
+    #: the table's "cap" column, JSON's and CSV's :data:`~greeter.cap_seen.CAP_FIELDS`. None: a
+    #: listing of more than one client (the cap is per client), whose JSON has no such fields.
+    cap: CapView | None = None
 
     def current_id(self, entry: JournalEntry, asked: str | None = None) -> str | None:
         """The contact a row journaled under another id is shown as; None: its own.

@@ -36,6 +36,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from greeter.cap_seen import CAP_FIELDS
 from greeter.console import plain, print_records, table_console
 from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import (
@@ -89,8 +90,9 @@ APPROVAL_FIELDS = ("approved_by", "approved_at")
 #: the exact bytes greeter handed to the server or wrote to the outbox (the journal's
 #: ``content_hash``, computed at the claim), null where the row has no letter of its own — what
 #: an auditor checks a ``.eml`` or a received message against (docs/commands.md, history).
-#: :data:`APPROVAL_FIELDS` last, later still.
-COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256", *APPROVAL_FIELDS)
+#: :data:`APPROVAL_FIELDS` after it, later still; last what the frequency cap saw of the row
+#: (:data:`~greeter.cap_seen.CAP_FIELDS`: ``history --contact`` only, empty otherwise).
+COLUMNS = (*JOURNAL_FIELDS, *FIELDS, "subject", "content_sha256", *APPROVAL_FIELDS, *CAP_FIELDS)
 
 
 def reason_code(entry: JournalEntry) -> str | None:
@@ -268,12 +270,14 @@ def with_former_ids(
     own: list[JournalEntry],
     *,
     state: str | None = None,
+    address: str | None = None,
     **filters: Any,
 ) -> tuple[list[JournalEntry], str | None]:
     """``own`` (the rows of ``contact_id``) and those journaled to its current address under
     other ids — a CRM renumbered the client, and the planner counts them as this contact's
-    (``by_email``) — in the journal's history order; and that address (None: unknown)."""
-    address = current_email(inputs, contact_id)
+    (``by_email``) — in the journal's history order; and that address (None: unknown).
+    ``address``: that address when the caller has it already (None: looked up in the contacts)."""
+    address = address or current_email(inputs, contact_id)
     if not address:
         return own, None
     others = [
@@ -317,6 +321,7 @@ def entry_dict(entry: JournalEntry, asked: str | None = None, people: People | N
     approver = people.approvers.get(entry.key)
     out["approved_by"] = approver.by if approver else None
     out["approved_at"] = iso_seconds(approver.at) if approver else None
+    out.update(people.cap.fields(entry) if people.cap is not None else dict.fromkeys(CAP_FIELDS))
     return out
 
 
@@ -442,6 +447,8 @@ COLUMNS_SHOWN = (
     Column("when (client's time)", "when", whole=True, drop=3),
     Column("subject", drop=5, unless_empty=True),
     Column("approved by", drop=1, unless_empty=True),  # review: required only
+    # --contact only: the gap and the window's count the frequency cap saw (greeter.cap_seen)
+    Column("frequency cap", "cap", drop=2, unless_empty=True),
     Column("server said / why", "why", whole_first=True, drop=4),  # a reason code first: "invalid_contact: …"
 )
 
@@ -480,7 +487,8 @@ def table_cells(entry: JournalEntry, asked: str | None, people: People) -> Cells
         plain(people.occasions(entry)), entry.occasion_date.isoformat(),
         Text(entry.state, style=_COLOUR.get(entry.state, "")), str(entry.attempts),
         local_text(people.local(entry, when(entry), marked)), plain(subject_text(entry)),
-        plain(approver_text(entry, people)), plain(why(entry, people.title)),
+        plain(approver_text(entry, people)), people.cap.text(entry) if people.cap is not None else "",
+        plain(why(entry, people.title)),
     )  # fmt: skip
 
 
@@ -685,7 +693,12 @@ def print_history(
             for entry in entries:
                 shown += 1
                 record = entry_dict(entry, asked, people)
-                yield with_approver(with_merged_with(record, entry)) if fmt == "json" else record
+                if fmt != "json":
+                    yield record
+                    continue
+                if people.cap is None:  # the cap is per client: no such fields in a listing of all
+                    record = {name: value for name, value in record.items() if name not in CAP_FIELDS}
+                yield with_approver(with_merged_with(record, entry))
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown

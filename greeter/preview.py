@@ -12,10 +12,11 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -32,7 +33,8 @@ from greeter.own_files import own_files, refusal
 from greeter.plan_drafts import drafts
 from greeter.plan_journal import journal_letters
 from greeter.plan_types import Draft, PlanItem, Rendered
-from greeter.planner import journal_past
+from greeter.planner import journal_past, plan_reach
+from greeter.preview_past import before_planning
 from greeter.quota_plan import QuotaDay, held_back, over_quota, quota_day_words
 from greeter.render import Renderer
 from greeter.renumbered import noting_renumbered
@@ -397,7 +399,10 @@ def run_preview(
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender, inputs.approvers)
     if fmt in ("json", "table"):
-        stream = with_sent_subjects(stream, sent_subjects(inputs, now, pw.start, pw.end))
+        # The occasions a letter leaving in the range may be for: from a plan's reach before it (a
+        # belated letter) to its look-ahead after it (a day off before), as the range lists them.
+        reach = pw.start - timedelta(days=plan_reach(settings))
+        stream = with_sent_subjects(stream, sent_subjects(inputs, now, reach, pw.sim_end))
     if contact_id is not None:
         # One contact's plan is a few items: read it whole first. An id no row has (or whose row
         # was rejected) is known only once every row is read; it is then said alone — not beside
@@ -455,6 +460,10 @@ def run_preview(
     years = range(pw.start.year, pw.end.year + 1)
     for country, year in undecreed(pw.planned_countries(), years, now.date(), given):
         print(f"note: {undecreed_words(country, year)}", file=sys.stderr)
+    zone = ZoneInfo(settings.defaults.timezone)  # days greeter never planned: said, and where to look
+    past = before_planning(pw.start, pw.end, inputs.occasion_since, zone, journal=not inputs.first_plan)
+    if past is not None:
+        print(f"note: {past}", file=sys.stderr)
     if fmt in _WRITTEN:  # the table and the JSON show each failed letter; files are not on the terminal
         for line in failures.lines(*_WRITTEN[fmt]):
             print(line, file=sys.stderr)

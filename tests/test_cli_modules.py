@@ -45,8 +45,8 @@ SEND_DRY_RUN = (
         ("preview", "greeter.cli_review"),
         ("calendar", "greeter.cli_review"),
         ("history", "greeter.cli_journal"),
-        ("suppress", "greeter.cli_journal"),
-        ("unsuppress", "greeter.cli_journal"),
+        ("suppress", "greeter.cli_suppress"),
+        ("unsuppress", "greeter.cli_suppress"),
         ("forget", "greeter.cli_erase"),
         ("purge", "greeter.cli_erase"),
         ("uncertain", "greeter.cli_decisions"),
@@ -86,5 +86,9 @@ def test_a_dry_run_send_imports_none_of_the_other_commands_heavy_modules() -> No
         line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")
     }
     assert {"greeter.cli_send", "greeter.send"} <= imported  # the probe works
-    assert not imported & {"greeter.cli_journal", "greeter.cli_review"}  # only send's command module
+    assert not imported & {
+        "greeter.cli_journal",
+        "greeter.cli_suppress",
+        "greeter.cli_review",
+    }  # only send's command module
     assert not {name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY}

@@ -47,11 +47,11 @@ SCRIPT_COLUMNS = [
     "contact_id", "occasion", "occasion_date", "state", "email", "attempts", "planned_at", "sent_at",
     "last_reply", "reason", "reason_code", "merged", "message_id", "updated_at", "current_contact_id",
     "name", "company", "occasion_title", "timezone", "when_local", "subject", "content_sha256",
-    "approved_by", "approved_at",
+    "approved_by", "approved_at", "cap_counted", "cap_gap_days", "cap_window_count",
 ]  # fmt: skip
 EXCEL_COLUMNS = [
-    *(f"{c}_utc" if c in ("planned_at", "sent_at", "updated_at") else c for c in SCRIPT_COLUMNS[:-2]),
-    "sent_day_local", "approved_by", "approved_at_utc",
+    *(f"{c}_utc" if c in ("planned_at", "sent_at", "updated_at") else c for c in SCRIPT_COLUMNS[:-5]),
+    "sent_day_local", "approved_by", "approved_at_utc", "cap_counted", "cap_gap_days", "cap_window_count",
 ]  # fmt: skip
 
 
@@ -105,7 +105,7 @@ def test_history_o_xlsx_is_a_workbook_with_date_cells_and_formulas_kept_text(sen
     assert sheet is not None
     assert [c.value for c in sheet[1]] == EXCEL_COLUMNS and all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"  # the header stays in view
-    assert sheet.auto_filter.ref == f"A1:Y{1 + len(exact)}"  # Y: the 25th column, every row filtered
+    assert sheet.auto_filter.ref == f"A1:AB{1 + len(exact)}"  # AB: the 28th column, every row filtered
     widths = {
         name: sheet.column_dimensions[c.column_letter].width
         for name, c in zip(EXCEL_COLUMNS, sheet[1], strict=True)

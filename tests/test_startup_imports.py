@@ -122,6 +122,7 @@ OTHER_COMMANDS = {
     "greeter.cli_init",
     "greeter.cli_journal",
     "greeter.cli_review",
+    "greeter.cli_suppress",
     "greeter.cli_trial",
     "greeter.starter_countries",
 }
