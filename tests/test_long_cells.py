@@ -26,7 +26,9 @@ def test_a_cell_longer_than_any_name_rejects_its_row_and_the_rest_load(make_proj
             contact_row("1", "client1@example.com", birthday="13.04.1980"),
             contact_row("2", "client2@example.com", first=pasted, birthday="13.04.1980"),
             # another name than row 2's: one client on two rows is a warning of its own (check_namesakes)
-            contact_row("3", "client3@example.com", first="Пётр", tags="vip," * 10_000, birthday="13.04.1980"),
+            contact_row(
+                "3", "client3@example.com", first="Пётр", tags="vip," * 10_000, birthday="13.04.1980"
+            ),
             contact_row("4", "client4@example.com", last="Д" * LONGEST_CELL, birthday="13.04.1980"),
         ]
     )
