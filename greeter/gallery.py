@@ -48,7 +48,7 @@ from greeter.gallery_cards import Card, card_of
 from greeter.gallery_head import CSS_NAME, INDEX_JS, page_csp, page_head, stylesheet
 from greeter.gallery_lang import Ui, ui_for
 from greeter.gallery_layout import PAGE_CARDS, day_listings, fold
-from greeter.gallery_letter import NEIGHBOURS, draft_page, from_line, neighbours_nav
+from greeter.gallery_letter import NEIGHBOURS, NEIGHBOURS_END, draft_page, from_line, neighbours_nav
 from greeter.gallery_listing import Span, day_header, errors_below, index_header, listing_page, overview_page
 from greeter.gallery_overview import day_review, fold_page
 from greeter.gallery_quota import by_day
@@ -162,7 +162,7 @@ def write_gallery(
         )
         for name, chunks in _pages(cards, span, not_loaded, page_cards, ui):
             folder.write(name, (chunk.encode() for chunk in chunks))
-        _write_letters(folder, spool, spooled, _letter_runs(cards, page_cards), out)
+        _write_letters(folder, spool, spooled, _letter_runs(cards, page_cards), out, ui)
         letters = sum(card.page is not None for card in cards)
         tally = folder.finish()
     _drop_empty_folders(out)
@@ -213,6 +213,7 @@ def _write_letters(
     spooled: Mapping[str, tuple[int, int]],
     runs: Sequence[Sequence[Card]],
     out: Path,
+    ui: Ui,
 ) -> None:
     """Write each letter's page once, with links to the letters before and after it on its page of
     the gallery (:func:`neighbours_nav`).
@@ -224,21 +225,25 @@ def _write_letters(
     again (~16 % of a gallery's cost); the letters themselves are not kept in memory (a plan may
     hold a million). A page on no run of letters (none is, today) is written without links.
     """
-    navs: dict[str, str] = {}
+    navs: dict[str, tuple[bytes, bytes]] = {}
     for run in runs:
         for k, card in enumerate(run):
             if card.page is not None:
                 up = "../" * card.page.count("/")
-                after = run[k + 1] if k + 1 < len(run) else None
-                navs[card.page] = neighbours_nav(run[k - 1] if k else None, after, up)
-    marker = NEIGHBOURS.encode()
+                near = (run[k - 1] if k else None, run[k + 1] if k + 1 < len(run) else None)
+                navs[card.page] = (
+                    neighbours_nav(*near, up, ui).encode(),
+                    neighbours_nav(*near, up, ui, end=True).encode(),
+                )
+    top, end = NEIGHBOURS.encode(), NEIGHBOURS_END.encode()
     for name, (at, size) in spooled.items():
         try:
             spool.seek(at)
             page = spool.read(size)
         except OSError as exc:
             raise OutputError.of(out, exc) from exc
-        folder.write(name, (page.replace(marker, navs.get(name, "").encode()),))
+        above, below = navs.get(name, (b"", b""))
+        folder.write(name, (page.replace(top, above).replace(end, below),))
 
 
 def _page_folders(out: Path) -> list[str]:

@@ -69,7 +69,9 @@ def badge(card: Card, ui: Ui) -> str:
     code = f"reason_code: {card.reason_code}" if card.reason_code else ""
     held = f"{QUOTA_SETTING}: {card.quota_held}" if card.quota_held is not None else ""
     tip = " — ".join(p for p in (held, card.reason, state, code, card.planner_detail) if p)
-    title = f' title="{escape(tip)}"' if tip else ""
+    # the machine words and the planner's sentence stay as JSON and the logs have them (English);
+    # what says so is the page's language: a Russian page's tooltip was English from end to end
+    title = f' title="{escape(ui.say("badge.tip", words=tip))}"' if tip else ""
     # Neutral on purpose: with day_off_policy "after" (or past max_days_early) a Saturday
     # birthday greeted on Monday is late by design, not after downtime. Only the fact: what the
     # letter says is its template's (new_year.j2 says «с наступающим» whatever the day), and the
@@ -136,13 +138,16 @@ def _open_link(card: Card, subject_linked: bool, ui: Ui, up: str = "") -> str:
     """The card's «Открыть письмо →»: its own letter, or the letter a merged occasion rides in.
 
     One tab stop per card: where the subject already links to the page, this
-    second link to it is for the mouse only (``tabindex="-1"``, hidden from
-    screen readers) — a gallery of 2,255 cards was 3,793 Tab presses, each
-    letter announced twice.
+    second link to it is no tab stop (``tabindex="-1"``) — a gallery of 2,255 cards was 3,793
+    Tab presses. It is not hidden from assistive technology, though: hidden, a voice-control
+    user could not say «click Open the letter», which they see. Its name is its words and,
+    unseen, whose letter it is (a list of links read a column of identical «Open the letter»).
     """
     if card.page:
-        quiet = ' tabindex="-1" aria-hidden="true"' if subject_linked else ""
-        return f'<a class="open" href="{up}{escape(card.page)}"{quiet}>{ui.say("open")}</a>'
+        quiet = ' tabindex="-1"' if subject_linked else ""
+        who = escape(card.name or card.contact_id)
+        whose = f'<span class="visually-hidden whose" dir="auto"> ({who})</span>'
+        return f'<a class="open" href="{up}{escape(card.page)}"{quiet}>{ui.say("open")}{whose}</a>'
     if card.carrier:
         lead = card.merged_with[0]
         words = ui.say("open.carrier", letter=card.titles.get(lead, lead))

@@ -38,7 +38,10 @@ PAGE_JS = "gallery_page.js"
 
 #: The words each script says, by the keys of the language tables: the file is written with the
 #: Russian ones, as JavaScript string literals (:func:`inline_script`).
-_SCRIPT_WORDS: dict[str, tuple[str, ...]] = {INDEX_JS: ("script.shown", "script.of"), PAGE_JS: ()}
+_SCRIPT_WORDS: dict[str, tuple[str, ...]] = {
+    INDEX_JS: ("script.shown", "script.of", "script.all"),
+    PAGE_JS: (),
+}
 
 
 @cache

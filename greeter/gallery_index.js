@@ -41,7 +41,10 @@
     buttons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-filter") === filter));
     });
-    c = filter === "all" && !q ? "" : "Показано " + n + " из " + (counts.all || 0);
+    // Back to «All», the status says so (emptied, it went silent); on opening the page it says nothing.
+    c = filter === "all" && !q
+      ? (shown.textContent ? "Показаны все {n}".replace("{n}", counts.all || 0) : "")
+      : "Показано " + n + " из " + (counts.all || 0);
     if (shown.textContent !== c) { shown.textContent = c; }
     empty.hidden = n > 0 || !counts.all;
     lastQ = q;

@@ -27,22 +27,31 @@ from greeter.plan_types import Draft
 from greeter.review import Envelope
 
 #: Where a letter's page links the letters before and after it, once the gallery's order is known
-#: (:func:`greeter.gallery._write_letters`). A comment no data can hold: it is escaped (``&lt;!--``).
+#: (:func:`greeter.gallery._write_letters`): above the letter, and under it. Comments no data can
+#: hold: they are escaped (``&lt;!--``).
 NEIGHBOURS = "<!--neighbours-->"
+NEIGHBOURS_END = "<!--neighbours-end-->"
 
 
-def neighbours_nav(before: Card | None, after: Card | None, up: str) -> str:
-    """The links to the letters before and after one, by their clients' names (rel prev / next)."""
+def neighbours_nav(before: Card | None, after: Card | None, up: str, ui: Ui, *, end: bool = False) -> str:
+    """The links to the letters before and after one, by their clients' names (rel prev / next).
+
+    Each named for a screen reader: the page's three navigations were three unnamed «navigation»
+    landmarks (the way back, these links above the letter and under it), and a link read only a
+    client's name — «previous letter» and «next letter» are said after it, unseen.
+    """
     links = [
         f'<a rel="{rel}" href="{up}{escape(other.page or "")}">{arrow_before}'
-        f"<span>{escape(other.name or other.contact_id)}</span>{arrow_after}</a>"
-        for rel, other, arrow_before, arrow_after in (
-            ("prev", before, "←", ""),
-            ("next", after, "", "→"),
+        f"<span>{escape(other.name or other.contact_id)}</span>{arrow_after}"
+        f'<span class="visually-hidden"> ({escape(ui.say(which))})</span></a>'
+        for rel, other, arrow_before, arrow_after, which in (
+            ("prev", before, "←", "", "nav.prev"),
+            ("next", after, "", "→", "nav.next"),
         )
         if other is not None
     ]
-    return f'<nav class="letter-nav">{"".join(links)}</nav>' if links else ""
+    label = escape(ui.say("nav.letters_end" if end else "nav.letters"))
+    return f'<nav class="letter-nav" aria-label="{label}">{"".join(links)}</nav>' if links else ""
 
 
 def from_line(draft: Draft, sender: Sender | None) -> str | None:
@@ -103,7 +112,7 @@ def draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) -> 
     return (
         page_head(title, f"{up}{CSS_NAME}", page_csp(PAGE_JS, ui, fonts=True), ui, lang)
         + f"""<body class="draft">
-<nav class="back"><a href="{up}index.html#card-{card.n}"
+<nav class="back" aria-label="{escape(ui.say("nav.back"))}"><a href="{up}index.html#card-{card.n}"
  data-card="{card.n}" data-up="{up}">{ui.say("nav.all_greetings")}</a></nav>
 {NEIGHBOURS}
 <header class="draft-head">
@@ -117,7 +126,7 @@ def draft_page(card: Card, data: dict[str, Any], sender: str | None, ui: Ui) -> 
 <pre class="plain"{lang_attr(card.lang)} dir="auto">{plain}</pre></section>
 <section class="version version-html"><h2>HTML</h2>{html_part}</section>
 </main>
-{NEIGHBOURS}
+{NEIGHBOURS_END}
 <script>{inline_script(PAGE_JS, ui)}</script>
 </body>
 </html>

@@ -21,7 +21,7 @@ from greeter.gallery_cards import Card
 from greeter.gallery_head import CSS_NAME, INDEX_JS, inline_script, page_csp, page_head
 from greeter.gallery_lang import Ui
 from greeter.gallery_layout import Listing
-from greeter.gallery_overview import DAY_NOTES, fold_line, overview_rows, pager, review_columns
+from greeter.gallery_overview import DAY_NOTES, day_off, fold_line, overview_rows, pager, review_columns
 from greeter.gallery_quota import DayNote, quota_note
 from greeter.sources import Rejection
 
@@ -134,7 +134,8 @@ def day_header(listing: Listing, parts: Sequence[str], review: Counter[str], ui:
             f"{review[key]} {ui.say(APPROVAL_LABELS[key][0])}" for key in review_columns(review)
         )
         whole = f'\n<p class="range whole-day">{ui.say("day.whole", counts=said)}</p>'
-    return f"""<nav class="back"><a href="../index.html">{ui.say("nav.all_days")}</a></nav>
+    back = f'<a href="../index.html">{ui.say("nav.all_days")}</a>'
+    return f"""<nav class="back" aria-label="{escape(ui.say("nav.back"))}">{back}</nav>
 <header class="page-head">
 <div class="title-row">
 <h1>{ui.long_day(listing.day)}</h1>
@@ -172,8 +173,10 @@ def _toolbar(cards: Sequence[Card], folded: int, ui: Ui) -> str:
     # fixed link leads back to it from deep in a day of 2,000 cards.
     return f"""<nav class="toolbar" id="filters" aria-label="{escape(ui.say("toolbar.label"))}">
 {buttons}
-<label for="search" class="visually-hidden">{ui.say("toolbar.search_label")}</label>
-<input id="search" type="search" placeholder="{escape(ui.say("toolbar.search"))}" autocomplete="off">
+<label for="search" class="search-label">{ui.say("toolbar.search_word")}</label>
+<input id="search" type="search" placeholder="{escape(ui.say("toolbar.search"))}" autocomplete="off"
+ aria-describedby="search-hint">
+<span id="search-hint" class="visually-hidden">{ui.say("toolbar.search_label")}</span>
 <span id="shown" class="shown" role="status" aria-live="polite"></span>
 </nav>
 <a class="to-filters" href="#filters">↑ {escape(ui.say("toolbar.label"))}</a>"""
@@ -204,8 +207,13 @@ def listing_page(
         if not cards and not folded and not rejected
         else ""
     )
+    title = ui.say("page.title")
+    if name.startswith("days/") and listings:  # a day's page: its day and part first (WCAG 2.4.2)
+        only = listings[0]
+        part = ui.say("day.part", part=only.part, parts=only.parts) if only.parts > 1 else ""
+        title = f"{ui.long_day(only.day)}{part} — {title}"
     yield page_head(
-        ui.say("page.title"),
+        title,
         up + CSS_NAME,
         page_csp(INDEX_JS, ui),
         ui,
@@ -229,7 +237,8 @@ def listing_page(
         has = _has(group, folded=bool(listing.folds))
         yield (
             f'<section class="day{styled}" id="day-{day.isoformat()}" data-day="{day.isoformat()}"{has}>'
-            f'<h2><span class="day-name">{ui.long_day(day)}</span><span class="day-note">{note}</span>'
+            f'<h2><span class="day-name">{ui.long_day(day)}{day_off(weekend(day), ui)}</span>'
+            f'<span class="day-note">{note}</span>'
             f"{quota_note(day, quota or {}, ui)}</h2>"
             '<div class="cards">'
         )

@@ -91,7 +91,10 @@ def test_toolbar_speaks_to_assistive_technology(out: Path) -> None:
     for node in (n for n in index.find() if n.attrs.get("id") in ("shown", "no-match")):
         assert node.attrs.get("role") == "status" and node.attrs.get("aria-live") == "polite", node.attrs
     (label,) = (n for n in index.find("label") if n.attrs.get("for") == "search")
-    assert label.all_text().strip() and "visually-hidden" in label.attrs["class"]
+    assert label.all_text().strip() and "visually-hidden" not in label.attrs["class"]  # seen: WCAG 3.3.2
+    (search,) = (n for n in index.find("input") if n.attrs.get("id") == "search")
+    (hint,) = (n for n in index.find() if n.attrs.get("id") == search.attrs["aria-describedby"])
+    assert hint.all_text() == "Поиск по имени, e-mail, поводу и теме (клавиша /)"
     groups = list(index.find("div", "filters"))
     assert groups and all(g.attrs.get("role") == "group" and g.attrs.get("aria-label") for g in groups)
 

@@ -69,7 +69,7 @@ def test_a_big_gallery_opens_on_an_overview_of_its_days_with_no_card(big: Path) 
     rows = {next(r.find("th")).all_text(): r for r in next(index.find("tbody")).find("tr")}
     assert list(rows) == [
         "Пятница, 25 декабря 2026",
-        "Суббота, 26 декабря 2026",
+        "Суббота, 26 декабря 2026 · выходной",  # a day off in words, not only in orange
         "Понедельник, 28 декабря 2026",
     ]
     assert links(rows["Пятница, 25 декабря 2026"]) == [

@@ -95,4 +95,4 @@ def test_each_held_letters_card_says_its_fate_not_to_send(make_project: MakeProj
     held = [label for cls, label in pills if cls == "quota"]
     assert sorted(held) == ["не уйдут"] * 45 + ["позже"] * 10, held
     assert sum(cls == "send" for cls, _ in pills) == 5, pills
-    assert 'class="badge badge-quota" title="delivery.rate_limit.per_day' in index
+    assert 'class="badge badge-quota" title="для журналов и JSON: delivery.rate_limit.per_day' in index

@@ -219,8 +219,11 @@ def test_a_german_gallery_says_the_planners_skip_in_german(tmp_path: Path) -> No
     skipped = [c for c in cards(parse(out / "index.html")).values() if c.attrs["data-status"] == "skip"]
     capped = [c for c in skipped if next(c.find(cls="badge")).attrs["class"] == "badge badge-frequency_cap"]
     assert [next(c.find(cls="detail")).all_text() for c in capped] == [SAID["de"]["carry"]]
-    # the planner's own sentence stays in the badge's tooltip, for grep
-    assert next(capped[0].find(cls="badge")).attrs["title"] == f"frequency_cap — {CARRY}"
+    # the planner's own sentence stays in the badge's tooltip, for grep (labelled in German)
+    assert (
+        next(capped[0].find(cls="badge")).attrs["title"]
+        == f"für Protokolle und JSON: frequency_cap — {CARRY}"
+    )
 
 
 def test_an_austrian_team_reads_jaenner() -> None:

@@ -234,6 +234,24 @@ def test_the_footer_says_it_in_the_letters_language(
     )
 
 
+def test_a_line_in_the_fallback_language_is_marked_so_in_a_right_to_left_letter(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Hebrew letter's English line rendered «.If you would rather not receive…» (its full stop
+    at the wrong end) and a Hebrew voice read it: now in its own language and direction."""
+    monkeypatch.setenv(ENV, SECRET)
+    config = make_project([], **ONE_CLICK)
+    (config.parent / "templates" / "birthday.he.j2").write_text(OWN_FILE, encoding="utf-8")
+    letter = Renderer.of(settings_of(config)).render(item(person("7", "Anna", locale="he")))
+    html = letter.html or ""
+    assert 'dir="rtl"' in html
+    lead, words = LINES["en_GB"]
+    assert re.search(rf'<span lang="en" dir="ltr">{lead}<a [^>]+>{words}</a>\.</span>', html), html[-900:]
+    english = Renderer.of(settings_of(config)).render(item(person("8", "Anna", locale="en_GB")))
+    assert '<span lang="en"' not in (english.html or "")  # an English letter's own language: no mark
+    assert letter.text.endswith(f"{lead}{words}: {unsubscribe_url(URL, SECRET.encode(), '7@example.com')}")
+
+
 def test_with_only_a_mailto_the_footer_links_to_it_and_with_neither_it_says_nothing(
     make_project: MakeProject,
 ) -> None:
