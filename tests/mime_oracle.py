@@ -19,7 +19,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from typing import cast
 
 from greeter.config import Sender
-from greeter.message import _boundary, _headers
+from greeter.message import _boundary, _headers, ascii_punctuation
 from greeter.plan_types import Rendered
 
 
@@ -97,7 +97,7 @@ def build_mime(
             boundary=boundary,
             _subparts=[
                 _chosen_part(rendered.text, "plain", boundary),
-                _chosen_part(rendered.html, "html", boundary),
+                _chosen_part(ascii_punctuation(rendered.html), "html", boundary),
             ],
         )
     # The stubs only allow str header values; compat32 takes Header objects too.
