@@ -231,3 +231,52 @@ def test_several_merged_occasions_in_each_language_the_past_ones_last(
         )
     )
     assert out.subject == CHRISTMAS_SUBJECTS[language]
+
+
+#: A Hungarian holiday letter with no wish of its own (23 February: «Jókívánságaink … alkalmából»)
+#: and the occasions merged into it → its subject. «Jókívánságaink» said once: the merged occasions
+#: with no wish of their own join the letter's in one «… alkalmából», the wishes follow it.
+HUNGARIAN_HOLIDAY = {
+    (
+        "company_anniversary",
+    ): "Jókívánságaink a haza védelmezőjének napja és cége fennállásának nemrég elmúlt "
+    "15. évfordulója alkalmából",
+    ("birthday",): "Jókívánságaink a haza védelmezőjének napja alkalmából – és boldog születésnapot",
+    (
+        "birthday",
+        "company_anniversary",
+        "first_deal_anniversary",
+    ): "Jókívánságaink a haza védelmezőjének napja, "
+    "együttműködésünk 3. évfordulója és cége fennállásának nemrég elmúlt 15. évfordulója alkalmából – és boldog "
+    "születésnapot",
+}
+
+
+@pytest.mark.parametrize("merged", list(HUNGARIAN_HOLIDAY))
+def test_a_hungarian_holiday_letter_says_jokivansagaink_once(
+    shipped: Renderer, merged: tuple[str, ...]
+) -> None:
+    contact = OTHERS["hu"]
+    at = datetime(2027, 2, 22, 10, 30, tzinfo=ZoneInfo("Europe/Budapest"))
+    hits = {
+        "birthday": Hit(contact, "birthday", date(2027, 2, 24), 46, 100, "birthday"),
+        "company_anniversary": Hit(
+            contact, "company_anniversary", date(2027, 2, 20), 15, 80, "company_anniversary"
+        ),
+        "first_deal_anniversary": Hit(
+            contact, "first_deal_anniversary", date(2027, 2, 25), 3, 70, "first_deal"
+        ),
+    }
+    out = shipped.render(
+        item(
+            contact,
+            "holiday",
+            occasion="defender_day",
+            day=date(2027, 2, 23),
+            years=None,
+            send_at=at,
+            also=tuple(hits[name] for name in merged),
+        )
+    )
+    assert out.subject == HUNGARIAN_HOLIDAY[merged]
+    assert out.subject.lower().count("jókívánságaink") == 1
