@@ -19,11 +19,13 @@ from html import unescape as html_text
 import pytest
 
 from greeter.config import Sender
+from greeter.config_delivery import Unsubscribe
 from greeter.contacts import Gender
 from greeter.message import build_message
 from greeter.occasions import Hit
 from greeter.plan_types import Rendered
 from greeter.render import Renderer
+from tests.mime_oracle import unflowed
 from tests.test_render import OCCASIONS, TEMPLATES, every_shipped_letter, item, person
 
 ENGLISH_SENDER = Sender(
@@ -32,13 +34,20 @@ ENGLISH_SENDER = Sender(
     company="Romashka LLC",
     by_locale={"en": {"name": "Romashka LLC", "company": "Romashka LLC"}},
 )
+#: The one-click link's words end the letter: «please unsubscribe: https://…», a line longer than 78.
+RENDERER = Renderer(
+    TEMPLATES,
+    ENGLISH_SENDER,
+    unsubscribe=Unsubscribe(url="https://greet.romashka.example/unsubscribe", secret_env="UNUSED"),
+    unsubscribe_secret=b"s" * 32,
+)
 JOHN = person("e", "John", "", "Smith", company="Smith Imports Ltd", locale="en", gender=Gender.MALE)
 
 
 def _english_letters() -> list[tuple[str, Rendered]]:
     """Each English starter letter alone and with the New Year merged into it (first_deal's subject
     then holds a dash: «… of partnership — and a happy New Year»)."""
-    renderer = Renderer(TEMPLATES, ENGLISH_SENDER)
+    renderer = RENDERER
     new_year = (Hit(JOHN, "new_year", date(2026, 12, 31), None, 60, "new_year"),)
     return [
         (
@@ -107,3 +116,44 @@ def test_no_shipped_letter_holds_hidden_or_zero_size_text(locale: str) -> None:
         body = out.html.split("<body", 1)[1]
         found = HIDDEN.search(body)
         assert found is None, body[max(0, found.start() - 200) : found.end() + 50]
+
+
+#: A line of the text part longer than 78 characters may only be a word that long: a URL.
+URL = re.compile(r"\S*://\S*|mailto:\S*")
+
+
+@pytest.mark.parametrize(("template", "out"), _english_letters())
+def test_the_text_part_is_flowed_at_78_and_reads_back_whole(template: str, out: Rendered) -> None:
+    text, _ = _sent(out)
+    assert text.get_param("format") == "flowed"
+    body = text.get_content().replace("\r\n", "\n")
+    assert any(len(line) > 78 for line in out.text.split("\n")), "a paragraph longer than a line"
+    for line in body.split("\n"):
+        assert len(line) <= 78 or URL.fullmatch(line.strip()), (template, line)
+    assert unflowed(body).rstrip("\n") == out.text  # the same paragraphs to a reader, URLs whole
+    link = RENDERER.unsubscribe_link(JOHN.email)
+    assert (
+        link and f"please unsubscribe: {link}" in out.text and link in body.split("\n")
+    )  # whole, its own line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From the team\n> quoted\n a space first",
+        "word " * 40,
+        "two  spaces " * 12 + "end",
+        "x" * 120 + " tail",
+        "Dear John,\n\n" + "long " * 30 + "https://example.com/" + "p" * 90 + " after\n-- \nsig",
+    ],
+)
+def test_flowing_keeps_every_character(text: str) -> None:
+    from greeter.message import flowed
+
+    wrapped = flowed(text)
+    assert unflowed(wrapped) == "\n".join(
+        line if line == "-- " else line.rstrip(" ") for line in text.split("\n")
+    )
+    for line in wrapped.split("\n"):
+        assert len(line) <= 79 or " " not in line.strip(), line  # 78, and a stuffing space
+        assert not line.startswith(("From ", ">")), line
