@@ -436,11 +436,11 @@ def build_message(
         [_folded(name, value) if type(value) is str else fold(name, value) for name, value in headers]
     )
     if rendered.html is None:
-        part, text, dotted = _part(rendered.text, b"", False)
+        part, text, dotted = _part(flowed(rendered.text), b"", False)
         return _as_sent(top, part + top + b"\r\n" + text, dotted)
     boundary = _boundary(message_id).encode("ascii")
-    part, text, dotted = _part(rendered.text, boundary, False)
-    html_part, html, html_dotted = _part(rendered.html, boundary, True)
+    part, text, dotted = _part(flowed(rendered.text), boundary, False)
+    html_part, html, html_dotted = _part(ascii_punctuation(rendered.html), boundary, True)
     return _as_sent(top, b"".join((
         b'Content-Type: multipart/alternative; boundary="', boundary, b'"\r\nMIME-Version: 1.0\r\n',
         top, b"\r\n--", boundary, b"\r\n", part, b"\r\n", text,
@@ -464,11 +464,14 @@ def _as_sent(top: bytes, data: bytes, dotted: bool = False) -> bytes:
     return CleanLetter(data) if not dotted and is_clean(top) else data
 
 
-#: The headers compat32 writes for a text part (``MIMENonMultipart`` + C-T-E), in its order.
-_PLAIN_HEADERS = (
-    b'Content-Type: text/plain; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n'
+#: The headers compat32 writes for a text part (``MIMENonMultipart`` + C-T-E), in its order; the
+#: plain part's text is format=flowed (:func:`flowed`).
+_HTML_HEADERS = (
+    b'Content-Type: text/html; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n'
 )
-_HTML_HEADERS = _PLAIN_HEADERS.replace(b"text/plain", b"text/html")
+_PLAIN_HEADERS = _HTML_HEADERS.replace(
+    b'text/html; charset="utf-8"', b'text/plain; charset="utf-8"; format=flowed'
+)
 _PLAIN_7BIT_HEADERS = _PLAIN_HEADERS.replace(b"base64", b"7bit")
 _HTML_7BIT_HEADERS = _HTML_HEADERS.replace(b"base64", b"7bit")
 #: RFC 5322 §2.1.1 / RFC 2045 §2.7: a 7bit line holds at most 998 octets before its CRLF.
@@ -493,6 +496,82 @@ def _has_long_line(data: bytes) -> bool:
         if find(b"\n", start, start + _BLOCK) < 0:
             return _LONG_LINE.search(b"\n" + data) is not None
     return False
+
+
+#: A character of an HTML part that is neither ASCII nor typographic punctuation (dashes, quotes,
+#: the ellipsis, the middle dot, the no-break and thin spaces): a letter of the text's own language.
+_NOT_PUNCTUATION: Final = re.compile("[^\x00-\x7f\u00a0\u00ab\u00b7\u00bb\u2009\u2010-\u2027\u202f]")
+
+
+def ascii_punctuation(html: str) -> str:
+    """``html`` with the no-break space written ``&nbsp;``, and, when typographic punctuation is
+    all that is not ASCII in it, that too as character references (``&#8212;``): then ASCII.
+
+    Why: a part goes out 7bit only when it is ASCII (:func:`_part`), else base64, which spam
+    filters score against text that needed no encoding (rspamd ``MIME_BASE64_TEXT``). An English
+    letter's HTML held a single non-ASCII character, the no-break space the renderer puts into a
+    company name (:func:`~greeter.company_names.held_together`: «Romashka LLC» on one line), and
+    a merged one the dash of its subject in ``<title>`` and the heading. A reference is the same
+    character wherever the layout prints text (content, attribute values, ``<title>``). A letter
+    of another script (Cyrillic, «ő», «ü») keeps its letters literal — as references they would
+    be three to seven times the bytes and unreadable as source — so only its no-break spaces
+    change. Done here, on the way out, not in the rendered letter: the preview, the gallery and
+    the journal keep the characters. ``isascii`` is constant time and the search stops at the
+    first letter of the language, so a Cyrillic part costs one ``replace`` scan.
+    """
+    if html.isascii():
+        return html
+    if "\u00a0" in html:
+        html = html.replace("\u00a0", "&nbsp;")
+        if html.isascii():
+            return html
+    if _NOT_PUNCTUATION.search(html) is None:
+        return html.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return html
+
+
+#: RFC 5322 §2.1.1: a line SHOULD be at most 78 characters.
+FLOWED_WIDTH: Final = 78
+
+
+def flowed(text: str) -> str:
+    """``text`` as a format=flowed text part (RFC 3676, DelSp=no): every line longer than
+    :data:`FLOWED_WIDTH` broken after a space, which stays at the end of the line (a soft break).
+
+    Why flowed and not plain hard wrapping: the text part's paragraphs are single lines of several
+    hundred characters, past RFC 5322's 78, which some clients and filters show or read as a wall;
+    cut at 78 with hard breaks, a phone's narrower screen wraps each short line again (ragged
+    text) and a reply quotes them broken. A flowed reader (Apple Mail, Thunderbird, mutt…)
+    joins the soft-broken lines back into its paragraph and wraps it to its window; any other
+    shows 78-character lines. Nothing is cut inside a word, so a URL stays whole: one longer than
+    the line stands on a line of its own (at most :data:`MAX_7BIT_LINE`, as before), and the
+    unsubscribe line reads the same once joined. As §4.2 asks, a hard line loses its trailing
+    spaces (else it would read as soft; the renderer's text has none: ``tidy_text``) but the
+    signature separator «-- », and a line starting with a space, «>» or «From » gets one more
+    space in front (§4.4 stuffing), which the reader takes off. A short line is left as it is,
+    so an ordinary letter's lines cost one length check each. Text holding a CR is left as it is.
+    """
+    if "\r" in text:  # never the renderer's (tidy_text); a bare CR keeps the part base64 (_part)
+        return text
+    out = []
+    for line in text.split("\n"):
+        if line != "-- ":
+            line = line.rstrip(" ")
+        while len(line) > FLOWED_WIDTH:
+            cut = line.rfind(" ", 1, FLOWED_WIDTH)  # line[: cut + 1], its space last, is 78 at most
+            if cut < 0:
+                cut = line.find(" ", FLOWED_WIDTH)  # a word longer than the line (a URL): whole
+                if cut < 0:
+                    break
+            out.append(_stuffed(line[: cut + 1]))
+            line = line[cut + 1 :]
+        out.append(_stuffed(line))
+    return "\n".join(out)
+
+
+def _stuffed(line: str) -> str:
+    """``line`` space-stuffed where a flowed reader would misread its start (RFC 3676 §4.4)."""
+    return " " + line if line.startswith((" ", ">", "From ")) else line
 
 
 def _part(text: str, boundary: bytes, html: bool) -> tuple[bytes, bytes, bool]:

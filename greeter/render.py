@@ -245,8 +245,9 @@ unless the error is an undefined name the macro was only handed
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from greeter.cache_dir import user_cache_dir
 from greeter.company_names import held_together, looks_up_words
@@ -279,8 +280,39 @@ __all__ = ["TIMEOUTS_IN_A_ROW", "Renderer"]
 #: test moves on, while two neighbours with unusually large data do not stop a template.
 TIMEOUTS_IN_A_ROW = 3
 
+#: The longest subject the merged occasions may make (characters): RFC 5322 §2.1.1's line, about
+#: what an inbox's list shows. A letter's own occasion is never left out to meet it.
+MAX_SUBJECT: Final = 78
+
 
 # --------------------------------------------------------------------------- the renderer
+
+
+def _fitting_subject(chain: Any, values: dict[str, Any], hits: tuple[Hit, ...], subject: str) -> str:
+    """The subject naming as many of the merged occasions as fit in :data:`MAX_SUBJECT`
+    characters — of as many, those of the highest priorities — the letter's own always; the
+    message names them all. ``subject`` (all of them, too long) when even one does not fit.
+
+    Why: four occasions merged into one letter (a birthday with two anniversaries and the New
+    Year) made subjects of 120–170 characters in every language, cut off in every inbox, which
+    filters and readers take for a spammer's. Each language's ``also_subject`` lists what it is
+    given in its own grammar, so the subject is rendered again with fewer (`also` and the
+    letter's other values as they were: only the subject block), fewest left out first: a few
+    renders of one line, for the rare letter that needs them. Not "… and 2 more": a greeting
+    does not count its wishes, and every language would need its own words for it.
+    """
+    views = values["also"]
+    order = sorted(range(len(hits)), key=lambda i: -hits[i].priority)
+    for size in range(len(hits) - 1, -1, -1):
+        for kept in combinations(order, size):
+            shorter = one_line(
+                render_block(
+                    block_context(chain, {**values, "also": [views[i] for i in sorted(kept)]}), "subject"
+                )
+            )
+            if len(shorter) <= MAX_SUBJECT:
+                return shorter
+    return subject
 
 
 class Renderer:
@@ -458,6 +490,8 @@ class Renderer:
                 values.update(self._own_forms(own, contact, letter, values))
             context = block_context(variant.plain, values)
             subject = one_line(render_block(context, "subject"))
+            if len(subject) > MAX_SUBJECT and len(item.also) > 0:
+                subject = _fitting_subject(variant.plain, values, item.also, subject)
             text = tidy_text(render_block(context, "text"))
             html = None
             if variant.html is not None:

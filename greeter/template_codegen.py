@@ -270,7 +270,7 @@ class LetterCodeGenerator(CodeGenerator):
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         """A short loop over a ``range`` whose body is only text, written as the text repeated.
 
-        ``{% for _ in range(30) %}&#847;&zwnj;&nbsp;{% endfor %}`` (the layout's
+        ``{% for _ in range(30) %}&#847;&zwnj;&nbsp;{% endfor %}`` (a layout's
         preheader padding) ran thirty Python iterations per letter, each reading
         the render's clock through the timed-loop filter and yielding the same
         constant: ~0.07 M instructions, 3 % of a letter's build. The items are

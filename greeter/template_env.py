@@ -341,7 +341,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return super().getattr(obj, attribute)
         if (kind in _PLAIN_TYPES or kind is Markup) and attribute not in _FORMAT_METHODS:
             # ``locale.split("_")``, ``words.get(…)`` (the unsubscribe line, every letter), and a
-            # Markup's (the layout's preheader: ``self.message()|trim``, split). Jinja's
+            # Markup's (a layout's preheader: ``self.message()|trim``, split). Jinja's
             # verdict on such an attribute (is_safe_attribute: not internal, modifies no known
             # mutable) depends on the exact type and the name alone, so it is asked once per
             # pair, not once per access; a value and its answer as Jinja's getattr gives them.
@@ -387,7 +387,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 # nor ``alters_data``) and passes it no context (nor ``jinja_pass_arg``), so
                 # it is called with the scope hints dropped — without the two Python frames
                 # and the four attribute probes that find that out. So too for Markup's own
-                # methods that cannot grow its text (the layout's preheader:
+                # methods that cannot grow its text (a layout's preheader:
                 # ``(self.message()|trim).split("\n\n")``) and the sandbox's ``range()``
                 # (``safe_range``, the preheader's padding): Jinja's functions, that carry
                 # neither mark nor ``jinja_pass_arg``; one call each a letter.

@@ -19,7 +19,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from typing import cast
 
 from greeter.config import Sender
-from greeter.message import _boundary, _headers
+from greeter.message import _boundary, _headers, ascii_punctuation, flowed
 from greeter.plan_types import Rendered
 
 
@@ -28,6 +28,8 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     one C ``base64.b64encode`` instead of the email package's per-line Python loop, and
     encoded from the text's canonical CRLF form (RFC 2045 §6.8), which ``MIMEText`` skips."""
     part = MIMENonMultipart("text", subtype, charset="utf-8")
+    if subtype == "plain":  # its text is format=flowed (greeter.message.flowed); in place, not moved last
+        part.replace_header("Content-Type", f"{part['Content-Type']}; format=flowed")
     part["Content-Transfer-Encoding"] = "base64"
     canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
     encoded = base64.b64encode(canonical.encode("utf-8")).decode("ascii")
@@ -57,6 +59,8 @@ def _chosen_part(text: str, subtype: str, boundary: str) -> MIMENonMultipart:
     if not _fits_7bit(canonical, boundary):
         return _text_part(text, subtype)
     part = MIMENonMultipart("text", subtype, charset="utf-8")
+    if subtype == "plain":  # its text is format=flowed (greeter.message.flowed); in place, not moved last
+        part.replace_header("Content-Type", f"{part['Content-Type']}; format=flowed")
     part["Content-Transfer-Encoding"] = "7bit"
     part.set_payload(canonical if not canonical or canonical.endswith("\r\n") else canonical + "\r\n")
     return part
@@ -89,15 +93,15 @@ def build_mime(
         unsubscribe_url=unsubscribe_url,
     )
     if rendered.html is None:
-        body: Message[str, str] = _chosen_part(rendered.text, "plain", "")
+        body: Message[str, str] = _chosen_part(flowed(rendered.text), "plain", "")
     else:
         boundary = _boundary(message_id)
         body = MIMEMultipart(
             "alternative",
             boundary=boundary,
             _subparts=[
-                _chosen_part(rendered.text, "plain", boundary),
-                _chosen_part(rendered.html, "html", boundary),
+                _chosen_part(flowed(rendered.text), "plain", boundary),
+                _chosen_part(ascii_punctuation(rendered.html), "html", boundary),
             ],
         )
     # The stubs only allow str header values; compat32 takes Header objects too.
@@ -105,3 +109,16 @@ def build_mime(
     for name, value in headers:
         msg[name] = value
     return msg
+
+
+def unflowed(text: str) -> str:
+    """``text`` as a format=flowed reader shows it (RFC 3676 §4.2, DelSp=no): stuffing off, a line
+    ending in a space joined to the next."""
+    lines = [line[1:] if line.startswith(" ") else line for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].endswith(" ") and out[-1] != "-- ":
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -19,7 +19,7 @@ from tests.test_render import SENDER, TEMPLATES, item, person
 
 
 def _text(html: str) -> str:
-    """The visible text of the HTML part's body (tags, the hidden preheader and entities' blanks out)."""
+    """The visible text of the HTML part's body (tags, anything display:none and entities' blanks out)."""
     body = html[html.index("<body") :]
     body = re.sub(r'<div style="display:none.*?</div>', "", body, flags=re.S)
     return re.sub(r"<[^>]+>", " ", body).replace("\u00a0", " ")  # «ООО\u00a0«Ромашка»» (held together)

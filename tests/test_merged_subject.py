@@ -20,7 +20,7 @@ import pytest
 
 from greeter.contacts import Contact
 from greeter.occasions import Hit
-from greeter.render import Renderer
+from greeter.render import MAX_SUBJECT, Renderer
 from tests.test_render import SENDER, TEMPLATES, item, person
 
 AT = datetime(2026, 12, 30, 10, 30, tzinfo=ZoneInfo("Europe/Moscow"))  # before the holidays
@@ -189,23 +189,22 @@ def test_several_merged_occasions_are_listed_once_each(shipped: Renderer) -> Non
         Hit("en", "new_year", NEW_YEAR, None, 50, "new_year"),
         Hit("en", "company_anniversary", BIRTHDAY, 15, 60, "company_anniversary"),
     )
+    # all three were 91 characters, past MAX_SUBJECT: the two of the highest priority that fit
     assert _subject(shipped, JOHN, "birthday", hits) == (
-        "Early birthday wishes, a happy New Year and a happy 15th anniversary of your company, John!"
+        "Early birthday wishes and a happy 15th anniversary of your company, John!"
     )
 
 
 #: language → the letter of 30 December for Christmas on 7 January (Serbia's) with the New Year, the
 #: birthday of 2 January and a company anniversary past on 28 December merged into it: the ones
-#: past last, said so once («ja» inside a group of Estonian wishes, «ning» between groups).
+#: past last, said so once («а са закашњењем»). All four were 100–140 characters: as many as fit in
+#: MAX_SUBJECT are named, of the highest priorities (the birthday, then the anniversary or the New Year).
 CHRISTMAS_SUBJECTS = {
-    "de": "Vorab alles Gute zu Weihnachten, zum neuen Jahr, zum Geburtstag und nachträglich zum 15. Jubiläum "
-    "Ihres Unternehmens!",
-    "et": "Häid eelseisvaid jõule, head uut aastat ja head sünnipäeva ning hilinenud õnnitlused Teie ettevõtte "
-    "15. aastapäeva puhul!",
-    "hu": "Kellemes karácsonyi ünnepeket, boldog új évet és boldog születésnapot, valamint jókívánságaink cége "
-    "fennállásának nemrég elmúlt 15. évfordulója alkalmából!",
-    "sr": "Честитамо Божић, Нову годину и рођендан, а са закашњењем и 15. годишњицу Ваше компаније!",
-    "sr_Latn": "Čestitamo Božić, Novu godinu i rođendan, a sa zakašnjenjem i 15. godišnjicu Vaše kompanije!",
+    "de": "Vorab alles Gute zu Weihnachten, zum neuen Jahr und zum Geburtstag!",
+    "et": "Häid eelseisvaid jõule, head uut aastat ja head sünnipäeva!",
+    "hu": "Kellemes karácsonyi ünnepeket, boldog új évet és boldog születésnapot!",
+    "sr": "Честитамо Божић и рођендан, а са закашњењем и 15. годишњицу Ваше компаније!",
+    "sr_Latn": "Čestitamo Božić i rođendan, a sa zakašnjenjem i 15. godišnjicu Vaše kompanije!",
 }
 
 
@@ -231,3 +230,71 @@ def test_several_merged_occasions_in_each_language_the_past_ones_last(
         )
     )
     assert out.subject == CHRISTMAS_SUBJECTS[language]
+
+
+#: A Hungarian holiday letter with no wish of its own (9 May: «Jókívánságaink … alkalmából») and
+#: the occasions merged into it → its subject. «Jókívánságaink» said once: the merged occasions with
+#: no wish of their own join the letter's in one «… alkalmából», the wishes follow it. All three
+#: do not fit an inbox line (MAX_SUBJECT): the birthday's wish, of the highest priority, is named.
+HUNGARIAN_HOLIDAY = {
+    (
+        "first_deal_anniversary",
+    ): "Jókívánságaink a győzelem napja és együttműködésünk 3. évfordulója alkalmából",
+    ("birthday",): "Jókívánságaink a győzelem napja alkalmából – és boldog születésnapot",
+    (
+        "birthday",
+        "first_deal_anniversary",
+    ): "Jókívánságaink a győzelem napja alkalmából – és boldog születésnapot",
+}
+
+
+@pytest.mark.parametrize("merged", list(HUNGARIAN_HOLIDAY))
+def test_a_hungarian_holiday_letter_says_jokivansagaink_once(
+    shipped: Renderer, merged: tuple[str, ...]
+) -> None:
+    contact = OTHERS["hu"]
+    at = datetime(2027, 5, 7, 10, 30, tzinfo=ZoneInfo("Europe/Budapest"))
+    hits = {
+        "birthday": Hit(contact, "birthday", date(2027, 5, 10), 46, 100, "birthday"),
+        "first_deal_anniversary": Hit(
+            contact, "first_deal_anniversary", date(2027, 5, 9), 3, 70, "first_deal"
+        ),
+    }
+    out = shipped.render(
+        item(
+            contact,
+            "holiday",
+            occasion="victory_day",
+            day=date(2027, 5, 9),
+            years=None,
+            send_at=at,
+            also=tuple(hits[name] for name in merged),
+        )
+    )
+    assert out.subject == HUNGARIAN_HOLIDAY[merged]
+    assert out.subject.lower().count("jókívánságaink") == 1
+
+
+#: A deliverability review found merged subjects of ~150 characters (four occasions in one letter):
+#: an inbox shows 40–80. Each language's birthday letter with three occasions merged into it.
+CAP_LANGUAGES = ["ru", "uk", "en", "de", "et", "hu", "sr", "sr_Latn"]
+
+
+@pytest.mark.parametrize("language", CAP_LANGUAGES)
+def test_a_subject_with_many_merged_occasions_fits_an_inbox_line(shipped: Renderer, language: str) -> None:
+    contact = CONTACTS[language]
+    hits = (
+        Hit(contact, "company_anniversary", date(2026, 12, 28), 15, 80, "company_anniversary"),
+        Hit(contact, "new_year", NEW_YEAR, None, 60, "new_year"),
+        Hit(contact, "first_deal_anniversary", date(2027, 1, 3), 3, 70, "first_deal"),
+    )
+    alone = _subject(shipped, contact, "birthday", ())
+    merged = _subject(shipped, contact, "birthday", hits)
+    assert len(merged) <= MAX_SUBJECT, merged
+    assert merged != alone, "the merged occasions that fit are still named"
+    out = shipped.render(
+        item(contact, "birthday", occasion="birthday", day=BIRTHDAY, years=46, send_at=AT, also=hits)
+    )
+    assert len(out.text) > len(
+        shipped.render(item(contact, "birthday", day=BIRTHDAY, years=46, send_at=AT)).text
+    )

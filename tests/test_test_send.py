@@ -30,6 +30,7 @@ from greeter.message import make_message_id
 from greeter.testing import SmtpSink
 from greeter.unsubscribe import unsubscribe_url
 from tests.conftest import MakeProject, contact_row
+from tests.mime_oracle import unflowed
 from tests.test_send_e2e import smtp
 
 NOW = "2026-12-01T09:00:00+03:00"
@@ -63,7 +64,7 @@ def parsed(data: bytes) -> EmailMessage:
 def text_of(message: EmailMessage) -> str:
     body = message.get_body(("plain",))
     assert body is not None
-    return str(body.get_content()).replace("\r\n", "\n")
+    return unflowed(str(body.get_content()).replace("\r\n", "\n"))  # as a format=flowed reader shows it
 
 
 def preview_text(config: Path, occasion: str) -> str:
