@@ -23,6 +23,13 @@ STATES: tuple[str, ...] = ("claimed", "sent", "retry", "failed", "uncertain", "s
 #: States that count against the frequency cap: the greeting went out or still may.
 CAP_STATES: tuple[str, ...] = ("sent", "claimed", "retry", "uncertain")
 
+#: States whose greeting keeps its letter's bytes (:meth:`~greeter.journal_store.JournalStore.payload`):
+#: a claim's, a retry's and an uncertain one's, which an operator's resend must send byte for byte.
+#: Every other state is final (or, for a failed one put back in line, written afresh), and a move
+#: into it drops them: SQLite's trigger asks this list (:data:`greeter.journal_schema.LETTER_TRIGGERS`),
+#: PostgreSQL's moves set ``payload`` NULL (``Transitions._DROP_LETTER``).
+LETTER_STATES: tuple[str, ...] = ("claimed", "retry", "uncertain")
+
 #: The word that starts the reason of a ``skipped`` row ``greeter baseline`` recorded: a greeting
 #: already sent that the journal did not hold — by the tool used before greeter, or by greeter after
 #: the backup a restored journal came from (``baseline: recorded as handled (…)``; a row of an older
