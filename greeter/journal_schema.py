@@ -92,14 +92,20 @@ _GREETINGS_V14_COLUMNS = _GREETINGS_COLUMNS.replace(" payload,", "")
 #: Migration 14 keeps an unsent letter's bytes in :data:`LETTERS_TABLE`, not in its greeting's row.
 #: In the row, SQLite kept ~2.2 KB of a ~10.4 KB letter in the row's own page (the rest in overflow
 #: pages), so a claimed row took a page nearly alone, and that page stayed mostly empty once the
-#: verdict dropped the bytes: 2,000 letters sent left a 9.1 MB file of 2,221 pages, ~4.5 KB a
+#: verdict dropped the bytes: 2,000 letters sent left an 8.8 MB file of 2,150 pages, ~4.4 KB a
 #: greeting, growing so with every batch (bench/bench_journal_size.py; ``VACUUM``: 1.1 MB). In
 #: their own table (``WITHOUT ROWID``: one b-tree, no second index of the key) the verdict's
 #: trigger deletes the letter's row, its pages go to the freelist and the next claims take them
-#: again, and a finished greeting's row is ~0.3 KB. ``greetings`` is rebuilt without the column
-#: (as migration 11 rebuilt it: rowids kept), not ``ALTER TABLE … DROP COLUMN``, which needs SQLite
-#: 3.35 (Python 3.11 may be built on 3.34: RHEL 9). A future rebuild of ``greetings`` must make
-#: :data:`LETTER_TRIGGERS` again (``DROP TABLE`` drops them).
+#: again: 2.2 MB, a greeting's row and its index entries ~0.6 KB, the rest the letters in flight's
+#: pages, kept free. The price: a second statement a claim (the round's letters in one
+#: ``executemany``) and the trigger's delete a verdict, ~56,000 instructions a letter more in the
+#: sending process (bench/callgrind_send.py --letters 2000: 3,467.6 M before, 3,585.4 M after, of
+#: which 5.9 M is this migration making a new journal), and 36.9 KB a letter written to the ``-wal``
+#: where the row wrote 34.2 KB (a rowid table with a UNIQUE key: 37.7 KB; bench_journal_size.py
+#: --wal). ``greetings`` is rebuilt without the column (as migration 11 rebuilt it: rowids kept),
+#: not ``ALTER TABLE … DROP COLUMN``, which needs SQLite 3.35 (Python 3.11 may be built on an
+#: older one). A future rebuild of ``greetings`` must make :data:`LETTER_TRIGGERS` again (``DROP
+#: TABLE`` drops them).
 #:
 #: Migration 11 rebuilds ``greetings`` (SQLite cannot alter a CHECK) for one reason: SQLite
 #: evaluates a CHECK's ``state IN (…7 states…)`` by filling an ephemeral table with the list on
