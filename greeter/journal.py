@@ -37,6 +37,7 @@ from greeter.journal_optouts import OptOuts
 from greeter.journal_records import SqliteRecords
 from greeter.journal_schema import (
     KEY_WHERE,
+    LETTERS_TABLE,
     MIGRATIONS,
     connect,
     connect_read_only,
@@ -154,16 +155,15 @@ _CHECKPOINT_PATIENCE_MS = 1000
 #: 1,000 claims and verdicts in rounds of 8: 412,000 instructions a letter, 368,000 apart).
 _CLAIM_SQL = """
                 INSERT INTO greetings (contact_id, occasion, occasion_date, state, email, message_id,
-                    attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash, payload,
+                    attempts, planned_at, send_day, utc_offset_minutes, merged, content_hash,
                     subject, created_at, updated_at)
                 SELECT :cid, :occ, :day, 'claimed', :email, :mid, 1, :planned, :send_day, :offset,
-                    :merged, :hash, :payload, :subject, :now, :now
+                    :merged, :hash, :subject, :now, :now
                 WHERE {row_there}NOT EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
                 ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET
                     state = 'claimed', email = excluded.email, message_id = excluded.message_id,
                     attempts = attempts + 1, merged = excluded.merged,
                     content_hash = COALESCE(excluded.content_hash, content_hash),
-                    payload = COALESCE(excluded.payload, payload),
                     subject = COALESCE(excluded.subject, subject),
                     next_attempt_at = NULL, reason = NULL, updated_at = excluded.updated_at
                 WHERE greetings.state = 'retry' AND greetings.next_attempt_at <= excluded.updated_at
@@ -174,9 +174,19 @@ _CLAIM_RETRY_SQL = _CLAIM_SQL.format(
     " WHERE contact_id = :cid AND occasion = :occ AND occasion_date = :day) AND "
 )
 
-#: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped.
+#: A claim's letter, in the claim's transaction: a retry's given anew replaces the one kept
+#: (none given: the kept one stays, as the claim found it). Dropped by the move that finishes the
+#: greeting (:data:`~greeter.journal_schema.LETTER_TRIGGERS`).
+_KEEP_LETTER_SQL = f"""
+                INSERT INTO {LETTERS_TABLE} (contact_id, occasion, occasion_date, payload)
+                VALUES (:cid, :occ, :day, :payload)
+                ON CONFLICT (contact_id, occasion, occasion_date) DO UPDATE SET payload = excluded.payload
+                """
+
+#: A due retry (or resend) whose address is on the do-not-contact list: ``skipped``, letter dropped
+#: (by :data:`~greeter.journal_schema.LETTER_TRIGGERS`).
 _SKIP_SUPPRESSED_SQL = f"""
-                UPDATE greetings SET state = 'skipped', reason = :reason, payload = NULL,
+                UPDATE greetings SET state = 'skipped', reason = :reason,
                     next_attempt_at = NULL, updated_at = :now
                 WHERE {KEY_WHERE} AND state = 'retry'
                     AND EXISTS (SELECT 1 FROM suppression WHERE suppression.email = :email_key)
@@ -205,6 +215,7 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
     #: (from, to): the schema versions of the upgrade this open made (None: none).
     upgraded: tuple[int, int] | None = None
     _SENT_DAY = "date(:now, printf('%+d minutes', COALESCE(utc_offset_minutes, 0)))"
+    _DROP_LETTER = ""  # the move's statement drops it by the schema's trigger (LETTER_TRIGGERS)
     _HISTORY_ORDER = "occasion_date, contact_id, occasion"
 
     def _p(self, name: str) -> str:
@@ -450,6 +461,7 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
         only when a worker is about to send it.
         """
         won: list[bool] = []
+        letters: list[dict[str, Any]] = []  # the letters of the claims won, kept in the same commit
         at = db_time(now)
         with self._db(write=True) as db:
             for r in requests:
@@ -465,6 +477,10 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
                 }  # fmt: skip
                 cur = db.execute(_CLAIM_RETRY_SQL if r.retry else _CLAIM_FRESH_SQL, params)
                 won.append(cur.rowcount == 1)
+                if won[-1] and r.payload is not None:
+                    letters.append(params)
+            if letters:  # one statement run for all, as a round's verdicts are (Journal._apply_all)
+                db.executemany(_KEEP_LETTER_SQL, letters)
         return won
 
     def skip_suppressed(self, key: JournalKey, email: str, now: datetime) -> bool:
@@ -586,9 +602,11 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
         return held.fingerprint
 
     def payload(self, key: JournalKey) -> bytes | None:
-        """The letter's bytes stored at claim time (kept until the greeting is final)."""
+        """The letter's bytes stored at claim time (kept until the greeting is final), in
+        :data:`~greeter.journal_schema.LETTERS_TABLE`."""
         with self._db() as db:
-            row = db.execute(f"SELECT payload FROM greetings WHERE {KEY_WHERE}", key_params(key)).fetchone()
+            query = f"SELECT payload FROM {LETTERS_TABLE} WHERE {KEY_WHERE}"
+            row = db.execute(query, key_params(key)).fetchone()
         return None if row is None else row["payload"]
 
     def greeted_dates(self, since: date, states: Sequence[str] = CAP_STATES) -> Iterator[PastGreeting]:

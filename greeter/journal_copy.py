@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from greeter.errors import JournalError, JournalLockedError
 from greeter.journal_lock import IDENTITY_NOTICE
 from greeter.journal_moved import as_storage_url
-from greeter.journal_schema import db_time, journal_error
+from greeter.journal_schema import LETTERS_TABLE, db_time, journal_error
 from greeter.journal_sql import STREAM_BATCH, current_version
 
 if TYPE_CHECKING:
@@ -65,6 +65,13 @@ SHARED_ONLY = frozenset({"claimed_by", "claim_token", "lease_until"})
 
 #: The ledger each journal keeps of its own migrations: made by the target's schema code, not copied.
 VERSION_TABLE = "schema_version"
+
+#: ``greetings``' column of an unsent letter's bytes, as PostgreSQL has it and the copy names it
+#: (a SQLite journal keeps them in a table of their own: :class:`SqliteSide`).
+LETTER_COLUMN = "payload"
+
+#: The columns of a greeting's key, which a SQLite journal's letters are joined to it by.
+_KEY_COLUMNS = ("contact_id", "occasion", "occasion_date")
 
 #: Rows that stay with their journal, by table: the column that names them and the names. The file's
 #: identity mark (:data:`~greeter.journal_lock.IDENTITY_NOTICE`) says "this file is this journal", so
@@ -266,7 +273,14 @@ def _quoted(name: str) -> str:
 
 
 class SqliteSide(Side):
-    """A SQLite journal's connection (``isolation_level=None``; the caller holds the transaction)."""
+    """A SQLite journal's connection (``isolation_level=None``; the caller holds the transaction).
+
+    Its unsent letters' bytes are a table of their own (:data:`~greeter.journal_schema.LETTERS_TABLE`,
+    migration 14) where PostgreSQL keeps them in ``greetings.payload``: the copy sees them as that
+    column here too — read joined to their greeting, written beside it — so that a letter waiting
+    for its retry or an operator's resend goes with its row either way, and both sides' checksums
+    of ``greetings`` are of the same values.
+    """
 
     pg = False
 
@@ -274,27 +288,55 @@ class SqliteSide(Side):
         self.conn = conn
         self.shown = shown
 
-    def tables(self) -> list[str]:
+    def _all_tables(self) -> list[str]:
         rows = self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
             " ORDER BY rowid"
         ).fetchall()
         return [str(r[0]) for r in rows if r[0] != VERSION_TABLE]
 
+    def tables(self) -> list[str]:
+        return [t for t in self._all_tables() if t != LETTERS_TABLE]
+
+    def _letters_apart(self, table: str) -> bool:
+        """Whether ``table`` is ``greetings`` and its letters are in a table of their own here."""
+        return table == "greetings" and LETTERS_TABLE in self._all_tables()
+
     def columns(self, table: str) -> dict[str, Kind]:
-        return {
+        found = {
             str(r[1]): kind_of(str(r[2])) for r in self.conn.execute(f"PRAGMA table_info({_quoted(table)})")
         }
+        if self._letters_apart(table):
+            found[LETTER_COLUMN] = Kind.BYTES
+        return found
 
     def count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0])
 
     def rows(self, table: str, columns: Sequence[str]) -> Iterator[Sequence[Any]]:
-        cursor = self.conn.execute(f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(table)}")
+        if LETTER_COLUMN in columns and self._letters_apart(table):
+            names = ", ".join("l.payload" if c == LETTER_COLUMN else f"g.{_quoted(c)}" for c in columns)
+            joined = ", ".join(_KEY_COLUMNS)
+            query = f"SELECT {names} FROM greetings g LEFT JOIN {LETTERS_TABLE} l USING ({joined})"
+        else:
+            query = f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(table)}"
+        cursor = self.conn.execute(query)
         while batch := cursor.fetchmany(STREAM_BATCH):
             yield from (tuple(r) for r in batch)
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if LETTER_COLUMN in columns and self._letters_apart(table):
+            at = list(columns).index(LETTER_COLUMN)
+            keys = [list(columns).index(c) for c in _KEY_COLUMNS]
+            letters = [[*(row[k] for k in keys), row[at]] for row in rows if row[at] is not None]
+            columns = [c for i, c in enumerate(columns) if i != at]
+            rows = [[v for i, v in enumerate(row) if i != at] for row in rows]
+            self._insert(table, columns, rows)
+            self._insert(LETTERS_TABLE, [*_KEY_COLUMNS, LETTER_COLUMN], letters)
+            return
+        self._insert(table, columns, rows)
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         marks = ", ".join("?" for _ in columns)
         self.conn.executemany(
             f"INSERT INTO {_quoted(table)} ({', '.join(map(_quoted, columns))}) VALUES ({marks})", rows

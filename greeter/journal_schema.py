@@ -40,7 +40,7 @@ from greeter.journal_sql import (
     run_migrations,
 )
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
-from greeter.journal_store import STATES, JournalEntry, JournalKey
+from greeter.journal_store import LETTER_STATES, STATES, JournalEntry, JournalKey
 
 #: Selects one greeting by the named parameters of :func:`key_params`.
 KEY_WHERE = "contact_id = :cid AND occasion = :occ AND occasion_date = :day"
@@ -54,6 +54,59 @@ _GREETINGS_COLUMNS = (
     " updated_at, sent_at, payload, subject"
 )
 
+#: The table of the letters not yet finished (migration 14): a greeting's bytes from its claim until
+#: a move into a state not in :data:`~greeter.journal_states.LETTER_STATES` (:data:`LETTER_TRIGGERS`).
+LETTERS_TABLE = "letters"
+
+#: SQL: whether the greeting ``{row}`` (``NEW``) is in a state that keeps its letter
+#: (:data:`~greeter.journal_states.LETTER_STATES`). Comparisons, not an ``IN`` list: SQLite fills
+#: an ephemeral table with the list each time it is asked (migration 11's note).
+_KEEPS_LETTER = " OR ".join(f"{{row}}.state = '{s}'" for s in LETTER_STATES)
+
+#: The letter's own row goes in the same statement as the move that finishes its greeting, and
+#: with a greeting deleted (a release, ``forget``, a purge, ``pull_back``): no statement of the
+#: journal's names ``letters`` but the claim that writes it and the reads of it. SQLite's own
+#: truth, not each writer's: a path that forgot it would leave a finished letter's bytes, a
+#: person's, in the file after ``forget``. The key columns never change (the primary key).
+LETTER_TRIGGERS = (
+    f"""
+    CREATE TRIGGER letters_dropped_when_finished AFTER UPDATE OF state ON greetings
+    WHEN NOT ({_KEEPS_LETTER.format(row="NEW")})
+    BEGIN
+        DELETE FROM {LETTERS_TABLE} WHERE contact_id = OLD.contact_id AND occasion = OLD.occasion
+            AND occasion_date = OLD.occasion_date;
+    END
+    """,
+    f"""
+    CREATE TRIGGER letters_dropped_with_greeting AFTER DELETE ON greetings
+    BEGIN
+        DELETE FROM {LETTERS_TABLE} WHERE contact_id = OLD.contact_id AND occasion = OLD.occasion
+            AND occasion_date = OLD.occasion_date;
+    END
+    """,
+)
+
+#: SQL: every column of ``greetings`` but ``payload``, which migration 14 moves to :data:`LETTERS_TABLE`.
+_GREETINGS_V14_COLUMNS = _GREETINGS_COLUMNS.replace(" payload,", "")
+
+#: Migration 14 keeps an unsent letter's bytes in :data:`LETTERS_TABLE`, not in its greeting's row.
+#: In the row, SQLite kept ~2.2 KB of a ~10.4 KB letter in the row's own page (the rest in overflow
+#: pages), so a claimed row took a page nearly alone, and that page stayed mostly empty once the
+#: verdict dropped the bytes: 2,000 letters sent left an 8.8 MB file of 2,150 pages, ~4.4 KB a
+#: greeting, growing so with every batch (bench/bench_journal_size.py; ``VACUUM``: 1.1 MB). In
+#: their own table (``WITHOUT ROWID``: one b-tree, no second index of the key) the verdict's
+#: trigger deletes the letter's row, its pages go to the freelist and the next claims take them
+#: again: 2.2 MB, a greeting's row and its index entries ~0.6 KB, the rest the letters in flight's
+#: pages, kept free. The price: a second statement a claim (the round's letters in one
+#: ``executemany``) and the trigger's delete a verdict, ~56,000 instructions a letter more in the
+#: sending process (bench/callgrind_send.py --letters 2000: 3,467.6 M before, 3,585.4 M after, of
+#: which 5.9 M is this migration making a new journal), and 36.9 KB a letter written to the ``-wal``
+#: where the row wrote 34.2 KB (a rowid table with a UNIQUE key: 37.7 KB; bench_journal_size.py
+#: --wal). ``greetings`` is rebuilt without the column (as migration 11 rebuilt it: rowids kept),
+#: not ``ALTER TABLE … DROP COLUMN``, which needs SQLite 3.35 (Python 3.11 may be built on an
+#: older one). A future rebuild of ``greetings`` must make :data:`LETTER_TRIGGERS` again (``DROP
+#: TABLE`` drops them).
+#:
 #: Migration 11 rebuilds ``greetings`` (SQLite cannot alter a CHECK) for one reason: SQLite
 #: evaluates a CHECK's ``state IN (…7 states…)`` by filling an ephemeral table with the list on
 #: every INSERT and every UPDATE that sets ``state``: ~48 K instructions a statement, ~70 K of
@@ -246,6 +299,55 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         13, "indexes for /metrics' read of the journal and the daemon's refusals at start", METRICS_INDEXES
+    ),
+    Migration(
+        14,
+        "unsent letters' bytes in a table of their own: a finished greeting's page is not left mostly empty",
+        (
+            f"""
+            CREATE TABLE {LETTERS_TABLE} (
+                contact_id TEXT NOT NULL,
+                occasion TEXT NOT NULL,
+                occasion_date TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (contact_id, occasion, occasion_date)
+            ) WITHOUT ROWID
+            """,
+            f"INSERT INTO {LETTERS_TABLE} (contact_id, occasion, occasion_date, payload)"
+            " SELECT contact_id, occasion, occasion_date, payload FROM greetings WHERE payload IS NOT NULL",
+            f"""
+            CREATE TABLE greetings_v14 (
+                contact_id TEXT NOT NULL,
+                occasion TEXT NOT NULL,
+                occasion_date TEXT NOT NULL,
+                state TEXT NOT NULL CHECK ({" OR ".join(f"state = '{s}'" for s in STATES)}),
+                email TEXT,
+                message_id TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_reply TEXT,
+                reason TEXT,
+                planned_at TEXT,
+                send_day TEXT,
+                utc_offset_minutes INTEGER,
+                next_attempt_at TEXT,
+                merged TEXT NOT NULL DEFAULT '[]',
+                content_hash TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                sent_at TEXT,
+                subject TEXT,
+                PRIMARY KEY (contact_id, occasion, occasion_date)
+            )
+            """,
+            f"INSERT INTO greetings_v14 (rowid, {_GREETINGS_V14_COLUMNS})"
+            f" SELECT rowid, {_GREETINGS_V14_COLUMNS} FROM greetings",
+            "DROP TABLE greetings",  # and its indexes, made again below
+            "ALTER TABLE greetings_v14 RENAME TO greetings",
+            "CREATE INDEX greetings_by_state ON greetings (state, next_attempt_at)",
+            "CREATE INDEX greetings_by_day ON greetings (send_day)",
+            *METRICS_INDEXES,
+            *LETTER_TRIGGERS,
+        ),
     ),
 )
 

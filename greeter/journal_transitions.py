@@ -130,6 +130,12 @@ class Transitions(JournalSql):
     #: SQL for the day a letter was sent, in the recipient's zone (from ``utc_offset_minutes``).
     _SENT_DAY: str
 
+    #: What a move that finishes a greeting adds to its ``sets`` to drop the letter's bytes (a state
+    #: not in :data:`~greeter.journal_states.LETTER_STATES`): PostgreSQL's ``, payload = NULL``;
+    #: SQLite's nothing, where the move's own statement drops them by its trigger
+    #: (:data:`~greeter.journal_schema.LETTER_TRIGGERS`) from their table of their own.
+    _DROP_LETTER: str
+
     @abstractmethod
     def _apply(self, move: Move) -> None:
         """Carry ``move`` out in one transaction (committed before returning)."""
@@ -159,9 +165,8 @@ class Transitions(JournalSql):
 
     def _sent_move(self, key: JournalKey, reply: str, now: datetime) -> Move:
         p = self._p
-        sets = (
-            f", last_reply = {p('reply')}, sent_at = {p('now')}, payload = NULL, send_day = {self._SENT_DAY}"
-        )
+        sets = f", last_reply = {p('reply')}, sent_at = {p('now')}{self._DROP_LETTER}"
+        sets += f", send_day = {self._SENT_DAY}"
         return Move(key, "sent", ("claimed",), now, sets, {"reply": reply}, fsync=False)
 
     def mark_retry(self, key: JournalKey, reply: str, next_attempt_at: datetime, now: datetime) -> None:
@@ -172,7 +177,7 @@ class Transitions(JournalSql):
 
     def mark_failed(self, key: JournalKey, reply: str, now: datetime) -> None:
         """A permanent refusal (5xx): never tried again."""
-        sets = f", last_reply = {self._p('reply')}, payload = NULL"
+        sets = f", last_reply = {self._p('reply')}{self._DROP_LETTER}"
         self._apply(Move(key, "failed", ("claimed",), now, sets, {"reply": reply}, fsync=False))
 
     def mark_uncertain(self, key: JournalKey, reply: str, now: datetime) -> None:
@@ -182,7 +187,7 @@ class Transitions(JournalSql):
 
     def mark_skipped(self, key: JournalKey, reason: str, now: datetime, *, email: str | None = None) -> None:
         """Record a greeting that will not be sent (e.g. suppressed after it was planned)."""
-        sets = f", reason = {self._p('reason')}, payload = NULL"
+        sets = f", reason = {self._p('reason')}{self._DROP_LETTER}"
         self._apply(
             Move(key, "skipped", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
         )
@@ -192,7 +197,7 @@ class Transitions(JournalSql):
     ) -> None:
         """Its deadline passed before it could go out: never sent late. ``why``: the planner's words."""
         reason = f"{EXPIRED_PREFIX}{why}" if why else "expired"
-        sets = f", reason = {self._p('reason')}, payload = NULL"
+        sets = f", reason = {self._p('reason')}{self._DROP_LETTER}"
         move = Move(key, "expired", ("claimed", "retry"), now, sets, {"reason": reason}, (email, reason))
         self._apply(move)
 
@@ -247,7 +252,7 @@ class Transitions(JournalSql):
             f"UPDATE greetings SET state = 'sent', email = {p('email')},"
             f" message_id = COALESCE({p('mid')}, message_id), attempts = {p('attempts')},"
             f" last_reply = {p('reply')}, reason = NULL, planned_at = COALESCE({p('planned')}, planned_at),"
-            f" send_day = {p('send_day')}, next_attempt_at = NULL, merged = {p('merged')}, payload = NULL,"
+            f" send_day = {p('send_day')}, next_attempt_at = NULL, merged = {p('merged')}{self._DROP_LETTER},"
             f" updated_at = {p('now')}, sent_at = {p('sent')}, subject = COALESCE({p('subject')}, subject)"
             f" WHERE contact_id = {p('cid')} AND occasion = {p('occ')} AND occasion_date = {p('day')}"
             f" AND {PUT_BACK_FROM}"
@@ -275,7 +280,8 @@ class Transitions(JournalSql):
         ``last_reply`` when no reply was kept (a claim interrupted before the
         server answered has only its reason), so history can still say it.
         """
-        sets = f", last_reply = COALESCE(last_reply, reason), reason = {self._p('decision')}, payload = NULL"
+        sets = f", last_reply = COALESCE(last_reply, reason), reason = {self._p('decision')}"
+        sets += self._DROP_LETTER
         self._apply(
             Move(key, "skipped", ("uncertain",), now, sets, {"decision": decision_reason(DISMISSED, by)})
         )
@@ -293,7 +299,7 @@ class Transitions(JournalSql):
         back afterwards, in a transaction of their own: a crash between the two
         sends the new letter without them, never one of them alone.
         """
-        sets = f", next_attempt_at = {self._p('now')}, reason = {self._p('decision')}, payload = NULL"
+        sets = f", next_attempt_at = {self._p('now')}, reason = {self._p('decision')}{self._DROP_LETTER}"
         self._apply(Move(key, "retry", ("failed",), now, sets, {"decision": decision_reason(REQUEUED, by)}))
         if merged:
             p = self._p

@@ -22,6 +22,7 @@ import pytest
 from greeter import journal_pg_schema
 from greeter.errors import JournalError, JournalUnavailableError
 from greeter.journal import Journal
+from greeter.journal_copy import SqliteSide
 from greeter.journal_pg import PgJournal
 from greeter.journal_pg_base import Conn
 from greeter.journal_pg_schema import MIGRATIONS, TABLES
@@ -305,14 +306,16 @@ def test_contact_lock_holds_one_contact_across_instances(pg_url: str) -> None:
 
 
 def test_schema_mirrors_the_sqlite_journal(pg_url: str, tmp_path: Path) -> None:
-    """A column added to one backend's journal must be added to the other's."""
+    """A column added to one backend's journal must be added to the other's. SQLite's unsent letters
+    are a table of their own (``letters``, migration 14), PostgreSQL's ``greetings.payload``: the
+    columns compared are those ``copy-journal`` sees (:class:`~greeter.journal_copy.SqliteSide`)."""
     Journal.open(str(tmp_path / "j.sqlite3"), now=NOW).close()
     lite = sqlite3.connect(tmp_path / "j.sqlite3")
     PgJournal.open(pg_url, now=NOW).close()
     pg_only = {"claimed_by", "claim_token", "lease_until"}
     with databases.pg_admin() as conn:
         for table in (*TABLES, "schema_version"):
-            sqlite_cols = {r[1] for r in lite.execute(f"PRAGMA table_info({table})")}
+            sqlite_cols = set(SqliteSide(lite, "j.sqlite3").columns(table))
             pg_cols = {
                 r[0]
                 for r in conn.execute(

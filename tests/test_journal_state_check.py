@@ -64,12 +64,17 @@ def v10_journal(path: Path) -> None:
 
 
 def rows(path: Path) -> list[tuple[object, ...]]:
-    """Every ``greetings`` row with its rowid, each value as SQLite's ``quote()`` (type and bytes)."""
+    """Every ``greetings`` row with its rowid, each value as SQLite's ``quote()`` (type and bytes);
+    its letter's bytes last, from the row (before migration 14) or from ``letters`` (since)."""
     conn = sqlite3.connect(path)
     try:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(greetings)")]
-        quoted = ", ".join(f"quote({c})" for c in ["rowid", *columns])
-        return conn.execute(f"SELECT {quoted} FROM greetings ORDER BY rowid").fetchall()
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(greetings)") if row[1] != "payload"]
+        quoted = ", ".join(f"quote(g.{c})" for c in ["rowid", *columns])
+        apart = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'letters'").fetchone()
+        letter = "COALESCE((SELECT quote(payload) FROM letters l WHERE l.contact_id = g.contact_id AND"
+        letter += " l.occasion = g.occasion AND l.occasion_date = g.occasion_date), 'NULL')"
+        letter = letter if apart else "quote(g.payload)"
+        return conn.execute(f"SELECT {quoted}, {letter} FROM greetings g ORDER BY g.rowid").fetchall()
     finally:
         conn.close()
 
@@ -103,8 +108,9 @@ def test_upgrading_a_schema_10_journal_keeps_every_row_column_and_index(tmp_path
         assert journal.upgraded == (OLD, len(MIGRATIONS))
         assert journal.counts_by_state() == {s: 2 if s == "skipped" else 1 for s in STATES}
     assert rows(path) == before, "every row, rowid and value (type and bytes) as it was"
-    assert columns(path) == table_before, (
-        "the same columns in the same order, types, NOT NULLs, defaults, key"
+    assert [c[1:] for c in columns(path)] == [c[1:] for c in table_before if c[1] != "payload"], (
+        "the same columns in the same order, types, NOT NULLs, defaults, key (the letters' bytes"
+        " in a table of their own since migration 14)"
     )
     # migration 11's rebuild kept every index; the later ones add /metrics' (journal_sql.METRICS_INDEXES)
     added = {sql.split()[2] for sql in METRICS_INDEXES}  # CREATE INDEX <name> ON …
@@ -169,8 +175,13 @@ def test_a_letter_claimed_and_answered_builds_no_ephemeral_table(tmp_path: Path)
         journal.mark_sent(sent, "250 2.0.0 Ok", MOMENT)
         journal.mark_failed(failed, "550 5.1.1 no such user", MOMENT)
         journal._conn.set_trace_callback(None)
+        # A statement whose trigger runs (migration 14's, dropping the letter) is traced again as
+        # the trigger's program starts: the same text, one statement.
         writes = [
-            sql for sql in written if sql.lstrip().startswith(("INSERT INTO greetings", "UPDATE greetings"))
+            sql
+            for i, sql in enumerate(written)
+            if sql.lstrip().startswith(("INSERT INTO greetings", "UPDATE greetings"))
+            and sql != written[i - 1]
         ]
         assert len(writes) == 4, written
         for sql in writes:

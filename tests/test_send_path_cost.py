@@ -34,11 +34,13 @@ KEY = ("c-1", "birthday", date(2025, 3, 14))
 
 
 def _statements(journal: Journal) -> list[str]:
-    """Start recording the SQL the journal's connection runs, transaction control left out."""
+    """Start recording the SQL the journal's connection runs, transaction control left out. A
+    statement whose trigger runs (migration 14's, dropping a finished letter) is traced again as
+    the trigger's program starts: recorded once."""
     seen: list[str] = []
 
     def trace(sql: str) -> None:
-        if sql.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"):
+        if sql.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA") and seen[-1:] != [sql]:
             seen.append(sql)
 
     journal._conn.set_trace_callback(trace)
@@ -78,7 +80,10 @@ def test_a_fresh_claim_reads_no_row_before_it_inserts_its_own(tmp_path: Path) ->
     seen = _statements(journal)
     assert journal.claim_many([fresh, retry], now=NOW) == [True, False]
     journal._conn.set_trace_callback(None)
-    assert len(seen) == 2, seen
+    # the fresh letter's bytes go to their own table (migration 14), in a statement of its own
+    letters = [sql for sql in seen if sql.lstrip().startswith("INSERT INTO letters")]
+    seen = [sql for sql in seen if sql not in letters]
+    assert len(letters) == 1 and len(seen) == 2, seen
     reads = [
         [row[-1] for row in journal._conn.execute(f"EXPLAIN QUERY PLAN {sql}") if "greetings" in row[-1]]
         for sql in seen
