@@ -392,7 +392,7 @@ def run_preview(
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender, inputs.approvers)
-    if fmt in ("json", "table"):
+    if fmt in ("json", "table", "text"):
         stream = with_sent_subjects(stream, sent_subjects(inputs, now, pw.start, pw.end))
     if contact_id is not None:
         # One contact's plan is a few items: read it whole first. An id no row has (or whose row
@@ -417,8 +417,10 @@ def run_preview(
 
     if fmt == "json":
         errors = _write_json(stream, settings.defaults.timezone, lambda: held_back(quota_days()))
-    elif fmt == "table":
-        errors = print_table(stream, first, days, settings.occasion_titles(), lambda: held_back(quota_days()))
+    elif fmt in ("table", "text"):  # text: the table's rows as lines of "field: value"
+        errors = print_table(
+            stream, first, days, settings.occasion_titles(), lambda: held_back(quota_days()), fmt == "text"
+        )
     elif fmt == "eml":
         from greeter.preview_files import write_eml
 

@@ -6,20 +6,26 @@ small; the table and the JSON share the order rows stand in (:func:`draft_order`
 
 from __future__ import annotations
 
+import itertools
 import json
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
-from greeter.console import plain, table_console
+from greeter.console import escaped, plain, table_box, table_console
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.review import OUTDATED_NOTE
-from greeter.table_fit import Column, Measure, fit
+from greeter.table_fit import Column, Measure, fit, fit_note
 from greeter.zone_label import local_time
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _held_status(fate: str, tail: str) -> str:
@@ -83,8 +89,12 @@ def print_table(
     days: int,
     titles: Mapping[str, str],
     held: Callable[[], Mapping[JournalKey, tuple[date, str]]] = dict,
+    linear: bool = False,
 ) -> int:
-    """A readable table; colours on a terminal, plain text when piped.
+    """A readable table; colours and a frame on a terminal, plain text without one when piped.
+
+    ``linear`` (``--format text``): the same rows as lines of ``field: value``
+    (:func:`_print_lines`), for a screen reader.
 
     ``held`` (asked once every draft is read, as :func:`_write_json` asks it): a letter the
     daily quota holds back says so in its status — ``held by quota (later)`` or ``(expires)``,
@@ -117,7 +127,6 @@ def print_table(
     from contextlib import closing
 
     from greeter.history_people import People
-    from greeter.history_view import TABLE_CHUNK
 
     named = People(titles=titles)  # history's own naming: the title, else the name
     console = table_console()
@@ -206,33 +215,98 @@ def print_table(
         with_year = len(years_seen) > 1
         if with_year:
             measures[0] = with_years
-        layout = fit(TABLE_COLUMNS, measures, console.width)
-        title: str | None = f"greetings {start:%Y-%m-%d} + {days} days"
         rows = spill.execute(
-            f"SELECT {'when_long' if with_year else 'when_short'}, who, occasion, years, subject, status,"
-            " letter, tail FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order
+            f"SELECT {'when_long' if with_year or linear else 'when_short'}, who, occasion, years, subject,"
+            " status, letter, tail FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order
         )
-        while (chunk := rows.fetchmany(TABLE_CHUNK)) or title is not None:  # an empty range: its header
-            table = Table(title=title, show_lines=False, expand=False)
-            for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
-                table.add_column(header, style=column.style, overflow=column.overflow, width=width)
-            for when_text, who, occasion, years, subject, status, letter, tail in chunk:
-                held_as = fates.get(_letter_key(letter)) if letter and fates else None
-                if held_as is not None:
-                    status = _held_status(held_as[1], tail)
-                    counts["send"] -= 1
-                    counts[f"held by quota ({held_as[1]})"] += 1
-                table.add_row(
-                    *layout.pick((when_text, plain(who), plain(occasion), years, plain(subject), status))
-                )
-            console.print(table)
-            title = None
-            if not chunk:
-                break
+        shown = _as_held(rows, fates, counts)
+        if linear:
+            _print_lines(shown, f"greetings {start:%Y-%m-%d} + {days} days")
+        else:
+            _print_tables(console, shown, measures, f"greetings {start:%Y-%m-%d} + {days} days")
     summary = ", ".join(
         f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send") if v or k != "send"
     )
+    if linear:  # no rich: what is printed is exactly the words
+        print(escaped(summary or "nothing planned in this range"))
+        if counts["approval_outdated"]:
+            print(f"approval_outdated: {OUTDATED_NOTE}")
+        return errors
     console.print(summary or "nothing planned in this range")
     if counts["approval_outdated"]:
         console.print(f"approval_outdated: {OUTDATED_NOTE}")
     return errors
+
+
+#: A row as :func:`_as_held` gives it: the send time, who, the occasion, the years, the subject
+#: (data: plain strings) and the status (preview's own markup).
+Row = tuple[str, str, str, str, str, str]
+
+
+def _as_held(
+    rows: Iterable[tuple[str, str, str, str, str, str, str | None, str]],
+    fates: Mapping[JournalKey, tuple[date, str]],
+    counts: Counter[str],
+) -> Iterator[Row]:
+    """The sorted rows, a letter the daily quota holds back with its status saying so (and counted
+    so in ``counts``), as the table and the text print them."""
+    for when_text, who, occasion, years, subject, status, letter, tail in rows:
+        held_as = fates.get(_letter_key(letter)) if letter and fates else None
+        if held_as is not None:
+            status = _held_status(held_as[1], tail)
+            counts["send"] -= 1
+            counts[f"held by quota ({held_as[1]})"] += 1
+        yield when_text, who, occasion, years, subject, status
+
+
+def _print_tables(console: Console, rows: Iterator[Row], measures: list[Measure], title: str) -> None:
+    """The rows as tables of :data:`~greeter.history_view.TABLE_CHUNK` rows laid out alike for
+    ``console`` (:func:`~greeter.table_fit.fit`); a note on stderr naming any column a narrow
+    terminal leaves out or cuts short, and where to see it."""
+    from greeter.history_view import TABLE_CHUNK
+
+    box = table_box(console)
+    layout = fit(TABLE_COLUMNS, measures, console.width, boxed=box is not None)
+    note = fit_note(TABLE_COLUMNS, measures, layout, console.width, "--format text or json")
+    if note is not None:
+        print(note, file=sys.stderr)
+    heading: str | None = title
+    while (chunk := list(itertools.islice(rows, TABLE_CHUNK))) or heading is not None:
+        table = Table(title=heading, show_lines=False, expand=False, box=box)  # an empty range: its header
+        for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
+            table.add_column(header, style=column.style, overflow=column.overflow, width=width)
+        for when_text, who, occasion, years, subject, status in chunk:
+            cells = (when_text, plain(who), plain(occasion), years, plain(subject), status)
+            table.add_row(*layout.pick(cells))
+        console.print(table)
+        heading = None
+        if not chunk:
+            break
+
+
+#: ``--format text``'s field names (the table's, "yrs" in full), in the order they are read: what
+#: happens before the words of it — the subject of a letter, the reason of a skip, the error.
+TEXT_FIELDS = ("send at (recipient's time)", "contact", "occasion", "years", "status")
+
+
+def _print_lines(rows: Iterable[Row], title: str) -> None:
+    """``--format text``: the title, then each row as one ``field: value`` line a field (an empty
+    one left out), a blank line before each — no frame, no colour, no column to lose.
+
+    Why: a screen reader reads a table line by line, the frame's characters aloud and each row's
+    cells run together ("Tue 01.12 1008 Алексей Соколов День рождения 40…"), with no word of
+    which column a value is in; a narrow terminal (or 200 % zoom) left columns out. Here every
+    value follows its field's name, as ``--format json`` keeps it, whatever the width. The
+    table's subject column holds a skip's reason and a render error: named so here.
+    """
+    print(title)
+    for when_text, who, occasion, years, subject, markup in rows:
+        status = Text.from_markup(markup).plain
+        print()
+        for name, value in zip(TEXT_FIELDS, (when_text, who, occasion, years, status), strict=True):
+            if value:
+                print(f"{name}: {escaped(value)}")
+        if subject:
+            words = "why" if status.startswith("skip") else "error" if status == "render error" else "subject"
+            print(f"{words}: {escaped(subject)}")
+    print()
