@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from greeter.console import plain, print_records, table_box, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
-from greeter.suppression import BOUND, FROM
+from greeter.suppression import BOUND, EVENTS_TITLE, FROM, LIST_TITLE
 from greeter.suppression import COLUMNS as LISTED
 from greeter.zone_label import iso_seconds
 
@@ -175,7 +175,7 @@ def _print(
     from rich.cells import cell_len
     from rich.table import Table
 
-    title = f"do-not-contact list in journal {journal}: {counted(entries, persons)}"
+    title = f"{LIST_TITLE} {journal}: {counted(entries, persons)}"
     console = table_console(None if stream is sys.stdout else stream)
     table = Table(title=title, min_width=cell_len(title), box=table_box(console))
     for name in ("e-mail", "reason", "since (UTC)", "contact(s) bound"):
@@ -276,7 +276,7 @@ def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journ
     from rich.table import Table
 
     acts = one_per_act(events)
-    title = f"opt-out events in journal {journal}: {len(acts)}"
+    title = f"{EVENTS_TITLE} {journal}: {len(acts)}"
     console = table_console(None if stream is sys.stdout else stream)
     table = Table(title=title, min_width=cell_len(title), box=table_box(console))
     for name in ("when (UTC)", "event", "e-mail", "contact", "channel", "reason", "by"):

@@ -62,6 +62,20 @@ def test_piped_tables_have_no_frame_and_read_by_their_header(project: Path) -> N
     assert row["e-mail"] == "someone@example.com"
 
 
+@pytest.mark.parametrize("listing", [(), ("--all",)])
+def test_suppress_lists_table_in_a_file_is_still_refused_as_a_list_to_import(
+    project: Path, tmp_path: Path, listing: tuple[str, ...]
+) -> None:
+    """``suppress --list -o FILE.txt`` writes the table with no frame, which is how ``--from-csv``
+    knew it for greeter's own (each line read as an invalid address): it knows it by its title."""
+    written = tmp_path / "list.txt"
+    assert greeter(project, "suppress", "--list", *listing, "-o", str(written)).returncode == 0
+    assert not FRAME.search(written.read_text(encoding="utf-8"))
+    taken = greeter(project, "suppress", "--from-csv", str(written))
+    assert taken.returncode == 2, (taken.stdout, taken.stderr)
+    assert "this is greeter's table (suppress --list as text), which is for reading" in taken.stderr
+
+
 @pytest.mark.parametrize(("term", "framed"), [("xterm-256color", True), ("dumb", False), ("unknown", False)])
 def test_a_terminal_s_table_is_framed_unless_term_is_dumb(
     project: Path, monkeypatch: pytest.MonkeyPatch, term: str, framed: bool
