@@ -52,6 +52,12 @@ def table_console(file: TextIO | None = None) -> Console:
 _DUMB_TERMS = frozenset({"dumb", "unknown"})
 
 
+def dumb_terminal(environ: Mapping[str, str]) -> bool:
+    """Whether ``TERM`` says a terminal of text alone (``dumb``, ``unknown``): no frame round a table
+    (:func:`table_box`), no progress bar (:func:`greeter.send_report.progress_wanted`)."""
+    return environ.get("TERM", "").lower() in _DUMB_TERMS
+
+
 def table_box(console: Console) -> Box | None:
     """The borders of a table on ``console``: rich's heavy-headed box (``┏━┳┃│└``) on a terminal;
     none — the columns apart by spaces under a line of their headers — piped, in a file
@@ -66,8 +72,7 @@ def table_box(console: Console) -> Box | None:
     """
     from rich.box import HEAVY_HEAD  # here, not at the top: see _console_class
 
-    dumb = os.environ.get("TERM", "").lower() in _DUMB_TERMS
-    return None if dumb or console.width >= _UNLIMITED else HEAVY_HEAD
+    return None if dumb_terminal(os.environ) or console.width >= _UNLIMITED else HEAVY_HEAD
 
 
 @cache

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from greeter.console import escaped, json_safe
+from greeter.console import dumb_terminal, escaped, json_safe
 from greeter.zone_label import due_time, iso_seconds, local_time
 
 if TYPE_CHECKING:
@@ -651,8 +651,7 @@ def progress_wanted(environ: Mapping[str, str]) -> bool:
     each as a new line. One variable, set once in a shell's profile, turns them off for every
     command, as ``NO_COLOR`` turns off colour; nothing else changes (docs/commands.md).
     """
-    dumb = environ.get("TERM", "").lower() in ("dumb", "unknown")
-    return not environ.get("GREETER_NO_PROGRESS") and not dumb
+    return not environ.get("GREETER_NO_PROGRESS") and not dumb_terminal(environ)
 
 
 def progress_factory(what: str = "sending", unit: str = "") -> ProgressStart | None:
