@@ -696,6 +696,8 @@ def print_history(
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown
+    if fmt == "text":
+        return _print_lines(entries, asked, people, out if out is not None else sys.stdout, journal)
     if isinstance(entries, Iterator):
         entries = list(entries)  # read twice below
     console = table_console(out)
@@ -717,7 +719,7 @@ def print_history(
     # The layout of the whole history on this console (every table of a long one alike): fitted to
     # a narrow terminal, words people grep for whole, the free text narrowed (greeter.table_fit).
     layout = layout_for(console, measures)
-    note = fit_note(COLUMNS_SHOWN, measures, layout, console.width, "--format json or csv")
+    note = fit_note(COLUMNS_SHOWN, measures, layout, console.width, "--format text, json or csv")
     if note is not None:  # a column a narrow terminal leaves out or cuts short: said, and where it is
         print(note, file=sys.stderr)
     if count <= TABLE_CHUNK:  # one table, as a history always looked
@@ -729,3 +731,28 @@ def print_history(
         _print_table(console, chunk, title if shown == 0 else None, layout)
         shown += len(chunk)
     return shown
+
+
+def _print_lines(
+    entries: Iterable[JournalEntry], asked: str | None, people: People, out: TextIO, journal: str | None
+) -> int:
+    """``--format text``: each row as the table's cells, one ``field: value`` line a field (the
+    table's headers; an empty one left out), a blank line before each, the count last; how many.
+
+    Why: a screen reader reads a table line by line, each row's cells run together with no word
+    of which column a value is in, and a narrow terminal leaves columns out; here every value
+    follows its field's name, at any width. Written row by row, as JSON and CSV are.
+    """
+    count = 0
+    for entry in entries:
+        if not count:
+            out.write(f"journal {journal}\n" if journal else "journal\n")
+        count += 1
+        out.write("\n")
+        for column, cell in zip(COLUMNS_SHOWN, table_cells(entry, asked, people), strict=True):
+            value = cell if isinstance(cell, str) else cell.plain
+            if value:
+                out.write(f"{column.header}: {value}\n")
+    if count:  # an empty journal says nothing: the command says it in words
+        out.write(f"\n{count} greeting(s)\n")
+    return count

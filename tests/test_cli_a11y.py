@@ -115,6 +115,24 @@ def test_preview_text_is_a_field_a_line_and_a_blank_line_between_drafts(project:
     }
 
 
+def test_history_text_is_a_field_a_line_and_a_blank_line_between_greetings(project: Path) -> None:
+    """``history --format text``: the table's fields, each value after its header, every row JSON has."""
+    rows = json.loads(greeter(project, "history", "--format", "json").stdout)
+    text = greeter(project, "history", "--format", "text")
+    assert text.returncode == 0, text.stderr
+    assert not FRAME.search(text.stdout) and "\x1b" not in text.stdout
+    title, *blocks, count = text.stdout.rstrip("\n").split("\n\n")
+    assert title.startswith("journal ") and count == f"{len(rows)} greeting(s)"
+    assert len(blocks) == len(rows) >= 1
+    for block, row in zip(blocks, rows, strict=True):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        assert fields["contact"].split()[0] == row["contact_id"] and fields["state"] == row["state"]
+        assert fields["date"] == row["occasion_date"] and fields["e-mail"] == row["email"]
+        assert fields["subject"] == row["subject"]
+    empty = greeter(project, "history", "--format", "text", "--state", "failed")
+    assert empty.stdout == "no greeting matches these filters\n"  # as the table says it
+
+
 @pytest.mark.parametrize(
     ("columns", "left_out"),
     [(60, "leaves out yrs;"), (200, None)],
@@ -136,7 +154,7 @@ def test_a_narrow_terminal_says_which_columns_it_leaves_out_and_where_they_are(
     assert "note: to fit" not in shown.stdout  # a person's note: stderr, never the table's stdout
     history = greeter(project, "history")
     (said,) = [line for line in history.stderr.splitlines() if line.startswith("note: to fit")]
-    assert said.endswith("a wider terminal or --format json or csv shows every field"), said
+    assert said.endswith("a wider terminal or --format text, json or csv shows every field"), said
 
 
 def test_fit_note_names_what_is_left_out_and_cut_short() -> None:
