@@ -303,6 +303,11 @@ def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
       143  send --once stopped by SIGTERM; after any of the three, the
            letters in flight finished and the rest are left for the next run
       141  the reader of the output went away (e.g. greeter preview | head)
+
+    Screen readers: a table has no frame when piped or with TERM=dumb, and
+    one line on stderr names a column a narrow terminal leaves out; preview
+    and history --format text read as lines of "field: value". TERM=dumb or
+    GREETER_NO_PROGRESS=1 turns the progress bars off; NO_COLOR the colours.
     """
     ctx.obj = State(config, verbose)
 

@@ -85,9 +85,10 @@ HISTORY_STATES = ("claimed", "sent", "retry", "failed", "uncertain", "skipped", 
 @click.option(
     "--format",
     "fmt",
-    type=Choice(["table", "json", "csv", "xlsx"]),
+    type=Choice(["table", "text", "json", "csv", "xlsx"]),
     help="Output format [default: table; with -o FILE.csv, .xlsx, .json or .txt, that one; xlsx only "
-    "with -o].",
+    "with -o]. text: one 'field: value' line per field, a blank line between greetings (for a screen "
+    "reader).",
 )
 @json_option("The same as --format json (as send takes it).")
 @out_option(
@@ -295,7 +296,7 @@ def history(
         notes = client_notes(journal, client, contact_id, email) if contact_id or email else []
     finally:
         journal.close()
-    if not found.count and fmt == "table" and out is None:
+    if not found.count and fmt in ("table", "text") and out is None:
         # Not an empty table: it said nothing (as preview's "nothing planned in this range").
         filtered = any((contact_id, email, occasion, state_filter, first, last, sent_first, sent_last))
         click.echo("no greeting matches these filters" if filtered else "no greetings recorded yet")

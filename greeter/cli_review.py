@@ -52,10 +52,14 @@ from greeter.errors import EXIT_PROBLEMS
 @click.option(
     "--format",
     "fmt",
-    type=Choice(["table", "json", "eml", "html"]),
+    type=Choice(["table", "text", "json", "eml", "html"]),
     default="table",
     show_default=True,
-    help="table: terminal; json: for scripts; eml: one .eml per draft; html: a gallery to open in a browser.",
+    help=(
+        "table: terminal (no frame when piped or with TERM=dumb); text: one 'field: value' line per "
+        "field, a blank line between drafts (for a screen reader); json: for scripts; eml: one .eml "
+        "per draft; html: a gallery to open in a browser."
+    ),
 )
 @json_option("The same as --format json (as send takes it).")
 @click.option(
@@ -135,6 +139,7 @@ def preview(
     Examples:
       greeter preview --days 14
       greeter preview --from 2026-12-25 --days 14 --format json
+      greeter preview --days 7 --format text       # for a screen reader
       greeter preview --occasion new_year --from 2026-12-28 --days 5
       greeter preview --contact Смирнова --days 60   # a client by name
       greeter preview --format html --out preview/ && xdg-open preview/index.html
@@ -149,8 +154,10 @@ def preview(
     from greeter.send_report import progress_factory
 
     # On a terminal, the rows read so far while they are planned and rendered (a minute at 200,000
-    # rows); none in a log, none for --format json: a script reads it.
-    progress = None if fmt == "json" else progress_factory("planning and rendering letters", "rows")
+    # rows); none in a log, none for --format json (a script reads it) or text (a screen reader would
+    # read each redraw), none with GREETER_NO_PROGRESS set (progress_factory).
+    quiet = fmt in ("json", "text")
+    progress = None if quiet else progress_factory("planning and rendering letters", "rows")
     contact_id, inputs = contact_in_config(state.config, contact_id, now)  # a name, as the CRM shows it
     code = run_preview(
         state.config,

@@ -22,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from rich.box import Box
     from rich.console import Console
     from rich.text import Text
 
@@ -45,6 +46,33 @@ def table_console(file: TextIO | None = None) -> Console:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = console_class(soft_wrap=False, width=_UNLIMITED)
     return console
+
+
+#: What ``TERM`` says on a terminal that shows text alone: no cursor moves, no box-drawing (rich's own list).
+_DUMB_TERMS = frozenset({"dumb", "unknown"})
+
+
+def dumb_terminal(environ: Mapping[str, str]) -> bool:
+    """Whether ``TERM`` says a terminal of text alone (``dumb``, ``unknown``): no frame round a table
+    (:func:`table_box`), no progress bar (:func:`greeter.send_report.progress_wanted`)."""
+    return environ.get("TERM", "").lower() in _DUMB_TERMS
+
+
+def table_box(console: Console) -> Box | None:
+    """The borders of a table on ``console``: rich's heavy-headed box (``┏━┳┃│└``) on a terminal;
+    none — the columns apart by spaces under a line of their headers — piped, in a file
+    (``history -o FILE.txt``) or with ``TERM=dumb``.
+
+    Why: a screen reader reads every box-drawing character aloud, row after row
+    ("vertical line, 1008, vertical line…"), and a braille display spends its cells on
+    them; in a file or a pipe they are noise to ``grep`` and ``cut`` too. A terminal (or
+    ``COLUMNS`` set, which lays the table out for a terminal that wide) keeps the frame that
+    a sighted reader scans. ``TERM=dumb`` is what a screen reader's terminal, an Emacs shell
+    or a CI log says it is (docs/commands.md, "Tables and progress for screen readers").
+    """
+    from rich.box import HEAVY_HEAD  # here, not at the top: see _console_class
+
+    return None if dumb_terminal(os.environ) or console.width >= _UNLIMITED else HEAVY_HEAD
 
 
 @cache

@@ -22,12 +22,13 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.box import HEAVY_HEAD, Box
+from rich.box import Box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.padding import Padding
@@ -37,7 +38,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greeter.cap_seen import CAP_FIELDS
-from greeter.console import plain, print_records, table_console
+from greeter.console import plain, print_records, table_box, table_console
 from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import (
     DISMISSED,
@@ -56,7 +57,7 @@ from greeter.journal_store import (
     skipped_code,
 )
 from greeter.journal_transitions import merged_carrier
-from greeter.table_fit import Column, Layout, Measure, fit
+from greeter.table_fit import Column, Layout, Measure, fit, fit_note
 from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
@@ -499,9 +500,10 @@ def approver_text(entry: JournalEntry, people: People) -> str:
     return f"{approver.by}, {approver.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if approver else ""
 
 
-def _table(rows: Iterable[Cells], title: str | None, layout: Layout) -> Table:
-    """A table of ``rows`` (the cells ``layout`` shows) with its columns, headers and widths."""
-    table = Table(title=title, box=HEAVY_HEAD)
+def _table(rows: Iterable[Cells], title: str | None, layout: Layout, box: Box | None) -> Table:
+    """A table of ``rows`` (the cells ``layout`` shows) with its columns, headers and widths, framed
+    by ``box`` (None: none, :func:`~greeter.console.table_box`)."""
+    table = Table(title=title, box=box)
     for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
         table.add_column(header, overflow=column.overflow, width=width)
     for cells in rows:
@@ -511,7 +513,7 @@ def _table(rows: Iterable[Cells], title: str | None, layout: Layout) -> Table:
 
 def layout_for(console: Console, measures: Sequence[Measure]) -> Layout:
     """The history table's layout on ``console`` for cells that measure ``measures``."""
-    return fit(COLUMNS_SHOWN, measures, console.width)
+    return fit(COLUMNS_SHOWN, measures, console.width, boxed=table_box(console) is not None)
 
 
 def _print_table(console: Console, rows: Sequence[Cells], title: str | None, layout: Layout) -> None:
@@ -528,7 +530,7 @@ def _print_table(console: Console, rows: Sequence[Cells], title: str | None, lay
     """
     frame = _frame(console, title, layout)
     if frame is None:
-        console.print(_table(rows, title, layout))
+        console.print(_table(rows, title, layout, table_box(console)))
         return
     head, bottom = frame
     grid = _Grid.of(console, layout)
@@ -556,11 +558,14 @@ def _frame(console: Console, title: str | None, layout: Layout) -> tuple[Line, L
     """rich's own title, top border, header and header rule (the first), and bottom border (the
     second) of a table laid out as ``layout``; None if rich lays it out otherwise (too wide)."""
     widths = [w + 2 for w in layout.widths]
-    empty = _table((), title, layout)
+    empty = _table((), title, layout, table_box(console))
     if _laid_out(console, empty) != widths:
         return None
     segments = list(console.render(empty, console.options))
-    if [s.text for s in segments[-2:]] != [_box(console).get_bottom(widths), "\n"]:
+    box = _box(console)
+    if box is None:  # no frame: the title and the headers, no bottom border
+        return segments, []
+    if [s.text for s in segments[-2:]] != [box.get_bottom(widths), "\n"]:
         return None
     return segments[:-2], segments[-2:]
 
@@ -595,14 +600,16 @@ class _Grid:
                 for column in layout.columns
             ],
             [w + 2 for w in layout.widths],
-            (box.mid_left, box.mid_vertical, box.mid_right),
-            (box.foot_left, box.foot_vertical, box.foot_right),
+            (box.mid_left, box.mid_vertical, box.mid_right) if box else ("", "", ""),
+            (box.foot_left, box.foot_vertical, box.foot_right) if box else ("", "", ""),
         )
 
 
-def _box(console: Console) -> Box:
-    """:func:`_table`'s borders as ``console`` draws them (ASCII where it cannot show others)."""
-    return HEAVY_HEAD.substitute(console.options, safe=console.safe_box)
+def _box(console: Console) -> Box | None:
+    """:func:`_table`'s borders as ``console`` draws them (ASCII where it cannot show others); None:
+    none (:func:`~greeter.console.table_box`: piped, ``TERM=dumb``)."""
+    box = table_box(console)
+    return box.substitute(console.options, safe=console.safe_box) if box else None
 
 
 def _row(grid: _Grid, cells: Cells, edges: Edges) -> Line:
@@ -702,6 +709,8 @@ def print_history(
 
         print_records(records(), COLUMNS, fmt, out=out, delimiter=delimiter)
         return shown
+    if fmt == "text":
+        return _print_lines(entries, asked, people, out if out is not None else sys.stdout, journal)
     if isinstance(entries, Iterator):
         entries = list(entries)  # read twice below
     console = table_console(out)
@@ -723,6 +732,9 @@ def print_history(
     # The layout of the whole history on this console (every table of a long one alike): fitted to
     # a narrow terminal, words people grep for whole, the free text narrowed (greeter.table_fit).
     layout = layout_for(console, measures)
+    note = fit_note(COLUMNS_SHOWN, measures, layout, console.width, "--format text, json or csv")
+    if note is not None:  # a column a narrow terminal leaves out or cuts short: said, and where it is
+        print(note, file=sys.stderr)
     if count <= TABLE_CHUNK:  # one table, as a history always looked
         _print_table(console, [layout.pick(cells) for cells in first], title, layout)
         return count
@@ -732,3 +744,28 @@ def print_history(
         _print_table(console, chunk, title if shown == 0 else None, layout)
         shown += len(chunk)
     return shown
+
+
+def _print_lines(
+    entries: Iterable[JournalEntry], asked: str | None, people: People, out: TextIO, journal: str | None
+) -> int:
+    """``--format text``: each row as the table's cells, one ``field: value`` line a field (the
+    table's headers; an empty one left out), a blank line before each, the count last; how many.
+
+    Why: a screen reader reads a table line by line, each row's cells run together with no word
+    of which column a value is in, and a narrow terminal leaves columns out; here every value
+    follows its field's name, at any width. Written row by row, as JSON and CSV are.
+    """
+    count = 0
+    for entry in entries:
+        if not count:
+            out.write(f"journal {journal}\n" if journal else "journal\n")
+        count += 1
+        out.write("\n")
+        for column, cell in zip(COLUMNS_SHOWN, table_cells(entry, asked, people), strict=True):
+            value = cell if isinstance(cell, str) else cell.plain
+            if value:
+                out.write(f"{column.header}: {value}\n")
+    if count:  # an empty journal says nothing: the command says it in words
+        out.write(f"\n{count} greeting(s)\n")
+    return count

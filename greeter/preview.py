@@ -18,11 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from rich.table import Table
-from rich.text import Text
-
 from greeter.config import Sender
-from greeter.console import plain, table_console
 from greeter.contacts import Gender, email_key
 from greeter.decreed_days import undecreed, undecreed_words
 from greeter.errors import EXIT_PROBLEMS, OutputFolderError, Problem, TemplateError, UnsafeHeaderError
@@ -35,13 +31,13 @@ from greeter.plan_journal import journal_letters
 from greeter.plan_types import Draft, PlanItem, Rendered
 from greeter.planner import journal_past, plan_reach
 from greeter.preview_past import before_planning
+from greeter.preview_table import draft_order, print_table
 from greeter.quota_plan import QuotaDay, held_back, over_quota, quota_day_words
 from greeter.render import Renderer
 from greeter.renumbered import noting_renumbered
-from greeter.review import OUTDATED_NOTE, Envelope, approval_of, content_hash
+from greeter.review import Envelope, approval_of, content_hash
 from greeter.runtime import Inputs, load_inputs, load_planning_state
-from greeter.table_fit import Column, Measure, fit
-from greeter.zone_label import iso_seconds, local_time
+from greeter.zone_label import iso_seconds
 
 if TYPE_CHECKING:
     from greeter.contacts import Contact
@@ -398,7 +394,7 @@ def run_preview(
     )
     if inputs.approvals is not None:
         stream = with_approval(stream, inputs.approvals, settings.sender, inputs.approvers)
-    if fmt in ("json", "table"):
+    if fmt in ("json", "table", "text"):
         # The occasions a letter leaving in the range may be for: from a plan's reach before it (a
         # belated letter) to its look-ahead after it (a day off before), as the range lists them.
         reach = pw.start - timedelta(days=plan_reach(settings))
@@ -426,9 +422,9 @@ def run_preview(
 
     if fmt == "json":
         errors = _write_json(stream, settings.defaults.timezone, lambda: held_back(quota_days()))
-    elif fmt == "table":
-        errors = _print_table(
-            stream, first, days, settings.occasion_titles(), lambda: held_back(quota_days())
+    elif fmt in ("table", "text"):  # text: the table's rows as lines of "field: value"
+        errors = print_table(
+            stream, first, days, settings.occasion_titles(), lambda: held_back(quota_days()), fmt == "text"
         )
     elif fmt == "eml":
         from greeter.preview_files import write_eml
@@ -590,7 +586,7 @@ def _write_json(
     default_zone: str,
     held: Callable[[], Mapping[JournalKey, tuple[date, str]]] = dict,
 ) -> int:
-    """A JSON array in the table's order (:func:`_order`: by day and send time, then as planned —
+    """A JSON array in the table's order (:func:`draft_order`: by day and send time, then as planned —
     contact by contact), so a million drafts never sit in memory.
 
     The planner yields contact by contact; the table sorted its rows by send time
@@ -620,7 +616,7 @@ def _write_json(
             element["quota_held"] = None
             text = json.dumps(element, ensure_ascii=False)
             letter = draft.item.status == "send" and draft.error is None
-            spill.execute("INSERT INTO element VALUES (?, ?, ?, ?, ?)", (*_order(draft), text, letter))
+            spill.execute("INSERT INTO element VALUES (?, ?, ?, ?, ?)", (*draft_order(draft), text, letter))
         fates = held()
         out.write("[")
         rows = spill.execute("SELECT json, letter FROM element ORDER BY day, at, merged, rowid")
@@ -640,219 +636,3 @@ def _with_quota(text: str, fates: Mapping[JournalKey, tuple[date, str]]) -> str:
         return text
     element["quota_held"] = {"day": fate[0].isoformat(), "fate": fate[1]}
     return json.dumps(element, ensure_ascii=False)
-
-
-def _held_status(fate: str, tail: str) -> str:
-    """The table's status of a letter the quota holds (``later`` or ``expires``; ``tail``: the
-    approval's words after it): in the skip's colour, as it does not go that day."""
-    return f"[yellow]held by quota ({fate})[/yellow]{tail}"
-
-
-def _letter_key(letter: str) -> JournalKey:
-    """A table row's letter key (the JSON text the row keeps) as the quota's verdicts are keyed."""
-    contact, occasion, day = json.loads(letter)
-    return (contact, occasion, date.fromisoformat(day))
-
-
-def _order(draft: Draft) -> tuple[int, float, bool]:
-    """Where a draft stands in the table and the JSON: its day (an ordinal), the moment its letter
-    leaves, and whether it rode in that letter (after it).
-
-    An occasion merged into a letter leaves with it (its send_at): after that
-    letter's row, which names what it carries, never before it (the planner
-    orders by occasion date). A skip with no moment stands at the end of its
-    day, one with no date read at the very end.
-    """
-    item, hit = draft.item, draft.item.hit
-    merged = item.status == "skip" and item.reason == "merged"
-    if item.send_at is not None:
-        return item.send_at.date().toordinal(), item.send_at.timestamp(), merged
-    return (hit.date if hit.dated else date.max).toordinal(), float("inf"), merged
-
-
-def _when(when: datetime | date | None, with_year: bool) -> str:
-    """The table's first column: the send time in the recipient's zone, else the occasion's day."""
-    if when is None:
-        return "(no date)"
-    day = "%d.%m.%Y" if with_year else "%d.%m"
-    if isinstance(when, datetime):
-        return local_time(when, f"%a {day} %H:%M")
-    return f"({when.strftime(day)})"
-
-
-#: The table's columns: which hold words people grep for, never split, and which a narrow
-#: terminal leaves out (:mod:`greeter.table_fit`). The send time is the recipient's — what a
-#: reviewer checks — so it keeps its day over its time and zone (two lines), never a word a line.
-#: The subject is what gives way last: where the terminal cannot hold its words whole beside who
-#: is greeted (every word of the name: the salutation is checked against the patronymic), when,
-#: for what and what happens (80 columns), it is left out rather than folded mid-word — the
-#: gallery and ``--format json`` show it, as a wider terminal does.
-TABLE_COLUMNS = (
-    Column("send at (recipient's time)", "send at", whole=True, style="cyan", lines=2),
-    Column("contact", whole_first=True, overflow="ellipsis", words=True),
-    Column("occasion", whole=True, style="magenta"),
-    Column("yrs", whole=True, drop=1),
-    Column("subject", drop=2),
-    Column("status", whole=True),
-)
-
-
-def _print_table(
-    stream: Iterable[Draft],
-    start: date,
-    days: int,
-    titles: Mapping[str, str],
-    held: Callable[[], Mapping[JournalKey, tuple[date, str]]] = dict,
-) -> int:
-    """A readable table; colours on a terminal, plain text when piped.
-
-    ``held`` (asked once every draft is read, as :func:`_write_json` asks it): a letter the
-    daily quota holds back says so in its status — ``held by quota (later)`` or ``(expires)``,
-    what its JSON's ``quota_held`` says —, not ``send``: QA read "send (belated)" of a letter
-    that expires unsent, the stderr note the only word of it. The summary counts them apart.
-
-    The occasion column names each occasion by its config title (``titles``:
-    :meth:`~greeter.config.Settings.occasion_titles`), as ``history`` and the
-    gallery do: a reviewer reads «Годовщина компании + Годовщина сотрудничества»,
-    not ``company_anniversary + first_deal_anniversary``. The JSON keeps the
-    machine names (DESIGN.md §3), for scripts.
-
-    Rows are in the order a reviewer reads a schedule, as the gallery orders
-    its cards: by day, and within a day by the moment the letter leaves (the
-    planner yields contact by contact). A skipped occasion stands at the end
-    of its occasion's day, an occasion with no date read at the very end, one
-    merged into a letter right after that letter. On a narrow terminal the
-    columns are laid out by :func:`~greeter.table_fit.fit` (ids, occasions,
-    reasons never split).
-
-    Why the rows wait on disk, not in a list, and are printed as tables of
-    :data:`~greeter.history_view.TABLE_CHUNK` rows, as ``history`` prints its
-    own: one rich table of a month of 150,000 contacts' letters (a million
-    lines) held every row, every cell and every line rendered at once (1.5 GB).
-    Each row's cells are measured as it comes, so every table has the widths
-    the whole range needs and the columns line up from the first to the last;
-    a range of up to that many rows is one table, as it always was.
-    """
-    import sqlite3
-    from contextlib import closing
-
-    from greeter.history_people import People
-    from greeter.history_view import TABLE_CHUNK
-
-    named = People(titles=titles)  # history's own naming: the title, else the name
-    console = table_console()
-    counts: Counter[str] = Counter()
-    errors = 0
-    measures = [Measure(column.lines) for column in TABLE_COLUMNS]
-    # The first column measured both ways: whether its dates need their year is known at the end.
-    with_years = Measure(TABLE_COLUMNS[0].lines)
-    years_seen: set[int] = set()
-    # "": SQLite's private temporary database, a file deleted on close; ORDER BY sorts on disk too.
-    with closing(sqlite3.connect("")) as spill:
-        spill.execute(
-            "CREATE TABLE row (day INTEGER, at REAL, merged INTEGER, when_short TEXT, when_long TEXT,"
-            " who TEXT, occasion TEXT, years TEXT, subject TEXT, status TEXT, letter TEXT, tail TEXT)"
-        )
-        for draft in stream:
-            item, hit = draft.item, draft.item.hit
-            # An occasion merged into a letter leaves with it (its send_at): after that letter's row,
-            # which names what it carries, never before it (the planner orders by occasion date).
-            order = _order(draft)
-            merged = order[2]
-            # A date the contacts file does not hold (None): no day of the range is its.
-            when: datetime | date | None = item.send_at or (hit.date if hit.dated else None)
-            carried = item.merged_with if item.status == "send" else ()
-            occasion = " + ".join(named.title(o) for o in (hit.occasion, *carried))
-            if merged and hit.dated and item.send_at is not None and hit.date != item.send_at.date():
-                # Its row stands at the letter's time: the occasion's own day is said beside its name
-                # (a company event of 16.12 carried by the New Year letter of 29.12 read as due on 29.12).
-                occasion += f" ({hit.date:%d.%m})"
-            letter, tail = None, ""
-            if draft.error is not None:
-                status, subject = "[red]render error[/red]", draft.error
-                errors += 1
-                counts["render_error"] += 1
-            elif item.status == "sent":
-                # send_at: when it left (the journal's); its subject as the journal kept it
-                status = "[blue]sent[/blue]"
-                subject = "; ".join(filter(None, (draft.extra.get("subject"), item.detail)))
-                counts["sent"] += 1
-            elif item.status == "send":
-                approval = draft.extra.get("approval")
-                if approval == "approved":  # under review: say it, not only what still waits
-                    tail = " [green](approved)[/green]"
-                elif approval is not None:
-                    tail = f" [yellow]({approval.replace('_', ' ')})[/yellow]"
-                    counts[approval] += 1
-                status = "[green]send[/green]" + (" (belated)" if item.belated else "") + tail
-                # its key: the quota's verdict is known once every row is read
-                letter = json.dumps([hit.contact.id, hit.occasion, hit.date.isoformat()])
-                subject = draft.rendered.subject if draft.rendered else ""
-                counts["send"] += 1
-            else:
-                code = item.reason_code or item.reason  # baseline: as history says it, not "already sent"
-                status = f"[yellow]skip: {code}[/yellow]"
-                subject = item.detail
-                counts[str(code)] += 1
-            who = f"{hit.contact.id} {hit.contact.display_name}".strip()
-            years = "" if hit.years is None else str(hit.years)
-            short, long = _when(when, False), _when(when, True)
-            if when is not None:
-                years_seen.add(when.year)
-            with_years.add(long)
-            # data (a contact's id and name, the rendered subject, a render error): plain text, never
-            # markup; status is preview's own markup (its colours) around fixed words
-            cells: tuple[Text | str, ...] = (
-                short,
-                plain(who),
-                plain(occasion),
-                years,
-                plain(subject),
-                Text.from_markup(status),
-            )
-            for measure, cell in zip(measures, cells, strict=True):
-                measure.add(cell)
-            spill.execute(
-                "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*order, short, long, who, occasion, years, subject, status, letter, tail),
-            )
-        fates = held()
-        if fates:  # the held ones' words measured too: the column holds them
-            for (tail,) in spill.execute("SELECT DISTINCT tail FROM row WHERE letter IS NOT NULL"):
-                for fate in {fate for _, fate in fates.values()}:
-                    measures[-1].add(Text.from_markup(_held_status(fate, tail)))
-        # A range across New Year (or a letter leaving in December for a January occasion) shows the
-        # year on every row: "Tue 29.12" alone reads as this year's December.
-        with_year = len(years_seen) > 1
-        if with_year:
-            measures[0] = with_years
-        layout = fit(TABLE_COLUMNS, measures, console.width)
-        title: str | None = f"greetings {start:%Y-%m-%d} + {days} days"
-        rows = spill.execute(
-            f"SELECT {'when_long' if with_year else 'when_short'}, who, occasion, years, subject, status,"
-            " letter, tail FROM row ORDER BY day, at, merged, rowid"  # rowid: the planner's order
-        )
-        while (chunk := rows.fetchmany(TABLE_CHUNK)) or title is not None:  # an empty range: its header
-            table = Table(title=title, show_lines=False, expand=False)
-            for column, header, width in zip(layout.columns, layout.headers, layout.widths, strict=True):
-                table.add_column(header, style=column.style, overflow=column.overflow, width=width)
-            for when_text, who, occasion, years, subject, status, letter, tail in chunk:
-                held_as = fates.get(_letter_key(letter)) if letter and fates else None
-                if held_as is not None:
-                    status = _held_status(held_as[1], tail)
-                    counts["send"] -= 1
-                    counts[f"held by quota ({held_as[1]})"] += 1
-                table.add_row(
-                    *layout.pick((when_text, plain(who), plain(occasion), years, plain(subject), status))
-                )
-            console.print(table)
-            title = None
-            if not chunk:
-                break
-    summary = ", ".join(
-        f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0] != "send") if v or k != "send"
-    )
-    console.print(summary or "nothing planned in this range")
-    if counts["approval_outdated"]:
-        console.print(f"approval_outdated: {OUTDATED_NOTE}")
-    return errors

@@ -13,13 +13,13 @@ import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from greeter.console import escaped, json_safe
+from greeter.console import dumb_terminal, escaped, json_safe
 from greeter.zone_label import due_time, iso_seconds, local_time
 
 if TYPE_CHECKING:
@@ -499,6 +499,11 @@ def held_words(summary: Summary, going: int, moment: datetime) -> str:
 ProgressStart = Callable[[int | None, int], "ProgressBar"]
 
 
+#: How often a bar is redrawn: once a second (rich's own is 10), which a terminal shows as smoothly
+#: for work of minutes, and a screen reader that reads changes aloud reads a tenth as often.
+REFRESH_PER_SECOND = 1
+
+
 class ProgressBar:
     """One bar on stderr for one piece of work: ``bar(n)`` advances it, :meth:`close` ends it.
 
@@ -551,14 +556,13 @@ class ProgressBar:
         counted = TextColumn(f"{{task.completed:,.0f}} {self._unit}")
         if self._estimated:  # how far, and how long to go, by the guess; how many so far
             guessed = (TaskProgressColumn(), counted, TimeRemainingColumn())
-            self._bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), *guessed, transient=True, console=console
-            )
+            columns: tuple[Any, ...] = (TextColumn("{task.description}"), BarColumn(), *guessed)
         elif self._total is None:  # how far is not known: how many so far, and for how long
             columns = (TextColumn("{task.description}"), BarColumn(), counted, TimeElapsedColumn())
-            self._bar = Progress(*columns, transient=True, console=console)
         else:
-            self._bar = Progress(transient=True, console=console)
+            columns = Progress.get_default_columns()
+        # Redrawn once a second, not rich's ten: each redraw is a line a screen reader may read out.
+        self._bar = Progress(*columns, transient=True, console=console, refresh_per_second=REFRESH_PER_SECOND)
         self._task = self._bar.add_task(self._what, total=self._total)
         self._bar.start()
         _LIVE.append(self)
@@ -638,14 +642,27 @@ def stop_bars() -> None:
 atexit.register(stop_bars)  # also when the work ends short and nothing printed after it
 
 
+def progress_wanted(environ: Mapping[str, str]) -> bool:
+    """Whether a terminal is to have progress bars (pure): not with ``GREETER_NO_PROGRESS`` set to
+    anything but "" (as ``NO_COLOR`` is read), nor with ``TERM=dumb`` (or ``unknown``).
+
+    Why: a screen reader announces each redraw of a bar ("planning and rendering letters 21%
+    226 rows", over and over), and a dumb terminal (an Emacs shell, a screen reader's) prints
+    each as a new line. One variable, set once in a shell's profile, turns them off for every
+    command, as ``NO_COLOR`` turns off colour; nothing else changes (docs/commands.md).
+    """
+    return not environ.get("GREETER_NO_PROGRESS") and not dumb_terminal(environ)
+
+
 def progress_factory(what: str = "sending", unit: str = "") -> ProgressStart | None:
-    """A progress bar on a terminal for large pieces of work; nothing when stderr goes to a log.
+    """A progress bar on a terminal for large pieces of work; nothing when stderr goes to a log
+    or :func:`progress_wanted` says none.
 
     ``what``: the bar's words (``sending``, ``checking contacts``); ``unit``:
     what is counted when the total is not known (``rows``). Every command
     with a bar takes it from here, and none with ``--json``: a script reads it.
     """
-    if sys.stderr is None or not sys.stderr.isatty():  # None: stderr closed (`2>&-`)
+    if sys.stderr is None or not sys.stderr.isatty() or not progress_wanted(os.environ):  # None: `2>&-`
         return None
 
     def start(total: int | None, _done: int) -> ProgressBar:

@@ -33,10 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greeter.console import plain, print_records, table_console
+from greeter.console import plain, print_records, table_box, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
-from greeter.suppression import BOUND, FROM
+from greeter.suppression import BOUND, EVENTS_TITLE, FROM, LIST_TITLE
 from greeter.suppression import COLUMNS as LISTED
 from greeter.zone_label import iso_seconds
 
@@ -175,8 +175,9 @@ def _print(
     from rich.cells import cell_len
     from rich.table import Table
 
-    title = f"do-not-contact list in journal {journal}: {counted(entries, persons)}"
-    table = Table(title=title, min_width=cell_len(title))
+    title = f"{LIST_TITLE} {journal}: {counted(entries, persons)}"
+    console = table_console(None if stream is sys.stdout else stream)
+    table = Table(title=title, min_width=cell_len(title), box=table_box(console))
     for name in ("e-mail", "reason", "since (UTC)", "contact(s) bound"):
         table.add_column(name, overflow="fold")
     for e in entries:
@@ -185,7 +186,7 @@ def _print(
     for o in persons:
         source = f"from {o.email}" if o.email else "by id"
         table.add_row("", plain(o.reason), _since(o.created_at), plain(f"{o.contact_id} (person, {source})"))
-    table_console(None if stream is sys.stdout else stream).print(table)
+    console.print(table)
     return len(entries) + len(persons)
 
 
@@ -275,8 +276,9 @@ def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journ
     from rich.table import Table
 
     acts = one_per_act(events)
-    title = f"opt-out events in journal {journal}: {len(acts)}"
-    table = Table(title=title, min_width=cell_len(title))
+    title = f"{EVENTS_TITLE} {journal}: {len(acts)}"
+    console = table_console(None if stream is sys.stdout else stream)
+    table = Table(title=title, min_width=cell_len(title), box=table_box(console))
     for name in ("when (UTC)", "event", "e-mail", "contact", "channel", "reason", "by"):
         table.add_column(name, overflow="fold")
     for e, contacts in acts:
@@ -284,7 +286,7 @@ def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journ
             _since(e.recorded_at), e.event, plain(e.email), plain(contacts), e.channel,
             plain(e.reason), plain(e.by or ""),
         )  # fmt: skip
-    table_console(None if stream is sys.stdout else stream).print(table)
+    console.print(table)
     return len(acts)
 
 

@@ -540,8 +540,14 @@ def _contact_ids(cell: str, *, whole: bool = False) -> list[str]:
     return [cid for cid in (part.strip() for part in text.split(";")) if cid]
 
 
-#: Box-drawing characters of greeter's own table (``suppress --list -o FILE.txt``, rich's borders).
+#: Box-drawing characters of greeter's own table (``suppress --list -o FILE.txt`` written before
+#: its tables lost their frame in a file, rich's borders).
 _TABLE_BORDERS = frozenset("┏┓┗┛┃━┳┻╇┡┩│─┼┠┨╭╮╰╯")
+
+#: The titles of ``suppress --list``'s tables, then the journal and the count
+#: (:mod:`greeter.suppress_out`): a file's first line that starts with one is greeter's own table.
+LIST_TITLE = "do-not-contact list in journal"
+EVENTS_TITLE = "opt-out events in journal"
 
 
 def _refuse_own_text(path: Path, head: Sequence[Row]) -> None:
@@ -549,7 +555,8 @@ def _refuse_own_text(path: Path, head: Sequence[Row]) -> None:
     pipe (:func:`own_json` reads a JSON file): read as CSV, every line of them was a rejected
     "address" (``'[' is not a valid e-mail address``, 38 times)."""
     text = "".join(c for _, cells in head for c in cells).strip()
-    if any(ch in _TABLE_BORDERS for ch in text):
+    # framed (an older greeter's file), or, with no frame (greeter.console.table_box), by its title
+    if any(ch in _TABLE_BORDERS for ch in text) or text.startswith((f"{LIST_TITLE} ", f"{EVENTS_TITLE} ")):
         raise ContactsError(
             f"{path}: this is greeter's table (suppress --list as text), which is for reading, not importing;"
             " export the list with -o FILE.csv or -o FILE.json (or --format csv) and give that file"

@@ -160,13 +160,14 @@ class Layout:
         return tuple(cells[i] for i in self.shown)
 
 
-def extra_width(count: int) -> int:
+def extra_width(count: int, boxed: bool = True) -> int:
     """The columns a table of ``count`` columns takes besides its cells: the borders and the padding
-    (a space either side of a cell), as rich draws a boxed table."""
-    return 3 * count + 1
+    (a space either side of a cell), as rich draws a boxed table; the padding alone without a box
+    (:func:`greeter.console.table_box`: piped, ``TERM=dumb``)."""
+    return 3 * count + 1 if boxed else 2 * count
 
 
-def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> Layout:
+def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int, boxed: bool = True) -> Layout:
     """The layout of a table of ``columns`` (cells ``measures``) on a console ``width`` columns wide.
 
     As wide as its widest cells if that fits (what rich gives it: every row on
@@ -188,28 +189,28 @@ def fit(columns: Sequence[Column], measures: Sequence[Measure], width: int) -> L
         i for i, (c, m) in enumerate(zip(columns, measures, strict=True)) if m.widest or not c.unless_empty
     )
     natural = [max(measures[i].widest, cell_len(columns[i].header)) for i in everything]
-    if sum(natural) + extra_width(len(everything)) <= width:
+    if sum(natural) + extra_width(len(everything), boxed) <= width:
         kept = tuple(columns[i] for i in everything)
         return Layout(everything, kept, tuple(c.header for c in kept), tuple(natural))
-    full = _squeezed(columns, measures, everything, width, short=False)
+    full = _squeezed(columns, measures, everything, width, boxed, short=False)
     if full is not None:  # the words fit with the full headers: every column, as they are
         return full
     order = [i for _, i in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)]
     for dropped in range(len(order) + 1):
         gone = set(order[:dropped])
-        layout = _squeezed(columns, measures, _without(everything, gone), width)
+        layout = _squeezed(columns, measures, _without(everything, gone), width, boxed)
         if layout is None:
             continue
         # A column left out early may fit once a wider one after it is gone too (a long e-mail
         # address, dropped after the server's reply, makes room for the reply again).
         for back in reversed(order[: max(dropped - 1, 0)]):  # the last one left out had to go
-            again = _squeezed(columns, measures, _without(everything, gone - {back}), width)
+            again = _squeezed(columns, measures, _without(everything, gone - {back}), width, boxed)
             if again is not None:
                 gone.discard(back)
                 layout = again
         return layout
     shown = _without(everything, set(order))
-    return _squeezed(columns, measures, shown, width, force=True) or Layout((), (), (), ())
+    return _squeezed(columns, measures, shown, width, boxed, force=True) or Layout((), (), (), ())
 
 
 def _without(everything: tuple[int, ...], gone: set[int]) -> tuple[int, ...]:
@@ -222,6 +223,7 @@ def _squeezed(
     measures: Sequence[Measure],
     shown: tuple[int, ...],
     width: int,
+    boxed: bool,
     force: bool = False,
     short: bool = True,
 ) -> Layout | None:
@@ -252,7 +254,7 @@ def _squeezed(
         for i, n in zip(shown, natural, strict=True)
     ]
     widths = [w if whole[n] else max(w, floor[n]) for n, w in enumerate(least)]
-    room = width - extra_width(len(shown)) - sum(widths)
+    room = width - extra_width(len(shown), boxed) - sum(widths)
     if room < 0 and not force:
         return None
     for soft in (True, False):  # nothing fits: the widest free text gives way first, then any column
@@ -294,3 +296,52 @@ def _grow(widths: list[int], natural: Sequence[int], which: Sequence[bool], room
             widths[n] += 1
             room -= 1
     return room
+
+
+def hidden(
+    columns: Sequence[Column], measures: Sequence[Measure], layout: Layout
+) -> tuple[list[str], list[str]]:
+    """What ``layout`` does not show of a table of ``columns`` (cells ``measures``): the headers of the
+    columns it leaves out, and of those whose longest word it cuts short ("…"), in order (pure).
+
+    A column of nothing (:attr:`Column.unless_empty`) is not left out: it had nothing to show.
+    A folding column, or one whose words fit, wraps over more lines and loses nothing.
+    """
+    shown = set(layout.shown)
+    out = [
+        c.header
+        for i, (c, m) in enumerate(zip(columns, measures, strict=True))
+        if i not in shown and (m.widest or not c.unless_empty)
+    ]
+    cut = [
+        c.header
+        for i, c, w in zip(layout.shown, layout.columns, layout.widths, strict=True)
+        if c.overflow == "ellipsis" and measures[i].longest_word > w
+    ]
+    return out, cut
+
+
+def fit_note(
+    columns: Sequence[Column], measures: Sequence[Measure], layout: Layout, width: int, whole: str
+) -> str | None:
+    """The one line said on stderr when a table on a terminal ``width`` columns wide leaves columns out
+    or cuts their words short (:func:`hidden`), naming them and where they are shown whole
+    (``whole``: the other formats, ``--format json``); None when it shows everything (pure).
+
+    Why: a column left out went silently — a reviewer at 80 columns never learnt a preview has
+    subjects, nor a screen reader's user at 60 that it has years — and "…" said nothing of where
+    the rest of a name is.
+    """
+    out, cut = hidden(columns, measures, layout)
+    if not out and not cut:
+        return None
+    said = [f"leaves out {_listed(out)}"] if out else []
+    if cut:
+        said.append(f"cuts long words short (…) in {_listed(cut)}")
+    shown = f"a wider terminal or {whole} shows every field"
+    return f"note: to fit {width} columns, the table {', and '.join(said)}; {shown}"
+
+
+def _listed(headers: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return headers[0] if len(headers) == 1 else f"{', '.join(headers[:-1])} and {headers[-1]}"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HEADER, MakeProject, contact_row
+from tests.tables import table_rows
 from tests.test_send_e2e import greeter, history
 
 #: Client 1 in Novosibirsk (UTC+7, shown "+07"), client 2 in Moscow: both greeted for their birthday.
@@ -50,11 +51,7 @@ def contacts(config: Path, *rows: str, header: str = HEADER) -> None:
 
 def rows_of(table: str) -> list[list[str]]:
     """The table's rows as lists of cells."""
-    return [
-        [c.strip() for c in line.strip("│ ").split("│")]
-        for line in table.splitlines()
-        if line.startswith("│")
-    ]
+    return table_rows(table, "contact")
 
 
 def listed_since(config: Path, table: str, key: str) -> str:

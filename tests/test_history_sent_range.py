@@ -31,6 +31,7 @@ from greeter.journal import open_journal
 from greeter.journal_store import ClaimRequest, JournalStore
 from tests import databases
 from tests.conftest import MakeProject, contact_row
+from tests.tables import table_rows
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -130,7 +131,7 @@ def test_every_format_and_o_file_holds_the_same_rows(config: Path, tmp_path: Pat
     table = history(config, *NOVEMBER)
     assert table.exit_code == 0, table.output
     assert "3 greeting(s)" in table.stdout.splitlines()[0]
-    assert [line.split()[1] for line in table.stdout.splitlines() if line.startswith("│")] == ["4", "3", "1"]
+    assert [row[0].split()[0] for row in table_rows(table.stdout, "contact")] == ["4", "3", "1"]
 
     plain_csv = history(config, *NOVEMBER, "--format", "csv")
     assert [r["contact_id"] for r in csv.DictReader(io.StringIO(plain_csv.stdout))] == ["4", "3", "1"]

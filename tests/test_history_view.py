@@ -20,6 +20,7 @@ from greeter.history_view import (
 from greeter.journal import Journal
 from greeter.journal_store import JournalEntry
 from tests.conftest import MakeProject
+from tests.tables import table_rows
 
 AT = datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
 
@@ -196,8 +197,8 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
 
     table = greeter(config, "history")
     assert table.returncode == 0, table.stderr
-    (row,) = [line for line in table.stdout.splitlines() if "skipped" in line]
-    cells = [cell.strip() for cell in row.strip("│ ").split("│")]
+    (cells,) = [row for row in table_rows(table.stdout, "contact") if "skipped" in row]
+    row = " ".join(cells)
     assert (cells[0].split()[0], cells[5]) == (lost["contact_id"], "skipped")  # the id, then the name
     found = re.fullmatch(r"dismissed by ivan at (.{16}) UTC; the server had said: (.*)", cells[-1])
     assert found is not None, row
@@ -207,8 +208,7 @@ def test_the_table_says_an_operator_dismissed_it_and_state_dismissed_finds_it(
     # the other letter waits to be retried: not dismissed, in the filtered table and JSON neither
     filtered = greeter(config, "history", "--state", "dismissed")
     assert filtered.returncode == 0, filtered.stderr
-    (only,) = [line for line in filtered.stdout.splitlines() if "│" in line]
-    assert [cell.strip() for cell in only.strip("│ ").split("│")] == cells
+    assert table_rows(filtered.stdout, "contact") == [cells]
     assert [(r["contact_id"], r["state"], r["reason"]) for r in history(config, "--state", "dismissed")] == [
         (lost["contact_id"], "skipped", "dismissed by ivan")
     ]

@@ -23,6 +23,7 @@ from greeter.cli import main
 from greeter.journal import Journal
 from greeter.journal_store import ClaimRequest
 from tests.conftest import MakeProject, contact_row
+from tests.tables import table_rows
 
 #: A fraction of a second anywhere in a text: what no JSON or CSV moment may carry.
 FRACTION = re.compile(r"\d{2}:\d{2}:\d{2}\.\d")
@@ -136,7 +137,7 @@ def test_preview_json_is_in_the_tables_order_by_day_and_send_time(make_project: 
     ]
     assert moments == sorted(moments) and len(entries) == 4
     table = greeter(config, *args).stdout
-    shown = [int(m) for m in re.findall(r"│ ([1-4]) ", table)]
+    shown = [int(row[1].split()[0]) for row in table_rows(table, "send at")]
     assert shown == [int(e["contact_id"]) for e in entries]
 
 

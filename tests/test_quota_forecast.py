@@ -19,6 +19,7 @@ import pytest
 
 from greeter.quota_plan import QuotaDay, QuotaLetter, held_back, quota_day_words, quota_forecast
 from tests.conftest import MakeProject
+from tests.tables import table_rows
 from tests.test_send_e2e import NOW, greeter, people
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -153,10 +154,9 @@ def test_preview_table_says_of_each_held_letter_what_its_json_says(make_project:
     shown = greeter(config, *args)  # type: ignore[arg-type]
     assert shown.returncode == 0, shown.stderr
     rows = {}
-    for line in shown.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")]
-        if len(cells) > 3 and cells[2][:1].isdigit():
-            rows[cells[2].split()[0]] = cells[-2]
+    for cells in table_rows(shown.stdout, "send at"):
+        if cells[1][:1].isdigit():
+            rows[cells[1].split()[0]] = cells[-1]
     for contact, fate in fates:
         assert rows[contact] == (f"held by quota ({fate})" if fate else "send (belated)"), (contact, rows)
     summary = shown.stdout.strip().splitlines()[-1]

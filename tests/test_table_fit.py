@@ -30,6 +30,7 @@ from greeter.history_view import print_history
 from greeter.journal_store import JournalEntry
 from greeter.table_fit import FREE_WORD, Column, Measure, fit, narrowest
 from tests.conftest import ROOT, MakeProject
+from tests.tables import table_rows
 
 AT = datetime(2026, 12, 4, 9, 31, tzinfo=UTC)
 CONTACTS = {
@@ -149,7 +150,7 @@ def test_history_piped_still_widens_to_fit_one_line_a_row(
     capsys.readouterr()
     print_history(journal_rows(), "table", people=PEOPLE)
     text = capsys.readouterr().out
-    assert sum(line.startswith("│") for line in text.splitlines()) == len(ROWS)
+    assert len(table_rows(text, "contact")) == len(ROWS) and "│" not in text
     assert "when (client's time)" in text and "server said / why" in text and "company" in text
 
 
@@ -240,9 +241,7 @@ def test_preview_on_a_narrow_terminal_keeps_ids_occasions_and_reasons_whole(
 def test_preview_piped_is_one_line_a_row_and_a_merged_occasion_follows_its_letter(sample: Path) -> None:
     drafts = json.loads(preview(sample, "--format", "json", columns=None))
     text = preview(sample, columns=None)
-    rows = [
-        [cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")
-    ]
+    rows = table_rows(text, "send at")
     assert len(rows) == len(drafts)
     merged = [n for n, row in enumerate(rows) if row[-1] == "skip: merged"]
     assert merged, text
