@@ -354,7 +354,8 @@ _ORDINAL_SUFFIX: Final[Mapping[str, Mapping[str, str]]] = {
 
 def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
     """``n`` as an ordinal number: "1st", "2nd", "3rd", "11th", "21st", "112th"; "25." in hu, et, de, sr;
-    "40º" in pt, "40.º" in es; Georgian «პირველი» (1st), «მე-25-ე».
+    "40º" in pt, "40.º" in es; Georgian «პირველი» (1st), «მე-25» (as «მე-20 საუკუნე»: the prefix alone marks
+    the digits an ordinal; «მე-25-ე» marks it twice).
 
     Babel formats no ordinals, but CLDR's ordinal plural rules say which
     ending a number takes; only the endings are written here. A language
@@ -363,8 +364,8 @@ def ordinal(n: int, locale: str | None = "en", *, default: str = "en") -> str:
     cannot see).
     """
     loc = _locale(locale, default)
-    if loc.language == "ka":  # a prefix, not an ending: «მე-25-ე წლისთავი»; the first a word of its own
-        return "პირველი" if n == 1 else f"მე-{n}-ე"
+    if loc.language == "ka":  # a prefix, not an ending: «მე-25 წლისთავი»; the first a word of its own
+        return "პირველი" if n == 1 else f"მე-{n}"
     suffixes = _ORDINAL_SUFFIX.get(loc.language)
     if suffixes is None:
         raise ValueError(

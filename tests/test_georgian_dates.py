@@ -33,7 +33,7 @@ def test_on_day_is_the_months_dative(day: date, said: str) -> None:
     assert format_date(day, "ka", "day_month") != said  # the heading's form is CLDR's nominative
 
 
-@pytest.mark.parametrize(("n", "said"), [(1, "პირველი"), (2, "მე-2-ე"), (25, "მე-25-ე"), (101, "მე-101-ე")])
+@pytest.mark.parametrize(("n", "said"), [(1, "პირველი"), (2, "მე-2"), (25, "მე-25"), (101, "მე-101")])
 def test_georgian_ordinals(n: int, said: str) -> None:
     assert ordinal(n, "ka") == said
     assert ordinal(n, "ka_GE") == said
@@ -56,5 +56,5 @@ def test_a_georgian_letter_says_them(make_project: MakeProject) -> None:
     occ = next(o for o in settings.occasions if o.template == "first_deal")
     hit = Hit(contact, occ.name, date(2026, 12, 8), 25, occ.priority, occ.template)
     letter = Renderer.of(settings).render(PlanItem(hit, "send"))
-    assert letter.subject == "მე-25-ე წლისთავი"
+    assert letter.subject == "მე-25 წლისთავი"
     assert "8 დეკემბერს" in letter.text
