@@ -12,8 +12,8 @@ both of CLDR's forms (``one|other``) are the same word: 1 კლიენტი,
 Georgian («პარასკევი, 25 დეკემბერი 2026», the numeric day «25.12»). Georgian has no capital
 letters (Mtavruli is a display style, not a sentence's capital), so nothing here is
 capitalised and :class:`greeter.gallery_lang.Ui` leaves it so. Quotes are „…“, as Georgian
-typography writes them. The skip sentences under a badge stay as the planner wrote them
-(English): a table of them (:mod:`greeter.gallery_why`) is another module's work.
+typography writes them. The skip sentences under a badge are said in Georgian by their own
+table (:mod:`greeter.gallery_why_ka`, read by :mod:`greeter.gallery_why`).
 """
 
 from __future__ import annotations

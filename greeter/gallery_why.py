@@ -1,4 +1,4 @@
-"""The planner's skip sentences in the German … Ukrainian galleries (de, et, hu, sr, hr, bs, uk).
+"""The planner's skip sentences in the German … Georgian galleries (de, et, hu, sr, hr, bs, uk, ka).
 
 Why: the planner explains each skip in English (``only 6 days from the
 greeting of 2026-12-30 (min_gap_days 14)``) — the words of the command line,
@@ -49,6 +49,7 @@ from babel.dates import get_month_names
 from greeter import gallery_why_contacts as contacts
 from greeter.contact_forms import CONTACT_FORMS, MONTHS_EN, spoken_day
 from greeter.gallery_lang_hr import bosnian
+from greeter.gallery_why_ka import GEORGIAN
 from greeter.gallery_why_uk import UKRAINIAN
 from greeter.i18n import plural
 from greeter.serbian_script import to_latin
@@ -500,6 +501,7 @@ SENTENCES: Final[Mapping[str, Mapping[str, str]]] = {
     "hr": {**CROATIAN, **contacts.CROATIAN},
     "bs": {key: bosnian(text) for key, text in {**CROATIAN, **contacts.CROATIAN}.items()},
     "uk": UKRAINIAN,  # its own module, planner and contacts sentences both
+    "ka": GEORGIAN,  # as Ukrainian's
 }
 
 

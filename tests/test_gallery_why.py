@@ -131,10 +131,20 @@ SAID = {
         "carry": "лист «День народження» 30.12.2026 привітав би з ним через 5 днів після його дня"
         " (merge_max_days_late 0); окремим листом: лише 6 днів від привітання 30.12.2026 (min_gap_days 14)",
     },
+    "ka": {
+        "tier": "კატეგორია „regular“ არ არის დაშვებულთა შორის: VIP",
+        "round_years": "21 წელი — არ არის საიუბილეო თარიღი (უნდა იყოს 5-ის ჯერადი: round_years)",
+        "too_close": "სხვა მილოცვიდან (28.12.2026) დაშორებულია მხოლოდ 1 დღით (min_gap_days 14)",
+        "max_count": "365 დღის განმავლობაში ეს იქნებოდა მე-7 მილოცვა (max_count 6)",
+        "journal": "ეს მილოცვა ჟურნალში უკვე ჩაწერილია (სერვერმა უარი თქვა)",
+        "carry": "მილოცვა გაიგზავნებოდა წერილში „დაბადების დღე“ (30.12.2026), მიზეზის დღიდან 5 დღის შემდეგ"
+        " (merge_max_days_late 0); ცალკე წერილით: სხვა მილოცვიდან (30.12.2026) დაშორებულია მხოლოდ 6 დღით"
+        " (min_gap_days 14)",
+    },
 }
 TITLES = {
     "de": "Geburtstag", "et": "Geburtstag", "hu": "Geburtstag", "sr": "Рођендан", "sr_Latn": "Рођендан",
-    "hr_HR": "Rođendan", "bs": "Rođendan", "uk_UA": "День народження",
+    "hr_HR": "Rođendan", "bs": "Rođendan", "uk_UA": "День народження", "ka": "დაბადების დღე",
 }  # fmt: skip
 
 
@@ -170,6 +180,8 @@ def test_no_hungarian_sentence_guesses_its_article() -> None:
                " tervezett kiküldési napja (dec. 24.)"),
         ("sr", "пропуштено: следећи термин слања (29. 2.) је више од 3 дана после планираног дана слања (24. 12.)"),
         ("hr_HR", "propušteno: sljedeći termin slanja (29. 2.) više je od 3 dana nakon planiranog dana slanja (24. 12.)"),
+        ("ka", "გამოტოვებულია: გაგზავნის შემდეგი შესაძლებლობა (29.02) 3 დღეზე მეტით გვიანაა, ვიდრე წერილის"
+               " გაგზავნის დაგეგმილი დღე (24.12)"),
     ],
 )  # fmt: skip
 def test_a_missed_window_says_its_days_as_the_language_writes_them(locale: str, said: str) -> None:

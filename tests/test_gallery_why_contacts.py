@@ -24,7 +24,7 @@ from greeter.gallery_why import SENTENCES
 from greeter.occasions import implausible
 from tests.test_gallery_words import DAY_FIRST, bad_date
 
-LOCALES = ("de", "et", "hu", "sr", "sr_Latn", "hr", "bs")
+LOCALES = ("de", "et", "hu", "sr", "sr_Latn", "hr", "bs", "uk", "ka")
 TITLES = {"birthday": "Geburtstag", "new_year": "Neujahr"}
 #: The loader's own words: none may be left on a card (the value, a format and a field stay as written).
 ENGLISH = re.compile(r"\b(?:is not|greetings|skipped|month|written|read as|leap|future|gives|years?|add)\b")
@@ -80,6 +80,8 @@ def test_every_implausible_date_reads_in_the_gallerys_language(locale: str) -> N
                " i „Neujahr” za ovaj se kontakt preskaču"),
         ("bs", "'31.02.1980' – takav datum ne postoji: februar nema 31. dana; čestitke „Geburtstag”, „name_day”"
                " i „Neujahr” za ovaj se kontakt preskaču"),
+        ("ka", "'31.02.1980' — ასეთი თარიღი არ არსებობს: კალენდარში 31 თებერვალი არ არის; ამ კონტაქტს არ"
+               " გაეგზავნება მილოცვები: „Geburtstag“, „name_day“ და „Neujahr“"),
     ],
 )  # fmt: skip
 def test_a_bad_date_names_its_month_and_every_occasion_it_costs(
@@ -136,6 +138,8 @@ def test_a_bad_dates_other_reading_is_a_day_in_the_languages_date(
                " године и добио годину уноса: упишите га као 20.12 или --12-20"),
         ("bs", "polje birthday: 20. 12. 2020. – 6 godina (manje od 14: min_years); čini se da je dan unesen bez"
                " godine i dobio godinu unosa: upišite ga kao 20.12 ili --12-20"),
+        ("ka", "ველი birthday: 20.12.2020 — გამოდის 6 წელი (14-ზე ნაკლები: min_years); როგორც ჩანს, დღე წლის"
+               " გარეშე შეიყვანეს და მას შეყვანის წელი მიენიჭა: ჩაწერეთ ასე: 20.12 ან --12-20"),
     ],
 )  # fmt: skip
 def test_a_birthday_under_min_years_reads_in_the_gallerys_language(locale: str, said: str) -> None:
@@ -176,4 +180,28 @@ def test_a_german_gallery_words_the_bad_rows_of_its_contacts(tmp_path: Path) -> 
         " zu „Geburtstag“ entfallen für diesen Kontakt",
         "Feld birthday: 20.12.2020 ergibt 6 Jahre (weniger als 14: min_years); wohl ohne Jahr eingegeben und so"
         " mit dem Jahr der Eingabe versehen: als 20.12 oder --12-20 schreiben",
+    ]
+
+
+def test_a_georgian_gallery_words_the_bad_rows_of_its_contacts(tmp_path: Path) -> None:
+    """``greeter init --locale ka``: a Georgian gallery's skipped cards read the loader's English under a Georgian badge."""
+    runner = CliRunner()
+    project = tmp_path / "ka"
+    assert runner.invoke(main, ["init", str(project), "--locale", "ka"]).exit_code == 0
+    with (project / "data" / "contacts.csv").open("a", encoding="utf-8", newline="") as out:
+        out.write("6001;bad01@example.com;ბერიძე;ნინო;ქალი;;Asia/Tbilisi;ka;VIP;;31.02.1980;;;GE\r\n")
+        out.write("6002;bad02@example.com;კაპანაძე;ლაშა;კაცი;;Asia/Tbilisi;ka;VIP;;20.12.2020;;;GE\r\n")
+    gallery = tmp_path / "g"
+    result = runner.invoke(
+        main,
+        ["--config", str(project / "greeter.yaml"), "preview", "--from", "2026-12-01", "--days", "60", "--format",
+         "html", "--out", str(gallery), "--now", "2026-12-01T09:00:00+04:00"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    details = re.findall(r'<p class="detail">(.*?)</p>', (gallery / "index.html").read_text(encoding="utf-8"))
+    assert sorted(d for d in details if "31.02.1980" in d or "20.12.2020" in d) == [
+        "&#x27;31.02.1980&#x27; — ასეთი თარიღი არ არსებობს: კალენდარში 31 თებერვალი არ არის; ამ კონტაქტს არ"
+        " გაეგზავნება მილოცვები: „დაბადების დღე“",
+        "ველი birthday: 20.12.2020 — გამოდის 6 წელი (14-ზე ნაკლები: min_years); როგორც ჩანს, დღე წლის გარეშე"
+        " შეიყვანეს და მას შეყვანის წელი მიენიჭა: ჩაწერეთ ასე: 20.12 ან --12-20",
     ]
