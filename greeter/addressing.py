@@ -57,7 +57,8 @@ from pytrovich.maker import PetrovichDeclinationMaker
 from greeter.contacts import Contact, Gender, family_name_first, ordered_name
 from greeter.given_names import given_name_gender
 from greeter.letter_forms import salutation
-from greeter.names import cyrillic_word, gender_of, is_turkic, patronymic_gender
+from greeter.names import gender_of
+from greeter.patronymics import cyrillic_word, is_turkic, patronymic_gender
 
 __all__ = [
     "CASES",
@@ -345,7 +346,7 @@ def belarusian_spelling(first: str, patronymic: str, last: str, locale: str | No
     or an apostrophe beside «ы», «э» or «ё» (Ukrainian has none of these), or with a
     Belarusian patronymic's ending (-віч, -ічна, -ўна); with «і» or an apostrophe alone
     («Мікола», «Дар'я») only for a contact whose language is Belarusian (``locale``). A Latin
-    «i» typed for «і» counts as the «і» (:func:`greeter.names.cyrillic_word`). Pure.
+    «i» typed for «і» counts as the «і» (:func:`greeter.patronymics.cyrillic_word`). Pure.
     """
     belarusian = (locale or "").replace("-", "_").partition("_")[0].lower() == "be"
     for text in (first, patronymic, last):

@@ -29,8 +29,8 @@ A Serbian team then got Serbian letters under Moscow's config (``timezone:
 Europe/Moscow``, ``country: RU``, Russian headers over Russian sample clients,
 titles «День рождения», 23 February and 8 March greeted as public holidays
 Serbia has not) and rewrote it. So the project is also that language's
-country's (:mod:`greeter.starter_countries`): its zone and days off, titles in
-the language, its sample clients (``data/contacts.<lang>.csv``, written as
+country's (:mod:`greeter.starter_countries`; :mod:`greeter.starter_edits` writes it in): its zone
+and days off, titles in the language, its sample clients (``data/contacts.<lang>.csv``, written as
 ``data/contacts.csv``) under headers the config names, Russia's holidays
 commented out (but for a day the country keeps too) and the country's own offered.
 ``--country CC`` names another; given alone the letters are in the country's language where the
@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from greeter import starter_countries
+from greeter import starter_countries, starter_edits
 from greeter.cli import CONTEXT, DEFAULT_CONFIG, State, _config_option, handles_errors, main
 from greeter.errors import EXIT_BUG, GreeterError, OutputError
 from greeter.file_modes import make_group_folder, open_group_readable
@@ -180,7 +180,7 @@ def starter_files(
     (``de_AT``, ``sr_Latn``: :func:`requested_locale`).
     ``country``: ``init --country``'s, else the language's own (:mod:`greeter.starter_countries`);
     a language's sample clients are then that country's, in its zone
-    (:func:`~greeter.starter_countries.contacts_in_country`; the Russian sample's clients in
+    (:func:`~greeter.starter_edits.contacts_in_country`; the Russian sample's clients in
     Russia: its others are in Germany, England, Serbia).
     """
     config = root.joinpath(EXAMPLE_CONFIG)
@@ -214,10 +214,10 @@ def starter_files(
         code, zone = project_country(locale, country)
         if country is not None and code != starter_countries.LANGUAGES[locale].country:
             try:
-                moved = starter_countries.contacts_in_country(
+                moved = starter_edits.contacts_in_country(
                     source.read_text(encoding="utf-8"), locale, code, zone
                 )
-            except starter_countries.StarterShapeError as exc:
+            except starter_edits.StarterShapeError as exc:
                 raise StarterMissingError(
                     f"{exc}: a packaging bug; use greeter init without --country"
                 ) from exc
@@ -317,7 +317,7 @@ def shared_holidays(country: str, year: int | None = None) -> dict[str, str]:
     """Russia's public holidays in ``year`` (default: this one) that ``country`` has a holiday
     on the same day of: Russia's English name → that holiday's there ("International Women's Day"
     → "Women's Day" for Uzbekistan). Their occasions stay in ``country``'s starter
-    (:func:`~greeter.starter_countries.with_occasions`): an Almaty office's had 8 March commented
+    (:func:`~greeter.starter_edits.with_occasions`): an Almaty office's had 8 March commented
     out as Russia's. None where the library has no calendar for ``country``, or it is Russia.
 
     ``country``'s holidays are those an occasion may greet (:func:`~greeter.holiday_tables.greeted_days_of`),
@@ -372,16 +372,16 @@ def localized_config(
     """
     country, timezone = project_country(locale, country)
     try:
-        text = starter_countries.with_defaults(text, country, timezone)
+        text = starter_edits.with_defaults(text, country, timezone)
         if country != "RU" or locale != STARTER_LOCALE:
-            text = starter_countries.with_occasions(text, locale, country, calendar, shared, translated)
+            text = starter_edits.with_occasions(text, locale, country, calendar, shared, translated)
         if locale == STARTER_LOCALE:
             return text
         own = starter_countries.LANGUAGES[locale]
-        text = starter_countries.with_columns(text, own.columns)
-        text = starter_countries.with_date_formats(text, own.date_formats)
-        text, russian_names = starter_countries.with_sender_names(text, locale)
-    except starter_countries.StarterShapeError as exc:
+        text = starter_edits.with_columns(text, own.columns)
+        text = starter_edits.with_date_formats(text, own.date_formats)
+        text, russian_names = starter_edits.with_sender_names(text, locale)
+    except starter_edits.StarterShapeError as exc:
         raise StarterMissingError(
             f"the starter's {EXAMPLE_CONFIG} is not as greeter init --locale expects ({exc}): "
             "a packaging bug; use greeter init without --locale"

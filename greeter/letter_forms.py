@@ -134,7 +134,8 @@ from markupsafe import escape
 from greeter.contacts import Contact, Gender, academic_titles, ordered_name, salutation_titles
 from greeter.i18n import language_and_script
 from greeter.i18n_script import names_in_script
-from greeter.names import gender_of, is_turkic
+from greeter.names import gender_of
+from greeter.patronymics import is_turkic
 
 __all__ = [
     "FALLBACK",

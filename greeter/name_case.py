@@ -18,7 +18,8 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from greeter.names import _LETTERS, _NOT_NAME, _language, turkic_particle
+from greeter.names import _LETTERS, _NOT_NAME, _language
+from greeter.patronymics import turkic_particle
 
 __all__ = ["normalise_case", "turkic_case"]
 
@@ -62,7 +63,7 @@ def normalise_case(name: str, locale: str | None = None) -> str:
     is «Qasımova» only for an az/tr contact («Qasimova» otherwise). The one
     cost: a foreign name in capitals of an az/tr contact («SMITH») gets a ı.
     The particles are lower case whatever the locale, Latin ones too (oğlu,
-    qızı, oglu, qizi: :func:`greeter.names.turkic_particle`).
+    qızı, oglu, qizi: :func:`greeter.patronymics.turkic_particle`).
     """
     if not (name.isupper() or name.islower()):
         return name

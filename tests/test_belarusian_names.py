@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from greeter.addressing import gender_of, salutation
 from greeter.cli import main
 from greeter.contacts import Contact, Gender
-from greeter.names import cyrillic_word, lookalike_latin
+from greeter.patronymics import cyrillic_word, lookalike_latin
 from greeter.sources.name_cells import gender_word
 from tests.conftest import MakeProject
 

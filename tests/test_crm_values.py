@@ -31,7 +31,8 @@ from greeter.contacts import Contact, Gender
 from greeter.errors import ConfigError
 from greeter.language_names import language_by_name
 from greeter.letter_forms import salutation
-from greeter.names import first_and_patronymic, gender_of, patronymic_gender, read_full_name
+from greeter.names import first_and_patronymic, gender_of, read_full_name
+from greeter.patronymics import patronymic_gender
 from greeter.sources import load_contacts
 from greeter.sources.name_cells import gender_word, unknown_gender_warning
 from tests.conftest import TODAY, MakeProject

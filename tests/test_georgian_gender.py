@@ -13,7 +13,8 @@ import pytest
 
 from greeter.addressing import gender_of
 from greeter.config_loader import load_settings
-from greeter.names import Gender, patronymic_gender
+from greeter.contacts import Gender
+from greeter.patronymics import patronymic_gender
 from greeter.sources import load_contacts
 from greeter.sources.name_cells import address_form, gender_word
 from tests.conftest import MakeProject, contact_row

@@ -125,6 +125,7 @@ OTHER_COMMANDS = {
     "greeter.cli_suppress",
     "greeter.cli_trial",
     "greeter.starter_countries",
+    "greeter.starter_edits",
 }
 
 

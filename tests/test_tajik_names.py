@@ -12,7 +12,7 @@ import pytest
 
 from greeter.addressing import decline, gender_of
 from greeter.contacts import Contact, Gender
-from greeter.names import is_turkic, patronymic_gender
+from greeter.patronymics import is_turkic, patronymic_gender
 
 
 @pytest.mark.parametrize(

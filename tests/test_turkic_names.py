@@ -19,7 +19,8 @@ from greeter.addressing import decline, salutation
 from greeter.config import Defaults
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact, Gender
-from greeter.names import gender_of, is_turkic, patronymic_gender, read_full_name
+from greeter.names import gender_of, read_full_name
+from greeter.patronymics import is_turkic, patronymic_gender
 from greeter.sources import load_contacts
 from greeter.sources.name_cells import gender_word
 

@@ -18,14 +18,8 @@ from functools import lru_cache
 from typing import Final
 
 from greeter.contacts import Gender, title_words
-from greeter.names import (
-    FullName,
-    first_and_patronymic,
-    initials_in,
-    patronymic_gender,
-    usual_order,
-    without_brackets,
-)
+from greeter.names import FullName, first_and_patronymic, initials_in, usual_order, without_brackets
+from greeter.patronymics import patronymic_gender
 from greeter.sources.quote import quoted
 
 __all__ = [
@@ -383,10 +377,10 @@ def lookalike_note(text: str) -> str:
     «Мiхайлавiч» (a Russian keyboard's Latin «i» for Belarusian «і»), «Aлександр» (a Latin «A»):
     the letter prints the name as typed, a search for it in the CRM misses it, and before greeter
     read such a patronymic as no gender. Each word named with its Latin letters
-    (:func:`greeter.names.lookalike_latin`); gender and addressing read them as the Cyrillic
-    ones they show (:func:`greeter.names.cyrillic_word`).
+    (:func:`greeter.patronymics.lookalike_latin`); gender and addressing read them as the Cyrillic
+    ones they show (:func:`greeter.patronymics.cyrillic_word`).
     """
-    from greeter.names import lookalike_latin
+    from greeter.patronymics import lookalike_latin
 
     found = [(word, latin) for word in text.split() if (latin := lookalike_latin(word))]
     if not found:
@@ -543,7 +537,7 @@ def whole_name(first: str) -> bool:
     A double first name ("Анна Мария") is two words without a patronymic, and
     stays a first name, as does a Latin second word ending as a patronymic does in
     Latin letters ("Ivan Abramovich": as often a surname,
-    :func:`~greeter.names.patronymic_gender`); words that are not all letters are
+    :func:`~greeter.patronymics.patronymic_gender`); words that are not all letters are
     data of another kind.
     """
     words = first.split()

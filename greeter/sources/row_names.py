@@ -21,13 +21,8 @@ from typing import TYPE_CHECKING
 from greeter.contacts import Contact, Gender
 from greeter.errors import Problem
 from greeter.name_case import normalise_case, turkic_case
-from greeter.names import (
-    FullName,
-    first_and_patronymic,
-    gender_of,
-    patronymic_gender,
-    read_full_name,
-)
+from greeter.names import FullName, first_and_patronymic, gender_of, read_full_name
+from greeter.patronymics import patronymic_gender
 from greeter.sources.caches import remember
 from greeter.sources.name_cells import (
     NO_NAME,
