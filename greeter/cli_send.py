@@ -210,7 +210,7 @@ def send(
     from greeter.send_due import print_due
     from greeter.send_report import json_text, print_report, progress_factory, summary_json
     from greeter.send_result import exit_code, says_nothing_new
-    from greeter.send_transport import missing_secrets
+    from greeter.send_transport import checked_secrets
     from greeter.signals import Signals
 
     if quiet and (as_json or dry_run):
@@ -228,9 +228,8 @@ def send(
         settings = inputs.settings
         moment = parse_now(now, settings.defaults.timezone)
         # Before the journal is touched: the secrets, and the calendar files every plan reads.
-        missing = missing_secrets(settings, inputs.config_file, smtp=not dry_run) or inputs.calendar_errors(
-            moment.date()
-        )
+        missing, dkim_key = checked_secrets(settings, inputs.config_file, smtp=not dry_run)
+        missing = missing or inputs.calendar_errors(moment.date())
         if missing:
             raise ConfigError(missing)
     except GreeterError as exc:
@@ -276,6 +275,7 @@ def send(
                 progress=progress,
                 announce=announce if dry_run else None,
                 signals=signals,
+                dkim_key=dkim_key,  # read once, above: signed with
             )
             expired = _expired_rows(journal, result.summary.expired) if result.summary.lost else []
             if not dry_run and (said := checkpoint_after_run(journal)) is not None:

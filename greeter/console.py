@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from rich.box import Box
     from rich.console import Console
+    from rich.segment import Segment
+    from rich.table import Table
     from rich.text import Text
 
 #: Wide enough for any row: piped tables take their natural width.
@@ -73,6 +75,40 @@ def table_box(console: Console) -> Box | None:
     from rich.box import HEAVY_HEAD  # here, not at the top: see _console_class
 
     return None if dumb_terminal(os.environ) or console.width >= _UNLIMITED else HEAVY_HEAD
+
+
+def show_table(console: Console, table: Table) -> None:
+    """Print ``table`` on ``console`` as rich draws it; unframed (:func:`table_box`: None), each line
+    without the spaces rich pads its last column and its title with (:func:`unpadded`)."""
+    if table.box is not None:
+        console.print(table)
+        return
+    from rich.segment import Segments  # here, not at the top: see _console_class
+
+    console.print(Segments(unpadded(console.render(table, console.options))))
+
+
+def unpadded(segments: Iterable[Segment]) -> list[Segment]:
+    """``segments`` (a table without a frame, as rich renders it) with each line's trailing
+    whitespace left out, each line ended by a line break.
+
+    Why: rich pads every cell to its column, the last one too, and centres the title in the
+    table's width, so each piped or ``TERM=dumb`` line ended in spaces — noise to ``diff``, to
+    ``grep 'x$'``, to an editor's whitespace check, and read out by a screen reader as blanks.
+    A framed table ends its lines with the border and is left as it is. Whitespace at a line's
+    end is cut from its segments' text, their styles kept (``sent`` in green, its padding gone).
+    """
+    from rich.segment import Segment  # here, not at the top: see _console_class
+
+    out: list[Segment] = []
+    for line in Segment.split_lines(segments):
+        while line and not line[-1].control and not line[-1].text.rstrip():
+            line.pop()
+        if line and not line[-1].control:
+            last = line[-1]
+            line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+        out += (*line, Segment.line())
+    return out
 
 
 @cache

@@ -139,11 +139,16 @@ def read_key(settings: DkimSettings) -> bytes:
     return key
 
 
-def load_signer(settings: DkimSettings | None) -> Callable[[bytes], bytes] | None:
-    """A ``bytes → bytes`` signer, or None when DKIM is not configured (:func:`read_key`'s refusals)."""
+def load_signer(settings: DkimSettings | None, key: bytes | None = None) -> Callable[[bytes], bytes] | None:
+    """A ``bytes → bytes`` signer, or None when DKIM is not configured (:func:`read_key`'s refusals).
+
+    ``key``: the key :func:`read_key` already read for these settings (``send`` reads it once, at
+    its start, for its refusals, and signs with those bytes); None: read here.
+    """
     if settings is None:
         return None
-    key = read_key(settings)
+    if key is None:
+        key = read_key(settings)
 
     def signer(message: bytes) -> bytes:
         return sign(message, selector=settings.selector, domain=settings.domain, private_key=key)

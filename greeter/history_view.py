@@ -38,7 +38,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greeter.cap_seen import CAP_FIELDS
-from greeter.console import plain, print_records, table_box, table_console
+from greeter.console import plain, print_records, show_table, table_box, table_console, unpadded
 from greeter.history_people import FIELDS, People, address_forms, local_text
 from greeter.journal_store import (
     DISMISSED,
@@ -530,7 +530,7 @@ def _print_table(console: Console, rows: Sequence[Cells], title: str | None, lay
     """
     frame = _frame(console, title, layout)
     if frame is None:
-        console.print(_table(rows, title, layout, table_box(console)))
+        show_table(console, _table(rows, title, layout, table_box(console)))
         return
     head, bottom = frame
     grid = _Grid.of(console, layout)
@@ -539,7 +539,8 @@ def _print_table(console: Console, rows: Sequence[Cells], title: str | None, lay
         for n, cells in enumerate(rows, 1)
         for segment in _row(grid, cells, grid.last if n == len(rows) else grid.middle)
     ]
-    console.print(Segments([*head, *body, *bottom]))
+    segments = [*head, *body, *bottom]
+    console.print(Segments(segments if table_box(console) else unpadded(segments)))  # as show_table
 
 
 def _laid_out(console: Console, table: Table) -> list[int]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from greeter.console import escaped, plain, table_box, table_console
+from greeter.console import escaped, plain, show_table, table_box, table_console
 from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.review import OUTDATED_NOTE
@@ -278,7 +278,7 @@ def _print_tables(console: Console, rows: Iterator[Row], measures: list[Measure]
         for when_text, who, occasion, years, subject, status in chunk:
             cells = (when_text, plain(who), plain(occasion), years, plain(subject), status)
             table.add_row(*layout.pick(cells))
-        console.print(table)
+        show_table(console, table)
         heading = None
         if not chunk:
             break

@@ -271,6 +271,8 @@ from greeter.template_views import AlsoView, ContactView, SenderView, contact_vi
 from greeter.unsubscribe import letter_url, mailto_href
 
 if TYPE_CHECKING:
+    from jinja2.runtime import Context
+
     from greeter.contacts import Contact
 
 __all__ = ["TIMEOUTS_IN_A_ROW", "Renderer"]
@@ -288,10 +290,14 @@ MAX_SUBJECT: Final = 78
 # --------------------------------------------------------------------------- the renderer
 
 
-def _fitting_subject(chain: Any, values: dict[str, Any], hits: tuple[Hit, ...], subject: str) -> str:
+def _fitting_subject(
+    chain: Any, values: dict[str, Any], hits: tuple[Hit, ...], subject: str
+) -> tuple[str, list[Any] | None]:
     """The subject naming as many of the merged occasions as fit in :data:`MAX_SUBJECT`
     characters — of as many, those of the highest priorities — the letter's own always; the
     message names them all. ``subject`` (all of them, too long) when even one does not fit.
+    With it the ``also`` it was rendered with (None: all), for the HTML part's ``self.subject()``
+    (its ``<title>``), which showed all of them (:func:`_html_context`).
 
     Why: four occasions merged into one letter (a birthday with two anniversaries and the New
     Year) made subjects of 120–170 characters in every language, cut off in every inbox, which
@@ -305,14 +311,25 @@ def _fitting_subject(chain: Any, values: dict[str, Any], hits: tuple[Hit, ...], 
     order = sorted(range(len(hits)), key=lambda i: -hits[i].priority)
     for size in range(len(hits) - 1, -1, -1):
         for kept in combinations(order, size):
-            shorter = one_line(
-                render_block(
-                    block_context(chain, {**values, "also": [views[i] for i in sorted(kept)]}), "subject"
-                )
-            )
+            also = [views[i] for i in sorted(kept)]
+            shorter = one_line(render_block(block_context(chain, {**values, "also": also}), "subject"))
             if len(shorter) <= MAX_SUBJECT:
-                return shorter
-    return subject
+                return shorter, also
+    return subject, None
+
+
+def _html_context(chain: Any, values: dict[str, Any], subject_also: list[Any] | None) -> Context:
+    """The context the ``html`` block renders in: ``values``, but its ``subject`` block (the
+    layout's ``self.subject()``: ``<title>``, the heading) rendered with ``subject_also``, the
+    merged occasions the subject was cut down to (:func:`_fitting_subject`; None: all of them),
+    so the HTML says the subject the letter has. The rest of the part names them all.
+    """
+    context = block_context(chain, values)
+    if subject_also is not None:
+        capped = block_context(chain, {**values, "also": subject_also})
+        stack = context.blocks["subject"]  # a fresh dict per context: the shared stacks stay as they are
+        context.blocks["subject"] = [lambda _context: stack[0](capped), *stack[1:]]
+    return context
 
 
 class Renderer:
@@ -490,13 +507,14 @@ class Renderer:
                 values.update(self._own_forms(own, contact, letter, values))
             context = block_context(variant.plain, values)
             subject = one_line(render_block(context, "subject"))
+            subject_also = None
             if len(subject) > MAX_SUBJECT and len(item.also) > 0:
-                subject = _fitting_subject(variant.plain, values, item.also, subject)
+                subject, subject_also = _fitting_subject(variant.plain, values, item.also, subject)
             text = tidy_text(render_block(context, "text"))
             html = None
             if variant.html is not None:
                 held = {**values, "sender": self._sender_view(letter, html=True)}  # «ООО\u00a0«Ромашка»»
-                html = render_block(block_context(variant.html, held), "html").strip()
+                html = render_block(_html_context(variant.html, held, subject_also), "html").strip()
         except Exception as exc:
             if isinstance(exc, TemplateError):  # a helper file's forms, placed already (template_hooks)
                 error = TemplateError(exc.template, exc.line, exc.detail, contact.id)

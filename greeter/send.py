@@ -198,6 +198,7 @@ def plan_cycle(
     clock: Callable[[], datetime] | None = None,
     dry_run: bool = False,
     closing: bool = False,
+    dkim_key: bytes | None = None,
 ) -> Cycle:
     """Plan the days around ``now``: the due letters, the due retries, the skips to record.
 
@@ -210,6 +211,10 @@ def plan_cycle(
     send would, and lists each one in :attr:`Cycle.listed` (:class:`DueLetter`: why it
     would *not* go — held by the review gate, or its template failed), then
     each due retry and operator's resend, which the send would hand over too.
+
+    ``dkim_key``: the DKIM key as the caller read it already, for its refusals
+    (:func:`~greeter.send_transport.checked_secrets`), signed with; None: read here (the
+    daemon, each run).
     """
     settings = inputs.settings
     if not dry_run and isinstance(journal, Leased):
@@ -245,7 +250,7 @@ def plan_cycle(
         now=now,
         clock=clock,
         unsubscribe_secret=secret.encode() if secret else None,
-        sign=load_signer(settings.delivery.dkim),
+        sign=load_signer(settings.delivery.dkim, dkim_key),
         approvals=inputs.approvals,
         warm=renderer.warm,
     )
@@ -640,15 +645,17 @@ def send_once(
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
     announce: Callable[[DueLetter], None] | None = None,
     signals: Signals | None = None,
+    dkim_key: bytes | None = None,
 ) -> RunResult:
     """Plan the days around ``now`` and deliver whatever is due; returns the counts.
 
-    The journal must already hold the sender lock (unless ``dry_run``).
+    The journal must already hold the sender lock (unless ``dry_run``). ``dkim_key``: as
+    :func:`plan_cycle` takes it.
     With ``signals`` (installed by the caller before planning), each of its
     ``stops`` ends the run gracefully (:func:`deliver_until_stopped`); the
     result says which signal did.
     """
-    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, closing=True)
+    cycle = plan_cycle(inputs, journal, now=now, dry_run=dry_run, closing=True, dkim_key=dkim_key)
     started()  # the command's start-up (imports, config, plan) ends here: letters come next
     said = journal.notice(CONTACT_PROBLEMS)  # read before sending: a journal failing here sent nothing
     if dry_run:  # the quota's and a throttle's hold, as the send would meet them

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from greeter.config import Settings
-from greeter.dkim_sign import load_signer
+from greeter.dkim_sign import read_key
 from greeter.errors import ConfigError, Problem
 from greeter.journal_store import JournalKey
 from greeter.secret_values import at_setting, read_password, read_secret
@@ -23,6 +23,13 @@ from greeter.unsubscribe import signing_key
 def missing_secrets(
     settings: Settings, config_file: Path, *, smtp: bool = True, dkim: bool = True
 ) -> list[Problem]:
+    """The secrets the config names that cannot be read (:func:`checked_secrets`' problems)."""
+    return checked_secrets(settings, config_file, smtp=smtp, dkim=dkim)[0]
+
+
+def checked_secrets(
+    settings: Settings, config_file: Path, *, smtp: bool = True, dkim: bool = True
+) -> tuple[list[Problem], bytes | None]:
     """The secrets the config names that cannot be read, as the problems :func:`read_secret` raises.
 
     The SMTP password (with ``transport: smtp``; ``smtp=False`` leaves it out,
@@ -31,7 +38,9 @@ def missing_secrets(
     file (``dkim=False`` leaves it out, for check, which reads it once for its own
     warnings too: :func:`greeter.dkim_sign.read_key`): what a send would stop at,
     found before anything is planned or sent (a daemon that started without them failed every run). The values
-    read are dropped here, never returned or shown. A file's problem is shown
+    read are dropped here, never returned or shown — but the DKIM key, returned with the problems
+    (None: not configured, not asked, or refused), for the send to sign with
+    (:func:`greeter.dkim_sign.load_signer`): it read the file twice. A file's problem is shown
     at the line of ``config_file`` naming it (:func:`at_setting`).
     """
     wanted: list[tuple[str | None, Path | None, str, tuple[str | int, ...]]] = []
@@ -61,12 +70,13 @@ def missing_secrets(
                 signing_key(env or "", value, what, file=None if env else file)
         except ConfigError as exc:
             problems.extend(exc.problems if env else at_setting(exc.problems, config_file, loc))
+    key: bytes | None = None
     try:
-        if dkim:
-            load_signer(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
+        if dkim and settings.delivery.dkim is not None:
+            key = read_key(settings.delivery.dkim)  # the DKIM key file: unreadable, or not a key
     except ConfigError as exc:
         problems.extend(exc.problems)
-    return problems
+    return problems, key
 
 
 def make_transport(settings: Settings) -> Transport:

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from greeter.console import plain, print_records, table_box, table_console
+from greeter.console import plain, print_records, show_table, table_box, table_console
 from greeter.contacts import email_key
 from greeter.history_out import SHEETS, Sheet, naive, write_sheet, write_text
 from greeter.suppression import BOUND, EVENTS_TITLE, FROM, LIST_TITLE
@@ -186,7 +186,7 @@ def _print(
     for o in persons:
         source = f"from {o.email}" if o.email else "by id"
         table.add_row("", plain(o.reason), _since(o.created_at), plain(f"{o.contact_id} (person, {source})"))
-    console.print(table)
+    show_table(console, table)
     return len(entries) + len(persons)
 
 
@@ -286,7 +286,7 @@ def _print_events(events: Sequence[OptOutEvent], fmt: str, stream: TextIO, journ
             _since(e.recorded_at), e.event, plain(e.email), plain(contacts), e.channel,
             plain(e.reason), plain(e.by or ""),
         )  # fmt: skip
-    console.print(table)
+    show_table(console, table)
     return len(acts)
 
 

@@ -312,12 +312,13 @@ def run_test_send(
     from greeter.cli_values import config_day, parse_now
     from greeter.dkim_sign import load_signer
     from greeter.secret_values import unsubscribe_secret
-    from greeter.send_transport import missing_secrets
+    from greeter.send_transport import checked_secrets
 
     inputs = inputs or load_inputs(config_file, today=config_day(now_text))
     settings = inputs.settings
     check_occasion(occasion, settings, titles=True)
-    missing = missing_secrets(settings, config_file)  # the password, the unsubscribe secret, the DKIM key
+    # The password, the unsubscribe secret, the DKIM key (read once: signed with below).
+    missing, dkim_key = checked_secrets(settings, config_file)
     if missing:
         raise ConfigError(missing)
     now = parse_now(now_text, settings.defaults.timezone)
@@ -343,7 +344,7 @@ def run_test_send(
             envelope,
             at=at.astimezone(now.tzinfo),
             secret=secret.encode() if secret else None,
-            sign=load_signer(settings.delivery.dkim),
+            sign=load_signer(settings.delivery.dkim, dkim_key),
             client=client,
         )
     except GreeterError as exc:

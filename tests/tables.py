@@ -60,3 +60,25 @@ def table_dicts(text: str, first: str) -> list[dict[str, str]]:
     header = header_line(text, first)
     names = [name.strip() for name in re.split(r"\s{2,}", header.strip())]
     return [dict(zip(names, row, strict=True)) for row in table_rows(text, first)]
+
+
+def misaligned(text: str, first: str) -> list[str]:
+    """The lines after the header of ``text``'s table (whose first header is ``first``) that have no
+    space just before where one of the header's columns starts: columns that do not line up. Each
+    line is cut short at its last character (an unframed table's rows are not padded at their end:
+    :func:`greeter.console.unpadded`), so only the columns a line reaches are looked at."""
+    header = header_line(text, first)
+    at = starts(header)[1:]
+    lines = text.splitlines()
+    below = [line for line in lines[lines.index(header) + 1 :] if line.startswith(" ")]
+    return [line for line in below if any(cell_len(line) > n and _char_at(line, n - 1) != " " for n in at)]
+
+
+def _char_at(line: str, column: int) -> str:
+    """The character of ``line`` at terminal column ``column`` (a wide character counts two)."""
+    seen = 0
+    for char in line:
+        seen += cell_len(char)
+        if seen > column:
+            return char
+    return ""

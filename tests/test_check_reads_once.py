@@ -1,4 +1,4 @@
-"""``greeter check`` reads each secret and opens the journal once.
+"""``greeter check`` reads each secret and opens the journal once; ``send`` reads the DKIM key once.
 
 The DKIM key file was read twice, once for send's refusals
 (:func:`greeter.dkim_sign.load_signer`) and again for the short-key warning;
@@ -21,8 +21,10 @@ from click.testing import CliRunner
 
 from greeter.checks import run_check
 from greeter.cli import main
-from tests.conftest import MakeProject
+from tests.conftest import MakeProject, contact_row
 from tests.test_check import NOW, russians
+
+SEND_NOW = "2027-04-14T11:00:00+03:00"  # the day after the birthday: a catch-up, due at once
 
 #: The paths opened while :func:`opened` watches; the hook, once added, lives as long as the process.
 _OPENED: list[str] = []
@@ -76,3 +78,21 @@ def test_check_opens_the_journal_as_send_does_once(make_project: MakeProject) ->
     as_send = [p for p in journal if "mode=ro" not in p]  # besides its status and damage reads
     assert len(as_send) == 1, journal
     assert report.errors == 0 and [d.role for d in report.databases if d.ok] == ["journal"], report.problems
+
+
+def test_send_reads_the_dkim_key_once(make_project: MakeProject, tmp_path: Path) -> None:
+    """``send`` read the key for its refusals at start (:func:`~greeter.send_transport.missing_secrets`)
+    and again to sign (:func:`greeter.send.plan_cycle`); the letter is still signed with it."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    key.chmod(0o600)
+    config = make_project(
+        [contact_row("1", "c1@example.com", birthday="13.04.1980")],
+        delivery={"dkim": {"domain": "romashka.example", "selector": "mail", "key_file": str(key)}},
+    )
+    with opened() as paths:
+        sent = CliRunner().invoke(main, ["--config", str(config), "send", "--once", "--now", SEND_NOW])
+    assert sent.exit_code == 0, sent.output
+    assert [p for p in paths if p.endswith(str(key))] == [f"open {key}"]
+    letters = list((config.parent / "data" / "outbox").glob("*.eml"))
+    assert len(letters) == 1 and b"DKIM-Signature: " in letters[0].read_bytes()

@@ -32,6 +32,12 @@ FRAME = re.compile("[─━│┃┏┓┗┛┡┩┳┻╇╈└┘┼]")
 BAR = b"planning and rendering letters"
 
 
+def trailing_spaces(text: str) -> list[str]:
+    """``text``'s lines that end in whitespace: rich pads an unframed table's last column (and its
+    title) to the table's width, noise to ``diff``, ``grep 'x$'`` and an editor's whitespace check."""
+    return [line for line in text.splitlines() if line != line.rstrip()]
+
+
 @pytest.fixture
 def project(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three clients whose birthday letters leave on NOW's day, one already sent (history has a row),
@@ -58,6 +64,7 @@ def test_piped_tables_have_no_frame_and_read_by_their_header(project: Path) -> N
         assert shown.returncode == 0, shown.stderr
         assert not FRAME.search(shown.stdout), shown.stdout
         assert len(table_rows(shown.stdout, first)) == len(rows), shown.stdout
+        assert trailing_spaces(shown.stdout) == [], args
     (row,) = table_dicts(greeter(project, "suppress", "--list").stdout, "e-mail")
     assert row["e-mail"] == "someone@example.com"
 
@@ -88,6 +95,8 @@ def test_a_terminal_s_table_is_framed_unless_term_is_dumb(
         shown = greeter(project, *args)
         assert shown.returncode == 0, shown.stderr
         assert bool(FRAME.search(shown.stdout)) == framed, (args, shown.stdout)
+        if not framed:
+            assert trailing_spaces(shown.stdout) == [], args
 
 
 def test_preview_text_is_a_field_a_line_and_a_blank_line_between_drafts(project: Path) -> None:

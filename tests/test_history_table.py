@@ -21,13 +21,13 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from greeter import history_view
-from greeter.console import table_box, table_console
+from greeter.console import show_table, table_box, table_console
 from greeter.contacts import Contact
 from greeter.history_people import People
 from greeter.history_view import COLUMNS_SHOWN, _table, layout_for, print_history, table_cells
 from greeter.journal_store import JournalEntry
 from greeter.table_fit import measured
-from tests.tables import table_rows
+from tests.tables import misaligned, table_rows
 
 AT = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -69,15 +69,15 @@ def row(n: int) -> JournalEntry:
 
 def rich_alone(rows: Sequence[JournalEntry], console: Console, chunk: int) -> None:
     """The table as rich draws it, one :func:`_table` per ``chunk`` rows, laid out for the whole
-    history on ``console`` (:func:`layout_for`: the same columns and widths for each table)."""
+    history on ``console`` (:func:`layout_for`: the same columns and widths for each table), printed
+    as greeter prints rich's tables (:func:`~greeter.console.show_table`)."""
     cells = [table_cells(e, None, PEOPLE) for e in rows]
     title = f"journal: {len(cells)} greeting(s)"
     layout = layout_for(console, measured(cells, COLUMNS_SHOWN))
     shown = [layout.pick(c) for c in cells]
     for start in range(0, len(shown), chunk):
-        console.print(
-            _table(shown[start : start + chunk], None if start else title, layout, table_box(console))
-        )
+        table = _table(shown[start : start + chunk], None if start else title, layout, table_box(console))
+        show_table(console, table)  # unframed: each line's trailing padding left out
 
 
 def printed(draw: Callable[[], object], capsys: pytest.CaptureFixture[str]) -> str:
@@ -129,7 +129,8 @@ def test_piped_and_to_a_file_the_table_is_what_rich_draws(
     assert ours == printed(lambda: rich_alone(rows, table_console(), 5), capsys)
     assert "\x1b" not in ours and len(table_rows(ours, "contact")) == count
     assert not re.search("[│┃┏┡└━]", ours)  # a screen reader read each aloud
-    assert len({cell_len(line) for line in ours.splitlines()[1:]}) == 1  # every column lines up
+    assert misaligned(ours, "contact") == []  # every column lines up
+    assert [line for line in ours.splitlines() if line != line.rstrip()] == []  # no line padded at its end
     to_file, reference = io.StringIO(), io.StringIO()
     print_history(rows, "table", people=PEOPLE, out=to_file)
     rich_alone(rows, table_console(reference), 5)

@@ -13,6 +13,8 @@ own grammar (`also_subject` of _de.j2, _et.j2, _hu.j2, _sr.j2: «und», «ja» b
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -298,3 +300,22 @@ def test_a_subject_with_many_merged_occasions_fits_an_inbox_line(shipped: Render
     assert len(out.text) > len(
         shipped.render(item(contact, "birthday", day=BIRTHDAY, years=46, send_at=AT)).text
     )
+
+
+@pytest.mark.parametrize("language", CAP_LANGUAGES)
+def test_the_html_title_is_the_capped_subject(shipped: Renderer, language: str) -> None:
+    """The HTML part's ``<title>`` (``self.subject()`` in the layout) showed every merged
+    occasion, 100–150 characters, while the subject named those that fit."""
+    contact = CONTACTS[language]
+    hits = (
+        Hit(contact, "company_anniversary", date(2026, 12, 28), 15, 80, "company_anniversary"),
+        Hit(contact, "new_year", NEW_YEAR, None, 60, "new_year"),
+        Hit(contact, "first_deal_anniversary", date(2027, 1, 3), 3, 70, "first_deal"),
+    )
+    out = shipped.render(
+        item(contact, "birthday", occasion="birthday", day=BIRTHDAY, years=46, send_at=AT, also=hits)
+    )
+    assert out.html is not None
+    (title,) = re.findall(r"<title>(.*?)</title>", out.html, re.DOTALL)
+    # the HTML's company name is held together by a no-break space (company_names.held_together)
+    assert html.unescape(title).replace("\u00a0", " ") == out.subject.replace("\u00a0", " ")

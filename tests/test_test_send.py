@@ -31,6 +31,7 @@ from greeter.testing import SmtpSink
 from greeter.unsubscribe import unsubscribe_url
 from tests.conftest import MakeProject, contact_row
 from tests.mime_oracle import unflowed
+from tests.test_check_reads_once import opened
 from tests.test_send_e2e import smtp
 
 NOW = "2026-12-01T09:00:00+03:00"
@@ -242,8 +243,10 @@ def test_the_test_is_dkim_signed_and_its_unsubscribe_links_are_the_tester_s(
         unsubscribe={"url": base, "secret_env": "GREETER_TEST_UNSUB_SECRET"},
         delivery={"dkim": {"domain": "romashka.example", "selector": "greet", "key_file": str(key)}},
     )
-    code, out, err = trial(config)
+    with opened() as paths:
+        code, out, err = trial(config)
     assert code == 0, out + err
+    assert [p for p in paths if p.endswith(str(key))] == [f"open {key}"]  # for its refusals, signed with
     (written,) = (config.parent / "data" / "outbox").glob("test-*.eml")
     data = written.read_bytes()
     record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(der)
