@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from greeter.cap_seen import CAP_FIELDS
 from greeter.cli import main
 from tests.conftest import MakeProject, contact_row
 from tests.test_check_progress import run_on_terminal
@@ -123,14 +124,14 @@ def test_history_csv_and_table_say_who_approved_a_letter_too(
         assert greeter(config, "send", "--once", "--now", NOW).returncode == 0
         assert len(sink.messages) == 2
     rows = list(csv.DictReader(io.StringIO(greeter(config, "history", "--format", "csv").stdout)))
-    assert list(rows[0])[-2:] == ["approved_by", "approved_at"]
+    assert list(rows[0])[-5:] == ["approved_by", "approved_at", *CAP_FIELDS]  # the cap's view last
     said = {r["contact_id"]: (r["state"], r["approved_by"], r["approved_at"]) for r in rows}
     assert said == {"1": ("sent", "anna", "2027-04-14T08:00:00+00:00"), "2": ("sent", "", "")}, said
     out = tmp_path / "history.xlsx"
     assert greeter(config, "history", "-o", str(out)).returncode == 0
     sheet = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert sheet[0][-3:] == ("sent_day_local", "approved_by", "approved_at_utc")
-    by_id = {r[0]: r[-2:] for r in sheet[1:]}
+    assert sheet[0][-6:] == ("sent_day_local", "approved_by", "approved_at_utc", *CAP_FIELDS)
+    by_id = {r[0]: r[-5:-3] for r in sheet[1:]}
     assert by_id == {"1": ("anna", datetime(2027, 4, 14, 8, 0)), "2": (None, None)}, by_id
     table = greeter(config, "history").stdout
     assert "approved by" in table and "anna, 2027-04-14 08:00 UTC" in table, table

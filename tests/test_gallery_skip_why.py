@@ -72,7 +72,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _preview(config: Path, *more: str) -> str:
     result = CliRunner().invoke(main, ["--config", str(config), "preview", *ARGS, *more])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # JSON on stdout alone: a note of days before the journal's first run goes to stderr
 
 
 def test_the_json_detail_carries_the_journal_s_reason(project: Path) -> None:
