@@ -37,6 +37,7 @@ from greeter.journal_sql import (
     SECRETS_TABLE,
     current_version,
     entry_from_row,
+    newer_schema,
     run_migrations,
 )
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
@@ -510,13 +511,19 @@ def _upgrade(conn: sqlite3.Connection, path: Path, now_iso: str) -> int | None:
     An existing journal of an older schema is upgraded only under its sender lock
     (:func:`~greeter.journal_lock.held_for_upgrade`): never under an older greeter still running
     on it. Its version is read again under the lock, as another greeter may have upgraded it meanwhile.
+    One a newer greeter wrote is refused naming its file, as every other refusal of a journal does.
     """
     from greeter.journal_lock import held_for_upgrade  # it builds on this module
 
     latest = len(MIGRATIONS)
     found = _stored_version(conn)
+    if found > latest:
+        # Exit 2, not a PostgreSQL journal's 75 (JournalNewerError): no other machine's rolling
+        # upgrade wrote this file, but a newer greeter here (downgraded since) or on the machine it
+        # was copied from. Nothing mends that by itself, so a restart or a retry would only loop.
+        raise JournalError(f"journal {path}: {newer_schema(found, latest)}")
     if not 0 < found < latest or str(path) == ":memory:":
-        _retry_locked(lambda: migrate(conn, now_iso=now_iso))  # new, up to date, or refused as newer
+        _retry_locked(lambda: migrate(conn, now_iso=now_iso))  # new, or up to date
         return None
     with held_for_upgrade(path, found, latest):
         found = _stored_version(conn)
