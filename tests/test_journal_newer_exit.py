@@ -117,3 +117,16 @@ def test_check_exits_75_for_a_postgresql_journal_a_newer_greeter_upgraded(make_p
     journal = report["databases"]["journal"]
     assert (journal["schema_version"], journal["latest_version"]) == (PG_NEWER, PG_NEWER - 1)
     assert "is newer than this greeter knows" in journal["detail"]
+
+
+def test_a_read_only_sqlite_journal_a_newer_greeter_wrote_is_said_so(make_project: MakeProject) -> None:
+    """Before: ``journal … cannot be written here: …`` — why the writable open failed (a ``chmod 444``
+    journal, read read-only as history may), though the read-only open found the real refusal."""
+    config = make_project(people(2))
+    path = config.parent / "data" / "journal.sqlite3"
+    newer_sqlite_journal(path)
+    path.chmod(0o444)
+    refused = greeter(config, "history")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    said = f"journal {path}: journal schema version {NEWER} is newer than this greeter knows ({NEWER - 1})"
+    assert said in refused.stderr and "cannot be written" not in refused.stderr, refused.stderr
