@@ -424,13 +424,15 @@ def check_databases(
     config's settings is exit 2, like a contacts file that cannot be read,
     and so is a journal that ``send`` refuses for what the config says (a
     folder named as its file, one lost, one on a read-only mount, a wrong
-    password): the exit code send and run give for it.
+    password, a SQLite journal a newer greeter wrote): the exit code send and
+    run give for it. A PostgreSQL journal a newer greeter upgraded is 75, as
+    theirs: another machine's rolling upgrade, mended by upgrading greeter here.
     """
     journal = journal_status(storage_url)
     report.databases.append(journal)
     if not journal.ok:
         report.problems.append(Problem(journal.url, "storage.url", journal.detail))
-        report.fatal |= not journal.reachable and not journal.unavailable
+        report.fatal |= (not journal.reachable or journal.too_new) and not journal.unavailable
     elif journal.read_only == READ_ONLY_MOUNT:
         # Readable, so history and preview work; but no send or run can write it.
         message = f"{journal.read_only}: send and run cannot record greetings in it"

@@ -33,15 +33,21 @@ class DatabaseStatus:
     latest_version: int | None = None
     #: Why this process could not write it (a SQLite journal on a read-only mount…), else None.
     read_only: str | None = None
-    #: Not reachable *now* (the server down, silent, the statement timed out): what send and run
-    #: exit 75 for, "try again later", rather than a setting to fix (a wrong password: exit 2).
+    #: Not usable *now* (the server down, silent, the statement timed out; a shared PostgreSQL
+    #: journal another machine's newer greeter upgraded, until greeter here is upgraded too): what
+    #: send and run exit 75 for, "try again later", rather than a setting to fix (a wrong password,
+    #: a SQLite journal a newer greeter wrote: exit 2).
     unavailable: bool = False
+
+    @property
+    def too_new(self) -> bool:
+        """Written by a newer greeter: every command but check and backup refuses it."""
+        return (self.schema_version or 0) > (self.latest_version or 0)
 
     @property
     def ok(self) -> bool:
         """Usable as it is: reachable and not written by a newer greeter."""
-        too_new = (self.schema_version or 0) > (self.latest_version or 0)
-        return self.reachable and not too_new
+        return self.reachable and not self.too_new
 
     def line(self) -> str:
         """The summary's line. The journal is named as every other command names it
@@ -211,7 +217,12 @@ def _pg_journal(url: str) -> DatabaseStatus:
             " upgrade greeter there) first, keep a copy with greeter backup FILE, then the next command"
             " upgrades it (docs/operations.md, Upgrading greeter)"
         )
-    return DatabaseStatus("journal", target.shown, True, f"{server}, {versions}", found, latest)
+    # Newer than this greeter: send and run exit 75 for it (JournalNewerError), a rolling upgrade
+    # that has not reached this machine yet, so check's exit code is theirs when nothing else is wrong.
+    newer = found is not None and found > latest
+    return DatabaseStatus(
+        "journal", target.shown, True, f"{server}, {versions}", found, latest, unavailable=newer
+    )
 
 
 def _pg_older_sender(conn: Any, schema: str | None, found: int | None, latest: int) -> str | None:

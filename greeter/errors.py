@@ -514,6 +514,19 @@ class JournalNewerError(JournalError):
         self.latest = latest
 
 
+class JournalTooNewError(JournalError):
+    """A SQLite journal a newer greeter wrote: on this machine, downgraded since, or on the one it was
+    copied from. Not sending, not reading.
+
+    Exit 2, as any :class:`JournalError`, where a shared PostgreSQL journal's is
+    :class:`JournalNewerError`'s 75: no other machine is in the middle of an
+    upgrade, and nothing mends it by itself, so a restart or a retry would only
+    loop. Its own class so that a journal opened read-only when it could not be
+    written (``history`` of a ``chmod 444`` file) says this, the refusal, rather
+    than why it could not be written.
+    """
+
+
 class JournalRewoundError(JournalError):
     """A SQLite journal lacks letters its note says it held: put back from an older copy. Not sending.
 

@@ -23,9 +23,9 @@ What is *not* here: the letters (each stays in its contact's language), the
 occasions' titles (the config's own words), and the planner's sentences —
 the command line's English, which a Russian gallery reads in Russian through
 :func:`greeter.gallery_words.russian_detail` (a language's translator,
-:data:`_TRANSLATORS`), a German, Estonian, Hungarian or Serbian one through
-its table of the planner's sentences (:mod:`greeter.gallery_why`), and
-English as the planner wrote them.
+:data:`_TRANSLATORS`), every other language with a table here (German …
+Georgian, Croatian, Bosnian) through its table of the planner's sentences
+(:data:`greeter.gallery_why.SENTENCES`), and English as the planner wrote them.
 
 Dates are Babel patterns per language (``date.*`` keys), so a day reads as
 the language writes it: «Понедельник, 7 декабря 2026», "Monday, 7 December

@@ -11,8 +11,8 @@ polite «Ви» («Відкрити лист»). Counts take CLDR's three forms 
 1 клієнт, 2 клієнти, 5 клієнтів). Dates are CLDR's Ukrainian: weekdays stand-alone
 («вівторок», capitalised where a heading opens with one), months in the genitive
 («22 грудня 2026»), the numeric day «22.12». Quotes are the «ялинки» Ukrainian typography
-uses. The skip sentences under a badge stay as the planner wrote them (English): a
-table of them (:mod:`greeter.gallery_why`) is another module's work.
+uses. The skip sentences under a badge are said in Ukrainian by their own table
+(:mod:`greeter.gallery_why_uk`, read by :mod:`greeter.gallery_why`).
 """
 
 from __future__ import annotations

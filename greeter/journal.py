@@ -30,7 +30,7 @@ from typing import Any
 
 from greeter import journal_sql
 from greeter.contacts import email_key
-from greeter.errors import JournalError, NotAllMovedError
+from greeter.errors import JournalError, JournalTooNewError, NotAllMovedError
 from greeter.journal_access import sealed, why_read_only, why_unreadable
 from greeter.journal_lock import IDENTITY_NOTICE, SenderLock, file_identity
 from greeter.journal_optouts import OptOuts
@@ -293,7 +293,9 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
         a read-only mount, a file of another user, a disk too full for SQLite's
         ``-shm`` file — is opened read-only
         (:func:`~greeter.journal_schema.connect_read_only`); if that fails too,
-        the error of the writable open is raised, as it says more.
+        the error of the writable open is raised, as it says more — unless the
+        journal is a newer greeter's (:class:`~greeter.errors.JournalTooNewError`),
+        which no access would mend.
         """
         path = path_from_url(url_or_path)
         if str(path) != ":memory:" and (emptied := emptied_journal_error(path)) is not None:
@@ -313,6 +315,8 @@ class Journal(SenderLock, Transitions, SqliteRecords, OptOuts):
                 raise
             try:
                 conn = connect_read_only(path, latest=len(MIGRATIONS))
+            except JournalTooNewError as newer:  # the refusal itself, whatever kept it from writing
+                raise newer from None
             except JournalError:
                 if (unreadable := why_unreadable(path)) is not None:  # a reader's cause, not a writer's
                     raise JournalError(f"journal {path} cannot be read here: {unreadable}") from None

@@ -24,6 +24,7 @@ from greeter.errors import (
     JournalDamagedError,
     JournalError,
     JournalMissingError,
+    JournalTooNewError,
     JournalUnavailableError,
 )
 from greeter.file_modes import make_group_folder, private_file_mode
@@ -37,6 +38,7 @@ from greeter.journal_sql import (
     SECRETS_TABLE,
     current_version,
     entry_from_row,
+    newer_schema,
     run_migrations,
 )
 from greeter.journal_sql import Migration as Migration  # re-exported: the type of MIGRATIONS
@@ -510,13 +512,19 @@ def _upgrade(conn: sqlite3.Connection, path: Path, now_iso: str) -> int | None:
     An existing journal of an older schema is upgraded only under its sender lock
     (:func:`~greeter.journal_lock.held_for_upgrade`): never under an older greeter still running
     on it. Its version is read again under the lock, as another greeter may have upgraded it meanwhile.
+    One a newer greeter wrote is refused naming its file, as every other refusal of a journal does.
     """
     from greeter.journal_lock import held_for_upgrade  # it builds on this module
 
     latest = len(MIGRATIONS)
     found = _stored_version(conn)
+    if found > latest:
+        # Exit 2, not a PostgreSQL journal's 75 (JournalNewerError): no other machine's rolling
+        # upgrade wrote this file, but a newer greeter here (downgraded since) or on the machine it
+        # was copied from. Nothing mends that by itself, so a restart or a retry would only loop.
+        raise JournalTooNewError(f"journal {path}: {newer_schema(found, latest)}")
     if not 0 < found < latest or str(path) == ":memory:":
-        _retry_locked(lambda: migrate(conn, now_iso=now_iso))  # new, up to date, or refused as newer
+        _retry_locked(lambda: migrate(conn, now_iso=now_iso))  # new, or up to date
         return None
     with held_for_upgrade(path, found, latest):
         found = _stored_version(conn)
@@ -654,13 +662,11 @@ def connect_read_only(path: Path, *, latest: int) -> sqlite3.Connection:
             what = "not a greeter journal" if tables else "an empty journal"
             raise JournalError(f"journal {path}: {what} (opened read-only)")
         version = int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+        if version > latest:  # what the writable open says (_upgrade): the same refusal
+            raise JournalTooNewError(f"journal {path}: {newer_schema(version, latest)}")
         if version != latest:
-            newer = "newer than this greeter knows; upgrade greeter"
             older = "older: a send or run with write access upgrades it first"
-            raise JournalError(
-                f"journal {path}: schema version {version} of {latest} "
-                f"({newer if version > latest else older})"
-            )
+            raise JournalError(f"journal {path}: schema version {version} of {latest} ({older})")
     except sqlite3.Error as exc:
         conn.close()
         raise journal_error(f"journal {path}: {exc}", exc) from exc

@@ -176,6 +176,12 @@ def current_version(conn: Executes) -> int:
     return int(row[0]) if row else 0
 
 
+def newer_schema(found: int, latest: int) -> str:
+    """``journal schema version 15 is newer than this greeter knows (14); upgrade greeter``: the
+    refusal of a journal a newer greeter wrote, in the words the documentation quotes."""
+    return f"journal schema version {found} is newer than this greeter knows ({latest}); upgrade greeter"
+
+
 def run_migrations(
     conn: Executes, migrations: tuple[Migration, ...], *, version_table: str, mark: str, applied_at: object
 ) -> int:
@@ -190,10 +196,7 @@ def run_migrations(
     conn.execute(version_table)
     current = current_version(conn)
     if current > len(migrations):
-        raise JournalError(
-            f"journal schema version {current} is newer than this greeter knows "
-            f"({len(migrations)}); upgrade greeter"
-        )
+        raise JournalError(newer_schema(current, len(migrations)))
     for migration in migrations[current:]:
         for statement in migration.statements:
             conn.execute(statement)

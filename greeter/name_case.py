@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from greeter.names import _LETTERS, _NOT_NAME, _language
+from greeter.names import LETTERS, NOT_NAME, locale_language
 from greeter.patronymics import turkic_particle
 
 __all__ = ["normalise_case", "turkic_case"]
@@ -39,7 +39,7 @@ def turkic_case(locale: str | None) -> bool:
 
     Cached: the row parser asks once per row, and a source has a few locales.
     """
-    return _language(locale) in _TURKIC_CASE_LANGUAGES
+    return locale_language(locale) in _TURKIC_CASE_LANGUAGES
 
 
 def normalise_case(name: str, locale: str | None = None) -> str:
@@ -67,14 +67,14 @@ def normalise_case(name: str, locale: str | None = None) -> str:
     """
     if not (name.isupper() or name.islower()):
         return name
-    if sum(len(run) for run in _LETTERS.findall(name)) < 2 or _NOT_NAME.search(name):
+    if sum(len(run) for run in LETTERS.findall(name)) < 2 or NOT_NAME.search(name):
         return name
     turkic = turkic_case(locale) or not _TURKIC_LETTERS.isdisjoint(name)
     lower = name.translate(_TURKIC_LOWER).lower() if turkic else name.lower()
     out: list[str] = []
     end = 0
     previous: re.Match[str] | None = None
-    for run in _LETTERS.finditer(lower):
+    for run in LETTERS.finditer(lower):
         before, word = lower[end : run.start()], run.group()
         if previous is not None and turkic_particle(word):
             capital = False

@@ -29,17 +29,22 @@ from greeter.patronymics import joined_particle, patronymic_gender, plain_patron
 
 __all__ = [
     "CONTRADICTED",
+    "LETTERS",
     "NAME_UNREAD",
+    "NOT_NAME",
     "UNSAID",
     "AudienceGender",
     "FullName",
     "NameParts",
     "audience_gender",
     "first_and_patronymic",
+    "first_name_says",
     "gender_of",
+    "gender_source",
     "given_name_first",
     "initials_in",
     "latin_foreign_name",
+    "locale_language",
     "native_order",
     "read_full_name",
     "split_full_name",
@@ -48,9 +53,12 @@ __all__ = [
 ]
 
 #: Anything but letters, spaces, hyphens, apostrophes and dots: text that is not a plain name
-#: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed.
-_NOT_NAME: Final = re.compile(r"[^\w\s\-'’ʼ.]|[\d_]")
-_LETTERS: Final = re.compile(r"[^\W\d_]+")
+#: (digits, "{{ 7*7 }}") is data of another kind and stays exactly as typed. Public: the one
+#: rule of what is a name, shared with :mod:`greeter.name_case`, which then leaves its case alone.
+NOT_NAME: Final = re.compile(r"[^\w\s\-'’ʼ.]|[\d_]")
+#: A run of letters of any alphabet (no digits, no ``_``): the words of a name, as this module
+#: and :mod:`greeter.name_case` (which cases each run) read them.
+LETTERS: Final = re.compile(r"[^\W\d_]+")
 
 
 class NameParts(NamedTuple):
@@ -152,7 +160,12 @@ _SURNAME_ENDINGS: Final = (
 _SURNAME_STEM: Final = 3
 
 
-def _language(locale: str | None) -> str:
+def locale_language(locale: str | None) -> str:
+    """A contact's language as the name rules key it: ``sr_Latn_RS``/``az-AZ`` → ``sr``/``az``;
+    None (no locale on the row) → ``ru``, the documented default. A plain split, not Babel's
+    parse (:func:`greeter.i18n.language_of`, which reads a code Babel does not know as the
+    default): a name rule keyed by a language must not fire for a locale that merely is not
+    Babel's. Public: :mod:`greeter.name_case` keys its Turkic case rule by it too."""
     return (locale or "ru").replace("-", "_").partition("_")[0].lower()
 
 
@@ -164,7 +177,7 @@ def native_order(locale: str | None) -> bool:
     cell is as likely «Имя Фамилия» ("Jaan Kask"), so a reading the words
     could not confirm is worth a warning.
     """
-    return _language(locale) in _NATIVE_ORDER
+    return locale_language(locale) in _NATIVE_ORDER
 
 
 def given_name_first(locale: str | None) -> bool:
@@ -175,7 +188,7 @@ def given_name_first(locale: str | None) -> bool:
     can still say otherwise: a known first name second ("Петров Иван"), or a
     patronymic ("Петров Иван Сергеевич"), is read in the documented order.
     """
-    return _language(locale) not in _DOCUMENTED_ORDER
+    return locale_language(locale) not in _DOCUMENTED_ORDER
 
 
 def latin_foreign_name(text: str, locale: str | None) -> bool:
@@ -186,10 +199,10 @@ def latin_foreign_name(text: str, locale: str | None) -> bool:
     not in the CRM's «Фамилия Имя» (which greeted «Smith, с наступающим!»).
     """
     return (
-        _language(locale) in _CYRILLIC_LANGUAGES
-        and _LETTERS.search(text) is not None
+        locale_language(locale) in _CYRILLIC_LANGUAGES
+        and LETTERS.search(text) is not None
         and _NOT_LATIN_LETTER.search(text) is None
-        and _NOT_NAME.search(text) is None  # "{% for x in range(3) %}" is data, read as ever
+        and NOT_NAME.search(text) is None  # "{% for x in range(3) %}" is data, read as ever
     )
 
 
@@ -198,7 +211,7 @@ def usual_order(locale: str | None, text: str = "") -> str:
     if latin_foreign_name(text, locale):
         return "the first name, last name order of names in Latin script"
     if given_name_first(locale):
-        return f"the first name, last name order of {_language(locale)!r} names"
+        return f"the first name, last name order of {locale_language(locale)!r} names"
     return "Фамилия Имя Отчество order"
 
 
@@ -259,7 +272,7 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         first = words[1] if len(words) > 1 and not _INITIALS.fullmatch(words[1]) else ""
         patronymic = " ".join(names[2:]) if first else ""
         return FullName(NameParts(words[0], first, patronymic), "", initials, bracketed)
-    if _language(locale) == "hu" and len(words) > 1 and _NOT_LATIN_LETTER.search(rest) is None:
+    if locale_language(locale) == "hu" and len(words) > 1 and _NOT_LATIN_LETTER.search(rest) is None:
         return _hungarian(words, bracketed)
     if len(words) == 1:
         word = words[0]
@@ -284,7 +297,7 @@ def read_full_name(full: str, locale: str | None = None) -> FullName:
         return FullName(NameParts(" ".join(words[1:]), words[0], ""), bracketed=bracketed)
     if len(words) == 2:
         first_known, second_known = is_first_name(words[0]), is_first_name(words[1])
-        if first_known and not second_known and _language(locale) not in _FAMILY_NAME_FIRST:
+        if first_known and not second_known and locale_language(locale) not in _FAMILY_NAME_FIRST:
             return FullName(NameParts(words[1], words[0], ""), "first name, last name", "", bracketed)
         by_ending = _surname_by_ending(words[0]) and not _surname_by_ending(words[1])  # "Nəsibova Şəbnəm"
         unconfirmed = not (first_known or second_known or by_ending)
@@ -382,7 +395,7 @@ def _own_names_after_surname(words: list[str], locale: str | None) -> bool:
     """
     from greeter.given_names import is_listed_first_name, is_own_first_name
 
-    language = _language(locale)
+    language = locale_language(locale)
     if language not in _OWN_NAMES_DECIDE:
         return False
     if not all(is_own_first_name(word, language) for word in words[1:]):
@@ -445,7 +458,7 @@ def without_brackets(text: str) -> tuple[str, str]:
     if "(" not in text and "[" not in text:
         return text, ""
     rest = _BRACKETED.sub(" ", text)
-    if _NOT_NAME.search(rest):
+    if NOT_NAME.search(rest):
         return text, ""
     return rest, " ".join(m.group().strip() for m in _BRACKETED.finditer(text))
 
@@ -635,10 +648,10 @@ def _first_name_gender(
     by the lists. A Portuguese or Spanish one likewise (``pt``, ``es``, or in Brazil, Portugal,
     Spain…): :func:`~greeter.iberian_names.iberian_name_gender`, whose silence falls to the lists.
     """
-    language = _language(locale) if locale is not None else None
+    language = locale_language(locale) if locale is not None else None
     if language in _PATRONYMIC_LANGUAGES and language not in _NAME_WORDED_LANGUAGES:
         return Gender.UNKNOWN
-    spoken = language or (default and _language(default))  # its own language, else the default's
+    spoken = language or (default and locale_language(default))  # its own language, else the default's
     region = country.split("-")[0] if language is None and country is not None else None
     if spoken in _BALTIC or region in _BALTIC.values():
         words = first.split()
