@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date, datetime
+from html import escape
 from pathlib import Path
 from typing import BinaryIO
 
@@ -336,7 +337,8 @@ def _pages(
             )
         if contact_errors or rejected:
             head = (
-                f'<nav class="back"><a href="index.html">{ui.say("nav.all_days")}</a></nav>\n'
+                f'<nav class="back" aria-label="{escape(ui.say("nav.back"))}">'
+                f'<a href="index.html">{ui.say("nav.all_days")}</a></nav>\n'
                 '<header class="page-head"><div class="title-row">'
                 f"<h1>{ui.say('contact_errors')}</h1></div></header>"
             )

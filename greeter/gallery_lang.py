@@ -279,6 +279,7 @@ RUSSIAN: Final[Words] = {
     "page.text": "Текст",
     # the overview of a big gallery, and the lists of contacts outside an occasion's audience
     "pager.label": "Части",
+    "pager.label_end": "Части (внизу страницы)",
     "pager.parts": "Части: {links}",
     "overview.caption": "Дни: письма и пропуски по дням, у каждого дня — своя страница",
     "overview.day": "День",
@@ -495,6 +496,7 @@ ENGLISH: Final[Words] = {
     "page.html_title": "The letter's HTML version",
     "page.text": "Text",
     "pager.label": "Parts",
+    "pager.label_end": "Parts (end of the page)",
     "pager.parts": "Parts: {links}",
     "overview.caption": "Days: letters and skips by day, each day on a page of its own",
     "overview.day": "Day",

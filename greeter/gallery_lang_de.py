@@ -222,6 +222,7 @@ GERMAN: Final[Mapping[str, str]] = {
     "page.html_title": "HTML-Version der Nachricht",
     "page.text": "Text",
     "pager.label": "Teile",
+    "pager.label_end": "Teile (Seitenende)",
     "pager.parts": "Teile: {links}",
     "overview.caption": (
         "Tage: Nachrichten und übersprungene Anlässe pro Tag, jeder Tag auf einer eigenen Seite"

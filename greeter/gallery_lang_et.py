@@ -210,6 +210,7 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "page.html_title": "Kirja HTML-versioon",
     "page.text": "Tekst",
     "pager.label": "Osad",
+    "pager.label_end": "Osad (lehe lõpus)",
     "pager.parts": "Osad: {links}",
     "overview.caption": "Päevad: kirjad ja vahelejäetud tähtpäevad päevade kaupa, igal päeval oma leht",
     "overview.day": "Päev",

@@ -220,6 +220,7 @@ CROATIAN: Final[Mapping[str, str]] = {
     "page.html_title": "HTML verzija pisma",
     "page.text": "Tekst",
     "pager.label": "Dijelovi",
+    "pager.label_end": "Dijelovi (dno stranice)",
     "pager.parts": "Dijelovi: {links}",
     "overview.caption": "Dani: pisma i preskočeni povodi po danima, svaki dan na zasebnoj stranici",
     "overview.day": "Dan",

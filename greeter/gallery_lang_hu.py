@@ -218,6 +218,7 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "page.html_title": "A levél HTML-változata",
     "page.text": "Szöveg",
     "pager.label": "Részek",
+    "pager.label_end": "Részek (az oldal alján)",
     "pager.parts": "Részek: {links}",
     "overview.caption": "Napok: levelek és kihagyások naponként, minden nap külön oldalon",
     "overview.day": "Nap",

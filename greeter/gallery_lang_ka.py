@@ -208,6 +208,7 @@ GEORGIAN: Final[Mapping[str, str]] = {
     "page.html_title": "წერილის HTML-ვერსია",
     "page.text": "ტექსტი",
     "pager.label": "ნაწილები",
+    "pager.label_end": "ნაწილები (გვერდის ბოლოს)",
     "pager.parts": "ნაწილები: {links}",
     "overview.caption": "დღეები: წერილები და გამოტოვებები დღეების მიხედვით, თითოეულ დღეს — თავისი გვერდი",
     "overview.day": "დღე",

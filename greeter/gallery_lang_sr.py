@@ -224,6 +224,7 @@ SERBIAN: Final[Mapping[str, str]] = {
     "page.html_title": "HTML верзија писма",
     "page.text": "Текст",
     "pager.label": "Делови",
+    "pager.label_end": "Делови (дно странице)",
     "pager.parts": "Делови: {links}",
     "overview.caption": "Дани: писма и прескочени поводи по данима, сваки дан на посебној страници",
     "overview.day": "Дан",

@@ -205,6 +205,7 @@ UKRAINIAN: Final[Mapping[str, str]] = {
     "page.html_title": "HTML-версія листа",
     "page.text": "Текст",
     "pager.label": "Частини",
+    "pager.label_end": "Частини (унизу сторінки)",
     "pager.parts": "Частини: {links}",
     "overview.caption": "Дні: листи й пропуски за днями, у кожного дня — своя сторінка",
     "overview.day": "День",

@@ -75,14 +75,17 @@ def _clients(n: int, ui: Ui) -> str:
     return ui.count(n, "clients.forms")
 
 
-def pager(pages: Sequence[str], current: int, up: str, ui: Ui) -> str:
-    """Links to a day's (or a list's) parts, the current one marked; "" when there is one part."""
+def pager(pages: Sequence[str], current: int, up: str, ui: Ui, *, end: bool = False) -> str:
+    """Links to a day's (or a list's) parts, the current one marked; "" when there is one part.
+
+    ``end``: the copy at the foot of a page that has one at its head too (a list's 5,000 names):
+    a screen reader lists the landmarks by name, and two «Части» read as one twice.
+    """
     links = _part_links(pages, current, up)
     if not links:
         return ""
-    return (
-        f'<nav class="pager" aria-label="{ui.say("pager.label")}">{ui.say("pager.parts", links=links)}</nav>'
-    )
+    label = escape(ui.say("pager.label_end" if end else "pager.label"))
+    return f'<nav class="pager" aria-label="{label}">{ui.say("pager.parts", links=links)}</nav>'
 
 
 def _part_links(pages: Sequence[str], current: int, up: str) -> str:
@@ -182,7 +185,8 @@ def fold_page(head: str, fold: Fold, part: int, back: str, ui: Ui) -> Iterator[s
     first = fold.cards[0]
     title = escape(first.titles.get(fold.occasion, fold.occasion))
     chunk = fold.cards[(part - 1) * LIST_LINES : part * LIST_LINES]
-    pages = pager([fold.page(k) for k in range(1, fold.parts + 1)], part, "../", ui)
+    names = [fold.page(k) for k in range(1, fold.parts + 1)]
+    pages, pages_end = (pager(names, part, "../", ui, end=end) for end in (False, True))
     day = ui.long_day(fold.day)
     clients = _clients(len(fold.cards), ui)
     yield head
@@ -204,7 +208,7 @@ def fold_page(head: str, fold: Fold, part: int, back: str, ui: Ui) -> Iterator[s
         why = f' — <span class="detail">{escape(card.detail)}</span>' if card.detail else ""
         yield f"<li><b>{who}</b> · {email} · ID {escape(card.contact_id)}{why}</li>\n"
     yield f"""</ol>
-{pages}
+{pages_end}
 </main>
 <footer class="page-foot">greeter preview</footer>
 </body>
