@@ -146,6 +146,7 @@ POCKETS: Final[Mapping[str, tuple[str, ...]]] = {
     "AU-WA": ("Australia/Eucla",),  # a roadhouse town on the border
     "CA-BC": ("America/Edmonton", "America/Creston", "America/Dawson_Creek", "America/Fort_Nelson"),
     "CA-NL": ("America/Goose_Bay",),  # Labrador, some 25,000 of the province's 540,000
+    "CA-NU": ("America/Atikokan",),  # Coral Harbour (NU is split anyway: four clocks)
     "CA-ON": ("America/Winnipeg", "America/Atikokan"),  # Kenora and Rainy River, Atikokan
     "CA-QC": ("America/Blanc-Sablon", "America/Halifax"),  # the Lower North Shore; Magdalen Islands
     "CA-SK": ("America/Edmonton",),  # Lloydminster
