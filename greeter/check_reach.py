@@ -24,10 +24,11 @@ from greeter.check_name_script import NameScripts
 from greeter.check_signature import signature_problems
 from greeter.config import Settings
 from greeter.contacts import Contact, Gender
-from greeter.countries import RegionalGap, regional_days_off, regions_of
+from greeter.countries import RegionalGap, regional_days_off, regions_of, regions_own_days
 from greeter.errors import Problem
 from greeter.i18n import letter_default, normalize_locale
 from greeter.names import CONTRADICTED, NAME_UNREAD, UNSAID, audience_gender, gender_of
+from greeter.subdivision_zones import subdivision_zones
 from greeter.template_snapshot import SUFFIX
 
 if TYPE_CHECKING:
@@ -148,7 +149,9 @@ class Reach:
                     self.genderless_ids.setdefault(i, []).append(contact.id)
                     self.genderless_why.setdefault(i, Counter())[reading.why] += 1
         if contact.timezone is None and contact.country and contact.country != self.settings.defaults.country:
-            self.zoneless[contact.country.partition("-")[0]] += 1
+            # A region of known zones is named (US-TX, of two clocks), else its country (BR-AM: BR).
+            own = subdivision_zones(contact.country)
+            self.zoneless[contact.country if own else contact.country.partition("-")[0]] += 1
         if contact.tier:
             self.tiers.add(contact.tier)
         self.ids.add(contact.id)
@@ -439,7 +442,10 @@ def _meant(folder: Path, template: str, language: str) -> str:
 def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Problem]:
     """Warn about contacts whose country, given without its region, lacks most regions' days off.
 
-    A London client under plain "GB" would be greeted on Easter Monday.
+    A London client under plain "GB" would be greeted on Easter Monday; where no day is most
+    regions' (the USA, New Zealand), a Honolulu client under plain "US" on Kamehameha Day, so
+    the next few regions' own days are named (:func:`greeter.countries.regions_own_days`). A
+    contact whose zone is one region's has that region already (:mod:`greeter.subdivision_zones`).
     Located at the country column's setting if the config has one, else at
     ``defaults.country``. Each day is cited at its next occurrence from
     ``today``: in December this year's Easter Monday is past, and the one the
@@ -455,9 +461,16 @@ def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Probl
     problems: list[Problem] = []
     for country, count in reach.countries.most_common():
         gaps = _next_gaps(country, today)
-        if not gaps:
+        if gaps:
+            days = ", ".join(f"{g.name} ({g.day:%d.%m.%Y}, {g.regions} of {g.of} regions)" for g in gaps)
+        elif own := regions_own_days(country, today):
+            # No day most regions share (the USA, New Zealand): each region's own, the next few.
+            named = ", ".join(f"{r.region}'s {r.name} ({r.day:%d.%m.%Y})" for r in own[:_OWN_DAYS])
+            more = ", …" if len(own) > _OWN_DAYS else ""
+            some = f"{len(own)} of {len(regions_of(country))} have some"
+            days = f"its regions' own days off ({some}: {named}{more})"
+        else:
             continue
-        days = ", ".join(f"{g.name} ({g.day:%d.%m.%Y}, {g.regions} of {g.of} regions)" for g in gaps)
         regions = regions_of(country)
         example = ", ".join(regions[:6]) + (", …" if len(regions) > 6 else "")
         message = (
@@ -467,6 +480,10 @@ def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Probl
         )
         problems.append(Problem(str(config_file), ".".join(where), message, line, col, severity="warning"))
     return problems
+
+
+#: How many regions' own days off a warning names (:func:`greeter.countries.regions_own_days`).
+_OWN_DAYS = 3
 
 
 def _next_gaps(country: str, today: date) -> list[RegionalGap]:
@@ -497,8 +514,9 @@ def text_script(text: str) -> str:
 def _zone_problems(reach: Reach, config_file: Path) -> list[Problem]:
     """One warning per country whose clients have no time zone and whose zones keep different times.
 
-    A client in a country of one time gets it (:func:`greeter.country_zones.country_zone`);
-    in Russia or the USA the letter is timed in
+    A client in a country of one time gets it (:func:`greeter.country_zones.country_zone`), and
+    one in a region of one (AU-SA); one of two clocks is named by its region (US-TX). In Russia
+    or the USA the letter is timed in
     ``defaults.timezone``, which may be hours off. Located at the time-zone
     column's setting if the config has one, else at ``defaults.timezone``.
     """
@@ -511,7 +529,7 @@ def _zone_problems(reach: Reach, config_file: Path) -> list[Problem]:
     line, col = locate(config_file, where)
     problems: list[Problem] = []
     for country, count in sorted(reach.zoneless.items(), key=lambda item: (-item[1], item[0])):
-        zones = zones_of(country)
+        zones = subdivision_zones(country) or zones_of(country)
         listed = ", ".join(zones[:4]) + (f" and {len(zones) - 4} more" if len(zones) > 4 else "")
         several = f"has several time zones ({listed})" if zones else "has no time zone greeter knows"
         fill = f"fill the column {column!r}" if column else "set contacts.columns.timezone"

@@ -263,6 +263,39 @@ def regional_days_off(country: str, year: int) -> tuple[RegionalGap, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RegionDay:
+    """A day off of one region of a country that the country-wide calendar lacks: its next from a day."""
+
+    region: str
+    day: date
+    name: str
+
+
+def regions_own_days(country: str, since: date) -> tuple[RegionDay, ...]:
+    """Each region of ``country`` with days off of its own: its first one at or after ``since``.
+
+    Within ``since``'s year and the next, by date. Why: the warning about a country written
+    without its region (:func:`regional_days_off`) named only days most regions share, and in
+    the USA or New Zealand no day is: each state's or region's is its own (Hawaii's Kamehameha
+    Day, the Chatham Islands' Anniversary Day), so plain ``US`` and ``NZ`` got no warning while
+    their clients' letters went out on those days. Empty for a code with its region, a country
+    without regions or one whose regions' days are all the country's.
+    """
+    if "-" in country or not has_calendar(country):
+        return ()
+    found: list[RegionDay] = []
+    for region in _regions(country):
+        for year in (since.year, since.year + 1):
+            nationwide = days_of(country, year)
+            own = [(d, on[0].names[0]) for d, on in days_of(f"{country}-{region}", year).items()]
+            later = sorted((d, n) for d, n in own if d >= since and d not in nationwide)
+            if later:
+                found.append(RegionDay(f"{country}-{region}", *later[0]))
+                break
+    return tuple(sorted(found, key=lambda r: (r.day, r.region)))
+
+
 def regions_of(country: str) -> tuple[str, ...]:
     """A country's region codes as ISO 3166-2 writes them ("GB-ENG", …); empty if it has none."""
     return tuple(f"{country}-{r}" for r in _regions(country))

@@ -29,6 +29,7 @@ from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from greeter.ru_regions import region_zone
+from greeter.subdivision_zones import subdivision_zone, subdivision_zones
 
 #: A year after every transition the database knows of: its offsets are the zones' current rules.
 _RULES_YEAR = 2040
@@ -125,7 +126,9 @@ def country_zone(country: str | None) -> str | None:
     ``zone.tab`` lists for it; ``init --country`` writes the same (:func:`zones_of`'s first).
     A Russian region ("RU-BA", a contact's country cell where the config
     declares its days off) has the zone of :data:`greeter.ru_regions.RU_REGION_ZONES`, a
-    Brazilian state ("BR-SP") that of :data:`BR_STATE_ZONES`.
+    Brazilian state ("BR-SP") that of :data:`BR_STATE_ZONES`, another region of a country of
+    several clocks its own (:func:`greeter.subdivision_zones.subdivision_zone`: "AU-SA" →
+    Australia/Adelaide, "US-HI" → Pacific/Honolulu; None for one of two clocks, "US-TX").
     """
     if not country:
         return None
@@ -133,8 +136,10 @@ def country_zone(country: str | None) -> str | None:
         return region_zone(country)
     if country.upper().startswith("BR-"):  # a state (BR-SP): its own clock, not Brazil's four
         return BR_STATE_ZONES.get(country.upper()[3:])
+    if "-" in country and subdivision_zones(country):  # AU-SA: Adelaide, not Australia's twelve
+        return subdivision_zone(country)  # None for a split region (US-TX): check names it
     zones = zones_of(country)
-    if not zones or not _same_time(zones):
+    if not zones or not same_time(zones):
         return None
     return zones[0]
 
@@ -191,7 +196,7 @@ def offset_zone(country: str, minutes: int) -> tuple[str, str] | None:
     offset = timedelta(minutes=minutes)
     now = tuple(z for z in zones if any(ZoneInfo(z).utcoffset(m) == offset for m in _MOMENTS))
     if now:
-        return (now[0], "") if _same_time(now) else None
+        return (now[0], "") if same_time(now) else None
     last: tuple[datetime, str] | None = None
     for zone in zones:
         had = _last_had(zone, offset)
@@ -250,7 +255,8 @@ def zones_of(country: str) -> tuple[str, ...]:
     return _table().get(country.partition("-")[0].upper(), ())
 
 
-def _same_time(zones: tuple[str, ...]) -> bool:
+def same_time(zones: tuple[str, ...]) -> bool:
+    """Whether ``zones`` keep one clock: their UTC offsets agree every week of a year of current rules."""
     first, *others = (ZoneInfo(z) for z in zones)
     return all(other.utcoffset(m) == first.utcoffset(m) for other in others for m in _MOMENTS)
 

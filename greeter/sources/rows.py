@@ -87,7 +87,14 @@ from greeter.sources.row_names import RowNames
 from greeter.sources.row_shape import CutRow, long_row, short_row, undecoded_cell
 from greeter.sources.seen import IdLog, SeenIndex
 from greeter.sources.undecoded import undecoded_cells
-from greeter.sources.zone_cells import fallback_zone, has_digit, in_country, inferred_country, zone_reading
+from greeter.sources.zone_cells import (
+    fallback_zone,
+    has_digit,
+    in_country,
+    inferred_country,
+    region_by_zone,
+    zone_reading,
+)
 from greeter.timezones import is_zone
 
 #: The patterns, tables and cache whose methods a row calls, bound here rather than imported by
@@ -245,6 +252,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: a region name in a row without a zone is read among theirs too.
         self.region_countries: tuple[str, ...] = ()
         self._zone_countries: dict[str, str | None] = {}
+        #: Each (zone, country) read → the region the zone refines the country to (:func:`region_by_zone`).
+        self._zone_regions: dict[tuple[str, str | None], str | None] = {}
         self.seen_ids = SeenIndex()
         #: Rows rejected for repeating an id: a query's JOIN that multiplies rows gets one hint for all.
         self.duplicate_ids = 0
@@ -578,6 +587,27 @@ class RowParser(RowNames, RowDates, RowCodes):
                 else remember(zones, tz, inferred_country(tz, self.default_country, self.default_zone))
             )
             from_zone = country is not None
+        # The zone's region, where the country (the row's, the zone's or the default's) names none
+        # and the zone is one region's: Pacific/Honolulu under US is US-HI, for Hawaii's days off.
+        # Not for a country cell that could not be read, nor from an offset (as above).
+        if (
+            tz is not None
+            and "country" in cells
+            and (country is not None or not country_cell)
+            and not has_digit(cells["timezone"])
+        ):
+            zone_key = (tz, country)
+            regions = self._zone_regions
+            region = (
+                regions[zone_key]
+                if zone_key in regions
+                else remember(
+                    regions, zone_key, region_by_zone(tz, country, self.default_country, self.default_zone)
+                )
+            )
+            if region is not None:
+                from_zone = from_zone or not country_cell
+                country = region
         if locale_problems:
             problems += locale_problems
         if country_problems:

@@ -14,9 +14,18 @@ from greeter.country_zones import offset_zone, zone_country, zones_of
 from greeter.holiday_tables import has_calendar
 from greeter.sources.caches import remember
 from greeter.sources.quote import quoted
+from greeter.subdivision_zones import zone_region
 from greeter.timezones import is_zone, legacy_zone_note, stated_offset, zone_hint, zone_meant
 
-__all__ = ["ZONES", "fallback_zone", "has_digit", "in_country", "inferred_country", "zone_reading"]
+__all__ = [
+    "ZONES",
+    "fallback_zone",
+    "has_digit",
+    "in_country",
+    "inferred_country",
+    "region_by_zone",
+    "zone_reading",
+]
 
 #: Each distinct zone text of the exports read: the zone its contacts get (None: the fallback), its
 #: warning ("" for a zone zoneinfo knows) and, for an unknown one, the suggestion. A million rows
@@ -114,3 +123,30 @@ def inferred_country(zone: str, default_country: str | None, default_zone: str |
     if found is None or found == home.partition("-")[0] or not has_calendar(found):
         return None
     return found
+
+
+def region_by_zone(
+    zone: str, country: str | None, default_country: str | None, default_zone: str | None
+) -> str | None:
+    """The region a row's zone puts it in, where its country says none; None: the country stays.
+
+    Why: a client in Pacific/Honolulu under plain ``US`` (or no country, with a US
+    ``defaults.country``) had the USA's country-wide days off, and letters went out on
+    Kamehameha Day, a day off in Hawaii only; one in Pacific/Chatham under ``NZ`` on Chatham
+    Islands Anniversary Day. The zone names the region where it is one region's
+    (:func:`greeter.subdivision_zones.zone_region`: Pacific/Honolulu → US-HI,
+    Australia/Adelaide → AU-SA); Australia/Sydney, New South Wales' and the ACT's, names none.
+
+    ``country``: the row's (a country cell read, or the zone's country,
+    :func:`inferred_country`); None: the row has none, and ``defaults.country``
+    (else the country of ``default_zone``) is the one whose region is looked for — a
+    Honolulu client of a ``US-NY`` company is in Hawaii. A region the row names always
+    wins: only a country without one, or the default's, is refined.
+    """
+    if country is not None and "-" in country:
+        return None  # the row's own region (AU-NSW with Australia/Adelaide): the row wins
+    base = country or default_country or zone_country(default_zone) or ""
+    region = zone_region(base.partition("-")[0], zone) if base else None
+    if region is None or (country is None and region == default_country):
+        return None
+    return region
