@@ -16,7 +16,7 @@ counts, and what a shared journal's claim counts again
 calendar days on the client's clock (``send_day`` is the recipient's local
 day), as ``min_gap_days`` is defined (docs/config.md); the window is the
 ``window_days`` ending on the letter's day, the letter included, one of the
-windows :func:`~greeter.policy.cap_refusal` checks.
+windows :func:`~greeter.cap_rules.cap_refusal` checks.
 """
 
 from __future__ import annotations
