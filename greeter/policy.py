@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from greeter.cap_rules import _days, _refusal, _ymd
+from greeter.cap_rules import _days, _refusal, _ymd, breaks_gap
 from greeter.config import FrequencyCap
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, MergeRule, PastGreeting, Reason, bounds, outside
@@ -291,8 +291,9 @@ def decide(
                 # What _single() answers when nothing is late, expired or ``merge: false``: the
                 # cap alone decides (inlined: this runs for most candidates of a million contacts).
                 day = c[4]
-                # After every greeting counted so far, far enough, and a slot left: it fits (what
-                # _refusal() says first; the usual case, as candidates come in date order).
+                # After every greeting counted so far, far enough (breaks_gap(), inlined), and too
+                # few in all to fill a window: it fits (what _refusal() says first; the usual case,
+                # as candidates come in date order).
                 if not taken or (day - taken[-1] >= min_gap and len(taken) < max_count):
                     refusal = ""
                 else:
@@ -531,7 +532,7 @@ def _crowded_out(
         if _refusal(c[4], taken, cap):
             continue  # refused anyway: nothing to yield to
         gap = abs(c[4] - day)
-        if gap < min_gap:
+        if breaks_gap(gap, cap):
             side = "before" if c[4] >= day else "after"  # a belated letter may leave after it
             why = f"only {_days(gap)} {side} the {c[2]} greeting of {_ymd(c[4])}"
             rule = f"min_gap_days {min_gap}"
