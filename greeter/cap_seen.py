@@ -16,17 +16,19 @@ counts, and what a shared journal's claim counts again
 calendar days on the client's clock (``send_day`` is the recipient's local
 day), as ``min_gap_days`` is defined (docs/config.md); the window is the
 ``window_days`` ending on the letter's day, the letter included, one of the
-windows :func:`~greeter.policy.cap_refusal` checks.
+windows :func:`~greeter.cap_rules.cap_refusal` checks. Both are the cap's own
+definitions (:func:`~greeter.cap_rules.window_count`,
+:func:`~greeter.cap_rules.breaks_gap`), not a second reading of them.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from greeter.cap_rules import breaks_gap, window_count
 from greeter.journal_store import CAP_STATES, JournalEntry, JournalKey, is_requeued, planned_state
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ class CapView:
         else:
             days = f"{seen.gap_days} day{'' if seen.gap_days == 1 else 's'}"
             gap = f"{days} after the last"
-            if seen.gap_days < cap.min_gap_days:  # closer than the cap allows (a config changed since)
+            if breaks_gap(seen.gap_days, cap):  # closer than the cap allows (a config changed since)
                 gap = f"only {gap} (min_gap_days {cap.min_gap_days})"
         return f"{gap}; {seen.window_count} of {cap.max_count} in {cap.window_days} days"
 
@@ -118,7 +120,7 @@ def cap_seen(rows: Iterable[JournalEntry], cap: FrequencyCap) -> CapView:
     taken = [c[0] for c in counted]
     before: int | None = None
     for day, _, entry in counted:
-        in_window = bisect.bisect_right(taken, day) - bisect.bisect_left(taken, day - cap.window_days + 1)
+        in_window = window_count(taken, day, cap.window_days)
         seen[entry.key] = Seen(True, None if before is None else day - before, in_window)
         before = day
     return CapView(cap, seen)

@@ -666,7 +666,7 @@ class Contact:
     #: The header of the CRM's opt-out column (``contacts.columns.do_not_contact``: «Не писать») when
     #: its cell marks this contact do-not-contact, or says neither yes nor no; None: it may be greeted.
     #: The planner skips every occasion of such a contact as ``suppressed``
-    #: (:func:`greeter.policy.precheck`), naming the column. Nothing is written to the journal's
+    #: (:func:`greeter.precheck.precheck`), naming the column. Nothing is written to the journal's
     #: do-not-contact list: the CRM stays the source of truth, so clearing the flag there (or a new
     #: journal) greets the contact again as the CRM says.
     do_not_contact: str | None = None

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from greeter.calendar_rules import WorkCalendar
+from greeter.cap_rules import cap_refusal
 from greeter.cap_seen import cap_day
 from greeter.clock import Clock
 from greeter.config import Settings
@@ -47,7 +48,6 @@ from greeter.message import MessageIds, build_message
 from greeter.plan_drafts import merged_into_failed
 from greeter.plan_types import Hit, PlanItem, Rendered
 from greeter.planner import contact_zone
-from greeter.policy import cap_refusal
 from greeter.quota_plan import quota_expiry_words, window_opener
 from greeter.ratelimit import slot_frees_at
 from greeter.review import Envelope, approval_of, content_hash

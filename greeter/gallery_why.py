@@ -93,7 +93,7 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         ("locale", r"the letter's locale (?P<locale>.*) is not one of: (?P<list>.*)"),
         ("round_years", r"(?P<years>\d+) years is not a multiple of (?P<n>\d+) \(round_years\)"),
         ("min_years", r"(?P<years>\d+) years is fewer than (?P<n>\d+) \(min_years\)"),
-        # the journal and the do-not-contact list (greeter.planner, greeter.suppression)
+        # the journal and the do-not-contact list (greeter.precheck, greeter.planner, greeter.suppression)
         ("journal", r"the journal already has this greeting \((?P<state>\w+)\)(?:[: ].*)?"),
         ("crm_do_not_contact", r"the CRM marks this contact do-not-contact \(column «(?P<column>.*)»\)"),
         (
@@ -103,7 +103,7 @@ FORMS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         ),
         ("do_not_contact", r"(?P<who>.*) is on the do-not-contact list"),
         ("no_email", r"the contact has no e-mail address"),
-        # the frequency cap and merging (greeter.policy)
+        # the frequency cap and merging (greeter.cap_rules, greeter.policy)
         (
             "too_close",
             rf"only (?P<days>\d+) days? from the greeting of (?P<date>{_DATE}) \(min_gap_days (?P<gap>\d+)\)",

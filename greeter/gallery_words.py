@@ -25,8 +25,9 @@ known leaves the whole sentence in English. Their patterns are
 (:mod:`greeter.gallery_why`) read too: one pattern for each of the loader's sentences.
 
 Pure: a table of patterns over the planner's sentences (:mod:`greeter.policy`,
-:mod:`greeter.planner`, :mod:`greeter.occasions`, :mod:`greeter.sources`), tried
-in order; dates become ``DD.MM.YYYY``, machine names of occasions their titles.
+:mod:`greeter.cap_rules`, :mod:`greeter.precheck`, :mod:`greeter.planner`,
+:mod:`greeter.occasions`, :mod:`greeter.sources`), tried in order; dates become
+``DD.MM.YYYY``, machine names of occasions their titles.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from greeter.contacts import Contact, email_key
 from greeter.erasure_records import erasure_day
 from greeter.given_names import APOSTROPHES_AS_ONE
 from greeter.journal_store import Approver, JournalEntry, JournalKey, OptOutEvent, PersonOptOut, Suppression
-from greeter.policy import crm_opt_out, opted_out_words
+from greeter.precheck import crm_opt_out, opted_out_words
 from greeter.zone_label import iso_seconds, local_time
 
 if TYPE_CHECKING:
@@ -412,8 +412,8 @@ def stop_notes(
     ``history --contact``/``--email`` of a client on the do-not-contact list
     showed the letters sent before and nothing of why none came after, and an
     erased client's empty history said "(yet)", as if greetings would come.
-    Asked as the planner asks (:func:`greeter.policy.do_not_contact`,
-    :func:`~greeter.policy.crm_opt_out`): ``addresses`` (the ``--email``
+    Asked as the planner asks (:func:`greeter.precheck.do_not_contact`,
+    :func:`~greeter.precheck.crm_opt_out`): ``addresses`` (the ``--email``
     address, the contact's own) on the list (``listed``: the journal's, as
     ``suppress --list`` shows it); the person's opt-out (``opted_out``, by
     contact id: ``contact``'s, else ``contact_id``'s, and any made from one of

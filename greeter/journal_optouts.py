@@ -9,7 +9,7 @@ order changes, or drops one), the address alone would greet them again. So
 such an opt-out also writes ``suppressed_contacts`` (SQLite migration 8,
 PostgreSQL 5): the contact id, the address it came from, its reason and date.
 The planner skips a bound contact whatever address it has
-(:func:`greeter.policy.person_opt_out`), naming the old address and the date.
+(:func:`greeter.precheck.do_not_contact`), naming the old address and the date.
 
 Written once for both backends on :class:`~greeter.journal_sql.JournalSql`'s
 hooks (``_p``, ``_at``, ``_fetch``, ``_change_all``), as the transitions are.

@@ -108,7 +108,7 @@ def skipped_code(reason: str | None) -> str | None:
 
 #: How the reason of an address listed because mail to it bounced starts (a 5xx at delivery, a
 #: bounce report read by ``greeter bounces``): the planner's words say it bounced
-#: (:func:`~greeter.policy.bounced_words`), not that the client asked.
+#: (:func:`~greeter.precheck.bounced_words`), not that the client asked.
 BOUNCED = "bounced:"
 
 #: How an ``expired`` row's reason starts before the sender's why (:meth:`mark_expired`'s).

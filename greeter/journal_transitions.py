@@ -110,7 +110,7 @@ def _apart(row: JournalEntry, carrier: JournalEntry) -> int:
 def suppressed_reason(email: str) -> str:
     """The reason of a ``skipped`` row whose address is on the do-not-contact list.
 
-    The planner's words for the same skip (:func:`greeter.policy.precheck`), so
+    The planner's words for the same skip (:func:`greeter.precheck.precheck`), so
     ``greeter history`` reads both as the reason code ``suppressed``.
     """
     return f"suppressed: {email} is on the do-not-contact list"

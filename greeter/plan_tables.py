@@ -170,7 +170,7 @@ class PlanTables:
             verdicts = AudienceVerdicts(rule)
             self.occasions[occ.name] = OccasionPlan(occ, before, rule, verdicts, rule.everyone, limit)
         #: The yearly occasions read from a contact's date column: a greeting of one for another date
-        #: (a corrected birthday) counts as this one's (:func:`~greeter.policy.greeted_before`).
+        #: (a corrected birthday) counts as this one's (:func:`~greeter.precheck.greeted_before`).
         self.yearly = frozenset(occ.name for occ in settings.occasions if occ.field is not None)
         self._zones: dict[tuple[str, str | None], ZoneView] = {}
         #: (holidays' country, region, weekend's country, set week, day, limit) → the greeting's day: every

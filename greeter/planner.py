@@ -24,16 +24,14 @@ from greeter.plan_filter import hit_filter
 from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
 from greeter.plan_types import Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason
 from greeter.plan_types import new_item as _item
-from greeter.policy import (
+from greeter.policy import CandidateKey, decide, past_days
+from greeter.precheck import (
     JOURNAL_HAS,
     REGREET_DAYS,
-    CandidateKey,
     counts_as_greeted,
-    decide,
     do_not_contact,
     greeted_before,
     journal_words,
-    past_days,
     precheck,
 )
 
@@ -308,8 +306,8 @@ def history_reach(settings: Settings) -> int:
     """How many days before a plan's first occasion day the journal's rows must be read from.
 
     One cap window (``window_days``: the letters a new one is counted with), and far enough
-    for :func:`~greeter.policy.greeted_before` to find a yearly occasion greeted for another
-    date up to :data:`~greeter.policy.REGREET_DAYS` earlier — the rows are read by the day
+    for :func:`~greeter.precheck.greeted_before` to find a yearly occasion greeted for another
+    date up to :data:`~greeter.precheck.REGREET_DAYS` earlier — the rows are read by the day
     their letter left, which may be ``days_before``, a run of days off and a merge
     (``min_gap_days``) before its occasion's day.
     """
@@ -648,7 +646,7 @@ def _as_known(past: PastGreeting, contact: Contact) -> str:
     return journal_words(past)
 
 
-#: ``already_sent``'s words, after :data:`~greeter.policy.JOURNAL_HAS`, for a greeting the sender
+#: ``already_sent``'s words, after :data:`~greeter.precheck.JOURNAL_HAS`, for a greeting the sender
 #: skipped: the reason it journaled follows (:func:`recorded_skip`). "(skipped)" alone sent a
 #: reviewer to ``greeter history`` for every such card.
 SKIPPED_WORDS = "(skipped): "
@@ -693,7 +691,7 @@ def plan(
     one person twice. ``suppressed`` is the do-not-contact list's addresses, checked against
     every address a contact's cell lists; ``opted_out`` the person-level opt-outs by contact id
     (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`), which skip a contact
-    whatever its address now (:func:`~greeter.policy.do_not_contact`); ``bounced`` the list's
+    whatever its address now (:func:`~greeter.precheck.do_not_contact`); ``bounced`` the list's
     entries listed because mail to them bounced, by address, whose skip says so.
     """
     history = history or {}
@@ -720,7 +718,7 @@ def journal_past(
 ) -> Sequence[PastGreeting]:
     """The journal's greetings :func:`plan` holds for ``contact``: its id's, and those to its
     address (``email``: its :func:`~greeter.contacts.email_key`, "" for none) under another id
-    that reached the mailbox or may still (:func:`~greeter.policy.counts_as_greeted`): a failed
+    that reached the mailbox or may still (:func:`~greeter.precheck.counts_as_greeted`): a failed
     or skipped one under an old id greeted nobody there."""
     past = history.get(contact.id, ())
     if by_email and email:

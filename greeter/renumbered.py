@@ -4,7 +4,7 @@ The journal keys a greeting by (contact id, occasion, occasion date), and a cont
 CRM's id column. A re-export that renumbers the clients (a move to another CRM, a merge of
 duplicates, an export from a view with another id column) gives the same person, at the same
 address, a new id. The planner matches such greetings by address and does not send them again
-(:func:`~greeter.planner.journal_past`, :func:`~greeter.policy.counts_as_greeted`); each one is
+(:func:`~greeter.planner.journal_past`, :func:`~greeter.precheck.counts_as_greeted`); each one is
 shown with the other id in its detail. A renumbering moves thousands of rows at once, though,
 and a per-row detail is read only by whoever looks at that row: this module counts them for
 one warning line per run, so that the operator learns the CRM changed its ids. Pure: the plan
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from greeter.contacts import email_key
 from greeter.errors import Problem
 from greeter.plan_types import PastGreeting, PlanItem
-from greeter.policy import counts_as_greeted
+from greeter.precheck import counts_as_greeted
 from greeter.sources import LoadReport
 
 #: Plan items whose greeting the journal may hold: a letter it says left, and the skips it explains.

@@ -109,7 +109,7 @@ class Inputs:
     #: Person-level opt-outs by contact id (:meth:`~greeter.journal_store.JournalStore.opted_out_contacts`).
     opted_out: dict[str, PersonOptOut] = field(default_factory=dict)
     #: The do-not-contact list's entries listed because mail to them bounced, by address: a skip
-    #: says the address bounced, not that the client asked (:func:`~greeter.policy.bounced_words`).
+    #: says the address bounced, not that the client asked (:func:`~greeter.precheck.bounced_words`).
     bounced: dict[str, Suppression] = field(default_factory=dict)
     #: Since when each configured occasion exists (:func:`~greeter.planner.occasion_starts`).
     occasion_since: dict[str, datetime | None] = field(default_factory=dict)

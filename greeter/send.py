@@ -45,7 +45,7 @@ from greeter.journal_store import JournalEntry, JournalKey, JournalStore
 from greeter.off_loop import off_loop, unless_stopped
 from greeter.plan_types import PlanItem
 from greeter.planner import contact_zone, expiry_start, lookahead_end
-from greeter.policy import crm_opt_out, opted_out_words
+from greeter.precheck import crm_opt_out, opted_out_words
 from greeter.provider_throttle import hold_back, holds_until, read_throttle, remember_throttle
 from greeter.quota_plan import Rank, expiring_before, held_recently, in_quota_order, openers_of, quota_rank
 from greeter.ratelimit import RateLimiter, SystemClock, slot_frees_at

@@ -121,8 +121,8 @@ def due_retries(
     the stored bytes used to go out regardless. The claim checks the list
     again, for an address added while the batch runs. So are those of a
     contact the CRM flagged do-not-contact since (``opted_out``: contact id →
-    why, :func:`greeter.policy.crm_opt_out`; or one that opted out under any address,
-    :func:`greeter.policy.opted_out_words`): the planner skips its new
+    why, :func:`greeter.precheck.crm_opt_out`; or one that opted out under any address,
+    :func:`greeter.precheck.opted_out_words`): the planner skips its new
     occasions, and a 4xx'd letter written before the flag must not go either.
     """
     found = sort_retries(journal.due_retries(now), zones, deliverer.settings, now, calendar_of)

@@ -23,7 +23,7 @@ from greeter.config import Audience, Sender
 from greeter.contacts import Contact, Gender
 from greeter.gallery_words import russian_detail
 from greeter.plan_types import Hit
-from greeter.policy import precheck
+from greeter.precheck import precheck
 from greeter.render import Renderer
 from tests.conftest import MakeProject, contact_row
 from tests.faults import greeter

@@ -8,6 +8,7 @@ journal read (:meth:`~greeter.journal_store.JournalStore.greeted_dates`) and
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -194,3 +195,38 @@ def test_it_counts_what_the_planners_journal_read_counts(tmp_path: Path) -> None
         journal.close()
     assert mine == planner
     assert len(mine) == 4  # sent, uncertain, baseline, retry
+
+
+def test_the_view_agrees_with_the_planners_refusal() -> None:
+    """Each letter as ``history --contact`` shows it says what the planner would have said of it,
+    deciding it after the letters before it: "only N days after the last (min_gap_days …)" exactly
+    when the planner refuses it by the gap, "N of M" past ``max_count`` exactly when it refuses it
+    as "greeting no. N" — one window and one gap rule (:mod:`greeter.cap_rules`), not two.
+    Histories the cap would not have made: sent by hand, an old CRM's, a cap changed since."""
+    from greeter.cap_rules import _refusal
+
+    rng = random.Random(7)
+    start = date(2026, 1, 1)
+    for _ in range(300):
+        cap = FrequencyCap(
+            max_count=rng.randint(1, 6),
+            window_days=rng.choice([30, 90, 365]),
+            min_gap_days=rng.randint(0, 20),
+        )
+        days = sorted(rng.sample(range(400), rng.randint(1, 12)))  # one letter a day at most
+        rows = [row(f"o{n}", (start + timedelta(days=d)).isoformat()) for n, d in enumerate(days)]
+        view = cap_seen(rows, cap)
+        for n, entry in enumerate(rows):
+            before = [start.toordinal() + d for d in days[:n]]
+            planner = _refusal(start.toordinal() + days[n], before, cap)
+            seen, text = view.seen[entry.key], view.text(entry)
+            assert text.startswith("only") == planner.startswith("only"), (text, planner)
+            if planner.startswith("only"):
+                assert f"only {seen.gap_days} day" in text and f"only {seen.gap_days} day" in planner
+            elif planner:
+                assert planner.startswith(f"would be greeting no. {seen.window_count} within"), (
+                    text,
+                    planner,
+                )
+            else:
+                assert seen.window_count is not None and seen.window_count <= cap.max_count, (text, planner)

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from greeter.audience import AudienceRule
+from greeter.cap_rules import _refusal, _too_close
 from greeter.cli import main
 from greeter.config import Audience, FrequencyCap
 from greeter.contacts import Contact
@@ -27,7 +28,6 @@ from greeter.gallery_why import FORMS, SENTENCES
 from greeter.ics_export import calendar_chunks, occasion_words
 from greeter.plan_types import Hit, PlanItem
 from greeter.planner import _expired_detail
-from greeter.policy import _refusal, _too_close
 from tests.test_gallery import NOW, SHOP, START, cards, parse, sample
 
 CAP = FrequencyCap(max_count=6, window_days=365, min_gap_days=14)

@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from greeter.audience import AudienceRule
+from greeter.cap_rules import _refusal, _too_close
 from greeter.cli import main
 from greeter.config import Audience, Defaults, FrequencyCap, Occasion
 from greeter.config_contacts import Columns, ContactsSource
 from greeter.contacts import Contact
 from greeter.gallery_words import russian_detail
 from greeter.occasions import implausible
-from greeter.policy import _refusal, _too_close
 from greeter.sources import date_occasions, load_contacts
 from tests.conftest import ROOT, MakeProject, contact_row
 

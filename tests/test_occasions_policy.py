@@ -9,12 +9,14 @@ from types import MappingProxyType
 import pytest
 
 from greeter.audience import in_audience
+from greeter.cap_rules import cap_refusal
 from greeter.config import Audience, FrequencyCap, Settings
 from greeter.config_loader import parse_settings
 from greeter.contacts import Contact
 from greeter.occasions import anniversary, contact_hits, holiday_dates
 from greeter.plan_types import Hit, PastGreeting
-from greeter.policy import Candidate, apply_cap, cap_refusal, precheck
+from greeter.policy import Candidate, apply_cap
+from greeter.precheck import precheck
 from tests.conftest import TODAY
 
 BASE = """\

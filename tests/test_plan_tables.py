@@ -27,6 +27,7 @@ from greeter.calendar_rules import (
     next_window_open,
     spread,
 )
+from greeter.cap_rules import cap_refusal
 from greeter.config import FrequencyCap
 from greeter.config_loader import parse_settings
 from greeter.config_window import SendWindow
@@ -34,7 +35,7 @@ from greeter.contacts import Contact
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, PastGreeting, PlanItem
 from greeter.planner import PlanWindow, plan_contact, plan_window
-from greeter.policy import Candidate, Verdict, apply_cap, cap_refusal
+from greeter.policy import Candidate, Verdict, apply_cap
 from tests.conftest import TODAY
 from tests.test_planner import CONFIG as PLANNER_CONFIG
 

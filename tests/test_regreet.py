@@ -3,7 +3,7 @@
 The journal's key is (contact, occasion, occasion date): a birthday greeted on 21.01 for 20.01,
 which the CRM then corrected to 05.03, was a new key on 05.03 — the client got a second birthday
 letter six weeks after the first, and ``preview --contact`` over both days showed only the second.
-The rule (:func:`greeter.policy.greeted_before`) is pure and asked by the planner that preview,
+The rule (:func:`greeter.precheck.greeted_before`) is pure and asked by the planner that preview,
 check, calendar, send and the daemon share; the last test runs it through ``send --once`` on a
 real SQLite journal and the ``file`` transport.
 """
@@ -25,7 +25,7 @@ from greeter.contacts import Contact
 from greeter.plan_journal import journal_letters
 from greeter.plan_types import Hit, PastGreeting, PlanItem
 from greeter.planner import plan, plan_window
-from greeter.policy import REGREET_DAYS, greeted_before
+from greeter.precheck import REGREET_DAYS, greeted_before
 from tests.conftest import TODAY, MakeProject, contact_row
 from tests.test_send_e2e import greeter, history
 
