@@ -92,3 +92,40 @@ def test_check_does_not_call_kazakh_names_belarusian(make_project: MakeProject) 
     result = CliRunner().invoke(main, ["--config", str(make_project(rows)), "check", "--now", NOW, "--json"])
     data: dict[str, Any] = json.loads(result.stdout)
     assert not [p for p in data["problems"] if "Belarusian" in p]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Нурлан", True),  # «Нұрлан» typed on a Russian keyboard
+        ("Нурлан Ахметов", True),
+        ("нурл", True),  # the start, folded too
+        ("Болатулы", True),
+        ("Нұрлан", True),  # as written
+        ("Нурланова", False),  # another name
+    ],
+)
+def test_a_kazakh_name_is_found_as_a_russian_keyboard_types_it(typed: str, found: bool) -> None:
+    from greeter.history_people import _folded_key, name_matches
+
+    nurlan = person("Нұрлан", "Болатұлы", "Ахметов")
+    wanted = _folded_key(typed).split()
+    assert (
+        name_matches(nurlan, wanted, folded=True) or name_matches(nurlan, wanted, starts=True, folded=True)
+    ) is found
+
+
+def test_preview_finds_a_kazakh_contact_by_its_russian_spelling(make_project: MakeProject) -> None:
+    """``--contact Нурланова`` said «no contact has id or name 'Нурланова'» for «Әлия Серікқызы Нұрланова»."""
+    rows = [
+        "2002;c1@example.kz;Нұрланова;Әлия;Серікқызы;;;Asia/Almaty;ru;regular;;10.12.1975;;;KZ",
+        "2003;c2@example.kz;Ахметов;Нұрлан;Болатұлы;;;Asia/Almaty;ru;regular;;11.12.1975;;;KZ",
+    ]
+    config = make_project(rows)
+    for typed, cid in (("Нурланова", "2002"), ("Нурлан", "2003"), ("Алия Сериккызы", "2002")):
+        result = CliRunner().invoke(
+            main, ["--config", str(config), "preview", "--now", NOW, "--contact", typed]
+        )
+        assert result.exit_code == 0, result.stderr
+        other = "2003" if cid == "2002" else "2002"
+        assert f" {cid} " in result.stdout and f" {other} " not in result.stdout, (typed, result.stdout)
