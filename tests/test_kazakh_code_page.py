@@ -74,3 +74,18 @@ def test_a_mixed_vote_is_warned_about() -> None:
     assert encoding == "kz1048"
     assert rivals == [("cp1251", "Ђорђиәевиһ", "Ђорђијевић")]
     assert spoken(encoding) == "KZ-1048"
+
+
+def test_letters_kz1048_lacks_are_not_said_to_be_excel_s_windows_1251(tmp_path: Path) -> None:
+    """An Uzbek «ўғли» in a KZ-1048 file is '?': the advice names KZ-1048, not Excel's «CSV (разделители…)»."""
+    path = tmp_path / "c.csv"
+    path.write_bytes(
+        "\r\n".join([*KZ_ROWS, "2039;f@example.uz;Рахимов;Бахтиёр;Шавкат ўғли"]).encode("kz1048", "replace")
+    )
+    contacts, report = load_contacts(
+        ContactsSource(source="csv", path=path, columns=COLUMNS, dates={}), Defaults()
+    )
+    assert len(contacts) == 5
+    [error] = [p for p in report.problems if p.severity == "error"]
+    assert "'Шавкат ?ғли' has '?' where letters were" in error.message
+    assert "the file is in KZ-1048, which has no «ҳ»" in error.message and "разделители" not in error.message
