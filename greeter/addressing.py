@@ -26,7 +26,10 @@ a neutral form whenever the data does not settle the question:
   and gets Ukrainian declension only in a Ukrainian letter ("Шевченку"). A
   word spelled with letters Russian does not have (і, ї, є, ґ: "Олексій",
   "Юріївна") is read by the Ukrainian rules even in a Russian letter: its
-  spelling says how it declines, and pytrovich misreads it ("Юріївне").
+  spelling says how it declines, and pytrovich misreads it ("Юріївне"). An
+  «і» alone is also Kazakh: in a Kazakh name («Динара Ахметкызы Серікова»,
+  «Мөлдір Жүсіпова») it is no Ukrainian spelling, and the Russian rules decline
+  it («Серіковой», not «Серіковій»): :func:`_i_is_ukrainian`.
 * A name in Belarusian spelling («Дар'я Уладзіміраўна», «Мікола Пятровіч»:
   :func:`belarusian_spelling`) is printed as written in every case: neither
   rule set knows Belarusian, and each misread it («Дар'е Уладзіміраўні»,
@@ -128,6 +131,10 @@ UNDECLINED_CASES: Final[dict[str, str]] = {
 _CYRILLIC: Final = re.compile(r"[\u0400-\u04ff]")
 #: Letters of Ukrainian (and Belarusian) spelling that Russian does not have.
 _UKRAINIAN_SPELLING: Final = re.compile("[іїєґІЇЄҐ]")
+#: Of those, the ones only Ukrainian has: «і» is also a Kazakh and a Belarusian letter.
+_UKRAINIAN_ONLY: Final = re.compile("[їєґЇЄҐ]")
+#: Letters of Kazakh (ғ, қ, ҳ also Uzbek) that no Slavic alphabet has: a name with any is Turkic.
+_KAZAKH_LETTERS: Final = re.compile("[әғқңөұүһҳӘҒҚҢӨҰҮҺҲ]")
 #: The letters of Belarusian spelling (with its apostrophes and the hyphen): a word with any other
 #: (и, щ, ъ, ї, є, ґ, Uzbek ў's қ, ғ, ҳ) is not written the Belarusian way.
 _BELARUSIAN_LETTERS: Final = frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя'’ʼ-")
@@ -306,11 +313,50 @@ def kept_vowel(word: str, declined: str) -> str:
     return declined
 
 
-def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:
+def _language(locale: str | None) -> str:
+    """The language part of a locale, lower case: ``"kk"`` for ``kk-KZ``, ``""`` for none."""
+    return (locale or "").replace("-", "_").partition("_")[0].lower()
+
+
+def _turkic_name(first: str, patronymic: str, last: str) -> bool:
+    """Whether a letter only Kazakh (or Uzbek) has is anywhere in the name (ә, ғ, қ, ң, ө, ұ, ү, һ:
+    «Мөлдір Жүсіпова»), or its patronymic is a Turkic one («Ахметкызы», «Серікұлы»)."""
+    return any(_KAZAKH_LETTERS.search(text) for text in (first, patronymic, last)) or is_turkic(patronymic)
+
+
+def _kazakh_contact(locale: str | None, country: str | None) -> bool:
+    """Whether the contact is Kazakh: language ``kk`` or country KZ."""
+    return _language(locale) == "kk" or (country or "").strip().upper() == "KZ"
+
+
+@lru_cache(maxsize=8192)
+def _i_is_ukrainian(first: str, patronymic: str, last: str, locale: str | None, country: str | None) -> bool:
+    """Whether an «і» (without ї, є or ґ) in this name says Ukrainian spelling.
+
+    «і» is a Ukrainian letter, but also a Kazakh one: «Динара Ахметкызы Серікова» and
+    «Мөлдір Жүсіпова», read by the Ukrainian rules, became «Серіковій», «Жүсіповій». A
+    contact whose language is Ukrainian (``locale``) keeps it Ukrainian («Віктор Іваненко»);
+    a name with Kazakh letters or a Turkic patronymic (:func:`_turkic_name`) is Kazakh
+    whoever has it; a «ї», «є» or «ґ» anywhere in the name says Ukrainian («Наталія Юріївна»
+    of country KZ); else a Kazakh contact's «і» is Kazakh (:func:`_kazakh_contact`). Otherwise
+    the «і» still counts: «Олексій Іванович» in a Russian letter is «Олексію», «Олексієм»,
+    where the Russian rules misread «Олексіем». Pure; cached as names repeat.
+    """
+    if _is_ukrainian(locale):
+        return True
+    if _turkic_name(first, patronymic, last):
+        return False
+    if any(_UKRAINIAN_ONLY.search(text) for text in (first, patronymic, last)):
+        return True
+    return not _kazakh_contact(locale, country)
+
+
+def _decline_part(text: str, part: str, basis: _Basis, case: str, i_ukrainian: bool = True) -> str:
     if part == "middlename" and is_turkic(text):
         return text  # "Рашид оглы" is not declined in Russian: "Гусейну Рашид оглы".
     gender, known = basis
-    if _UKRAINIAN_SPELLING.search(text):  # "Юріївна" in a Russian letter: "Юріївні", not "Юріївне"
+    spelling = _UKRAINIAN_SPELLING if i_ukrainian else _UKRAINIAN_ONLY  # Kazakh «Серікова»: «Серіковой»
+    if spelling.search(text):  # "Юріївна" in a Russian letter: "Юріївні", not "Юріївне"
         # The gender is the one the whole name settled on; "unknown" stops the Ukrainian
         # path re-deriving it from a patronymic it is not given.
         sex = gender if gender is not None else Gender.UNKNOWN.value
@@ -320,7 +366,19 @@ def _decline_part(text: str, part: str, basis: _Basis, case: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _decline_name(first: str, patronymic: str, last: str, explicit: str | None, case: str, parts: str) -> str:
+def _decline_name(
+    first: str,
+    patronymic: str,
+    last: str,
+    explicit: str | None,
+    case: str,
+    parts: str,
+    i_ukrainian: bool = True,
+) -> str:
+    """The name's ``parts`` in ``case``: Russian rules, Ukrainian spelling by its own (:func:`_decline_part`).
+
+    ``i_ukrainian``: whether an «і» alone says Ukrainian spelling (:func:`_i_is_ukrainian`).
+    """
     first, patronymic, last = _clean(first), _clean(patronymic), _clean(last)
     chosen: list[tuple[str, str]]
     if parts == "first_patronymic":
@@ -335,7 +393,7 @@ def _decline_name(first: str, patronymic: str, last: str, explicit: str | None, 
     if case == "nominative":
         return " ".join(text for text, _ in chosen)
     basis = _basis(first, patronymic, last, explicit)
-    return " ".join(_decline_part(text, part, basis, case) for text, part in chosen)
+    return " ".join(_decline_part(text, part, basis, case, i_ukrainian) for text, part in chosen)
 
 
 @lru_cache(maxsize=16384)
@@ -346,9 +404,16 @@ def belarusian_spelling(first: str, patronymic: str, last: str, locale: str | No
     or an apostrophe beside «ы», «э» or «ё» (Ukrainian has none of these), or with a
     Belarusian patronymic's ending (-віч, -ічна, -ўна); with «і» or an apostrophe alone
     («Мікола», «Дар'я») only for a contact whose language is Belarusian (``locale``). A Latin
-    «i» typed for «і» counts as the «і» (:func:`greeter.patronymics.cyrillic_word`). Pure.
+    «i» typed for «і» counts as the «і» (:func:`greeter.patronymics.cyrillic_word`). A Kazakh
+    name has «і» beside «ы» too, and is none: one with Kazakh letters or a Turkic patronymic
+    (:func:`_turkic_name`: «Динара Серіккызы»), or a contact whose language is Kazakh («Ерік
+    Тілеуберды» in ``kk``). A country KZ alone does not say it: «Ірына» is Belarusian in Almaty
+    too. Pure.
     """
-    belarusian = (locale or "").replace("-", "_").partition("_")[0].lower() == "be"
+    language = _language(locale)
+    belarusian = language == "be"
+    if language == "kk" or _turkic_name(first, patronymic, last):
+        return False
     for text in (first, patronymic, last):
         for word in text.lower().split():
             word = cyrillic_word(word)
@@ -400,7 +465,9 @@ def decline(
         key = "nominative"
     if _is_ukrainian(contact.locale if language is None else language):
         return _decline_uk(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
-    return _decline_name(contact.first_name, contact.patronymic, contact.last_name, explicit, key, parts)
+    first, patronymic, last = contact.first_name, contact.patronymic, contact.last_name
+    i_ukrainian = _i_is_ukrainian(first, patronymic, last, contact.locale, contact.country)
+    return _decline_name(first, patronymic, last, explicit, key, parts, i_ukrainian)
 
 
 # --------------------------------------------------------------------------- Ukrainian

@@ -373,6 +373,7 @@ def localized_config(
     country, timezone = project_country(locale, country)
     try:
         text = starter_edits.with_defaults(text, country, timezone)
+        text = starter_edits.with_country_sender(text, country)
         if country != "RU" or locale != STARTER_LOCALE:
             text = starter_edits.with_occasions(text, locale, country, calendar, shared, translated)
         if locale == STARTER_LOCALE:

@@ -362,6 +362,11 @@ def name_key(text: str) -> str:
     )
 
 
+#: Kazakh's own letters as a Russian keyboard (and most Kazakhstan CRMs' Russian spelling) writes
+#: them: «Нұрлан» is typed «Нурлан», «Серікқызы» «Сериккызы». Lower case: :func:`name_key` comes first.
+_KAZAKH_AS_RUSSIAN: Final = str.maketrans("ұүқәңғөһі", "уукангохи")
+
+
 @lru_cache(maxsize=4096)  # a contact's name is folded for whole words, then for their starts
 def _folded_key(text: str) -> str:
     """A name as a CRM export without diacritics writes it, for :func:`named`'s second try (pure).
@@ -373,11 +378,14 @@ def _folded_key(text: str) -> str:
     «Dordevic» are one name). Serbian Cyrillic is read in Latin
     (:func:`~greeter.serbian_script.to_latin`), so «Jovanović» finds «Јовановић»
     and back; a Russian word with a letter Serbian lacks (й, ы, я) stays as
-    written, and a Cyrillic letter keeps its marks (й is not и).
+    written, and a Cyrillic letter keeps its marks (й is not и). Kazakh letters
+    are read as the Russian ones a Russian keyboard types for them (ұ, ү as у, қ
+    as к, ә as а, і as и…: :data:`_KAZAKH_AS_RUSSIAN`), so «Нурлан» finds «Нұрлан»
+    and «Нурланова» «Нұрланова».
     """
     from greeter.serbian_script import to_ascii, to_latin
 
-    latin = name_key(text)
+    latin = name_key(text).translate(_KAZAKH_AS_RUSSIAN)
     if not latin.isascii():  # the usual name of an export in Latin is read as it is (it is cheap)
         latin = to_ascii(to_latin(latin))
     if not latin.isascii():

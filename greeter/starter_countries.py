@@ -442,6 +442,11 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
     "KZ": (
         HolidayExample("kz_nauryz", "Наурыз", "Nowruz Holiday", "ru"),  # 21–23 March
         HolidayExample("kz_independence", "День Независимости", "Independence Day", "ru"),  # 16 December
+        HolidayExample("kz_republic", "День Республики", "Republic Day", "ru"),  # 25 October
+        HolidayExample("kz_capital", "День столицы", "Capital Day", "ru"),  # 6 July
+        HolidayExample(
+            "kz_unity", "Праздник единства народа Казахстана", "Kazakhstan's People Solidarity Holiday", "ru"
+        ),  # 1 May
     ),
     "UZ": (
         HolidayExample("uz_navruz", "Навруз", "Nowruz", "ru"),  # 21 March
@@ -489,6 +494,26 @@ HOLIDAYS: Final[Mapping[str, tuple[HolidayExample, ...]]] = {
             "ge_mtskhetoba", "მცხეთობა", "Holiday of Svetitskhovloba, Robe of Jesus", ru="Мцхетоба", own="ka"
         ),  # 14 October
     ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CountrySender:
+    """How an office in a country writes the Russian example's sender and sample companies."""
+
+    #: The Russian legal forms → the country's (ООО → ТОО in Kazakhstan, which has no ООО nor ПАО).
+    forms: Mapping[str, str]
+    #: The sender's telephone number: the example's Moscow «+7 495 000-00-00» → the office city's.
+    phone: str
+
+
+#: The example's Moscow phone number, in the sender's signature (and the English one's comment).
+EXAMPLE_PHONE: Final = "+7 495 000-00-00"
+
+#: Countries whose Russian-speaking office's starter (``init --country``) names the sender and the
+#: sample companies in its own legal forms and city: an Almaty starter signed «ООО «Ромашка», +7 495».
+SENDERS: Final[Mapping[str, CountrySender]] = {
+    "KZ": CountrySender({"ООО": "ТОО", "ПАО": "АО"}, "+7 727 000-00-00"),  # Almaty
 }
 
 #: Russia's holidays a country keeps on their day as another holiday, by that one's name there

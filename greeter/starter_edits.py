@@ -17,8 +17,10 @@ from typing import Final
 
 from greeter.starter_countries import (
     CHRISTMAS_LEADS,
+    EXAMPLE_PHONE,
     LANGUAGES,
     RUSSIA_ONLY,
+    SENDERS,
     SHARED_AS,
     examples_for,
 )
@@ -67,6 +69,25 @@ def with_defaults(text: str, country: str, timezone: str) -> str:
         new = _aligned(found[1], value, found[3], found[2])
         body = body[: found.start()] + new + body[found.end() :]
     return text[: section.start()] + body + text[section.end() :]
+
+
+def with_country_sender(text: str, country: str) -> str:
+    """The ``sender`` section in ``country``'s legal form and city (:data:`SENDERS`): «ТОО «Ромашка»»,
+    «+7 727 000-00-00» for KZ, where an Almaty office's starter signed «ООО «Ромашка», +7 495».
+    Unchanged for a country without an entry."""
+    own = SENDERS.get(country.split("-")[0].upper())
+    if own is None:
+        return text
+    section = _section(text, "sender")
+    body = _in_forms(section.group(), own.forms).replace(EXAMPLE_PHONE, own.phone)
+    return text[: section.start()] + body + text[section.end() :]
+
+
+def _in_forms(text: str, forms: Mapping[str, str]) -> str:
+    """``text`` with each legal form of ``forms`` written as the other (``ООО «`` → ``ТОО «``)."""
+    for russian, local in forms.items():
+        text = re.sub(rf"(?<!\w){re.escape(russian)}(?= «)", local, text)
+    return text
 
 
 def with_columns(text: str, columns: Mapping[str, str | None]) -> str:
@@ -308,6 +329,9 @@ def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> 
             f"the sample contacts of {locale!r} lack {zone_column!r} or {country_column!r}"
         )
     zone_at, country_at = rows[0].index(zone_column), rows[0].index(country_column)
+    # The moved clients' companies in the country's legal forms (ТОО «Вектор» in Kazakhstan).
+    sender = SENDERS.get(country.split("-")[0].upper())
+    company_at = rows[0].index(own.columns["company"] or "") if own.columns["company"] in rows[0] else None
     for row in rows[1:]:
         if len(row) > max(zone_at, country_at):
             if row[country_at] in own.country_names:  # a country in words: its clients, every zone
@@ -316,6 +340,8 @@ def contacts_in_country(text: str, locale: str, country: str, timezone: str) -> 
                 row[zone_at] = timezone
             if row[country_at] == own.country:
                 row[country_at] = country
+            if sender is not None and company_at is not None and row[country_at] == country:
+                row[company_at] = _in_forms(row[company_at], sender.forms)
     out = io.StringIO(newline="")
     ending = "\r\n" if header.endswith("\r") else "\n"  # the Russian sample's is CRLF
     csv.writer(out, delimiter=delimiter, lineterminator=ending).writerows(rows)

@@ -90,7 +90,17 @@ _ABBREVIATION_LIKE = re.compile(r"[A-Za-zА-Яа-яЁё]{2,5}")
 OTHER_CITIES: Final[dict[str, str]] = {
     **dict.fromkeys(("астана", "astana", "нур султан", "нұр сұлтан", "nur sultan"), "Asia/Almaty"),
     **dict.fromkeys(("алма ата", "alma ata"), "Asia/Almaty"),
-}
+    # Kazakhstan's largest cities as Kazakh writes them (their Russian names are in
+    # greeter.russian_cities, read as CLDR's are, in Latin letters too).
+    **dict.fromkeys(
+        (
+            "қарағанды", "qaraghandy", "karagandy", "өскемен", "oskemen", "түркістан", "turkistan",
+            "талдықорған", "taldyqorghan", "көкшетау", "petropavl", "екібастұз", "ekibastuz",
+            "теміртау", "temirtau", "жезқазған", "zhezqazghan", "қонаев", "qonaev",
+        ),
+        "Asia/Almaty",
+    ),
+}  # fmt: skip
 #: tzdata's legacy zones that name no place (US abbreviations, POSIX-style rule names) → a city zone of
 #: that time to suggest. zoneinfo knows them, so ``EST`` in a CRM cell was taken silently: UTC−5 all
 #: year, an hour off New York's clock half the year, and never what a Russian client's row meant.

@@ -164,3 +164,32 @@ def test_an_israeli_starter_offers_rosh_hashanah_and_pesach(
     code, out, err = greeter(tmp_path, "check")
     assert code == 0 and out.rstrip().splitlines()[-1].startswith("check: OK"), out + err
     assert "greeter.yaml" not in without_decree_notes(err), err
+
+
+def test_a_kazakh_starter_offers_its_holidays_and_signs_as_an_almaty_office(tmp_path: Path) -> None:
+    """Its starter offered Nauryz and Independence Day alone (Republic Day, Capital Day and Unity Day
+    needed titles by hand), and signed «ООО «Ромашка», +7 495 000-00-00» over clients of «ООО …»."""
+    init(tmp_path, "--country", "KZ")
+    text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
+    for name, title in (
+        ("kz_republic", "День Республики"),
+        ("kz_capital", "День столицы"),
+        ("kz_unity", "Праздник единства народа Казахстана"),
+    ):
+        assert f"  # - name: {name}\n  #   title: {title}\n" in text  # offered, commented out
+    settings = load_settings(tmp_path / "greeter.yaml", today=TODAY)
+    assert (settings.sender.name, settings.sender.company) == ("ТОО «Ромашка»", "ТОО «Ромашка»")
+    assert (
+        settings.sender.signature is not None
+        and "ТОО «Ромашка», +7 727 000-00-00" in settings.sender.signature
+    )
+    assert "ООО «Ромашка»" not in text and "+7 495" not in text
+    clients = (tmp_path / "data" / "contacts.csv").read_text(encoding="utf-8")
+    assert "ТОО «Вектор»" in clients and "ООО «" not in clients and "ПАО «" not in clients
+    assert "Jovanović d.o.o." in clients  # the clients abroad keep theirs
+
+
+def test_a_starter_elsewhere_keeps_the_example_s_sender(tmp_path: Path) -> None:
+    init(tmp_path, "--country", "UZ")
+    text = (tmp_path / "greeter.yaml").read_text(encoding="utf-8")
+    assert "ООО «Ромашка», +7 495 000-00-00" in text

@@ -49,6 +49,37 @@ def test_a_city_in_latin_letters_is_suggested_as_cldr_s_are(written: str, zone: 
     assert suggest_zones(written) == ((zone,), "")
 
 
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("Шымкент", "Asia/Almaty"),  # was "unknown time zone", while «Астана» was read
+        ("Караганда", "Asia/Almaty"),
+        ("Қарағанды", "Asia/Almaty"),  # as Kazakh writes it
+        ("Павлодар", "Asia/Almaty"),
+        ("Усть-Каменогорск", "Asia/Almaty"),
+        ("Өскемен", "Asia/Almaty"),
+        ("Тараз", "Asia/Almaty"),
+        ("Семей", "Asia/Almaty"),
+        ("Семипалатинск", "Asia/Almaty"),
+        ("Рудный", "Asia/Qostanay"),
+        ("Жанаозен", "Asia/Aqtau"),
+        # the regions with zones of their own, CLDR's as before
+        ("Актобе", "Asia/Aqtobe"),
+        ("Атырау", "Asia/Atyrau"),
+        ("Костанай", "Asia/Qostanay"),
+        ("Кызылорда", "Asia/Qyzylorda"),
+        ("Уральск", "Asia/Oral"),
+    ],
+)
+def test_a_kazakhstan_city_means_its_zone(written: str, zone: str) -> None:
+    assert zone_meant(written) == (zone, "")
+
+
+@pytest.mark.parametrize("written", ["Shymkent", "Karaganda", "Ust-Kamenogorsk", "Semey", "Oskemen"])
+def test_a_kazakhstan_city_in_latin_letters_is_suggested(written: str) -> None:
+    assert suggest_zones(written) == (("Asia/Almaty",), "")
+
+
 def test_a_contacts_row_with_the_city_is_timed_in_its_zone(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("ID;Email;Часовой пояс\n1;a@example.com;Уфа\n2;b@example.com;Ижевск\n", encoding="utf-8")

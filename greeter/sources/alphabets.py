@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-__all__ = ["ALPHABETS", "fit"]
+__all__ = ["ALPHABETS", "fit", "written_in"]
 
 _RUSSIAN: Final = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 #: Each language's letters beyond ASCII (lower case), for those written in Latin letters; the whole
@@ -93,3 +93,13 @@ def fit(text: str, languages: Iterable[str] = ()) -> tuple[float, float]:
     }
     own = [shares[language] for language in languages if language in shares]
     return max(shares.values()), max(own, default=0.0)
+
+
+def written_in(word: str, languages: Iterable[str]) -> bool:
+    """Whether ``word`` is wholly written in the letters of one of ``languages`` (any letter case).
+
+    Unknown languages count as none. Pure: ``written_in("Јован", ("sr", "mk"))`` is true,
+    ``written_in("Јлия", ("sr", "mk"))`` false (neither has «я»).
+    """
+    letters = frozenset(word.lower())
+    return any(letters <= _LETTERS[language] for language in languages if language in _LETTERS)

@@ -25,7 +25,8 @@ from greeter.sources.undecoded import HANDLER, SEEN, has_marks, raw_bytes, witho
 _DELIMITERS = {"tab": "\t", "\t": "\t", ";": ";", ",": ",", "|": "|"}
 
 
-#: The legacy code pages ``encoding: auto`` tells apart: Russian (cp1251, KOI8-R, DOS cp866),
+#: The legacy code pages ``encoding: auto`` tells apart: Russian (cp1251, KOI8-R, DOS cp866; and
+#: Kazakh KZ-1048, which charset-normalizer does not know, from cp1251's reading: :func:`_kazakh`),
 #: Central European (cp1250: Hungarian, Serbian Latin, Croatian, Polish, Czech), Baltic (cp1257:
 #: Estonian, Lithuanian, Latvian), Turkish (cp1254: Turkish, Azerbaijani), UTF-16 (Excel's "Unicode
 #: text"), and last Western (Latin-1), which reads any bytes: a fallback, warned about (:func:`read_rows`).
@@ -34,9 +35,14 @@ _CODE_PAGES = ["cp1251", "cp1250", "cp1257", "koi8_r", "cp866", "utf_16", "cp125
 _TURKISH_OWN = frozenset(b"\xd0\xdd\xde\xf0\xfd\xfe")
 #: …and of the letters the two share that Turkish and Azerbaijani write (Ç Ö Ü ç ö ü).
 _TURKISH_SHARED = frozenset(b"\xc7\xd6\xdc\xe7\xf6\xfc")
+#: The bytes where Windows' Kazakh code page (KZ-1048) has its letters (Ә Ғ Қ Ң Ө Ұ Ү Һ) and
+#: Windows-1251 the Serbian, Macedonian, Belarusian and Ukrainian ones (Ј Ѓ Ќ Ѕ Ў Ґ Є Ї…): the only
+#: bytes the two read differently.
+_KAZAKH_OWN = frozenset(b"\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb4\xba\xbc\xbd\xbe\xbf")
 #: Code pages this close in charset-normalizer's chaos (0…1) are a tie: a coin toss, warned about.
 _CLOSE_CHAOS = 0.05
 _WORDS = re.compile(r"[\s;,|]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 #: A rival reading of a file: (code page, the first word it reads differently, how it reads it).
@@ -131,6 +137,9 @@ def _code_page(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Ri
     # then the most coherent, then the order of _CODE_PAGES.
     best = min(near, key=lambda m: (m.encoding != "cp1251", -m.coherence, _CODE_PAGES.index(m.encoding)))
     text = str(best)
+    kazakh, doubt = _kazakh(head) if best.encoding == "cp1251" else (False, [])
+    if kazakh:
+        return "kz1048", doubt
     rivals: list[Rival] = []
     for rival in sorted(near, key=lambda m: m.chaos):
         other = str(rival)
@@ -139,7 +148,48 @@ def _code_page(head: bytes, languages: Sequence[str] = ()) -> tuple[str, list[Ri
         pairs = zip(_WORDS.split(text), _WORDS.split(other), strict=False)
         word, reads = next(((a, b) for a, b in pairs if a != b), (text, other))
         rivals.append((str(rival.encoding), word, reads))
-    return str(best.encoding), rivals
+    return str(best.encoding), rivals + doubt
+
+
+#: The Cyrillic languages whose letters sit in Windows-1251 where KZ-1048 has Kazakh ones.
+_KAZAKH_RIVALS = ("uk", "be", "sr", "mk")
+
+
+def _kazakh(head: bytes) -> tuple[bool, list[Rival]]:
+    """Whether ``head``, which charset-normalizer reads as Windows-1251, is KZ-1048; and the rival reading.
+
+    charset-normalizer knows no KZ-1048, and an Almaty CRM's Kazakh export read as
+    Windows-1251 lost its letters to Serbian, Belarusian and Ukrainian ones: «Јлия Серікќызы
+    Нўрланова», the patronymic no longer saying a gender. The two code pages differ in 16
+    bytes only (:data:`_KAZAKH_OWN`), and the words holding them settle it: one that is a
+    Kazakh word in KZ-1048 and no Ukrainian, Belarusian, Serbian or Macedonian one in
+    Windows-1251 («Серікқызы», «Әлия»: «Серікќызы», «Јлия») is a vote for KZ-1048; one the
+    other way round («Ђорђијевић»: «Ђорђиәевић») for Windows-1251. A word that reads as both
+    («Нұрланова»: «Нўрланова» is Belarusian, «Євгенія»: «Ғвгенія» Kazakh) does not vote, so a
+    Ukrainian or Belarusian file stays Windows-1251. The losing side's first word, if any, is
+    the rival a warning shows.
+    """
+    if _KAZAKH_OWN.isdisjoint(head):
+        return False, []
+    from greeter.sources.alphabets import written_in
+
+    # Single-byte code pages: a character of each reading is the byte at its index.
+    cp1251, kazakh = head.decode("cp1251", errors="replace"), head.decode("kz1048", errors="replace")
+    for_kazakh: list[tuple[str, str]] = []
+    for_cp1251: list[tuple[str, str]] = []
+    for match in _LETTERS.finditer(cp1251):
+        word = match.group()
+        if _KAZAKH_OWN.isdisjoint(head[match.start() : match.end()]):
+            continue
+        other = kazakh[match.start() : match.end()]
+        as_kazakh, as_slavic = written_in(other, ("kk",)), written_in(word, _KAZAKH_RIVALS)
+        if as_kazakh and not as_slavic:
+            for_kazakh.append((other, word))
+        elif as_slavic and not as_kazakh:
+            for_cp1251.append((word, other))
+    if len(for_kazakh) > len(for_cp1251):
+        return True, [("cp1251", *for_cp1251[0][::-1])] if for_cp1251 else []
+    return False, [("kz1048", *for_kazakh[0][::-1])] if for_kazakh else []
 
 
 def _turkish(head: bytes) -> bool:
@@ -193,8 +243,8 @@ def encoding_warning(path: Path, encoding: str, rivals: list[Rival]) -> Problem:
 #: The encodings' names as a marketer knows them (Excel's "Save as" and the CRMs' export dialogs).
 _SPOKEN = {
     "utf-8": "UTF-8", "cp1251": "Windows-1251", "cp1250": "Windows-1250", "cp1257": "Windows-1257",
-    "cp1254": "Windows-1254", "koi8-r": "KOI8-R", "cp866": "DOS cp866", "utf-16": "UTF-16",
-    "iso8859-1": "Latin-1",
+    "cp1254": "Windows-1254", "kz1048": "KZ-1048", "koi8-r": "KOI8-R", "cp866": "DOS cp866",
+    "utf-16": "UTF-16", "iso8859-1": "Latin-1",
 }  # fmt: skip
 
 

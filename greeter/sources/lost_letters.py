@@ -28,7 +28,7 @@ from functools import cache
 
 from greeter.sources.cell_text import LOST_FIX, LOST_LETTERS, LOST_VIA_QUERY
 
-__all__ = ["lacks_latin", "lost_among", "lost_fix", "lost_in"]
+__all__ = ["lacks_latin", "lost_among", "lost_fix", "lost_fix_again", "lost_in"]
 
 #: A '?' right after a letter and before a word in lower case: a question mark is followed by a
 #: capital («Что? Где?») or ends the name; «Jovanovi? d.o.o.» and «Nikoli? i sinovi» lost an «ć».
@@ -126,8 +126,10 @@ def lost_fix(kind: str, encoding: str | None, latin1_query: bool, among: str = "
         return LOST_FIX[kind]
     name = _spoken(encoding)
     if _cyrillic(encoding):
+        # KZ-1048 is no Windows' ANSI code page: Excel's «CSV (разделители — запятые)» does not write it.
+        excel = "" if _codec(encoding) == "kz1048" else " (what Excel's «CSV (разделители — запятые)» saves)"
         return (
-            f"the file is in {name} (what Excel's «CSV (разделители — запятые)» saves), which has no"
+            f"the file is in {name}{excel}, which has no"
             f" {_lacked(encoding, among)} nor other letters beyond its own Cyrillic and plain Latin:"
             " saving it, or the export before, put '?' for each: save it as «CSV UTF-8 (разделитель —"
             " запятая)» or export it as UTF-8, or fix the names in the CRM if it holds them so"
@@ -136,6 +138,40 @@ def lost_fix(kind: str, encoding: str | None, latin1_query: bool, among: str = "
         f"the file is in {name}: it, or the export before it, had no such letters and put '?' for each:"
         " export it again as UTF-8 (Excel: «CSV UTF-8»), or fix the names in the CRM if it holds them so"
     )
+
+
+@cache
+def lost_fix_again(kind: str, encoding: str | None, latin1_query: bool, first: int) -> str:
+    """:func:`lost_fix` for a later cell of the same file, its advice given at row ``first``: one line.
+
+    A Windows-1251 export of an Almaty CRM lost Kazakh letters in 63 cells, and each said the same
+    60 words: the advice is said once, at the first row; each later cell says what lost its letters
+    and the fix in a few words, pointing there. Pure; cached.
+    """
+    if latin1_query:
+        fix = "contacts.query converts through latin1: remove the conversion from this column"
+    elif kind != "csv" or encoding is None or _unicode(encoding):
+        fix = {
+            "sql": "a conversion to a character set without these letters (latin1, ascii) in contacts.query"
+            " or the CRM: fix the query or the CRM",
+            "xlsx": "a conversion to a character set without these letters (latin1, ascii) in the export"
+            " or the CRM: fix the export or the CRM",
+        }.get(
+            kind,
+            "an export in a character set without these letters (ASCII, Latin-1): export the file"
+            " again as UTF-8",
+        )
+    else:
+        fix = f"the file is in {_spoken(encoding)}, which has no such letters: save it as UTF-8"
+    return f"{fix} (row {first} says more)"
+
+
+def _codec(name: str) -> str:
+    """The codec's own name (``cp1251`` for ``windows-1251``), or ``name`` when Python knows none."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 def _unicode(encoding: str) -> bool:

@@ -200,6 +200,8 @@ class RowParser(RowNames, RowDates, RowCodes):
         #: Whether contacts.query converts through latin1: a name of '?'s is then most likely its doing.
         query = " ".join((cfg.query or "").upper().split()) if cfg.source == "sql" else ""
         self._latin1_query = "USING LATIN1" in query
+        #: The advice for letters lost to '?' said so far, and its row: said once per file in full.
+        self._lost_advised: dict[str, int] = {}
         #: The encoding a CSV file is read in (set by the source): in a Cyrillic code page a '?' ending a
         #: Latin word is a lost «ć», and the advice names the code page. None: not a file, or not known.
         self.encoding: str | None = None
@@ -352,7 +354,14 @@ class RowParser(RowNames, RowDates, RowCodes):
         # Likewise only a row with a '?' anywhere: a name of '?'s ("???? ????????") lost its letters.
         if "?" in whole and (
             lost := garbled_names.lost_names(
-                cells, line, self._name_fields, self._kind, self.encoding, self._latin1_query, self._problem
+                cells,
+                line,
+                self._name_fields,
+                self._kind,
+                self.encoding,
+                self._latin1_query,
+                self._problem,
+                self._lost_advised,
             )
         ):
             return None, lost
