@@ -302,7 +302,8 @@ def _day_events(
                 if states[day][state]
             )
             lines.append(f"{ui.say('meta.approval')}: {shown}")
-        lines.append(f"greeter preview --from {day.isoformat()} --days 1")  # the day's letters, one by one
+        # the day's letters one by one, and its occasions leaving in another day's letter or skipped
+        lines.append(f"greeter preview --from {day.isoformat()} --days 1")
         said: list[tuple[str, object]] = [
             ("summary", summary),
             ("description", "\n".join(lines)),
