@@ -1,6 +1,7 @@
 """``greeter check``'s look at settings only reading further shows wrong.
 
-Name columns written beside ``contacts.columns.full_name`` (never read), the
+Name columns written beside ``contacts.columns.full_name`` (never read), a holiday
+another letter may carry weeks late (no bound set on merging), the
 iCalendar files of days off and of occasions, read as a plan would read
 them, and an ``http.port`` something other than this project's daemon holds.
 """
@@ -187,5 +188,53 @@ def unserved_fallbacks(settings: Settings, files: dict[str, list[Path]], config_
                 col,
                 severity="warning",
             )
+        )
+    return problems
+
+
+#: Days late a holiday's wishes may ride in another letter before ``check`` says so: a week is
+#: still around its day («happy New Year» on 4 January), 13 days (11 January) is not. The
+#: starters' ``frequency_cap.holiday_merge_max_days_late``.
+LATE_HOLIDAY_DAYS = 7
+
+
+def late_holiday_merges(settings: Settings, config_file: Path) -> list[Problem]:
+    """A warning at each calendar-dated occasion another letter may carry long after its day.
+
+    With neither ``merge_max_days_late`` on it nor ``frequency_cap.holiday_merge_max_days_late``
+    set, a higher-priority occasion's letter carries it up to ``min_gap_days − 1`` days late (more
+    when that letter is moved after days off): an English starter's Russian clients got «Merry
+    belated Christmas and a happy New Year» on 11 January, New Year dragged 13 days along by
+    Orthodox Christmas, and check warned of Christmas's date but not of that. Either setting
+    written — ``null`` included — is a choice and silences it; a date column's occasion (a
+    belated anniversary near another letter) is what merging is for, and an occasion no other
+    outranks or equals is never carried.
+    """
+    from greeter.config_loader import locate
+
+    cap = settings.frequency_cap
+    reach = cap.min_gap_days - 1
+    if reach <= LATE_HOLIDAY_DAYS or "holiday_merge_max_days_late" in cap.model_fields_set:
+        return []
+    problems: list[Problem] = []
+    for index, occ in enumerate(settings.occasions):
+        if occ.field is not None or not occ.merge or "merge_max_days_late" in occ.model_fields_set:
+            continue
+        leads = [
+            o.name for o in settings.occasions if o is not occ and o.merge and o.priority >= occ.priority
+        ]
+        if not leads:
+            continue
+        where = ("occasions", index, "merge_max_days_late")
+        line, col = locate(config_file, where)
+        message = (
+            f"a letter of {', '.join(leads)} (priority {occ.priority} or more) may carry {occ.name}'s wishes"
+            f" {reach} days or more after its day (frequency_cap.min_gap_days {cap.min_gap_days}; «happy"
+            " New Year» on 11 January): set frequency_cap.holiday_merge_max_days_late:"
+            f" {LATE_HOLIDAY_DAYS} (later, it is skipped, saying why), or merge_max_days_late: null here"
+            " to keep them however late"
+        )
+        problems.append(
+            Problem(str(config_file), ".".join(map(str, where)), message, line, col, severity="warning")
         )
     return problems

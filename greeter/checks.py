@@ -89,6 +89,7 @@ from greeter.check_settings import (
     check_days_off,
     check_occasion_calendars,
     full_name_overlap,
+    late_holiday_merges,
     taken_http_port,
     unserved_fallbacks,
 )
@@ -195,6 +196,7 @@ def run_check(
     report.problems.extend(writable_by_everyone(settings, config_file))
     report.problems.extend(ineffective_friday_cutoff(settings, config_file))
     report.problems.extend(taken_http_port(settings, config_file))
+    report.problems.extend(late_holiday_merges(settings, config_file))
     check_days_off(report, settings, today)
     cap = settings.frequency_cap
     least = minimum_retention_days(cap.window_days, cap.min_gap_days, LONGEST_DAYS_OFF)

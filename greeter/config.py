@@ -449,7 +449,8 @@ class Occasion(_Model):
             "At most this many days after its own day (the day it was planned to leave) may another "
             "occasion's letter carry it, counted to the day that letter was planned for; further, "
             "it is not carried but decided on its own, usually skipped as frequency_cap saying why "
-            "(who leads is unchanged: the highest priority). Unset or null: no limit — the "
+            "(who leads is unchanged: the highest priority). Unset: for a date/holiday/on/ics "
+            "occasion frequency_cap.holiday_merge_max_days_late, else (and null) no limit — the "
             "occasions within min_gap_days merge, as DESIGN's cap says; 3 keeps New Year wishes "
             "out of an 11 January letter, at the price of no New Year greeting for that client "
             "(unless New Year's priority is the higher: it then leads on its own day)"
@@ -466,18 +467,28 @@ class Occasion(_Model):
         ),
     )
 
-    def merge_bounds(self, window_early: int | None) -> tuple[int | None, int | None]:
+    def merge_bounds(
+        self, window_early: int | None, holiday_late: int | None = None
+    ) -> tuple[int | None, int | None]:
         """How many days (late, early) at most another occasion's letter may carry it; None: no limit.
 
         Late, no limit unless the config sets one: occasions within the cap's gap merge (the
         design's rule), and a bound trades a belated wish for none at all — New Year kept out
         of an 11 January first-deal letter is no New Year greeting for that client, the gap
-        leaving no room for a letter of its own (a default of ``catch_up_days`` did that to
-        every such client, and users read it as a lost greeting). Early, a merge is a greeting
-        in advance, which ``max_days_early`` already bounds (a birthday, in Russia):
-        ``window_early`` is ``send_window.max_days_early``.
+        leaving no room for a letter of its own (a built-in default of ``catch_up_days`` did
+        that to every such client, and users read it as a lost greeting). So the bound for a
+        calendar-dated occasion is the config's choice, once for all of them:
+        ``holiday_late`` is ``frequency_cap.holiday_merge_max_days_late`` (the starters set 7:
+        a Russian client's «Merry belated Christmas and a happy New Year» of 11 January, 13
+        days after the New Year letter's day, was what their users found), taken by every
+        ``date``/``holiday``/``on``/``ics`` occasion that sets no ``merge_max_days_late`` of its
+        own — a date column's (``field``), a belated anniversary in a letter near it, is what
+        merging is for. Early, a merge is a greeting in advance, which ``max_days_early``
+        already bounds (a birthday, in Russia): ``window_early`` is ``send_window.max_days_early``.
         """
         late = self.merge_max_days_late
+        if "merge_max_days_late" not in self.model_fields_set and self.field is None and self.merge:
+            late = holiday_late
         early = self.merge_max_days_early
         if "merge_max_days_early" not in self.model_fields_set:
             early = self.days_early_limit(window_early)
@@ -582,6 +593,18 @@ class FrequencyCap(_Model):
     max_count: PositiveInt = Field(default=6, description="Greetings per window, at most")
     window_days: PositiveInt = Field(default=365, description="Length of the rolling window")
     min_gap_days: int = Field(default=14, ge=0, description="Days between two greetings, at least")
+    holiday_merge_max_days_late: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "The merge_max_days_late of every occasion dated by the calendar (date, holiday, on, "
+            "ics) that sets none of its own: a holiday's wishes are about its day, the same for "
+            "every client, and «happy New Year» 13 days on in an 11 January letter reads as an "
+            "error, where a belated birthday does not. Further than this, the holiday is decided "
+            "on its own, usually skipped as frequency_cap saying why (that client gets no wishes "
+            "for it). Unset or null: no limit. The starter configs set 7: a week"
+        ),
+    )
 
 
 class Storage(_Model):

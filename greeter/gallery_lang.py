@@ -297,7 +297,7 @@ RUSSIAN: Final[Words] = {
     ),
     # the calendar's events (greeter calendar)
     "ics.summary": "Поздравление: {who} — {occasions}",
-    "ics.leaves": "Письмо уходит {day} в {time} по времени получателя ({zone})",
+    "ics.leaves": "Письмо уходит {day} в {time} {label} по времени получателя ({zone})",
     "ics.occasion": "Повод: {occasion}",
     "ics.also": "В том же письме: {occasion}",
     "ics.to": "Кому: {who} <{email}> (id {id})",
@@ -513,7 +513,7 @@ ENGLISH: Final[Words] = {
         " Each line says why."
     ),
     "ics.summary": "Greeting: {who} — {occasions}",
-    "ics.leaves": "The letter leaves on {day} at {time}, the recipient's time ({zone})",
+    "ics.leaves": "The letter leaves on {day} at {time} {label}, the recipient's time ({zone})",
     "ics.occasion": "Occasion: {occasion}",
     "ics.also": "In the same letter: {occasion}",
     "ics.to": "To: {who} <{email}> (id {id})",

@@ -241,7 +241,7 @@ GERMAN: Final[Mapping[str, str]] = {
         " Nachrichten. Der Grund steht jeweils in der Zeile."
     ),
     "ics.summary": "Glückwunsch: {who} – {occasions}",
-    "ics.leaves": "Versand am {day} um {time} Uhr, Ortszeit des Empfängers ({zone})",
+    "ics.leaves": "Versand am {day} um {time} Uhr {label}, Ortszeit des Empfängers ({zone})",
     "ics.occasion": "Anlass: {occasion}",
     "ics.also": "In derselben Nachricht: {occasion}",
     "ics.to": "An: {who} <{email}> (ID {id})",

@@ -227,7 +227,7 @@ ESTONIAN: Final[Mapping[str, str]] = {
         " saadeta. Põhjus on kirjas igaühe real."
     ),
     "ics.summary": "Õnnitlus: {who} – {occasions}",
-    "ics.leaves": "Saatmisaeg: {day} kell {time} saaja kohaliku aja järgi ({zone})",
+    "ics.leaves": "Saatmisaeg: {day} kell {time} {label} saaja kohaliku aja järgi ({zone})",
     "ics.occasion": "Tähtpäev: {occasion}",
     "ics.also": "Samas kirjas: {occasion}",
     "ics.to": "Saaja: {who} <{email}> (ID {id})",

@@ -237,7 +237,7 @@ CROATIAN: Final[Mapping[str, str]] = {
         " Razlog je naveden u svakom retku."
     ),
     "ics.summary": "Čestitka: {who} – {occasions}",
-    "ics.leaves": "Pismo se šalje {day} u {time} po vremenu primatelja ({zone})",
+    "ics.leaves": "Pismo se šalje {day} u {time} {label} po vremenu primatelja ({zone})",
     "ics.occasion": "Povod: {occasion}",
     "ics.also": "U istom pismu: {occasion}",
     "ics.to": "Za: {who} <{email}> (ID {id})",

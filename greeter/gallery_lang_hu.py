@@ -235,7 +235,7 @@ HUNGARIAN: Final[Mapping[str, str]] = {
         " Az ok minden sorban szerepel."
     ),
     "ics.summary": "Üdvözlet: {who} – {occasions}",
-    "ics.leaves": "Küldés: {day}, {time}, a címzett helyi ideje szerint ({zone})",
+    "ics.leaves": "Küldés: {day}, {time} {label}, a címzett helyi ideje szerint ({zone})",
     "ics.occasion": "Alkalom: {occasion}",
     "ics.also": "Ugyanebben a levélben: {occasion}",
     "ics.to": "Címzett: {who} <{email}> (azonosító: {id})",

@@ -225,7 +225,7 @@ GEORGIAN: Final[Mapping[str, str]] = {
         " მიზეზი — თითოეულის სტრიქონში."
     ),
     "ics.summary": "მილოცვა: {who} — {occasions}",
-    "ics.leaves": "წერილი იგზავნება {day}, {time} საათზე, მიმღების დროით ({zone})",
+    "ics.leaves": "წერილი იგზავნება {day}, {time} საათზე, მიმღების დროით ({label}, {zone})",
     "ics.occasion": "მიზეზი: {occasion}",
     "ics.also": "იმავე წერილში: {occasion}",
     "ics.to": "ვის: {who} <{email}> (id {id})",

@@ -241,7 +241,7 @@ SERBIAN: Final[Mapping[str, str]] = {
         " Разлог је наведен у сваком реду."
     ),
     "ics.summary": "Честитка: {who} – {occasions}",
-    "ics.leaves": "Писмо се шаље {day} у {time} по времену примаоца ({zone})",
+    "ics.leaves": "Писмо се шаље {day} у {time} {label} по времену примаоца ({zone})",
     "ics.occasion": "Повод: {occasion}",
     "ics.also": "У истом писму: {occasion}",
     "ics.to": "За: {who} <{email}> (ID {id})",

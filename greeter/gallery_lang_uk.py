@@ -222,7 +222,7 @@ UKRAINIAN: Final[Mapping[str, str]] = {
         " Причина — у кожного в рядку."
     ),
     "ics.summary": "Привітання: {who} — {occasions}",
-    "ics.leaves": "Лист іде {day} о {time} за часом одержувача ({zone})",
+    "ics.leaves": "Лист іде {day} о {time} {label} за часом одержувача ({zone})",
     "ics.occasion": "Привід: {occasion}",
     "ics.also": "У тому ж листі: {occasion}",
     "ics.to": "Кому: {who} <{email}> (id {id})",

@@ -53,6 +53,7 @@ from greeter.gallery_lang import Ui, ui_for
 from greeter.i18n import format_date
 from greeter.i18n_script import names_in_script
 from greeter.plan_types import Draft, Hit, PlanItem
+from greeter.zone_label import zone_label
 
 #: SEQUENCE counts seconds from here (it must stay a small non-negative integer for clients).
 _SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -250,6 +251,8 @@ def _letter_event(
             "ics.leaves",
             day=said.day(item.send_at.date()),
             time=f"{item.send_at:%H:%M}",
+            # NDT or -0230, as the table says it: 01:38 in St. John's comes twice on the night DST ends
+            label=zone_label(item.send_at),
             zone=item.send_at.tzinfo,
         ),
         ui.say("ics.occasion", occasion=words(hit)),
@@ -299,7 +302,8 @@ def _day_events(
                 if states[day][state]
             )
             lines.append(f"{ui.say('meta.approval')}: {shown}")
-        lines.append(f"greeter preview --from {day.isoformat()} --days 1")  # the day's letters, one by one
+        # the day's letters one by one, and its occasions leaving in another day's letter or skipped
+        lines.append(f"greeter preview --from {day.isoformat()} --days 1")
         said: list[tuple[str, object]] = [
             ("summary", summary),
             ("description", "\n".join(lines)),

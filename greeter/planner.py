@@ -87,8 +87,9 @@ class PlanWindow:
         name: ``merge: false``, or a bound on how far from its day another letter may carry it."""
         rules: dict[str, MergeRule] = {}
         early_limit = self.settings.send_window.max_days_early
+        holiday_late = self.settings.frequency_cap.holiday_merge_max_days_late
         for occ in self.settings.occasions:
-            late, early = occ.merge_bounds(early_limit)
+            late, early = occ.merge_bounds(early_limit, holiday_late)
             if not occ.merge or late is not None or early is not None:
                 rules[occ.name] = MergeRule(not occ.merge, late, early)
         return rules

@@ -22,7 +22,7 @@ from greeter.journal_store import JournalKey
 from greeter.plan_types import Draft
 from greeter.review import OUTDATED_NOTE
 from greeter.table_fit import Column, Measure, fit, fit_note
-from greeter.zone_label import local_time
+from greeter.zone_label import local_time, zone_city
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,13 +56,20 @@ def draft_order(draft: Draft) -> tuple[int, float, bool]:
     return (hit.date if hit.dated else date.max).toordinal(), float("inf"), merged
 
 
-def _when(when: datetime | date | None, with_year: bool) -> str:
-    """The table's first column: the send time in the recipient's zone, else the occasion's day."""
+def _when(when: datetime | date | None, with_year: bool, city: bool = False) -> str:
+    """The table's first column: the send time in the recipient's zone, else the occasion's day.
+
+    ``city``: the zone's city too where its abbreviation is only an offset (``+11 Lord_Howe``:
+    «+11» is Magadan's as well) — in ``--format text``, whose line has room; the table's cell
+    is a day over a time and zone on a narrow terminal, which a third word would break (the
+    JSON has the zone's whole name, ``timezone``).
+    """
     if when is None:
         return "(no date)"
     day = "%d.%m.%Y" if with_year else "%d.%m"
     if isinstance(when, datetime):
-        return local_time(when, f"%a {day} %H:%M")
+        where = zone_city(when) if city else ""
+        return local_time(when, f"%a {day} %H:%M") + (f" {where}" if where else "")
     return f"({when.strftime(day)})"
 
 
@@ -185,7 +192,7 @@ def print_table(
                 counts[str(code)] += 1
             who = f"{hit.contact.id} {hit.contact.display_name}".strip()
             years = "" if hit.years is None else str(hit.years)
-            short, long = _when(when, False), _when(when, True)
+            short, long = _when(when, False), _when(when, True, city=linear)
             if when is not None:
                 years_seen.add(when.year)
             with_years.add(long)

@@ -288,8 +288,9 @@ def _language_of(country: str) -> str | None:
 _CHRISTMAS_LINES: Final = (
     f"  priority: {CHRISTMAS_LEADS}                 # the letter of the year: it leads New Year and the",
     "                               # anniversaries, and carries their wishes (New Year's ahead)",
-    "  merge_max_days_late: 0       # never belated: a birthday letter of 27-31 December leads",
-    "                               # and leaves Christmas out (skipped as frequency_cap)",
+    "  merge_max_days_late: 0       # never belated: a birthday letter of 27.12-2.01 leads and",
+    "                               # leaves Christmas out: no «belated Christmas», and no Christmas",
+    "                               # wishes for those clients (skipped as frequency_cap, saying why)",
 )
 #: What :func:`with_occasions` writes after the New Year's ``date:`` line where Christmas leads it.
 _NEW_YEAR_RIDES: Final = (

@@ -46,6 +46,17 @@ def zone_label(moment: datetime) -> str:
     return name or ""
 
 
+def zone_city(moment: datetime) -> str:
+    """The last part of ``moment``'s IANA zone (``Lord_Howe``) where :func:`zone_label` is only an
+    offset, else "": ``11:58 +11`` was Lord Howe's and Magadan's alike, where ``MSK`` or ``NDT``
+    names its clock. A fixed offset (``--now …+05:30``) has no zone to name."""
+    label = zone_label(moment)
+    key = getattr(moment.tzinfo, "key", None)
+    if not label or label[0] not in "+-" or not isinstance(key, str):
+        return ""
+    return key.rsplit("/", 1)[-1]
+
+
 def local_time(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """``moment`` by ``pattern`` (strftime), then its :func:`zone_label`: ``2026-12-31 14:30 +0530``."""
     return f"{moment.strftime(pattern)} {zone_label(moment)}"

@@ -330,7 +330,7 @@ def test_a_finnish_project_previews_and_exports_in_english(make_project: MakePro
         "Greeting: Анна Ильинична Иванов — Новый год 29 December, День рождения 2 January (48 years)"
     )
     lines = str(event["DESCRIPTION"]).splitlines()
-    assert re.fullmatch(r"The letter leaves on 30 December 2026 at \d\d:\d\d, the recipient's time "
+    assert re.fullmatch(r"The letter leaves on 30 December 2026 at \d\d:\d\d MSK, the recipient's time "
                         r"\(Europe/Moscow\)", lines[0])  # fmt: skip
     assert lines[1:] == [
         "Occasion: День рождения 2 January (48 years)",
@@ -458,7 +458,7 @@ def test_a_german_project_previews_and_exports_in_german(tmp_path: Path) -> None
         "Glückwunsch: Thomas Müller – Geburtstag 15. Dezember (55 Jahre), Weihnachten 25. Dezember"
     )
     lines = str(event["DESCRIPTION"]).splitlines()
-    assert re.fullmatch(r"Versand am 15\. Dezember 2026 um \d\d:\d\d Uhr, Ortszeit des Empfängers "
+    assert re.fullmatch(r"Versand am 15\. Dezember 2026 um \d\d:\d\d Uhr CET, Ortszeit des Empfängers "
                         r"\(Europe/Berlin\)", lines[0])  # fmt: skip
     assert lines[1:] == [
         "Anlass: Geburtstag 15. Dezember (55 Jahre)",

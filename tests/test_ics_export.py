@@ -268,7 +268,7 @@ def test_a_team_of_another_language_reads_its_calendar_in_english() -> None:
         " company_anniversary 25 June (10 years)"
     )
     assert event["DESCRIPTION"].splitlines() == [
-        "The letter leaves on 22 June 2027 at 11:01, the recipient's time (Europe/Moscow)",
+        "The letter leaves on 22 June 2027 at 11:01 MSK, the recipient's time (Europe/Moscow)",
         "Occasion: birthday 24 June (47 years)",
         "In the same letter: name_day 23 June",
         "In the same letter: company_anniversary 25 June (10 years)",
@@ -288,26 +288,26 @@ def test_a_team_of_another_language_reads_its_calendar_in_english() -> None:
 CALENDARS = {
     "de": ("Glückwunsch: Иван Петрович Иванов – name_day 23. Juni, birthday 24. Juni (47 Jahre),"
            " company_anniversary 25. Juni (10 Jahre)",
-           "Versand am 22. Juni 2027 um 11:01 Uhr, Ortszeit des Empfängers (Europe/Moscow)",
+           "Versand am 22. Juni 2027 um 11:01 Uhr MSK, Ortszeit des Empfängers (Europe/Moscow)",
            "Anlass: birthday 24. Juni (47 Jahre)", "An: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
     "et": ("Õnnitlus: Иван Петрович Иванов – name_day 23. juuni, birthday 24. juuni (47 aastat),"
            " company_anniversary 25. juuni (10 aastat)",
-           "Saatmisaeg: 22. juuni 2027 kell 11:01 saaja kohaliku aja järgi (Europe/Moscow)",
+           "Saatmisaeg: 22. juuni 2027 kell 11:01 MSK saaja kohaliku aja järgi (Europe/Moscow)",
            "Tähtpäev: birthday 24. juuni (47 aastat)",
            "Saaja: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
     "hu_HU": ("Üdvözlet: Иван Петрович Иванов – name_day június 23., birthday június 24. (47 év),"
               " company_anniversary június 25. (10 év)",
-              "Küldés: 2027. június 22., 11:01, a címzett helyi ideje szerint (Europe/Moscow)",
+              "Küldés: 2027. június 22., 11:01 MSK, a címzett helyi ideje szerint (Europe/Moscow)",
               "Alkalom: birthday június 24. (47 év)",
               "Címzett: Иван Петрович Иванов <ivan@example.com> (azonosító: 1002)"),
     "sr": ("Честитка: Иван Петрович Иванов – name_day 23. јуна, birthday 24. јуна (47 година),"
            " company_anniversary 25. јуна (10 година)",
-           "Писмо се шаље 22. јуна 2027. у 11:01 по времену примаоца (Europe/Moscow)",
+           "Писмо се шаље 22. јуна 2027. у 11:01 MSK по времену примаоца (Europe/Moscow)",
            "Повод: birthday 24. јуна (47 година)", "За: Иван Петрович Иванов <ivan@example.com> (ID 1002)"),
     # the Latin team's events write names in its script, as its letters do (names_in_script)
     "sr_Latn_RS": ("Čestitka: Ivan Petrovič Ivanov – name_day 23. juna, birthday 24. juna (47 godina),"
                    " company_anniversary 25. juna (10 godina)",
-                   "Pismo se šalje 22. juna 2027. u 11:01 po vremenu primaoca (Europe/Moscow)",
+                   "Pismo se šalje 22. juna 2027. u 11:01 MSK po vremenu primaoca (Europe/Moscow)",
                    "Povod: birthday 24. juna (47 godina)",
                    "Za: Ivan Petrovič Ivanov <ivan@example.com> (ID 1002)"),
 }  # fmt: skip
@@ -323,3 +323,23 @@ def test_a_team_with_a_table_reads_its_calendar_in_its_language(locale: str) -> 
     lines = event["DESCRIPTION"].splitlines()
     assert (lines[0], lines[1], lines[-1]) == (leaves, occasion, to)
     assert len(lines) == 5
+
+
+def test_a_letter_in_the_hour_dst_repeats_says_which_01_38_it_is() -> None:
+    """St. John's clocks read 01:38 twice on 7 November 2027: «at 01:38, the recipient's time
+    (America/St_Johns)» did not say which; the zone's abbreviation does, as the table's «01:38 NDT»."""
+    zone = ZoneInfo("America/St_Johns")
+    now = datetime(2027, 11, 1, tzinfo=zone)
+    said = []
+    for fold in (0, 1):
+        item = letter(date(2027, 11, 7))
+        item = PlanItem(item.hit, "send", send_at=datetime(2027, 11, 7, 1, 38, tzinfo=zone, fold=fold))
+        for locale in ("en", "ru"):
+            (event,) = events(build_calendar([item], now=now, domain="r.example", name="t", locale=locale))
+            said.append(event["DESCRIPTION"].splitlines()[0])
+    assert said == [
+        "The letter leaves on 7 November 2027 at 01:38 NDT, the recipient's time (America/St_Johns)",
+        "Письмо уходит 7 ноября 2027 г. в 01:38 NDT по времени получателя (America/St_Johns)",
+        "The letter leaves on 7 November 2027 at 01:38 NST, the recipient's time (America/St_Johns)",
+        "Письмо уходит 7 ноября 2027 г. в 01:38 NST по времени получателя (America/St_Johns)",
+    ]

@@ -166,13 +166,22 @@ def test_each_country_offers_its_own_holidays_and_check_knows_them(
 
 
 def test_the_merge_max_days_late_comment_says_what_unset_does() -> None:
-    """Unset is no limit (the default changed from catch_up_days): the example must not say otherwise."""
+    """Unset is the cap's holiday bound for a holiday, else no limit (never catch_up_days): the
+    example says so, and does it."""
     text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
     late = re.search(r"(?m)^#   merge_max_days_late:.*\n(?:#    [^\n]*\n)*", text)
     assert late is not None
-    assert "catch_up_days" not in late.group() and "Unset or null: no limit" in late.group(), late.group()
+    assert "catch_up_days" not in late.group(), late.group()
+    assert (
+        "Unset: a holiday's is" in late.group()
+        and "holiday_merge_max_days_late; null: no limit" in late.group()
+    )
     settings = load_settings(ROOT / "config.example.yaml", today=TODAY)
-    assert all(o.merge_bounds(None)[0] is None for o in settings.occasions)
+    rule = settings.frequency_cap.holiday_merge_max_days_late
+    assert all(o.merge_bounds(None)[0] is None for o in settings.occasions)  # no rule passed: no limit
+    assert {o.name: o.merge_bounds(None, rule)[0] for o in settings.occasions} == {
+        o.name: None if o.field else 7 for o in settings.occasions
+    }
 
 
 def test_a_country_without_examples_lists_the_names_its_calendar_has(tmp_path: Path) -> None:

@@ -104,3 +104,26 @@ def test_a_due_time_is_never_shown_before_it_is_due(moment: datetime, shown: str
     assert throttle_words("451 4.7.1 Rate limit exceeded", 3, moment).endswith(
         f"resumes at {shown} (delivery.retry)"
     )
+
+
+def test_preview_names_the_city_where_a_zone_has_only_an_offset(make_project: MakeProject) -> None:
+    """«11:58 +11» was Lord Howe's and Magadan's alike: where tzdata gives a zone no abbreviation,
+    preview --format text adds the last part of its name («+11 Lord_Howe»); MSK needs none."""
+    from click.testing import CliRunner
+
+    from greeter.cli import main
+
+    rows = [
+        contact_row("1", "one@example.com", birthday="13.01.1980", tz="Australia/Lord_Howe"),
+        contact_row("2", "two@example.com", birthday="13.01.1980", tz="Asia/Magadan"),
+        contact_row("3", "three@example.com", birthday="13.01.1980", tz="Europe/Moscow"),
+    ]
+    config = make_project(rows, send_window={"public_holidays": False})
+    args = ["--config", str(config), "preview", "--from", "2027-01-13", "--days", "1", "--format", "text"]
+    done = CliRunner().invoke(main, [*args, "--now", "2027-01-01T09:00:00+00:00"])
+    assert done.exit_code == 0, done.output
+    when = sorted(line for line in done.stdout.splitlines() if line.startswith("send at"))
+    assert len(when) == 3, done.stdout
+    assert any(line.endswith(" +11 Lord_Howe") for line in when), when
+    assert any(line.endswith(" +11 Magadan") for line in when), when
+    assert any(line.endswith(" MSK") for line in when), when
