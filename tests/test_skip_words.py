@@ -10,7 +10,7 @@ as days pass), so both days are said: the one counted from, and the one it now l
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 
 import pytest
@@ -21,6 +21,7 @@ from greeter.gallery_lang import ui_for
 from greeter.gallery_words import russian_detail
 from greeter.plan_types import Hit, MergeRule
 from greeter.policy import Candidate, apply_cap
+from tests.test_merge_options import MSK, decisions
 
 CAP = FrequencyCap(max_count=6, window_days=365, min_gap_days=14)
 CONTACT = Contact(id="7021", email="lani@example.com", first_name="Lani", dates=MappingProxyType({}))
@@ -97,3 +98,31 @@ def test_the_russian_gallery_says_the_day_it_now_leaves() -> None:
         " за 6 дней до его дня (merge_max_days_early 3); отдельным письмом: всего 2 дня"
         " от поздравления 28.12.2026 (min_gap_days 14)"
     )
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        (
+            datetime(2026, 12, 1, 9, tzinfo=MSK),
+            "the christmas letter of 2026-12-24 would carry it 6 days before its day (merge_max_days_early 3);"
+            " alone it would come only 6 days from the greeting of 2026-12-24 (min_gap_days 14)",
+        ),
+        (  # the 24th passed unsent (downtime): the letter leaves on the next window, the 25th
+            datetime(2026, 12, 25, 10, 30, tzinfo=MSK),
+            "the christmas letter of 2026-12-24 (belated: now leaving 2026-12-25) would carry it 6 days"
+            " before its day (merge_max_days_early 3); alone it would come only 5 days from the greeting"
+            " of 2026-12-25 (min_gap_days 14)",
+        ),
+    ],
+)
+def test_the_planner_names_the_letter_as_it_stands_at_now(now: datetime, said: str) -> None:
+    """The whole planner (config, calendar, catch-up), as preview and send plan it."""
+    got = decisions(
+        {"christmas": ", priority: 100", "first_deal": ", merge_max_days_early: 3"},
+        {"first_deal": date(2020, 12, 30)},
+        [],
+        now,
+    )
+    assert got["christmas"][0] == "send"
+    assert got["first_deal"] == ("skip", "frequency_cap", None, said)
