@@ -76,14 +76,14 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
         return ""  # fewer greetings near `day` than any window needs to be full
     # Every window holding `day` may already hold at most max_count - 1 others. Moving a window
     # later only ever gains a greeting when its end reaches a later one, so the windows to try
-    # end on `day` and on each later greeting. (Tried in the order of the set of their first
-    # days, as before the window was defined once: the words name the first full one found.)
-    first = window_start(day, w)
-    starts = {first} | {window_start(d, w) for d in taken[lo:hi] if d > day}
-    for s in starts:
-        n = window_count(taken, s + w - 1, w)  # the window beginning on s ends w - 1 days later
-        if n >= cap.max_count:
-            return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
+    # end on `day` and on each later greeting. The words name the fullest: the number is then
+    # one answer, whatever the order the windows are tried in (the first full one found, in a
+    # set's order, said «no. 2» of a day whose later window made it no. 3, and could change its
+    # number when an unrelated letter was added), and for a day with no letter after it — the
+    # planner's usual case — it is the window ending on it, the one ``history --contact`` counts.
+    n = max(window_count(taken, end, w) for end in (day, *(d for d in taken[lo:hi] if d > day)))
+    if n >= cap.max_count:
+        return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
     return ""
 
 

@@ -83,7 +83,8 @@ class CapView:
 
     def text(self, entry: JournalEntry) -> str:
         """The table's cell: "14 days after the last; 3 of 6 in 365 days", "first; 1 of 6 in
-        365 days", "not counted" — and the limit named where the row is past it."""
+        365 days", "not counted" — and the limit named where the row is past it: "only 6 days
+        after the last (min_gap_days 14)", "7 of 6 in 365 days (over max_count 6)"."""
         seen = self.seen.get(entry.key)
         if seen is None:
             return ""
@@ -97,7 +98,12 @@ class CapView:
             gap = f"{days} after the last"
             if breaks_gap(seen.gap_days, cap):  # closer than the cap allows (a config changed since)
                 gap = f"only {gap} (min_gap_days {cap.min_gap_days})"
-        return f"{gap}; {seen.window_count} of {cap.max_count} in {cap.window_days} days"
+        window = f"{seen.window_count} of {cap.max_count} in {cap.window_days} days"
+        if seen.window_count is not None and seen.window_count > cap.max_count:
+            # More than the cap allows (max_count lowered since, letters sent by hand or by an old
+            # CRM): marked as a gap too short is, or "7 of 6" reads like a typo.
+            window = f"{window} (over max_count {cap.max_count})"
+        return f"{gap}; {window}"
 
 
 def cap_seen(rows: Iterable[JournalEntry], cap: FrequencyCap) -> CapView:

@@ -154,8 +154,11 @@ def history(
     whether it counts, the days since the client's previous letter that
     counted (calendar days on the client's clock, as min_gap_days counts
     them) and how many counted in the window_days ending on its day ("36 days
-    after the last; 2 of 6 in 365 days"). Every letter of the client counts,
-    whatever the other filters leave out of the listing.
+    after the last; 2 of 6 in 365 days"), marking what the cap allows no
+    more (a config changed since, letters sent by hand): "only 6 days after
+    the last (min_gap_days 14)", "7 of 6 in 365 days (over max_count 6)".
+    Every letter of the client counts, whatever the other filters leave out
+    of the listing.
 
     --since (or --from) and --until bound the occasion date, both days
     included: the day greeted, not the day the letter left (a 7 January

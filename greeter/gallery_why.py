@@ -18,7 +18,9 @@ language's plural (``{days}`` with the table's ``days.forms``, ``{days:Tag|Tagen
 with the forms a phrase needs — German «innerhalb von 365 Tagen» takes the
 dative), ``years…`` an age (:meth:`~greeter.gallery_lang.Ui.years`),
 ``occasion…`` the occasion's title, ``state`` a journal state (``state.*``),
-``then…`` a sentence of its own, said the same way; any other group as the
+``then…`` a sentence of its own, said the same way; ``leaving`` the day a belated
+letter now leaves, in the table's ``leaving`` words (a clause put after the letter's day,
+empty for a letter on time); any other group as the
 planner wrote it (a setting, a list of tags). A sentence whose form, or a part
 of it, a table lacks is shown as the planner wrote it: better English than a
 guess, and never half of each.
@@ -68,9 +70,11 @@ _LEAP_YEAR: Final = 2000
 
 
 def _carry(side: str, setting: str) -> str:
-    """The pattern of "the birthday letter of 2026-12-30 would carry it 5 days after its day (…)"."""
+    """The pattern of "the birthday letter of 2026-12-30 would carry it 5 days after its day (…)";
+    a belated letter's also says the day it now leaves (``leaving``: the table's ``leaving``)."""
     return (
-        rf"the (?P<occasion>\w+) letter of (?P<date>{_DATE}) would carry it (?P<days>\d+) days?"
+        rf"the (?P<occasion>\w+) letter of (?P<date>{_DATE})"
+        rf"(?: \(belated: now leaving (?P<leaving>{_DATE})\))? would carry it (?P<days>\d+) days?"
         rf" {side} its day \((?P<setting>merge_max_days_{setting}) (?P<n>\d+)\)"
     )
 
@@ -184,20 +188,25 @@ GERMAN: Final[Mapping[str, str]] = {
     "too_close": "nur {days} Abstand zum Glückwunsch vom {date} (min_gap_days {gap})",
     "max_count": "wäre Glückwunsch Nr. {n} innerhalb von {days:Tag|Tagen} (max_count {max})",
     "on_its_day": "am Tag des Anlasses ({date}): {then}",
+    "leaving": " (verspätet: geht jetzt am {date} hinaus)",
     "carry_after_alone": (
-        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} nach dem Tag des Anlasses"
+        "mit der Nachricht „{occasion}“ vom {date}{leaving}"
+        " käme der Glückwunsch {days} nach dem Tag des Anlasses"
         " ({setting} {n}); als eigene Nachricht: {then}"
     ),
     "carry_before_alone": (
-        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} vor dem Tag des Anlasses"
+        "mit der Nachricht „{occasion}“ vom {date}{leaving}"
+        " käme der Glückwunsch {days} vor dem Tag des Anlasses"
         " ({setting} {n}); als eigene Nachricht: {then}"
     ),
     "carry_after": (
-        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} nach dem Tag des Anlasses"
+        "mit der Nachricht „{occasion}“ vom {date}{leaving}"
+        " käme der Glückwunsch {days} nach dem Tag des Anlasses"
         " ({setting} {n})"
     ),
     "carry_before": (
-        "mit der Nachricht „{occasion}“ vom {date} käme der Glückwunsch {days} vor dem Tag des Anlasses"
+        "mit der Nachricht „{occasion}“ vom {date}{leaving}"
+        " käme der Glückwunsch {days} vor dem Tag des Anlasses"
         " ({setting} {n})"
     ),
     "expired_then": "der Tag des Anlasses liegt mehr als {days} zurück; {then}",
@@ -255,19 +264,21 @@ ESTONIAN: Final[Mapping[str, str]] = {
     "too_close": "vahe õnnitlusega {date} on vaid {days} (min_gap_days {gap})",
     "max_count": "oleks {n}. õnnitlus {days:päeva|päeva} jooksul (max_count {max})",
     "on_its_day": "tähtpäeval ({date}): {then}",
+    "leaving": "; hilinenud, läheb nüüd teele {date}",
     "carry_after_alone": (
-        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} pärast tähtpäeva"
+        "kirjaga „{occasion}“ ({date}{leaving}) jõuaks õnnitlus kohale {days} pärast tähtpäeva"
         " ({setting} {n}); eraldi kirjana: {then}"
     ),
     "carry_before_alone": (
-        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} enne tähtpäeva"
+        "kirjaga „{occasion}“ ({date}{leaving}) jõuaks õnnitlus kohale {days} enne tähtpäeva"
         " ({setting} {n}); eraldi kirjana: {then}"
     ),
     "carry_after": (
-        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} pärast tähtpäeva ({setting} {n})"
+        "kirjaga „{occasion}“ ({date}{leaving})"
+        " jõuaks õnnitlus kohale {days} pärast tähtpäeva ({setting} {n})"
     ),
     "carry_before": (
-        "kirjaga „{occasion}“ ({date}) jõuaks õnnitlus kohale {days} enne tähtpäeva ({setting} {n})"
+        "kirjaga „{occasion}“ ({date}{leaving}) jõuaks õnnitlus kohale {days} enne tähtpäeva ({setting} {n})"
     ),
     "expired_then": "tähtpäevast on möödunud üle {days:päeva|päeva}; {then}",
     "expired": "tähtpäevast on möödunud üle {days:päeva|päeva}",
@@ -321,20 +332,25 @@ HUNGARIAN: Final[Mapping[str, str]] = {
     "too_close": "csak {days} választja el egy másik üdvözlettől ({date}; min_gap_days {gap})",
     "max_count": "{days:napon|napon} belül {n}. üdvözletként menne ki (max_count {max})",
     "on_its_day": "az alkalom napján ({date}): {then}",
+    "leaving": "; késve, új küldési nap: {date}",
     "carry_after_alone": (
-        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja után"
+        "ebben a levélben („{occasion}”, {date}{leaving})"
+        " az üdvözlet {days:nappal|nappal} az alkalom napja után"
         " menne ki ({setting} {n}); külön levélként: {then}"
     ),
     "carry_before_alone": (
-        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
+        "ebben a levélben („{occasion}”, {date}{leaving})"
+        " az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
         " menne ki ({setting} {n}); külön levélként: {then}"
     ),
     "carry_after": (
-        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja után"
+        "ebben a levélben („{occasion}”, {date}{leaving})"
+        " az üdvözlet {days:nappal|nappal} az alkalom napja után"
         " menne ki ({setting} {n})"
     ),
     "carry_before": (
-        "ebben a levélben („{occasion}”, {date}) az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
+        "ebben a levélben („{occasion}”, {date}{leaving})"
+        " az üdvözlet {days:nappal|nappal} az alkalom napja előtt"
         " menne ki ({setting} {n})"
     ),
     "expired_then": "az alkalom napja óta több mint {days} telt el; {then}",
@@ -389,19 +405,23 @@ SERBIAN: Final[Mapping[str, str]] = {
     "too_close": "само {days} размака од честитке {date} (min_gap_days {gap})",
     "max_count": "била би {n}. честитка у року од {days:дана|дана|дана} (max_count {max})",
     "on_its_day": "на дан повода ({date}): {then}",
+    "leaving": "; закаснело, сада полази {date}",
     "carry_after_alone": (
-        "у писму „{occasion}“ ({date}) честитка би била послата {days} после дана повода ({setting}"
+        "у писму „{occasion}“ ({date}{leaving}) честитка би била послата {days} после дана повода ({setting}"
         " {n}); као засебно писмо: {then}"
     ),
     "carry_before_alone": (
-        "у писму „{occasion}“ ({date}) честитка би била послата {days} пре дана повода ({setting} {n});"
+        "у писму „{occasion}“ ({date}{leaving})"
+        " честитка би била послата {days} пре дана повода ({setting} {n});"
         " као засебно писмо: {then}"
     ),
     "carry_after": (
-        "у писму „{occasion}“ ({date}) честитка би била послата {days} после дана повода ({setting} {n})"
+        "у писму „{occasion}“ ({date}{leaving})"
+        " честитка би била послата {days} после дана повода ({setting} {n})"
     ),
     "carry_before": (
-        "у писму „{occasion}“ ({date}) честитка би била послата {days} пре дана повода ({setting} {n})"
+        "у писму „{occasion}“ ({date}{leaving})"
+        " честитка би била послата {days} пре дана повода ({setting} {n})"
     ),
     "expired_then": "од дана повода прошло је више од {days:дана|дана|дана}; {then}",
     "expired": "од дана повода прошло је више од {days:дана|дана|дана}",
@@ -454,19 +474,22 @@ CROATIAN: Final[Mapping[str, str]] = {
     "too_close": "samo {days} razmaka od čestitke {date} (min_gap_days {gap})",
     "max_count": "bila bi {n}. čestitka u roku od {days:dana|dana|dana} (max_count {max})",
     "on_its_day": "na dan povoda ({date}): {then}",
+    "leaving": "; zakašnjelo, sada odlazi {date}",
     "carry_after_alone": (
-        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} nakon dana povoda ({setting}"
+        "u pismu „{occasion}” ({date}{leaving}) čestitka bi bila poslana {days} nakon dana povoda ({setting}"
         " {n}); kao zasebno pismo: {then}"
     ),
     "carry_before_alone": (
-        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} prije dana povoda ({setting}"
+        "u pismu „{occasion}” ({date}{leaving}) čestitka bi bila poslana {days} prije dana povoda ({setting}"
         " {n}); kao zasebno pismo: {then}"
     ),
     "carry_after": (
-        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} nakon dana povoda ({setting} {n})"
+        "u pismu „{occasion}” ({date}{leaving})"
+        " čestitka bi bila poslana {days} nakon dana povoda ({setting} {n})"
     ),
     "carry_before": (
-        "u pismu „{occasion}” ({date}) čestitka bi bila poslana {days} prije dana povoda ({setting} {n})"
+        "u pismu „{occasion}” ({date}{leaving})"
+        " čestitka bi bila poslana {days} prije dana povoda ({setting} {n})"
     ),
     "expired_then": "od dana povoda prošlo je više od {days:dana|dana|dana}; {then}",
     "expired": "od dana povoda prošlo je više od {days:dana|dana|dana}",
@@ -559,6 +582,10 @@ def _said(name: str, text: str, table: Mapping[str, str], ui: Ui, title: Callabl
         if (said := table.get(f"state.{text}")) is None:
             raise _Unknown(text)
         return said
+    if name == "leaving":  # a belated letter's new day, in the words the table puts after its day
+        if (said := table.get("leaving")) is None:
+            raise _Unknown(text)
+        return said.format(date=ui.short_date(date.fromisoformat(text)))
     if name.startswith("then"):
         return _say(text, table, ui, title)
     if name == "greetings":  # "birthday, name_day and new_year": each by its title, quoted

@@ -49,16 +49,21 @@ _PLANNER: Final[Mapping[str, str]] = {
     "too_close": "лише {days} від привітання {date} (min_gap_days {gap})",
     "max_count": "було б {n}-м привітанням за {days} (max_count {max})",
     "on_its_day": "у свій день, {date}: {then}",
+    "leaving": " (із запізненням: тепер піде {date})",
     "carry_after_alone": (
-        "лист «{occasion}» {date} привітав би з ним через {days} після його дня ({setting} {n});"
+        "лист «{occasion}» {date}{leaving} привітав би з ним через {days} після його дня ({setting} {n});"
         " окремим листом: {then}"
     ),
     "carry_before_alone": (
-        "лист «{occasion}» {date} привітав би з ним за {days} до його дня ({setting} {n});"
+        "лист «{occasion}» {date}{leaving} привітав би з ним за {days} до його дня ({setting} {n});"
         " окремим листом: {then}"
     ),
-    "carry_after": "лист «{occasion}» {date} привітав би з ним через {days} після його дня ({setting} {n})",
-    "carry_before": "лист «{occasion}» {date} привітав би з ним за {days} до його дня ({setting} {n})",
+    "carry_after": (
+        "лист «{occasion}» {date}{leaving} привітав би з ним через {days} після його дня ({setting} {n})"
+    ),
+    "carry_before": (
+        "лист «{occasion}» {date}{leaving} привітав би з ним за {days} до його дня ({setting} {n})"
+    ),
     "expired_then": "день приводу минув понад {days} тому; {then}",
     "expired": "день приводу минув понад {days} тому",
     "expired_after": "минуло понад {days} після {day}, дня, коли лист мав піти",

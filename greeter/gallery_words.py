@@ -412,18 +412,20 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            rf"the (\w+) letter of {_DATE} would carry it (\d+) days? (after|before) its day"
-            r" \((merge_max_days_(?:late|early)) (\d+)\)(?:; (.*))?"
+            rf"the (\w+) letter of {_DATE}(?: \(belated: now leaving {_DATE}\))? would carry it (\d+)"
+            r" days? (after|before) its day \((merge_max_days_(?:late|early)) (\d+)\)(?:; (.*))?"
         ),
         lambda m, t: (
-            f"письмо «{t(m[1])}» {_date(m, 2)} поздравило бы с ним "
+            f"письмо «{t(m[1])}» {_date(m, 2)} "
+            + (f"(с опозданием: теперь уйдёт {_date(m, 5)}) " if m[5] else "")
+            + "поздравило бы с ним "
             + (
-                f"через {_days(int(m[5]))} после его дня"
-                if m[6] == "after"
-                else f"за {_days(int(m[5]))} до его дня"
+                f"через {_days(int(m[8]))} после его дня"
+                if m[9] == "after"
+                else f"за {_days(int(m[8]))} до его дня"
             )
-            + f" ({m[7]} {m[8]})"
-            + (f"; {_alone(m[9], t)}" if m[9] else "")
+            + f" ({m[10]} {m[11]})"
+            + (f"; {_alone(m[12], t)}" if m[12] else "")
         ),
     ),
     (

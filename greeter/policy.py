@@ -435,8 +435,15 @@ def _on_own(
     on_day: Mapping[int, str] | None,
 ) -> Decision:
     """``c``, which ``lead``'s letter may not carry (``why``: its merge bounds), decided on its own:
-    usually refused by the gap to that letter, the skip saying both."""
-    said = f"the {lead[2]} letter of {_ymd(lead[0])} would carry it {why}"
+    usually refused by the gap to that letter, the skip saying both.
+
+    The letter is named by the day it was planned for, which the bounds count from; a belated one
+    (its moment missed: it leaves on a later window) also by the day it now leaves — the day the
+    gap to it counts from — or the skip would name a letter that no longer leaves that day, and
+    «only 2 days from the greeting of 2026-12-28» would seem to be about another letter.
+    """
+    leaving = f" (belated: now leaving {_ymd(lead[4])})" if 0 <= lead[5] < lead[4] else ""
+    said = f"the {lead[2]} letter of {_ymd(lead[0])}{leaving} would carry it {why}"
     if on_day is not None and c[3] in on_day:
         return (c[3], "skip", "frequency_cap", f"{said}; {on_day[c[3]]}", -1, ())
     if c[6]:

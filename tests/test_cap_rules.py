@@ -2,9 +2,11 @@
 
 The planner's refusal (:func:`~greeter.cap_rules.cap_refusal`) and ``history --contact``'s
 account of it (:mod:`greeter.cap_seen`) both count with :func:`~greeter.cap_rules.window_count`
-and :func:`~greeter.cap_rules.breaks_gap`; the refusal, rewritten on them, says what it said
-before word for word — checked against the former code, kept here, over random histories
-(over-full ones too: a ``max_count`` lowered since, letters an old CRM sent).
+and :func:`~greeter.cap_rules.breaks_gap`; the refusal, rewritten on them, refuses what it refused
+before and says the gap as it did, word for word — checked against the former code, kept here,
+over random histories (over-full ones too: a ``max_count`` lowered since, letters an old CRM
+sent). Its «greeting no. N» alone changed, on purpose: N was the first full window's found (in a
+set's order), and is now the fullest window's — one number, whatever the order.
 """
 
 from __future__ import annotations
@@ -67,10 +69,17 @@ def _refusal_before(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
     return ""
 
 
-def test_the_refusal_says_what_it_said_before() -> None:
+def _fullest(day: int, taken: Sequence[int], w: int) -> int:
+    """The most greetings of ``taken`` in any ``w``-day window holding ``day``, every one tried."""
+    return max(sum(1 for d in taken if s <= d < s + w) for s in range(day - w + 1, day + 1))
+
+
+def test_the_refusal_refuses_what_it_did_before_naming_the_fullest_window() -> None:
+    """Word for word as before but for N of «greeting no. N» (deliberately: see the module's doc),
+    which is the fullest window's, counted here by trying every window holding the day."""
     rng = random.Random(20261207)
     base = day("2027-01-01")
-    said = {"": 0, "gap": 0, "count": 0}
+    said = {"": 0, "gap": 0, "count": 0, "count, other N than before": 0}
     for _ in range(4000):
         cap = FrequencyCap(
             max_count=rng.randint(1, 7),
@@ -80,10 +89,33 @@ def test_the_refusal_says_what_it_said_before() -> None:
         # up to 3 windows' worth of letters, as dense as an over-full history can be
         taken = sorted(base + rng.randrange(3 * cap.window_days) for _ in range(rng.randint(0, 12)))
         new = base + rng.randrange(-cap.window_days, 4 * cap.window_days)
-        words = _refusal(new, taken, cap)
-        assert words == _refusal_before(new, taken, cap), (new - base, [t - base for t in taken], cap)
-        said["gap" if words.startswith("only") else "count" if words else ""] += 1
-    assert min(said.values()) > 200, said  # every outcome was tried, many times
+        words, before = _refusal(new, taken, cap), _refusal_before(new, taken, cap)
+        case = (new - base, [t - base for t in taken], cap)
+        if before.startswith("would be greeting no."):
+            n = _fullest(new, taken, cap.window_days) + 1
+            w, m = cap.window_days, cap.max_count
+            assert words == f"would be greeting no. {n} within {w} days (max_count {m})", case
+            said["count" if words == before else "count, other N than before"] += 1
+        else:
+            assert words == before, case
+            said["gap" if words.startswith("only") else ""] += 1
+    assert min(said.values()) > 20 and min(said["gap"], said["count"], said[""]) > 200, said
+
+
+def test_several_full_windows_name_the_fullest() -> None:
+    """max_count 1 per 30 days (lowered since), letters 14 and 21 January, 7, 8 and 26 March (the
+    later ones claimed, planned ahead): 20 February would be the 2nd in the window ending on
+    7 March, and the 3rd in the one ending on 8 March (7 and 8 March). Before, the set's order
+    found the first and said «no. 2»."""
+    cap = FrequencyCap(max_count=1, window_days=30, min_gap_days=0)
+    taken = [day(d) for d in ("2027-01-14", "2027-01-21", "2027-03-07", "2027-03-08", "2027-03-26")]
+    assert window_count(taken, day("2027-02-20"), 30) == 0
+    assert window_count(taken, day("2027-03-07"), 30) == 1
+    assert window_count(taken, day("2027-03-08"), 30) == 2
+    assert _refusal(day("2027-02-20"), taken, cap) == "would be greeting no. 3 within 30 days (max_count 1)"
+    assert _refusal_before(day("2027-02-20"), taken, cap) == (
+        "would be greeting no. 2 within 30 days (max_count 1)"
+    )
 
 
 def test_a_full_window_on_either_side_refuses() -> None:

@@ -139,7 +139,13 @@ def test_gap_and_window_count_per_row(
         (Seen(True, None, 1), "first; 1 of 6 in 365 days"),
         (Seen(True, 14, 3), "14 days after the last; 3 of 6 in 365 days"),
         (Seen(True, 1, 2), "only 1 day after the last (min_gap_days 14); 2 of 6 in 365 days"),
-        (Seen(True, 30, 7), "30 days after the last; 7 of 6 in 365 days"),
+        # Over max_count (lowered since, or letters from elsewhere): marked as a short gap is.
+        (Seen(True, 30, 7), "30 days after the last; 7 of 6 in 365 days (over max_count 6)"),
+        (Seen(True, 30, 6), "30 days after the last; 6 of 6 in 365 days"),
+        (
+            Seen(True, 2, 8),
+            "only 2 days after the last (min_gap_days 14); 8 of 6 in 365 days (over max_count 6)",
+        ),
         (Seen(False), "not counted"),
     ],
 )
@@ -228,5 +234,7 @@ def test_the_view_agrees_with_the_planners_refusal() -> None:
                     text,
                     planner,
                 )
+                assert text.endswith(f"(over max_count {cap.max_count})"), (text, planner)
             else:
+                assert "over max_count" not in text, (text, planner)
                 assert seen.window_count is not None and seen.window_count <= cap.max_count, (text, planner)

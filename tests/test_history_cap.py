@@ -63,6 +63,20 @@ def test_the_table_says_it_in_words(sent: Path) -> None:
         assert all(w in text for w in words.split()), (words, run.stdout)
 
 
+def test_a_window_over_max_count_is_marked(sent: Path, make_project: MakeProject) -> None:
+    """``max_count`` lowered to 1 after both letters left: the second is "2 of 1", marked as a gap
+    too short is (it read as a typo, with nothing saying the window is past the limit)."""
+    config = make_project(ROWS, frequency_cap={"max_count": 1})
+    assert config == sent
+    run = greeter(config, "history", "--contact", "1")
+    assert run.returncode == 0, run.stderr
+    text = " ".join(run.stdout.split())
+    words = "36 days after the last; 2 of 1 in 365 days (over max_count 1)"
+    assert all(w in text for w in words.split()), (words, run.stdout)
+    assert text.count("over max_count") == 1  # the first letter's window held 1 of 1: at it, not over
+    assert [cap(r) for r in history(config, "--contact", "1")] == [(True, None, 1), (True, 36, 2)]
+
+
 def test_csv_has_the_columns_last(sent: Path) -> None:
     run = greeter(sent, "history", "--contact", "1", "--format", "csv")
     assert run.returncode == 0, run.stderr

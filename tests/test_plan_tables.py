@@ -125,7 +125,7 @@ def test_spread_is_the_plain_definition_on_dst_days(zone: str, micro: int) -> No
             ), (day, f)
 
 
-# --- the cap: the original list-of-dates algorithm, verbatim, as the reference ------------------
+# --- the cap: the original list-of-dates algorithm, as the reference (its N: the fullest window) -
 
 
 def _reference_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> str:
@@ -141,10 +141,11 @@ def _reference_refusal(day: date, taken: Sequence[date], cap: FrequencyCap) -> s
     around = taken[lo:hi]
     first = day.toordinal() - w + 1
     starts = {first} | {d.toordinal() - w + 1 for d in around if d > day}
-    for s in starts:
-        n = sum(1 for d in around if s <= d.toordinal() < s + w)
-        if n >= cap.max_count:
-            return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
+    # Changed on purpose (not verbatim here): the words name the fullest window, where the
+    # original named the first full one the set's order gave (see tests/test_cap_rules.py).
+    n = max(sum(1 for d in around if s <= d.toordinal() < s + w) for s in starts)
+    if n >= cap.max_count:
+        return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
     return ""
 
 
