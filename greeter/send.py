@@ -241,18 +241,19 @@ def plan_cycle(
     end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
-    renderer = inputs.renderer()  # the templates as validated when the inputs were loaded
     secret = unsubscribe_secret(settings.unsubscribe)
     deliverer = Deliverer(
         settings,
         journal,
-        renderer.render,
+        # The inputs' renderer, made at the first letter rendered (warmed before the build workers
+        # fork): a run with nothing due loads no template machinery.
+        inputs.render,
         now=now,
         clock=clock,
         unsubscribe_secret=secret.encode() if secret else None,
         sign=load_signer(settings.delivery.dkim, dkim_key),
         approvals=inputs.approvals,
-        warm=renderer.warm,
+        warm=inputs.warm,
     )
     deliverer.summary.first_plan = inputs.first_plan
     zones: dict[str, ZoneInfo] = {}
