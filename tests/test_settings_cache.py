@@ -43,7 +43,7 @@ def write(folder: Path, text: str) -> Path:
 
 
 def a_project(folder: Path) -> Path:
-    """The example config in ``folder`` with its templates and one contact, nothing due on 1 January 2027."""
+    """The example config in ``folder`` with its templates and one contact, nothing due on 1 June 2027."""
     import shutil
 
     shutil.copytree(ROOT / "templates", folder / "templates")
