@@ -10,7 +10,6 @@ parsed before: the YAML reader is most of a load's cost.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -215,6 +214,8 @@ def _cross_check(
         else:
             loc = ("occasions", i, "field")
             line, col = _position(data, loc)
+            import difflib  # a hint for a mistake only
+
             close = difflib.get_close_matches(occ.field, sorted(known), n=1)
             hint = (
                 f", did you mean `{close[0]}`?"
@@ -301,6 +302,8 @@ def _problem(
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
+        import difflib
+
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         plural = _plural_here(key, allowed)
         misplaced = None if plural else _misplaced(key, loc[:-1], data)

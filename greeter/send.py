@@ -305,6 +305,11 @@ def plan_cycle(
     retries, retry_wake = due_retries(
         journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
     )
+    if due or retries:
+        # Letters will be rendered: the renderer is made now, in the start-up, as before it was
+        # lazy — its imports' and templates' objects made before started() are not collected over
+        # again and again (greeter.entry.START_THRESHOLD), nor after the fork in a build worker.
+        inputs.renderer()
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
         listed += [(e.key, DueLetter.again(e, zones.get(e.contact_id, default), now)) for e, _ in retries]

@@ -30,7 +30,6 @@ import errno
 import hashlib
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -526,6 +525,8 @@ class FileTransport:
             existing = existing.parent  # a regular file on the way stops here too, and fails below
         try:
             if existing == self.outbox:
+                import tempfile
+
                 handle, made = tempfile.mkstemp(prefix=".greeter-check.", suffix=".tmp", dir=existing)
                 os.close(handle)
                 os.unlink(made)
