@@ -523,10 +523,10 @@ class FileTransport:
         existing = self.outbox
         while not existing.exists() and existing.parent != existing:
             existing = existing.parent  # a regular file on the way stops here too, and fails below
+        import tempfile  # this probe only (check, a send's first letter): not every send's import
+
         try:
             if existing == self.outbox:
-                import tempfile
-
                 handle, made = tempfile.mkstemp(prefix=".greeter-check.", suffix=".tmp", dir=existing)
                 os.close(handle)
                 os.unlink(made)

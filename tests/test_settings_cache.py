@@ -64,6 +64,9 @@ def test_the_next_run_validates_nothing_and_gets_the_same_settings(folder: Path)
     warm = load_settings(config, today=TODAY)
     assert COUNTS["hit"] == 1
     assert warm == cold
+    # What the settings say was written, not defaulted, comes back too (check_window, max_days_early).
+    assert warm.send_window.model_fields_set == cold.send_window.model_fields_set
+    assert [o.model_fields_set for o in warm.occasions] == [o.model_fields_set for o in cold.occasions]
 
 
 def test_the_same_text_in_another_folder_is_anchored_there(folder: Path, tmp_path: Path) -> None:
