@@ -24,7 +24,7 @@ from greeter.errors import UnsafeHeaderError
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

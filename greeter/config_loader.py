@@ -10,13 +10,12 @@ parsed before: the YAML reader is most of a load's cost.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Final
@@ -35,6 +34,7 @@ from greeter.day_text import not_a_day_form
 from greeter.errors import ConfigError, Problem, SettingError
 from greeter.holiday_names import unknown_holiday, unowned_holiday
 from greeter.holiday_tables import has_calendar, warm
+from greeter.settings_cache import cached_settings, keep_settings
 from greeter.sources.dates import swapped
 
 #: Settings whose wrong value may be a credential typed in the wrong place: not repeated in messages.
@@ -103,18 +103,30 @@ def parse_settings(text: str, filename: str, base_dir: Path | None = None, *, to
     reads). It is an argument, not the clock, so a config checks the same in a
     test run in any year, and ``--now`` checks it as of the rehearsed day.
     """
-    data = parse_cached(text, filename)
-    if not isinstance(data, CommentedMap):
-        raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
-    try:
-        settings = Settings.model_validate(_plain(data))
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        raise ConfigError([_problem(filename, data, err, text, today) for err in errors]) from None
-    problems = _cross_check(settings, data, filename, today)
+    parsed: list[CommentedMap] = []
+
+    def document() -> CommentedMap:
+        """The parsed text, with every key's line and column: read only to validate or to locate a problem."""
+        if not parsed:
+            data = parse_cached(text, filename)
+            if not isinstance(data, CommentedMap):
+                raise ConfigError([Problem(filename, "", "the config must be a mapping of settings", 1, 1)])
+            parsed.append(data)
+        return parsed[0]
+
+    settings = cached_settings(text)  # this text validated before, by this code: no model is built
+    if settings is None:
+        data = document()
+        try:
+            settings = Settings.model_validate(_plain(data))
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            raise ConfigError([_problem(filename, data, err, text, today) for err in errors]) from None
+        keep_settings(text, settings)
+    problems = _cross_check(settings, document, filename, today)
     if base_dir is not None:
         settings = _anchor(settings, base_dir)
-        problems += _not_files(settings, data, filename)
+        problems += _not_files(settings, document, filename)
     if problems:
         raise ConfigError(problems)
     return settings
@@ -129,12 +141,14 @@ def locate(path: str | os.PathLike[str], loc: Sequence[int | str]) -> tuple[int 
     return _position(data, loc)
 
 
-def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: date) -> list[Problem]:
-    """Rules spanning sections, located at the offending key."""
+def _cross_check(
+    settings: Settings, document: Callable[[], CommentedMap], filename: str, today: date
+) -> list[Problem]:
+    """Rules spanning sections, located at the offending key (``document()``: only then parsed)."""
     problems: list[Problem] = []
 
     def add(loc: tuple[int | str, ...], message: str) -> None:
-        line, col = _position(data, loc)
+        line, col = _position(document(), loc)
         problems.append(Problem(filename, ".".join(str(p) for p in loc), message, line, col))
 
     countries: dict[str, tuple[int | str, ...]] = {settings.defaults.country: ("defaults", "country")}
@@ -183,20 +197,25 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
             "column would mix them and greet people on wrong days: keep the one your CRM writes",
         )
     known = set(settings.contacts.dates)
-    contacts = data.get("contacts") if isinstance(data, dict) else None
-    written = contacts.get("dates") if isinstance(contacts, dict) else None
-    absent = {k for k, v in written.items() if v is None} if isinstance(written, dict) else set()
     for i, occ in enumerate(settings.occasions):
-        if occ.field is not None and occ.field in absent:  # contacts.dates.first_deal: null
+        if occ.field is None or occ.field in known:
+            continue  # contacts.dates' null entries are not in known (config_contacts._present_dates)
+        data = document()
+        contacts = data.get("contacts")
+        written = contacts.get("dates") if isinstance(contacts, dict) else None
+        if isinstance(written, dict) and occ.field in written and written[occ.field] is None:
+            # contacts.dates.first_deal: null
             line, col = _position(data, ("occasions", i, "field"))
             message = (
                 f"contacts.dates.{occ.field} is null (not in this export), so occasion {occ.name!r} would"
                 f" greet no one: remove the occasion, or give {occ.field} its column's header"
             )
             problems.append(Problem(filename, f"occasions.{i}.field", message, line, col))
-        elif occ.field is not None and occ.field not in known:
+        else:
             loc = ("occasions", i, "field")
             line, col = _position(data, loc)
+            import difflib  # a hint for a mistake only
+
             close = difflib.get_close_matches(occ.field, sorted(known), n=1)
             hint = (
                 f", did you mean `{close[0]}`?"
@@ -215,7 +234,7 @@ def _cross_check(settings: Settings, data: CommentedMap, filename: str, today: d
     return problems
 
 
-def _not_files(settings: Settings, data: CommentedMap, filename: str) -> list[Problem]:
+def _not_files(settings: Settings, document: Callable[[], CommentedMap], filename: str) -> list[Problem]:
     """Each setting naming a file whose path is something else there (a pipe, a device, a folder).
 
     Paths as anchored at the config's folder (what is opened). Checked when
@@ -241,7 +260,7 @@ def _not_files(settings: Settings, data: CommentedMap, filename: str) -> list[Pr
     for loc, path, wanted in named:
         why = None if path is None else not_a_file(path)
         if why is not None:
-            line, col = _position(data, loc)
+            line, col = _position(document(), loc)
             problems.append(Problem(filename, _dotted(loc), f"{why}: name {wanted}", line, col))
     return problems
 
@@ -283,6 +302,8 @@ def _problem(
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
+        import difflib
+
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         plural = _plural_here(key, allowed)
         misplaced = None if plural else _misplaced(key, loc[:-1], data)

@@ -28,7 +28,8 @@ def at_entry(argv: Sequence[str]) -> None:
     """Prepare the process for a command: pydantic without plugin discovery, the cyclic collector
     at start-up's pace (:data:`START_THRESHOLD`), ``run``'s signals, the code dataclasses and
     annotations generate compiled once and kept (:mod:`greeter.generated_code`), stdout the
-    command's own (UTF-8 in the C locale, a failed write said as such: :mod:`greeter.out_stream`).
+    command's own (UTF-8 in the C locale, a failed write said as such: :mod:`greeter.out_stream`),
+    and the validated config kept between runs (:mod:`greeter.settings_cache`).
 
     pydantic looks for plugins at the first model it builds by reading the
     entry points of every installed distribution: 40–75 ms of each command's
@@ -53,6 +54,9 @@ def at_entry(argv: Sequence[str]) -> None:
     # Then, before the imports whose dataclasses and annotations it compiles (out_stream's on):
     # their generated code from the cache, ~400 M instructions of a send's start (generated_code).
     install()
+    from greeter.settings_cache import enable
+
+    enable()  # the validated config kept between runs: no config model built on a warm start
     from greeter.out_stream import take_stdout
 
     take_stdout()

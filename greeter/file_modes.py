@@ -25,7 +25,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import BinaryIO
@@ -199,6 +198,8 @@ def replace_whole(path: Path, data: bytes, *, mode: int | None = None, durable: 
     (:func:`private_file_mode`).
     """
     sweep_stale_temporaries(path, time.time())
+    import tempfile  # a file written whole: its import paid by a write only
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

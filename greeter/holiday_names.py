@@ -12,7 +12,6 @@ text is a close misspelling of it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -52,6 +51,8 @@ def meant_holiday(typed: str, country: str, years: Sequence[int]) -> str | None:
         return _in_language_of(typed, on_day)
     words = wanted.split()
     keys = list(by_key)
+    import difflib  # a hint for a mistake only
+
     covering = [
         key
         for key in keys

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from greeter.config import Settings, config_countries
@@ -30,10 +31,12 @@ from greeter.journal_store import (
     PersonOptOut,
     Suppression,
 )
-from greeter.plan_types import PastGreeting, PlanItem
+from greeter.plan_types import PastGreeting, PlanItem, Rendered
 from greeter.planner import PlanWindow, history_reach, occasion_starts, plan, plan_reach, plan_window
-from greeter.render import Renderer
 from greeter.sources import FileVersion, LoadReport, Rejection, date_occasions, file_version, iter_contacts
+
+if TYPE_CHECKING:
+    from greeter.render import Renderer
 
 #: What identifies one version of a contacts file: the source settings, path, and its version.
 _FileKey = tuple[ContactsSource, Path, FileVersion]
@@ -156,8 +159,21 @@ class Inputs:
         reload, which makes new inputs — and keep the compiled templates.
         """
         if self._renderer is None:
+            # Imported here: Jinja, Babel and the template machinery (~30 ms of CPU) are paid by
+            # a run that renders, not by a send --once that finds nothing due (issue 5).
+            from greeter.render import Renderer
+
             self._renderer = Renderer.of(self.settings)
         return self._renderer
+
+    def render(self, item: PlanItem) -> Rendered:
+        """:meth:`Renderer.render <greeter.render.Renderer.render>` of :meth:`renderer`: the renderer made
+        at the first letter (a send that finds nothing due makes none)."""
+        return self.renderer().render(item)
+
+    def warm(self, items: Iterable[PlanItem]) -> list[tuple[PlanItem, Rendered]]:
+        """:meth:`Renderer.warm <greeter.render.Renderer.warm>` of :meth:`renderer`, made then if not yet."""
+        return self.renderer().warm(items)
 
     def contacts(self, report: LoadReport, only: str | None = None) -> Generator[Contact]:
         """Stream the contacts (optionally one id); problems accumulate in ``report``.

@@ -241,18 +241,19 @@ def plan_cycle(
     end = lookahead_end(settings, calendar, today)
     pw = inputs.window(now=now, start=start, days=(end - start).days + 1, look_ahead=False)
     report = inputs.new_report()
-    renderer = inputs.renderer()  # the templates as validated when the inputs were loaded
     secret = unsubscribe_secret(settings.unsubscribe)
     deliverer = Deliverer(
         settings,
         journal,
-        renderer.render,
+        # The inputs' renderer, made at the first letter rendered (warmed before the build workers
+        # fork): a run with nothing due loads no template machinery.
+        inputs.render,
         now=now,
         clock=clock,
         unsubscribe_secret=secret.encode() if secret else None,
         sign=load_signer(settings.delivery.dkim, dkim_key),
         approvals=inputs.approvals,
-        warm=renderer.warm,
+        warm=inputs.warm,
     )
     deliverer.summary.first_plan = inputs.first_plan
     zones: dict[str, ZoneInfo] = {}
@@ -304,6 +305,11 @@ def plan_cycle(
     retries, retry_wake = due_retries(
         journal, deliverer, zones, now, calendar_of, dry_run=dry_run, opted_out=opted_out
     )
+    if due or retries:
+        # Letters will be rendered: the renderer is made now, in the start-up, as before it was
+        # lazy — its imports' and templates' objects made before started() are not collected over
+        # again and again (greeter.entry.START_THRESHOLD), nor after the fork in a build worker.
+        inputs.renderer()
     if dry_run:
         default = ZoneInfo(settings.defaults.timezone)
         listed += [(e.key, DueLetter.again(e, zones.get(e.contact_id, default), now)) for e, _ in retries]

@@ -25,7 +25,6 @@ Moscow's hours because the CRM says ``Владивосток``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -280,6 +279,8 @@ def _lookalike(text: str) -> tuple[str, ...]:
     the shared area doing most of the work: a city hours away. A place no
     zone is named after gets advice, as its Cyrillic name does.
     """
+    import difflib  # a hint for a mistake only
+
     close = difflib.get_close_matches(text, _lookalikes(), n=1)
     if not close:
         return ()
@@ -355,6 +356,8 @@ def _local_city(text: str) -> tuple[str | None, bool]:
             return names[key], True
         for name, zone in names.items():
             read.setdefault(name, zone)
+    import difflib
+
     close = difflib.get_close_matches(key, list(read), n=1, cutoff=CITY_CUTOFF)
     return (read[close[0]] if close else None), False
 

@@ -30,7 +30,6 @@ import errno
 import hashlib
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -524,6 +523,8 @@ class FileTransport:
         existing = self.outbox
         while not existing.exists() and existing.parent != existing:
             existing = existing.parent  # a regular file on the way stops here too, and fails below
+        import tempfile  # this probe only (check, a send's first letter): not every send's import
+
         try:
             if existing == self.outbox:
                 handle, made = tempfile.mkstemp(prefix=".greeter-check.", suffix=".tmp", dir=existing)

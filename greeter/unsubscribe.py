@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -483,6 +482,8 @@ def _mailto_link(mailto: str) -> str:
     """The config's ``unsubscribe.mailto`` (an address or a ``mailto:`` URI) as an HTML link."""
     href = mailto_href(mailto)
     shown = href.removeprefix("mailto:").partition("?")[0]
+    import html  # the page and its link only: not every send's import
+
     return f'<a href="{html.escape(href)}">{html.escape(shown)}</a>'
 
 
@@ -508,6 +509,8 @@ def render_page(
     token's), says how to undo a mistaken click and that business mail still comes.
     """
     w = PAGE_WORDS.get(language, PAGE_WORDS[FALLBACK_LANGUAGE])
+    import html
+
     esc = html.escape
     offer, done = (w.offer_from, w.done_from) if sender else (w.offer_text, w.done_text)
     elsewhere = esc(w.write_to).replace("{mailto}", _mailto_link(mailto)) if mailto else esc(w.reply_to)

@@ -11,10 +11,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Imports greeter as the given argv[0] would, builds the config models, and prints what pydantic
-#: was told and whether it went looking for plugins (its loader's cache stays None if it did not).
+#: Imports greeter as the given argv[0] would, builds the config models (lazily built, ``defer_build``:
+#: as a config's first validation builds them), and prints what pydantic was told and whether it
+#: went looking for plugins (its loader's cache stays None if it did not).
 PROBE = (
     "import sys; sys.argv = [{argv0!r}, 'check']; import greeter, greeter.config, os;"
+    " greeter.config.Settings.model_rebuild(force=True);"
     " import pydantic.plugin._loader as loader;"
     " print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), loader._plugins is None)"
 )

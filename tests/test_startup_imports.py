@@ -65,6 +65,16 @@ ONLY_WHEN_USED = {
     "greeter.journal_pg",
     "rich",  # the list commands' tables; send's progress bar (a terminal only) imports it itself
     "greeter.sources.xlsx_source",  # an XLSX source only (zipfile, html); the CSV loader names CELL_DATE
+    # The templates: made at the first letter rendered (runtime.Inputs.renderer); a send --once
+    # that finds nothing due, most of cron's, renders none (~30 ms of CPU, issue 5).
+    "jinja2",
+    "markupsafe",
+    "greeter.render",
+    "greeter.template_env",
+    "greeter.company_names",
+    # The holiday tables' file is named by the library's version, found without it (holiday_cache.
+    # installed_version): importing it, and its lookup, were ~120 M instructions of every send.
+    "importlib.metadata",
 }
 
 
@@ -147,3 +157,47 @@ def test_every_command_outside_the_group_module_is_in_the_lazy_map() -> None:
     for name, command in main.commands.items():
         assert command.callback is not None
         assert LAZY_COMMANDS.get(name, "greeter.cli") == command.callback.__module__, name
+
+
+#: A ``send --once`` in a fresh interpreter as the command runs it (``at_entry``, then the CLI),
+#: then what it left: whether the Settings model's validator was built, and the modules loaded.
+SEND_PROBE = """\
+import sys
+from greeter.entry import at_entry
+argv = ["greeter", "--config", sys.argv[1], "send", "--once", "--now", "2027-06-01T09:00"]
+at_entry(argv)
+from greeter.cli import main
+from greeter.config import Settings
+try:
+    main(argv[1:])
+except SystemExit as exc:
+    assert exc.code == 0, exc.code
+print("BUILT" if Settings.__pydantic_complete__ else "DEFERRED")
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_send_that_finds_nothing_due_builds_no_config_model_and_renders_nothing(tmp_path: Path) -> None:
+    """A warm ``send --once`` with nothing due (most of cron's runs): the settings come from the
+    cache (:mod:`greeter.settings_cache`), so no config model's validator is built (``defer_build``),
+    and no letter is rendered, so the templates' machinery is never loaded (issue 5)."""
+    from tests.test_settings_cache import a_project
+
+    config = a_project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    said = []
+    for _ in range(2):  # the first validates and keeps the settings; the second finds them kept
+        run = subprocess.run(
+            [sys.executable, "-c", SEND_PROBE, str(config)],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr[-2000:]
+        said.append(run.stdout.splitlines()[-2:])
+    assert said[0][0] == "BUILT"
+    assert said[1][0] == "DEFERRED"
+    loaded = set(said[1][1].split())
+    assert "greeter.runtime" in loaded
+    assert (
+        loaded & {"jinja2", "greeter.render", "greeter.template_env", "apscheduler", "importlib.metadata"}
+        == set()
+    )

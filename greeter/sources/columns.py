@@ -9,7 +9,6 @@ export meets.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -226,6 +225,8 @@ def close_column(column: str, present: Sequence[str]) -> list[str]:
     birthdays on founding days), and ``фио`` is ``ФИО``.
     """
     folded = {h.casefold(): h for h in reversed(present)}  # the first cell of a folded spelling
+    import difflib  # a hint for a mistake only
+
     close = difflib.get_close_matches(column.casefold(), list(folded), n=1, cutoff=0.5)
     return [folded[c] for c in close]
 
