@@ -162,19 +162,27 @@ POCKETS: Final[Mapping[str, tuple[str, ...]]] = {
 
 
 @cache
-def _main_zones() -> dict[str, tuple[str, ...]]:
-    """Each region ("AU-SA") → the zones its people keep (:data:`REGION_ZONES`), in the table's order."""
-    from greeter.countries import regions_of
+def _main_zones(country: str) -> dict[str, tuple[str, ...]]:
+    """Each region of ``country`` ("AU-SA") → the zones its people keep (:data:`REGION_ZONES`), in the
+    table's order; empty for a country not in the table.
 
+    Per country: a "*" row asks the holidays library for the country's regions, and importing it
+    costs ~55 ms (with ``importlib.metadata``) that a run whose contacts are elsewhere — the
+    Russian sample's — must not pay (``tests/test_startup_imports.py``).
+    """
+    zones = REGION_ZONES.get(country)
+    if zones is None:
+        return {}
+    named = {f"{country}-{r}" for regions in zones.values() for r in regions.split() if r != "*"}
     found: dict[str, list[str]] = {}
-    for country, zones in REGION_ZONES.items():
-        named = {f"{country}-{r}" for regions in zones.values() for r in regions.split() if r != "*"}
-        for zone, regions in zones.items():
-            codes = [f"{country}-{r}" for r in regions.split() if r != "*"]
-            if "*" in regions.split():
-                codes += [code for code in regions_of(country) if code not in named]
-            for code in codes:
-                found.setdefault(code, []).append(zone)
+    for zone, regions in zones.items():
+        codes = [f"{country}-{r}" for r in regions.split() if r != "*"]
+        if "*" in regions.split():
+            from greeter.countries import regions_of
+
+            codes += [code for code in regions_of(country) if code not in named]
+        for code in codes:
+            found.setdefault(code, []).append(zone)
     return {code: tuple(zones) for code, zones in found.items()}
 
 
@@ -185,7 +193,7 @@ def subdivision_zones(code: str) -> tuple[str, ...]:
     the table does not know): the caller falls back to the country's zones.
     """
     code = code.upper()
-    return _main_zones().get(code, ()) + POCKETS.get(code, ())
+    return _main_zones(code.partition("-")[0]).get(code, ()) + POCKETS.get(code, ())
 
 
 @lru_cache(maxsize=256)
@@ -197,18 +205,19 @@ def subdivision_zone(code: str) -> str | None:
     """
     from greeter.country_zones import same_time
 
-    main = _main_zones().get(code.upper(), ())
+    code = code.upper()
+    main = _main_zones(code.partition("-")[0]).get(code, ())
     return main[0] if main and same_time(main) else None
 
 
 @cache
-def _regions_by_zone() -> dict[tuple[str, str], tuple[str, ...]]:
-    """(country, zone) → the regions of the country that zone is a zone of, main or pocket."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for code, zones in _main_zones().items():
+def _regions_by_zone(country: str) -> dict[str, tuple[str, ...]]:
+    """Zone → the regions of ``country`` that zone is a zone of, main or pocket."""
+    found: dict[str, list[str]] = {}
+    for code, zones in _main_zones(country).items():
         for zone in zones + POCKETS.get(code, ()):
-            found.setdefault((code.partition("-")[0], zone), []).append(code)
-    return {key: tuple(sorted(set(codes))) for key, codes in found.items()}
+            found.setdefault(zone, []).append(code)
+    return {zone: tuple(sorted(set(codes))) for zone, codes in found.items()}
 
 
 @lru_cache(maxsize=256)
@@ -220,5 +229,5 @@ def zone_region(country: str, zone: str) -> str | None:
     give the client another region's days off; the country's own at least say they are the
     country's (``greeter check`` warns).
     """
-    regions = _regions_by_zone().get((country.upper(), zone), ())
+    regions = _regions_by_zone(country.upper()).get(zone, ())
     return regions[0] if len(regions) == 1 else None
