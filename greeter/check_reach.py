@@ -28,7 +28,7 @@ from greeter.countries import RegionalGap, regional_days_off, regions_of, region
 from greeter.errors import Problem
 from greeter.i18n import letter_default, normalize_locale
 from greeter.names import CONTRADICTED, NAME_UNREAD, UNSAID, audience_gender, gender_of
-from greeter.subdivision_zones import subdivision_zones
+from greeter.subdivision_zones import REGION_ZONES, subdivision_zones
 from greeter.template_snapshot import SUFFIX
 
 if TYPE_CHECKING:
@@ -444,7 +444,8 @@ def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Probl
 
     A London client under plain "GB" would be greeted on Easter Monday; where no day is most
     regions' (the USA, New Zealand), a Honolulu client under plain "US" on Kamehameha Day, so
-    the next few regions' own days are named (:func:`greeter.countries.regions_own_days`). A
+    in a country of several clocks (:data:`~greeter.subdivision_zones.REGION_ZONES`) the next few
+    regions' own days are named (:func:`greeter.countries.regions_own_days`). A
     contact whose zone is one region's has that region already (:mod:`greeter.subdivision_zones`).
     Located at the country column's setting if the config has one, else at
     ``defaults.country``. Each day is cited at its next occurrence from
@@ -463,8 +464,11 @@ def _region_problems(reach: Reach, config_file: Path, today: date) -> list[Probl
         gaps = _next_gaps(country, today)
         if gaps:
             days = ", ".join(f"{g.name} ({g.day:%d.%m.%Y}, {g.regions} of {g.of} regions)" for g in gaps)
-        elif own := regions_own_days(country, today):
-            # No day most regions share (the USA, New Zealand): each region's own, the next few.
+        elif country in REGION_ZONES and (own := regions_own_days(country, today)):
+            # No day most regions share (the USA, New Zealand): each region's own, the next few —
+            # only in a country of several clocks, whose regions' zones greeter knows, where a zone
+            # fills the region in; a country of one clock with many regional days (Germany,
+            # Switzerland) is not nagged for each: its days off are the nation's, as before.
             named = ", ".join(f"{r.region}'s {r.name} ({r.day:%d.%m.%Y})" for r in own[:_OWN_DAYS])
             more = ", …" if len(own) > _OWN_DAYS else ""
             some = f"{len(own)} of {len(regions_of(country))} have some"
