@@ -34,13 +34,27 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
         return _too_close(day, taken[k - 1], cap)
     if k < len(taken) and taken[k] - day < cap.min_gap_days:
         return _too_close(day, taken[k], cap)
+    n = window_full(day, taken, cap)
+    if n:
+        return f"would be greeting no. {n + 1} within {cap.window_days} days (max_count {cap.max_count})"
+    return ""
+
+
+def window_full(day: int, taken: Sequence[int], cap: FrequencyCap) -> int:
+    """How many of ``taken`` (sorted ordinals) a full ``window_days`` window containing ``day`` holds,
+    or 0: one more greeting on ``day`` fits ``max_count`` (the gap is not asked).
+
+    Apart from :func:`_refusal` for the priority rule (:func:`~greeter.policy.decide`): a letter
+    that fits the count alone but not beside the letters of a higher priority still to come gives
+    way to them, whatever the gap.
+    """
     if len(taken) < cap.max_count:
-        return ""  # too few greetings in all to fill any window
+        return 0  # too few greetings in all to fill any window
     w = cap.window_days
     lo = bisect.bisect_left(taken, day - w + 1)
     hi = bisect.bisect_right(taken, day + w - 1)
     if hi - lo < cap.max_count:
-        return ""  # fewer greetings near `day` than any window needs to be full
+        return 0  # fewer greetings near `day` than any window needs to be full
     around = taken[lo:hi]
     # Every window [s, s + w) containing `day` may already hold at most max_count - 1 others.
     # Sliding s forward only ever gains a greeting when s + w reaches a later one, so the
@@ -50,8 +64,8 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
     for s in starts:
         n = sum(1 for d in around if s <= d < s + w)
         if n >= cap.max_count:
-            return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
-    return ""
+            return n
+    return 0
 
 
 def _too_close(day: int, near: int, cap: FrequencyCap) -> str:

@@ -161,8 +161,10 @@ def _reference_apply_cap(
     higher priority than the lead's when a
     member of a higher priority could not lead (a fallback lead), or when the lead is a best
     member leaving after the group's first day. With no such member each one is skipped with
-    its own reason — but a best member that only yielded leads after all. The letter also carries every later candidate
-    anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
+    its own reason — but a best member that only yielded leads after all. Nor does a member lead
+    whose letter would leave no ``max_count`` slot to the later letters of a higher priority
+    (within ``window_days``, those that fit) — the priority rule. The letter also carries every
+    later candidate anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     gap = max(cap.min_gap_days, 1)
@@ -206,6 +208,36 @@ def _reference_apply_cap(
             )
         return ""
 
+    def gives_way(lead: Candidate, later: list[Candidate]) -> str:
+        """The later letter of a higher priority ``lead`` would leave no slot (``max_count``), or "".
+
+        Reserved from the highest priority down (then the earlier), each only if it fits the cap
+        beside the history and those reserved before it; not the letter's riders (anchored within
+        the gap of its lead), nor one leaving ``window_days`` or more after it.
+        """
+        w = cap.window_days
+        rivals = [
+            h
+            for h in later
+            if may_lead(h)
+            and h.hit.priority > lead.hit.priority
+            and (h.anchor - lead.anchor).days >= gap
+            and (h.day - lead.day).days < w
+        ]
+        reserved = list(taken)
+        kept = []
+        for h in sorted(rivals, key=lambda h: (-h.hit.priority, h.day)):
+            if not _reference_refusal(h.day, reserved, cap):
+                bisect.insort(reserved, h.day)
+                kept.append(h)
+        count_only = FrequencyCap(max_count=cap.max_count, window_days=w, min_gap_days=0)
+        if not kept or not _reference_refusal(lead.day, reserved, count_only):
+            return ""
+        near = [h for h in kept if abs((h.day - lead.day).days) < w] or kept
+        h = min(near, key=lambda h: (-h.hit.priority, h.day))
+        rule = f"max_count {cap.max_count} per {w} days"
+        return f"gave way to the {h.hit.occasion} greeting of {h.day:%Y-%m-%d}, of a higher priority ({rule})"
+
     verdicts: list[Verdict] = []
     i = 0
     while i < len(ordered):
@@ -228,6 +260,8 @@ def _reference_apply_cap(
                 # a best member leaving after the group's first day yields the same way, if it can
                 refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
                 best = best or (c if refusal else None)
+            if not refusal:
+                refusal = gives_way(c, later)  # a later letter of a higher priority needs its slot
             if not refusal:
                 lead = c
                 break
