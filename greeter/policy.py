@@ -182,7 +182,8 @@ def decide(
     Who may lead a group's letter, and why:
 
     * A late candidate the journal's history would have refused on its planned day
-      (:attr:`Candidate.planned_day`) never leads — the cap said no then, and a
+      (:attr:`Candidate.planned_day`), or that gave way on it to a later letter of a higher
+      priority (the priority rule, below), never leads — the cap said no then, and a
       window that moved on must not bring it back as a belated letter — but it
       still rides along in its group's letter, like an expired one. It stays in
       the grouping either way, so a group has the same members before, on and after
@@ -269,11 +270,19 @@ def decide(
     candidates.sort()
     # Late candidates the history would have refused on their planned day: they may only ride along.
     on_day: dict[int, str] | None = None
-    # With nothing taken (a contact the journal holds nothing of) no day is refused (max_count >= 1).
-    for c in candidates if taken else ():
+    # Whether a later letter of a higher priority may need the slot of one decided before it
+    # (:func:`_gives_way`): never when all the history and every candidate fit ``max_count``.
+    crowded = len(taken) + len(candidates) > cap.max_count
+    # With nothing taken (a contact the journal holds nothing of) no day is refused (max_count >= 1),
+    # unless by the priority rule.
+    for c in candidates if taken or crowded else ():
         planned = c[5]
         if planned >= 0 and planned < c[4]:
-            refusal = _refusal(planned, taken, cap)
+            refusal = _refusal(planned, taken, cap) if taken else ""
+            if not refusal and crowded:
+                # It gave way on its day: its window moving on must not bring it back as belated.
+                then = (c[0], c[1], c[2], c[3], planned, -1, c[6])
+                refusal = _gives_way(then, ((candidates, 0),), taken, cap, None)
             if refusal:
                 if on_day is None:
                     on_day = {}
@@ -288,9 +297,6 @@ def decide(
     min_gap, max_count = cap.min_gap_days, cap.max_count
     gap = max(min_gap, 1)
     n = len(ordered)
-    # Whether a later letter of a higher priority may need the slot of one decided before it
-    # (:func:`_gives_way`): never when all the history and every candidate fit ``max_count``.
-    crowded = len(taken) + len(candidates) > max_count
     n_alone = len(alone)  # (``alone`` is not changed below: one len() per contact, not two a candidate)
     i = 0
     while i < n or a < n_alone:

@@ -116,6 +116,35 @@ def test_outside_the_window_nothing_is_reserved() -> None:
     assert all(s == "send" for s, _ in got.values())
 
 
+def test_a_letter_that_gave_way_on_its_day_does_not_come_back_belated() -> None:
+    """Planned for day 30 it gave way to the birthday of day 33 (window 30 days, 2 letters, one
+    sent on day 5). Missed (a weekend, downtime) and late on day 35, its window no longer holds
+    day 5 and it would fit: it stays skipped, saying what it gave way to on its day — found by
+    the ten-year simulation, where a letter that gave way went out as a belated one."""
+    cap = FrequencyCap(max_count=2, window_days=30, min_gap_days=0)
+    base = date(2027, 1, 1)
+
+    def on(n: int) -> date:
+        return date.fromordinal(base.toordinal() + n)
+
+    contact = Contact(id="2028", email="m@example.kz")
+    late = Candidate(Hit(contact, "holiday", on(30), None, 30, "holiday"), on(35), True, planned_day=on(30))
+    past = [PastGreeting("2028", "earlier", on(5), on(5))]
+    verdicts = apply_cap([late, cand("birthday", on(33), 100)], past, cap)
+    got = {v.candidate.hit.occasion: v for v in verdicts}
+    assert (got["holiday"].status, got["holiday"].reason) == ("skip", "frequency_cap")
+    assert got["holiday"].detail == (
+        "on its day 2027-01-31: gave way to the birthday greeting of 2027-02-03, of a higher priority"
+        " (max_count 2 per 30 days)"
+    )
+    assert got["birthday"].status == "send"
+    on_time = Candidate(late.hit, on(30))  # on its day: the same decision
+    assert outcome(apply_cap([on_time, cand("birthday", on(33), 100)], past, cap))["holiday"] == (
+        "skip",
+        "frequency_cap",
+    )
+
+
 def test_day_by_day_decides_as_the_whole_range() -> None:
     """Deciding each day with the journal of the days before and the candidates from that day on
     (the daemon) gives the letters deciding all at once does (preview)."""
