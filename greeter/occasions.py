@@ -524,6 +524,9 @@ Anniversary = tuple[date, "int | None", "str | None", bool]
 #: or a date field's rule and its memo of anniversaries by the contact's date.
 _Prepared = tuple[FixedHits, "_FieldRule | None", dict[date, tuple[Anniversary, ...]]]
 
+#: An audience's answer for a client and anniversary number: None, or why not (see room_left).
+Refusal = Callable[[Contact, "int | None"], "str | None"]
+
 #: Per-table memos stop growing here (a file of unique dates must not hold them all).
 _MEMO_LIMIT = 1 << 17
 
@@ -631,11 +634,12 @@ class OccasionTable:
         today: date,
         until: date,
         room: int,
-        counts: Callable[[str, Contact, int | None, bool], bool],
+        counts: Sequence[tuple[bool, Refusal | None]],
     ) -> int:
         """``room`` less the hits of ``contact`` that may be greeted: not a bad date's, nor outside
-        the client's calendar, and ``counts`` (occasion, contact, anniversary number, whether it
-        is past ``until`` as :meth:`hits` cuts it); -1 at the first one too many (no more counted).
+        the client's calendar, and by ``counts`` (per occasion, in config order: whether one past
+        ``until`` as :meth:`hits` cuts it counts, and its audience's refusal, None: everyone's);
+        -1 at the first one too many (no more counted).
 
         No hits built: the planner asks it of every contact to tell whether the cap's look-ahead
         (:attr:`~greeter.planner.PlanWindow.cap_until`) may change its plan at all.
@@ -643,10 +647,13 @@ class OccasionTable:
         dates = contact.dates
         steps = self._prepared.get((contact.country, today)) or self._prepare(contact.country, today)
         for index, (fixed, step, memo) in enumerate(steps):
-            last = until + self._before[index]
+            later, refusal = counts[index]
+            last = None if later else until + self._before[index]
             if step is None:
-                for name, day, *_, outside in fixed:
-                    if outside is None and counts(name, contact, None, day > last):
+                for _, day, _, _, _, outside in fixed:
+                    if outside is not None or (last is not None and day > last):
+                        continue
+                    if refusal is None or refusal(contact, None) is None:
                         room -= 1
                         if room < 0:
                             return room
@@ -660,7 +667,9 @@ class OccasionTable:
                 if len(memo) < _MEMO_LIMIT:
                     memo[original] = found_days
             for day, years, problem, _ in found_days:
-                if problem is None and counts(step.name, contact, years, day > last):
+                if problem is not None or (last is not None and day > last):
+                    continue
+                if refusal is None or refusal(contact, years) is None:
                     room -= 1
                     if room < 0:
                         return room

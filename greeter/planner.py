@@ -19,9 +19,9 @@ from greeter.calendar_rules import WorkCalendar, build_calendar, spread_keyed
 from greeter.config import Occasion, Settings
 from greeter.contacts import Contact, email_key
 from greeter.journal_store import BASELINE, PersonOptOut, Suppression, skipped_code
-from greeter.occasions import fixed_days
+from greeter.occasions import Refusal, fixed_days
 from greeter.plan_filter import hit_filter
-from greeter.plan_tables import OccasionDay, OccasionPlan, PlanTables, ZoneView
+from greeter.plan_tables import OccasionDay, PlanTables, ZoneView
 from greeter.plan_types import Hit, MergeRule, OwnDays, PastGreeting, PlanItem, Reason
 from greeter.plan_types import new_item as _item
 from greeter.policy import CandidateKey, decide, past_days
@@ -102,11 +102,17 @@ class PlanWindow:
         """The lowest ``priority`` of an occasion: no letter gives way to one of it."""
         return min((occ.priority for occ in self.settings.occasions), default=0)
 
-    def may_be_candidate(self, occasion: str, contact: Contact, years: int | None, later: bool) -> bool:
-        """Whether a hit of ``occasion`` may be a candidate of ``contact``'s plan (:func:`_hits`): in
-        its audience and, ``later`` than ``sim_end``, of a priority the cap's look-ahead keeps."""
-        op = self.tables.occasions[occasion]
-        return (not later or op.occ.priority > self.lowest_priority) and _admits(op, contact, years)
+    @cached_property
+    def candidates_counted(self) -> list[tuple[bool, Refusal | None]]:
+        """Per occasion (config order), how :func:`_hits` counts a client's hits that may be
+        candidates (:meth:`~greeter.occasions.OccasionTable.room_left`): whether one past
+        ``sim_end`` counts (above the lowest priority: the look-ahead keeps it), and its
+        audience's answer (None: everyone)."""
+        lowest, plans = self.lowest_priority, self.tables.occasions
+        return [
+            (occ.priority > lowest, None if plans[occ.name].everyone else plans[occ.name].audience.refusal)
+            for occ in self.settings.occasions
+        ]
 
     @cached_property
     def separate(self) -> bool:
@@ -278,14 +284,9 @@ def _hits(pw: PlanWindow, contact: Contact, today: date, past: Sequence[PastGree
     if pw.cap_until is None:
         return table.hits(contact, today)
     room = pw.settings.frequency_cap.max_count - len(past)
-    if room < 0 or table.room_left(contact, today, pw.sim_end, room, pw.may_be_candidate) < 0:
+    if room < 0 or table.room_left(contact, today, pw.sim_end, room, pw.candidates_counted) < 0:
         return table.hits(contact, today)
     return table.hits(contact, today, pw.sim_end)
-
-
-def _admits(op: OccasionPlan, contact: Contact, years: int | None) -> bool:
-    """Whether ``op``'s audience holds ``contact`` (and this anniversary number): as the plan asks it."""
-    return op.everyone or op.audience.refusal(contact, years) is None
 
 
 def late_by_design(settings: Settings) -> bool:
