@@ -66,25 +66,37 @@ def _refusal(day: int, taken: Sequence[int], cap: FrequencyCap) -> str:
         return _too_close(day, taken[k - 1], cap)
     if k < len(taken) and breaks_gap(taken[k] - day, cap):
         return _too_close(day, taken[k], cap)
+    n = window_full(day, taken, cap)
+    if n:
+        return f"would be greeting no. {n + 1} within {cap.window_days} days (max_count {cap.max_count})"
+    return ""
+
+
+def window_full(day: int, taken: Sequence[int], cap: FrequencyCap) -> int:
+    """How many of ``taken`` (sorted ordinals) a full ``window_days`` window containing ``day`` holds,
+    or 0: one more greeting on ``day`` fits ``max_count`` (the gap is not asked).
+
+    Apart from :func:`_refusal` for the priority rule (:func:`~greeter.policy.decide`): a letter
+    that fits the count alone but not beside the letters of a higher priority still to come gives
+    way to them, whatever the gap.
+    """
     if len(taken) < cap.max_count:
-        return ""  # too few greetings in all to fill any window
+        return 0  # too few greetings in all to fill any window
     w = cap.window_days
     # The windows holding `day` end on `day` … `day + w - 1`: the first begins window_start(day, w).
     lo = bisect.bisect_left(taken, window_start(day, w))
     hi = bisect.bisect_right(taken, day + w - 1)
     if hi - lo < cap.max_count:
-        return ""  # fewer greetings near `day` than any window needs to be full
+        return 0  # fewer greetings near `day` than any window needs to be full
     # Every window holding `day` may already hold at most max_count - 1 others. Moving a window
     # later only ever gains a greeting when its end reaches a later one, so the windows to try
-    # end on `day` and on each later greeting. The words name the fullest: the number is then
-    # one answer, whatever the order the windows are tried in (the first full one found, in a
-    # set's order, said «no. 2» of a day whose later window made it no. 3, and could change its
-    # number when an unrelated letter was added), and for a day with no letter after it — the
-    # planner's usual case — it is the window ending on it, the one ``history --contact`` counts.
+    # end on `day` and on each later greeting. The fullest is the number: one answer, whatever
+    # the order the windows are tried in (the first full one found, in a set's order, said
+    # «no. 2» of a day whose later window made it no. 3, and could change its number when an
+    # unrelated letter was added), and for a day with no letter after it — the planner's usual
+    # case — it is the window ending on it, the one ``history --contact`` counts.
     n = max(window_count(taken, end, w) for end in (day, *(d for d in taken[lo:hi] if d > day)))
-    if n >= cap.max_count:
-        return f"would be greeting no. {n + 1} within {w} days (max_count {cap.max_count})"
-    return ""
+    return n if n >= cap.max_count else 0
 
 
 def _too_close(day: int, near: int, cap: FrequencyCap) -> str:

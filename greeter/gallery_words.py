@@ -394,6 +394,12 @@ _RULES: list[_Rule] = [
         re.compile(r"would be greeting no\. (\d+) within (\d+) days \(max_count (\d+)\)"),
         lambda m, t: f"было бы {m[1]}-м поздравлением за {_days(int(m[2]))} (max_count {m[3]})",
     ),
+    (  # the priority rule (greeter.policy._gives_way)
+        re.compile(rf"gave way to the (\w+) greeting of {_DATE}, of a higher priority \((.*)\)"),
+        lambda m, t: (
+            f"уступило место письму «{t(m[1])}» {_date(m, 2)} с более высоким приоритетом ({_rule(m[5])})"
+        ),
+    ),
     (
         re.compile(rf"on its day {_DATE}: (.*)"),
         lambda m, t: f"в свой день, {_date(m, 1)}: {russian_detail(m[4], t) or m[4]}",
@@ -493,6 +499,8 @@ _CROWDED: list[_Rule] = [
 def _alone(text: str, title: Callable[[str], str]) -> str:
     """What an occasion its letter may not carry would meet as a letter of its own, in Russian."""
     if (m := re.fullmatch(r"alone it would come (.*)", text)) is not None:
+        return f"отдельным письмом: {russian_detail(m[1], title) or m[1]}"
+    if (m := re.fullmatch(r"alone it (gave way .*)", text)) is not None:
         return f"отдельным письмом: {russian_detail(m[1], title) or m[1]}"
     return russian_detail(text, title) or text
 

@@ -10,7 +10,7 @@ them as ``invalid_contact`` instead of silently greeting nobody.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -524,6 +524,9 @@ Anniversary = tuple[date, "int | None", "str | None", bool]
 #: or a date field's rule and its memo of anniversaries by the contact's date.
 _Prepared = tuple[FixedHits, "_FieldRule | None", dict[date, tuple[Anniversary, ...]]]
 
+#: An audience's answer for a client and anniversary number: None, or why not (see room_left).
+Refusal = Callable[[Contact, "int | None"], "str | None"]
+
 #: Per-table memos stop growing here (a file of unique dates must not hold them all).
 _MEMO_LIMIT = 1 << 17
 
@@ -555,6 +558,8 @@ class OccasionTable:
         #: Per occasion, in config order: a contact-independent one's hits but for the contact
         #: (name, day, priority, template, moved), or a date field's rule.
         self.steps: list[FixedHits | HolidayStep | _FieldRule] = []
+        #: Each step's ``days_before``: a hit's day less it is the day it is meant for (``until``).
+        self._before = [timedelta(days=occ.days_before) for occ in settings.occasions]
         country = settings.defaults.country
         named = named_countries(settings)
         for occ in settings.occasions:
@@ -583,19 +588,24 @@ class OccasionTable:
         #: (a contact's country, today) → :attr:`steps` as :meth:`hits` walks them (:meth:`_prepare`).
         self._prepared: dict[tuple[str | None, date], list[_Prepared]] = {}
 
-    def hits(self, contact: Contact, today: date) -> list[Hit]:
+    def hits(self, contact: Contact, today: date, until: date | None = None) -> list[Hit]:
         """Every occasion of ``contact`` in the range (see :func:`contact_hits`), in config order.
 
-        ``today`` is the contact's own local date: a date field after it is an error.
+        ``today`` is the contact's own local date: a date field after it is an error. ``until``:
+        only the hits meant for it or before (less ``days_before``), the range cut there — the
+        same list as a table ending on it (:meth:`room_left` counts the rest).
         """
         found: list[Hit] = []
         add = found.append
         bad_dates = contact.bad_dates or None
         dates = contact.dates
         steps = self._prepared.get((contact.country, today)) or self._prepare(contact.country, today)
-        for fixed, step, memo in steps:
+        for index, (fixed, step, memo) in enumerate(steps):
+            last = None if until is None else until + self._before[index]
             if step is None:
                 for name, day, priority, template, moved, outside in fixed:
+                    if last is not None and day > last:
+                        continue  # (a one-off ``on:`` list is in the config's order)
                     add(_hit(contact, name, day, None, priority, template, None, moved, True, outside))
                 continue
             name, priority, template = step.name, step.priority, step.template
@@ -613,8 +623,57 @@ class OccasionTable:
                 if len(memo) < _MEMO_LIMIT:
                     memo[original] = found_days
             for day, years, problem, moved in found_days:
+                if last is not None and day > last:
+                    break  # by year
                 add(_hit(contact, name, day, years, priority, template, problem, moved))
         return found
+
+    def room_left(
+        self,
+        contact: Contact,
+        today: date,
+        until: date,
+        room: int,
+        counts: Sequence[tuple[bool, Refusal | None]],
+    ) -> int:
+        """``room`` less the hits of ``contact`` that may be greeted: not a bad date's, nor outside
+        the client's calendar, and by ``counts`` (per occasion, in config order: whether one past
+        ``until`` as :meth:`hits` cuts it counts, and its audience's refusal, None: everyone's);
+        -1 at the first one too many (no more counted).
+
+        No hits built: the planner asks it of every contact to tell whether the cap's look-ahead
+        (:attr:`~greeter.planner.PlanWindow.cap_until`) may change its plan at all.
+        """
+        dates = contact.dates
+        steps = self._prepared.get((contact.country, today)) or self._prepare(contact.country, today)
+        for index, (fixed, step, memo) in enumerate(steps):
+            later, refusal = counts[index]
+            last = None if later else until + self._before[index]
+            if step is None:
+                for _, day, _, _, _, outside in fixed:
+                    if outside is not None or (last is not None and day > last):
+                        continue
+                    if refusal is None or refusal(contact, None) is None:
+                        room -= 1
+                        if room < 0:
+                            return room
+                continue
+            original = dates.get(step.field)
+            if original is None:
+                continue
+            found_days = memo.get(original)
+            if found_days is None:
+                found_days = self._anniversaries(step, original, today)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[original] = found_days
+            for day, years, problem, _ in found_days:
+                if problem is not None or (last is not None and day > last):
+                    continue
+                if refusal is None or refusal(contact, years) is None:
+                    room -= 1
+                    if room < 0:
+                        return room
+        return room
 
     def _prepare(self, country: str | None, today: date) -> list[_Prepared]:
         """:attr:`steps` for a client of ``country`` on ``today``, as :meth:`hits` walks them: each

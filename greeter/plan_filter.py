@@ -100,7 +100,9 @@ class CountryHolidays:
 
 def hit_filter(pw: PlanWindow) -> HitFilter:
     """The :class:`HitFilter` of a plan window (computed once per plan, a few hundred dates)."""
-    if any(pw.fixed.values()):
+    # The fixed days reach past sim_end for the cap's priority rule (PlanWindow.cap_until): a
+    # contact with none of its own up to sim_end has no letter to decide, whatever comes later.
+    if any(day <= pw.sim_end for days in pw.fixed.values() for day in days):
         return HitFilter(everyone=True)
     settings = pw.settings
     by_field: dict[str, set[tuple[int, int]]] = {}

@@ -2,10 +2,13 @@
 says whom each occasion is for, :mod:`greeter.precheck` which hits cannot be greeted at all, and
 :mod:`greeter.cap_rules` what the cap allows on one day.
 
-Decisions are *causal*: whether an occasion is greeted depends only on the
-journal's history and on occasions that come before it, never on what lies
-later in the planning range. That is what makes ``greeter preview`` over a
-year agree with the daemon, which plans a few days at a time.
+Decisions look back at the journal's history and the occasions before, and ahead only a bounded
+way: to the occasions a letter merges with (``min_gap_days``), and — the priority rule — to the
+later letters of a higher priority within ``window_days`` that a letter would leave no
+``max_count`` slot (:func:`_gives_way`: six holidays do not cost a client the birthday letter).
+The planner plans that far past every day it may send a letter
+(:attr:`~greeter.planner.PlanWindow.cap_until`): that is what makes ``greeter preview`` over a
+year agree with the daemon, which sends a few days at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from greeter.cap_rules import _days, _refusal, _ymd, breaks_gap
+from greeter.cap_rules import _days, _refusal, _ymd, breaks_gap, window_full
 from greeter.config import FrequencyCap
 from greeter.journal_store import CAP_STATES
 from greeter.plan_types import Hit, MergeRule, PastGreeting, Reason, bounds, outside
@@ -155,8 +158,14 @@ def decide(
     rules: Mapping[str, MergeRule] | None = None,
     days: Mapping[int, int] | None = None,
     dates: Mapping[int, int] | None = None,
+    until: int | None = None,
 ) -> list[Decision]:
     """:func:`apply_cap` on plain tuples (the planner's hot loop): the decisions, in its order.
+
+    ``until``: the last anchor (ordinal) to decide; the candidates anchored later are only
+    weighed, as the later letters of a higher priority an earlier one may give way to
+    (:func:`_gives_way`) — the planner's look-ahead for the cap
+    (:attr:`~greeter.planner.PlanWindow.cap_until`), which no plan shows.
 
     ``dates``: the occasions' own days (ordinals) by index, to name a group's members by in an
     expired one's detail (:func:`_uncarried`); their anchor (the day a letter was to leave)
@@ -173,7 +182,8 @@ def decide(
     Who may lead a group's letter, and why:
 
     * A late candidate the journal's history would have refused on its planned day
-      (:attr:`Candidate.planned_day`) never leads — the cap said no then, and a
+      (:attr:`Candidate.planned_day`), or that gave way on it to a later letter of a higher
+      priority (the priority rule, below), never leads — the cap said no then, and a
       window that moved on must not bring it back as a belated letter — but it
       still rides along in its group's letter, like an expired one. It stays in
       the grouping either way, so a group has the same members before, on and after
@@ -224,6 +234,14 @@ def decide(
       now and leaves within ``min_gap_days`` of it — by the gap or by ``max_count`` —:
       the belated wishes yield to the timely letter, and are skipped as
       ``frequency_cap`` saying which one.
+    * The priority rule (``crowded``: the history and the candidates could overflow
+      ``max_count``): a lead, or a letter of its own, that fits the cap but would leave no
+      ``max_count`` slot to the later letters of a higher priority within ``window_days``
+      that fit it does not lead (:func:`_gives_way`); the next member is tried — of a lower
+      priority, it gives way too. Six holidays of priority 30 in one window no longer cost a
+      client the birthday letter (100) after them: the latest holiday the window needs gives
+      way, skipped as ``frequency_cap`` naming the letter it gave way to. History is never
+      undone: what the journal holds counts first.
     * A fallback lead (a member of a higher priority could not lead: the cap refused
       it, now or on its day, or it expired — the same group at every ``now``) does
       not lead when it would crowd out a later candidate of a *higher* priority than
@@ -252,11 +270,19 @@ def decide(
     candidates.sort()
     # Late candidates the history would have refused on their planned day: they may only ride along.
     on_day: dict[int, str] | None = None
-    # With nothing taken (a contact the journal holds nothing of) no day is refused (max_count >= 1).
-    for c in candidates if taken else ():
+    # Whether a later letter of a higher priority may need the slot of one decided before it
+    # (:func:`_gives_way`): never when all the history and every candidate fit ``max_count``.
+    crowded = len(taken) + len(candidates) > cap.max_count
+    # With nothing taken (a contact the journal holds nothing of) no day is refused (max_count >= 1),
+    # unless by the priority rule.
+    for c in candidates if taken or crowded else ():
         planned = c[5]
         if planned >= 0 and planned < c[4]:
-            refusal = _refusal(planned, taken, cap)
+            refusal = _refusal(planned, taken, cap) if taken else ""
+            if not refusal and crowded:
+                # It gave way on its day: its window moving on must not bring it back as belated.
+                then = (c[0], c[1], c[2], c[3], planned, -1, c[6])
+                refusal = _gives_way(then, ((candidates, 0),), taken, cap, None)
             if refusal:
                 if on_day is None:
                     on_day = {}
@@ -274,11 +300,13 @@ def decide(
     n_alone = len(alone)  # (``alone`` is not changed below: one len() per contact, not two a candidate)
     i = 0
     while i < n or a < n_alone:
+        if until is not None and (i >= n or ordered[i][0] > until) and (a >= n_alone or alone[a][0] > until):
+            break  # only weighed (the cap's look-ahead): never shown, nothing after it decided
         if a < n_alone and (i >= n or alone[a] < ordered[i]):
             c = alone[a]
             a += 1
             rivals = ((ordered, bisect.bisect_right(ordered, c)), (alone, a))
-            decisions.append(_single(c, rivals, taken, cap, on_day, "alone"))
+            decisions.append(_single(c, rivals, taken, cap, on_day, "alone", crowded))
             continue
         first = ordered[i][0]
         j = i + 1
@@ -298,6 +326,8 @@ def decide(
                     refusal = ""
                 else:
                     refusal = _refusal(day, taken, cap)
+                if not refusal and crowded:
+                    refusal = _gives_way(c, ((ordered, j), (alone, a)), taken, cap, on_day)
                 if refusal:
                     decisions.append((c[3], "skip", "frequency_cap", refusal, -1, ()))
                 else:
@@ -309,7 +339,7 @@ def decide(
                 # a year's plan simulates one such candidate per contact, before the range).
                 decisions.append((c[3], "skip", "expired", "", -1, ()))
                 continue
-            decisions.append(_single(c, ((ordered, j), (alone, a)), taken, cap, on_day, "fallback"))
+            decisions.append(_single(c, ((ordered, j), (alone, a)), taken, cap, on_day, "fallback", crowded))
             continue
         group = ordered[i:j]
         i = j
@@ -336,6 +366,8 @@ def decide(
                         best = c
                 if not refusal and a < len(alone):  # merge: false letters of a higher priority
                     refusal = _crowded_out(c, alone, a, taken, cap, on_day, c[1] - 1, "fallback")
+                if not refusal and crowded:
+                    refusal = _gives_way(c, ((ordered, j), (alone, a)), taken, cap, on_day)
             if not refusal:
                 lead = c
                 break
@@ -369,7 +401,8 @@ def decide(
         _send(decisions, lead, [m for m in members if m not in out], [m for m in riders if m not in out])
         for m in out:
             why = outside(rules, m[2], m[0], lead[0], own.get(m[3]))
-            decisions.append(_on_own(m, lead, why, taken, cap, on_day))
+            undecided = ((ordered, i), (alone, a)) if crowded else None
+            decisions.append(_on_own(m, lead, why, taken, cap, on_day, undecided))
     return decisions
 
 
@@ -402,12 +435,14 @@ def _single(
     cap: FrequencyCap,
     on_day: Mapping[int, str] | None,
     kind: str,
+    crowded: bool = False,
 ) -> Decision:
     """The decision on ``c`` as a letter of its own (alone in its group, or ``merge: false``).
 
     ``rivals``: the undecided candidates (sorted, from an index): ``[0]`` the groups', ``[1]``
     the ``merge: false`` ones. It yields to a higher priority one it would crowd out among
-    ``[1]``, or (``kind`` ``"alone"``: itself ``merge: false``) among both.
+    ``[1]``, or (``kind`` ``"alone"``: itself ``merge: false``) among both; and (``crowded``)
+    to later letters of a higher priority that need its slot (:func:`_gives_way`).
     """
     if on_day is not None and c[3] in on_day:
         return (c[3], "skip", "frequency_cap", on_day[c[3]], -1, ())
@@ -420,6 +455,8 @@ def _single(
         for others, after in rivals if kind == "alone" else rivals[1:]:
             if after < len(others):
                 refusal = refusal or _crowded_out(c, others, after, taken, cap, on_day, c[1] - 1, kind)
+    if not refusal and crowded:
+        refusal = _gives_way(c, rivals, taken, cap, on_day)
     if refusal:
         return (c[3], "skip", "frequency_cap", refusal, -1, ())
     bisect.insort(taken, c[4])
@@ -433,9 +470,11 @@ def _on_own(
     taken: list[int],
     cap: FrequencyCap,
     on_day: Mapping[int, str] | None,
+    rivals: Sequence[tuple[Sequence[CandidateKey], int]] | None = None,
 ) -> Decision:
     """``c``, which ``lead``'s letter may not carry (``why``: its merge bounds), decided on its own:
-    usually refused by the gap to that letter, the skip saying both.
+    usually refused by the gap to that letter, the skip saying both. ``rivals``: the undecided
+    candidates (as :func:`_single` takes them) when a later letter may need its slot.
 
     The letter is named by the day it was planned for, which the bounds count from; a belated one
     (its moment missed: it leaves on a later window) also by the day it now leaves — the day the
@@ -451,6 +490,10 @@ def _on_own(
     refusal = _refusal(c[4], taken, cap)
     if refusal:
         return (c[3], "skip", "frequency_cap", f"{said}; alone it would come {refusal}", -1, ())
+    if rivals is not None:
+        refusal = _gives_way(c, rivals, taken, cap, on_day)
+        if refusal:
+            return (c[3], "skip", "frequency_cap", f"{said}; alone it {refusal}", -1, ())
     bisect.insort(taken, c[4])
     return (c[3], "send", None, "", c[3], ())
 
@@ -561,3 +604,74 @@ def _crowded_out(
             return f"{own} would come {why}, of {rank} priority ({rule})"
         return f"leading the letter on {shown_day}, it would come {why}, of {rank} priority ({rule})"
     return ""
+
+
+def _gives_way(
+    c: CandidateKey,
+    rivals: Sequence[tuple[Sequence[CandidateKey], int]],
+    taken: Sequence[int],
+    cap: FrequencyCap,
+    on_day: Mapping[int, str] | None,
+) -> str:
+    """Why ``c``'s letter gives way to later letters of a higher priority, in words, or ``""``.
+
+    WHY: decided in date order alone, the cap let the first ``max_count`` letters of a window
+    through — six holidays at priority 30 took a Kazakh client's every slot, and her birthday
+    (priority 100) ten months later was «greeting no. 7». A client keeps the most personal
+    letters: ``c``, which fits the cap on its own, is skipped when it and the *reserved*
+    letters would overflow ``max_count`` in some ``window_days`` window around its day.
+
+    The reserved letters: the undecided candidates (``rivals``, sorted by anchor, each from an
+    index) of a strictly higher priority than ``c``'s, not expired nor refused on their day,
+    anchored ``max(min_gap_days, 1)`` days or more after ``c`` (nearer, they merge with it or
+    ride in its letter, or :func:`_crowded_out` already weighs them) and leaving less than
+    ``window_days`` after it (no window holds both beyond). Taken from the highest priority
+    down (ties: the earlier), each one only if it fits the cap — the gap and ``max_count`` —
+    beside ``taken`` (history and letters accepted before ``c``) and those reserved before it:
+    two occasions of one letter reserve one slot, and a letter the cap would refuse anyway is
+    given no slot to spare. Ties of priority with ``c`` reserve nothing: between letters of one
+    rank the earlier goes, as always.
+
+    Which letter gives way: in date order, the first lower one whose slot the higher priority
+    letters need — the latest the window can spare (six holidays, then a birthday: the sixth
+    holiday; earlier ones had room beside the birthday). A pure
+    function of ``taken`` and the candidates within ``window_days`` after ``c``: the planner
+    plans that far past every letter it may send (:attr:`~greeter.planner.PlanWindow.cap_until`),
+    so the daemon's day-by-day runs decide as a year's preview does. A reserved letter that a
+    letter of a still higher priority beyond that horizon later takes the slot of was reserved
+    in vain: ``c`` is skipped all the same (a chain of such reservations is cut at one window).
+    """
+    day, horizon = c[4], max(cap.min_gap_days, 1)
+    nearest = c[0] + horizon
+    last = day + cap.window_days - 1
+    later: list[CandidateKey] = []
+    for others, after in rivals:
+        for k in range(bisect.bisect_left(others, (nearest,), after), len(others)):
+            h = others[k]
+            if h[0] > last:
+                break  # sorted by anchor, and a candidate never leaves before its anchor
+            if h[1] >= c[1] or h[6] or h[4] > last or (on_day is not None and h[3] in on_day):
+                continue
+            later.append(h)
+    if not later:
+        return ""
+    w = cap.window_days
+    around = bisect.bisect_right(taken, day + w - 1) - bisect.bisect_left(taken, day - w + 1)
+    if around + len(later) < cap.max_count:
+        return ""  # every window around ``day`` has room for it and all of them
+    later.sort(key=_reserve_key)
+    reserved = list(taken)
+    kept: list[CandidateKey] = []
+    for h in later:
+        if not _refusal(h[4], reserved, cap):
+            bisect.insort(reserved, h[4])
+            kept.append(h)
+    if not kept or not window_full(day, reserved, cap):
+        return ""
+    h = kept[0]  # the highest priority reserved: the one the skip names
+    rule = f"max_count {cap.max_count} per {cap.window_days} days"
+    return f"gave way to the {h[2]} greeting of {_ymd(h[4])}, of a higher priority ({rule})"
+
+
+#: The order later letters are reserved in (:func:`_gives_way`): the highest priority, then the earlier day.
+_reserve_key = operator.itemgetter(1, 4)

@@ -382,10 +382,12 @@ class Inputs:
         """Each ``ics`` occasion's days, read from its calendar file (re-read when the file changes).
 
         The years around the range, as :meth:`extra_days_off` reads them: the
-        plan looks back (catch-up, the cap) and ahead (a merge) of the range.
+        plan looks back (catch-up, the cap) and ahead (a merge) of the range — and, for the cap's
+        priority rule, up to ``window_days`` past it
+        (:attr:`~greeter.planner.PlanWindow.cap_until`): one year more.
         """
         found: dict[str, frozenset[date]] = {}
-        years = range(start.year - 1, start.year + days // 365 + 2)
+        years = range(start.year - 1, start.year + days // 365 + 3)
         for index, occ in enumerate(self.settings.occasions):
             if occ.ics is not None:
                 from greeter.ics_days import occasion_field, read_days_off

@@ -175,9 +175,12 @@ def test_a_bad_through_is_a_usage_error(make_project: MakeProject, through: str,
 
 
 def test_the_frequency_cap_counts_a_letter_the_old_tool_sent(make_project: MakeProject) -> None:
-    """One letter a year (max_count 1): client 1 got the old tool's on 1 December, so the first-deal
-    letter of Sunday 20 December (greeted on Friday 18th) is refused, as after a letter greeter sent."""
-    config = make_project([row("1", "01.12.1980", "20.12.2015")], frequency_cap={"max_count": 1})
+    """One letter per 300 days (max_count 1): client 1 got the old tool's on 1 December, so the
+    first-deal letter of Sunday 20 December (greeted on Friday 18th) is refused, as after a letter
+    greeter sent. (Not 365 days: the first-deal letter would then give way to the next birthday,
+    1 December 2027, of a higher priority — before the baseline too.)"""
+    cap = {"max_count": 1, "window_days": 300}
+    config = make_project([row("1", "01.12.1980", "20.12.2015")], frequency_cap=cap)
     later = ("preview", "--contact", "1", "--from", "2026-12-18", "--days", "3", "--format", "json")
     code, out, err = invoke(config, *later, "--now", "2026-12-18T09:00:00+03:00")
     assert code == 0, err

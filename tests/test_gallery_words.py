@@ -77,6 +77,15 @@ def day(text: str) -> int:
          " which it would leave no slot, of the same priority (max_count 6 per 365 days)",
          "письмо 20.12.2026 пришло бы за 5 дней до письма «День рождения» 25.12.2026 и не оставило бы ему"
          " места (приоритет того письма тот же; max_count 6 за 365 дней)"),
+        ("gave way to the birthday greeting of 2027-10-22, of a higher priority (max_count 6 per 365 days)",
+         "уступило место письму «День рождения» 22.10.2027 с более высоким приоритетом (max_count 6 за 365"
+         " дней)"),
+        ("the new_year letter of 2026-12-29 would carry it 1 day before its day (merge_max_days_early 0); "
+         "alone it gave way to the birthday greeting of 2027-10-22, of a higher priority (max_count 6 per 365"
+         " days)",
+         "письмо «Новый год» 29.12.2026 поздравило бы с ним за 1 день до его дня (merge_max_days_early 0); "
+         "отдельным письмом: уступило место письму «День рождения» 22.10.2027 с более высоким приоритетом"
+         " (max_count 6 за 365 дней)"),
         ("missed; the next window (11.01) is more than 3 days later",
          "пропущено: следующее окно отправки (11.01) позже, чем через 3 дня"),
         ("missed; the next window (11.01) is more than 3 days after 05.01, the day it was meant for",

@@ -11,8 +11,9 @@ cap and spreading code against the original algorithms kept here as the referenc
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -162,16 +163,52 @@ def _reference_apply_cap(
     higher priority than the lead's when a
     member of a higher priority could not lead (a fallback lead), or when the lead is a best
     member leaving after the group's first day. With no such member each one is skipped with
-    its own reason — but a best member that only yielded leads after all. The letter also carries every later candidate
-    anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
+    its own reason — but a best member that only yielded leads after all. Nor does a member lead
+    whose letter would leave no ``max_count`` slot to the later letters of a higher priority
+    (within ``window_days``, those that fit) — the priority rule. The letter also carries every
+    later candidate anchored less than ``max(min_gap_days, 1)`` days after its lead's anchor.
     """
     taken = sorted(p.day for p in past if p.state in CAP_STATES)
     gap = max(cap.min_gap_days, 1)
     ordered = sorted(candidates, key=lambda c: (c.anchor, -c.hit.priority, c.hit.occasion))
+
+    def gives_way(lead: Candidate, later: list[Candidate], may: Callable[[Candidate], bool]) -> str:
+        """The later letter of a higher priority ``lead`` would leave no slot (``max_count``), or "".
+
+        Reserved from the highest priority down (then the earlier), each only if it fits the cap
+        beside the history and those reserved before it; not the letter's riders (anchored within
+        the gap of its lead), nor one leaving ``window_days`` or more after it.
+        """
+        w = cap.window_days
+        rivals = [
+            h
+            for h in later
+            if may(h)
+            and h.hit.priority > lead.hit.priority
+            and (h.anchor - lead.anchor).days >= gap
+            and (h.day - lead.day).days < w
+        ]
+        reserved = list(taken)
+        kept = []
+        for h in sorted(rivals, key=lambda h: (-h.hit.priority, h.day)):
+            if not _reference_refusal(h.day, reserved, cap):
+                bisect.insort(reserved, h.day)
+                kept.append(h)
+        count_only = FrequencyCap(max_count=cap.max_count, window_days=w, min_gap_days=0)
+        if not kept or not _reference_refusal(lead.day, reserved, count_only):
+            return ""
+        near = [h for h in kept if abs((h.day - lead.day).days) < w] or kept
+        h = min(near, key=lambda h: (-h.hit.priority, h.day))
+        rule = f"max_count {cap.max_count} per {w} days"
+        return f"gave way to the {h.hit.occasion} greeting of {h.day:%Y-%m-%d}, of a higher priority ({rule})"
+
     refused_on_day: dict[int, str] = {}
     for c in ordered:
         if c.planned_day is not None and c.planned_day < c.day:
             refusal = _reference_refusal(c.planned_day, taken, cap)
+            if not refusal:  # it gave way on its day (the priority rule): it may not come back belated
+                then = dataclasses.replace(c, day=c.planned_day, planned_day=None)
+                refusal = gives_way(then, ordered, lambda h: not h.expired)
             if refusal:
                 refused_on_day[id(c)] = f"on its day {c.planned_day:%Y-%m-%d}: {refusal}"
 
@@ -229,6 +266,8 @@ def _reference_apply_cap(
                 # a best member leaving after the group's first day yields the same way, if it can
                 refusal = crowded_out(c, later, c.hit.priority + 1, "fallback")
                 best = best or (c if refusal else None)
+            if not refusal:
+                refusal = gives_way(c, later, may_lead)  # a later letter of a higher priority needs its slot
             if not refusal:
                 lead = c
                 break
