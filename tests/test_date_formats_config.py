@@ -114,6 +114,13 @@ def test_a_column_of_dates_without_a_year_is_read_and_check_notes_it(tmp_path: P
     for unused in ("company_anniversary", "first_deal", "holiday"):  # their warnings would fail --strict
         for path in (tmp_path / "templates").glob(f"{unused}*.j2"):
             path.unlink()
+    # As the starters bound it: unbounded, a birthday letter could carry New Year 13+ days late, a warning.
+    text = config.read_text(encoding="utf-8")
+    assert "\n  min_gap_days: 14\n" in text
+    config.write_text(
+        text.replace("\n  min_gap_days: 14\n", "\n  min_gap_days: 14\n  holiday_merge_max_days_late: 7\n"),
+        encoding="utf-8",
+    )
     code, out, err = greeter_in_process(config, "check", "--strict")
     assert code == 0, out + err
     assert (
