@@ -522,8 +522,13 @@ def test_a_daemon_killed_mid_run_leaves_uncertain_never_twice_never_lost(make_pr
     )
     assert violations(got, journal, exp, uncertain_allowed=True) == []
     assert by_victim > 0, "the killed daemon had sent nothing: not killed mid-run"
-    # only the victim's letters in flight (at most one per SMTP connection) are uncertain
-    assert len(uncertain) <= POOL
+    # Only the victim's letters are uncertain: those on the wire (at most one per SMTP connection,
+    # none of them arrived) and those the server had accepted whose `sent` verdict was still queued
+    # for the next journal round (verdicts are not awaited a letter at a time): these arrived, and
+    # `violations` above proves none came twice. A rehearsal once saw 5 uncertain with POOL 4, 3 of
+    # them arrived — so the bound is on the letters that did not arrive.
+    not_arrived = [r for r in uncertain if not received[r.message_id or ""]]
+    assert len(not_arrived) <= POOL, uncertain
     # … and each is the dead daemon's claim, turned uncertain by a survivor once its lease ran out
     assert interrupted == [(victim_pid, INTERRUPTED_REASON)] * len(uncertain)
 
