@@ -617,16 +617,24 @@ class OccasionTable:
             original = dates.get(step.field)
             if original is None:
                 continue
-            found_days = memo.get(original)
-            if found_days is None:
-                found_days = self._anniversaries(step, original, today)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[original] = found_days
+            found_days = self._memo_days(step, original, today, memo)
             for day, years, problem, moved in found_days:
                 if last is not None and day > last:
                     break  # by year
                 add(_hit(contact, name, day, years, priority, template, problem, moved))
         return found
+
+    def _memo_days(
+        self, step: _FieldRule, original: date, today: date, memo: dict[date, tuple[Anniversary, ...]]
+    ) -> tuple[Anniversary, ...]:
+        """:meth:`_anniversaries` of ``original``, from the step's ``memo`` (filled up to
+        :data:`_MEMO_LIMIT` dates): one body for :meth:`hits` and :meth:`room_left`."""
+        found_days = memo.get(original)
+        if found_days is None:
+            found_days = self._anniversaries(step, original, today)
+            if len(memo) < _MEMO_LIMIT:
+                memo[original] = found_days
+        return found_days
 
     def room_left(
         self,
@@ -661,11 +669,7 @@ class OccasionTable:
             original = dates.get(step.field)
             if original is None:
                 continue
-            found_days = memo.get(original)
-            if found_days is None:
-                found_days = self._anniversaries(step, original, today)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[original] = found_days
+            found_days = self._memo_days(step, original, today, memo)
             for day, years, problem, _ in found_days:
                 if problem is not None or (last is not None and day > last):
                     continue
